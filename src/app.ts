@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import pinoHttp from 'pino-http';
+import type { Deps } from './deps';
+import { PUBLIC_DIR } from './root';
+import { configureViews } from './views';
+import { securityHeaders, noStore } from './middleware/security-headers';
+import { sessionMiddleware, sessionLifetime } from './middleware/session';
+import { csrfProtection, csrfTokenLocal, rejectCrossSite } from './middleware/csrf';
+import { locale } from './middleware/locale';
+import { flashLocal } from './middleware/flash';
+import { identifyAdministrator } from './middleware/auth';
+import { navigation, type NavCountProvider } from './middleware/navigation';
+import { errorHandler, notFound } from './middleware/errors';
+import { healthRoutes } from './features/health/routes';
+import { authRoutes } from './features/auth/routes';
+import { adminHomeRoutes } from './features/auth/home-routes';
+import { accessKeyRoutes } from './features/access-keys/routes';
+import { accountRoutes } from './features/accounts/routes';
+import { administratorRoutes } from './features/administrators/routes';
+
+/** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
+const MULTIPART_PATHS: RegExp[] = [];
+
+export function createApp(deps: Deps): Express {
+  const { config, logger } = deps;
+  const app = express();
+  /** Tab counters (e.g. pending approval), each scoped to the actor's BCs. */
+  const navCounts: NavCountProvider[] = [];
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'extended');
+  configureViews(app, { watch: false });
+
+  // Health first: no session, no logs noise.
+  app.use(healthRoutes(deps));
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Path only: query strings may carry a reference number.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/public/') },
+    }),
+  );
+  app.use(securityHeaders(config.cookieSecure));
+  app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1h' : 0, index: false }));
+
+  app.use(noStore);
+  app.use(rejectCrossSite(config.publicBaseUrl));
+  app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
+  app.use(sessionMiddleware(config, deps.sessionStore));
+  app.use(sessionLifetime(config));
+  app.use(locale(config.timeZone));
+  app.use(csrfProtection(MULTIPART_PATHS));
+  app.use(csrfTokenLocal);
+  app.use(flashLocal);
+  app.use(identifyAdministrator(config, deps.db));
+  app.use(navigation(navCounts));
+  app.use((req, res, next) => {
+    res.locals.currentPath = req.path;
+    res.locals.authMode = config.auth.mode;
+    next();
+  });
+
+  app.use(authRoutes(deps));
+  app.use(adminHomeRoutes(deps));
+  app.use(accessKeyRoutes(deps));
+  app.use(accountRoutes(deps));
+  app.use(administratorRoutes(deps));
+
+  app.use(notFound);
+  app.use(errorHandler(!config.isProduction));
+  return app;
+}

@@ -1,0 +1,119 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(postgres(ql)?:\/\/|sqlite:)/, 'must start with postgres:// or sqlite:')
+      .optional(),
+    PUBLIC_BASE_URL: z.string().url().default('http://localhost:3000'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SESSION_SECRET_PREVIOUS: z.string().min(32).optional(),
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+    COOKIE_SECURE: bool.optional(),
+    AUTH_MODE: z.enum(['dev', 'header']).default('dev'),
+    AUTH_HEADER: z.string().min(1).default('x-forwarded-email'),
+    AUTH_PROXY_SECRET_HEADER: z.string().min(1).default('x-sesame-proxy-secret'),
+    AUTH_PROXY_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    ADMIN_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
+    EMPLOYEE_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SEED_DEMO: bool.default(true),
+    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    MAIL_FROM: z.string().min(3).default('Sésame <no-reply@sesame.example>'),
+    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
+    TIME_ZONE: z.string().default('Europe/Paris'),
+    URGENT_FEE_EUR: z.coerce.number().min(0).default(30),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      if (env.AUTH_MODE === 'dev') {
+        ctx.addIssue({ code: 'custom', path: ['AUTH_MODE'], message: 'dev sign-in cannot be enabled when NODE_ENV=production; use AUTH_MODE=header' });
+      }
+      if (!env.SESSION_SECRET) {
+        ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when NODE_ENV=production' });
+      }
+      if (!env.SMTP_URL) {
+        ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when NODE_ENV=production (the development mailbox is not available)' });
+      }
+    }
+    if (env.AUTH_MODE === 'header' && !env.AUTH_PROXY_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_PROXY_SECRET'], message: 'is required when AUTH_MODE=header' });
+    }
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: env.TIME_ZONE });
+    } catch {
+      ctx.addIssue({ code: 'custom', path: ['TIME_ZONE'], message: 'is not a known IANA time zone' });
+    }
+  });
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {}
+
+/** Parses every variable once; fails listing every bad variable by name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const fileKey = `${key}_FILE`;
+    const value = env[fileKey] ? readSecretFile(env[fileKey] as string) : env[key];
+    raw[key] = value === '' ? undefined : value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const isProduction = c.NODE_ENV === 'production';
+  return {
+    env: c.NODE_ENV,
+    isProduction,
+    isTest: c.NODE_ENV === 'test',
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: c.DATA_DIR,
+    databaseUrl: c.DATABASE_URL,
+    publicBaseUrl: c.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    // Outside production a random secret is acceptable: sessions simply do not survive a restart of a dev box without one.
+    sessionSecrets: [c.SESSION_SECRET ?? crypto.randomBytes(32).toString('hex'), ...(c.SESSION_SECRET_PREVIOUS ? [c.SESSION_SECRET_PREVIOUS] : [])],
+    trustProxy: c.TRUST_PROXY,
+    cookieSecure: c.COOKIE_SECURE ?? c.PUBLIC_BASE_URL.startsWith('https://'),
+    auth: {
+      mode: c.AUTH_MODE,
+      header: c.AUTH_HEADER.toLowerCase(),
+      proxySecretHeader: c.AUTH_PROXY_SECRET_HEADER.toLowerCase(),
+      proxySecret: c.AUTH_PROXY_SECRET,
+    },
+    adminIdleMinutes: c.ADMIN_IDLE_MINUTES,
+    employeeIdleMinutes: c.EMPLOYEE_IDLE_MINUTES,
+    sessionAbsoluteHours: c.SESSION_ABSOLUTE_HOURS,
+    logLevel: c.LOG_LEVEL,
+    seedDemo: c.SEED_DEMO,
+    mail: {
+      smtpUrl: c.SMTP_URL,
+      from: c.MAIL_FROM,
+      devMailbox: !isProduction && !c.SMTP_URL,
+      maxAttempts: c.OUTBOX_MAX_ATTEMPTS,
+      pollMs: c.OUTBOX_POLL_MS,
+    },
+    timeZone: c.TIME_ZONE,
+    urgentFeeEur: c.URGENT_FEE_EUR,
+  };
+}
+
+function readSecretFile(file: string): string {
+  return fs.readFileSync(file, 'utf8').trim();
+}

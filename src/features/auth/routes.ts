@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Deps } from '../../deps';
+import { paths, safeLocalPath } from '../../paths';
+import { findActiveAdministratorById, listActiveAdministrators } from '../administrators/repository';
+
+const signInSchema = z.object({ administratorId: z.coerce.number().int().positive() });
+
+/** Dev sign-in (AUTH_MODE=dev only; config refuses it in production) and sign-out for both modes. */
+export function authRoutes(deps: Deps): Router {
+  const router = Router();
+  const { config, db } = deps;
+
+  if (config.auth.mode === 'dev' && !config.isProduction) {
+    router.get(paths.auth.signIn, async (req, res) => {
+      const administrators = await listActiveAdministrators(db);
+      res.render('auth/sign-in.njk', { administrators, returnTo: safeLocalPath(req.query.returnTo, paths.admin.home), error: null });
+    });
+
+    router.post(paths.auth.signIn, async (req, res, next) => {
+      try {
+        const parsed = signInSchema.safeParse(req.body);
+        const admin = parsed.success ? await findActiveAdministratorById(db, parsed.data.administratorId) : undefined;
+        const returnTo = safeLocalPath(req.body.returnTo, paths.admin.home);
+        if (!admin) {
+          const administrators = await listActiveAdministrators(db);
+          return res.status(400).render('auth/sign-in.njk', { administrators, returnTo, error: 'auth:signIn.errors.choose' });
+        }
+        const lang = req.session.lang;
+        req.session.regenerate((err) => {
+          if (err) return next(err);
+          req.session.adminId = admin.id;
+          req.session.userKey = `admin:${admin.id}`;
+          req.session.startedAt = Date.now();
+          req.session.lang = lang ?? admin.language;
+          req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, returnTo)));
+        });
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+
+  router.post(paths.auth.signOut, (req, res, next) => {
+    const lang = req.session.lang;
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.redirect(303, config.auth.mode === 'dev' ? `${paths.auth.signIn}?lang=${lang ?? req.lang}` : `/?lang=${req.lang}`);
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import { LOCALES_DIR } from './root';
+
+export const LANGUAGES = ['fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'fr';
+
+export function isLanguage(v: unknown): v is Language {
+  return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);
+}
+
+/** Reads locales/<lng>/<namespace>.json for both languages; one namespace per file. */
+export function loadResources(dir = LOCALES_DIR): Record<Language, Record<string, object>> {
+  const out = {} as Record<Language, Record<string, object>>;
+  for (const lng of LANGUAGES) {
+    out[lng] = {};
+    for (const file of fs.readdirSync(path.join(dir, lng))) {
+      if (!file.endsWith('.json')) continue;
+      out[lng][file.replace(/\.json$/, '')] = JSON.parse(fs.readFileSync(path.join(dir, lng, file), 'utf8'));
+    }
+  }
+  return out;
+}
+
+let instance: i18n | undefined;
+
+/** One shared, fully preloaded i18next instance. Missing keys are never saved; Nunjucks does the escaping. */
+export function getI18n(): i18n {
+  if (instance) return instance;
+  const resources = loadResources();
+  const inst = i18next.createInstance();
+  void inst.init({
+    initAsync: false,
+    resources,
+    lng: DEFAULT_LANGUAGE,
+    fallbackLng: DEFAULT_LANGUAGE,
+    supportedLngs: [...LANGUAGES],
+    ns: Object.keys(resources.fr),
+    defaultNS: 'common',
+    interpolation: { escapeValue: false },
+    saveMissing: false,
+    returnNull: false,
+    showSupportNotice: false,
+  } as Parameters<i18n['init']>[0]);
+  instance = inst;
+  return inst;
+}
+
+export function tFor(lang: Language): TFunction {
+  return getI18n().getFixedT(lang);
+}
+
+/** First supported language in an Accept-Language header, by quality. */
+export function languageFromAcceptHeader(header: string | undefined): Language | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { lang: (tag ?? '').slice(0, 2).toLowerCase(), q: q ? Number(q.slice(2)) || 0 : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  return ranked.map((r) => r.lang).find(isLanguage);
+}
+
+export function formatDate(lang: Language, value: string | Date | null | undefined, timeZone: string, withTime = false): string {
+  if (!value) return '';
+  const d = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
+  if (Number.isNaN(d.getTime())) return '';
+  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'long',
+    ...(withTime ? { timeStyle: 'short' } : {}),
+    timeZone: value instanceof Date || (typeof value === 'string' && value.length > 10) ? timeZone : 'UTC',
+  }).format(d);
+}
+
+export function formatNumber(lang: Language, value: number): string {
+  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(value);
+}

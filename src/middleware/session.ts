@@ -1,0 +1,59 @@
+import session from 'express-session';
+import type { RequestHandler } from 'express';
+import type { Config } from '../config';
+import { KnexSessionStore } from './session-store';
+import type { Language } from '../i18n';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Administrator signed in (dev mode); header mode re-reads the proxy header on every request instead. */
+    adminId?: number;
+    /** The one application an employee session is bound to. */
+    applicationId?: number;
+    lang?: Language;
+    flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> };
+    /** Who owns the session, so a revoked administrator's sessions can be deleted (session.user_key). */
+    userKey?: string;
+    /** Epoch ms of sign-in, for the absolute lifetime. */
+    startedAt?: number;
+  }
+}
+
+export const SESSION_COOKIE = 'sesame.sid';
+export const SECURE_SESSION_COOKIE = '__Host-sesame.sid';
+
+export function sessionMiddleware(config: Config, store: KnexSessionStore): RequestHandler {
+  return session({
+    name: config.cookieSecure ? SECURE_SESSION_COOKIE : SESSION_COOKIE,
+    secret: config.sessionSecrets,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.cookieSecure,
+      path: '/',
+      maxAge: config.adminIdleMinutes * 60 * 1000,
+    },
+  });
+}
+
+/** Ends sessions older than the absolute lifetime, whatever their activity; employee sessions get the shorter idle timeout. */
+export function sessionLifetime(config: Config): RequestHandler {
+  return (req, _res, next) => {
+    const s = req.session;
+    if (!s) return next();
+    if (s.startedAt && Date.now() - s.startedAt > config.sessionAbsoluteHours * 3600 * 1000) {
+      const lang = s.lang;
+      return s.regenerate((err) => {
+        if (err) return next(err);
+        if (lang) req.session.lang = lang;
+        next();
+      });
+    }
+    if (s.applicationId && !s.adminId) s.cookie.maxAge = config.employeeIdleMinutes * 60 * 1000;
+    next();
+  };
+}

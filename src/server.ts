@@ -1,0 +1,90 @@
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError, type Config } from './config';
+import { buildDeps, type Deps } from './deps';
+import { createApp } from './app';
+import { migrateLatest } from './db';
+import { seedDemo } from './seed/demo';
+
+/** Something that runs beside the web server (outbox dispatcher, scheduled jobs) and must stop cleanly. */
+export interface BackgroundWorker {
+  name: string;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+/** Background workers for this process; features add theirs here. */
+export function backgroundWorkers(_deps: Deps): BackgroundWorker[] {
+  return [];
+}
+
+export interface Running {
+  deps: Deps;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Migrates, seeds the demo when asked and the database is empty, serves, and starts the background workers. */
+export async function startServer(config: Config, overrides: Parameters<typeof buildDeps>[1] = {}): Promise<Running> {
+  const deps = buildDeps(config, overrides);
+  await migrateLatest(deps.db);
+  if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db))) {
+    deps.logger.info('demo data seeded (fictitious companies and administrators)');
+  }
+  const app = createApp(deps);
+  const workers = backgroundWorkers(deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  workers.forEach((w) => w.start());
+  const purge = setInterval(() => {
+    deps.sessionStore.purgeExpired().catch((err: unknown) => deps.logger.error({ err }, 'session purge failed'));
+  }, 15 * 60 * 1000);
+  purge.unref();
+  const address = server.address();
+  deps.logger.info({ port: typeof address === 'object' && address ? address.port : config.port, authMode: config.auth.mode, devMailbox: config.mail.devMailbox }, 'Sésame listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(purge);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await Promise.all(workers.map((w) => w.stop()));
+      await deps.db.destroy();
+    })());
+  return { deps, server, close };
+}
+
+/** Entry point used by `npm start`: configuration errors name the bad variable and exit 1; SIGTERM/SIGINT shut down gracefully. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const running = await startServer(config);
+  if (config.auth.mode === 'dev') {
+    running.deps.logger.info(`Open ${config.publicBaseUrl}/sign-in to sign in as a demo administrator`);
+  }
+  const shutdown = (signal: string) => {
+    running.deps.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10000);
+    force.unref();
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        running.deps.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

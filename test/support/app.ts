@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import * as cheerio from 'cheerio';
+import type { Express } from 'express';
+import { loadConfig, type Config } from '../../src/config';
+import { buildDeps, type Clock, type Deps } from '../../src/deps';
+import { createApp } from '../../src/app';
+import { migrateLatest } from '../../src/db';
+import { createLogger } from '../../src/logger';
+
+export interface TestContext {
+  app: Express;
+  deps: Deps;
+  config: Config;
+  dataDir: string;
+  /** Every line the app logged, for "no personal data in logs" checks. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A fixed, movable clock for tests. */
+export class TestClock implements Clock {
+  constructor(public current: Date = new Date('2026-11-24T09:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advanceDays(days: number): void {
+    this.current = new Date(this.current.getTime() + days * 86400000);
+  }
+}
+
+/** The real createApp on a temporary SQLite file: sessions, CSRF and everything else on. */
+export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestContext> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-test-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'info', ...env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const deps = buildDeps(config, { logger: createLogger(config.logLevel, sink), ...(opts.clock ? { clock: opts.clock } : {}) });
+  await migrateLatest(deps.db);
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    config,
+    dataDir,
+    logs,
+    close: async () => {
+      await deps.db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** Reads the CSRF token from a page's first form. */
+export function csrfFrom(html: string): string {
+  const token = cheerio.load(html)('input[name="_csrf"]').first().val();
+  if (typeof token !== 'string' || !token) throw new Error('no _csrf field on the page');
+  return token;
+}
+
+/** GETs a page and returns the CSRF token it carries. */
+export async function getCsrf(agent: Agent, url: string): Promise<string> {
+  const res = await agent.get(url);
+  return csrfFrom(res.text);
+}
+
+/** Signs in through the dev sign-in page as the administrator with that e-mail; returns the agent. */
+export async function signInAs(app: Express, deps: Deps, email: string, lang: 'fr' | 'en' = 'fr'): Promise<Agent> {
+  const agent = request.agent(app);
+  const admin = await deps.db('administrator').where({ email }).first();
+  if (!admin) throw new Error(`no administrator ${email}`);
+  const token = await getCsrf(agent, `/sign-in?lang=${lang}`);
+  const res = await agent.post('/sign-in').type('form').send({ _csrf: token, administratorId: admin.id, returnTo: '/admin' });
+  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+  return agent;
+}
+
+export function $(html: string): cheerio.CheerioAPI {
+  return cheerio.load(html);
+}
