@@ -1,0 +1,73 @@
+import type { Knex } from 'knex';
+
+export const STATUSES = [
+  'invited',
+  'in_progress',
+  'awaiting_additional_approval',
+  'pending_approval',
+  'approved',
+  'transmitted',
+  'card_issued',
+  'card_delivered',
+  'returned',
+  'cancelled',
+  'expired',
+  'declined_by_issuer',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Not yet submitted: the employee may still fill the form; reminders and expiry apply. */
+export const NOT_SUBMITTED: Status[] = ['invited', 'in_progress', 'returned'];
+/** Open = neither finished nor abandoned: a second application for the same e-mail and key is a duplicate. */
+export const OPEN_STATUSES: Status[] = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved', 'transmitted', 'card_issued'];
+
+export type ActorType = 'admin' | 'employee' | 'approver' | 'system';
+
+export interface Actor {
+  type: ActorType;
+  id?: number | null;
+}
+
+export class StaleStateError extends Error {
+  constructor(readonly applicationId: number) {
+    super(`application ${applicationId} changed meanwhile`);
+  }
+}
+
+/**
+ * The one place statuses change. Conditional update (`WHERE status IN from`), so a double submit or two
+ * administrators acting at once change the application once; the loser gets StaleStateError and its
+ * transaction rolls back. Writes the history row in the same transaction (pass `trx`).
+ */
+export async function transition(
+  trx: Knex.Transaction,
+  input: {
+    applicationId: number;
+    from: Status[];
+    to: Status;
+    actor: Actor;
+    comment?: string | null;
+    commentForEmployee?: boolean;
+    now: Date;
+    extra?: Record<string, unknown>;
+  },
+): Promise<Status> {
+  const current = await trx('application').where({ id: input.applicationId }).first('status', 'version');
+  if (!current || !input.from.includes(current.status)) throw new StaleStateError(input.applicationId);
+  const ts = input.now.toISOString();
+  const updated = await trx('application')
+    .where({ id: input.applicationId, status: current.status, version: current.version })
+    .update({ status: input.to, status_changed_at: ts, updated_at: ts, version: Number(current.version) + 1, ...(input.extra ?? {}) });
+  if (updated !== 1) throw new StaleStateError(input.applicationId);
+  await trx('application_status_history').insert({
+    application_id: input.applicationId,
+    at: ts,
+    actor_type: input.actor.type,
+    actor_id: input.actor.id ?? null,
+    from_status: current.status,
+    to_status: input.to,
+    comment: input.comment ?? null,
+    comment_for_employee: input.commentForEmployee ?? false,
+  });
+  return current.status as Status;
+}
