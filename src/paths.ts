@@ -20,7 +20,17 @@ export const paths = {
       edit: (id: number | string = ':id') => `/admin/access-keys/${id}/edit`,
       delete: (id: number | string = ':id') => `/admin/access-keys/${id}/delete`,
     },
-    batches: { list: '/admin/batches' },
+    applications: {
+      /** Controlled send: initiate one application on a key. */
+      initiate: (keyId: number | string = ':keyId') => `/admin/access-keys/${keyId}/applications/new`,
+      show: (id: number | string = ':id') => `/admin/applications/${id}`,
+      resend: (id: number | string = ':id') => `/admin/applications/${id}/resend`,
+    },
+    bulk: {
+      /** Bulk send on a key: instructions, template download, upload form. */
+      start: (keyId: number | string = ':keyId') => `/admin/access-keys/${keyId}/bulk`,
+    },
+    batches: { list: '/admin/batches', show: (id: number | string = ':id') => `/admin/batches/${id}` },
     tracking: { summary: '/admin/tracking' },
     approvals: { list: '/admin/approvals' },
     emailTemplates: { list: '/admin/email-templates' },
@@ -40,8 +50,18 @@ export const paths = {
       reactivate: (id: number | string = ':id') => `/platform/administrators/${id}/reactivate`,
     },
   },
+  employee: {
+    /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */
+    entry: '/access',
+    /** Self-service start (generic URL published on the intranet). */
+    apply: '/apply',
+    /** The employee's application, bound to the session. */
+    application: '/application',
+    signOut: '/application/sign-out',
+  },
   dev: {
     mailbox: '/dev/mailbox',
+    message: (id: number | string = ':id') => `/dev/mailbox/${id}`,
   },
 };
 
