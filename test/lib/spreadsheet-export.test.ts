@@ -1,0 +1,69 @@
+import * as XLSX from 'xlsx';
+import { isSpreadsheetFormat, neutraliseCell, spreadsheetFile, toCsv, toXlsxBuffer } from '../../src/lib/spreadsheet-export';
+
+describe('neutraliseCell', () => {
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+33 1 23', "'+33 1 23"],
+    ['-2', "'-2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tx', "'\tx"],
+    ['\rx', "'\rx"],
+    ['a=b', 'a=b'],
+    ['Société Générale', 'Société Générale'],
+    ['', ''],
+    [null, ''],
+    [undefined, ''],
+    [42, '42'],
+    [-1, "'-1"],
+    [true, 'true'],
+  ])('%j → %j', (input, expected) => {
+    expect(neutraliseCell(input)).toBe(expected);
+  });
+});
+
+describe('toCsv', () => {
+  it('starts with a BOM, separates with commas, ends lines with CRLF and quotes what needs quoting', () => {
+    const csv = toCsv(['Nom', 'Société'], [
+      ['a,b', 'say "hi"'],
+      ['line\nbreak', '=HYPERLINK("x")'],
+      [null, 'plain'],
+    ]);
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv.slice(1)).toBe('Nom,Société\r\n"a,b","say ""hi"""\r\n"line\nbreak","\'=HYPERLINK(""x"")"\r\n,plain\r\n');
+  });
+});
+
+describe('toXlsxBuffer', () => {
+  it('reads back as one sheet of string cells, formulas neutralised', () => {
+    expect(XLSX.version).toBe('0.20.3');
+    const buf = toXlsxBuffer(['Name', 'Amount'], [['=cmd|calc', 12], ['Zoé', '007']], 'Clés/accès: test');
+    const book = XLSX.read(buf, { type: 'buffer', cellFormula: true });
+    expect(book.SheetNames).toEqual(['Clés accès  test']);
+    const sheet = book.Sheets[book.SheetNames[0] as string] as XLSX.WorkSheet;
+    expect(sheet.A2).toMatchObject({ t: 's', v: "'=cmd|calc" });
+    expect(sheet.A2?.f).toBeUndefined();
+    expect(sheet.B2).toMatchObject({ t: 's', v: '12' });
+    expect(sheet.B3).toMatchObject({ t: 's', v: '007' });
+    expect(XLSX.utils.sheet_to_json(sheet, { header: 1 })).toEqual([
+      ['Name', 'Amount'],
+      ["'=cmd|calc", '12'],
+      ['Zoé', '007'],
+    ]);
+  });
+
+  it('writes a header-only sheet for an empty list', () => {
+    const book = XLSX.read(toXlsxBuffer(['A', 'B'], []), { type: 'buffer' });
+    const sheet = book.Sheets[book.SheetNames[0] as string] as XLSX.WorkSheet;
+    expect(XLSX.utils.sheet_to_json(sheet, { header: 1 })).toEqual([['A', 'B']]);
+  });
+});
+
+describe('spreadsheetFile', () => {
+  it('names the file safely and sets the content type', () => {
+    expect(spreadsheetFile('csv', 'clés d’accès 2026', ['a'], [])).toMatchObject({ contentType: 'text/csv; charset=utf-8', fileName: 'cl-s-d-acc-s-2026.csv' });
+    expect(spreadsheetFile('xlsx', 'keys', ['a'], []).contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(isSpreadsheetFormat('xlsx')).toBe(true);
+    expect(isSpreadsheetFormat('xls')).toBe(false);
+  });
+});
