@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import nunjucks from 'nunjucks';
+import { isLanguage, tFor, type Language } from '../../i18n';
+import { paths } from '../../paths';
+import { VIEWS_DIR } from '../../root';
+import type { EmailTemplate } from './enqueue';
+
+/**
+ * E-mail rendering.
+ *
+ * Templates: one file per e-mail and language, views/emails/<template>/<fr|en>.njk, extending views/emails/layout.njk
+ * and filling the blocks `subject`, `html` and `text`. Each part is rendered separately (the layout switches on
+ * `part`): the HTML body with autoescape, the subject and the plain-text body without (they are not HTML, so a name
+ * like O’Brien or <b> must stay as typed; nodemailer encodes them).
+ *
+ * A template sees only: the row's data (its documented variables), `baseUrl`, `links` (absolute URLs built here from
+ * PUBLIC_BASE_URL and src/paths.ts), `lang` and `t` fixed to the recipient's language. A dedicated environment:
+ * no `paths`, no app globals or filters; throwOnUndefined so a missing variable fails instead of sending a blank.
+ */
+
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** A template file is missing or the template name is not one we know: retrying will not help. */
+export class EmailTemplateNotFoundError extends Error {
+  constructor(template: string, language: string) {
+    super(`no e-mail template ${template}/${language}`);
+    this.name = 'EmailTemplateNotFoundError';
+  }
+}
+
+type Data = Record<string, unknown>;
+type LinkBuilder = (data: Data, baseUrl: string) => Record<string, string>;
+
+/** Links every e-mail may use. */
+function commonLinks(baseUrl: string): Record<string, string> {
+  return {
+    home: `${baseUrl}/`,
+    entry: `${baseUrl}${paths.employee.entry}`,
+    apply: `${baseUrl}${paths.employee.apply}`,
+  };
+}
+
+/**
+ * Links specific to one e-mail, computed from its data. Add an entry when a template needs a URL built from its data
+ * (never let a template build a URL from a string it received).
+ */
+const LINKS: Partial<Record<EmailTemplate, LinkBuilder>> = {
+  // E-mail 1: the entry page with the reference pre-filled. E-mail 2 (the key) uses the plain entry link.
+  'invitation-link': (d, base) => ({ entry: `${base}${paths.employee.entry}?ref=${encodeURIComponent(String(d.reference))}` }),
+};
+
+const TEMPLATE_NAME = /^[a-z][a-z0-9-]{0,59}$/;
+
+export interface EmailRenderer {
+  render(template: string, language: Language, data: Data): RenderedEmail;
+  /** Whether views/emails/<template>/<language>.njk exists. */
+  hasTemplate(template: string, language: Language): boolean;
+  /** The absolute links the template of that e-mail receives (also used by tests and the development mailbox). */
+  linksFor(template: string, data: Data): Record<string, string>;
+}
+
+export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string; watch?: boolean }): EmailRenderer {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const viewsDir = opts.viewsDir ?? VIEWS_DIR;
+  const loader = () => new nunjucks.FileSystemLoader(viewsDir, { noCache: false, watch: opts.watch ?? false });
+  const common = { throwOnUndefined: true, trimBlocks: true, lstripBlocks: true };
+  const htmlEnv = new nunjucks.Environment(loader(), { ...common, autoescape: true });
+  const plainEnv = new nunjucks.Environment(loader(), { ...common, autoescape: false });
+
+  const fileOf = (template: string, language: Language) => `emails/${template}/${language}.njk`;
+
+  function hasTemplate(template: string, language: Language): boolean {
+    return TEMPLATE_NAME.test(template) && isLanguage(language) && fs.existsSync(path.join(viewsDir, fileOf(template, language)));
+  }
+
+  function linksFor(template: string, data: Data): Record<string, string> {
+    return { ...commonLinks(baseUrl), ...(LINKS[template as EmailTemplate]?.(data, baseUrl) ?? {}) };
+  }
+
+  function render(template: string, language: Language, data: Data): RenderedEmail {
+    if (!hasTemplate(template, language)) throw new EmailTemplateNotFoundError(template, language);
+    const file = fileOf(template, language);
+    // The data first, so a data key can never replace baseUrl, links, lang or t.
+    const context = { ...data, baseUrl, links: linksFor(template, data), lang: language, t: tFor(language) };
+    const subject = plainEnv.render(file, { ...context, part: 'subject' }).replace(/\s+/g, ' ').trim();
+    const html = htmlEnv.render(file, { ...context, part: 'html' }).trim() + '\n';
+    const text = tidyText(plainEnv.render(file, { ...context, part: 'text' }));
+    return { subject, html, text };
+  }
+
+  return { render, hasTemplate, linksFor };
+}
+
+/** Plain text: no trailing spaces except the signature delimiter "-- ", at most one blank line in a row. */
+function tidyText(text: string): string {
+  return (
+    text
+      .split('\n')
+      .map((line) => (line === '-- ' ? line : line.replace(/[ \t]+$/, '')))
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
+}
+
+/** Absolute http(s) links in a plain-text body, in order, without duplicates (the development mailbox shows them). */
+export function extractLinks(text: string): string[] {
+  const found = text.match(/https?:\/\/[^\s<>"')]+/g) ?? [];
+  return [...new Set(found.map((l) => l.replace(/[.,;:!?]+$/, '')))];
+}
