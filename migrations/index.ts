@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m001 from './20261124_001_foundation';
 import * as m002 from './20261124_002_applications';
 import * as m003 from './20261124_003_outbox';
+import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 
 /**
  * The migrations, listed explicitly so the same list runs from TypeScript (tests, tsx) and from the compiled build.
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124_001_foundation': m001,
   '20261124_002_applications': m002,
   '20261124_003_outbox': m003,
+  '20261125_070_form_documents_terms_signature': mFormBlocks,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

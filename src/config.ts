@@ -6,6 +6,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A 256-bit key in base64 (openssl rand -base64 32). */
+const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -36,6 +39,12 @@ const schema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
     TIME_ZONE: z.string().default('Europe/Paris'),
     URGENT_FEE_EUR: z.coerce.number().min(0).default(30),
+    // PIN encryption to the issuer, encryption of personal data at rest, one-time codes, uploads (src/secrets.ts).
+    PIN_ISSUER_PUBLIC_KEY: z.string().optional(),
+    DATA_ENCRYPTION_KEY: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64 (openssl rand -base64 32)').optional(),
+    DATA_ENCRYPTION_KEY_PREVIOUS: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64').optional(),
+    OTP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    DOCUMENT_MAX_BYTES: z.coerce.number().int().min(10 * 1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -48,6 +57,13 @@ const schema = z
       if (!env.SMTP_URL) {
         ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when NODE_ENV=production (the development mailbox is not available)' });
       }
+      for (const key of ['PIN_ISSUER_PUBLIC_KEY', 'DATA_ENCRYPTION_KEY', 'OTP_SECRET'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production (development generates one in DATA_DIR)' });
+      }
+    }
+    if (env.PIN_ISSUER_PUBLIC_KEY) {
+      const problem = issuerKeyProblem(env.PIN_ISSUER_PUBLIC_KEY);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['PIN_ISSUER_PUBLIC_KEY'], message: problem });
     }
     if (env.AUTH_MODE === 'header' && !env.AUTH_PROXY_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_PROXY_SECRET'], message: 'is required when AUTH_MODE=header' });
@@ -111,7 +127,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     timeZone: c.TIME_ZONE,
     urgentFeeEur: c.URGENT_FEE_EUR,
+    /** Absent outside production = generated into DATA_DIR on first use (src/secrets.ts). */
+    secrets: {
+      // A PEM given on one line with literal \\n (as some secret stores do) is accepted.
+      pinIssuerPublicKey: c.PIN_ISSUER_PUBLIC_KEY?.replace(/\\n/g, '\n'),
+      dataEncryptionKey: c.DATA_ENCRYPTION_KEY,
+      dataEncryptionKeyPrevious: c.DATA_ENCRYPTION_KEY_PREVIOUS,
+      otpSecret: c.OTP_SECRET,
+    },
+    documentMaxBytes: c.DOCUMENT_MAX_BYTES,
   };
+}
+
+/** The issuer's key must be an RSA public key of at least 2048 bits (RSA-OAEP-256 wraps the PIN's data key). */
+function issuerKeyProblem(pem: string): string | undefined {
+  if (/PRIVATE KEY/.test(pem)) return 'must be the issuer’s public key: Sésame must never hold the private key';
+  try {
+    const key = crypto.createPublicKey(pem.replace(/\\n/g, '\n'));
+    if (key.asymmetricKeyType !== 'rsa') return 'must be an RSA public key (PEM)';
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) return 'must be an RSA key of at least 2048 bits';
+    return undefined;
+  } catch {
+    return 'is not a readable PEM public key';
+  }
 }
 
 function readSecretFile(file: string): string {

@@ -2,6 +2,7 @@ import type { Config } from './config';
 import { openDb, type Db } from './db';
 import { createLogger, type Logger } from './logger';
 import { KnexSessionStore } from './middleware/session-store';
+import { createSecrets } from './secrets';
 
 export interface Clock {
   now(): Date;
@@ -15,7 +16,8 @@ export function buildDeps(config: Config, overrides: { db?: Db; logger?: Logger;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const sessionStore = new KnexSessionStore(db, logger, () => clock.now());
-  return { config, db, logger, clock, sessionStore };
+  const secrets = createSecrets(config, logger);
+  return { config, db, logger, clock, sessionStore, secrets };
 }
 
 export type Deps = ReturnType<typeof buildDeps>;

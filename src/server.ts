@@ -27,6 +27,8 @@ export interface Running {
 export async function startServer(config: Config, overrides: Parameters<typeof buildDeps>[1] = {}): Promise<Running> {
   const deps = buildDeps(config, overrides);
   await migrateLatest(deps.db);
+  // Keys from configuration; outside production, missing ones are generated into DATA_DIR now (and logged once).
+  deps.secrets.prepare();
   if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db))) {
     deps.logger.info('demo data seeded (fictitious companies and administrators)');
   }
