@@ -20,7 +20,9 @@ import { accountRoutes } from './features/accounts/routes';
 import { administratorRoutes } from './features/administrators/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
-const MULTIPART_PATHS: RegExp[] = [];
+const MULTIPART_PATHS: RegExp[] = [
+  /^\/platform\/accounts\/import$/,
+];
 
 export function createApp(deps: Deps): Express {
   const { config, logger } = deps;

@@ -41,6 +41,7 @@ export const paths = {
       create: '/platform/accounts/new',
       edit: (id: number | string = ':id') => `/platform/accounts/${id}/edit`,
       import: '/platform/accounts/import',
+      importSample: '/platform/accounts/import/sample.csv',
     },
     administrators: {
       list: '/platform/administrators',
