@@ -4,6 +4,7 @@ import { buildDeps, type Deps } from './deps';
 import { createApp } from './app';
 import { migrateLatest } from './db';
 import { seedDemo } from './seed/demo';
+import { createScheduler } from './features/jobs/scheduler';
 
 /** Something that runs beside the web server (outbox dispatcher, scheduled jobs) and must stop cleanly. */
 export interface BackgroundWorker {
@@ -13,8 +14,8 @@ export interface BackgroundWorker {
 }
 
 /** Background workers for this process; features add theirs here. */
-export function backgroundWorkers(_deps: Deps): BackgroundWorker[] {
-  return [];
+export function backgroundWorkers(deps: Deps): BackgroundWorker[] {
+  return [createScheduler(deps)];
 }
 
 export interface Running {
@@ -38,17 +39,12 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
   workers.forEach((w) => w.start());
-  const purge = setInterval(() => {
-    deps.sessionStore.purgeExpired().catch((err: unknown) => deps.logger.error({ err }, 'session purge failed'));
-  }, 15 * 60 * 1000);
-  purge.unref();
   const address = server.address();
   deps.logger.info({ port: typeof address === 'object' && address ? address.port : config.port, authMode: config.auth.mode, devMailbox: config.mail.devMailbox }, 'Sésame listening');
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(purge);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
