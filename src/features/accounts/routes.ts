@@ -1,7 +1,145 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import multer from 'multer';
 import type { Deps } from '../../deps';
+import { paths } from '../../paths';
+import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
+import { verifyCsrf } from '../../middleware/csrf';
+import { setFlash } from '../../middleware/flash';
+import { NotFoundError } from '../../lib/errors';
+import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
+import type { Language } from '../../i18n';
+import { CARD_PRODUCTS, LIABILITY_TYPES, PAYMENT_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from './options';
+import { COUNTRIES, accountSchema, inFieldOrder, toAccountCandidate } from './schema';
+import { findAccount, listAccounts, type Account } from './repository';
+import { createAccount, updateAccount, importAccounts, CSV_COLUMNS, SAMPLE_CSV, MAX_IMPORT_ROWS, type FileIssue, type RowIssue } from './service';
 
-export function accountRoutes(_deps: Deps): Router {
+export const IMPORT_MAX_BYTES = 1024 * 1024;
+
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5, parts: 6 } }).single('file');
+
+/** Multer's own refusals (too large, several files) become a message on the import page, not an error page. */
+function receiveFile(req: Request, res: Response, next: NextFunction): void {
+  upload(req, res, (err: unknown) => {
+    if (!err) return next();
+    if (err instanceof multer.MulterError) {
+      const key = err.code === 'LIMIT_FILE_SIZE' ? 'accounts:import.errors.tooLarge' : 'accounts:import.errors.oneFile';
+      renderImport(res, 400, [{ key }], []);
+      return;
+    }
+    next(err);
+  });
+}
+
+function renderImport(res: Response, status: number, fileIssues: FileIssue[], rowIssues: RowIssue[]): void {
+  const summary = fileIssues.map((i) => ({ ...i, href: '#file' }));
+  if (rowIssues.length) summary.push({ key: 'accounts:import.errors.rowsInvalid', params: { count: new Set(rowIssues.map((r) => r.row)).size }, href: '#row-errors' });
+  const errors: FormErrors | null = summary.length ? { fieldErrors: fileIssues[0] ? { file: fileIssues[0] } : {}, summary } : null;
+  res.status(status).render('accounts/import.njk', { errors, rowIssues, columns: CSV_COLUMNS, codes: CSV_CODES, maxRows: MAX_IMPORT_ROWS });
+}
+
+/** The codes each coded column accepts, shown on the import page. */
+const CSV_CODES: Record<string, string> = {
+  address_country: COUNTRIES.join(', '),
+  card_product: CARD_PRODUCTS.join(', '),
+  plastic_types: PLASTIC_TYPES.join(', '),
+  liability_type: LIABILITY_TYPES.join(', '),
+  statement_option: STATEMENT_OPTIONS.join(', '),
+  payment_type: PAYMENT_TYPES.join(', '),
+};
+
+function countryItems(lang: Language) {
+  const names = new Intl.DisplayNames([lang], { type: 'region' });
+  return COUNTRIES.map((code) => ({ value: code, text: names.of(code) ?? code })).sort((a, b) => a.text.localeCompare(b.text, lang));
+}
+
+function formValues(account: Account): Record<string, unknown> {
+  const { id: _id, createdAt: _c, updatedAt: _u, ...values } = account;
+  return values;
+}
+
+/** Platform administrator: the BCs (list, create, edit, CSV import). */
+export function accountRoutes(deps: Deps): Router {
   const router = Router();
+  const { db, clock } = deps;
+  const platformOnly = [requireAdministrator(deps.config), requirePlatformAdministrator];
+
+  const renderForm = (req: Request, res: Response, status: number, model: { account: Account | null; values: Record<string, unknown>; errors: FormErrors | null }) => {
+    res.status(status).render('accounts/form.njk', {
+      ...model,
+      action: model.account ? paths.platform.accounts.edit(model.account.id) : paths.platform.accounts.create,
+      options: {
+        countries: countryItems(req.lang),
+        cardProducts: CARD_PRODUCTS,
+        plasticTypes: PLASTIC_TYPES,
+        liabilityTypes: LIABILITY_TYPES,
+        statementOptions: STATEMENT_OPTIONS,
+        paymentTypes: PAYMENT_TYPES,
+      },
+    });
+  };
+
+  const loadAccount = async (id: string | string[] | undefined): Promise<Account> => {
+    const n = Number(id);
+    const account = Number.isSafeInteger(n) && n > 0 ? await findAccount(db, n) : undefined;
+    if (!account) throw new NotFoundError('account');
+    return account;
+  };
+
+  router.get(paths.platform.accounts.list, ...platformOnly, async (_req, res) => {
+    res.render('accounts/list.njk', { accounts: await listAccounts(db) });
+  });
+
+  router.get(paths.platform.accounts.create, ...platformOnly, (req, res) => {
+    renderForm(req, res, 200, { account: null, values: { addressCountry: 'FR', plasticTypes: [] }, errors: null });
+  });
+
+  router.post(paths.platform.accounts.create, ...platformOnly, async (req, res) => {
+    const candidate = toAccountCandidate(req.body as Record<string, unknown>);
+    const parsed = accountSchema.safeParse(candidate);
+    if (!parsed.success) return renderForm(req, res, 400, { account: null, values: candidate, errors: formErrorsFromZod(inFieldOrder(parsed.error)) });
+    const result = await createAccount(db, parsed.data, clock.now());
+    if (!result.ok) return renderForm(req, res, 400, { account: null, values: candidate, errors: formErrors(result.issues) });
+    req.log?.info({ accountId: result.id }, 'account created');
+    setFlash(req, 'accounts:flash.created', { number: parsed.data.number });
+    res.redirect(303, paths.platform.accounts.list);
+  });
+
+  router.get(paths.platform.accounts.edit(), ...platformOnly, async (req, res) => {
+    const account = await loadAccount(req.params.id);
+    renderForm(req, res, 200, { account, values: formValues(account), errors: null });
+  });
+
+  router.post(paths.platform.accounts.edit(), ...platformOnly, async (req, res) => {
+    const account = await loadAccount(req.params.id);
+    const candidate = toAccountCandidate(req.body as Record<string, unknown>);
+    const parsed = accountSchema.safeParse(candidate);
+    if (!parsed.success) return renderForm(req, res, 400, { account, values: candidate, errors: formErrorsFromZod(inFieldOrder(parsed.error)) });
+    const result = await updateAccount(db, account.id, parsed.data, clock.now());
+    if (!result) throw new NotFoundError('account');
+    if (!result.ok) return renderForm(req, res, 400, { account, values: candidate, errors: formErrors(result.issues) });
+    req.log?.info({ accountId: account.id }, 'account updated');
+    setFlash(req, 'accounts:flash.updated', { number: parsed.data.number });
+    res.redirect(303, paths.platform.accounts.list);
+  });
+
+  router.get(paths.platform.accounts.import, ...platformOnly, (_req, res) => {
+    renderImport(res, 200, [], []);
+  });
+
+  router.get(paths.platform.accounts.importSample, ...platformOnly, (_req, res) => {
+    res.type('text/csv; charset=utf-8');
+    res.attachment('sesame-accounts-sample.csv');
+    res.send(SAMPLE_CSV);
+  });
+
+  router.post(paths.platform.accounts.import, ...platformOnly, receiveFile, verifyCsrf, async (req, res) => {
+    if (!req.file) return renderImport(res, 400, [{ key: 'accounts:import.errors.noFile' }], []);
+    const result = await importAccounts(db, req.file.buffer, clock.now());
+    if (!result.ok) return renderImport(res, 400, result.fileIssues, result.rowIssues);
+    req.log?.info({ count: result.count }, 'accounts imported');
+    setFlash(req, 'accounts:import.flash.imported', { count: result.count });
+    res.redirect(303, paths.platform.accounts.list);
+  });
+
   return router;
 }
