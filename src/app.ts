@@ -18,6 +18,9 @@ import { adminHomeRoutes } from './features/auth/home-routes';
 import { accessKeyRoutes } from './features/access-keys/routes';
 import { accountRoutes } from './features/accounts/routes';
 import { administratorRoutes } from './features/administrators/routes';
+import { applicationAdminRoutes } from './features/applications/admin-routes';
+import { pendingApprovalCount } from './features/applications/nav-count';
+import { employeeAccessRoutes } from './features/employee-access/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -29,6 +32,7 @@ export function createApp(deps: Deps): Express {
   const app = express();
   /** Tab counters (e.g. pending approval), each scoped to the actor's BCs. */
   const navCounts: NavCountProvider[] = [];
+  navCounts.push(pendingApprovalCount(deps.db));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
@@ -78,6 +82,8 @@ export function createApp(deps: Deps): Express {
   app.use(accessKeyRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(administratorRoutes(deps));
+  app.use(applicationAdminRoutes(deps));
+  app.use(employeeAccessRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(!config.isProduction));

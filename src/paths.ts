@@ -56,6 +56,8 @@ export const paths = {
     entry: '/access',
     /** Self-service start (generic URL published on the intranet). */
     apply: '/apply',
+    /** Self-service neutral answer ("check your mailbox"), the same whatever happened. */
+    applySent: '/apply/check-your-mailbox',
     /** The employee's application, bound to the session. */
     application: '/application',
     signOut: '/application/sign-out',

@@ -1,0 +1,129 @@
+import crypto from 'node:crypto';
+import { Router, type Request, type Response, type NextFunction } from 'express';
+import type { Deps } from '../../deps';
+import { paths } from '../../paths';
+import { requireAdministrator } from '../../middleware/auth';
+import { setFlash } from '../../middleware/flash';
+import { formErrors, formErrorsFromZod, normaliseBody, type FormErrors } from '../../lib/form-errors';
+import type { KeyForApplications } from './repository';
+import { INITIATE_FIELDS, PRIORITIES, TITLES, initiateSchema } from './schema';
+import { applicationForAdmin, DuplicateOpenApplicationError, initiateControlled, KeyUnavailableError, keyForInitiation, resendInvitation } from './service';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** One-time values of the resend forms shown, per application id: one click queues one pair of e-mails. */
+    resendNonces?: Record<string, string>;
+  }
+}
+
+/** A positive integer id from the URL, or undefined (the route then passes, ending in the 404 page). */
+function idParam(value: unknown): number | undefined {
+  const id = Number(value);
+  return Number.isSafeInteger(id) && id > 0 && String(id) === value ? id : undefined;
+}
+
+/** Controlled send, the administrator's application page and the resend of e-mails 1 and 2. */
+export function applicationAdminRoutes(deps: Deps): Router {
+  const router = Router();
+  const { config, db, clock } = deps;
+  const requireAdmin = requireAdministrator(config);
+
+  function renderInitiate(res: Response, key: KeyForApplications, values: Record<string, unknown>, errors: FormErrors | null) {
+    res.status(errors ? 400 : 200).render('applications/initiate.njk', {
+      key,
+      values,
+      errors,
+      titles: TITLES,
+      priorities: PRIORITIES,
+      urgentFee: config.urgentFeeEur,
+    });
+  }
+
+  function renderKeyUnavailable(res: Response, err: KeyUnavailableError) {
+    res.status(409).render('applications/key-unavailable.njk', { messageKey: err.messageKey });
+  }
+
+  router.get(paths.admin.applications.initiate(), requireAdmin, async (req, res, next) => {
+    try {
+      const keyId = idParam(req.params.keyId);
+      if (!keyId) return next();
+      const key = await keyForInitiation(db, req.actor!, keyId, config.timeZone, clock.now());
+      renderInitiate(res, key, { priority: 'normal', title: '', firstName: '', lastName: '', email: '', language: req.lang, urgentTermsAccepted: '' }, null);
+    } catch (err) {
+      if (err instanceof KeyUnavailableError) return renderKeyUnavailable(res, err);
+      next(err);
+    }
+  });
+
+  router.post(paths.admin.applications.initiate(), requireAdmin, async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const actor = req.actor!;
+      const keyId = idParam(req.params.keyId);
+      if (!keyId) return next();
+      const now = clock.now();
+      const key = await keyForInitiation(db, actor, keyId, config.timeZone, now);
+      const body = normaliseBody(req.body);
+      const parsed = initiateSchema.safeParse(body);
+      if (!parsed.success) {
+        // The summary follows the order of the fields on the page (the urgent-terms rule is checked after the fields).
+        const order = INITIATE_FIELDS as readonly string[];
+        parsed.error.issues.sort((a, b) => order.indexOf(String(a.path[0])) - order.indexOf(String(b.path[0])));
+        return renderInitiate(res, key, body, formErrorsFromZod(parsed.error));
+      }
+      try {
+        const created = await initiateControlled(db, actor, keyId, parsed.data, config.timeZone, now);
+        req.log?.info({ applicationId: created.id, keyId }, 'application initiated (controlled send)');
+        setFlash(req, 'applications:initiate.created', { reference: created.reference });
+        res.redirect(303, paths.admin.applications.show(created.id));
+      } catch (err) {
+        if (err instanceof DuplicateOpenApplicationError) return renderInitiate(res, key, body, formErrors([{ field: 'email', key: err.messageKey }]));
+        throw err;
+      }
+    } catch (err) {
+      if (err instanceof KeyUnavailableError) return renderKeyUnavailable(res, err);
+      next(err);
+    }
+  });
+
+  router.get(paths.admin.applications.show(), requireAdmin, async (req, res, next) => {
+    try {
+      const id = idParam(req.params.id);
+      if (!id) return next();
+      const model = await applicationForAdmin(db, req.actor!, id);
+      let resendNonce = '';
+      if (model.canResend) {
+        resendNonce = crypto.randomBytes(16).toString('hex');
+        req.session.resendNonces = { ...(req.session.resendNonces ?? {}), [String(id)]: resendNonce };
+      }
+      res.render('applications/show.njk', { ...model, resendNonce });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post(paths.admin.applications.resend(), requireAdmin, async (req, res, next) => {
+    try {
+      const id = idParam(req.params.id);
+      if (!id) return next();
+      const nonce = typeof req.body?.nonce === 'string' ? req.body.nonce : '';
+      const expected = req.session.resendNonces?.[String(id)];
+      // Scope check first: another BC's application is a 404 whatever the form says.
+      await applicationForAdmin(db, req.actor!, id);
+      if (!nonce || !expected || nonce !== expected) {
+        setFlash(req, 'applications:resend.alreadyDone', undefined, 'info');
+        return res.redirect(303, paths.admin.applications.show(id));
+      }
+      const nonces = { ...(req.session.resendNonces ?? {}) };
+      delete nonces[String(id)];
+      req.session.resendNonces = nonces;
+      const queued = await resendInvitation(db, req.actor!, id, nonce, clock.now());
+      req.log?.info({ applicationId: id, queued }, 'invitation e-mails resent');
+      setFlash(req, queued ? 'applications:resend.done' : 'applications:resend.alreadyDone', undefined, queued ? 'success' : 'info');
+      res.redirect(303, paths.admin.applications.show(id));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  return router;
+}

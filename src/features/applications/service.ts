@@ -1,0 +1,92 @@
+import type { Knex } from 'knex';
+import type { Language } from '../../i18n';
+import { ConflictError, NotFoundError } from '../../lib/errors';
+import { enqueueEmails } from '../outbox/enqueue';
+import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from './create';
+import { keyUsability } from './key-state';
+import { findApplicationInScope, findKeyInScope, findOpenApplicationOnKey, historyOf, type ApplicationView, type HistoryEntry, type KeyForApplications } from './repository';
+import type { InitiateInput } from './schema';
+import { NOT_SUBMITTED } from './status';
+
+/** The key cannot start new applications (deleted or expired); the page explains which. */
+export class KeyUnavailableError extends ConflictError {
+  constructor(readonly reason: 'deleted' | 'expired') {
+    super(`applications:keyUnavailable.${reason}`);
+  }
+}
+
+/** The same e-mail already has an open application on this key. */
+export class DuplicateOpenApplicationError extends ConflictError {
+  constructor() {
+    super('applications:initiate.fields.email.errors.duplicate');
+  }
+}
+
+interface AdminActor {
+  id: number;
+  accountIds: number[];
+}
+
+/** The key an administrator initiates on: theirs (404 otherwise), neither deleted nor expired. */
+export async function keyForInitiation(db: Knex | Knex.Transaction, actor: AdminActor, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
+  const key = await findKeyInScope(db, keyId, actor.accountIds);
+  if (!key) throw new NotFoundError('access key');
+  const usability = keyUsability(key, timeZone, now);
+  if (usability !== 'usable') throw new KeyUnavailableError(usability);
+  return key;
+}
+
+/** Controlled send: creates one application for one employee and queues e-mails 1 and 2, in one transaction. */
+export async function initiateControlled(db: Knex, actor: AdminActor, keyId: number, input: InitiateInput, timeZone: string, now: Date): Promise<CreatedApplication> {
+  return db.transaction(async (trx) => {
+    const key = await keyForInitiation(trx, actor, keyId, timeZone, now);
+    if (await findOpenApplicationOnKey(trx, key.id, input.email)) throw new DuplicateOpenApplicationError();
+    const [created] = await createInvitedApplications(
+      trx,
+      [
+        {
+          accessKey: { id: key.id, accountId: key.accountId, number: key.number },
+          origin: 'controlled',
+          initiatedBy: actor.id,
+          priority: input.priority,
+          title: input.title,
+          firstName: input.firstName,
+          lastName: input.lastName,
+          email: input.email,
+          language: input.language,
+        },
+      ],
+      now,
+    );
+    return created as CreatedApplication;
+  });
+}
+
+export async function applicationForAdmin(db: Knex, actor: AdminActor, id: number): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
+  const application = await findApplicationInScope(db, id, actor.accountIds);
+  if (!application) throw new NotFoundError('application');
+  const history = await historyOf(db, id);
+  return { application, history, canResend: NOT_SUBMITTED.includes(application.status) };
+}
+
+/**
+ * Queues e-mails 1 and 2 again. `occasion` (a one-time value carried by the form) is part of the idempotency keys,
+ * so the same form submitted twice queues one pair. Returns how many e-mails were queued (0 for a repeat).
+ */
+export async function resendInvitation(db: Knex, actor: AdminActor, id: number, occasion: string, now: Date): Promise<number> {
+  return db.transaction(async (trx) => {
+    const app = await findApplicationInScope(trx, id, actor.accountIds);
+    if (!app) throw new NotFoundError('application');
+    if (!NOT_SUBMITTED.includes(app.status)) throw new ConflictError('applications:resend.errors.submitted');
+    const recipient = { email: app.email, language: app.language as Language, title: app.title, firstName: app.firstName, lastName: app.lastName };
+    const ref = { id: app.id, reference: app.reference };
+    return enqueueEmails(
+      trx,
+      [
+        invitationLinkEmail(ref, recipient, `resend:${occasion}`),
+        invitationKeyEmail(ref, { ...recipient, accessKey: { id: app.key.id, accountId: app.accountId, number: app.key.number } }, `resend:${occasion}`),
+      ],
+      now,
+    );
+  });
+}

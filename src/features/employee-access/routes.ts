@@ -1,0 +1,127 @@
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Deps } from '../../deps';
+import { paths } from '../../paths';
+import { normaliseBody, type FormErrors } from '../../lib/form-errors';
+import { findApplicationById } from '../applications/repository';
+import { parseApply, parseEntry } from './schema';
+import { enterApplication, startSelfService } from './service';
+
+const FIFTEEN_MINUTES = 15 * 60 * 1000;
+
+/** The one error for a wrong pair, an unknown reference or a locked reference: it says nothing about which. */
+const GENERIC_ENTRY_ERROR: FormErrors = {
+  fieldErrors: {},
+  summary: [{ key: 'employee:entry.errors.generic', href: '#accessKey' }],
+};
+
+/**
+ * Per-IP limits, a second layer only (a corporate NAT puts many employees behind one address): the real limits are
+ * the database counters per reference, per key and per e-mail.
+ */
+function perIpLimit(limit: number, skipSuccessfulRequests: boolean): RequestHandler {
+  return rateLimit({
+    windowMs: FIFTEEN_MINUTES,
+    limit,
+    skipSuccessfulRequests,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).render('employee/too-many-requests.njk');
+    },
+  });
+}
+
+/** Employee side without an account: key + reference entry, the application bound to the session, self-service. */
+export function employeeAccessRoutes(deps: Deps): Router {
+  const router = Router();
+  const { config, db, clock } = deps;
+  const entryLimit = perIpLimit(30, true);
+  const applyLimit = perIpLimit(30, false);
+
+  function renderEntry(res: Response, values: { accessKey: unknown; reference: unknown }, errors: FormErrors | null) {
+    res.status(errors ? 400 : 200).render('employee/entry.njk', {
+      values: { accessKey: typeof values.accessKey === 'string' ? values.accessKey.slice(0, 40) : '', reference: typeof values.reference === 'string' ? values.reference.slice(0, 40) : '' },
+      errors,
+    });
+  }
+
+  router.get(paths.employee.entry, (req, res) => {
+    renderEntry(res, { accessKey: '', reference: req.query.ref }, null);
+  });
+
+  router.post(paths.employee.entry, entryLimit, async (req: Request, res: Response, next) => {
+    try {
+      const body = normaliseBody(req.body);
+      const parsed = parseEntry(body);
+      if (!parsed.ok) return renderEntry(res, body as { accessKey: unknown; reference: unknown }, parsed.errors);
+      const result = await enterApplication(db, parsed.keyNumber, parsed.reference, clock.now());
+      if (!result.ok) {
+        req.log?.info('employee entry refused');
+        return renderEntry(res, body as { accessKey: unknown; reference: unknown }, GENERIC_ENTRY_ERROR);
+      }
+      const lang = req.lang;
+      // A fresh session (and so a fresh CSRF token) bound to that one application: no fixation.
+      req.session.regenerate((err) => {
+        if (err) return next(err);
+        req.session.applicationId = result.applicationId;
+        req.session.userKey = `application:${result.applicationId}`;
+        req.session.startedAt = Date.now();
+        req.session.lang = lang;
+        req.session.cookie.maxAge = config.employeeIdleMinutes * 60 * 1000;
+        req.log?.info({ applicationId: result.applicationId }, 'employee entered their application');
+        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, paths.employee.application)));
+      });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get(paths.employee.application, async (req, res, next) => {
+    try {
+      const id = req.session?.applicationId;
+      if (!id) return res.redirect(303, paths.employee.entry);
+      const application = await findApplicationById(db, id);
+      if (!application) {
+        return req.session.destroy((err) => (err ? next(err) : res.redirect(303, paths.employee.entry)));
+      }
+      res.render('employee/application.njk', { application });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post(paths.employee.signOut, (req, res, next) => {
+    const lang = req.lang;
+    req.session.destroy((err) => (err ? next(err) : res.redirect(303, `${paths.employee.entry}?lang=${lang}`)));
+  });
+
+  router.get(paths.employee.apply, (_req, res) => {
+    res.render('employee/apply.njk', { values: { accessKey: '', email: '' }, errors: null });
+  });
+
+  router.post(paths.employee.apply, applyLimit, async (req, res, next) => {
+    try {
+      const body = normaliseBody(req.body);
+      const parsed = parseApply(body);
+      if (!parsed.ok) {
+        return res.status(400).render('employee/apply.njk', {
+          values: { accessKey: typeof body.accessKey === 'string' ? body.accessKey.slice(0, 40) : '', email: typeof body.email === 'string' ? body.email.slice(0, 254) : '' },
+          errors: parsed.errors,
+        });
+      }
+      const result = await startSelfService(db, { keyNumber: parsed.keyNumber, email: parsed.email, language: req.lang }, config.timeZone, clock.now());
+      // Logged without the e-mail address or the key number.
+      req.log?.info({ outcome: result.outcome, keyId: result.keyId, applicationId: result.applicationId }, 'self-service request');
+      res.redirect(303, paths.employee.applySent);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get(paths.employee.applySent, (_req, res) => {
+    res.render('employee/apply-sent.njk');
+  });
+
+  return router;
+}

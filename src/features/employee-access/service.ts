@@ -1,0 +1,94 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Language } from '../../i18n';
+import { enqueueEmails } from '../outbox/enqueue';
+import { createInvitedApplications, invitationLinkEmail } from '../applications/create';
+import { keyUsability } from '../applications/key-state';
+import { findByReference, findKeyByNumber, findOpenApplicationOnKey } from '../applications/repository';
+import { StaleStateError, transition } from '../applications/status';
+import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, isLocked } from './attempt-counter';
+
+/** Compared when the reference is unknown, so both failures do the same work. */
+const NO_KEY = '\u0000'.repeat(8);
+
+function sameKey(a: string, b: string): boolean {
+  const ha = crypto.createHash('sha256').update(a).digest();
+  const hb = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(ha, hb);
+}
+
+export type EntryResult = { ok: true; applicationId: number } | { ok: false };
+
+/**
+ * Key + reference. An unknown reference, a key that is not the application's, and a locked reference all fail alike
+ * (the caller shows one generic error). Failures are counted per reference (5 lock it for 15 minutes) and per key.
+ * Success opens the application: first_opened_at, and invited → in_progress.
+ * Expired or deleted keys do not matter here: existing applications continue.
+ */
+export async function enterApplication(db: Knex, keyNumber: string, reference: string, now: Date): Promise<EntryResult> {
+  return db.transaction(async (trx) => {
+    const locked = await isLocked(trx, 'entry_reference', reference, now);
+    const app = await findByReference(trx, reference);
+    const matches = sameKey(app?.keyNumber ?? NO_KEY, keyNumber) && Boolean(app);
+    if (locked || !matches || !app) {
+      if (!locked) await countEvent(trx, 'entry_reference', reference, REFERENCE_RULE, now);
+      await countEvent(trx, 'entry_key', keyNumber, KEY_RULE, now);
+      return { ok: false };
+    }
+    await clearCounter(trx, 'entry_reference', reference);
+    const ts = now.toISOString();
+    if (app.status === 'invited') {
+      try {
+        await transition(trx, { applicationId: app.id, from: ['invited'], to: 'in_progress', actor: { type: 'employee' }, now, extra: { first_opened_at: app.firstOpenedAt ?? ts } });
+      } catch (err) {
+        if (!(err instanceof StaleStateError)) throw err;
+      }
+    } else if (!app.firstOpenedAt) {
+      await trx('application').where({ id: app.id }).whereNull('first_opened_at').update({ first_opened_at: ts, updated_at: ts });
+    }
+    return { ok: true, applicationId: app.id };
+  });
+}
+
+export type SelfServiceOutcome = 'created' | 'reference_resent' | 'unknown_key' | 'key_deleted' | 'key_expired' | 'email_limit';
+
+/**
+ * Self-service start. Whatever the outcome, the employee sees the same "check your mailbox" answer; the outcome is
+ * for the log (never with the e-mail address). At most 5 requests per e-mail per hour; beyond that nothing is sent.
+ */
+export async function startSelfService(
+  db: Knex,
+  input: { keyNumber: string; email: string; language: Language },
+  timeZone: string,
+  now: Date,
+): Promise<{ outcome: SelfServiceOutcome; keyId?: number; applicationId?: number }> {
+  return db.transaction(async (trx) => {
+    const count = await countEvent(trx, 'apply_email', emailSubject(input.email), APPLY_EMAIL_RULE, now);
+    if (count > APPLY_EMAIL_RULE.max) return { outcome: 'email_limit' };
+    const key = await findKeyByNumber(trx, input.keyNumber);
+    if (!key) return { outcome: 'unknown_key' };
+    const usability = keyUsability(key, timeZone, now);
+    if (usability !== 'usable') return { outcome: usability === 'deleted' ? 'key_deleted' : 'key_expired', keyId: key.id };
+    const existing = await findOpenApplicationOnKey(trx, key.id, input.email);
+    if (existing) {
+      await enqueueEmails(
+        trx,
+        [
+          invitationLinkEmail(
+            { id: existing.id, reference: existing.reference },
+            { email: existing.email, language: existing.language, title: existing.title, firstName: existing.first_name, lastName: existing.last_name },
+            `self-service:${crypto.randomUUID()}`,
+          ),
+        ],
+        now,
+      );
+      return { outcome: 'reference_resent', keyId: key.id, applicationId: existing.id };
+    }
+    const [created] = await createInvitedApplications(
+      trx,
+      [{ accessKey: { id: key.id, accountId: key.accountId, number: key.number }, origin: 'self_service', priority: 'normal', email: input.email, language: input.language }],
+      now,
+    );
+    return { outcome: 'created', keyId: key.id, applicationId: created?.id };
+  });
+}
