@@ -1,0 +1,28 @@
+import type { Knex } from 'knex';
+
+/** The encrypted PIN of an application (one row per application; replaced when the employee changes it). */
+export async function storeEncryptedPin(db: Knex, applicationId: number, encrypted: string, keyId: string, now: Date): Promise<void> {
+  const ts = now.toISOString();
+  await db('application_pin')
+    .insert({ application_id: applicationId, encrypted, key_id: keyId, stored_at: ts, erased_at: null })
+    .onConflict('application_id')
+    .merge(['encrypted', 'key_id', 'stored_at', 'erased_at']);
+}
+
+/** Whether a PIN has been chosen (and not yet erased): pages show "chosen", never the value. */
+export async function hasPin(db: Knex, applicationId: number): Promise<boolean> {
+  const row = await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').first('application_id');
+  return Boolean(row);
+}
+
+/** The encrypted value and its issuer key id, for transmission to the issuer only. */
+export async function encryptedPinFor(db: Knex, applicationId: number): Promise<{ encrypted: string; keyId: string } | undefined> {
+  const row = await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').first('encrypted', 'key_id');
+  return row ? { encrypted: row.encrypted as string, keyId: row.key_id as string } : undefined;
+}
+
+/** Erases the PIN once transmitted to the issuer (or when the application no longer needs one, e.g. urgent). */
+export async function erasePin(db: Knex, applicationId: number, now: Date): Promise<boolean> {
+  const n = await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').update({ encrypted: null, erased_at: now.toISOString() });
+  return n > 0;
+}
