@@ -44,7 +44,7 @@ export class BasePage {
 
   /** The header tabs (only when signed in). */
   tab(name: string | RegExp): Locator {
-    return this.page.getByRole('navigation').getByRole('link', { name });
+    return this.page.locator('nav.tabs').getByRole('link', { name });
   }
 
   /** Asserts the browser tab title and h1 (the title carries the "Erreur :"/"Error:" prefix on a failed form). */
