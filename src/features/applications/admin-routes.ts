@@ -4,6 +4,7 @@ import type { Deps } from '../../deps';
 import { paths } from '../../paths';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
+import { ConflictError } from '../../lib/errors';
 import { formErrors, formErrorsFromZod, normaliseBody, type FormErrors } from '../../lib/form-errors';
 import type { KeyForApplications } from './repository';
 import { INITIATE_FIELDS, PRIORITIES, TITLES, initiateSchema } from './schema';
@@ -107,8 +108,9 @@ export function applicationAdminRoutes(deps: Deps): Router {
       if (!id) return next();
       const nonce = typeof req.body?.nonce === 'string' ? req.body.nonce : '';
       const expected = req.session.resendNonces?.[String(id)];
-      // Scope check first: another BC's application is a 404 whatever the form says.
-      await applicationForAdmin(db, req.actor!, id);
+      // Scope and status first: another BC's application is a 404, a submitted one a 409, whatever the form says.
+      const { canResend } = await applicationForAdmin(db, req.actor!, id);
+      if (!canResend) throw new ConflictError('applications:resend.errors.submitted');
       if (!nonce || !expected || nonce !== expected) {
         setFlash(req, 'applications:resend.alreadyDone', undefined, 'info');
         return res.redirect(303, paths.admin.applications.show(id));
