@@ -106,6 +106,16 @@ describe('self-service: /apply with the access key and an e-mail', () => {
     expect(logs).not.toContain(expiredKey.number);
   });
 
+  it('re-sends the reference of an existing application even when the key has expired since', async () => {
+    const existing = await givenApplication(ctx.deps.db, expiredKey, { email: 'before.expiry@acme.example', origin: 'self_service' });
+    const apps = await count('application');
+    await apply(expiredKey.number, 'before.expiry@acme.example');
+    expect(await count('application')).toBe(apps);
+    const mails = await outboxRows(ctx.deps.db, existing.id);
+    expect(mails).toHaveLength(2);
+    expect(JSON.parse(mails[1]!.data).reference).toBe(existing.reference);
+  });
+
   it('sends nothing more after 5 requests for one e-mail in an hour, still with the neutral answer', async () => {
     await apply(key.number, 'limit@acme.example');
     const app = await ctx.deps.db('application').where({ email: 'limit@acme.example' }).first();

@@ -53,7 +53,9 @@ export async function enterApplication(db: Knex, keyNumber: string, reference: s
 export type SelfServiceOutcome = 'created' | 'reference_resent' | 'unknown_key' | 'key_deleted' | 'key_expired' | 'email_limit';
 
 /**
- * Self-service start. Whatever the outcome, the employee sees the same "check your mailbox" answer; the outcome is
+ * Self-service start. An open application of that e-mail on that key gets its reference again (even if the key has
+ * expired since: existing applications continue); otherwise a usable key starts a new application and e-mail 1.
+ * Whatever the outcome, the employee sees the same "check your mailbox" answer; the outcome is
  * for the log (never with the e-mail address). At most 5 requests per e-mail per hour; beyond that nothing is sent.
  */
 export async function startSelfService(
@@ -67,8 +69,7 @@ export async function startSelfService(
     if (count > APPLY_EMAIL_RULE.max) return { outcome: 'email_limit' };
     const key = await findKeyByNumber(trx, input.keyNumber);
     if (!key) return { outcome: 'unknown_key' };
-    const usability = keyUsability(key, timeZone, now);
-    if (usability !== 'usable') return { outcome: usability === 'deleted' ? 'key_deleted' : 'key_expired', keyId: key.id };
+    // An existing open application continues even when its key has expired since: its reference is sent again.
     const existing = await findOpenApplicationOnKey(trx, key.id, input.email);
     if (existing) {
       await enqueueEmails(
@@ -84,6 +85,8 @@ export async function startSelfService(
       );
       return { outcome: 'reference_resent', keyId: key.id, applicationId: existing.id };
     }
+    const usability = keyUsability(key, timeZone, now);
+    if (usability !== 'usable') return { outcome: usability === 'deleted' ? 'key_deleted' : 'key_expired', keyId: key.id };
     const [created] = await createInvitedApplications(
       trx,
       [{ accessKey: { id: key.id, accountId: key.accountId, number: key.number }, origin: 'self_service', priority: 'normal', email: input.email, language: input.language }],
