@@ -65,3 +65,71 @@ export async function loadActor(db: Db, admin: Administrator): Promise<Actor> {
       : await accountIdsOf(db, admin.id);
   return { ...admin, accountIds, isPlatform: admin.role === 'platform' };
 }
+
+// ---- Platform administration (every administrator, active or not) ------------------------------------------------
+
+export interface ManagedAccount {
+  id: number;
+  number: string;
+  companyName: string;
+}
+
+export interface AdministratorWithAccounts extends Administrator {
+  accounts: ManagedAccount[];
+}
+
+export async function findAdministratorById(db: Db, id: number): Promise<Administrator | undefined> {
+  const row = await db<AdministratorRow>('administrator').where({ id }).first();
+  return row ? toAdministrator(row) : undefined;
+}
+
+/** Case-insensitive: e-mails are stored lower-case, and older rows are compared lower-cased too. */
+export async function findAdministratorByEmail(db: Db, email: string): Promise<Administrator | undefined> {
+  const row = await db<AdministratorRow>('administrator').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).first();
+  return row ? toAdministrator(row) : undefined;
+}
+
+/** Every administrator with the BCs assigned to them: active first, then by name. */
+export async function listAdministrators(db: Db): Promise<AdministratorWithAccounts[]> {
+  const rows = await db<AdministratorRow>('administrator').orderBy([{ column: 'active', order: 'desc' }, 'display_name', 'email']);
+  const links = await db('administrator_account as aa')
+    .join('account as a', 'a.id', 'aa.account_id')
+    .orderBy('a.number')
+    .select('aa.administrator_id', 'a.id', 'a.number', 'a.company_name');
+  const byAdmin = new Map<number, ManagedAccount[]>();
+  for (const l of links as Array<{ administrator_id: number; id: number; number: string; company_name: string }>) {
+    const list = byAdmin.get(l.administrator_id) ?? [];
+    list.push({ id: l.id, number: l.number, companyName: l.company_name });
+    byAdmin.set(l.administrator_id, list);
+  }
+  return rows.map((r) => ({ ...toAdministrator(r), accounts: byAdmin.get(r.id) ?? [] }));
+}
+
+export interface AdministratorFields {
+  displayName: string;
+  role: Role;
+  language: 'fr' | 'en';
+}
+
+export async function insertAdministrator(db: Db, input: AdministratorFields & { email: string }, now: Date): Promise<number> {
+  const ts = now.toISOString();
+  const [row] = await db('administrator')
+    .insert({ email: input.email.trim().toLowerCase(), display_name: input.displayName, role: input.role, language: input.language, active: true, created_at: ts, updated_at: ts })
+    .returning('id');
+  return typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number);
+}
+
+export async function updateAdministratorFields(db: Db, id: number, input: AdministratorFields, now: Date): Promise<number> {
+  return db('administrator').where({ id }).update({ display_name: input.displayName, role: input.role, language: input.language, updated_at: now.toISOString() });
+}
+
+/** Replaces the BCs an administrator manages. */
+export async function setAdministratorAccounts(db: Db, administratorId: number, accountIds: number[]): Promise<void> {
+  await db('administrator_account').where({ administrator_id: administratorId }).delete();
+  if (accountIds.length) await db('administrator_account').insert(accountIds.map((account_id) => ({ administrator_id: administratorId, account_id })));
+}
+
+/** Conditional: changes only a row not already in that state; returns the number of rows changed. */
+export async function setAdministratorActive(db: Db, id: number, active: boolean, now: Date): Promise<number> {
+  return db('administrator').where({ id, active: !active }).update({ active, updated_at: now.toISOString() });
+}

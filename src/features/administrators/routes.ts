@@ -1,7 +1,99 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
+import { paths } from '../../paths';
+import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
+import { setFlash } from '../../middleware/flash';
+import { NotFoundError } from '../../lib/errors';
+import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
+import { listAccountChoices } from '../accounts/repository';
+import { administratorCreateSchema, administratorUpdateSchema, LANGUAGES, ROLES, toAdministratorCandidate } from './schema';
+import { findAdministratorById, listAdministrators, accountIdsOf, type Administrator } from './repository';
+import { createAdministrator, deactivateAdministrator, reactivateAdministrator, updateAdministrator } from './service';
 
-export function administratorRoutes(_deps: Deps): Router {
+/** Platform administrator: the administrators, their role and language, and which BCs each one manages. */
+export function administratorRoutes(deps: Deps): Router {
   const router = Router();
+  const { db, clock, sessionStore } = deps;
+  const platformOnly = [requireAdministrator(deps.config), requirePlatformAdministrator];
+
+  const loadAdministrator = async (id: string | string[] | undefined): Promise<Administrator> => {
+    const n = Number(id);
+    const admin = Number.isSafeInteger(n) && n > 0 ? await findAdministratorById(db, n) : undefined;
+    if (!admin) throw new NotFoundError('administrator');
+    return admin;
+  };
+
+  const renderForm = async (res: Response, status: number, model: { administrator: Administrator | null; values: Record<string, unknown>; errors: FormErrors | null; isSelf: boolean }) => {
+    const values = { ...model.values, accountIds: ((model.values.accountIds as unknown[]) ?? []).map(String) };
+    res.status(status).render('administrators/form.njk', {
+      ...model,
+      values,
+      action: model.administrator ? paths.platform.administrators.edit(model.administrator.id) : paths.platform.administrators.create,
+      accounts: await listAccountChoices(db),
+      roles: ROLES,
+      languages: LANGUAGES,
+    });
+  };
+
+  router.get(paths.platform.administrators.list, ...platformOnly, async (req, res) => {
+    res.render('administrators/list.njk', { administrators: await listAdministrators(db), actorId: req.actor?.id });
+  });
+
+  router.get(paths.platform.administrators.create, ...platformOnly, async (_req, res) => {
+    await renderForm(res, 200, { administrator: null, values: { role: 'admin', language: 'fr', accountIds: [] }, errors: null, isSelf: false });
+  });
+
+  router.post(paths.platform.administrators.create, ...platformOnly, async (req, res) => {
+    const candidate = toAdministratorCandidate(req.body as Record<string, unknown>);
+    const parsed = administratorCreateSchema.safeParse(candidate);
+    const base = { administrator: null, values: candidate, isSelf: false };
+    if (!parsed.success) return renderForm(res, 400, { ...base, errors: formErrorsFromZod(parsed.error) });
+    const result = await createAdministrator(db, parsed.data, clock.now());
+    if (!result.ok) return renderForm(res, 400, { ...base, errors: formErrors(result.issues) });
+    req.log?.info({ administratorId: result.id, by: req.actor?.id }, 'administrator added');
+    setFlash(req, 'administrators:flash.created', { name: parsed.data.displayName });
+    res.redirect(303, paths.platform.administrators.list);
+  });
+
+  router.get(paths.platform.administrators.edit(), ...platformOnly, async (req, res) => {
+    const administrator = await loadAdministrator(req.params.id);
+    const values = { displayName: administrator.displayName, role: administrator.role, language: administrator.language, accountIds: await accountIdsOf(db, administrator.id) };
+    await renderForm(res, 200, { administrator, values, errors: null, isSelf: administrator.id === req.actor?.id });
+  });
+
+  router.post(paths.platform.administrators.edit(), ...platformOnly, async (req: Request, res) => {
+    const administrator = await loadAdministrator(req.params.id);
+    const candidate = toAdministratorCandidate(req.body as Record<string, unknown>);
+    const parsed = administratorUpdateSchema.safeParse(candidate);
+    const base = { administrator, values: candidate, isSelf: administrator.id === req.actor?.id };
+    if (!parsed.success) return renderForm(res, 400, { ...base, errors: formErrorsFromZod(parsed.error) });
+    const result = await updateAdministrator(db, req.actor?.id as number, administrator.id, parsed.data, clock.now());
+    if (!result.ok) return renderForm(res, 400, { ...base, errors: formErrors(result.issues) });
+    req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator updated');
+    setFlash(req, 'administrators:flash.updated', { name: parsed.data.displayName });
+    res.redirect(303, paths.platform.administrators.list);
+  });
+
+  router.get(paths.platform.administrators.deactivate(), ...platformOnly, async (req, res) => {
+    const administrator = await loadAdministrator(req.params.id);
+    res.render('administrators/deactivate.njk', { administrator, isSelf: administrator.id === req.actor?.id });
+  });
+
+  router.post(paths.platform.administrators.deactivate(), ...platformOnly, async (req, res) => {
+    const target = await loadAdministrator(req.params.id);
+    const { administrator } = await deactivateAdministrator(db, sessionStore, req.actor?.id as number, target.id, clock.now());
+    req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator deactivated');
+    setFlash(req, 'administrators:flash.deactivated', { name: administrator.displayName });
+    res.redirect(303, paths.platform.administrators.list);
+  });
+
+  router.post(paths.platform.administrators.reactivate(), ...platformOnly, async (req, res) => {
+    const target = await loadAdministrator(req.params.id);
+    const { administrator } = await reactivateAdministrator(db, target.id, clock.now());
+    req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator reactivated');
+    setFlash(req, 'administrators:flash.reactivated', { name: administrator.displayName });
+    res.redirect(303, paths.platform.administrators.list);
+  });
+
   return router;
 }

@@ -1,0 +1,121 @@
+import type { Db } from '../../db';
+import { ConflictError, NotFoundError } from '../../lib/errors';
+import { administratorCreateSchema, type AdministratorCreateInput, type AdministratorUpdateInput } from './schema';
+import {
+  findAdministratorByEmail,
+  findAdministratorById,
+  insertAdministrator,
+  setAdministratorAccounts,
+  setAdministratorActive,
+  updateAdministratorFields,
+  type Administrator,
+} from './repository';
+
+/** A rule the input broke, as a translation key on one field. */
+export interface RuleIssue {
+  field: string;
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export type SaveResult = { ok: true; id: number } | { ok: false; issues: RuleIssue[] };
+
+/** What deactivation needs from the session store: ending every session of one user. */
+export interface SessionRevoker {
+  destroyForUser(userKey: string): Promise<number>;
+}
+
+export const sessionUserKey = (administratorId: number) => `admin:${administratorId}`;
+
+const emailTaken: RuleIssue = { field: 'email', key: 'administrators:form.email.errors.taken' };
+
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+/** Only existing BCs can be assigned; an id that is not one is a form error, never silently dropped. */
+async function checkAccountIds(db: Db, ids: number[]): Promise<RuleIssue[]> {
+  if (!ids.length) return [];
+  const found = await db('account').whereIn('id', ids).select('id');
+  return found.length === ids.length ? [] : [{ field: 'accountIds', key: 'administrators:form.accountIds.errors.unknown' }];
+}
+
+export async function createAdministrator(db: Db, input: AdministratorCreateInput, now: Date): Promise<SaveResult> {
+  try {
+    return await db.transaction(async (trx) => {
+      const issues: RuleIssue[] = [];
+      if (await findAdministratorByEmail(trx, input.email)) issues.push(emailTaken);
+      issues.push(...(await checkAccountIds(trx, input.accountIds)));
+      if (issues.length) return { ok: false, issues } as const;
+      const id = await insertAdministrator(trx, input, now);
+      await setAdministratorAccounts(trx, id, input.accountIds);
+      return { ok: true, id } as const;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return { ok: false, issues: [emailTaken] };
+    throw err;
+  }
+}
+
+/** Name, role, language and BCs. A platform administrator cannot take their own platform role away. */
+export async function updateAdministrator(db: Db, actorId: number, id: number, input: AdministratorUpdateInput, now: Date): Promise<SaveResult> {
+  return db.transaction(async (trx) => {
+    const existing = await findAdministratorById(trx, id);
+    if (!existing) throw new NotFoundError('administrator');
+    const issues: RuleIssue[] = [];
+    if (id === actorId && existing.role === 'platform' && input.role !== 'platform') issues.push({ field: 'role', key: 'administrators:form.role.errors.self' });
+    issues.push(...(await checkAccountIds(trx, input.accountIds)));
+    if (issues.length) return { ok: false, issues } as const;
+    await updateAdministratorFields(trx, id, input, now);
+    await setAdministratorAccounts(trx, id, input.accountIds);
+    return { ok: true, id } as const;
+  });
+}
+
+/**
+ * Deactivates an administrator and ends their sessions at once (their identity is also refused on every later
+ * request, since the actor is reloaded each time). Nobody can deactivate themselves, so one platform administrator
+ * always remains. Returns false when they were already inactive.
+ */
+export async function deactivateAdministrator(db: Db, sessions: SessionRevoker, actorId: number, id: number, now: Date): Promise<{ administrator: Administrator; changed: boolean }> {
+  if (id === actorId) throw new ConflictError('administrators:deactivate.errors.self');
+  const administrator = await findAdministratorById(db, id);
+  if (!administrator) throw new NotFoundError('administrator');
+  const changed = (await setAdministratorActive(db, id, false, now)) > 0;
+  await sessions.destroyForUser(sessionUserKey(id));
+  return { administrator, changed };
+}
+
+export async function reactivateAdministrator(db: Db, id: number, now: Date): Promise<{ administrator: Administrator; changed: boolean }> {
+  const administrator = await findAdministratorById(db, id);
+  if (!administrator) throw new NotFoundError('administrator');
+  const changed = (await setAdministratorActive(db, id, true, now)) > 0;
+  return { administrator, changed };
+}
+
+export type AddPlatformAdministratorResult =
+  | { ok: true; id: number; email: string }
+  | { ok: false; reason: 'exists'; email: string }
+  | { ok: false; reason: 'invalid'; issues: Array<{ option: string; key: string }> };
+
+/**
+ * The first platform administrator of a new installation (command `npm run add-platform-admin`). Refuses an e-mail
+ * that already belongs to an administrator, active or not, rather than changing their role behind anyone's back.
+ */
+export async function addPlatformAdministrator(db: Db, raw: { email?: string; name?: string; language?: string }, now: Date): Promise<AddPlatformAdministratorResult> {
+  const parsed = administratorCreateSchema.safeParse({
+    email: (raw.email ?? '').trim(),
+    displayName: (raw.name ?? '').normalize('NFC').trim(),
+    role: 'platform',
+    language: raw.language ?? 'fr',
+    accountIds: [],
+  });
+  if (!parsed.success) {
+    const option = (field: string) => (field === 'displayName' ? 'name' : field);
+    return { ok: false, reason: 'invalid', issues: parsed.error.issues.map((i) => ({ option: option(String(i.path[0])), key: i.message })) };
+  }
+  const result = await createAdministrator(db, parsed.data, now);
+  if (!result.ok) return { ok: false, reason: 'exists', email: parsed.data.email };
+  return { ok: true, id: result.id, email: parsed.data.email };
+}
