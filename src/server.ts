@@ -5,6 +5,8 @@ import { createApp } from './app';
 import { migrateLatest } from './db';
 import { seedDemo } from './seed/demo';
 import { createScheduler } from './features/jobs/scheduler';
+import { createOutboxDispatcher } from './features/outbox/dispatcher';
+import { createMailTransport } from './features/outbox/transport';
 
 /** Something that runs beside the web server (outbox dispatcher, scheduled jobs) and must stop cleanly. */
 export interface BackgroundWorker {
@@ -15,7 +17,7 @@ export interface BackgroundWorker {
 
 /** Background workers for this process; features add theirs here. */
 export function backgroundWorkers(deps: Deps): BackgroundWorker[] {
-  return [createScheduler(deps)];
+  return [createScheduler(deps), createOutboxDispatcher(deps, createMailTransport(deps.config))];
 }
 
 export interface Running {

@@ -1,0 +1,309 @@
+import type { Knex } from 'knex';
+import { createTestContext, TestClock, type TestContext } from '../support/app';
+import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { openDb } from '../../src/db';
+import { createInvitedApplications, type NewApplication } from '../../src/features/applications/create';
+import { enqueueEmails, type EmailToQueue } from '../../src/features/outbox/enqueue';
+import { createOutboxDispatcher, messageIdFor, retryDelayMs, classifySendError, type OutboxDispatcher } from '../../src/features/outbox/dispatcher';
+import { createSmtpTransport, type MailTransport } from '../../src/features/outbox/transport';
+import type { OutboxRow } from '../../src/features/outbox/repository';
+import { TestSmtpServer, waitFor } from './smtp-support';
+
+const MINUTE = 60_000;
+const LEASE_MS = 5 * MINUTE;
+
+describe('outbox dispatcher over real SMTP', () => {
+  const smtp = new TestSmtpServer();
+  const clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
+  let ctx: TestContext;
+  let transport: MailTransport;
+  let dispatcher: OutboxDispatcher;
+  let key: { id: number; number: string; accountId: number };
+  let seq = 0;
+
+  const rows = (): Promise<OutboxRow[]> => ctx.deps.db('outbox').orderBy('id');
+  const row = async (id: number): Promise<OutboxRow> => (await ctx.deps.db('outbox').where({ id }).first()) as OutboxRow;
+  const later = (ms: number) => new Date(clock.now().getTime() + ms);
+
+  function newDispatcher(opts: Parameters<typeof createOutboxDispatcher>[2] = {}, t: MailTransport = transport, db: Knex = ctx.deps.db) {
+    return createOutboxDispatcher({ ...ctx.deps, db }, t, { leaseMs: LEASE_MS, random: () => 0, ...opts });
+  }
+
+  async function invite(items: Partial<NewApplication>[]) {
+    return ctx.deps.db.transaction((trx) =>
+      createInvitedApplications(
+        trx,
+        items.map((i) => ({ accessKey: key, origin: 'controlled', priority: 'normal', email: `person${++seq}@example.test`, language: 'fr', firstName: 'Zoé', lastName: 'Martin', title: 'ms', ...i })),
+        clock.now(),
+      ),
+    );
+  }
+
+  async function queue(emails: Partial<EmailToQueue>[]): Promise<number[]> {
+    await ctx.deps.db.transaction((trx) =>
+      enqueueEmails(
+        trx,
+        emails.map((e) => ({ idempotencyKey: `test:${++seq}`, template: 'invitation-key', to: `person${seq}@example.test`, language: 'en', data: { accessKey: 'AB12CD34', firstName: 'A', lastName: 'B', title: '' }, ...e })),
+        clock.now(),
+      ),
+    );
+    const ids = await ctx.deps.db('outbox').orderBy('id', 'desc').limit(emails.length).pluck('id');
+    return ids.reverse();
+  }
+
+  beforeAll(async () => {
+    await smtp.start();
+    ctx = await createTestContext({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', PUBLIC_BASE_URL: 'https://sesame.example.com', MAIL_FROM: 'Sésame <no-reply@sesame.example.com>' }, { clock });
+    const accountId = await givenAccount(ctx.deps.db);
+    const admin = await givenAdministrator(ctx.deps.db, {}, [accountId]);
+    const k = await givenAccessKey(ctx.deps.db, accountId, admin.id);
+    key = { ...k, accountId };
+  });
+
+  beforeEach(async () => {
+    smtp.received = [];
+    smtp.rejectRcpt = () => undefined;
+    await ctx.deps.db('outbox').delete();
+    transport = createSmtpTransport(ctx.config.mail, { connectionTimeoutMs: 2000, greetingTimeoutMs: 2000, socketTimeoutMs: 5000 });
+    dispatcher = newDispatcher();
+  });
+
+  afterEach(async () => {
+    await transport.close();
+  });
+
+  afterAll(async () => {
+    await smtp.stop();
+    await ctx.close();
+  });
+
+  it('delivers the two invitation e-mails in the recipient’s language, with the reference in one and the key in the other', async () => {
+    const [fr, en] = await invite([
+      { email: 'zoe.martin@example.test', language: 'fr' },
+      { email: 'john.smith@example.test', language: 'en', firstName: 'John', lastName: 'Smith' },
+    ]);
+    const summary = await dispatcher.runOnce();
+    expect(summary).toMatchObject({ claimed: 4, sent: 4, retried: 0, dead: 0 });
+    expect(smtp.received).toHaveLength(4);
+
+    const check = (address: string, reference: string, lang: 'fr' | 'en') => {
+      const mails = smtp.to(address);
+      expect(mails).toHaveLength(2);
+      const link = mails.find((m) => (m.parsed.text ?? '').includes(reference));
+      const keyMail = mails.find((m) => m !== link);
+      if (!link || !keyMail) throw new Error('missing e-mail');
+      // e-mail 1: absolute link with the reference, the reference shown, never the key
+      const entry = `https://sesame.example.com/access?ref=${reference}`;
+      expect(link.parsed.text).toContain(entry);
+      expect(link.parsed.html).toContain(`href="${entry}"`);
+      expect(link.parsed.text).not.toContain(key.number);
+      expect(link.parsed.headers.get('content-language')).toBe(lang);
+      expect(link.parsed.subject).toBe(lang === 'fr' ? 'Votre demande de carte Corporate : lien et numéro de référence' : 'Your corporate card application: link and reference number');
+      // e-mail 2: the key and the plain entry URL, never the reference
+      expect(keyMail.parsed.text).toContain(key.number);
+      expect(keyMail.parsed.text).toContain('https://sesame.example.com/access\n');
+      expect(keyMail.parsed.text).not.toContain(reference);
+      expect(keyMail.parsed.html).not.toContain(reference);
+      expect(keyMail.parsed.subject).toBe(lang === 'fr' ? 'Votre demande de carte Corporate : clé d’accès' : 'Your corporate card application: access key');
+      expect(keyMail.parsed.from?.text).toContain('no-reply@sesame.example.com');
+      expect(keyMail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+    };
+    check('zoe.martin@example.test', fr!.reference, 'fr');
+    check('john.smith@example.test', en!.reference, 'en');
+    expect(smtp.to('zoe.martin@example.test').map((m) => m.parsed.text).join()).toContain('Bonjour Zoé Martin,');
+    expect(smtp.to('john.smith@example.test').map((m) => m.parsed.text).join()).toContain('Hello John Smith,');
+
+    // Message-ID derived from the idempotency key; the rendered message is kept on the row
+    const stored = await rows();
+    for (const r of stored) {
+      expect(r.status).toBe('sent');
+      expect(r.message_id).toBe(messageIdFor(r.idempotency_key, ctx.config.mail.from));
+      expect(smtp.received.filter((m) => m.messageId === r.message_id)).toHaveLength(1);
+      expect(r.subject && r.html && r.text).toBeTruthy();
+      expect(r.sent_at).toBe(clock.now().toISOString());
+      expect(r.lease_owner).toBeNull();
+    }
+    expect(await dispatcher.runOnce()).toMatchObject({ claimed: 0 });
+    expect(smtp.received).toHaveLength(4);
+  });
+
+  it('keeps e-mails queued while the SMTP server is down and delivers each exactly once when it is back', async () => {
+    await invite([{ email: 'a@example.test' }, { email: 'b@example.test', origin: 'self_service' }]);
+    await smtp.stop();
+    try {
+      const first = await dispatcher.runOnce();
+      expect(first).toMatchObject({ claimed: 3, sent: 0, retried: 3, dead: 0 });
+      for (const r of await rows()) {
+        expect(r.status).toBe('pending');
+        expect(r.attempts).toBe(1);
+        expect(r.next_attempt_at).toBe(later(30_000).toISOString());
+        expect(r.last_error).toMatch(/^E[A-Z]+$/);
+        expect(r.last_error).not.toContain('@');
+        expect(r.lease_owner).toBeNull();
+      }
+      // not due yet: nothing is tried
+      expect(await dispatcher.runOnce(later(10_000))).toMatchObject({ claimed: 0 });
+    } finally {
+      await smtp.start();
+    }
+    const second = await dispatcher.runOnce(later(31_000));
+    expect(second).toMatchObject({ claimed: 3, sent: 3 });
+    expect(smtp.received).toHaveLength(3);
+    expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(3);
+    expect((await rows()).map((r) => [r.status, r.attempts])).toEqual([
+      ['sent', 2],
+      ['sent', 2],
+      ['sent', 2],
+    ]);
+    expect(await dispatcher.runOnce(later(24 * 60 * MINUTE))).toMatchObject({ claimed: 0 });
+    expect(smtp.received).toHaveLength(3);
+    expect(ctx.logs.join('\n')).not.toMatch(/@example\.test/);
+  });
+
+  it('marks an e-mail dead at once on a 5xx reply, without personal data in the error', async () => {
+    smtp.rejectRcpt = (address) => (address === 'nobody@example.test' ? 550 : undefined);
+    const [bad, good] = await queue([{ to: 'nobody@example.test' }, { to: 'somebody@example.test' }]);
+    expect(await dispatcher.runOnce()).toMatchObject({ claimed: 2, sent: 1, dead: 1, retried: 0 });
+    const dead = await row(bad!);
+    expect(dead.status).toBe('dead');
+    expect(dead.attempts).toBe(1);
+    expect(dead.last_error).toMatch(/^SMTP 550/);
+    expect(dead.last_error).not.toContain('nobody');
+    expect((await row(good!)).status).toBe('sent');
+    expect(await dispatcher.runOnce(later(7 * 60 * MINUTE))).toMatchObject({ claimed: 0 });
+    expect(smtp.received.map((m) => m.to)).toEqual(['somebody@example.test']);
+  });
+
+  it('retries 4xx replies with growing delays and gives up after the configured number of attempts', async () => {
+    smtp.rejectRcpt = () => 451;
+    const [id] = await queue([{}]);
+    const seen: string[] = [];
+    let now = clock.now();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      expect(await dispatcher.runOnce(now)).toMatchObject({ claimed: 1, retried: 1 });
+      const r = await row(id!);
+      expect(r).toMatchObject({ status: 'pending', attempts: attempt, last_error: expect.stringMatching(/^SMTP 451/) });
+      seen.push(r.next_attempt_at);
+      now = new Date(r.next_attempt_at);
+    }
+    const t0 = clock.now().getTime();
+    expect(seen.map((s) => new Date(s).getTime() - t0)).toEqual([30_000, 30_000 + 60_000]);
+    expect(await dispatcher.runOnce(now)).toMatchObject({ claimed: 1, dead: 1 });
+    expect(await row(id!)).toMatchObject({ status: 'dead', attempts: 3 });
+    expect(await dispatcher.runOnce(later(24 * 60 * MINUTE))).toMatchObject({ claimed: 0 });
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it('never sends a row twice when two dispatchers (two database connections) run at the same time', async () => {
+    const ids = await queue(Array.from({ length: 60 }, () => ({})));
+    const otherDb = openDb({ dataDir: ctx.dataDir });
+    const otherTransport = createSmtpTransport(ctx.config.mail);
+    try {
+      const a = newDispatcher({ batchSize: 7, owner: 'instance-a' });
+      const b = newDispatcher({ batchSize: 7, owner: 'instance-b' }, otherTransport, otherDb);
+      const claimed = { a: 0, b: 0 };
+      for (;;) {
+        const [ra, rb] = await Promise.all([a.runOnce(), b.runOnce()]);
+        claimed.a += ra.claimed;
+        claimed.b += rb.claimed;
+        if (!ra.claimed && !rb.claimed) break;
+      }
+      expect(claimed.a + claimed.b).toBe(60);
+      expect(claimed.a).toBeGreaterThan(0);
+      expect(claimed.b).toBeGreaterThan(0);
+      expect(smtp.received).toHaveLength(60);
+      expect(new Set(smtp.received.map((m) => m.messageId)).size).toBe(60);
+      const stored = await ctx.deps.db('outbox').whereIn('id', ids).select('status', 'attempts');
+      expect(stored.every((r: OutboxRow) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+    } finally {
+      await otherTransport.close();
+      await otherDb.destroy();
+    }
+  });
+
+  it('re-sends once, with the same Message-ID, a row left "sending" by a dispatcher that died after the server accepted it', async () => {
+    const [id] = await queue([{ to: 'crash@example.test' }]);
+    // A dispatcher whose process "dies" right after the SMTP server accepted the message: the mark never happens.
+    const dying: MailTransport = { kind: 'smtp', send: (m) => transport.send(m).then(() => new Promise<void>(() => {})), close: async () => {} };
+    void newDispatcher({ owner: 'dying-instance' }, dying).runOnce();
+    await waitFor(() => smtp.received.length === 1);
+    expect(await row(id!)).toMatchObject({ status: 'sending', lease_owner: 'dying-instance', attempts: 1 });
+
+    const survivor = newDispatcher({ owner: 'survivor' });
+    expect(await survivor.runOnce(later(LEASE_MS - 1000))).toMatchObject({ claimed: 0 });
+    expect(await survivor.runOnce(later(LEASE_MS))).toMatchObject({ claimed: 1, sent: 1 });
+    expect(smtp.received).toHaveLength(2);
+    expect(smtp.received[1]!.messageId).toBe(smtp.received[0]!.messageId);
+    expect(smtp.received[0]!.messageId).toBe(messageIdFor((await row(id!)).idempotency_key, ctx.config.mail.from));
+    expect(await row(id!)).toMatchObject({ status: 'sent', attempts: 2, lease_owner: null });
+    expect(await survivor.runOnce(later(2 * LEASE_MS))).toMatchObject({ claimed: 0 });
+    expect(smtp.received).toHaveLength(2);
+  });
+
+  it('gives up on a row abandoned mid-send after its last attempt', async () => {
+    const [id] = await queue([{}]);
+    await ctx.deps.db('outbox').where({ id }).update({ status: 'sending', lease_owner: 'gone', lease_until: clock.now().toISOString(), attempts: 3 });
+    expect(await dispatcher.runOnce()).toMatchObject({ claimed: 0, dead: 1 });
+    expect(await row(id!)).toMatchObject({ status: 'dead', last_error: expect.stringContaining('outcome unknown') });
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it('marks an e-mail whose template is missing dead without trying to send it', async () => {
+    const [id] = await queue([{ template: 'no-such-mail' as EmailToQueue['template'] }]);
+    expect(await dispatcher.runOnce()).toMatchObject({ dead: 1 });
+    expect(await row(id!)).toMatchObject({ status: 'dead', last_error: 'template missing' });
+    expect(smtp.received).toHaveLength(0);
+  });
+
+  it('wipes the one-time signing code from the row once it has been sent', async () => {
+    const [id] = await queue([{ template: 'signing-code', language: 'fr', data: { code: '482913' } }]);
+    expect(await dispatcher.runOnce()).toMatchObject({ sent: 1 });
+    expect(smtp.received[0]!.parsed.text).toContain('482913');
+    const r = await row(id!);
+    expect(r.status).toBe('sent');
+    expect(JSON.stringify(r)).not.toContain('482913');
+    expect(r.subject).toBe('Votre code de signature électronique');
+  });
+
+  it('gives back claimed rows it has not started when stopped', async () => {
+    const ids = await queue([{}, {}, {}]);
+    const slow: MailTransport = { kind: 'smtp', send: (m) => new Promise((r) => setTimeout(r, 150)).then(() => transport.send(m)), close: async () => {} };
+    const d = newDispatcher({ concurrency: 1, owner: 'stopping' }, slow);
+    const pass = d.runOnce();
+    await new Promise((r) => setTimeout(r, 50));
+    await d.stop();
+    const summary = await pass;
+    expect(summary).toMatchObject({ claimed: 3, sent: 1, released: 2 });
+    const stored = await ctx.deps.db('outbox').whereIn('id', ids).orderBy('id');
+    expect(stored.map((r: OutboxRow) => [r.status, r.attempts, r.lease_owner])).toEqual([
+      ['sent', 1, null],
+      ['pending', 0, null],
+      ['pending', 0, null],
+    ]);
+  });
+});
+
+describe('outbox retry policy', () => {
+  it.each([
+    [1, 30_000],
+    [2, 60_000],
+    [3, 120_000],
+    [8, 3_840_000],
+    [12, 6 * 3600_000],
+    [40, 6 * 3600_000],
+  ])('waits min(30 s · 2^(n−1), 6 h) after %i failed attempt(s)', (attempts, base) => {
+    expect(retryDelayMs(attempts, () => 0)).toBe(base);
+    expect(retryDelayMs(attempts, () => 0.999)).toBeLessThan(base * 1.1);
+    expect(retryDelayMs(attempts, () => 0.999)).toBeGreaterThan(base);
+  });
+
+  it.each([
+    [{ responseCode: 550, code: 'EENVELOPE', response: '550 5.1.1 <x@y.z> unknown user' }, true, 'SMTP 550 5.1.1 (EENVELOPE)'],
+    [{ responseCode: 451, code: 'EENVELOPE', response: '451 4.3.0 try later' }, false, 'SMTP 451 4.3.0 (EENVELOPE)'],
+    [{ code: 'ECONNECTION', message: 'connect ECONNREFUSED' }, false, 'ECONNECTION'],
+    [{ code: 'not a code <x@y.z>' }, false, 'ERROR'],
+    [new Error('boom x@y.z'), false, 'ERROR'],
+  ])('classifies %j', (err, permanent, summary) => {
+    expect(classifySendError(err)).toEqual({ permanent, summary });
+  });
+});
