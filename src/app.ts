@@ -18,6 +18,7 @@ import { adminHomeRoutes } from './features/auth/home-routes';
 import { accessKeyRoutes } from './features/access-keys/routes';
 import { accountRoutes } from './features/accounts/routes';
 import { administratorRoutes } from './features/administrators/routes';
+import { devMailboxRoutes } from './features/outbox/routes';
 import { applicationAdminRoutes } from './features/applications/admin-routes';
 import { pendingApprovalCount } from './features/applications/nav-count';
 import { employeeAccessRoutes } from './features/employee-access/routes';
@@ -82,6 +83,8 @@ export function createApp(deps: Deps): Express {
   app.use(accessKeyRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(administratorRoutes(deps));
+  // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
+  app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));
   app.use(employeeAccessRoutes(deps));
 

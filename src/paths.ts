@@ -65,6 +65,8 @@ export const paths = {
   dev: {
     mailbox: '/dev/mailbox',
     message: (id: number | string = ':id') => `/dev/mailbox/${id}`,
+    /** The HTML body alone, served with a sandboxing CSP (the message page links to it). */
+    messageHtml: (id: number | string = ':id') => `/dev/mailbox/${id}/html`,
   },
 };
 
