@@ -1,7 +1,262 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Deps } from '../../deps';
+import { formatDate } from '../../i18n';
+import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
+import type { FormErrors } from '../../lib/form-errors';
+import { normaliseBody } from '../../lib/form-errors';
+import { buildListView, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
+import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
+import { requireAdministrator } from '../../middleware/auth';
+import { setFlash } from '../../middleware/flash';
+import { paths } from '../../paths';
+import { PLASTIC_TYPES } from '../accounts/options';
+import type { Actor } from '../administrators/repository';
+import { ACCESS_KEY_SORTS, listAccountsForActor, type AccessKeySort, type AccessKeyWithAccount, type AccountSummary } from './repository';
+import { datePartsOf, maxExpiry, orderIssues, parseCreateForm, parseEditForm, toFormErrors, type FormContext } from './schema';
+import {
+  AccessKeyRuleError,
+  createAccessKey,
+  creationDay,
+  deleteAccessKey,
+  EXPORT_COLUMNS,
+  exportAccessKeys,
+  getAccessKey,
+  KeyHasOpenApplicationsError,
+  listAccessKeys,
+  openApplicationsOf,
+  todayIn,
+  updateAccessKey,
+} from './service';
 
-export function accessKeyRoutes(_deps: Deps): Router {
+const LIST_SPEC: ListSpec<AccessKeySort> = { sortable: ACCESS_KEY_SORTS, defaultSort: 'name' };
+const LIST_COLUMNS: ColumnSpec[] = EXPORT_COLUMNS.map((c) => ({ key: c.key, labelKey: c.labelKey }));
+
+/** Fields of the form, re-rendered as typed when validation fails. */
+const FORM_FIELDS = [
+  'name',
+  'accountId',
+  'plasticType',
+  'costCentreRule',
+  'employeeNumberRule',
+  'directDebitRule',
+  'reminderEnabled',
+  'additionalApproverRequired',
+  'expiresDay',
+  'expiresMonth',
+  'expiresYear',
+  'notificationRecipients',
+] as const;
+type FormValues = Record<(typeof FORM_FIELDS)[number], string>;
+
+function actorOf(req: Request): Actor {
+  if (!req.actor) throw new UnauthenticatedError();
+  return req.actor;
+}
+
+/** Ids in URLs are positive integers; anything else is a page that does not exist. */
+function idParam(req: Request): number {
+  const raw = req.params.id;
+  if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new NotFoundError('access key');
+  return Number(raw);
+}
+
+function valuesFrom(body: Record<string, unknown>): FormValues {
+  const out = {} as FormValues;
+  for (const f of FORM_FIELDS) out[f] = typeof body[f] === 'string' ? (body[f] as string) : '';
+  return out;
+}
+
+function valuesOfKey(key: AccessKeyWithAccount): FormValues {
+  const expiry = datePartsOf(key.expiresOn);
+  return {
+    name: key.name,
+    accountId: String(key.accountId),
+    plasticType: key.plasticType,
+    costCentreRule: key.costCentreRule,
+    employeeNumberRule: key.employeeNumberRule,
+    directDebitRule: key.directDebitRule,
+    reminderEnabled: key.reminderEnabled ? 'yes' : 'no',
+    additionalApproverRequired: key.additionalApproverRequired ? 'yes' : 'no',
+    expiresDay: expiry.day,
+    expiresMonth: expiry.month,
+    expiresYear: expiry.year,
+    notificationRecipients: key.notificationRecipients.join('\n'),
+  };
+}
+
+function defaultValues(account: AccountSummary | undefined, today: string): FormValues {
+  const expiry = datePartsOf(maxExpiry(today));
+  return {
+    name: '',
+    accountId: account ? String(account.id) : '',
+    plasticType: account && account.plasticTypes.length === 1 ? (account.plasticTypes[0] as string) : '',
+    costCentreRule: 'optional',
+    employeeNumberRule: 'optional',
+    directDebitRule: 'none',
+    reminderEnabled: 'no',
+    additionalApproverRequired: 'no',
+    expiresDay: expiry.day,
+    expiresMonth: expiry.month,
+    expiresYear: expiry.year,
+    notificationRecipients: '',
+  };
+}
+
+export function accessKeyRoutes(deps: Deps): Router {
   const router = Router();
+  const { config, db, clock } = deps;
+  const admin = requireAdministrator(config);
+  const tz = config.timeZone;
+  const today = () => todayIn(tz, clock.now());
+
+  function formContext(req: Request, account: AccountSummary | undefined, createdOn: string): FormContext {
+    return { account, today: today(), createdOn, formatDate: (iso) => formatDate(req.lang, iso, tz) };
+  }
+
+  async function renderCreateForm(req: Request, res: Response, status: number, values: FormValues, errors: FormErrors | null) {
+    const actor = actorOf(req);
+    const accounts = await listAccountsForActor(db, actor.accountIds);
+    const account = accounts.find((a) => String(a.id) === values.accountId);
+    res.status(status).render('access-keys/form.njk', {
+      mode: 'create',
+      action: paths.admin.accessKeys.create,
+      cancelHref: paths.admin.accessKeys.list,
+      values,
+      errors,
+      accounts,
+      account: account ?? null,
+      key: null,
+      plasticTypeCodes: account ? account.plasticTypes : PLASTIC_TYPES,
+      maxExpiry: maxExpiry(today()),
+    });
+  }
+
+  function renderEditForm(res: Response, status: number, key: AccessKeyWithAccount, values: FormValues, errors: FormErrors | null) {
+    res.status(status).render('access-keys/form.njk', {
+      mode: 'edit',
+      action: paths.admin.accessKeys.edit(key.id),
+      cancelHref: paths.admin.accessKeys.show(key.id),
+      values,
+      errors,
+      accounts: [],
+      account: key.account,
+      key,
+      plasticTypeCodes: key.account.plasticTypes.includes(key.plasticType) ? key.account.plasticTypes : [...key.account.plasticTypes, key.plasticType],
+      maxExpiry: maxExpiry(creationDay(key.createdAt, tz)),
+    });
+  }
+
+  router.get(paths.admin.accessKeys.list, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const query = parseListQuery(req.query, LIST_SPEC);
+    const { rows, total } = await listAccessKeys(db, actor, query, req.lang);
+    const list = buildListView({ base: paths.admin.accessKeys.list, query, total, columns: LIST_COLUMNS });
+    res.render('access-keys/list.njk', {
+      list,
+      rows,
+      today: today(),
+      exportHrefs: {
+        xlsx: `${paths.admin.accessKeys.export}?format=xlsx&${list.queryString}`,
+        csv: `${paths.admin.accessKeys.export}?format=csv&${list.queryString}`,
+      },
+    });
+  });
+
+  router.get(paths.admin.accessKeys.export, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const format = req.query.format;
+    if (!isSpreadsheetFormat(format)) return res.status(400).render('errors/bad-request.njk');
+    const query = parseListQuery(req.query, LIST_SPEC);
+    const file = await exportAccessKeys(db, actor, query, req.lang, format, today());
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
+    res.setHeader('Content-Security-Policy', 'sandbox');
+    res.send(file.body);
+  });
+
+  router.get(paths.admin.accessKeys.create, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const requested = typeof req.query.accountId === 'string' ? req.query.accountId : '';
+    const accounts = await listAccountsForActor(db, actor.accountIds);
+    const account = accounts.find((a) => String(a.id) === requested);
+    await renderCreateForm(req, res, 200, defaultValues(account, today()), null);
+  });
+
+  router.post(paths.admin.accessKeys.create, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const body = normaliseBody(req.body);
+    const values = valuesFrom(body);
+    const accounts = await listAccountsForActor(db, actor.accountIds);
+    const account = accounts.find((a) => String(a.id) === values.accountId);
+    const parsed = parseCreateForm(body, formContext(req, account, today()), actor.accountIds);
+    const issues = parsed.success ? [] : [...parsed.issues];
+    if (account?.activeKeyId) issues.push({ field: 'accountId', message: 'access-keys:form.accountId.errors.alreadyHasKey' });
+    if (!parsed.success || issues.length) return renderCreateForm(req, res, 400, values, toFormErrors(orderIssues(issues)));
+    try {
+      const created = await createAccessKey(db, actor, parsed.data, clock.now());
+      setFlash(req, 'access-keys:flash.created', { name: parsed.data.name, number: created.number });
+      res.redirect(303, paths.admin.accessKeys.show(created.id));
+    } catch (err) {
+      if (err instanceof AccessKeyRuleError) return renderCreateForm(req, res, 400, values, toFormErrors(orderIssues(err.issues)));
+      throw err;
+    }
+  });
+
+  router.get(paths.admin.accessKeys.show(), admin, async (req, res) => {
+    const key = await getAccessKey(db, actorOf(req), idParam(req));
+    res.render('access-keys/show.njk', { key, isExpired: key.expiresOn < today() });
+  });
+
+  router.get(paths.admin.accessKeys.edit(), admin, async (req, res) => {
+    const key = await getAccessKey(db, actorOf(req), idParam(req));
+    renderEditForm(res, 200, key, valuesOfKey(key), null);
+  });
+
+  router.post(paths.admin.accessKeys.edit(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const key = await getAccessKey(db, actor, idParam(req));
+    const body = normaliseBody(req.body);
+    const values = { ...valuesFrom(body), accountId: String(key.accountId) };
+    const parsed = parseEditForm(body, formContext(req, key.account, creationDay(key.createdAt, tz)));
+    if (!parsed.success) return renderEditForm(res, 400, key, values, toFormErrors(parsed.issues));
+    try {
+      await updateAccessKey(db, actor, key.id, parsed.data, clock.now());
+    } catch (err) {
+      if (err instanceof AccessKeyRuleError) return renderEditForm(res, 400, key, values, toFormErrors(orderIssues(err.issues)));
+      throw err;
+    }
+    setFlash(req, 'access-keys:flash.updated', { name: parsed.data.name });
+    res.redirect(303, paths.admin.accessKeys.show(key.id));
+  });
+
+  router.get(paths.admin.accessKeys.delete(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const key = await getAccessKey(db, actor, idParam(req));
+    const applications = await openApplicationsOf(db, actor, key);
+    res.render('access-keys/delete.njk', { key, applications, errors: null });
+  });
+
+  router.post(paths.admin.accessKeys.delete(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const key = await getAccessKey(db, actor, idParam(req));
+    const confirm = normaliseBody(req.body).confirm;
+    if (confirm === 'no') return res.redirect(303, paths.admin.accessKeys.show(key.id));
+    if (confirm !== 'yes') {
+      const applications = await openApplicationsOf(db, actor, key);
+      const errors = toFormErrors([{ field: 'confirm', message: 'access-keys:delete.confirm.errors.required' }]);
+      return res.status(400).render('access-keys/delete.njk', { key, applications, errors });
+    }
+    try {
+      await deleteAccessKey(db, actor, key.id, clock.now());
+    } catch (err) {
+      if (err instanceof KeyHasOpenApplicationsError) {
+        return res.status(409).render('access-keys/delete.njk', { key, applications: err.applications, errors: null });
+      }
+      throw err;
+    }
+    setFlash(req, 'access-keys:flash.deleted', { name: key.name });
+    res.redirect(303, paths.admin.accessKeys.list);
+  });
+
   return router;
 }

@@ -1,0 +1,455 @@
+import type { Knex } from 'knex';
+import type { Db } from '../../db';
+import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
+import { escapeLike, type ListQuery } from '../../lib/list-query';
+
+/** Access keys and the BC options they carry. Every administrator query takes the actor's BC ids. */
+
+export type FieldRule = 'required' | 'optional';
+export type DirectDebitRule = 'required' | 'optional' | 'none';
+
+export interface AccountSummary {
+  id: number;
+  number: string;
+  companyName: string;
+  cardProduct: string;
+  plasticTypes: string[];
+  liabilityType: string;
+  statementOption: string;
+  paymentType: string;
+}
+
+export interface AccessKey {
+  id: number;
+  number: string;
+  name: string;
+  accountId: number;
+  plasticType: string;
+  costCentreRule: FieldRule;
+  employeeNumberRule: FieldRule;
+  directDebitRule: DirectDebitRule;
+  reminderEnabled: boolean;
+  additionalApproverRequired: boolean;
+  notificationRecipients: string[];
+  /** YYYY-MM-DD, the last valid day. */
+  expiresOn: string;
+  createdBy: number;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+}
+
+export interface AccessKeyWithAccount extends AccessKey {
+  account: AccountSummary;
+}
+
+export interface AccessKeyListRow {
+  id: number;
+  number: string;
+  name: string;
+  expiresOn: string;
+  accountId: number;
+  accountNumber: string;
+  companyName: string;
+  cardProduct: string;
+  plasticType: string;
+  liabilityType: string;
+  statementOption: string;
+}
+
+/** The columns a list may sort by, and the SQL each one sorts on. */
+export const ACCESS_KEY_SORTS = [
+  'name',
+  'number',
+  'companyName',
+  'accountNumber',
+  'cardProduct',
+  'plasticType',
+  'liabilityType',
+  'statementOption',
+  'expiresOn',
+] as const;
+export type AccessKeySort = (typeof ACCESS_KEY_SORTS)[number];
+
+const SORT_COLUMNS: Record<AccessKeySort, string> = {
+  name: 'k.name',
+  number: 'k.number',
+  companyName: 'a.company_name',
+  accountNumber: 'a.number',
+  cardProduct: 'a.card_product',
+  plasticType: 'k.plastic_type',
+  liabilityType: 'a.liability_type',
+  statementOption: 'a.statement_option',
+  expiresOn: 'k.expires_on',
+};
+
+/** Code columns sort by their label in the page language, not by their code. */
+export type SortLabels = Partial<Record<AccessKeySort, Record<string, string>>>;
+
+/** Open applications that block a key's deletion (not finished: neither transmitted nor closed). */
+export const DELETE_BLOCKING_STATUSES = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'] as const;
+
+interface AccountRow {
+  id: number;
+  number: string;
+  company_name: string;
+  card_product: string;
+  plastic_types: string;
+  liability_type: string;
+  statement_option: string;
+  payment_type: string;
+}
+
+interface KeyRow {
+  id: number;
+  number: string;
+  name: string;
+  account_id: number;
+  plastic_type: string;
+  cost_centre_rule: FieldRule;
+  employee_number_rule: FieldRule;
+  direct_debit_rule: DirectDebitRule;
+  reminder_enabled: number | boolean;
+  additional_approver_required: number | boolean;
+  notification_recipients: string;
+  expires_on: string;
+  created_by: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+function parseJsonArray(text: string | null | undefined): string[] {
+  try {
+    const v: unknown = JSON.parse(text ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function toAccountSummary(row: AccountRow): AccountSummary {
+  return {
+    id: row.id,
+    number: row.number,
+    companyName: row.company_name,
+    cardProduct: row.card_product,
+    plasticTypes: parseJsonArray(row.plastic_types),
+    liabilityType: row.liability_type,
+    statementOption: row.statement_option,
+    paymentType: row.payment_type,
+  };
+}
+
+function toAccessKey(row: KeyRow): AccessKey {
+  return {
+    id: row.id,
+    number: row.number,
+    name: row.name,
+    accountId: row.account_id,
+    plasticType: row.plastic_type,
+    costCentreRule: row.cost_centre_rule,
+    employeeNumberRule: row.employee_number_rule,
+    directDebitRule: row.direct_debit_rule,
+    reminderEnabled: Boolean(row.reminder_enabled),
+    additionalApproverRequired: Boolean(row.additional_approver_required),
+    notificationRecipients: parseJsonArray(row.notification_recipients),
+    expiresOn: row.expires_on,
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+const KEY_COLUMNS = [
+  'k.id',
+  'k.number',
+  'k.name',
+  'k.account_id',
+  'k.plastic_type',
+  'k.cost_centre_rule',
+  'k.employee_number_rule',
+  'k.direct_debit_rule',
+  'k.reminder_enabled',
+  'k.additional_approver_required',
+  'k.notification_recipients',
+  'k.expires_on',
+  'k.created_by',
+  'k.created_at',
+  'k.updated_at',
+  'k.deleted_at',
+];
+const ACCOUNT_COLUMNS = [
+  'a.number as a_number',
+  'a.company_name as a_company_name',
+  'a.card_product as a_card_product',
+  'a.plastic_types as a_plastic_types',
+  'a.liability_type as a_liability_type',
+  'a.statement_option as a_statement_option',
+  'a.payment_type as a_payment_type',
+];
+
+type JoinedRow = KeyRow & {
+  a_number: string;
+  a_company_name: string;
+  a_card_product: string;
+  a_plastic_types: string;
+  a_liability_type: string;
+  a_statement_option: string;
+  a_payment_type: string;
+};
+
+function toKeyWithAccount(row: JoinedRow): AccessKeyWithAccount {
+  return {
+    ...toAccessKey(row),
+    account: toAccountSummary({
+      id: row.account_id,
+      number: row.a_number,
+      company_name: row.a_company_name,
+      card_product: row.a_card_product,
+      plastic_types: row.a_plastic_types,
+      liability_type: row.a_liability_type,
+      statement_option: row.a_statement_option,
+      payment_type: row.a_payment_type,
+    }),
+  };
+}
+
+function joined(db: Knex | Knex.Transaction) {
+  return db('access_key as k').join('account as a', 'a.id', 'k.account_id');
+}
+
+/** The actor's BCs, by number, each with whether it already has an active key. */
+export async function listAccountsForActor(db: Db, accountIds: number[]): Promise<Array<AccountSummary & { activeKeyId: number | null }>> {
+  const rows = await db('account as a')
+    .leftJoin('access_key as k', function activeKeys() {
+      this.on('k.account_id', '=', 'a.id').andOnNull('k.deleted_at');
+    })
+    .whereIn('a.id', accountIds)
+    .orderBy('a.number')
+    .select<Array<AccountRow & { active_key_id: number | null }>>('a.*', 'k.id as active_key_id');
+  return rows.map((r) => ({ ...toAccountSummary(r), activeKeyId: r.active_key_id ?? null }));
+}
+
+export async function findAccountForActor(db: Db | Knex.Transaction, accountIds: number[], accountId: number): Promise<AccountSummary | undefined> {
+  if (!accountIds.includes(accountId)) return undefined;
+  const row = await db<AccountRow>('account').whereIn('id', accountIds).andWhere({ id: accountId }).first();
+  return row ? toAccountSummary(row) : undefined;
+}
+
+/** A key of one of the actor's BCs, not deleted; undefined for anything else (the route answers 404). */
+export async function findKeyForActor(db: Db | Knex.Transaction, accountIds: number[], id: number): Promise<AccessKeyWithAccount | undefined> {
+  const row = await joined(db).where('k.id', id).whereIn('k.account_id', accountIds).whereNull('k.deleted_at').first<JoinedRow | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
+  return row ? toKeyWithAccount(row) : undefined;
+}
+
+/**
+ * The active (not deleted) key with the number a person typed: any case, spaces and hyphens ignored, O read as 0 and
+ * I/L as 1. Not scoped to an administrator (employee entry and self-service use it); expiry is for the caller to judge.
+ */
+export async function findActiveKeyByNumber(db: Db | Knex.Transaction, typed: unknown): Promise<AccessKeyWithAccount | undefined> {
+  const number = normaliseAccessKeyNumber(typed);
+  if (!number) return undefined;
+  const row = await joined(db).where('k.number', number).whereNull('k.deleted_at').first<JoinedRow | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
+  return row ? toKeyWithAccount(row) : undefined;
+}
+
+export async function accountHasActiveKey(db: Db | Knex.Transaction, accountId: number, exceptKeyId?: number): Promise<boolean> {
+  const q = db('access_key').where({ account_id: accountId }).whereNull('deleted_at');
+  if (exceptKeyId !== undefined) q.whereNot({ id: exceptKeyId });
+  return Boolean(await q.first('id'));
+}
+
+/** Filters shared by the list page and the export: actor's BCs, not deleted, and the search text. */
+function filtered(db: Db, accountIds: number[], q: string) {
+  const qb = joined(db).whereIn('k.account_id', accountIds).whereNull('k.deleted_at');
+  if (q) {
+    const lower = `%${escapeLike(q.toLowerCase())}%`;
+    const asTyped = `%${escapeLike(q)}%`;
+    const compact = q.replace(/[\s-]/g, '');
+    const digits = compact && /^\d+$/.test(compact) ? `%${escapeLike(compact)}%` : undefined;
+    const keyNumber = normaliseAccessKeyNumber(q);
+    qb.where((w) => {
+      w.whereRaw("lower(k.name) like ? escape '\\'", [lower])
+        .orWhereRaw("k.name like ? escape '\\'", [asTyped])
+        .orWhereRaw("lower(k.number) like ? escape '\\'", [lower])
+        .orWhereRaw("lower(a.company_name) like ? escape '\\'", [lower])
+        .orWhereRaw("a.company_name like ? escape '\\'", [asTyped])
+        .orWhereRaw("a.number like ? escape '\\'", [asTyped]);
+      if (digits) w.orWhereRaw("a.number like ? escape '\\'", [digits]);
+      // "4Z0Y-O4V0" or "4zoyo4vo" still finds key 4Z0Y04V0.
+      if (keyNumber) w.orWhere('k.number', keyNumber);
+    });
+  }
+  return qb;
+}
+
+function applySort(qb: Knex.QueryBuilder, sort: AccessKeySort, dir: 'asc' | 'desc', labels: SortLabels): Knex.QueryBuilder {
+  const column = SORT_COLUMNS[sort];
+  const direction = dir === 'desc' ? 'desc' : 'asc';
+  const map = labels[sort];
+  if (map && Object.keys(map).length) {
+    const entries = Object.entries(map);
+    const cases = entries.map(() => 'when ? then ?').join(' ');
+    qb.orderByRaw(`lower(case ${column} ${cases} else ${column} end) ${direction}`, entries.flat());
+  } else if (sort === 'name' || sort === 'companyName') {
+    qb.orderByRaw(`lower(${column}) ${direction}`);
+  } else {
+    qb.orderBy(column, direction);
+  }
+  return qb.orderBy('k.id', direction);
+}
+
+const LIST_COLUMNS = [
+  'k.id',
+  'k.number',
+  'k.name',
+  'k.expires_on',
+  'k.account_id',
+  'k.plastic_type',
+  'a.number as account_number',
+  'a.company_name',
+  'a.card_product',
+  'a.liability_type',
+  'a.statement_option',
+];
+
+interface ListRow {
+  id: number;
+  number: string;
+  name: string;
+  expires_on: string;
+  account_id: number;
+  plastic_type: string;
+  account_number: string;
+  company_name: string;
+  card_product: string;
+  liability_type: string;
+  statement_option: string;
+}
+
+function toListRow(r: ListRow): AccessKeyListRow {
+  return {
+    id: r.id,
+    number: r.number,
+    name: r.name,
+    expiresOn: r.expires_on,
+    accountId: r.account_id,
+    accountNumber: r.account_number,
+    companyName: r.company_name,
+    cardProduct: r.card_product,
+    plasticType: r.plastic_type,
+    liabilityType: r.liability_type,
+    statementOption: r.statement_option,
+  };
+}
+
+export async function countKeys(db: Db, accountIds: number[], q: string): Promise<number> {
+  const row = await filtered(db, accountIds, q).count<{ n: number | string }[]>({ n: 'k.id' });
+  return Number(row[0]?.n ?? 0);
+}
+
+/** One page of the list (offset/limit), or every matching row when limit is omitted (export). */
+export async function listKeys(
+  db: Db,
+  accountIds: number[],
+  query: Pick<ListQuery<AccessKeySort>, 'q' | 'sort' | 'dir'>,
+  labels: SortLabels,
+  page?: { offset: number; limit: number },
+): Promise<AccessKeyListRow[]> {
+  const qb = applySort(filtered(db, accountIds, query.q).select(LIST_COLUMNS), query.sort, query.dir, labels);
+  if (page) qb.offset(page.offset).limit(page.limit);
+  const rows = (await qb) as ListRow[];
+  return rows.map(toListRow);
+}
+
+export interface KeyRowInput {
+  name: string;
+  plasticType: string;
+  costCentreRule: FieldRule;
+  employeeNumberRule: FieldRule;
+  directDebitRule: DirectDebitRule;
+  reminderEnabled: boolean;
+  additionalApproverRequired: boolean;
+  notificationRecipients: string[];
+  expiresOn: string;
+}
+
+function toColumns(input: KeyRowInput) {
+  return {
+    name: input.name,
+    plastic_type: input.plasticType,
+    cost_centre_rule: input.costCentreRule,
+    employee_number_rule: input.employeeNumberRule,
+    direct_debit_rule: input.directDebitRule,
+    reminder_enabled: input.reminderEnabled,
+    additional_approver_required: input.additionalApproverRequired,
+    notification_recipients: JSON.stringify(input.notificationRecipients),
+    expires_on: input.expiresOn,
+  };
+}
+
+export async function insertKey(
+  trx: Knex.Transaction,
+  row: KeyRowInput & { number: string; accountId: number; createdBy: number; now: string },
+): Promise<number> {
+  const [inserted] = await trx('access_key')
+    .insert({ ...toColumns(row), number: row.number, account_id: row.accountId, created_by: row.createdBy, created_at: row.now, updated_at: row.now })
+    .returning('id');
+  return typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
+}
+
+/** Updates every setting but the number and the BC; only an active key of the actor's BCs. Returns the row count. */
+export async function updateKey(trx: Knex.Transaction, accountIds: number[], id: number, input: KeyRowInput, now: string): Promise<number> {
+  return trx('access_key')
+    .where({ id })
+    .whereIn('account_id', accountIds)
+    .whereNull('deleted_at')
+    .update({ ...toColumns(input), updated_at: now });
+}
+
+/** Logical deletion: the row (and its applications' history) stays. Returns the row count. */
+export async function softDeleteKey(trx: Knex.Transaction, accountIds: number[], id: number, deletedBy: number, now: string): Promise<number> {
+  return trx('access_key').where({ id }).whereIn('account_id', accountIds).whereNull('deleted_at').update({ deleted_at: now, deleted_by: deletedBy, updated_at: now });
+}
+
+export interface OpenApplication {
+  id: number;
+  reference: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string;
+  status: string;
+}
+
+/** Applications of the key that are not finished (they block its deletion). */
+export async function openApplicationsOfKey(db: Db | Knex.Transaction, accountIds: number[], keyId: number): Promise<OpenApplication[]> {
+  const rows = await db('application')
+    .where({ access_key_id: keyId })
+    .whereIn('account_id', accountIds)
+    .whereIn('status', [...DELETE_BLOCKING_STATUSES])
+    .orderBy('created_at')
+    .orderBy('id')
+    .select<Array<{ id: number; reference: string; first_name: string | null; last_name: string | null; email: string; status: string }>>(
+      'id',
+      'reference',
+      'first_name',
+      'last_name',
+      'email',
+      'status',
+    );
+  return rows.map((r) => ({ id: r.id, reference: r.reference, firstName: r.first_name, lastName: r.last_name, email: r.email, status: r.status }));
+}
+
+/** Which unique constraint a failed insert hit: the key number, or the one-active-key-per-BC index. */
+export function uniqueViolation(err: unknown): 'number' | 'account' | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
+  const code = String(e.code ?? '');
+  if (!code.startsWith('SQLITE_CONSTRAINT') && code !== '23505') return undefined;
+  const text = `${String(e.constraint ?? '')} ${String(e.message ?? '')}`;
+  if (/access_key_one_active_per_account|access_key\.account_id/.test(text)) return 'account';
+  if (/access_key_number_unique|access_key\.number/.test(text)) return 'number';
+  return undefined;
+}
