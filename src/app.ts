@@ -18,6 +18,8 @@ import { adminHomeRoutes } from './features/auth/home-routes';
 import { accessKeyRoutes } from './features/access-keys/routes';
 import { accountRoutes } from './features/accounts/routes';
 import { administratorRoutes } from './features/administrators/routes';
+import { bulkRoutes, BULK_UPLOAD_PATH } from './features/bulk/routes';
+import { batchRoutes } from './features/batches/routes';
 import { devMailboxRoutes } from './features/outbox/routes';
 import { applicationAdminRoutes } from './features/applications/admin-routes';
 import { pendingApprovalCount } from './features/applications/nav-count';
@@ -26,6 +28,7 @@ import { employeeAccessRoutes } from './features/employee-access/routes';
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
   /^\/platform\/accounts\/import$/,
+  BULK_UPLOAD_PATH,
 ];
 
 export function createApp(deps: Deps): Express {
@@ -83,6 +86,8 @@ export function createApp(deps: Deps): Express {
   app.use(accessKeyRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(administratorRoutes(deps));
+  app.use(bulkRoutes(deps));
+  app.use(batchRoutes(deps));
   // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));

@@ -29,6 +29,12 @@ export const paths = {
     bulk: {
       /** Bulk send on a key: instructions, template download, upload form. */
       start: (keyId: number | string = ':keyId') => `/admin/access-keys/${keyId}/bulk`,
+      /** The spreadsheet template (xlsx, headers in the page language with format notes). */
+      template: '/admin/bulk/template.xlsx',
+      /** An uploaded file's preview (GET) and its priorities / "Validate" form (POST). */
+      preview: (id: number | string = ':id') => `/admin/bulk/uploads/${id}`,
+      /** The rows that will not be initiated, with an error column, to fix and upload again. */
+      rejected: (id: number | string = ':id') => `/admin/bulk/uploads/${id}/rejected.xlsx`,
     },
     batches: { list: '/admin/batches', show: (id: number | string = ':id') => `/admin/batches/${id}` },
     tracking: { summary: '/admin/tracking' },
