@@ -1,11 +1,14 @@
 import type { Db } from '../db';
 import { generateAccessKeyNumber } from '../lib/access-key-number';
+import { seedTerms } from '../features/terms/repository';
 
 /**
  * Demo data for a fresh installation (npm start on an empty database): fictitious companies and people only.
  * A platform administrator, two program administrators, five BCs with their options, a few keys.
  */
 export async function seedDemo(db: Db, now: Date = new Date()): Promise<boolean> {
+  // Sample terms (marked as such) first and idempotently, so a database seeded before they existed gets them too.
+  await seedTerms(db);
   const existing = await db('administrator').count<{ n: number }[]>({ n: '*' });
   if (Number(existing[0]?.n ?? 0) > 0) return false;
   const ts = now.toISOString();
