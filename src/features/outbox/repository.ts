@@ -41,17 +41,18 @@ function due(q: Knex.QueryBuilder, ts: string, maxAttempts: number): Knex.QueryB
 /**
  * Claims up to `limit` due rows for `owner` in one conditional UPDATE: status `sending`, a lease until `leaseUntil`, and
  * one more attempt counted. The WHERE clause is repeated on the UPDATE itself, so a row another dispatcher claimed in the
- * meantime no longer matches; on PostgreSQL the inner SELECT also takes row locks with SKIP LOCKED so concurrent
- * instances pick disjoint rows instead of queueing behind each other. SQLite serialises writers, which gives the same.
+ * meantime no longer matches. On PostgreSQL the candidates are picked with FOR UPDATE SKIP LOCKED in a MATERIALIZED CTE
+ * (run once: as a plain `IN (subquery)` the planner may rescan it per row and, skipping the rows it just locked, claim
+ * far more than `limit`), so concurrent instances take disjoint rows instead of queueing. SQLite serialises writers.
  */
 export async function claimDueRows(
   db: Knex,
   opts: { owner: string; now: Date; leaseUntil: Date; limit: number; maxAttempts: number },
 ): Promise<OutboxRow[]> {
   const ts = opts.now.toISOString();
-  let candidates = due(db('outbox').select('id'), ts, opts.maxAttempts).orderBy('next_attempt_at').orderBy('id').limit(opts.limit);
-  if (isPostgres(db)) candidates = candidates.forUpdate().skipLocked();
-  const rows = (await due(db('outbox').whereIn('id', candidates), ts, opts.maxAttempts).update(
+  const candidates = due(db('outbox').select('id'), ts, opts.maxAttempts).orderBy('next_attempt_at').orderBy('id').limit(opts.limit);
+  const query = isPostgres(db) ? db.withMaterialized('candidate', candidates.forUpdate().skipLocked()) : db.with('candidate', candidates);
+  const rows = (await due(query.table('outbox').whereIn('id', db('candidate').select('id')), ts, opts.maxAttempts).update(
     { status: 'sending', lease_owner: opts.owner, lease_until: opts.leaseUntil.toISOString(), attempts: db.raw('attempts + 1') },
     '*',
   )) as unknown as OutboxRow[];
