@@ -18,6 +18,7 @@ import { adminHomeRoutes } from './features/auth/home-routes';
 import { accessKeyRoutes } from './features/access-keys/routes';
 import { accountRoutes } from './features/accounts/routes';
 import { administratorRoutes } from './features/administrators/routes';
+import { auditRoutes } from './features/audit/routes';
 import { bulkRoutes, BULK_UPLOAD_PATH } from './features/bulk/routes';
 import { batchRoutes } from './features/batches/routes';
 import { devMailboxRoutes } from './features/outbox/routes';
@@ -86,6 +87,7 @@ export function createApp(deps: Deps): Express {
   app.use(accessKeyRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(administratorRoutes(deps));
+  app.use(auditRoutes(deps));
   app.use(bulkRoutes(deps));
   app.use(batchRoutes(deps));
   // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).

@@ -56,6 +56,8 @@ export const paths = {
       deactivate: (id: number | string = ':id') => `/platform/administrators/${id}/deactivate`,
       reactivate: (id: number | string = ':id') => `/platform/administrators/${id}/reactivate`,
     },
+    /** The audit log, searchable (platform administrators only). */
+    audit: '/platform/audit',
   },
   employee: {
     /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */

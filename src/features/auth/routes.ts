@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps';
 import { paths, safeLocalPath } from '../../paths';
 import { findActiveAdministratorById, listActiveAdministrators } from '../administrators/repository';
+import { recordAudit } from '../audit/audit';
 
 const signInSchema = z.object({ administratorId: z.coerce.number().int().positive() });
 
@@ -26,6 +27,15 @@ export function authRoutes(deps: Deps): Router {
           const administrators = await listActiveAdministrators(db);
           return res.status(400).render('auth/sign-in.njk', { administrators, returnTo, error: 'auth:signIn.errors.choose' });
         }
+        await recordAudit(db, {
+          at: deps.clock.now(),
+          actor: { type: 'admin', id: admin.id, email: admin.email },
+          action: 'admin.sign_in',
+          object: { type: 'administrator', id: admin.id },
+          ip: req.ip,
+          userAgent: req.get('user-agent'),
+          details: { mode: 'dev' },
+        });
         const lang = req.session.lang;
         req.session.regenerate((err) => {
           if (err) return next(err);
