@@ -146,6 +146,16 @@ describe('reading an uploaded spreadsheet', () => {
 
   it('gives up on a workbook that takes longer than the time limit', async () => {
     expect((await refusal(xlsxOf([HEADERS_FR, ...rows(3000)]), { timeLimitMs: 1 })).key).toBe('bulk:upload.errors.tooSlow');
+    // the stuck worker was killed; the next file gets a fresh one
+    expect((await parseUpload(xlsxOf([HEADERS_FR, validRow(1)]))).rows).toHaveLength(1);
+  });
+
+  it('reads several workbooks in a row and at the same time (warm worker, extra workers when busy)', async () => {
+    const files = [1, 2, 3].map((i) => xlsxOf([HEADERS_FR, ...rows(i, i * 10)]));
+    for (const f of files) await parseUpload(f);
+    const parsed = await Promise.all(files.map((f) => parseUpload(f)));
+    expect(parsed.map((p) => p.rows.length)).toEqual([1, 2, 3]);
+    expect(parsed[2]?.rows[0]?.v).toEqual(validRow(30));
   });
 
   it('copies cells into plain data: a __proto__ header or value pollutes nothing', async () => {

@@ -9,7 +9,9 @@ import { UploadRefused } from './upload-refused';
  *    output cap equal to its declared size (a lying header fails here, not in SheetJS), checks that it is a
  *    SpreadsheetML workbook, and refuses any worksheet holding a formula (`<f>` element).
  * 2. `readFirstSheet` runs SheetJS in a worker thread with a memory cap and a time limit, first sheet only,
- *    at most `sheetRows` rows, formulas/HTML/styles off, and returns plain arrays.
+ *    at most `sheetRows` rows, formulas/HTML/styles off, and returns plain arrays. The worker stays warm between
+ *    files (cold, loading SheetJS and compiling its parser doubles the time); it is replaced after a time-out, an
+ *    error, a polluted prototype, or 50 files.
  */
 
 export const ZIP_LIMITS = {
@@ -144,70 +146,131 @@ export interface RawSheet {
   truncated: boolean;
 }
 
-/** Runs inside the worker (plain JS: the worker must start from compiled and from TypeScript sources alike). */
+/**
+ * Runs inside the worker (plain JS: the worker must start from compiled and from TypeScript sources alike).
+ * It serves one request at a time; the parent keeps it warm between uploads (loading SheetJS and warming its code
+ * costs more than parsing a 3,000-row sheet) and kills it on a time-out or an error.
+ */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const XLSX = require(workerData.xlsxPath);
-try {
-  const wb = XLSX.read(workerData.data, {
-    type: 'buffer', dense: true, sheets: 0, sheetRows: workerData.sheetRows,
+function read(data, sheetRows) {
+  const wb = XLSX.read(data, {
+    type: 'buffer', dense: true, sheets: 0, sheetRows: sheetRows,
     cellFormula: false, cellHTML: false, cellStyles: false, cellNF: true, cellText: true, cellDates: false,
     bookVBA: false, bookFiles: false, bookDeps: false, bookProps: false, WTF: false,
   });
   const name = wb.SheetNames[0];
   const sheet = name === undefined ? undefined : wb.Sheets[name];
   const out = { rows: [], truncated: false };
-  if (sheet) {
-    const data = sheet['!data'] || [];
-    for (let r = 0; r < data.length; r++) {
-      const row = data[r];
-      if (!row) continue;
-      const cells = [];
-      for (let c = 0; c < row.length; c++) {
-        const cell = row[c];
-        if (!cell) { cells.push(null); continue; }
-        const v = cell.v instanceof Date ? cell.v.toISOString() : (cell.v === undefined ? null : cell.v);
-        cells.push([String(cell.t), v, cell.w === undefined ? null : String(cell.w), cell.z === undefined ? null : String(cell.z)]);
-      }
-      out.rows.push([r, cells]);
+  if (!sheet) return out;
+  const rows = sheet['!data'] || [];
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    if (!row) continue;
+    const cells = [];
+    for (let c = 0; c < row.length; c++) {
+      const cell = row[c];
+      if (!cell) { cells.push(null); continue; }
+      const v = cell.v instanceof Date ? cell.v.toISOString() : (cell.v === undefined ? null : cell.v);
+      cells.push([String(cell.t), v, cell.w === undefined ? null : String(cell.w), cell.z === undefined ? null : String(cell.z)]);
     }
-    if (sheet['!fullref'] && sheet['!ref']) {
-      out.truncated = XLSX.utils.decode_range(sheet['!fullref']).e.r > XLSX.utils.decode_range(sheet['!ref']).e.r;
-    }
+    out.rows.push([r, cells]);
   }
-  parentPort.postMessage({ ok: true, sheet: out });
-} catch (err) {
-  parentPort.postMessage({ ok: false, message: String(err && err.message || err) });
+  if (sheet['!fullref'] && sheet['!ref']) {
+    out.truncated = XLSX.utils.decode_range(sheet['!fullref']).e.r > XLSX.utils.decode_range(sheet['!ref']).e.r;
+  }
+  return out;
 }
+// A file that managed to add properties to the built-in prototypes must not influence the next file: say so, and
+// the parent retires this worker.
+const tainted = () => Object.keys(Object.prototype).length > 0 || Object.keys(Array.prototype).length > 0;
+parentPort.on('message', (msg) => {
+  try {
+    const sheet = read(msg.data, msg.sheetRows);
+    parentPort.postMessage({ id: msg.id, ok: true, sheet, tainted: tainted() });
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, ok: false, tainted: true });
+  }
+});
 `;
 
 export const XLSX_TIME_LIMIT_MS = 10_000;
+/** A warm worker is replaced after this many files, so nothing it accumulates lives long. */
+const MAX_USES = 50;
+
+interface PooledWorker {
+  worker: Worker;
+  uses: number;
+}
+
+let idle: PooledWorker | undefined;
+let nextRequestId = 1;
+
+function spawn(): PooledWorker {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { xlsxPath: require.resolve('xlsx') },
+    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
+    stdout: true,
+    stderr: true,
+  });
+  return { worker, uses: 0 };
+}
+
+function release(pooled: PooledWorker): void {
+  pooled.worker.removeAllListeners('message');
+  pooled.worker.removeAllListeners('error');
+  pooled.worker.removeAllListeners('exit');
+  if (!idle && pooled.uses < MAX_USES) {
+    // An idle worker never keeps the process alive (tests, shutdown); an unexpected exit just empties the slot.
+    pooled.worker.unref();
+    pooled.worker.once('exit', () => {
+      if (idle === pooled) idle = undefined;
+    });
+    idle = pooled;
+  } else {
+    void pooled.worker.terminate();
+  }
+}
+
+/** Stops the idle worker, if any (for a clean shutdown). */
+export async function stopXlsxWorker(): Promise<void> {
+  const pooled = idle;
+  idle = undefined;
+  if (pooled) await pooled.worker.terminate();
+}
 
 /** Parses the first sheet in a worker thread; refuses when it takes longer than timeLimitMs or runs out of memory. */
 export function readFirstSheet(buf: Buffer, opts: { sheetRows: number; timeLimitMs?: number }): Promise<RawSheet> {
+  const pooled = idle ?? spawn();
+  idle = undefined;
+  pooled.worker.removeAllListeners('exit');
+  pooled.worker.ref();
+  pooled.uses++;
+  const id = nextRequestId++;
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { xlsxPath: require.resolve('xlsx'), data: new Uint8Array(buf), sheetRows: opts.sheetRows },
-      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
-      stdout: true,
-      stderr: true,
-    });
     let settled = false;
-    const finish = (fn: () => void) => {
+    const finish = (fn: () => void, reuse: boolean) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       fn();
-      void worker.terminate();
+      if (reuse) release(pooled);
+      else {
+        pooled.worker.removeAllListeners();
+        void pooled.worker.terminate();
+      }
     };
-    const timer = setTimeout(() => finish(() => reject(new UploadRefused('bulk:upload.errors.tooSlow'))), opts.timeLimitMs ?? XLSX_TIME_LIMIT_MS);
-    worker.on('message', (msg: { ok: boolean; sheet?: RawSheet }) => {
-      finish(() => (msg.ok && msg.sheet ? resolve(msg.sheet) : reject(corrupt())));
+    const timer = setTimeout(() => finish(() => reject(new UploadRefused('bulk:upload.errors.tooSlow')), false), opts.timeLimitMs ?? XLSX_TIME_LIMIT_MS);
+    pooled.worker.on('message', (msg: { id: number; ok: boolean; sheet?: RawSheet; tainted?: boolean }) => {
+      if (msg.id !== id) return;
+      finish(() => (msg.ok && msg.sheet && !msg.tainted ? resolve(msg.sheet) : reject(corrupt())), !msg.tainted);
     });
-    worker.on('error', (err: Error & { code?: string }) => {
-      finish(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? bomb() : corrupt()));
+    pooled.worker.on('error', (err: Error & { code?: string }) => {
+      finish(() => reject(err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? bomb() : corrupt()), false);
     });
-    worker.on('exit', () => finish(() => reject(corrupt())));
+    pooled.worker.on('exit', () => finish(() => reject(corrupt()), false));
+    pooled.worker.postMessage({ id, data: new Uint8Array(buf), sheetRows: opts.sheetRows });
   });
 }
