@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { createEmailRenderer, EmailTemplateNotFoundError, extractLinks } from '../../src/features/outbox/render';
+import { EMAIL_TEMPLATES } from '../../src/features/outbox/enqueue';
+import { VIEWS_DIR } from '../../src/root';
 
 const renderer = createEmailRenderer({ baseUrl: 'https://sesame.example.com/' });
 const person = { firstName: 'Zoé', lastName: 'Martin', title: 'ms' };
@@ -59,6 +63,21 @@ describe('e-mail rendering', () => {
     expect(() => renderer.render('no-such-mail', 'fr', {})).toThrow(EmailTemplateNotFoundError);
     expect(() => renderer.render('../layout', 'fr', {})).toThrow(EmailTemplateNotFoundError);
     expect(renderer.hasTemplate('invitation-link', 'en')).toBe(true);
+  });
+
+  it('pre-fills the reference in the entry link whenever an e-mail carries one, and only then', () => {
+    expect(renderer.linksFor('reminder', { reference: '1234567897' }).entry).toBe('https://sesame.example.com/access?ref=1234567897');
+    expect(renderer.linksFor('invitation-key', { accessKey: 'AB12CD34' }).entry).toBe('https://sesame.example.com/access');
+  });
+
+  it('has every e-mail folder in both languages, each a known template', () => {
+    const dir = path.join(VIEWS_DIR, 'emails');
+    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    expect(folders).toEqual(expect.arrayContaining(['invitation-link', 'invitation-key', 'signing-code']));
+    for (const folder of folders) {
+      expect(EMAIL_TEMPLATES).toContain(folder);
+      expect(fs.readdirSync(path.join(dir, folder)).filter((f) => f.endsWith('.njk')).sort()).toEqual(['en.njk', 'fr.njk']);
+    }
   });
 
   it('extracts absolute links from a text body', () => {

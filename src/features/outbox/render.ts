@@ -36,11 +36,16 @@ export class EmailTemplateNotFoundError extends Error {
 type Data = Record<string, unknown>;
 type LinkBuilder = (data: Data, baseUrl: string) => Record<string, string>;
 
-/** Links every e-mail may use. */
-function commonLinks(baseUrl: string): Record<string, string> {
+/**
+ * Links every e-mail may use. `entry` is the employee's entry page; when the e-mail's data carries the application's
+ * `reference` (e-mail 1, reminders, returns…), the link pre-fills it. The access-key e-mail never has a reference in
+ * its data, so its link never carries one.
+ */
+function commonLinks(baseUrl: string, data: Data): Record<string, string> {
+  const reference = typeof data.reference === 'string' && data.reference ? data.reference : undefined;
   return {
     home: `${baseUrl}/`,
-    entry: `${baseUrl}${paths.employee.entry}`,
+    entry: `${baseUrl}${paths.employee.entry}${reference ? `?ref=${encodeURIComponent(reference)}` : ''}`,
     apply: `${baseUrl}${paths.employee.apply}`,
   };
 }
@@ -50,8 +55,12 @@ function commonLinks(baseUrl: string): Record<string, string> {
  * (never let a template build a URL from a string it received).
  */
 const LINKS: Partial<Record<EmailTemplate, LinkBuilder>> = {
-  // E-mail 1: the entry page with the reference pre-filled. E-mail 2 (the key) uses the plain entry link.
-  'invitation-link': (d, base) => ({ entry: `${base}${paths.employee.entry}?ref=${encodeURIComponent(String(d.reference))}` }),
+  // E-mail 3: the approver's single-use link (token in the query string, never in a logged path), in their language.
+  'additional-approval-request': (d, base) => ({
+    approve: `${base}${paths.approver.decide}?token=${encodeURIComponent(String(d.token))}${d.language === 'fr' || d.language === 'en' ? `&lang=${d.language}` : ''}`,
+  }),
+  // E-mail 7: the approval queue.
+  'urgent-alert': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
 };
 
 const TEMPLATE_NAME = /^[a-z][a-z0-9-]{0,59}$/;
@@ -72,21 +81,32 @@ export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string; 
   const htmlEnv = new nunjucks.Environment(loader(), { ...common, autoescape: true });
   const plainEnv = new nunjucks.Environment(loader(), { ...common, autoescape: false });
 
+  const translators = new Map<Language, ReturnType<typeof tFor>>();
+  const tOf = (language: Language) => {
+    if (!translators.has(language)) translators.set(language, tFor(language));
+    return translators.get(language) as ReturnType<typeof tFor>;
+  };
   const fileOf = (template: string, language: Language) => `emails/${template}/${language}.njk`;
 
+  const known = new Set<string>(); // files seen once stay (a deploy replaces the process)
   function hasTemplate(template: string, language: Language): boolean {
-    return TEMPLATE_NAME.test(template) && isLanguage(language) && fs.existsSync(path.join(viewsDir, fileOf(template, language)));
+    if (!TEMPLATE_NAME.test(template) || !isLanguage(language)) return false;
+    const file = fileOf(template, language);
+    if (known.has(file)) return true;
+    if (!fs.existsSync(path.join(viewsDir, file))) return false;
+    known.add(file);
+    return true;
   }
 
   function linksFor(template: string, data: Data): Record<string, string> {
-    return { ...commonLinks(baseUrl), ...(LINKS[template as EmailTemplate]?.(data, baseUrl) ?? {}) };
+    return { ...commonLinks(baseUrl, data), ...(LINKS[template as EmailTemplate]?.(data, baseUrl) ?? {}) };
   }
 
   function render(template: string, language: Language, data: Data): RenderedEmail {
     if (!hasTemplate(template, language)) throw new EmailTemplateNotFoundError(template, language);
     const file = fileOf(template, language);
     // The data first, so a data key can never replace baseUrl, links, lang or t.
-    const context = { ...data, baseUrl, links: linksFor(template, data), lang: language, t: tFor(language) };
+    const context = { ...data, baseUrl, links: linksFor(template, data), lang: language, t: tOf(language) };
     const subject = plainEnv.render(file, { ...context, part: 'subject' }).replace(/\s+/g, ' ').trim();
     const html = htmlEnv.render(file, { ...context, part: 'html' }).trim() + '\n';
     const text = tidyText(plainEnv.render(file, { ...context, part: 'text' }));
