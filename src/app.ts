@@ -25,11 +25,14 @@ import { devMailboxRoutes } from './features/outbox/routes';
 import { applicationAdminRoutes } from './features/applications/admin-routes';
 import { pendingApprovalCount } from './features/applications/nav-count';
 import { employeeAccessRoutes } from './features/employee-access/routes';
+import { applicationFormRoutes, DOCUMENT_UPLOAD_PATH } from './features/application-form/routes';
+import { approverRoutes } from './features/approver/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
   /^\/platform\/accounts\/import$/,
   BULK_UPLOAD_PATH,
+  DOCUMENT_UPLOAD_PATH,
 ];
 
 export function createApp(deps: Deps): Express {
@@ -94,6 +97,8 @@ export function createApp(deps: Deps): Express {
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));
   app.use(employeeAccessRoutes(deps));
+  app.use(applicationFormRoutes(deps));
+  app.use(approverRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(!config.isProduction));

@@ -69,6 +69,36 @@ export const paths = {
     /** The employee's application, bound to the session. */
     application: '/application',
     signOut: '/application/sign-out',
+    /** "Before you start" instructions (also shown on the task list until something is saved) and the form's FAQ. */
+    beforeYouStart: '/application/before-you-start',
+    faq: '/application/faq',
+    /** The form's sections (task list), bound to the session's application: never an application id in the URL. */
+    form: {
+      company: '/application/company',
+      priority: '/application/priority',
+      cardholder: '/application/cardholder',
+      payment: '/application/payment',
+      pin: '/application/pin',
+      documents: '/application/documents',
+      /** Multipart upload (multer → CSRF), listed in app.ts MULTIPART_PATHS. */
+      upload: '/application/documents/upload',
+      document: (id: number | string = ':id') => `/application/documents/${id}`,
+      removeDocument: (id: number | string = ':id') => `/application/documents/${id}/remove`,
+      approval: '/application/additional-approval',
+      terms: '/application/terms',
+    },
+    /** Check your answers, each section with its "Change" link; its "Sign" button leads to the signature. */
+    review: '/application/review',
+    /** After "Quit": the session is closed, what was saved is kept. */
+    left: '/application/left',
+    signature: '/application/signature',
+    status: '/application/status',
+  },
+  /** The additional approver's page, reached with the single-use link of e-mail 3 (`?token=`; never in a path, which is logged). */
+  approver: {
+    decide: '/approve',
+    /** After the decision (no token: the link is used). */
+    done: '/approve/done',
   },
   dev: {
     mailbox: '/dev/mailbox',

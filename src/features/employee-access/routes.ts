@@ -3,7 +3,6 @@ import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../deps';
 import { paths } from '../../paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
-import { findApplicationById } from '../applications/repository';
 import { parseApply, parseEntry } from './schema';
 import { enterApplication, startSelfService } from './service';
 
@@ -72,20 +71,6 @@ export function employeeAccessRoutes(deps: Deps): Router {
         req.log?.info({ applicationId: result.applicationId }, 'employee entered their application');
         req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, paths.employee.application)));
       });
-    } catch (err) {
-      next(err);
-    }
-  });
-
-  router.get(paths.employee.application, async (req, res, next) => {
-    try {
-      const id = req.session?.applicationId;
-      if (!id) return res.redirect(303, paths.employee.entry);
-      const application = await findApplicationById(db, id);
-      if (!application) {
-        return req.session.destroy((err) => (err ? next(err) : res.redirect(303, paths.employee.entry)));
-      }
-      res.render('employee/application.njk', { application });
     } catch (err) {
       next(err);
     }

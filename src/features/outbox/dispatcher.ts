@@ -41,7 +41,7 @@ const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 6 * 60 * 60 * 1000;
 
 /** Templates whose data is a secret that must not rest in the database once the e-mail has left (SECURITY.md). */
-const SECRET_TEMPLATES = new Set(['signing-code']);
+const SECRET_TEMPLATES = new Set(['signing-code', 'additional-approval-request']);
 
 export interface DispatcherOptions {
   /** Rows claimed per query. */

@@ -1,0 +1,588 @@
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
+import type { Deps } from '../../deps';
+import { paths, safeLocalPath } from '../../paths';
+import { isLanguage, tFor, type Language } from '../../i18n';
+import { normaliseBody, formErrors, type FormErrors } from '../../lib/form-errors';
+import { NotFoundError } from '../../lib/errors';
+import { setFlash } from '../../middleware/flash';
+import { verifyCsrf } from '../../middleware/csrf';
+import { DOCUMENT_KINDS, readDocument } from '../documents/storage';
+import { termsParagraphs } from '../terms/repository';
+import { historyOf } from '../applications/repository';
+import { ApprovalRequestRefused } from '../approver/service';
+import { countryItems } from './countries';
+import { approverValues, canChoosePriority, cardholderValues, hasPaymentSection, type CardholderValues, type SectionId } from './form-data';
+import { pickApprover, pickCardholder, pickPayment, pickPriority, toFormErrors, validateApprover, validateCardholder, validatePayment, validatePriority, TITLES, type Issue } from './schema';
+import { loadFormState, type FormState } from './state';
+import { reviewFromState, SECTION_PATHS } from './review';
+import { acceptTerms, choosePin, choosePriority, NotEditableError, paymentWithIban, removeOwnDocument, requestApproval, typedIban, uploadDocument, writeForm } from './service';
+import { todayIn } from './validators';
+
+/** Upload endpoint (multipart): listed in app.ts MULTIPART_PATHS; multer then verifyCsrf mount here. */
+export const DOCUMENT_UPLOAD_PATH = /^\/application\/documents\/upload$/;
+
+type Action = 'save' | 'continue' | 'quit';
+
+function actionOf(body: Record<string, unknown>): Action {
+  return body.action === 'save' || body.action === 'quit' ? body.action : 'continue';
+}
+
+/** `returnTo` is honoured only for our own review page (never another site, never an arbitrary path). */
+function returnToOf(value: unknown): string | null {
+  const path = safeLocalPath(value, '');
+  return path === paths.employee.review ? path : null;
+}
+
+/**
+ * The employee's form (SPEC §3.4): task list, one page per section with Save / Continue / Quit, the review page.
+ * Everything is bound to the application of the session (set at key + reference entry); no id in any URL.
+ */
+export function applicationFormRoutes(deps: Deps): Router {
+  const router = Router();
+  const { db, config, clock } = deps;
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: config.documentMaxBytes, files: 1, fields: 4, parts: 5, fieldSize: 1024, headerPairs: 50 },
+    defParamCharset: 'utf8',
+  });
+
+  const stateOpts = (req: Request) => ({ now: clock.now(), timeZone: config.timeZone, language: req.lang });
+
+  /** The session's application, or a redirect to the entry page; its state, or (not editable) the read-only page. */
+  async function stateFor(req: Request, res: Response, opts: { editableOnly?: boolean } = {}): Promise<FormState | undefined> {
+    const id = req.session?.applicationId;
+    if (!id) {
+      res.redirect(303, paths.employee.entry);
+      return undefined;
+    }
+    const state = await loadFormState(db, id, stateOpts(req));
+    if (!state) {
+      await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+      res.redirect(303, paths.employee.entry);
+      return undefined;
+    }
+    if (opts.editableOnly && !state.editable) {
+      res.redirect(303, paths.employee.application);
+      return undefined;
+    }
+    return state;
+  }
+
+  /** Where Continue leads: back to the review when the employee came from it, else the task list. */
+  function afterContinue(req: Request): string {
+    return returnToOf((req.body as Record<string, unknown> | undefined)?.returnTo ?? req.query.returnTo) ?? paths.employee.application;
+  }
+
+  function quit(req: Request, res: Response, next: NextFunction) {
+    const lang = req.lang;
+    req.session.destroy((err) => (err ? next(err) : res.redirect(303, `${paths.employee.left}?lang=${lang}`)));
+  }
+
+  function sectionAvailable(state: FormState, id: SectionId): boolean {
+    return state.sections.some((s) => s.id === id);
+  }
+
+  function wrap(handler: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler {
+    return async (req, res, next) => {
+      try {
+        await handler(req, res, next);
+      } catch (err) {
+        if (err instanceof NotEditableError) return res.redirect(303, paths.employee.application);
+        next(err);
+      }
+    };
+  }
+
+  const common = (state: FormState, req: Request) => ({
+    application: state.ctx.application,
+    returnTo: returnToOf(req.method === 'GET' ? req.query.returnTo : (req.body as Record<string, unknown>)?.returnTo),
+  });
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Task list (and the read-only page once submitted)
+
+  router.get(
+    paths.employee.application,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res);
+      if (!state) return;
+      const history = await historyOf(db, state.ctx.application.id);
+      const comment = [...history].reverse().find((h) => h.comment && ['returned', 'cancelled'].includes(h.toStatus));
+      res.render('application-form/task-list.njk', {
+        state,
+        application: state.ctx.application,
+        company: { name: state.ctx.account.companyName, keyName: state.ctx.key.name },
+        sections: state.sections.map((s) => ({ ...s, href: SECTION_PATHS[s.id] })),
+        doneCount: state.sections.filter((s) => s.status === 'completed').length,
+        showIntro: !state.ctx.form.firstSavedAt,
+        returnedComment: state.ctx.application.status === 'returned' && comment ? { text: comment.comment, by: comment.actorType, at: comment.at } : null,
+      });
+    }),
+  );
+
+  router.get(paths.employee.beforeYouStart, (_req, res) => {
+    res.render('application-form/before-you-start.njk');
+  });
+  router.get(paths.employee.faq, (_req, res) => {
+    res.render('application-form/faq.njk');
+  });
+  router.get(paths.employee.left, (_req, res) => {
+    res.render('application-form/left.njk');
+  });
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Company (read-only, from the key and the BC)
+
+  router.get(
+    paths.employee.form.company,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res);
+      if (!state) return;
+      const review = reviewFromState(state, req.lang, tFor(req.lang), { timeZone: config.timeZone, now: clock.now() });
+      res.render('application-form/company.njk', { ...common(state, req), rows: review.sections.find((s) => s.id === 'company')?.rows ?? [] });
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Priority
+
+  const renderPriority = (res: Response, state: FormState, req: Request, values: { priority: string; urgentTermsAccepted: string }, errors: FormErrors | null) => {
+    res.status(errors ? 400 : 200).render('application-form/priority.njk', {
+      ...common(state, req),
+      canChoose: canChoosePriority(state.ctx) && state.editable,
+      values,
+      errors,
+      urgentFee: config.urgentFeeEur,
+    });
+  };
+
+  router.get(
+    paths.employee.form.priority,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res);
+      if (!state) return;
+      const saved = state.ctx.form.priority;
+      renderPriority(res, state, req, { priority: saved?.priority ?? (canChoosePriority(state.ctx) ? '' : state.ctx.application.priority), urgentTermsAccepted: saved?.urgentTermsAccepted ?? '' }, null);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.priority,
+    wrap(async (req, res, next) => {
+      const body = normaliseBody(req.body);
+      const action = actionOf(body);
+      if (action === 'quit') return quit(req, res, next);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (!canChoosePriority(state.ctx)) return res.redirect(303, afterContinue(req));
+      const picked = pickPriority(body);
+      const values = { priority: picked.values.priority, urgentTermsAccepted: picked.values.urgentTermsAccepted === 'yes' ? 'yes' : '' };
+      const issues = action === 'continue' ? [...picked.issues, ...validatePriority(values)] : picked.issues;
+      if (issues.length) return renderPriority(res, state, req, values, toFormErrors(issues));
+      const now = clock.now();
+      if (validatePriority(values).length === 0) await choosePriority(db, state.ctx.application.id, values, now);
+      else await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, priority: values } }));
+      return saved(req, res, action, paths.employee.form.priority);
+    }),
+  );
+
+  function saved(req: Request, res: Response, action: Action, sectionPath: string) {
+    if (action === 'save') {
+      setFlash(req, 'application-form:flash.saved');
+      const back = returnToOf((req.body as Record<string, unknown>)?.returnTo);
+      return res.redirect(303, back ? `${sectionPath}?returnTo=${encodeURIComponent(back)}` : sectionPath);
+    }
+    setFlash(req, 'application-form:flash.sectionCompleted');
+    return res.redirect(303, afterContinue(req));
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Cardholder
+
+  const renderCardholder = (res: Response, state: FormState, req: Request, values: CardholderValues, errors: FormErrors | null) => {
+    const lang = req.lang;
+    res.status(errors ? 400 : 200).render('application-form/cardholder.njk', {
+      ...common(state, req),
+      values,
+      errors,
+      titles: TITLES,
+      countries: countryItems(lang),
+      employeeNumberOptional: state.ctx.key.employeeNumberRule !== 'required',
+      costCentreOptional: state.ctx.key.costCentreRule !== 'required',
+    });
+  };
+
+  router.get(
+    paths.employee.form.cardholder,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      renderCardholder(res, state, req, cardholderValues(state.ctx), null);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.cardholder,
+    wrap(async (req, res, next) => {
+      const body = normaliseBody(req.body);
+      const action = actionOf(body);
+      if (action === 'quit') return quit(req, res, next);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      const picked = pickCardholder(body);
+      if (picked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(picked.issues));
+      const now = clock.now();
+      if (action === 'save') {
+        await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, cardholder: picked.values } }));
+        return saved(req, res, action, paths.employee.form.cardholder);
+      }
+      const checked = validateCardholder(picked.values, state.ctx, todayIn(config.timeZone, now));
+      if (checked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(checked.issues));
+      const v = checked.values;
+      await writeForm(db, state.ctx.application.id, now, (form) => ({
+        form: { ...form, cardholder: v },
+        // The application's own columns follow the form (lists, e-mails in the chosen language).
+        columns: { title: v.title, first_name: v.firstName, last_name: v.lastName, language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language },
+      }));
+      return saved(req, res, action, paths.employee.form.cardholder);
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Individual payment (direct debit)
+
+  const renderPayment = (res: Response, state: FormState, req: Request, values: { directDebit: string; iban: string; bic: string; accountHolder: string }, errors: FormErrors | null) => {
+    const p = state.ctx.form.payment;
+    res.status(errors ? 400 : 200).render('application-form/payment.njk', {
+      ...common(state, req),
+      rule: state.ctx.key.directDebitRule,
+      values,
+      errors,
+      savedIbanLast4: p?.iban && p.ibanCheck === 'ok' ? (p.ibanLast4 ?? '') : '',
+    });
+  };
+
+  router.get(
+    paths.employee.form.payment,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (!hasPaymentSection(state.ctx)) return res.redirect(303, paths.employee.application);
+      const p = state.ctx.form.payment;
+      // A valid IBAN is never sent back to the page (shown masked); one still to correct comes back as typed.
+      const iban = p?.iban && p.ibanCheck !== 'ok' ? typedIban(deps.secrets.dataKeyring(), state.ctx.application.id, p) : '';
+      renderPayment(res, state, req, { directDebit: p?.directDebit ?? '', iban, bic: p?.bic ?? '', accountHolder: p?.accountHolder ?? '' }, null);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.payment,
+    wrap(async (req, res, next) => {
+      const body = normaliseBody(req.body);
+      const action = actionOf(body);
+      if (action === 'quit') return quit(req, res, next);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state || !hasPaymentSection(state.ctx)) {
+        if (state) res.redirect(303, paths.employee.application);
+        return;
+      }
+      const picked = pickPayment(body);
+      const shown = { directDebit: picked.values.directDebit, iban: picked.values.iban, bic: picked.values.bic, accountHolder: picked.values.accountHolder };
+      if (picked.issues.length) return renderPayment(res, state, req, shown, toFormErrors(picked.issues));
+      const id = state.ctx.application.id;
+      const previous = state.ctx.form.payment;
+      const keepPrevious = !picked.values.iban && Boolean(previous?.iban && previous.ibanCheck === 'ok');
+      const payment = {
+        ...(state.ctx.key.directDebitRule === 'optional' ? { directDebit: picked.values.directDebit } : {}),
+        ...paymentWithIban(deps.secrets.dataKeyring(), id, previous, picked.values.iban.replace(/\s+/g, ' '), keepPrevious),
+        bic: picked.values.bic,
+        accountHolder: picked.values.accountHolder,
+      };
+      const now = clock.now();
+      if (action === 'continue') {
+        const checked = validatePayment(payment, state.ctx);
+        if (checked.issues.length) {
+          // The IBAN field keeps what was typed; a saved valid one stays masked.
+          return renderPayment(res, { ...state, ctx: { ...state.ctx, form: { ...state.ctx.form, payment: keepPrevious ? previous : undefined } } }, req, shown, toFormErrors(checked.issues));
+        }
+        await writeForm(db, id, now, (form) => ({ form: { ...form, payment: checked.values } }));
+      } else {
+        await writeForm(db, id, now, (form) => ({ form: { ...form, payment } }));
+      }
+      return saved(req, res, action, paths.employee.form.payment);
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------------------------------
+  // PIN (never sent back to a page, never logged: fields are always rendered empty)
+
+  const renderPin = (res: Response, state: FormState, req: Request, errors: FormErrors | null) => {
+    res.status(errors ? 400 : 200).render('application-form/pin.njk', { ...common(state, req), pinChosen: state.pinChosen, errors });
+  };
+
+  router.get(
+    paths.employee.form.pin,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (!sectionAvailable(state, 'pin')) return res.redirect(303, paths.employee.application);
+      renderPin(res, state, req, null);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.pin,
+    wrap(async (req, res, next) => {
+      const body = req.body as Record<string, unknown>;
+      const action = actionOf(body);
+      if (action === 'quit') return quit(req, res, next);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (!sectionAvailable(state, 'pin')) return res.redirect(303, paths.employee.application);
+      const typed = typeof body.pin === 'string' && body.pin.trim() !== '';
+      const typedAgain = typeof body.pinConfirmation === 'string' && body.pinConfirmation.trim() !== '';
+      if (!typed && !typedAgain) {
+        // Nothing typed: Save keeps things as they are; Continue needs a PIN unless one was chosen before.
+        if (action === 'continue' && !state.pinChosen) return renderPin(res, state, req, formErrors([{ field: 'pin', key: 'pin:errors.required' }]));
+        return saved(req, res, action, paths.employee.form.pin);
+      }
+      const result = await choosePin(deps, state.ctx, body.pin, body.pinConfirmation, clock.now());
+      if (!result.ok) return renderPin(res, state, req, formErrors([{ field: result.field, key: result.key }]));
+      return saved(req, res, action, paths.employee.form.pin);
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Supporting documents
+
+  const renderDocuments = async (res: Response, state: FormState, req: Request, errors: FormErrors | null, status?: number, kind = '') => {
+    res.status(status ?? (errors ? 400 : 200)).render('application-form/documents.njk', {
+      ...common(state, req),
+      documents: state.documents,
+      required: state.requiredDocumentKinds,
+      kinds: DOCUMENT_KINDS,
+      kind,
+      errors,
+      maxMb: Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10,
+    });
+  };
+
+  router.get(
+    paths.employee.form.documents,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      await renderDocuments(res, state, req, null);
+    }),
+  );
+
+  /** multer with its limits; an oversized file or a second file gets the documents page with the reason, nothing stored. */
+  const receiveFile: RequestHandler = (req, res, next) => {
+    upload.single('file')(req, res, (err?: unknown) => {
+      if (err instanceof multer.MulterError) {
+        req.log?.info({ code: err.code }, 'document upload refused by multer');
+        const tooLarge = err.code === 'LIMIT_FILE_SIZE';
+        const key = tooLarge ? 'documents:errors.tooLarge' : 'application-form:documents.errors.oneFile';
+        stateFor(req, res, { editableOnly: true })
+          .then((state) =>
+            state ? renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxMb: Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10 } }]), tooLarge ? 413 : 400) : undefined,
+          )
+          .catch(next);
+        return;
+      }
+      next(err);
+    });
+  };
+
+  router.post(
+    paths.employee.form.upload,
+    receiveFile,
+    verifyCsrf,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      const body = req.body as Record<string, unknown>;
+      const kind = typeof body.kind === 'string' ? body.kind : '';
+      const issues: Issue[] = [];
+      if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) issues.push({ field: 'kind', key: 'documents:errors.kind' });
+      if (!req.file || req.file.fieldname !== 'file') issues.push({ field: 'file', key: 'documents:errors.required' });
+      if (issues.length || !req.file) return renderDocuments(res, state, req, toFormErrors(issues), 400, kind);
+      const result = await uploadDocument(deps, state.ctx.application.id, { kind, buffer: req.file.buffer, originalName: req.file.originalname }, clock.now());
+      if (!result.ok) {
+        req.log?.info({ reason: result.key }, 'document refused');
+        return renderDocuments(res, state, req, formErrors([{ field: 'file', key: result.key, ...(result.params ? { params: result.params } : {}) }]), 400, kind);
+      }
+      setFlash(req, 'application-form:documents.flash.added', { name: result.document.originalName });
+      const back = returnToOf(body.returnTo);
+      res.redirect(303, back ? `${paths.employee.form.documents}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.documents);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.removeDocument(),
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      const documentId = Number(req.params.id);
+      const doc = state.documents.find((d) => d.id === documentId);
+      if (!Number.isSafeInteger(documentId) || !doc) throw new NotFoundError('document');
+      await removeOwnDocument(db, state.ctx.application.id, documentId, clock.now());
+      setFlash(req, 'application-form:documents.flash.removed', { name: doc.originalName });
+      const back = returnToOf((req.body as Record<string, unknown>).returnTo);
+      res.redirect(303, back ? `${paths.employee.form.documents}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.documents);
+    }),
+  );
+
+  router.get(
+    paths.employee.form.document(),
+    wrap(async (req, res) => {
+      const id = req.session?.applicationId;
+      if (!id) return res.redirect(303, paths.employee.entry);
+      const documentId = Number(req.params.id);
+      if (!Number.isSafeInteger(documentId)) throw new NotFoundError('document');
+      const { headers, stream } = await readDocument(deps, db, { applicationId: id, documentId });
+      res.set(headers);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.documents,
+    wrap(async (req, res, next) => {
+      const body = normaliseBody(req.body);
+      const action = actionOf(body);
+      if (action === 'quit') return quit(req, res, next);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (action === 'continue') {
+        const issues = state.sections.find((s) => s.id === 'documents')?.issues ?? [];
+        if (issues.length) return renderDocuments(res, state, req, toFormErrors(issues));
+      }
+      return saved(req, res, action, paths.employee.form.documents);
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Additional approval
+
+  const renderApproval = (res: Response, state: FormState, req: Request, values: { approverName: string; approverEmail: string; approverLanguage: string }, errors: FormErrors | null, status?: number) => {
+    res.status(status ?? (errors ? 400 : 200)).render('application-form/approval.njk', { ...common(state, req), values, errors, approval: state.approval });
+  };
+
+  router.get(
+    paths.employee.form.approval,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (!sectionAvailable(state, 'approval')) return res.redirect(303, paths.employee.application);
+      renderApproval(res, state, req, approverValues(state.ctx), null);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.approval,
+    wrap(async (req, res, next) => {
+      const body = normaliseBody(req.body);
+      const action = body.action === 'send' ? 'send' : actionOf(body);
+      if (action === 'quit') return quit(req, res, next);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (!sectionAvailable(state, 'approval')) return res.redirect(303, paths.employee.application);
+      const picked = pickApprover(body);
+      if (picked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(picked.issues));
+      const id = state.ctx.application.id;
+      const now = clock.now();
+      if (action === 'save') {
+        await writeForm(db, id, now, (form) => ({ form: { ...form, approver: picked.values } }));
+        return saved(req, res, action, paths.employee.form.approval);
+      }
+      const checked = validateApprover(picked.values, [state.ctx.application.email, cardholderValues(state.ctx).businessEmail ?? '']);
+      if (checked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(checked.issues));
+      if (action === 'send') {
+        try {
+          await requestApproval(deps, id, { ...checked.values, approverLanguage: checked.values.approverLanguage as Language }, now);
+        } catch (err) {
+          if (err instanceof ApprovalRequestRefused) return renderApproval(res, state, req, picked.values, formErrors([{ field: 'send', key: err.key }]), 429);
+          throw err;
+        }
+        req.log?.info({ applicationId: id }, 'additional approval requested');
+        setFlash(req, 'application-form:approval.flash.sent', { email: checked.values.approverEmail });
+        const back = returnToOf(body.returnTo);
+        return res.redirect(303, back ? `${paths.employee.form.approval}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.approval);
+      }
+      await writeForm(db, id, now, (form) => ({ form: { ...form, approver: checked.values } }));
+      const after = await loadFormState(db, id, stateOpts(req));
+      const issues = after?.sections.find((s) => s.id === 'approval')?.issues ?? [];
+      if (after && issues.length) return renderApproval(res, after, req, picked.values, toFormErrors(issues.map((i) => ({ ...i, href: '#send' }))));
+      return saved(req, res, 'continue', paths.employee.form.approval);
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Terms
+
+  const renderTerms = (res: Response, state: FormState, req: Request, errors: FormErrors | null, status?: number) => {
+    const current = state.terms.current;
+    res.status(status ?? (errors ? 400 : 200)).render('application-form/terms.njk', {
+      ...common(state, req),
+      terms: current ? { id: current.id, title: current.title, version: current.version, paragraphs: termsParagraphs(current) } : null,
+      accepted: state.terms.accepted?.isCurrent ? state.terms.accepted : null,
+      errors,
+    });
+  };
+
+  router.get(
+    paths.employee.form.terms,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      renderTerms(res, state, req, null);
+    }),
+  );
+
+  router.post(
+    paths.employee.form.terms,
+    wrap(async (req, res, next) => {
+      const body = normaliseBody(req.body);
+      const action = actionOf(body);
+      if (action === 'quit') return quit(req, res, next);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      const ticked = body.accept === 'yes';
+      const termsId = Number(body.termsId);
+      if (ticked && !state.terms.accepted?.isCurrent) {
+        const ok = Number.isSafeInteger(termsId) && (await acceptTerms(db, state.ctx, termsId, clock.now()));
+        if (!ok) {
+          const fresh = await stateFor(req, res);
+          if (!fresh) return;
+          return renderTerms(res, fresh, req, formErrors([{ field: 'accept', key: 'application-form:terms.errors.changed' }]), 409);
+        }
+      } else if (action === 'continue' && !ticked && !state.terms.accepted?.isCurrent) {
+        return renderTerms(res, state, req, formErrors([{ field: 'accept', key: state.terms.current ? 'application-form:terms.fields.accept.errors.required' : 'application-form:terms.errors.unavailable' }]));
+      }
+      return saved(req, res, action, paths.employee.form.terms);
+    }),
+  );
+
+  // -------------------------------------------------------------------------------------------------------------
+  // Review ("check your answers")
+
+  router.get(
+    paths.employee.review,
+    wrap(async (req, res) => {
+      const state = await stateFor(req, res);
+      if (!state) return;
+      const review = reviewFromState(state, req.lang, tFor(req.lang), { timeZone: config.timeZone, now: clock.now() });
+      const incomplete = review.sections.filter((s) => !s.complete);
+      const errors: FormErrors | null = state.editable && incomplete.length
+        ? { fieldErrors: {}, summary: incomplete.map((s) => ({ key: 'application-form:review.sectionIncomplete', params: { section: s.title }, href: `#section-${s.id}` })) }
+        : null;
+      res.render('application-form/review.njk', { application: state.ctx.application, review, editable: state.editable, errors });
+    }),
+  );
+
+  return router;
+}
+

@@ -1,0 +1,92 @@
+import { Router, type Request, type Response } from 'express';
+import type { TFunction } from 'i18next';
+import type { Deps } from '../../deps';
+import { paths } from '../../paths';
+import { tFor, type Language } from '../../i18n';
+import { formErrors, normaliseBody, type FormErrors } from '../../lib/form-errors';
+import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
+import { COMMENT_MAX, decide, linkState, type LinkState } from './service';
+
+/**
+ * The additional approver's page, reached only with the single-use link of e-mail 3 (`/approve?token=…`; the token
+ * stays out of paths, which are logged). It shows a summary of the application — never the PIN, the IBAN or the
+ * documents — and approve / decline with a comment. The token is posted back in the form body, never in a URL.
+ */
+export function approverRoutes(deps: Deps): Router {
+  const router = Router();
+  const { db, clock } = deps;
+
+  function summary(ctx: FormContext, t: TFunction): Array<{ label: string; value: string }> {
+    const h = cardholderValues(ctx);
+    const name = [h.firstName || ctx.application.firstName, h.lastName || ctx.application.lastName].filter(Boolean).join(' ');
+    const rows = [
+      { label: t('approver:summary.cardholder'), value: name },
+      { label: t('approver:summary.jobTitle'), value: h.jobTitle ?? '' },
+      { label: t('approver:summary.businessEmail'), value: h.businessEmail || ctx.application.email },
+      { label: t('approver:summary.employeeNumber'), value: h.employeeNumber ?? '' },
+      { label: t('approver:summary.costCentre'), value: h.costCentre ?? '' },
+      { label: t('approver:summary.company'), value: ctx.account.companyName },
+      { label: t('approver:summary.cardProduct'), value: t(`accounts:cardProducts.${ctx.account.cardProduct}`, { defaultValue: ctx.account.cardProduct }) },
+      { label: t('approver:summary.plasticType'), value: t(`accounts:plasticTypes.${ctx.key.plasticType}`, { defaultValue: ctx.key.plasticType }) },
+      { label: t('approver:summary.priority'), value: t(`applications:priorities.${ctx.application.priority}`) },
+      { label: t('approver:summary.reference'), value: ctx.application.reference },
+    ];
+    return rows.map((r) => ({ ...r, value: r.value || t('common:notProvided') }));
+  }
+
+  async function renderLink(req: Request, res: Response, state: LinkState, token: string, values: { decision: string; comment: string }, errors: FormErrors | null) {
+    if (state.kind !== 'open') {
+      const status = state.kind === 'invalid' ? 404 : 410;
+      return res.status(status).render('approver/unavailable.njk', { reason: state.kind });
+    }
+    const ctx = await loadFormContext(db, state.request.applicationId);
+    if (!ctx) return res.status(404).render('approver/unavailable.njk', { reason: 'invalid' });
+    res.status(errors ? 400 : 200).render('approver/decide.njk', {
+      token,
+      approverName: state.request.approverName,
+      expiresAt: state.request.expiresAt,
+      rows: summary(ctx, tFor(req.lang as Language)),
+      values,
+      errors,
+      commentMax: COMMENT_MAX,
+    });
+  }
+
+  router.get(paths.approver.decide, async (req, res, next) => {
+    try {
+      const token = typeof req.query.token === 'string' ? req.query.token : '';
+      const state = await linkState(db, token, clock.now());
+      await renderLink(req, res, state, token, { decision: '', comment: '' }, null);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post(paths.approver.decide, async (req, res, next) => {
+    try {
+      const body = normaliseBody(req.body);
+      const token = typeof body.token === 'string' ? body.token : '';
+      const decision = body.decision === 'approve' ? 'approved' : body.decision === 'decline' ? 'declined' : '';
+      const comment = typeof body.comment === 'string' ? body.comment.replace(/\r\n/g, '\n') : '';
+      const values = { decision: typeof body.decision === 'string' ? body.decision : '', comment };
+      const now = clock.now();
+      const issues: Array<{ field: string; key: string; params?: Record<string, number> }> = [];
+      if (!decision) issues.push({ field: 'decision', key: 'approver:decide.decision.errors.required' });
+      if (decision === 'declined' && !comment) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.required' });
+      if ([...comment].length > COMMENT_MAX) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.tooLong', params: { max: COMMENT_MAX } });
+      if (issues.length || !decision) return renderLink(req, res, await linkState(db, token, now), token, values, formErrors(issues));
+      const result = await decide(db, { token, decision, comment: comment || null, now });
+      if (!result.ok) return renderLink(req, res, result.state, token, values, null);
+      req.log?.info({ applicationId: result.applicationId, decision }, 'additional approver decided');
+      res.redirect(303, `${paths.approver.done}?decision=${decision}&lang=${req.lang}`);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get(paths.approver.done, (req, res) => {
+    res.render('approver/done.njk', { decision: req.query.decision === 'declined' ? 'declined' : 'approved' });
+  });
+
+  return router;
+}
