@@ -1,0 +1,120 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+
+/**
+ * One-time signing codes. Six digits from crypto.randomInt, valid 10 minutes, single use, bound to the signing
+ * attempt and to the SHA-256 of the PDF shown. Only HMAC-SHA256(secret, attemptId ‖ code) is stored, compared with
+ * timingSafeEqual. Five wrong tries exhaust a code (a new one is needed); a new code supersedes the previous one;
+ * sending is throttled (60 s between codes, at most 5 an hour per application).
+ *
+ * The clear code is returned once by issueCode for sending and must not be stored (not in the outbox either, unless
+ * encrypted and wiped once sent). Run verifyCode in its own transaction and commit it whatever the result, so a
+ * wrong try is counted.
+ */
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const MAX_TRIES = 5;
+export const RESEND_COOLDOWN_MS = 60 * 1000;
+export const MAX_CODES_PER_HOUR = 5;
+
+export type IssueResult =
+  | { ok: true; attemptId: number; code: string; expiresAt: string }
+  | { ok: false; key: 'signature:errors.resendTooSoon' | 'signature:errors.tooManyCodes'; params: { seconds: number; minutes: number } };
+
+export type VerifyFailure = 'format' | 'noCode' | 'expired' | 'exhausted' | 'documentChanged' | 'wrongCode';
+
+export type VerifyResult =
+  | { ok: true; attemptId: number; sentTo: string; pdfSha256: string }
+  | { ok: false; reason: VerifyFailure; key: string; params?: { count: number } };
+
+const ERROR_KEYS: Record<VerifyFailure, string> = {
+  format: 'signature:errors.codeFormat',
+  noCode: 'signature:errors.noCode',
+  expired: 'signature:errors.expired',
+  exhausted: 'signature:errors.exhausted',
+  documentChanged: 'signature:errors.documentChanged',
+  wrongCode: 'signature:errors.wrongCode',
+};
+
+export function codeHmac(secret: Buffer, attemptId: number, code: string): string {
+  return crypto.createHmac('sha256', secret).update(`${attemptId}:${code}`, 'utf8').digest('hex');
+}
+
+function idOf(row: unknown): number {
+  return typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number);
+}
+
+/** Creates a new code for the application's signing attempt, unless sending is throttled. */
+export async function issueCode(
+  trx: Knex,
+  input: { applicationId: number; pdfSha256: string; sentTo: string; now: Date; secret: Buffer },
+): Promise<IssueResult> {
+  const nowMs = input.now.getTime();
+  const recent = await trx('signature_attempt')
+    .where({ application_id: input.applicationId })
+    .where('created_at', '>', new Date(nowMs - 60 * 60 * 1000).toISOString())
+    .orderBy('created_at', 'asc')
+    .select('created_at');
+  const latest = recent[recent.length - 1];
+  if (latest) {
+    const wait = Date.parse(latest.created_at) + RESEND_COOLDOWN_MS - nowMs;
+    if (wait > 0) return throttled('signature:errors.resendTooSoon', wait);
+  }
+  if (recent.length >= MAX_CODES_PER_HOUR) {
+    const wait = Date.parse(recent[recent.length - MAX_CODES_PER_HOUR].created_at) + 60 * 60 * 1000 - nowMs;
+    return throttled('signature:errors.tooManyCodes', wait);
+  }
+
+  const ts = input.now.toISOString();
+  await trx('signature_attempt').where({ application_id: input.applicationId }).whereNull('consumed_at').whereNull('superseded_at').update({ superseded_at: ts });
+  const expiresAt = new Date(nowMs + CODE_TTL_MS).toISOString();
+  const [row] = await trx('signature_attempt')
+    .insert({ application_id: input.applicationId, pdf_sha256: input.pdfSha256, sent_to: input.sentTo, code_hmac: null, created_at: ts, expires_at: expiresAt, attempts: 0 })
+    .returning('id');
+  const attemptId = idOf(row);
+  const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+  await trx('signature_attempt').where({ id: attemptId }).update({ code_hmac: codeHmac(input.secret, attemptId, code) });
+  return { ok: true, attemptId, code, expiresAt };
+}
+
+function throttled(key: 'signature:errors.resendTooSoon' | 'signature:errors.tooManyCodes', waitMs: number): IssueResult {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return { ok: false, key, params: { seconds, minutes: Math.ceil(seconds / 60) } };
+}
+
+/** Checks a typed code against the application's current code, for the PDF whose hash is given. */
+export async function verifyCode(
+  trx: Knex,
+  input: { applicationId: number; code: unknown; pdfSha256: string; now: Date; secret: Buffer },
+): Promise<VerifyResult> {
+  const fail = (reason: VerifyFailure, params?: { count: number }): VerifyResult => ({ ok: false, reason, key: ERROR_KEYS[reason], ...(params ? { params } : {}) });
+  const code = typeof input.code === 'string' ? input.code.replace(/[\s-]/g, '') : '';
+  if (!/^\d{6}$/.test(code)) return fail('format');
+
+  const attempt = await trx('signature_attempt').where({ application_id: input.applicationId }).whereNull('superseded_at').orderBy('id', 'desc').first();
+  if (!attempt || attempt.consumed_at || !attempt.code_hmac) return fail('noCode');
+  if (Number(attempt.attempts) >= MAX_TRIES) return fail('exhausted');
+  if (input.now.toISOString() >= attempt.expires_at) return fail('expired');
+  if (attempt.pdf_sha256 !== input.pdfSha256) return fail('documentChanged');
+
+  // Count the try before comparing, conditionally, so parallel guesses cannot exceed the limit.
+  const counted = await trx('signature_attempt')
+    .where({ id: attempt.id, attempts: attempt.attempts })
+    .whereNull('consumed_at')
+    .update({ attempts: Number(attempt.attempts) + 1 });
+  if (counted !== 1) return fail('noCode');
+  const tries = Number(attempt.attempts) + 1;
+
+  const expected = Buffer.from(attempt.code_hmac as string, 'hex');
+  const actual = Buffer.from(codeHmac(input.secret, Number(attempt.id), code), 'hex');
+  if (expected.length !== actual.length || !crypto.timingSafeEqual(expected, actual)) {
+    return tries >= MAX_TRIES ? fail('exhausted') : fail('wrongCode', { count: MAX_TRIES - tries });
+  }
+  const consumed = await trx('signature_attempt').where({ id: attempt.id }).whereNull('consumed_at').update({ consumed_at: input.now.toISOString() });
+  if (consumed !== 1) return fail('noCode');
+  return { ok: true, attemptId: Number(attempt.id), sentTo: attempt.sent_to as string, pdfSha256: attempt.pdf_sha256 as string };
+}
+
+/** Voids any open code (the application was edited, returned or cancelled): the next signature needs a new one. */
+export async function voidOpenCodes(trx: Knex, applicationId: number, now: Date): Promise<number> {
+  return trx('signature_attempt').where({ application_id: applicationId }).whereNull('consumed_at').whereNull('superseded_at').update({ superseded_at: now.toISOString() });
+}
