@@ -18,15 +18,19 @@ import { adminHomeRoutes } from './features/auth/home-routes';
 import { accessKeyRoutes } from './features/access-keys/routes';
 import { accountRoutes } from './features/accounts/routes';
 import { administratorRoutes } from './features/administrators/routes';
-import { auditRoutes } from './features/audit/routes';
 import { bulkRoutes, BULK_UPLOAD_PATH } from './features/bulk/routes';
 import { batchRoutes } from './features/batches/routes';
+import { auditRoutes } from './features/audit/routes';
 import { devMailboxRoutes } from './features/outbox/routes';
 import { applicationAdminRoutes } from './features/applications/admin-routes';
 import { pendingApprovalCount } from './features/applications/nav-count';
+import { approvalRoutes } from './features/approvals/routes';
 import { employeeAccessRoutes } from './features/employee-access/routes';
 import { applicationFormRoutes, DOCUMENT_UPLOAD_PATH } from './features/application-form/routes';
 import { approverRoutes } from './features/approver/routes';
+import { signatureRoutes } from './features/signature/routes';
+import { statusPageRoutes } from './features/status-page/routes';
+import { trackingRoutes } from './features/tracking/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -82,6 +86,7 @@ export function createApp(deps: Deps): Express {
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;
     res.locals.authMode = config.auth.mode;
+    res.locals.devMailbox = config.mail.devMailbox && !config.isProduction;
     next();
   });
 
@@ -90,15 +95,19 @@ export function createApp(deps: Deps): Express {
   app.use(accessKeyRoutes(deps));
   app.use(accountRoutes(deps));
   app.use(administratorRoutes(deps));
-  app.use(auditRoutes(deps));
   app.use(bulkRoutes(deps));
   app.use(batchRoutes(deps));
+  app.use(auditRoutes(deps));
   // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));
+  app.use(approvalRoutes(deps));
   app.use(employeeAccessRoutes(deps));
   app.use(applicationFormRoutes(deps));
   app.use(approverRoutes(deps));
+  app.use(signatureRoutes(deps));
+  app.use(statusPageRoutes(deps));
+  app.use(trackingRoutes(deps));
 
   app.use(notFound);
   app.use(errorHandler(!config.isProduction));
