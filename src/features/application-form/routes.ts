@@ -47,6 +47,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     defParamCharset: 'utf8',
   });
 
+  const maxMb = Math.max(0.1, Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10);
   const stateOpts = (req: Request) => ({ now: clock.now(), timeZone: config.timeZone, language: req.lang });
 
   /** The session's application, or a redirect to the entry page; its state, or (not editable) the read-only page. */
@@ -116,13 +117,14 @@ export function applicationFormRoutes(deps: Deps): Router {
         sections: state.sections.map((s) => ({ ...s, href: SECTION_PATHS[s.id] })),
         doneCount: state.sections.filter((s) => s.status === 'completed').length,
         showIntro: !state.ctx.form.firstSavedAt,
+        maxMb,
         returnedComment: state.ctx.application.status === 'returned' && comment ? { text: comment.comment, by: comment.actorType, at: comment.at } : null,
       });
     }),
   );
 
   router.get(paths.employee.beforeYouStart, (_req, res) => {
-    res.render('application-form/before-you-start.njk');
+    res.render('application-form/before-you-start.njk', { maxMb });
   });
   router.get(paths.employee.faq, (_req, res) => {
     res.render('application-form/faq.njk');
@@ -364,7 +366,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       kinds: DOCUMENT_KINDS,
       kind,
       errors,
-      maxMb: Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10,
+      maxMb,
     });
   };
 
@@ -386,7 +388,7 @@ export function applicationFormRoutes(deps: Deps): Router {
         const key = tooLarge ? 'documents:errors.tooLarge' : 'application-form:documents.errors.oneFile';
         stateFor(req, res, { editableOnly: true })
           .then((state) =>
-            state ? renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxMb: Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10 } }]), tooLarge ? 413 : 400) : undefined,
+            state ? renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxMb } }]), tooLarge ? 413 : 400) : undefined,
           )
           .catch(next);
         return;
