@@ -92,6 +92,20 @@ export const paths = {
     /** After "Quit": the session is closed, what was saved is kept. */
     left: '/application/left',
     signature: '/application/signature',
+    /** The signature's next steps (step 1, the signature terms, is `signature`). */
+    signing: {
+      /** Step 2: the application as a PDF, and "send me a code". */
+      document: '/application/signature/document',
+      /** The PDF shown at step 2 (the code is bound to its SHA-256). */
+      documentPdf: '/application/signature/document/pdf',
+      sendCode: '/application/signature/send-code',
+      /** Step 3: type the code. */
+      code: '/application/signature/code',
+      /** Confirmation, with the signed PDF. */
+      signed: '/application/signature/signed',
+    },
+    /** A signed version's PDF from the archive (the session's application only). */
+    signedPdf: (version: number | string = ':version') => `/application/signed/${version}/pdf`,
     status: '/application/status',
   },
   /** The additional approver's page, reached with the single-use link of e-mail 3 (`?token=`; never in a path, which is logged). */

@@ -3,6 +3,8 @@ import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../deps';
 import { paths } from '../../paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
+import { findApplicationById } from '../applications/repository';
+import { NOT_SUBMITTED } from '../applications/status';
 import { parseApply, parseEntry } from './schema';
 import { enterApplication, startSelfService } from './service';
 
@@ -60,6 +62,9 @@ export function employeeAccessRoutes(deps: Deps): Router {
         return renderEntry(res, body as { accessKey: unknown; reference: unknown }, GENERIC_ENTRY_ERROR);
       }
       const lang = req.lang;
+      // Once signed (or no longer editable) the employee lands on the status page; otherwise on the form.
+      const entered = await findApplicationById(db, result.applicationId);
+      const destination = entered && !NOT_SUBMITTED.includes(entered.status) ? paths.employee.status : paths.employee.application;
       // A fresh session (and so a fresh CSRF token) bound to that one application: no fixation.
       req.session.regenerate((err) => {
         if (err) return next(err);
@@ -69,7 +74,7 @@ export function employeeAccessRoutes(deps: Deps): Router {
         req.session.lang = lang;
         req.session.cookie.maxAge = config.employeeIdleMinutes * 60 * 1000;
         req.log?.info({ applicationId: result.applicationId }, 'employee entered their application');
-        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, paths.employee.application)));
+        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, destination)));
       });
     } catch (err) {
       next(err);

@@ -5,6 +5,7 @@ import type { Deps } from '../../deps';
 import type { Language } from '../../i18n';
 import { createEmailRenderer, EmailTemplateNotFoundError, type EmailRenderer, type RenderedEmail } from './render';
 import { buryAbandonedRows, claimDueRows, markDead, markRetry, markSent, releaseRow, type OutboxRow } from './repository';
+import { openEmailData } from './sealed';
 import type { MailTransport } from './transport';
 
 /*
@@ -77,7 +78,8 @@ export interface OutboxDispatcher {
   stop(): Promise<void>;
 }
 
-type DispatcherDeps = Pick<Deps, 'config' | 'db' | 'logger' | 'clock'>;
+/** `secrets` opens the sealed values of e-mails that carry a secret (sealed.ts); without it such rows go dead. */
+type DispatcherDeps = Pick<Deps, 'config' | 'db' | 'logger' | 'clock'> & Partial<Pick<Deps, 'secrets'>>;
 
 /** `<64 hex chars@domain>`: the same for every attempt of one outbox row. */
 export function messageIdFor(idempotencyKey: string, mailFrom: string): string {
@@ -179,7 +181,8 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
     const ref = { outboxId: row.id, template: row.template, attempt: row.attempts };
     let rendered: RenderedEmail;
     try {
-      rendered = renderer.render(row.template, row.language as Language, JSON.parse(row.data) as Record<string, unknown>);
+      const data = openEmailData(deps.secrets?.dataKeyring(), row.idempotency_key, JSON.parse(row.data) as Record<string, unknown>);
+      rendered = renderer.render(row.template, row.language as Language, data);
     } catch (err) {
       const reason = err instanceof EmailTemplateNotFoundError ? 'template missing' : 'render failed';
       log.error({ ...ref, reason, err: { name: (err as Error).name, message: (err as Error).message } }, 'e-mail cannot be rendered; marked dead');

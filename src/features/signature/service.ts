@@ -1,0 +1,367 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Deps } from '../../deps';
+import { formatDate, tFor, type Language } from '../../i18n';
+import { buildReview, canStartSigning } from '../application-form/review';
+import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
+import { StaleStateError, transition, type Status } from '../applications/status';
+import { approvalState } from '../approver/repository';
+import { archiveDocuments, archiveFile, archiveRoot } from '../archive/archive';
+import { listDocuments } from '../documents/storage';
+import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
+import { sealEmailData } from '../outbox/sealed';
+import { currentTerms, latestAcceptances, recordAcceptance, termsById, type Terms } from '../terms/repository';
+import { issueCode, verifyCode } from './otp';
+import { renderApplicationPdf, sha256Hex, type PdfModel, type PdfRow, type PdfSection } from './pdf';
+import { insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from './repository';
+
+/**
+ * Electronic signature (SPEC §3.5): signature terms → the application as a PDF → a one-time code sent to the
+ * application's e-mail → signed. The code is bound to the SHA-256 of the PDF shown: the PDF is rebuilt when the code is
+ * typed, so any change of the answers in between makes the code invalid. Signing is one transaction: the code is
+ * consumed, the status moves on (conditional transition: two tabs or a replayed form sign once), the final PDF and the
+ * documents are archived write-once, the evidence row is written and e-mail 7 is queued for urgent applications.
+ */
+type SigningDeps = Pick<Deps, 'config' | 'db' | 'secrets' | 'logger'>;
+
+/** Statuses from which an application can be signed. */
+export const SIGNABLE: Status[] = ['in_progress', 'returned'];
+/** Statuses in which the application has been signed and submitted (or gone further). */
+export const SUBMITTED: Status[] = ['awaiting_additional_approval', 'pending_approval', 'approved', 'transmitted', 'card_issued', 'card_delivered', 'declined_by_issuer'];
+
+export interface SigningState {
+  ctx: FormContext;
+  /** Every section complete and the application still editable. */
+  canSign: boolean;
+  /** The signature terms in force in the page language. */
+  signatureTerms: Terms | undefined;
+  /** The signature terms in force were accepted for this signing (after any earlier signature). */
+  termsAccepted: boolean;
+  latest: Signature | undefined;
+}
+
+export async function signingState(deps: SigningDeps, applicationId: number, lang: Language, now: Date): Promise<SigningState | undefined> {
+  const { db, config } = deps;
+  const ctx = await loadFormContext(db, applicationId);
+  if (!ctx) return undefined;
+  const [canSign, signatureTerms, acceptances, latest] = await Promise.all([
+    canStartSigning(db, applicationId, { now, timeZone: config.timeZone, language: lang }),
+    currentTerms(db, 'signature', '*', lang, now),
+    latestAcceptances(db, applicationId),
+    latestSignature(db, applicationId),
+  ]);
+  const accepted = acceptances.find((a) => a.kind === 'signature');
+  const termsAccepted = Boolean(
+    accepted && signatureTerms && (await signatureTermsStillInForce(db, accepted.termsId, now)) && (!latest || accepted.acceptedAt > latest.signedAt),
+  );
+  return { ctx, canSign, signatureTerms, termsAccepted, latest };
+}
+
+/** The accepted signature terms are the version in force for their language. */
+async function signatureTermsStillInForce(db: Knex, termsId: number, now: Date): Promise<boolean> {
+  const accepted = await termsById(db, termsId);
+  if (!accepted) return false;
+  const current = await currentTerms(db, 'signature', '*', accepted.language, now);
+  return current?.id === accepted.id;
+}
+
+/** Step 1: records the acceptance of the signature terms shown (refused when they are no longer the version in force). */
+export async function acceptSignatureTerms(db: Knex, input: { applicationId: number; termsId: number; lang: Language; now: Date }): Promise<boolean> {
+  const current = await currentTerms(db, 'signature', '*', input.lang, input.now);
+  if (!current || current.id !== input.termsId) return false;
+  await db.transaction((trx) => recordAcceptance(trx, { applicationId: input.applicationId, termsId: current.id, now: input.now }));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The PDF
+
+export interface SigningEvidence {
+  version: number;
+  signedAt: Date;
+  email: string;
+  ip: string;
+  userAgent: string;
+  shownSha256: string;
+}
+
+function sizeText(bytes: number, lang: Language): string {
+  const fmt = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
+  const kb = bytes / 1024;
+  return kb >= 1024 ? `${fmt.format(kb / 1024)} MB` : `${fmt.format(Math.max(1, Math.round(kb)))} KB`;
+}
+
+/**
+ * What the PDF shows, in `lang`: the header, every section of the review (the PIN only as "chosen"), the terms
+ * accepted and the documents with their SHA-256, and the signature block.
+ */
+export async function buildPdfModel(
+  deps: Pick<SigningDeps, 'config' | 'db'>,
+  applicationId: number,
+  lang: Language,
+  opts: { now: Date; evidence?: SigningEvidence },
+): Promise<PdfModel> {
+  const { db, config } = deps;
+  const t = tFor(lang);
+  const ctx = await loadFormContext(db, applicationId);
+  if (!ctx) throw new Error(`application ${applicationId} not found`);
+  const review = await buildReview(db, applicationId, lang, t, { now: opts.now, timeZone: config.timeZone });
+  const documents = await listDocuments(db, applicationId);
+  const acceptances = await latestAcceptances(db, applicationId);
+  const holder = cardholderValues(ctx);
+  const name = [holder.firstName || ctx.application.firstName, holder.lastName || ctx.application.lastName].filter(Boolean).join(' ');
+  const when = (iso: string | Date) => formatDate(lang, iso, config.timeZone, true);
+
+  const header: PdfRow[] = [
+    { label: t('signature:pdf.reference'), value: ctx.application.reference },
+    { label: t('signature:pdf.company'), value: `${ctx.account.companyName} (${ctx.account.number})` },
+    { label: t('signature:pdf.cardholder'), value: name || t('common:notProvided') },
+    { label: t('signature:pdf.email'), value: ctx.application.email },
+  ];
+
+  // The review's own documents and terms rows are replaced by the evidence sections below (hashes on their own lines).
+  const sections: PdfSection[] = review.sections
+    .filter((s) => s.id !== 'documents' && s.id !== 'terms')
+    .map((s) => ({ title: s.title, rows: s.rows.map((r) => ({ label: r.label, value: r.value })) }));
+
+  const termsRows: PdfRow[] = [];
+  for (const kind of ['cardholder', 'signature'] as const) {
+    const a = acceptances.find((x) => x.kind === kind);
+    if (!a) continue;
+    const terms = await termsById(db, a.termsId);
+    termsRows.push(
+      { label: t(`signature:pdf.terms.${kind}`), value: t('signature:pdf.terms.value', { title: terms?.title ?? '', version: a.version, date: when(a.acceptedAt) }) },
+      { label: t('signature:pdf.sha256'), value: a.sha256 },
+    );
+  }
+  const documentRows: PdfRow[] = documents.length
+    ? documents.flatMap((d) => [
+        { label: t(`documents:kinds.${d.kind}`), value: t('signature:pdf.documents.value', { name: d.originalName, size: sizeText(d.size, lang), date: when(d.uploadedAt) }) },
+        { label: t('signature:pdf.sha256'), value: d.sha256 },
+      ])
+    : [{ label: t('signature:pdf.documents.title'), value: t('signature:pdf.documents.none') }];
+
+  const e = opts.evidence;
+  const signature: PdfModel['signature'] = e
+    ? {
+        title: t('signature:pdf.signature.title'),
+        rows: [
+          { label: t('signature:pdf.signature.status'), value: t('signature:pdf.signature.signed', { version: e.version }) },
+          { label: t('signature:pdf.signature.signedAt'), value: `${when(e.signedAt)} (${e.signedAt.toISOString()})` },
+          { label: t('signature:pdf.signature.signer'), value: e.email },
+          { label: t('signature:pdf.signature.ip'), value: e.ip },
+          { label: t('signature:pdf.signature.userAgent'), value: e.userAgent || t('common:notProvided') },
+          { label: t('signature:pdf.signature.shownSha256'), value: e.shownSha256 },
+        ],
+        note: t('signature:pdf.signature.signedNote'),
+      }
+    : {
+        title: t('signature:pdf.signature.title'),
+        rows: [
+          { label: t('signature:pdf.signature.status'), value: t('signature:pdf.signature.toSign') },
+          { label: t('signature:pdf.signature.codeTo'), value: ctx.application.email },
+        ],
+        note: t('signature:pdf.signature.draftNote'),
+      };
+
+  return {
+    texts: {
+      title: t('signature:pdf.title'),
+      subtitle: e ? t('signature:pdf.subtitleSigned') : t('signature:pdf.subtitleDraft'),
+      productName: t('common:productName'),
+      page: (n, total) => t('signature:pdf.page', { n, total }),
+    },
+    language: lang === 'fr' ? 'fr-FR' : 'en-GB',
+    header,
+    sections,
+    evidence: [
+      { title: t('signature:pdf.terms.title'), rows: termsRows },
+      { title: t('signature:pdf.documents.title'), rows: documentRows },
+    ],
+    signature,
+    // Fixed, so the document shown can be rebuilt identically when the code is typed; the signing time once signed.
+    createdAt: e ? e.signedAt : new Date(ctx.application.createdAt),
+    compress: !config.isTest,
+  };
+}
+
+/** The PDF shown before signing (step 2), and its SHA-256 (the code is bound to it). */
+export async function draftPdf(deps: Pick<SigningDeps, 'config' | 'db'>, applicationId: number, lang: Language, now: Date): Promise<{ pdf: Buffer; sha256: string }> {
+  const pdf = await renderApplicationPdf(await buildPdfModel(deps, applicationId, lang, { now }));
+  return { pdf, sha256: sha256Hex(pdf) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The code
+
+export type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: false; key: string; params?: Record<string, string | number> };
+
+/** Sends a code for the PDF as shown in `lang` to the application's e-mail (throttled). The code travels sealed. */
+export async function sendSigningCode(deps: SigningDeps, input: { applicationId: number; lang: Language; now: Date }): Promise<SendCodeResult> {
+  const { db, secrets } = deps;
+  const ctx = await loadFormContext(db, input.applicationId);
+  if (!ctx) throw new Error('application not found');
+  const { sha256 } = await draftPdf(deps, input.applicationId, input.lang, input.now);
+  return db.transaction(async (trx) => {
+    const issued = await issueCode(trx, { applicationId: input.applicationId, pdfSha256: sha256, sentTo: ctx.application.email, now: input.now, secret: secrets.otpSecret() });
+    if (!issued.ok) return { ok: false, key: issued.key, params: issued.params };
+    const idempotencyKey = `signing-code:${input.applicationId}:${issued.attemptId}`;
+    await enqueueEmails(
+      trx,
+      [
+        {
+          idempotencyKey,
+          template: 'signing-code',
+          to: ctx.application.email,
+          language: input.lang,
+          data: sealEmailData(secrets.dataKeyring(), idempotencyKey, { code: issued.code }, ['code']),
+          applicationId: input.applicationId,
+        },
+      ],
+      input.now,
+    );
+    return { ok: true, expiresAt: issued.expiresAt, sentTo: ctx.application.email };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Signing
+
+export type SignResult =
+  | { ok: true; version: number; status: Status }
+  | { ok: false; reason: 'code'; key: string; params?: Record<string, string | number>; codeReason: string }
+  | { ok: false; reason: 'alreadySigned' }
+  | { ok: false; reason: 'notReady' };
+
+/**
+ * E-mail 7 (urgent application to approve): to the key's creator for self-service, else the initiating administrator,
+ * and the key's notification recipients; each in their language when they are administrators of Sésame.
+ */
+async function urgentAlertEmails(trx: Knex, ctx: FormContext, input: { version: number; now: Date; timeZone: string; awaitingAdditionalApproval: boolean }): Promise<EmailToQueue[]> {
+  const app = await trx('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').where('ap.id', ctx.application.id).first('ap.initiated_by', 'ap.origin', 'k.created_by', 'k.notification_recipients');
+  const firstId = app.origin === 'self_service' || !app.initiated_by ? app.created_by : app.initiated_by;
+  const first = await trx('administrator').where({ id: firstId }).first('email', 'language');
+  let others: string[] = [];
+  try {
+    const parsed = JSON.parse(app.notification_recipients ?? '[]') as unknown;
+    if (Array.isArray(parsed)) others = parsed.filter((x): x is string => typeof x === 'string');
+  } catch {
+    others = [];
+  }
+  const emails = [...new Set([first?.email, ...others].filter((x): x is string => Boolean(x)).map((x) => x.trim().toLowerCase()))];
+  if (!emails.length) return [];
+  const admins = await trx('administrator').whereIn('email', emails).select('email', 'language');
+  const langOf = new Map(admins.map((a) => [String(a.email).toLowerCase(), a.language as Language]));
+  const fallback: Language = (first?.language as Language) ?? 'fr';
+  const holder = cardholderValues(ctx);
+  const employeeName = [holder.firstName || ctx.application.firstName, holder.lastName || ctx.application.lastName].filter(Boolean).join(' ');
+  return emails.map((to) => {
+    const language = langOf.get(to) ?? fallback;
+    return {
+      idempotencyKey: `urgent-alert:${ctx.application.id}:${input.version}:${to}`,
+      template: 'urgent-alert' as const,
+      to,
+      language,
+      data: {
+        reference: ctx.application.reference,
+        employeeName,
+        companyName: ctx.account.companyName,
+        accountNumber: ctx.account.number,
+        keyName: ctx.key.name,
+        signedOn: formatDate(language, input.now, input.timeZone, true),
+        awaitingAdditionalApproval: input.awaitingAdditionalApproval,
+      },
+      applicationId: ctx.application.id,
+    };
+  });
+}
+
+function listFiles(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).map((f) => path.join(dir, f));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Checks the code and signs. A wrong code's try is committed on its own; a valid code signs in the same transaction,
+ * which rolls back entirely (code included) if the application changed meanwhile — then nothing is signed twice and
+ * the caller says it is already signed.
+ */
+export async function signApplication(
+  deps: SigningDeps,
+  input: { applicationId: number; code: unknown; lang: Language; ip: string; userAgent: string; now: Date },
+): Promise<SignResult> {
+  const { db, config, secrets, logger } = deps;
+  const ctx = await loadFormContext(db, input.applicationId);
+  if (!ctx) throw new Error('application not found');
+  if (!SIGNABLE.includes(ctx.application.status)) {
+    return (await latestSignature(db, input.applicationId)) && SUBMITTED.includes(ctx.application.status) ? { ok: false, reason: 'alreadySigned' } : { ok: false, reason: 'notReady' };
+  }
+  if (!(await canStartSigning(db, input.applicationId, { now: input.now, timeZone: config.timeZone, language: input.lang }))) return { ok: false, reason: 'notReady' };
+  const shown = await draftPdf(deps, input.applicationId, input.lang, input.now);
+
+  // Files written by a transaction that then rolls back are removed (the archive must match its ledger).
+  const archiveDir = path.join(archiveRoot(config.dataDir), String(input.applicationId));
+  const before = new Set(listFiles(archiveDir));
+  try {
+    return await db.transaction(async (trx): Promise<SignResult> => {
+      // Another tab may have signed since the checks above: say so rather than "request a code".
+      const current = await trx('application').where({ id: input.applicationId }).first('status');
+      if (!current || !SIGNABLE.includes(current.status)) return { ok: false, reason: 'alreadySigned' };
+      const verified = await verifyCode(trx, { applicationId: input.applicationId, code: input.code, pdfSha256: shown.sha256, now: input.now, secret: secrets.otpSecret() });
+      if (!verified.ok) return { ok: false, reason: 'code', key: verified.key, codeReason: verified.reason, ...(verified.params ? { params: verified.params } : {}) };
+
+      const awaiting = ctx.key.additionalApproverRequired && (await approvalState(trx, input.applicationId, input.now)).kind !== 'approved';
+      const to: Status = awaiting ? 'awaiting_additional_approval' : 'pending_approval';
+      const ts = input.now.toISOString();
+      await transition(trx as Knex.Transaction, { applicationId: input.applicationId, from: SIGNABLE, to, actor: { type: 'employee' }, now: input.now, extra: { submitted_at: ts } });
+
+      const version = await nextSignatureVersion(trx, input.applicationId);
+      const evidence: SigningEvidence = { version, signedAt: input.now, email: verified.sentTo, ip: input.ip, userAgent: input.userAgent, shownSha256: shown.sha256 };
+      const pdf = await renderApplicationPdf(await buildPdfModel({ config, db: trx }, input.applicationId, input.lang, { now: input.now, evidence }));
+      const entry = await archiveFile({ config }, trx, { applicationId: input.applicationId, kind: `signed-application-v${version}`, extension: 'pdf', buffer: pdf, now: input.now });
+      await archiveDocuments({ config }, trx, input.applicationId, input.now);
+
+      const acceptances = await latestAcceptances(trx, input.applicationId);
+      const consentOf = (kind: 'cardholder' | 'signature'): Consent | null => {
+        const a = acceptances.find((x) => x.kind === kind);
+        return a ? { termsId: a.termsId, version: a.version, sha256: a.sha256, acceptedAt: a.acceptedAt } : null;
+      };
+      const consents: Consents = { cardholderTerms: consentOf('cardholder'), signatureTerms: consentOf('signature') };
+      await insertSignature(trx, {
+        applicationId: input.applicationId,
+        version,
+        language: input.lang,
+        pdfSha256: entry.sha256,
+        shownPdfSha256: shown.sha256,
+        archivePath: entry.path,
+        pdfSize: entry.size,
+        signatureAttemptId: verified.attemptId,
+        signedAt: ts,
+        signerEmail: verified.sentTo,
+        ip: input.ip,
+        userAgent: input.userAgent,
+        consents,
+        createdAt: ts,
+      });
+
+      if (ctx.application.priority === 'urgent') {
+        await enqueueEmails(trx, await urgentAlertEmails(trx, ctx, { version, now: input.now, timeZone: config.timeZone, awaitingAdditionalApproval: awaiting }), input.now);
+      }
+      return { ok: true, version, status: to };
+    });
+  } catch (err) {
+    const recorded = new Set((await db('archive_entry').where({ application_id: input.applicationId }).select('path')).map((r) => path.resolve(config.dataDir, r.path as string)));
+    for (const f of listFiles(archiveDir)) {
+      if (!before.has(f) && !recorded.has(path.resolve(f))) await fs.promises.rm(f, { force: true });
+    }
+    if (err instanceof StaleStateError) {
+      logger.info({ applicationId: input.applicationId }, 'signature refused: the application changed meanwhile');
+      return { ok: false, reason: 'alreadySigned' };
+    }
+    throw err;
+  }
+}

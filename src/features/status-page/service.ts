@@ -1,0 +1,65 @@
+import type { Knex } from 'knex';
+import { NOT_SUBMITTED, type Status } from '../applications/status';
+import { listSignatures } from '../signature/repository';
+
+/**
+ * The employee's status page (SPEC §3.7): the application's timeline until the card is delivered, with the comments
+ * addressed to the employee (returns and cancellations: application_status_history.comment_for_employee), the signed
+ * PDFs, and what happens next. Never the administrators' names or internal comments.
+ */
+export interface TimelineEntry {
+  at: string;
+  status: Status;
+  /** A comment addressed to the employee, else null. */
+  comment: string | null;
+}
+
+export interface StatusPage {
+  application: { id: number; reference: string; status: Status; priority: string; companyName: string };
+  timeline: TimelineEntry[];
+  /** The steps still to come on the way to the card, in order. */
+  upcoming: Status[];
+  signatures: Array<{ version: number; signedAt: string }>;
+  editable: boolean;
+}
+
+const AFTER_SIGNING: Status[] = ['pending_approval', 'approved', 'transmitted', 'card_issued', 'card_delivered'];
+
+/** The steps after `status` on the way to the card (none once finished or abandoned). */
+export function upcomingSteps(status: Status, additionalApproval: boolean): Status[] {
+  const path: Status[] = [...(additionalApproval ? (['awaiting_additional_approval'] as Status[]) : []), ...AFTER_SIGNING];
+  if (NOT_SUBMITTED.includes(status)) return path;
+  const i = path.indexOf(status);
+  return i >= 0 ? path.slice(i + 1) : [];
+}
+
+export async function statusPage(db: Knex, applicationId: number): Promise<StatusPage | undefined> {
+  const app = await db('application as ap')
+    .join('account as a', 'a.id', 'ap.account_id')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .where('ap.id', applicationId)
+    .first('ap.id', 'ap.reference', 'ap.status', 'ap.priority', 'a.company_name', 'k.additional_approver_required');
+  if (!app) return undefined;
+  const rows = await db('application_status_history')
+    .where({ application_id: applicationId })
+    .orderBy([{ column: 'at', order: 'asc' }, { column: 'id', order: 'asc' }])
+    .select('at', 'from_status', 'to_status', 'comment', 'comment_for_employee');
+  const timeline: TimelineEntry[] = rows
+    .map((r) => ({
+      at: r.at as string,
+      status: r.to_status as Status,
+      comment: r.comment_for_employee && r.comment ? String(r.comment) : null,
+      changed: r.from_status !== r.to_status,
+    }))
+    .filter((r) => r.changed || r.comment)
+    .map(({ at, status, comment }) => ({ at, status, comment }));
+  const signatures = (await listSignatures(db, applicationId)).map((s) => ({ version: s.version, signedAt: s.signedAt }));
+  const status = app.status as Status;
+  return {
+    application: { id: Number(app.id), reference: app.reference, status, priority: app.priority, companyName: app.company_name },
+    timeline,
+    upcoming: upcomingSteps(status, Boolean(app.additional_approver_required)),
+    signatures,
+    editable: NOT_SUBMITTED.includes(status),
+  };
+}
