@@ -5,6 +5,7 @@ import * as m003 from './20261124_003_outbox';
 import * as mAttemptCounters from './20261125_020_attempt_counters';
 import * as mBulkUpload from './20261125_040_bulk_upload';
 import * as mApprovalRequest from './20261126_090_approval_request';
+import * as mApprovalQueue from './20261126_110_approval_queue';
 import * as mSignature from './20261126_100_signature';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261125_020_attempt_counters': mAttemptCounters,
   '20261125_040_bulk_upload': mBulkUpload,
   '20261126_090_approval_request': mApprovalRequest,
+  '20261126_110_approval_queue': mApprovalQueue,
   '20261126_100_signature': mSignature,
   '20261125_070_form_documents_terms_signature': mFormBlocks,
   '20261124_020_job_run': mJobRun,

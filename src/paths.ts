@@ -25,6 +25,8 @@ export const paths = {
       initiate: (keyId: number | string = ':keyId') => `/admin/access-keys/${keyId}/applications/new`,
       show: (id: number | string = ':id') => `/admin/applications/${id}`,
       resend: (id: number | string = ':id') => `/admin/applications/${id}/resend`,
+      /** A cancelled application back to its previous status (until 90 days after initiation). */
+      reactivate: (id: number | string = ':id') => `/admin/applications/${id}/reactivate`,
     },
     bulk: {
       /** Bulk send on a key: instructions, template download, upload form. */
@@ -38,7 +40,15 @@ export const paths = {
     },
     batches: { list: '/admin/batches', show: (id: number | string = ':id') => `/admin/batches/${id}` },
     tracking: { summary: '/admin/tracking' },
-    approvals: { list: '/admin/approvals' },
+    approvals: {
+      list: '/admin/approvals',
+      /** The queue's selection form (ticked rows or "select all matching the filter" + an action) → confirmation. */
+      select: '/admin/approvals/selection',
+      /** The confirmation page of one selection (its one-time token) and its form. */
+      confirm: (token: string = ':token') => `/admin/approvals/confirm/${token}`,
+      /** What was done, per application. */
+      results: (token: string = ':token') => `/admin/approvals/results/${token}`,
+    },
     emailTemplates: { list: '/admin/email-templates' },
   },
   platform: {

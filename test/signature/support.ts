@@ -63,7 +63,7 @@ export interface Signable {
  * recipients, self-service origin.
  */
 export async function givenSignableApplication(
-  ctx: TestContext,
+  ctx: Pick<TestContext, 'deps' | 'config'>,
   opts: { priority?: 'normal' | 'urgent'; additionalApprover?: boolean; notificationRecipients?: string[]; origin?: 'controlled' | 'self_service'; email?: string } = {},
 ): Promise<Signable> {
   const { db } = ctx.deps;

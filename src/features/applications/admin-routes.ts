@@ -8,6 +8,8 @@ import { ConflictError } from '../../lib/errors';
 import { formErrors, formErrorsFromZod, normaliseBody, type FormErrors } from '../../lib/form-errors';
 import type { KeyForApplications } from './repository';
 import { INITIATE_FIELDS, PRIORITIES, TITLES, initiateSchema } from './schema';
+import { QUEUE_STATUSES } from '../approvals/repository';
+import { canReactivate, reactivationDeadline } from '../approvals/service';
 import { applicationForAdmin, DuplicateOpenApplicationError, initiateControlled, KeyUnavailableError, keyForInitiation, resendInvitation } from './service';
 
 declare module 'express-session' {
@@ -96,7 +98,13 @@ export function applicationAdminRoutes(deps: Deps): Router {
         resendNonce = crypto.randomBytes(16).toString('hex');
         req.session.resendNonces = { ...(req.session.resendNonces ?? {}), [String(id)]: resendNonce };
       }
-      res.render('applications/show.njk', { ...model, resendNonce });
+      // Approval queue (src/features/approvals): the queue's actions on this one application, and reactivation.
+      const queue = {
+        inQueue: QUEUE_STATUSES.includes(model.application.status),
+        canReactivate: canReactivate(model.application, clock.now()),
+        reactivableUntil: model.application.status === 'cancelled' ? reactivationDeadline(model.application.createdAt).toISOString() : null,
+      };
+      res.render('applications/show.njk', { ...model, resendNonce, queue });
     } catch (err) {
       next(err);
     }

@@ -170,6 +170,8 @@ export interface HistoryEntry {
   fromStatus: Status | null;
   toStatus: Status;
   comment: string | null;
+  /** What the row records besides the status (e.g. `priority_urgent`, `reactivated`); null for a plain transition. */
+  event: string | null;
 }
 
 export async function historyOf(db: Q, applicationId: number): Promise<HistoryEntry[]> {
@@ -179,14 +181,15 @@ export async function historyOf(db: Q, applicationId: number): Promise<HistoryEn
     })
     .where('h.application_id', applicationId)
     .orderBy([{ column: 'h.at', order: 'asc' }, { column: 'h.id', order: 'asc' }])
-    .select('h.at', 'h.actor_type', 'ad.display_name as actor_name', 'h.from_status', 'h.to_status', 'h.comment');
-  return rows.map((r: { at: string; actor_type: string; actor_name: string | null; from_status: Status | null; to_status: Status; comment: string | null }) => ({
+    .select('h.at', 'h.actor_type', 'ad.display_name as actor_name', 'h.from_status', 'h.to_status', 'h.comment', 'h.event');
+  return rows.map((r: { at: string; actor_type: string; actor_name: string | null; from_status: Status | null; to_status: Status; comment: string | null; event: string | null }) => ({
     at: r.at,
     actorType: r.actor_type,
     actorName: r.actor_name,
     fromStatus: r.from_status,
     toStatus: r.to_status,
     comment: r.comment,
+    event: r.event ?? null,
   }));
 }
 

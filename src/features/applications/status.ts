@@ -50,6 +50,8 @@ export async function transition(
     commentForEmployee?: boolean;
     now: Date;
     extra?: Record<string, unknown>;
+    /** What the history row records besides the status (e.g. `priority_urgent`); see applications:history.events. */
+    event?: string;
   },
 ): Promise<Status> {
   const current = await trx('application').where({ id: input.applicationId }).first('status', 'version');
@@ -68,6 +70,7 @@ export async function transition(
     to_status: input.to,
     comment: input.comment ?? null,
     comment_for_employee: input.commentForEmployee ?? false,
+    ...(input.event ? { event: input.event } : {}),
   });
   return current.status as Status;
 }

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { isLanguage, type Language } from '../../i18n';
@@ -9,9 +7,8 @@ import { setFlash } from '../../middleware/flash';
 import { paths } from '../../paths';
 import { termsParagraphs } from '../terms/repository';
 import { CODE_TTL_MS } from './otp';
-import { sha256Hex } from './pdf';
-import { findSignature, openCode } from './repository';
-import { acceptSignatureTerms, draftPdf, sendSigningCode, signApplication, signingState, SUBMITTED, type SigningState } from './service';
+import { openCode } from './repository';
+import { acceptSignatureTerms, draftPdf, readSignedPdf, sendSigningCode, signApplication, signingState, SUBMITTED, type SigningState } from './service';
 
 declare module 'express-session' {
   interface SessionData {
@@ -38,7 +35,7 @@ export function pdfHeaders(fileName: string, size: number): Record<string, strin
  */
 export function signatureRoutes(deps: Deps): Router {
   const router = Router();
-  const { db, config, clock } = deps;
+  const { db, clock } = deps;
 
   function wrap(handler: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler {
     return async (req, res, next) => {
@@ -264,16 +261,10 @@ export function signatureRoutes(deps: Deps): Router {
     wrap(async (req, res) => {
       const id = req.session?.applicationId;
       if (!id) return res.redirect(303, paths.employee.entry);
-      const version = Number(req.params.version);
-      if (!Number.isInteger(version) || version < 1) throw new NotFoundError('signature');
-      const signature = await findSignature(db, id, version);
-      if (!signature) throw new NotFoundError('signature');
-      const reference = (await db('application').where({ id }).first('reference'))?.reference as string;
-      const file = path.resolve(config.dataDir, signature.archivePath);
-      const pdf = await fs.promises.readFile(file);
-      if (sha256Hex(pdf) !== signature.pdfSha256) throw new Error(`archived signed PDF of application ${id} v${version} does not match its recorded hash`);
-      res.set(pdfHeaders(`application-${reference}-signed-v${version}.pdf`, pdf.length));
-      res.end(pdf);
+      const signed = await readSignedPdf(deps, id, Number(req.params.version));
+      if (!signed) throw new NotFoundError('signature');
+      res.set(pdfHeaders(signed.fileName, signed.pdf.length));
+      res.end(signed.pdf);
     }),
   );
 

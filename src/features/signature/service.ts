@@ -14,7 +14,7 @@ import { sealEmailData } from '../outbox/sealed';
 import { currentTerms, latestAcceptances, recordAcceptance, termsById, type Terms } from '../terms/repository';
 import { issueCode, verifyCode } from './otp';
 import { renderApplicationPdf, sha256Hex, type PdfModel, type PdfRow, type PdfSection } from './pdf';
-import { insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from './repository';
+import { findSignature, insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from './repository';
 
 /**
  * Electronic signature (SPEC §3.5): signature terms → the application as a PDF → a one-time code sent to the
@@ -364,4 +364,24 @@ export async function signApplication(
     }
     throw err;
   }
+}
+
+export class ArchiveIntegrityError extends Error {}
+
+/**
+ * A signed version's PDF from the archive, re-hashed against the SHA-256 recorded at signing (a tampered file is never
+ * served as the signed document: ArchiveIntegrityError). Undefined when that version does not exist. The caller decides
+ * who may read it (the employee's session; an administrator's BC scope) and sends it with pdfHeaders().
+ */
+export async function readSignedPdf(deps: Pick<SigningDeps, 'config' | 'db'>, applicationId: number, version: number): Promise<{ pdf: Buffer; fileName: string } | undefined> {
+  if (!Number.isInteger(version) || version < 1) return undefined;
+  const signature = await findSignature(deps.db, applicationId, version);
+  if (!signature) return undefined;
+  const app = await deps.db('application').where({ id: applicationId }).first('reference');
+  const root = archiveRoot(deps.config.dataDir);
+  const file = path.resolve(deps.config.dataDir, signature.archivePath);
+  if (!file.startsWith(root + path.sep)) throw new ArchiveIntegrityError(`signature ${signature.id} points outside the archive`);
+  const pdf = await fs.promises.readFile(file);
+  if (sha256Hex(pdf) !== signature.pdfSha256) throw new ArchiveIntegrityError(`archived signed PDF of application ${applicationId} v${version} does not match its recorded hash`);
+  return { pdf, fileName: `application-${app?.reference ?? applicationId}-signed-v${version}.pdf` };
 }

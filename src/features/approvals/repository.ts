@@ -1,0 +1,392 @@
+import type { Knex } from 'knex';
+import { escapeLike, type SortDirection } from '../../lib/list-query';
+import type { Priority } from '../applications/create';
+import type { Status } from '../applications/status';
+import type { QueueFilters, Stage } from './schema';
+
+type Q = Knex | Knex.Transaction;
+
+/** The status each part of the queue shows. */
+export const STAGE_STATUS: Record<Stage, Status> = {
+  ready: 'pending_approval',
+  additional: 'awaiting_additional_approval',
+};
+/** Statuses an application of the queue may be in: what return, cancel and the priority changes start from. */
+export const QUEUE_STATUSES: Status[] = ['pending_approval', 'awaiting_additional_approval'];
+
+export const QUEUE_SORTS = ['reference', 'name', 'company', 'accountNumber', 'keyName', 'priority', 'createdAt', 'cardType', 'plasticType'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+
+export interface QueueRow {
+  id: number;
+  reference: string;
+  title: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  companyName: string;
+  accountNumber: string;
+  keyName: string;
+  priority: Priority;
+  status: Status;
+  createdAt: string;
+  cardProduct: string;
+  plasticType: string;
+}
+
+export interface QueueTotals {
+  all: number;
+  urgent: number;
+  normal: number;
+  /** Signed applications still waiting for the additional approver (the other part of the queue). */
+  awaitingAdditional: number;
+}
+
+export interface QueueSearch {
+  accountIds: number[];
+  filters: QueueFilters;
+  /** Initiation-date bounds already converted to instants: created_at >= fromIso and < toIsoExclusive. */
+  fromIso?: string;
+  toIsoExclusive?: string;
+  q: string;
+}
+
+/** Sort expressions: whitelisted keys only, the tie-break on the id keeps pages stable. */
+function applySort(qb: Knex.QueryBuilder, sort: QueueSort, dir: SortDirection): Knex.QueryBuilder {
+  const d = dir === 'desc' ? 'desc' : 'asc';
+  switch (sort) {
+    case 'reference':
+      qb.orderBy('ap.reference', d);
+      break;
+    case 'name':
+      qb.orderBy([{ column: 'ap.last_name', order: d }, { column: 'ap.first_name', order: d }]);
+      break;
+    case 'company':
+      qb.orderBy('a.company_name', d);
+      break;
+    case 'accountNumber':
+      qb.orderBy('a.number', d);
+      break;
+    case 'keyName':
+      qb.orderBy('k.name', d);
+      break;
+    case 'priority':
+      // Ascending shows the urgent ones first.
+      qb.orderByRaw(`CASE WHEN ap.priority = 'urgent' THEN 0 ELSE 1 END ${d}`);
+      break;
+    case 'cardType':
+      qb.orderBy('a.card_product', d);
+      break;
+    case 'plasticType':
+      qb.orderBy('k.plastic_type', d);
+      break;
+    case 'createdAt':
+      qb.orderBy('ap.created_at', d);
+      break;
+  }
+  return qb.orderBy('ap.id', d);
+}
+
+const NEEDS_ACCOUNT: QueueSort[] = ['company', 'accountNumber', 'cardType'];
+const NEEDS_KEY: QueueSort[] = ['keyName', 'plasticType'];
+
+/** The applications matching the queue's filters, within the actor's BCs (the WHERE of every queue query). */
+function matching(db: Q, s: QueueSearch): Knex.QueryBuilder {
+  const qb = db('application as ap').where('ap.status', STAGE_STATUS[s.filters.stage]).whereIn('ap.account_id', s.accountIds);
+  if (s.filters.keyId) qb.where('ap.access_key_id', s.filters.keyId);
+  if (s.filters.priority) qb.where('ap.priority', s.filters.priority);
+  if (s.fromIso) qb.where('ap.created_at', '>=', s.fromIso);
+  if (s.toIsoExclusive) qb.where('ap.created_at', '<', s.toIsoExclusive);
+  if (s.q) {
+    const text = s.q.toLowerCase();
+    const like = `%${escapeLike(text)}%`;
+    const digits = s.q.replace(/\s+/g, '');
+    qb.where((w) => {
+      if (/^\d{1,10}$/.test(digits)) w.orWhere('ap.reference', 'like', `${escapeLike(digits)}%`);
+      w.orWhereRaw(`lower(coalesce(ap.first_name, '') || ' ' || coalesce(ap.last_name, '')) like ? escape '\\'`, [like])
+        .orWhereRaw(`lower(coalesce(ap.last_name, '') || ' ' || coalesce(ap.first_name, '')) like ? escape '\\'`, [like])
+        .orWhereRaw(`ap.email like ? escape '\\'`, [like]);
+    });
+  }
+  return qb;
+}
+
+function hasFilters(s: QueueSearch): boolean {
+  return Boolean(s.filters.keyId || s.filters.priority || s.fromIso || s.toIsoExclusive || s.q);
+}
+
+/** The header totals of both parts of the queue, in one grouped query over the actor's BCs. */
+export async function queueTotals(db: Q, accountIds: number[]): Promise<QueueTotals> {
+  const totals: QueueTotals = { all: 0, urgent: 0, normal: 0, awaitingAdditional: 0 };
+  if (!accountIds.length) return totals;
+  const rows: Array<{ status: Status; priority: Priority; n: number | string }> = await db('application')
+    .whereIn('status', QUEUE_STATUSES)
+    .whereIn('account_id', accountIds)
+    .groupBy('status', 'priority')
+    .select('status', 'priority')
+    .count({ n: '*' });
+  for (const r of rows) {
+    const n = Number(r.n);
+    if (r.status === 'awaiting_additional_approval') {
+      totals.awaitingAdditional += n;
+      continue;
+    }
+    totals.all += n;
+    if (r.priority === 'urgent') totals.urgent += n;
+    else totals.normal += n;
+  }
+  return totals;
+}
+
+/** How many applications match the filters (the pagination's total). */
+export async function countMatching(db: Q, s: QueueSearch, totals: QueueTotals): Promise<number> {
+  if (!s.accountIds.length) return 0;
+  if (!hasFilters(s)) return s.filters.stage === 'ready' ? totals.all : totals.awaitingAdditional;
+  const [row] = await matching(db, s).count<{ n: number | string }[]>({ n: '*' });
+  return Number(row?.n ?? 0);
+}
+
+function idsInOrder(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection): Knex.QueryBuilder {
+  const qb = matching(db, s).select('ap.id');
+  if (NEEDS_ACCOUNT.includes(sort)) qb.join('account as a', 'a.id', 'ap.account_id');
+  if (NEEDS_KEY.includes(sort)) qb.join('access_key as k', 'k.id', 'ap.access_key_id');
+  return applySort(qb, sort, dir);
+}
+
+interface RowRecord {
+  id: number;
+  reference: string;
+  title: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  company_name: string;
+  account_number: string;
+  key_name: string;
+  priority: Priority;
+  status: Status;
+  created_at: string;
+  card_product: string;
+  plastic_type: string;
+}
+
+function rowsWithDetails(db: Q): Knex.QueryBuilder {
+  return db('application as ap')
+    .join('account as a', 'a.id', 'ap.account_id')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .select(
+      'ap.id',
+      'ap.reference',
+      'ap.title',
+      'ap.first_name',
+      'ap.last_name',
+      'ap.priority',
+      'ap.status',
+      'ap.created_at',
+      'a.company_name',
+      'a.number as account_number',
+      'a.card_product',
+      'k.name as key_name',
+      'k.plastic_type',
+    );
+}
+
+function toRow(r: RowRecord): QueueRow {
+  return {
+    id: Number(r.id),
+    reference: r.reference,
+    title: r.title,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    companyName: r.company_name,
+    accountNumber: r.account_number,
+    keyName: r.key_name,
+    priority: r.priority,
+    status: r.status,
+    createdAt: r.created_at,
+    cardProduct: r.card_product,
+    plasticType: r.plastic_type,
+  };
+}
+
+/**
+ * One page of the queue. Deferred join: the page's ids are chosen on the application table alone (index on status,
+ * BC and date), and only those rows are joined to their BC and key, so a far page costs no more than the first.
+ */
+export async function queuePage(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection, limit: number, offset: number): Promise<QueueRow[]> {
+  if (!s.accountIds.length) return [];
+  const page = idsInOrder(db, s, sort, dir).limit(limit).offset(offset);
+  const rows = (await applySort(rowsWithDetails(db).whereIn('ap.id', page), sort, dir)) as RowRecord[];
+  return rows.map(toRow);
+}
+
+/** "Select all": every application matching the filters, in list order, up to `limit` (+1 to know it was capped). */
+export async function matchingIds(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection, limit: number): Promise<number[]> {
+  if (!s.accountIds.length) return [];
+  const rows: Array<{ id: number }> = await idsInOrder(db, s, sort, dir).limit(limit);
+  return rows.map((r) => Number(r.id));
+}
+
+/** The applications among `ids` that are in the actor's BCs (any status), for the confirmation page. */
+export async function rowsInScope(db: Q, ids: number[], accountIds: number[]): Promise<QueueRow[]> {
+  if (!ids.length || !accountIds.length) return [];
+  const out: QueueRow[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = (await rowsWithDetails(db).whereIn('ap.id', ids.slice(i, i + 500)).whereIn('ap.account_id', accountIds)) as RowRecord[];
+    out.push(...rows.map(toRow));
+  }
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+}
+
+/** The actor's access keys (for the key filter), deleted ones included: their applications may still wait. */
+export async function keysInScope(db: Q, accountIds: number[]): Promise<Array<{ id: number; name: string; number: string; companyName: string }>> {
+  if (!accountIds.length) return [];
+  const rows: Array<{ id: number; name: string; number: string; company_name: string }> = await db('access_key as k')
+    .join('account as a', 'a.id', 'k.account_id')
+    .whereIn('k.account_id', accountIds)
+    .orderBy([{ column: 'k.name' }, { column: 'k.id' }])
+    .select('k.id', 'k.name', 'k.number', 'a.company_name');
+  return rows.map((r) => ({ id: Number(r.id), name: r.name, number: r.number, companyName: r.company_name }));
+}
+
+// ---- What each action needs to know about one application ------------------------------------------------------
+
+export interface ActionTarget {
+  id: number;
+  reference: string;
+  status: Status;
+  priority: Priority;
+  createdAt: string;
+  email: string;
+  language: 'fr' | 'en';
+  title: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  additionalApproverRequired: boolean;
+}
+
+/** One application of the actor's BCs, with its key's additional-approver rule; undefined when not in scope. */
+export async function findTarget(db: Q, id: number, accountIds: number[]): Promise<ActionTarget | undefined> {
+  if (!accountIds.length) return undefined;
+  const r = await db('application as ap')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .where('ap.id', id)
+    .whereIn('ap.account_id', accountIds)
+    .first('ap.id', 'ap.reference', 'ap.status', 'ap.priority', 'ap.created_at', 'ap.email', 'ap.language', 'ap.title', 'ap.first_name', 'ap.last_name', 'k.additional_approver_required');
+  if (!r) return undefined;
+  return {
+    id: Number(r.id),
+    reference: r.reference,
+    status: r.status,
+    priority: r.priority,
+    createdAt: r.created_at,
+    email: r.email,
+    language: r.language,
+    title: r.title,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    additionalApproverRequired: Boolean(r.additional_approver_required),
+  };
+}
+
+/** Whether the additional approver of the request in force (the newest not superseded) approved. */
+export async function additionalApproverApproved(db: Q, applicationId: number): Promise<boolean> {
+  const row = await db('approval_request').where({ application_id: applicationId }).whereNull('superseded_at').orderBy('id', 'desc').first('decision');
+  return row?.decision === 'approved';
+}
+
+/** Whether a PIN is stored (encrypted) for the application. */
+export async function hasStoredPin(db: Q, applicationId: number): Promise<boolean> {
+  return Boolean(await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').first('application_id'));
+}
+
+/** The cardholder terms the employee accepted last (for e-mail 6), if any. */
+export async function acceptedCardholderTerms(db: Q, applicationId: number): Promise<{ version: string; acceptedAt: string } | undefined> {
+  const row = await db('terms_acceptance').where({ application_id: applicationId, kind: 'cardholder' }).orderBy('id', 'desc').first('version', 'accepted_at');
+  return row ? { version: String(row.version), acceptedAt: String(row.accepted_at) } : undefined;
+}
+
+/** The id of the newest history row of an application (the one a transition just wrote, inside its transaction). */
+export async function lastHistoryId(trx: Q, applicationId: number): Promise<number> {
+  const row = await trx('application_status_history').where({ application_id: applicationId }).orderBy('id', 'desc').first('id');
+  return Number(row?.id);
+}
+
+/** The status an application had before it was cancelled (the newest history row into `cancelled`). */
+export async function statusBeforeCancellation(db: Q, applicationId: number): Promise<Status | undefined> {
+  const row = await db('application_status_history').where({ application_id: applicationId, to_status: 'cancelled' }).orderBy('id', 'desc').first('from_status');
+  return (row?.from_status as Status | null | undefined) ?? undefined;
+}
+
+// ---- Confirmation runs ---------------------------------------------------------------------------------------------
+
+export interface RunOutcome {
+  id: number;
+  /** Known only for applications in the actor's BCs; never shown for the others. */
+  reference: string | null;
+  ok: boolean;
+  /** Translation key suffix: approvals:outcomes.<code>. */
+  code: string;
+}
+
+export interface ApprovalRun {
+  id: number;
+  token: string;
+  administratorId: number;
+  action: string;
+  applicationIds: number[];
+  unknownCount: number;
+  capped: boolean;
+  returnTo: string;
+  createdAt: string;
+  consumedAt: string | null;
+  results: RunOutcome[] | null;
+}
+
+function toRun(r: Record<string, unknown>): ApprovalRun {
+  return {
+    id: Number(r.id),
+    token: String(r.token),
+    administratorId: Number(r.administrator_id),
+    action: String(r.action),
+    applicationIds: JSON.parse(String(r.application_ids)) as number[],
+    unknownCount: Number(r.unknown_count),
+    capped: Boolean(r.capped),
+    returnTo: String(r.return_to),
+    createdAt: String(r.created_at),
+    consumedAt: (r.consumed_at as string | null) ?? null,
+    results: r.results ? (JSON.parse(String(r.results)) as RunOutcome[]) : null,
+  };
+}
+
+export async function insertRun(
+  db: Q,
+  run: { token: string; administratorId: number; action: string; applicationIds: number[]; unknownCount: number; capped: boolean; returnTo: string; now: Date },
+): Promise<void> {
+  await db('approval_run').insert({
+    token: run.token,
+    administrator_id: run.administratorId,
+    action: run.action,
+    application_ids: JSON.stringify(run.applicationIds),
+    unknown_count: run.unknownCount,
+    capped: run.capped,
+    return_to: run.returnTo,
+    created_at: run.now.toISOString(),
+  });
+}
+
+/** A run of this administrator (another administrator's token is simply not found). */
+export async function findRun(db: Q, token: string, administratorId: number): Promise<ApprovalRun | undefined> {
+  if (!/^[0-9a-f]{64}$/.test(token)) return undefined;
+  const row = await db('approval_run').where({ token, administrator_id: administratorId }).first();
+  return row ? toRun(row) : undefined;
+}
+
+/** Consumes the run's one-time token: true for the one request that got it, false for any replay. */
+export async function consumeRun(db: Q, runId: number, now: Date): Promise<boolean> {
+  const n = await db('approval_run').where({ id: runId }).whereNull('consumed_at').update({ consumed_at: now.toISOString() });
+  return n === 1;
+}
+
+export async function saveRunResults(db: Q, runId: number, results: RunOutcome[]): Promise<void> {
+  await db('approval_run').where({ id: runId }).update({ results: JSON.stringify(results) });
+}

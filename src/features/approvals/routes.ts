@@ -1,0 +1,184 @@
+import { Router, type Request, type Response } from 'express';
+import type { Deps } from '../../deps';
+import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
+import { formErrors, type FormErrors } from '../../lib/form-errors';
+import { buildListView, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
+import { requireAdministrator } from '../../middleware/auth';
+import { setFlash } from '../../middleware/flash';
+import { paths } from '../../paths';
+import { auditRequestContext } from '../audit/audit';
+import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueSort } from './repository';
+import { isAction, parseConfirmForm, parseIds, parseQueueFilters, FILTER_FIELDS, SELECT_ALL_LIMIT, type ApprovalAction, type FilterValues } from './schema';
+import { createRun, executeRun, queueSearch, reactivate, refusalFor, selectAllMatching, type QueueActor } from './service';
+
+const LIST_SPEC: ListSpec<QueueSort> = { sortable: QUEUE_SORTS, defaultSort: 'createdAt', defaultDir: 'asc', pageSizes: [10, 25, 50, 100], defaultPageSize: 50 };
+const COLUMNS: ColumnSpec[] = [
+  { key: 'reference', labelKey: 'approvals:columns.reference' },
+  { key: 'name', labelKey: 'approvals:columns.name' },
+  { key: 'company', labelKey: 'approvals:columns.company' },
+  { key: 'accountNumber', labelKey: 'approvals:columns.accountNumber' },
+  { key: 'keyName', labelKey: 'approvals:columns.keyName' },
+  { key: 'priority', labelKey: 'approvals:columns.priority' },
+  { key: 'createdAt', labelKey: 'approvals:columns.createdAt' },
+  { key: 'cardType', labelKey: 'approvals:columns.cardType' },
+  { key: 'plasticType', labelKey: 'approvals:columns.plasticType' },
+];
+/** The confirmation page lists at most this many of the selected applications (the count says how many in all). */
+const CONFIRM_SHOWN = 200;
+
+function actorOf(req: Request): QueueActor {
+  if (!req.actor) throw new UnauthenticatedError();
+  return req.actor;
+}
+
+function filterExtra(values: FilterValues): Record<string, string> {
+  const extra: Record<string, string> = {};
+  for (const f of FILTER_FIELDS) if (values[f] && !(f === 'stage' && values[f] === 'ready')) extra[f] = values[f];
+  return extra;
+}
+
+/** The approval queue (SPEC §3.6): list, selection, confirmation, action per application, results; reactivation. */
+export function approvalRoutes(deps: Deps): Router {
+  const router = Router();
+  const { config, db, clock } = deps;
+  const admin = requireAdministrator(config);
+  const tz = config.timeZone;
+
+  /** The queue for a query (GET) or for the selection form's hidden fields (POST re-rendered with an error). */
+  async function renderQueue(req: Request, res: Response, source: unknown, selectionErrors: FormErrors | null) {
+    const actor = actorOf(req);
+    const keys = await keysInScope(db, actor.accountIds);
+    const { filters, values, errors: filterErrors } = parseQueueFilters(source, keys.map((k) => k.id));
+    const query = parseListQuery(source, LIST_SPEC);
+    const search = queueSearch(actor.accountIds, filters, query.q, tz);
+    const totals = await queueTotals(db, actor.accountIds);
+    const total = await countMatching(db, search, totals);
+    const extra = filterExtra(values);
+    const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
+    const rows = await queuePage(db, search, query.sort, query.dir, list.window.pageSize, list.window.offset);
+    const errors = selectionErrors ?? filterErrors;
+    res.status(selectionErrors || filterErrors ? 400 : 200).render('approvals/list.njk', {
+      list,
+      rows,
+      totals,
+      total,
+      keys,
+      values,
+      q: query.q,
+      stage: filters.stage,
+      errors,
+      filterErrors: filterErrors ? filterErrors.fieldErrors : {},
+      selectAllLimit: SELECT_ALL_LIMIT,
+      stageHrefs: {
+        ready: paths.admin.approvals.list,
+        additional: `${paths.admin.approvals.list}?stage=additional`,
+      },
+    });
+  }
+
+  router.get(paths.admin.approvals.list, admin, async (req, res) => {
+    await renderQueue(req, res, req.query, null);
+  });
+
+  /** Ticked rows or "select all matching the filter", and the button pressed → a confirmation of its own. */
+  router.post(paths.admin.approvals.select, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const action = body.action;
+    if (!isAction(action)) return renderQueue(req, res, body, formErrors([{ field: 'actions', key: 'approvals:select.errors.action', href: '#queue-actions' }]));
+    const keys = await keysInScope(db, actor.accountIds);
+    const { filters, values } = parseQueueFilters(body, keys.map((k) => k.id));
+    const query = parseListQuery(body, LIST_SPEC);
+    let ids: number[];
+    let capped = false;
+    if (body.selectAll === 'yes') {
+      ({ ids, capped } = await selectAllMatching(db, queueSearch(actor.accountIds, filters, query.q, tz), query.sort, query.dir));
+    } else {
+      ids = parseIds(body.ids);
+    }
+    if (!ids.length) return renderQueue(req, res, body, formErrors([{ field: 'ids', key: 'approvals:select.errors.none', href: '#select-all' }]));
+    // Never trust the ids: only the actor's BCs' applications go on; the others are counted, never shown.
+    const inScope = (await rowsInScope(db, ids, actor.accountIds)).map((r) => r.id);
+    const returnTo = listQueryString(query, filterExtra(values));
+    const token = await createRun(db, actor, { action, ids: inScope, unknownCount: ids.length - inScope.length, capped, returnTo, now: clock.now() });
+    res.redirect(303, paths.admin.approvals.confirm(token));
+  });
+
+  async function renderConfirm(req: Request, res: Response, token: string, values: Record<string, string>, errors: FormErrors | null) {
+    const actor = actorOf(req);
+    const run = await findRun(db, token, actor.id);
+    if (!run) throw new NotFoundError('approval run');
+    if (run.consumedAt) return res.redirect(303, paths.admin.approvals.results(run.token));
+    const action = run.action as ApprovalAction;
+    const shown = await rowsInScope(db, run.applicationIds.slice(0, CONFIRM_SHOWN), actor.accountIds);
+    const rows = [];
+    for (const row of shown) {
+      const target = await findTarget(db, row.id, actor.accountIds);
+      rows.push({ ...row, warning: target ? await refusalFor(db, action, target) : 'notFound' });
+    }
+    res.status(errors ? 400 : 200).render('approvals/confirm.njk', {
+      run,
+      action,
+      rows,
+      count: run.applicationIds.length,
+      hiddenCount: Math.max(0, run.applicationIds.length - shown.length),
+      values,
+      errors,
+      urgentFee: config.urgentFeeEur,
+      selectAllLimit: SELECT_ALL_LIMIT,
+      backHref: `${paths.admin.approvals.list}?${run.returnTo}`,
+    });
+  }
+
+  router.get(paths.admin.approvals.confirm(), admin, async (req, res) => {
+    await renderConfirm(req, res, String(req.params.token), { comment: '', urgentTermsAccepted: '' }, null);
+  });
+
+  router.post(paths.admin.approvals.confirm(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const token = String(req.params.token);
+    const run = await findRun(db, token, actor.id);
+    if (!run) throw new NotFoundError('approval run');
+    if (run.consumedAt) {
+      setFlash(req, 'approvals:confirm.alreadyUsed', undefined, 'info');
+      return res.redirect(303, paths.admin.approvals.results(run.token));
+    }
+    const action = run.action as ApprovalAction;
+    const { input, values, errors } = parseConfirmForm(action, (req.body ?? {}) as Record<string, unknown>);
+    if (errors) return renderConfirm(req, res, token, values, errors);
+    const results = await executeRun(db, actor, run, input, { now: clock.now(), timeZone: tz, audit: auditRequestContext(req) });
+    if (!results) {
+      setFlash(req, 'approvals:confirm.alreadyUsed', undefined, 'info');
+    } else {
+      req.log?.info({ action, count: results.length, succeeded: results.filter((r) => r.ok).length }, 'approval queue action');
+    }
+    res.redirect(303, paths.admin.approvals.results(run.token));
+  });
+
+  router.get(paths.admin.approvals.results(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const run = await findRun(db, String(req.params.token), actor.id);
+    if (!run || !run.consumedAt) throw new NotFoundError('approval run');
+    const results = run.results ?? [];
+    res.render('approvals/results.njk', {
+      run,
+      action: run.action,
+      succeeded: results.filter((r) => r.ok),
+      refused: results.filter((r) => !r.ok),
+      finished: run.results !== null,
+      backHref: `${paths.admin.approvals.list}?${run.returnTo}`,
+    });
+  });
+
+  router.post(paths.admin.applications.reactivate(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const raw = req.params.id;
+    if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new NotFoundError('application');
+    const id = Number(raw);
+    await reactivate(db, actor, id, { now: clock.now(), audit: auditRequestContext(req) });
+    setFlash(req, 'applications:reactivate.done');
+    res.redirect(303, paths.admin.applications.show(id));
+  });
+
+  return router;
+}

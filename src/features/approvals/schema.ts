@@ -1,0 +1,138 @@
+import { formErrors, type FormErrors } from '../../lib/form-errors';
+import type { Priority } from '../applications/create';
+
+/** What the queue's buttons do. `urgent` / `normal`: change the priority to that value. */
+export const ACTIONS = ['approve', 'return', 'cancel', 'urgent', 'normal'] as const;
+export type ApprovalAction = (typeof ACTIONS)[number];
+
+/**
+ * Which part of the queue is shown: `ready` = signed and submitted (pending_approval), the default; `additional` =
+ * signed but still waiting for the additional approver (awaiting_additional_approval), which cannot be approved yet.
+ */
+export const STAGES = ['ready', 'additional'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const COMMENT_MAX = 1000;
+/** "Select all" takes at most this many applications in one confirmation (the page says when the filter matched more). */
+export const SELECT_ALL_LIMIT = 5000;
+
+export function isAction(value: unknown): value is ApprovalAction {
+  return typeof value === 'string' && (ACTIONS as readonly string[]).includes(value);
+}
+
+export interface QueueFilters {
+  stage: Stage;
+  keyId?: number;
+  priority?: Priority;
+  /** Initiation dates, inclusive, 'YYYY-MM-DD' in the service's time zone. */
+  from?: string;
+  to?: string;
+}
+
+/** The filter fields as typed, to show them again (and carry them in links and hidden fields). */
+export interface FilterValues {
+  stage: string;
+  key: string;
+  priority: string;
+  from: string;
+  to: string;
+}
+
+export const FILTER_FIELDS = ['stage', 'key', 'priority', 'from', 'to'] as const;
+
+function single(value: unknown): string {
+  if (Array.isArray(value)) return single(value[0]);
+  return typeof value === 'string' ? value.normalize('NFC').trim().slice(0, 40) : '';
+}
+
+/** A date typed as dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or yyyy-mm-dd; 'YYYY-MM-DD' or undefined. */
+export function parseDay(raw: string): string | undefined {
+  let y: number, m: number, d: number;
+  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(raw);
+  if (match) {
+    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else {
+    match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(raw);
+    if (!match) return undefined;
+    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  }
+  if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1) return undefined;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1) return undefined;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/**
+ * The queue's filters from a query string (or the hidden fields of the selection form). A key that is not one of the
+ * actor's is ignored (never trusted); a malformed date is an error shown next to its field, and that bound is ignored.
+ */
+export function parseQueueFilters(source: unknown, keyIds: number[]): { filters: QueueFilters; values: FilterValues; errors: FormErrors | null } {
+  const q = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
+  const values: FilterValues = { stage: single(q.stage), key: single(q.key), priority: single(q.priority), from: single(q.from), to: single(q.to) };
+  const filters: QueueFilters = { stage: (STAGES as readonly string[]).includes(values.stage) ? (values.stage as Stage) : 'ready' };
+  values.stage = filters.stage;
+  const keyId = /^\d{1,9}$/.test(values.key) ? Number(values.key) : NaN;
+  if (keyIds.includes(keyId)) filters.keyId = keyId;
+  else values.key = '';
+  if (values.priority === 'normal' || values.priority === 'urgent') filters.priority = values.priority;
+  else values.priority = '';
+  const problems: Array<{ field: string; key: string }> = [];
+  if (values.from) {
+    const day = parseDay(values.from);
+    if (day) filters.from = day;
+    else problems.push({ field: 'from', key: 'approvals:filters.from.errors.invalid' });
+  }
+  if (values.to) {
+    const day = parseDay(values.to);
+    if (day) filters.to = day;
+    else problems.push({ field: 'to', key: 'approvals:filters.to.errors.invalid' });
+  }
+  if (filters.from && filters.to && filters.from > filters.to) {
+    problems.push({ field: 'to', key: 'approvals:filters.to.errors.beforeFrom' });
+    delete filters.to;
+  }
+  return { filters, values, errors: problems.length ? formErrors(problems) : null };
+}
+
+/** Application ids ticked in the list: positive integers, without duplicates; anything else is dropped. */
+export function parseIds(value: unknown): number[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  const ids = new Set<number>();
+  for (const v of list) {
+    if (typeof v === 'string' && /^\d{1,9}$/.test(v) && Number(v) > 0) ids.add(Number(v));
+    if (ids.size >= SELECT_ALL_LIMIT) break;
+  }
+  return [...ids];
+}
+
+/** The free comment: NFC, control characters removed (line breaks kept), trimmed. */
+export function normaliseComment(value: unknown): string {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (typeof raw !== 'string') return '';
+  return raw
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[^\P{Cc}\n\t]/gu, '')
+    .trim();
+}
+
+export interface ConfirmInput {
+  comment: string;
+  urgentTermsAccepted: boolean;
+  /** Priority to normal: also return the application to the employee so they choose a PIN. */
+  returnToApplicant: boolean;
+}
+
+/** The confirmation form: a comment required where the employee must be told why, the urgent terms ticked. */
+export function parseConfirmForm(action: ApprovalAction, body: Record<string, unknown>): { input: ConfirmInput; values: Record<string, string>; errors: FormErrors | null } {
+  const comment = normaliseComment(body.comment);
+  const urgentTermsAccepted = body.urgentTermsAccepted === 'yes';
+  const returnToApplicant = action === 'normal' && body.followUp === 'return';
+  const values = { comment, urgentTermsAccepted: urgentTermsAccepted ? 'yes' : '' };
+  const problems: Array<{ field: string; key: string; params?: Record<string, number> }> = [];
+  if (action === 'urgent' && !urgentTermsAccepted) problems.push({ field: 'urgentTermsAccepted', key: 'approvals:confirm.urgentTermsAccepted.errors.required' });
+  const commentRequired = action === 'return' || action === 'cancel' || returnToApplicant;
+  if (commentRequired && !comment) problems.push({ field: 'comment', key: `approvals:confirm.comment.errors.${returnToApplicant ? 'requiredForReturn' : `required.${action}`}` });
+  if (comment.length > COMMENT_MAX) problems.push({ field: 'comment', key: 'approvals:confirm.comment.errors.tooLong', params: { max: COMMENT_MAX } });
+  return { input: { comment, urgentTermsAccepted, returnToApplicant }, values, errors: problems.length ? formErrors(problems) : null };
+}

@@ -1,0 +1,268 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { formatDate, type Language } from '../../i18n';
+import { ConflictError, NotFoundError } from '../../lib/errors';
+import type { SortDirection } from '../../lib/list-query';
+import { recordAudit, type AuditEntry } from '../audit/audit';
+import { addDays, zonedTimeToUtc } from '../jobs/schedule';
+import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
+import { StaleStateError, transition, type Status } from '../applications/status';
+import {
+  acceptedCardholderTerms,
+  additionalApproverApproved,
+  consumeRun,
+  findTarget,
+  hasStoredPin,
+  insertRun,
+  lastHistoryId,
+  matchingIds,
+  QUEUE_STATUSES,
+  saveRunResults,
+  statusBeforeCancellation,
+  type ActionTarget,
+  type ApprovalRun,
+  type QueueSearch,
+  type QueueSort,
+  type RunOutcome,
+} from './repository';
+import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
+
+/** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
+export const REACTIVATION_DAYS = 90;
+
+export interface QueueActor {
+  id: number;
+  email: string;
+  accountIds: number[];
+}
+
+/** Who acted and from where, for the audit log. */
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
+/** The queue's filters with the initiation dates turned into instants (local days in the service's time zone). */
+export function queueSearch(accountIds: number[], filters: QueueFilters, q: string, timeZone: string): QueueSearch {
+  return {
+    accountIds,
+    filters,
+    q,
+    ...(filters.from ? { fromIso: zonedTimeToUtc(filters.from, '00:00', timeZone).toISOString() } : {}),
+    ...(filters.to ? { toIsoExclusive: zonedTimeToUtc(addDays(filters.to, 1), '00:00', timeZone).toISOString() } : {}),
+  };
+}
+
+/**
+ * Why an action cannot be done on an application as it stands, or null when it can. The same rules decide on the
+ * confirmation page (as a warning) and when acting (inside the transaction).
+ */
+export async function refusalFor(db: Knex | Knex.Transaction, action: ApprovalAction, app: ActionTarget): Promise<string | null> {
+  if (action === 'approve') {
+    if (app.status === 'awaiting_additional_approval') return 'awaitingAdditionalApprover';
+    if (app.status !== 'pending_approval') return 'alreadyProcessed';
+    if (app.additionalApproverRequired && !(await additionalApproverApproved(db, app.id))) return 'awaitingAdditionalApprover';
+    // Normal priority means a PIN chosen by the employee; without one (e.g. urgent changed to normal) it must go back.
+    if (app.priority === 'normal' && !(await hasStoredPin(db, app.id))) return 'pinRequired';
+    return null;
+  }
+  if (!QUEUE_STATUSES.includes(app.status)) return 'alreadyProcessed';
+  if ((action === 'urgent' || action === 'normal') && app.priority === action) return action === 'urgent' ? 'alreadyUrgent' : 'alreadyNormal';
+  return null;
+}
+
+function recipientOf(app: ActionTarget) {
+  return { to: app.email, language: app.language as Language, applicationId: app.id };
+}
+
+function nameData(app: ActionTarget) {
+  return { reference: app.reference, title: app.title ?? '', firstName: app.firstName ?? '', lastName: app.lastName ?? '' };
+}
+
+/** E-mail 4: returned for correction, with the administrator's comment. */
+function returnedEmail(app: ActionTarget, historyId: number, comment: string): EmailToQueue {
+  return { idempotencyKey: `returned:${app.id}:${historyId}`, template: 'returned', ...recipientOf(app), data: { ...nameData(app), comment } };
+}
+
+/** The cancellation notice, with the comment shown on the employee's status page too. */
+function cancelledEmail(app: ActionTarget, historyId: number, comment: string): EmailToQueue {
+  return { idempotencyKey: `cancelled:${app.id}:${historyId}`, template: 'cancelled', ...recipientOf(app), data: { ...nameData(app), comment } };
+}
+
+/** E-mail 6: approved, pointing to the terms as the employee accepted them. */
+async function approvedEmail(trx: Knex.Transaction, app: ActionTarget, historyId: number, timeZone: string): Promise<EmailToQueue> {
+  const terms = await acceptedCardholderTerms(trx, app.id);
+  return {
+    idempotencyKey: `approved:${app.id}:${historyId}`,
+    template: 'approved',
+    ...recipientOf(app),
+    data: {
+      ...nameData(app),
+      termsVersion: terms?.version ?? '',
+      termsAcceptedOn: terms ? formatDate(app.language as Language, terms.acceptedAt, timeZone) : '',
+    },
+  };
+}
+
+const SUCCESS: Record<ApprovalAction, string> = { approve: 'approved', return: 'returned', cancel: 'cancelled', urgent: 'priorityUrgent', normal: 'priorityNormal' };
+const AUDIT_ACTION: Record<ApprovalAction, string> = {
+  approve: 'application.approve',
+  return: 'application.return',
+  cancel: 'application.cancel',
+  urgent: 'application.priority_change',
+  normal: 'application.priority_change',
+};
+
+/**
+ * One action on one application, all or nothing: the conditional transition with its history row, the e-mail in the
+ * outbox (idempotency key tied to that history row) and the audit entry commit together or not at all. A second
+ * attempt (double submit, another administrator) finds the status changed and is refused: one approval, one e-mail.
+ */
+export async function actOnApplication(
+  db: Knex,
+  actor: QueueActor,
+  action: ApprovalAction,
+  applicationId: number,
+  input: ConfirmInput,
+  ctx: { now: Date; timeZone: string; audit: AuditContext },
+): Promise<RunOutcome> {
+  const { now } = ctx;
+  let reference: string | null = null;
+  try {
+    return await db.transaction(async (trx): Promise<RunOutcome> => {
+      const app = await findTarget(trx, applicationId, actor.accountIds);
+      if (!app) return { id: applicationId, reference: null, ok: false, code: 'notFound' };
+      reference = app.reference;
+      const refusal = await refusalFor(trx, action, app);
+      if (refusal) return { id: app.id, reference: app.reference, ok: false, code: refusal };
+      const adminActor = { type: 'admin' as const, id: actor.id };
+      const comment = input.comment || null;
+      let code = SUCCESS[action];
+      const emails: EmailToQueue[] = [];
+      switch (action) {
+        case 'approve': {
+          await transition(trx, { applicationId: app.id, from: ['pending_approval'], to: 'approved', actor: adminActor, comment, now });
+          emails.push(await approvedEmail(trx, app, await lastHistoryId(trx, app.id), ctx.timeZone));
+          break;
+        }
+        case 'return': {
+          await transition(trx, { applicationId: app.id, from: QUEUE_STATUSES, to: 'returned', actor: adminActor, comment, commentForEmployee: true, now });
+          emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
+          break;
+        }
+        case 'cancel': {
+          await transition(trx, { applicationId: app.id, from: QUEUE_STATUSES, to: 'cancelled', actor: adminActor, comment, commentForEmployee: true, now });
+          emails.push(cancelledEmail(app, await lastHistoryId(trx, app.id), input.comment));
+          break;
+        }
+        case 'urgent':
+        case 'normal': {
+          // The status stays; the history row records the change (event) and the version guards against a double change.
+          await transition(trx, {
+            applicationId: app.id,
+            from: [app.status],
+            to: app.status,
+            actor: adminActor,
+            comment: action === 'urgent' ? comment : null,
+            now,
+            extra: { priority: action },
+            event: `priority_${action}`,
+          });
+          // Urgent: "the PIN chosen will not be used" — it is erased rather than kept unused.
+          if (action === 'urgent') await trx('application_pin').where({ application_id: app.id }).whereNotNull('encrypted').update({ encrypted: null, erased_at: now.toISOString() });
+          if (action === 'normal' && input.returnToApplicant) {
+            await transition(trx, { applicationId: app.id, from: [app.status], to: 'returned', actor: adminActor, comment, commentForEmployee: true, now });
+            emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
+            code = 'priorityNormalReturned';
+          }
+          break;
+        }
+      }
+      await enqueueEmails(trx, emails, now);
+      await recordAudit(trx, {
+        ...ctx.audit,
+        at: now,
+        action: AUDIT_ACTION[action],
+        applicationId: app.id,
+        object: { type: 'application', id: app.id },
+        details: {
+          from: app.status,
+          ...(action === 'urgent' || action === 'normal' ? { priority: { from: app.priority, to: action }, urgentTermsAccepted: action === 'urgent' ? input.urgentTermsAccepted : undefined } : {}),
+          ...(code === 'priorityNormalReturned' ? { returned: true } : {}),
+        },
+      });
+      return { id: app.id, reference: app.reference, ok: true, code };
+    });
+  } catch (err) {
+    if (err instanceof StaleStateError) return { id: applicationId, reference, ok: false, code: 'alreadyProcessed' };
+    throw err;
+  }
+}
+
+/** A new confirmation: the selection (ids already limited to the actor's BCs) under a random one-time token. */
+export async function createRun(
+  db: Knex,
+  actor: QueueActor,
+  input: { action: ApprovalAction; ids: number[]; unknownCount: number; capped: boolean; returnTo: string; now: Date },
+): Promise<string> {
+  const token = crypto.randomBytes(32).toString('hex');
+  await insertRun(db, { token, administratorId: actor.id, action: input.action, applicationIds: input.ids, unknownCount: input.unknownCount, capped: input.capped, returnTo: input.returnTo, now: input.now });
+  return token;
+}
+
+/** "Select all matching the filter": the ids, in list order, at most SELECT_ALL_LIMIT. */
+export async function selectAllMatching(db: Knex, search: QueueSearch, sort: QueueSort, dir: SortDirection): Promise<{ ids: number[]; capped: boolean }> {
+  const ids = await matchingIds(db, search, sort, dir, SELECT_ALL_LIMIT + 1);
+  return { ids: ids.slice(0, SELECT_ALL_LIMIT), capped: ids.length > SELECT_ALL_LIMIT };
+}
+
+/**
+ * Carries out a confirmed run once: its token is consumed by a conditional update first, so a replay (back button,
+ * double click, second tab) processes nothing. Each application in its own transaction; returns the outcomes, or
+ * null when the run had already been used.
+ */
+export async function executeRun(
+  db: Knex,
+  actor: QueueActor,
+  run: ApprovalRun,
+  input: ConfirmInput,
+  ctx: { now: Date; timeZone: string; audit: AuditContext },
+): Promise<RunOutcome[] | null> {
+  if (!(await consumeRun(db, run.id, ctx.now))) return null;
+  const action = run.action as ApprovalAction;
+  const results: RunOutcome[] = [];
+  for (const id of run.applicationIds) results.push(await actOnApplication(db, actor, action, id, input, ctx));
+  await saveRunResults(db, run.id, results);
+  return results;
+}
+
+// ---- Reactivation -----------------------------------------------------------------------------------------------
+
+/** The last instant a cancelled application initiated at `createdAt` may be reactivated (exclusive). */
+export function reactivationDeadline(createdAt: string): Date {
+  return new Date(new Date(createdAt).getTime() + REACTIVATION_DAYS * 86_400_000);
+}
+
+export function canReactivate(app: { status: Status; createdAt: string }, now: Date): boolean {
+  return app.status === 'cancelled' && now.getTime() < reactivationDeadline(app.createdAt).getTime();
+}
+
+/**
+ * Reactivates a cancelled application: back to the status it had before the cancellation, while less than 90 days
+ * have passed since its initiation. Conditional like every transition; audited.
+ */
+export async function reactivate(db: Knex, actor: QueueActor, applicationId: number, ctx: { now: Date; audit: AuditContext }): Promise<Status> {
+  return db.transaction(async (trx) => {
+    const app = await findTarget(trx, applicationId, actor.accountIds);
+    if (!app) throw new NotFoundError('application');
+    if (app.status !== 'cancelled') throw new ConflictError('applications:reactivate.errors.notCancelled');
+    if (!canReactivate(app, ctx.now)) throw new ConflictError('applications:reactivate.errors.tooLate');
+    const previous = await statusBeforeCancellation(trx, app.id);
+    if (!previous || previous === 'cancelled') throw new ConflictError('applications:reactivate.errors.notCancelled');
+    try {
+      await transition(trx, { applicationId: app.id, from: ['cancelled'], to: previous, actor: { type: 'admin', id: actor.id }, now: ctx.now, event: 'reactivated' });
+    } catch (err) {
+      if (err instanceof StaleStateError) throw new ConflictError('applications:reactivate.errors.notCancelled');
+      throw err;
+    }
+    await recordAudit(trx, { ...ctx.audit, at: ctx.now, action: 'application.reactivate', applicationId: app.id, object: { type: 'application', id: app.id }, details: { to: previous } });
+    return previous;
+  });
+}
