@@ -25,7 +25,6 @@ import { devMailboxRoutes } from './features/outbox/routes';
 import { applicationAdminRoutes } from './features/applications/admin-routes';
 import { pendingApprovalCount } from './features/applications/nav-count';
 import { approvalRoutes } from './features/approvals/routes';
-import { approvalRoutes } from './features/approvals/routes';
 import { employeeAccessRoutes } from './features/employee-access/routes';
 import { applicationFormRoutes, DOCUMENT_UPLOAD_PATH } from './features/application-form/routes';
 import { approverRoutes } from './features/approver/routes';
@@ -102,7 +101,6 @@ export function createApp(deps: Deps): Express {
   // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));
-  app.use(approvalRoutes(deps));
   app.use(approvalRoutes(deps));
   app.use(employeeAccessRoutes(deps));
   app.use(applicationFormRoutes(deps));
