@@ -7,6 +7,7 @@ import * as mBulkUpload from './20261125_040_bulk_upload';
 import * as mApprovalRequest from './20261126_090_approval_request';
 import * as mApprovalQueue from './20261126_110_approval_queue';
 import * as mSignature from './20261126_100_signature';
+import * as mTrackingIndexes from './20261126_135_tracking_indexes';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261126_090_approval_request': mApprovalRequest,
   '20261126_110_approval_queue': mApprovalQueue,
   '20261126_100_signature': mSignature,
+  '20261126_135_tracking_indexes': mTrackingIndexes,
   '20261125_070_form_documents_terms_signature': mFormBlocks,
   '20261124_020_job_run': mJobRun,
   '20261124_021_audit_log': mAuditLog,

@@ -39,7 +39,17 @@ export const paths = {
       rejected: (id: number | string = ':id') => `/admin/bulk/uploads/${id}/rejected.xlsx`,
     },
     batches: { list: '/admin/batches', show: (id: number | string = ':id') => `/admin/batches/${id}` },
-    tracking: { summary: '/admin/tracking' },
+    tracking: {
+      summary: '/admin/tracking',
+      /** The applications list (filters: key, status, priority, origin, initiation dates, text), sortable, paginated. */
+      list: '/admin/tracking/applications',
+      /** The filtered list as a spreadsheet (`?format=xlsx|csv` + the list's filters). */
+      export: '/admin/tracking/applications/export',
+      /** A supporting document of an application, as an attachment (each download is audited). */
+      document: (id: number | string = ':id', documentId: number | string = ':documentId') => `/admin/applications/${id}/documents/${documentId}`,
+      /** A signed version's PDF from the archive, as an attachment (each download is audited). */
+      signedPdf: (id: number | string = ':id', version: number | string = ':version') => `/admin/applications/${id}/signed/${version}/pdf`,
+    },
     approvals: {
       list: '/admin/approvals',
       /** The queue's selection form (ticked rows or "select all matching the filter" + an action) → confirmation. */

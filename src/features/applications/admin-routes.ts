@@ -10,6 +10,7 @@ import type { KeyForApplications } from './repository';
 import { INITIATE_FIELDS, PRIORITIES, TITLES, initiateSchema } from './schema';
 import { QUEUE_STATUSES } from '../approvals/repository';
 import { canReactivate, reactivationDeadline } from '../approvals/service';
+import { trackingForApplicationPage } from '../tracking/routes';
 import { applicationForAdmin, DuplicateOpenApplicationError, initiateControlled, KeyUnavailableError, keyForInitiation, resendInvitation } from './service';
 
 declare module 'express-session' {
@@ -104,7 +105,9 @@ export function applicationAdminRoutes(deps: Deps): Router {
         canReactivate: canReactivate(model.application, clock.now()),
         reactivableUntil: model.application.status === 'cancelled' ? reactivationDeadline(model.application.createdAt).toISOString() : null,
       };
-      res.render('applications/show.njk', { ...model, resendNonce, queue });
+      // Tracking (src/features/tracking): e-mails of the history, key information, the form read-only, documents; audited view.
+      const tracking = await trackingForApplicationPage(deps, req, model.application);
+      res.render('applications/show.njk', { ...model, resendNonce, queue, tracking });
     } catch (err) {
       next(err);
     }

@@ -1,0 +1,370 @@
+import type { Knex } from 'knex';
+import { escapeLike, type SortDirection } from '../../lib/list-query';
+import type { Origin, Priority } from '../applications/create';
+import { STATUSES, type Status } from '../applications/status';
+import type { TrackingFilters } from './schema';
+
+type Q = Knex | Knex.Transaction;
+
+/** Tracking queries: every one takes the actor's BC ids and filters on them (`application.account_id` is denormalised). */
+
+export interface SummaryKey {
+  id: number;
+  name: string;
+  number: string;
+  deletedAt: string | null;
+  accountId: number;
+  accountNumber: string;
+  companyName: string;
+}
+
+/** Every key of the BCs (deleted ones too: the caller keeps those that have applications). */
+export async function keysOfAccounts(db: Q, accountIds: number[]): Promise<SummaryKey[]> {
+  if (!accountIds.length) return [];
+  const rows: Array<{ id: number; name: string; number: string; deleted_at: string | null; account_id: number; account_number: string; company_name: string }> = await db(
+    'access_key as k',
+  )
+    .join('account as a', 'a.id', 'k.account_id')
+    .whereIn('k.account_id', accountIds)
+    .orderBy([
+      { column: 'a.company_name', order: 'asc' },
+      { column: 'a.number', order: 'asc' },
+      { column: 'k.name', order: 'asc' },
+      { column: 'k.id', order: 'asc' },
+    ])
+    .select('k.id', 'k.name', 'k.number', 'k.deleted_at', 'k.account_id', 'a.number as account_number', 'a.company_name');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    number: r.number,
+    deletedAt: r.deleted_at,
+    accountId: Number(r.account_id),
+    accountNumber: r.account_number,
+    companyName: r.company_name,
+  }));
+}
+
+export interface SummaryCount {
+  keyId: number;
+  status: Status;
+  priority: Priority;
+  n: number;
+}
+
+/**
+ * The summary's numbers in one grouped query: applications per key, status and priority within the BCs. Reads the
+ * covering index (account_id, access_key_id, status, priority) only.
+ */
+export async function countsByKeyStatusPriority(db: Q, accountIds: number[]): Promise<SummaryCount[]> {
+  if (!accountIds.length) return [];
+  const rows: Array<{ access_key_id: number; status: Status; priority: Priority; n: number | string }> = await db('application')
+    .whereIn('account_id', accountIds)
+    // account_id first: a key belongs to one BC, so the groups are the same, and they follow the index order (no sort).
+    .groupBy('account_id', 'access_key_id', 'status', 'priority')
+    .select('access_key_id', 'status', 'priority')
+    .count({ n: '*' });
+  return rows.map((r) => ({ keyId: Number(r.access_key_id), status: r.status, priority: r.priority, n: Number(r.n) }));
+}
+
+export const TRACKING_SORTS = ['reference', 'name', 'key', 'status', 'priority', 'createdAt', 'statusChangedAt'] as const;
+export type TrackingSort = (typeof TRACKING_SORTS)[number];
+
+export interface TrackingRow {
+  id: number;
+  reference: string;
+  title: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string;
+  keyId: number;
+  keyName: string;
+  keyNumber: string;
+  accountNumber: string;
+  companyName: string;
+  status: Status;
+  priority: Priority;
+  origin: Origin;
+  createdAt: string;
+  statusChangedAt: string;
+  submittedAt: string | null;
+}
+
+/** The filters within the BCs on a query over `application as ap`: the WHERE of every list query. */
+function applyFilters(qb: Knex.QueryBuilder, accountIds: number[], f: TrackingFilters): Knex.QueryBuilder {
+  qb.whereIn('ap.account_id', accountIds);
+  if (f.keyId) qb.where('ap.access_key_id', f.keyId);
+  if (f.statuses.length) qb.whereIn('ap.status', f.statuses);
+  if (f.priority) qb.where('ap.priority', f.priority);
+  if (f.origin) qb.where('ap.origin', f.origin);
+  if (f.fromIso) qb.where('ap.created_at', '>=', f.fromIso);
+  if (f.toIsoExclusive) qb.where('ap.created_at', '<', f.toIsoExclusive);
+  if (f.q) {
+    const like = `%${escapeLike(f.q.toLowerCase())}%`;
+    const digits = f.q.replace(/[\s.-]+/g, '');
+    qb.where((w) => {
+      if (/^\d{1,10}$/.test(digits)) w.orWhere('ap.reference', 'like', `${escapeLike(digits)}%`);
+      w.orWhereRaw(`lower(coalesce(ap.first_name, '') || ' ' || coalesce(ap.last_name, '')) like ? escape '\\'`, [like])
+        .orWhereRaw(`lower(coalesce(ap.last_name, '') || ' ' || coalesce(ap.first_name, '')) like ? escape '\\'`, [like])
+        .orWhereRaw(`ap.email like ? escape '\\'`, [like]);
+    });
+  }
+  return qb;
+}
+
+function matching(db: Q, accountIds: number[], f: TrackingFilters): Knex.QueryBuilder {
+  return applyFilters(db('application as ap'), accountIds, f);
+}
+
+/** Status order as in the application's life (STATUSES), not alphabetical. */
+const STATUS_ORDER_SQL = `CASE ap.status ${STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${STATUSES.length} END`;
+
+/** Whitelisted sorts; the tie-break on the id keeps pages stable. */
+function applySort(qb: Knex.QueryBuilder, sort: TrackingSort, dir: SortDirection): Knex.QueryBuilder {
+  const d = dir === 'desc' ? 'desc' : 'asc';
+  switch (sort) {
+    case 'reference':
+      qb.orderBy('ap.reference', d);
+      break;
+    case 'name':
+      qb.orderBy([
+        { column: 'ap.last_name', order: d },
+        { column: 'ap.first_name', order: d },
+      ]);
+      break;
+    case 'key':
+      qb.orderBy([
+        { column: 'k.name', order: d },
+        { column: 'k.number', order: d },
+      ]);
+      break;
+    case 'status':
+      qb.orderByRaw(`${STATUS_ORDER_SQL} ${d}`);
+      break;
+    case 'priority':
+      // Ascending shows the urgent ones first.
+      qb.orderByRaw(`CASE WHEN ap.priority = 'urgent' THEN 0 ELSE 1 END ${d}`);
+      break;
+    case 'createdAt':
+      qb.orderBy('ap.created_at', d);
+      break;
+    case 'statusChangedAt':
+      qb.orderBy('ap.status_changed_at', d);
+      break;
+  }
+  return qb.orderBy('ap.id', d);
+}
+
+export async function countMatching(db: Q, accountIds: number[], f: TrackingFilters): Promise<number> {
+  if (!accountIds.length) return 0;
+  const [row] = await matching(db, accountIds, f).count<{ n: number | string }[]>({ n: '*' });
+  return Number(row?.n ?? 0);
+}
+
+function withDetails(db: Q): Knex.QueryBuilder {
+  return db('application as ap')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .join('account as a', 'a.id', 'ap.account_id')
+    .select(
+      'ap.id',
+      'ap.reference',
+      'ap.title',
+      'ap.first_name',
+      'ap.last_name',
+      'ap.email',
+      'ap.access_key_id',
+      'ap.status',
+      'ap.priority',
+      'ap.origin',
+      'ap.created_at',
+      'ap.status_changed_at',
+      'ap.submitted_at',
+      'k.name as key_name',
+      'k.number as key_number',
+      'a.number as account_number',
+      'a.company_name',
+    );
+}
+
+interface RowRecord {
+  id: number;
+  reference: string;
+  title: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+  access_key_id: number;
+  status: Status;
+  priority: Priority;
+  origin: Origin;
+  created_at: string;
+  status_changed_at: string;
+  submitted_at: string | null;
+  key_name: string;
+  key_number: string;
+  account_number: string;
+  company_name: string;
+}
+
+function toRow(r: RowRecord): TrackingRow {
+  return {
+    id: Number(r.id),
+    reference: r.reference,
+    title: r.title,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    keyId: Number(r.access_key_id),
+    keyName: r.key_name,
+    keyNumber: r.key_number,
+    accountNumber: r.account_number,
+    companyName: r.company_name,
+    status: r.status,
+    priority: r.priority,
+    origin: r.origin,
+    createdAt: r.created_at,
+    statusChangedAt: r.status_changed_at,
+    submittedAt: r.submitted_at,
+  };
+}
+
+/**
+ * One page of the list. Deferred join: the page's ids are chosen on the application table alone (joined to the key
+ * only when sorting by it), then only those rows are read with their details.
+ */
+export async function listPage(
+  db: Q,
+  accountIds: number[],
+  f: TrackingFilters,
+  page: { sort: TrackingSort; dir: SortDirection; limit: number; offset: number },
+): Promise<TrackingRow[]> {
+  if (!accountIds.length) return [];
+  const ids = matching(db, accountIds, f).select('ap.id');
+  if (page.sort === 'key') ids.join('access_key as k', 'k.id', 'ap.access_key_id');
+  applySort(ids, page.sort, page.dir).limit(page.limit).offset(page.offset);
+  const rows = (await applySort(withDetails(db).whereIn('ap.id', ids), page.sort, page.dir)) as RowRecord[];
+  return rows.map(toRow);
+}
+
+/** Every matching row in list order, for the export (at most `limit`). */
+export async function listAll(db: Q, accountIds: number[], f: TrackingFilters, sort: TrackingSort, dir: SortDirection, limit: number): Promise<TrackingRow[]> {
+  if (!accountIds.length) return [];
+  const rows = (await applySort(applyFilters(withDetails(db), accountIds, f), sort, dir).limit(limit)) as RowRecord[];
+  return rows.map(toRow);
+}
+
+export interface KeyInformation {
+  id: number;
+  name: string;
+  number: string;
+  deletedAt: string | null;
+  expiresOn: string;
+  plasticType: string;
+  costCentreRule: string;
+  employeeNumberRule: string;
+  directDebitRule: string;
+  reminderEnabled: boolean;
+  additionalApproverRequired: boolean;
+  account: {
+    number: string;
+    companyName: string;
+    cardProduct: string;
+    liabilityType: string;
+    statementOption: string;
+    paymentType: string;
+    plasticTypes: string[];
+  };
+}
+
+function parseList(json: unknown): string[] {
+  try {
+    const v = JSON.parse(String(json ?? '[]')) as unknown;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The key an application was made with and its BC's options (deleted keys too), within the BCs. */
+export async function keyInformation(db: Q, keyId: number, accountIds: number[]): Promise<KeyInformation | undefined> {
+  const r = await db('access_key as k')
+    .join('account as a', 'a.id', 'k.account_id')
+    .where('k.id', keyId)
+    .whereIn('k.account_id', accountIds)
+    .first(
+      'k.id',
+      'k.name',
+      'k.number',
+      'k.deleted_at',
+      'k.expires_on',
+      'k.plastic_type',
+      'k.cost_centre_rule',
+      'k.employee_number_rule',
+      'k.direct_debit_rule',
+      'k.reminder_enabled',
+      'k.additional_approver_required',
+      'a.number as account_number',
+      'a.company_name',
+      'a.card_product',
+      'a.liability_type',
+      'a.statement_option',
+      'a.payment_type',
+      'a.plastic_types',
+    );
+  if (!r) return undefined;
+  return {
+    id: Number(r.id),
+    name: r.name,
+    number: r.number,
+    deletedAt: r.deleted_at ?? null,
+    expiresOn: r.expires_on,
+    plasticType: r.plastic_type,
+    costCentreRule: r.cost_centre_rule,
+    employeeNumberRule: r.employee_number_rule,
+    directDebitRule: r.direct_debit_rule,
+    reminderEnabled: Boolean(r.reminder_enabled),
+    additionalApproverRequired: Boolean(r.additional_approver_required),
+    account: {
+      number: r.account_number,
+      companyName: r.company_name,
+      cardProduct: r.card_product,
+      liabilityType: r.liability_type,
+      statementOption: r.statement_option,
+      paymentType: r.payment_type,
+      plasticTypes: parseList(r.plastic_types),
+    },
+  };
+}
+
+export interface EmailFlow {
+  id: number;
+  template: string;
+  language: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+/** The e-mails queued or sent for an application (the "flows" of its history), oldest first. */
+export async function emailsOf(db: Q, applicationId: number): Promise<EmailFlow[]> {
+  const rows: Array<{ id: number; template: string; language: string; recipient: string; status: string; attempts: number; created_at: string; sent_at: string | null }> = await db(
+    'outbox',
+  )
+    .where({ application_id: applicationId })
+    .orderBy([
+      { column: 'created_at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ])
+    .select('id', 'template', 'language', 'recipient', 'status', 'attempts', 'created_at', 'sent_at');
+  return rows.map((r) => ({
+    id: Number(r.id),
+    template: r.template,
+    language: r.language,
+    recipient: r.recipient,
+    status: r.status,
+    attempts: Number(r.attempts),
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  }));
+}

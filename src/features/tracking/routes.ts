@@ -1,0 +1,255 @@
+import { Router, type Request } from 'express';
+import type { Deps } from '../../deps';
+import { tFor } from '../../i18n';
+import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
+import { buildListView, paginate, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
+import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
+import { requireAdministrator } from '../../middleware/auth';
+import { paths } from '../../paths';
+import type { Actor } from '../administrators/repository';
+import { STATUSES, type Status } from '../applications/status';
+import { auditRequestContext, recordAudit } from '../audit/audit';
+import { readDocument } from '../documents/storage';
+import { findApplicationInScope } from '../applications/repository';
+import { findSignature } from '../signature/repository';
+import { pdfHeaders } from '../signature/routes';
+import { readSignedPdf } from '../signature/service';
+import { countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type TrackingSort } from './repository';
+import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues } from './schema';
+import { EXPORT_MAX_ROWS, ExportTooLargeError, applicationSections, exportApplications, recordApplicationView, trackingSummary, type ApplicationSections } from './service';
+import type { ApplicationView } from '../applications/repository';
+
+/** "Suivi du statut des demandes de cartes": the summary per key and status, the applications list and its export. */
+
+const LIST_SPEC: ListSpec<TrackingSort> = { sortable: TRACKING_SORTS, defaultSort: 'createdAt', defaultDir: 'desc', pageSizes: [25, 50, 100] };
+
+const LIST_COLUMNS: ColumnSpec[] = [
+  { key: 'reference', labelKey: 'tracking:list.columns.reference' },
+  { key: 'name', labelKey: 'tracking:list.columns.name' },
+  { key: 'email', labelKey: 'tracking:list.columns.email', sortable: false },
+  { key: 'key', labelKey: 'tracking:list.columns.key' },
+  { key: 'company', labelKey: 'tracking:list.columns.company', sortable: false },
+  { key: 'status', labelKey: 'tracking:list.columns.status' },
+  { key: 'priority', labelKey: 'tracking:list.columns.priority' },
+  { key: 'origin', labelKey: 'tracking:list.columns.origin', sortable: false },
+  { key: 'createdAt', labelKey: 'tracking:list.columns.createdAt' },
+  { key: 'statusChangedAt', labelKey: 'tracking:list.columns.statusChangedAt' },
+];
+
+/**
+ * The summary's columns: each status on its own, grouped visually the way an administrator follows applications
+ * (to fill, to approve, approved and beyond, closed).
+ */
+export const SUMMARY_GROUPS: Array<{ id: string; statuses: Status[] }> = [
+  { id: 'filling', statuses: ['invited', 'in_progress', 'returned'] },
+  { id: 'approval', statuses: ['awaiting_additional_approval', 'pending_approval'] },
+  { id: 'approved', statuses: ['approved', 'transmitted', 'card_issued', 'card_delivered'] },
+  { id: 'closed', statuses: ['cancelled', 'expired', 'declined_by_issuer'] },
+];
+const SUMMARY_STATUSES: Status[] = SUMMARY_GROUPS.flatMap((g) => g.statuses);
+if (SUMMARY_STATUSES.length !== STATUSES.length || STATUSES.some((s) => !SUMMARY_STATUSES.includes(s))) {
+  throw new Error('tracking summary groups must list every status exactly once');
+}
+
+/** The list filtered by these parameters (the summary's links). */
+export function listHrefFor(params: { key?: number; status?: Status; priority?: 'urgent' }): string {
+  const search = new URLSearchParams();
+  if (params.key) search.set('key', String(params.key));
+  if (params.status) search.set('status', params.status);
+  if (params.priority) search.set('priority', params.priority);
+  const qs = search.toString();
+  return qs ? `${paths.admin.tracking.list}?${qs}` : paths.admin.tracking.list;
+}
+
+function actorOf(req: Request): Actor {
+  if (!req.actor) throw new UnauthenticatedError();
+  return req.actor;
+}
+
+/** A positive integer from the URL, or a 404. */
+function idParam(value: unknown): number {
+  if (typeof value !== 'string' || !/^[1-9]\d{0,8}$/.test(value)) throw new NotFoundError('tracking id');
+  return Number(value);
+}
+
+/**
+ * What the administrator's application page (src/features/applications/admin-routes.ts) shows from the tracking:
+ * the e-mails of its history, the key's information, the form read-only and the documents. Call it once the
+ * application was found within the actor's BCs: viewing it is an access to personal data, recorded in the audit log.
+ */
+export async function trackingForApplicationPage(deps: Deps, req: Request, application: ApplicationView): Promise<ApplicationSections> {
+  const actor = actorOf(req);
+  const now = deps.clock.now();
+  await recordApplicationView(deps.db, auditRequestContext(req), application.id, now);
+  return applicationSections(deps, actor, application, { lang: req.lang, timeZone: deps.config.timeZone, now });
+}
+
+export function trackingRoutes(deps: Deps): Router {
+  const router = Router();
+  const { config, db, clock } = deps;
+  const admin = requireAdministrator(config);
+
+  router.get(paths.admin.tracking.summary, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const summary = await trackingSummary(db, actor);
+    const t = tFor(req.lang);
+    const statusLabels = Object.fromEntries(SUMMARY_STATUSES.map((s) => [s, t(`applications:statuses.${s}`)])) as Record<Status, string>;
+    const fmt = new Intl.NumberFormat(req.lang === 'fr' ? 'fr-FR' : 'en-GB');
+    // Cells are shaped here (number, link, the link's hidden label) so the page is a plain loop: a table of a few
+    // hundred keys × 14 numbers renders in milliseconds, where a macro per cell took most of a second.
+    const cell = (n: number, params: Parameters<typeof listHrefFor>[0], label: string, status?: Status) => ({
+      n,
+      text: fmt.format(n),
+      href: n > 0 ? listHrefFor(params) : null,
+      label,
+      status: status ?? null,
+    });
+    // Each label translated once with a placeholder for the key, then filled per row (i18next costs ~0.1 ms a call).
+    const KEY = '\u0000key\u0000';
+    const perKey = (label: string) => (key: string) => label.split(KEY).join(key);
+    const statusLabel = Object.fromEntries(SUMMARY_STATUSES.map((s) => [s, perKey(t('tracking:summary.cellLabel', { status: statusLabels[s], key: KEY }))])) as Record<Status, (key: string) => string>;
+    const totalLabel = perKey(t('tracking:summary.totalLabel', { key: KEY }));
+    const urgentLabel = perKey(t('tracking:summary.urgentLabel', { key: KEY }));
+    res.render('tracking/summary.njk', {
+      groups: SUMMARY_GROUPS,
+      statuses: SUMMARY_STATUSES,
+      rows: summary.rows.map((r) => {
+        const key = `${r.key.name} (${r.key.number})`;
+        return {
+          key: r.key,
+          cells: [
+            ...SUMMARY_STATUSES.map((s) => cell(r.counts[s], { key: r.key.id, status: s }, statusLabel[s](key), s)),
+            cell(r.total, { key: r.key.id }, totalLabel(key)),
+            cell(r.urgent, { key: r.key.id, priority: 'urgent' }, urgentLabel(key)),
+          ],
+        };
+      }),
+      totals: [
+        ...SUMMARY_STATUSES.map((s) => cell(summary.totals.counts[s], { status: s }, t('tracking:summary.cellLabelAll', { status: statusLabels[s] }), s)),
+        cell(summary.totals.total, {}, t('tracking:summary.totalLabelAll')),
+        cell(summary.totals.urgent, { priority: 'urgent' }, t('tracking:summary.urgentLabelAll')),
+      ],
+    });
+  });
+
+  router.get(paths.admin.tracking.list, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const keys = await keysOfAccounts(db, actor.accountIds);
+    const parsed = parseTrackingFilters(req.query, keys.map((k) => k.id), config.timeZone);
+    if (parsed.foreignKey) throw new NotFoundError('access key');
+    const query = parseListQuery(req.query, LIST_SPEC);
+    const filters = { ...parsed.filters, q: query.q };
+    const total = await countMatching(db, actor.accountIds, filters);
+    const window = paginate(query, total);
+    const rows = await listPage(db, actor.accountIds, filters, { sort: query.sort, dir: query.dir, limit: window.pageSize, offset: window.offset });
+    const extra = filterParams(parsed.values);
+    const list = buildListView({ base: paths.admin.tracking.list, query, total, columns: LIST_COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
+    const exportQuery = list.queryString;
+    res.status(parsed.errors ? 400 : 200).render('tracking/list.njk', {
+      list,
+      rows,
+      values: { ...parsed.values, q: query.q } satisfies FilterValues,
+      errors: parsed.errors,
+      filterErrors: parsed.errors?.fieldErrors ?? {},
+      filtered: Object.values(extra).some((v) => v !== undefined) || Boolean(query.q),
+      keys,
+      statuses: SUMMARY_GROUPS.flatMap((g) => g.statuses),
+      priorities: PRIORITY_VALUES,
+      origins: ORIGINS,
+      exportMax: EXPORT_MAX_ROWS,
+      exportHrefs:
+        total > 0 && total <= EXPORT_MAX_ROWS
+          ? { xlsx: `${paths.admin.tracking.export}?format=xlsx&${exportQuery}`, csv: `${paths.admin.tracking.export}?format=csv&${exportQuery}` }
+          : null,
+    });
+  });
+
+  router.get(paths.admin.tracking.export, admin, async (req, res) => {
+    const actor = actorOf(req);
+    const format = req.query.format;
+    if (!isSpreadsheetFormat(format)) return res.status(400).render('errors/bad-request.njk');
+    const keys = await keysOfAccounts(db, actor.accountIds);
+    const parsed = parseTrackingFilters(req.query, keys.map((k) => k.id), config.timeZone);
+    if (parsed.foreignKey) throw new NotFoundError('access key');
+    if (parsed.errors) return res.status(400).render('errors/bad-request.njk');
+    const query = parseListQuery(req.query, LIST_SPEC);
+    try {
+      const file = await exportApplications(db, actor, auditRequestContext(req), {
+        filters: { ...parsed.filters, q: query.q },
+        sort: query.sort,
+        dir: query.dir,
+        format,
+        lang: req.lang,
+        timeZone: config.timeZone,
+        now: clock.now(),
+      });
+      req.log?.info({ format, bytes: file.body.length }, 'applications exported');
+      res.set({
+        'Content-Type': file.contentType,
+        'Content-Disposition': `attachment; filename="${file.fileName}"`,
+        'Content-Security-Policy': "default-src 'none'; sandbox",
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      });
+      res.send(file.body);
+    } catch (err) {
+      if (err instanceof ExportTooLargeError) {
+        const back = new URLSearchParams(Object.entries(filterParams(parsed.values)).filter((e): e is [string, string] => Boolean(e[1])));
+        if (query.q) back.set('q', query.q);
+        return res.status(409).render('tracking/export-too-large.njk', { count: err.count, max: EXPORT_MAX_ROWS, back: `${paths.admin.tracking.list}?${back.toString()}` });
+      }
+      throw err;
+    }
+  });
+
+  // A supporting document, BC-scoped (another BC's → 404), audited, as a sandboxed attachment.
+  router.get(paths.admin.tracking.document(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const applicationId = idParam(req.params.id);
+    const documentId = idParam(req.params.documentId);
+    const { document, headers, stream } = await readDocument(deps, db, { applicationId, documentId, accountIds: actor.accountIds });
+    try {
+      await recordAudit(db, {
+        ...auditRequestContext(req),
+        at: clock.now(),
+        action: 'document.download',
+        applicationId,
+        object: { type: 'document', id: document.id },
+        details: { kind: document.kind, sha256: document.sha256, size: document.size },
+      });
+    } catch (err) {
+      stream.destroy();
+      throw err;
+    }
+    res.set(headers);
+    stream.on('error', (err) => {
+      req.log?.error({ err, applicationId, documentId }, 'document stream failed');
+      res.destroy(err);
+    });
+    stream.pipe(res);
+  });
+
+  // A signed version's PDF from the archive (re-hashed against the signature's record), BC-scoped, audited.
+  router.get(paths.admin.tracking.signedPdf(), admin, async (req, res) => {
+    const actor = actorOf(req);
+    const applicationId = idParam(req.params.id);
+    const version = idParam(req.params.version);
+    if (!(await findApplicationInScope(db, applicationId, actor.accountIds))) throw new NotFoundError('application');
+    const signature = await findSignature(db, applicationId, version);
+    if (!signature) throw new NotFoundError('signature');
+    const signed = await readSignedPdf(deps, applicationId, version);
+    if (!signed) throw new NotFoundError('signature');
+    await recordAudit(db, {
+      ...auditRequestContext(req),
+      at: clock.now(),
+      action: 'signed_pdf.download',
+      applicationId,
+      object: { type: 'signature', id: signature.id },
+      details: { version, sha256: signature.pdfSha256 },
+    });
+    res.set(pdfHeaders(signed.fileName, signed.pdf.length));
+    res.end(signed.pdf);
+  });
+
+  return router;
+}

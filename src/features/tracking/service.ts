@@ -1,0 +1,231 @@
+import type { Knex } from 'knex';
+import { tFor, type Language } from '../../i18n';
+import type { SortDirection } from '../../lib/list-query';
+import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
+import { buildReview, type ReviewSection } from '../application-form/review';
+import type { ApplicationView } from '../applications/repository';
+import { STATUSES, type Status } from '../applications/status';
+import { recordAudit, type AuditEntry } from '../audit/audit';
+import { listDocuments, type StoredDocument } from '../documents/storage';
+import { localDate } from '../jobs/schedule';
+import { listSignatures } from '../signature/repository';
+import {
+  countMatching,
+  countsByKeyStatusPriority,
+  emailsOf,
+  keyInformation,
+  keysOfAccounts,
+  listAll,
+  type EmailFlow,
+  type KeyInformation,
+  type SummaryKey,
+  type TrackingSort,
+} from './repository';
+import { filtersForAudit, type TrackingFilters } from './schema';
+
+/** Who is asking, and from where (for the audit entries of accesses to personal data). */
+export type AccessContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
+interface AdminActor {
+  id: number;
+  accountIds: number[];
+}
+
+export type StatusCounts = Record<Status, number>;
+
+export interface SummaryRow {
+  key: SummaryKey;
+  counts: StatusCounts;
+  total: number;
+  urgent: number;
+}
+
+export interface Summary {
+  rows: SummaryRow[];
+  totals: { counts: StatusCounts; total: number; urgent: number };
+}
+
+function zeroCounts(): StatusCounts {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+}
+
+/**
+ * "Suivi du statut des demandes de cartes": one row per key of the actor's BCs (keys without applications included;
+ * deleted keys only when they have some), the number of applications per status, the total and the urgent ones.
+ * The numbers come from one grouped query.
+ */
+export async function trackingSummary(db: Knex, actor: AdminActor): Promise<Summary> {
+  const [keys, counts] = await Promise.all([keysOfAccounts(db, actor.accountIds), countsByKeyStatusPriority(db, actor.accountIds)]);
+  const byKey = new Map<number, SummaryRow>();
+  for (const key of keys) byKey.set(key.id, { key, counts: zeroCounts(), total: 0, urgent: 0 });
+  const totals = { counts: zeroCounts(), total: 0, urgent: 0 };
+  for (const c of counts) {
+    const row = byKey.get(c.keyId);
+    if (!row || !(c.status in row.counts)) continue;
+    row.counts[c.status] += c.n;
+    row.total += c.n;
+    totals.counts[c.status] += c.n;
+    totals.total += c.n;
+    if (c.priority === 'urgent') {
+      row.urgent += c.n;
+      totals.urgent += c.n;
+    }
+  }
+  const rows = [...byKey.values()].filter((r) => !r.key.deletedAt || r.total > 0);
+  return { rows, totals };
+}
+
+/** The export refuses more rows than this (the page asks to narrow the filter instead of building a huge file). */
+export const EXPORT_MAX_ROWS = 20_000;
+
+export class ExportTooLargeError extends Error {
+  constructor(readonly count: number) {
+    super(`export of ${count} rows refused`);
+  }
+}
+
+/** An instant as 'YYYY-MM-DD HH:MM' in the service's time zone (sorts as text in a spreadsheet). */
+export function localDateTime(iso: string | null, timeZone: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  return `${localDate(d, timeZone)} ${time}`;
+}
+
+export const EXPORT_COLUMN_KEYS = [
+  'reference',
+  'title',
+  'firstName',
+  'lastName',
+  'email',
+  'companyName',
+  'accountNumber',
+  'keyName',
+  'keyNumber',
+  'status',
+  'priority',
+  'origin',
+  'createdAt',
+  'statusChangedAt',
+  'submittedAt',
+] as const;
+
+/**
+ * The filtered list as xlsx or csv (every cell text, formula triggers neutralised by spreadsheetFile). The export is
+ * an access to personal data: the audit entry (filter codes only, never the text typed) is written first, in the
+ * same transaction as the read, so there is no file without its entry.
+ */
+export async function exportApplications(
+  db: Knex,
+  actor: AdminActor,
+  access: AccessContext,
+  input: { filters: TrackingFilters; sort: TrackingSort; dir: SortDirection; format: SpreadsheetFormat; lang: Language; timeZone: string; now: Date },
+): Promise<SpreadsheetFile> {
+  const t = tFor(input.lang);
+  const rows = await db.transaction(async (trx) => {
+    const count = await countMatching(trx, actor.accountIds, input.filters);
+    if (count > EXPORT_MAX_ROWS) throw new ExportTooLargeError(count);
+    const found = await listAll(trx, actor.accountIds, input.filters, input.sort, input.dir, EXPORT_MAX_ROWS);
+    await recordAudit(trx, {
+      ...access,
+      at: input.now,
+      action: 'applications.export',
+      object: { type: 'application_list', id: input.format },
+      details: { format: input.format, count: found.length, filters: filtersForAudit(input.filters), sort: input.sort, dir: input.dir },
+    });
+    return found;
+  });
+  const tz = input.timeZone;
+  const cells = rows.map((r) => [
+    r.reference,
+    r.title ? t(`applications:titles.${r.title}`, { defaultValue: r.title }) : '',
+    r.firstName,
+    r.lastName,
+    r.email,
+    r.companyName,
+    r.accountNumber,
+    r.keyName,
+    r.keyNumber,
+    t(`applications:statuses.${r.status}`),
+    t(`applications:priorities.${r.priority}`),
+    t(`applications:origins.${r.origin}`),
+    localDateTime(r.createdAt, tz),
+    localDateTime(r.statusChangedAt, tz),
+    localDateTime(r.submittedAt, tz),
+  ]);
+  const headers = EXPORT_COLUMN_KEYS.map((k) => t(`tracking:export.columns.${k}`));
+  return spreadsheetFile(input.format, `${t('tracking:export.fileName')}-${localDate(input.now, tz)}`, headers, cells, t('tracking:export.sheetName'));
+}
+
+/** "e***@acme.example": enough to recognise an address on the history without showing it whole. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return '***';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+export interface EmailFlowView extends Omit<EmailFlow, 'recipient'> {
+  /** Translation key suffix of the template (camelCase). */
+  templateKey: string;
+  recipientMasked: string;
+}
+
+export interface ApplicationSections {
+  emails: EmailFlowView[];
+  keyInfo: KeyInformation | null;
+  /** The employee's form as the review page shows it (translated), without the change links; null if unavailable. */
+  review: ReviewSection[] | null;
+  documents: StoredDocument[];
+  /** The signed versions (each with its archived PDF), oldest first. */
+  signatures: SignedVersion[];
+}
+
+export interface SignedVersion {
+  version: number;
+  signedAt: string;
+  pdfSha256: string;
+  pdfSize: number;
+}
+
+const camel = (code: string) => code.replace(/[-_]([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/**
+ * What the tracking adds to the administrator's application page: the e-mails of its history, the key's
+ * information, the application read-only and its documents. The caller has already found the application within
+ * the actor's BCs (404 otherwise) and records the view in the audit log.
+ */
+export async function applicationSections(
+  deps: { db: Knex; logger: { warn: (obj: object, msg: string) => void } },
+  actor: AdminActor,
+  application: Pick<ApplicationView, 'id' | 'key'>,
+  opts: { lang: Language; timeZone: string; now: Date },
+): Promise<ApplicationSections> {
+  const { db } = deps;
+  const [emails, keyInfo, documents, signatures] = await Promise.all([
+    emailsOf(db, application.id),
+    keyInformation(db, application.key.id, actor.accountIds),
+    listDocuments(db, application.id),
+    listSignatures(db, application.id),
+  ]);
+  let review: ReviewSection[] | null = null;
+  try {
+    const built = await buildReview(db, application.id, opts.lang, tFor(opts.lang), { now: opts.now, timeZone: opts.timeZone });
+    review = built.sections.map((s) => ({ id: s.id, title: s.title, rows: s.rows.map((r) => ({ label: r.label, value: r.value })), complete: Boolean(s.complete) }));
+  } catch (err) {
+    // The page still shows everything else; the section says the form cannot be shown.
+    deps.logger.warn({ applicationId: application.id, err: (err as Error).message }, 'application review unavailable on the admin page');
+  }
+  return {
+    emails: emails.map(({ recipient, ...e }) => ({ ...e, templateKey: camel(e.template), recipientMasked: maskEmail(recipient) })),
+    keyInfo: keyInfo ?? null,
+    review,
+    documents,
+    signatures: signatures.map((sig) => ({ version: sig.version, signedAt: sig.signedAt, pdfSha256: sig.pdfSha256, pdfSize: sig.pdfSize })),
+  };
+}
+
+/** An administrator opened an application's page (its personal data): who, which application, when, from where. */
+export async function recordApplicationView(db: Knex, access: AccessContext, applicationId: number, now: Date): Promise<void> {
+  await recordAudit(db, { ...access, at: now, action: 'application.view', applicationId, object: { type: 'application', id: applicationId } });
+}
