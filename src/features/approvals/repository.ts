@@ -114,27 +114,24 @@ function hasFilters(s: QueueSearch): boolean {
   return Boolean(s.filters.keyId || s.filters.priority || s.fromIso || s.toIsoExclusive || s.q);
 }
 
-/** The header totals of both parts of the queue, in one grouped query over the actor's BCs. */
+/**
+ * The header totals of both parts of the queue, in one statement of three index-only counts over the actor's BCs
+ * (index on status, BC, priority): all ready, urgent ready (normal = the difference), waiting for the additional
+ * approver. Faster than one GROUP BY, which must walk and group every entry.
+ */
 export async function queueTotals(db: Q, accountIds: number[]): Promise<QueueTotals> {
-  const totals: QueueTotals = { all: 0, urgent: 0, normal: 0, awaitingAdditional: 0 };
-  if (!accountIds.length) return totals;
-  const rows: Array<{ status: Status; priority: Priority; n: number | string }> = await db('application')
-    .whereIn('status', QUEUE_STATUSES)
-    .whereIn('account_id', accountIds)
-    .groupBy('status', 'priority')
-    .select('status', 'priority')
-    .count({ n: '*' });
-  for (const r of rows) {
-    const n = Number(r.n);
-    if (r.status === 'awaiting_additional_approval') {
-      totals.awaitingAdditional += n;
-      continue;
-    }
-    totals.all += n;
-    if (r.priority === 'urgent') totals.urgent += n;
-    else totals.normal += n;
-  }
-  return totals;
+  if (!accountIds.length) return { all: 0, urgent: 0, normal: 0, awaitingAdditional: 0 };
+  const count = (status: Status, priority?: Priority) => {
+    const qb = db('application').where('status', status).whereIn('account_id', accountIds);
+    if (priority) qb.where('priority', priority);
+    return qb.count('*');
+  };
+  const row = (await db
+    .select({ ready: count('pending_approval'), urgent: count('pending_approval', 'urgent'), awaiting: count('awaiting_additional_approval') })
+    .first()) as { ready: number | string; urgent: number | string; awaiting: number | string };
+  const all = Number(row.ready);
+  const urgent = Number(row.urgent);
+  return { all, urgent, normal: all - urgent, awaitingAdditional: Number(row.awaiting) };
 }
 
 /** How many applications match the filters (the pagination's total). */
