@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { auditHash, GENESIS_HASH, recordAudit, verifyAuditChain, type AuditEntry } from '../../src/features/audit/audit';
+import type { Db } from '../../src/db';
 import { ROOT_DIR } from '../../src/root';
-import { createTestContext, type TestContext } from '../support/app';
+import { freshDatabase, type FreshDatabase } from '../support/database';
 
 const entry = (n: number, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   at: new Date(Date.UTC(2026, 10, 24, 9, n)),
@@ -16,20 +17,49 @@ const entry = (n: number, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   ...overrides,
 });
 
-function verifyCli(dataDir: string): { status: number | null; out: string } {
+function verifyCli(database: FreshDatabase): { status: number | null; out: string } {
   const res = spawnSync(process.execPath, [path.join(ROOT_DIR, 'node_modules/tsx/dist/cli.mjs'), path.join(ROOT_DIR, 'src/cli/audit-verify.ts')], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', DATA_DIR: database.dataDir, DATABASE_URL: database.url, LOG_LEVEL: 'silent' },
     encoding: 'utf8',
   });
   return { status: res.status, out: `${res.stdout}${res.stderr}` };
 }
 
+/**
+ * The message a query fails with. Not `rejects.toThrow`: better-sqlite3's native addon is loaded once per jest worker,
+ * so its SqliteError may come from another test file's realm and fail jest's `instanceof Error` check.
+ */
+async function failureOf(query: PromiseLike<unknown>): Promise<string> {
+  try {
+    await query;
+  } catch (err) {
+    return String((err as { message?: unknown }).message ?? err);
+  }
+  return 'no error';
+}
+
+/** What someone with direct access to the database could do: remove the append-only triggers. */
+async function dropAppendOnlyTriggers(db: Db, isPostgres: boolean): Promise<void> {
+  if (isPostgres) {
+    await db.raw('DROP TRIGGER audit_log_no_change ON audit_log');
+  } else {
+    await db.raw('DROP TRIGGER audit_log_no_update');
+    await db.raw('DROP TRIGGER audit_log_no_delete');
+  }
+}
+
+/** On a SQLite file, or on PostgreSQL with TEST_DATABASE_URL. */
 describe('the audit log', () => {
-  let ctx: TestContext;
+  let database: FreshDatabase;
+  let ctx: { deps: { db: Db } };
   beforeEach(async () => {
-    ctx = await createTestContext();
+    database = await freshDatabase();
+    ctx = { deps: { db: database.open() } };
   });
-  afterEach(() => ctx.close());
+  afterEach(async () => {
+    await ctx.deps.db.destroy();
+    await database.drop();
+  });
 
   it('chains each entry to the previous one by hash, and verifies', async () => {
     for (let n = 1; n <= 3; n++) await recordAudit(ctx.deps.db, entry(n));
@@ -52,24 +82,25 @@ describe('the audit log', () => {
         throw new Error('the action failed');
       }),
     ).rejects.toThrow('the action failed');
-    expect(await ctx.deps.db('audit_log').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(Number((await ctx.deps.db('audit_log').count({ n: '*' }))[0]?.n)).toBe(0);
     await ctx.deps.db.transaction((trx) => recordAudit(trx, entry(2)));
     expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: true, count: 1 });
   });
 
   it('refuses UPDATE and DELETE (append-only)', async () => {
     await recordAudit(ctx.deps.db, entry(1));
-    await expect(ctx.deps.db('audit_log').update({ action: 'nothing' })).rejects.toThrow(/append-only/);
-    await expect(ctx.deps.db('audit_log').delete()).rejects.toThrow(/append-only/);
+    expect(Number((await ctx.deps.db('audit_log').count({ n: '*' }))[0]?.n)).toBe(1);
+    expect(await failureOf(ctx.deps.db('audit_log').update({ action: 'nothing' }))).toMatch(/append-only/);
+    expect(await failureOf(ctx.deps.db('audit_log').delete())).toMatch(/append-only/);
     expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: true, count: 1 });
+    expect((await ctx.deps.db('audit_log').first('action')).action).toBe('application.view');
   });
 
   it('reports an edited entry, and a removed one, by the first broken id', async () => {
     for (let n = 1; n <= 4; n++) await recordAudit(ctx.deps.db, entry(n));
     const ids: number[] = (await ctx.deps.db('audit_log').orderBy('id').select('id')).map((r: { id: number }) => r.id);
     // someone with access to the database file gets past the triggers
-    await ctx.deps.db.raw('DROP TRIGGER audit_log_no_update');
-    await ctx.deps.db.raw('DROP TRIGGER audit_log_no_delete');
+    await dropAppendOnlyTriggers(ctx.deps.db, database.isPostgres);
     await ctx.deps.db('audit_log').where({ id: ids[1] }).update({ actor_email: 'someone.else@test.example' });
     expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: false, count: 1, brokenId: ids[1], reason: 'hash' });
 
@@ -82,6 +113,27 @@ describe('the audit log', () => {
     expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: false, brokenId: ids[2], reason: 'prev_hash' });
   });
 
+  it('keeps one chain when appends race (one instance; two instances on PostgreSQL)', async () => {
+    const other = database.isPostgres ? database.open() : ctx.deps.db;
+    try {
+      await Promise.all(Array.from({ length: 30 }, (_, n) => recordAudit(n % 2 ? other : ctx.deps.db, entry(n))));
+      expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: true, count: 30 });
+      // two instances on one SQLite file, one after the other
+      if (!database.isPostgres) {
+        const second = database.open();
+        try {
+          await recordAudit(second, entry(31));
+          await recordAudit(ctx.deps.db, entry(32));
+          expect(await verifyAuditChain(second)).toEqual({ ok: true, count: 32 });
+        } finally {
+          await second.destroy();
+        }
+      }
+    } finally {
+      if (other !== ctx.deps.db) await other.destroy();
+    }
+  });
+
   it('verifies chains longer than one page', async () => {
     for (let n = 1; n <= 7; n++) await recordAudit(ctx.deps.db, entry(n));
     expect(await verifyAuditChain(ctx.deps.db, 3)).toEqual({ ok: true, count: 7 });
@@ -89,14 +141,14 @@ describe('the audit log', () => {
 
   it('npm run audit:verify says the chain is intact, then exits 1 naming the first broken entry', async () => {
     for (let n = 1; n <= 3; n++) await recordAudit(ctx.deps.db, entry(n));
-    const intact = verifyCli(ctx.dataDir);
+    const intact = verifyCli(database);
     expect(intact.status).toBe(0);
     expect(intact.out).toContain('Audit log intact: 3 entries');
 
     const [, second] = await ctx.deps.db('audit_log').orderBy('id').select('id');
-    await ctx.deps.db.raw('DROP TRIGGER audit_log_no_update');
+    await dropAppendOnlyTriggers(ctx.deps.db, database.isPostgres);
     await ctx.deps.db('audit_log').where({ id: second.id }).update({ details: '{}' });
-    const broken = verifyCli(ctx.dataDir);
+    const broken = verifyCli(database);
     expect(broken.status).toBe(1);
     expect(broken.out).toContain(`Audit log BROKEN at entry ${second.id}`);
   });

@@ -4,14 +4,17 @@ import { paths } from '../../src/paths';
 import { createTestContext, signInAs, $, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator } from '../support/builders';
 import { givenInvitedApplication } from '../jobs/helpers';
+import { freshDatabase, type FreshDatabase } from '../support/database';
 
 describe('the audit log page (/platform/audit)', () => {
   let ctx: TestContext;
+  let database: FreshDatabase;
   let applicationId: number;
   let reference: string;
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    database = await freshDatabase(); // PostgreSQL when TEST_DATABASE_URL is set
+    ctx = await createTestContext({ DATABASE_URL: database.url });
     const accountId = await givenAccount(ctx.deps.db);
     await givenAdministrator(ctx.deps.db, { email: 'platform@test.example', role: 'platform' });
     await givenAdministrator(ctx.deps.db, { email: 'plain@test.example' }, [accountId]);
@@ -29,7 +32,10 @@ describe('the audit log page (/platform/audit)', () => {
     await recordAudit(ctx.deps.db, { at: new Date('2026-11-23T10:00:00Z'), actor: { type: 'admin', id: 2, email: 'exporter@test.example' }, action: 'tracking.export', details: { format: 'xlsx', rows: 12 } });
     await recordAudit(ctx.deps.db, { at: new Date('2026-11-23T23:30:00Z'), actor: { type: 'system' }, action: 'application.purge', applicationId });
   });
-  afterAll(() => ctx.close());
+  afterAll(async () => {
+    await ctx.close();
+    await database.drop();
+  });
 
   const rowsOf = (html: string) => $(html)('#audit-log tbody tr');
 

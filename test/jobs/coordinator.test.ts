@@ -1,28 +1,25 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { migrateLatest, openDb, type Db } from '../../src/db';
+import type { Db } from '../../src/db';
 import { runSlot } from '../../src/features/jobs/coordinator';
+import { freshDatabase, type FreshDatabase } from '../support/database';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOW = new Date('2026-11-24T09:00:00Z');
 
-describe('the job run coordinator (two instances sharing one SQLite file)', () => {
-  let dir: string;
+/** Two instances = two Knex instances on one database (a SQLite file, or PostgreSQL with TEST_DATABASE_URL). */
+describe('the job run coordinator (two instances sharing one database)', () => {
+  let database: FreshDatabase;
   let a: Db;
   let b: Db;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-jobs-'));
-    const file = path.join(dir, 'shared.sqlite');
-    a = openDb({ dataDir: dir, databaseUrl: `sqlite:${file}` });
-    b = openDb({ dataDir: dir, databaseUrl: `sqlite:${file}` });
-    await migrateLatest(a);
+    database = await freshDatabase();
+    a = database.open();
+    b = database.open();
   });
   afterAll(async () => {
     await a.destroy();
     await b.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   });
 
   it('runs the body exactly once when both instances ask for the same slot at once', async () => {
@@ -81,6 +78,19 @@ describe('the job run coordinator (two instances sharing one SQLite file)', () =
     expect(JSON.parse(failed.result)).toEqual({ error: 'SMTP down' });
     const retry = await runSlot({ db: b }, { job: 'flaky', slot: 's1', now: NOW }, async () => 'ok');
     expect(retry).toEqual({ ran: true, result: 'ok', takenOver: true });
+  });
+
+  it('runs each slot once when many runs race from both instances', async () => {
+    const runs: string[] = [];
+    const attempts = Array.from({ length: 5 }, (_, slot) =>
+      [a, b, a, b].map((db, i) => runSlot({ db }, { job: 'race', slot: `s${slot}`, now: NOW, owner: `owner-${i}` }, async () => {
+        runs.push(`s${slot}`);
+        await sleep(10);
+      })),
+    ).flat();
+    const outcomes = await Promise.all(attempts);
+    expect(runs.sort()).toEqual(['s0', 's1', 's2', 's3', 's4']);
+    expect(outcomes.filter((o) => o.ran)).toHaveLength(5);
   });
 
   it('keeps each slot separate: the next period runs again', async () => {

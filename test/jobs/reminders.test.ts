@@ -2,6 +2,7 @@ import { dueReminderDay, queueReminders } from '../../src/features/jobs/reminder
 import { transition } from '../../src/features/applications/status';
 import { createEmailRenderer } from '../../src/features/outbox/render';
 import { createTestContext, type TestContext } from '../support/app';
+import { freshDatabase, type FreshDatabase } from '../support/database';
 import { givenInvitedApplication } from './helpers';
 
 // Initiated at 23:30 in Paris on 24 November; calendar days count in Paris (day 1 starts 30 minutes later).
@@ -11,10 +12,15 @@ const day = (n: number) => new Date(Date.UTC(2026, 10, 24 + n, 9, 0));
 
 describe('the reminder job (e-mail 5)', () => {
   let ctx: TestContext;
+  let database: FreshDatabase;
   beforeEach(async () => {
-    ctx = await createTestContext();
+    database = await freshDatabase(); // PostgreSQL when TEST_DATABASE_URL is set
+    ctx = await createTestContext({ DATABASE_URL: database.url });
   });
-  afterEach(() => ctx.close());
+  afterEach(async () => {
+    await ctx.close();
+    await database.drop();
+  });
 
   const reminders = (applicationId?: number) =>
     ctx.deps.db('outbox').where({ template: 'reminder', ...(applicationId ? { application_id: applicationId } : {}) }).orderBy('id').select('idempotency_key', 'recipient', 'language', 'data');

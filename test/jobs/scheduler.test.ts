@@ -10,6 +10,7 @@ import { JOBS } from '../../src/features/jobs/registry';
 import { createScheduler } from '../../src/features/jobs/scheduler';
 import { startServer } from '../../src/server';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
+import { freshDatabase, type FreshDatabase } from '../support/database';
 
 /** A daily 00:30 job (like the digest) that counts its runs per slot. */
 function countingJob(runs: string[], name = 'test-digest'): Job {
@@ -26,12 +27,17 @@ function countingJob(runs: string[], name = 'test-digest'): Job {
 describe('the scheduler', () => {
   let ctx: TestContext;
   let clock: TestClock;
+  let database: FreshDatabase;
   beforeEach(async () => {
     // 09:00 in Paris on 24 November: today's 00:30 run was missed while the service was down
     clock = new TestClock(new Date('2026-11-24T08:00:00Z'));
-    ctx = await createTestContext({}, { clock });
+    database = await freshDatabase(); // PostgreSQL when TEST_DATABASE_URL is set
+    ctx = await createTestContext({ DATABASE_URL: database.url }, { clock });
   });
-  afterEach(() => ctx.close());
+  afterEach(async () => {
+    await ctx.close();
+    await database.drop();
+  });
 
   it('catches up a missed 00:30 run once at start, and not again at a second start the same day', async () => {
     const runs: string[] = [];
@@ -60,8 +66,7 @@ describe('the scheduler', () => {
 
   it('runs a missed slot once when two instances start at the same time on one database', async () => {
     const runs: string[] = [];
-    const file = path.join(ctx.dataDir, 'sesame.sqlite');
-    const otherDb = openDb({ dataDir: ctx.dataDir, databaseUrl: `sqlite:${file}` });
+    const otherDb = database.open();
     try {
       const other: Deps = { ...ctx.deps, db: otherDb };
       const one = createScheduler(ctx.deps, [countingJob(runs)], { cron: false, owner: 'instance-1' });

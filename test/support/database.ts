@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import knexFactory from 'knex';
+import { migrateLatest, openDb, type Db } from '../../src/db';
+
+export interface FreshDatabase {
+  /** sqlite:<file> or postgres://…/<new database> */
+  url: string;
+  /** The temporary directory (SQLite file, DATA_DIR for CLI runs). */
+  dataDir: string;
+  isPostgres: boolean;
+  /** A new Knex instance on the same database: a second "instance" of the app. */
+  open(): Db;
+  /** Drops the database (PostgreSQL) and removes the temporary directory. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A new, migrated, empty database for one test file: a temporary SQLite file, or, when TEST_DATABASE_URL=postgres://…
+ * is set, a new PostgreSQL database created on that server (and dropped at the end).
+ */
+export async function freshDatabase(): Promise<FreshDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-db-'));
+  const server = process.env.TEST_DATABASE_URL;
+  let url = `sqlite:${path.join(dataDir, 'sesame.sqlite')}`;
+  let dropDatabase = async () => undefined as void;
+  if (server?.startsWith('postgres')) {
+    const name = `sesame_test_${crypto.randomBytes(6).toString('hex')}`;
+    const admin = knexFactory({ client: 'pg', connection: server, pool: { min: 0, max: 1 } });
+    await admin.raw(`CREATE DATABASE ${name}`);
+    await admin.destroy();
+    const u = new URL(server);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    dropDatabase = async () => {
+      const again = knexFactory({ client: 'pg', connection: server, pool: { min: 0, max: 1 } });
+      await again.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.destroy();
+    };
+  }
+  const open = () => openDb({ dataDir, databaseUrl: url });
+  const db = open();
+  await migrateLatest(db);
+  await db.destroy();
+  return {
+    url,
+    dataDir,
+    isPostgres: url.startsWith('postgres'),
+    open,
+    drop: async () => {
+      await dropDatabase();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
