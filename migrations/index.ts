@@ -8,6 +8,8 @@ import * as mApprovalRequest from './20261126_090_approval_request';
 import * as mApprovalQueue from './20261126_110_approval_queue';
 import * as mSignature from './20261126_100_signature';
 import * as mTrackingIndexes from './20261126_135_tracking_indexes';
+import * as mEmailTemplateOverride from './20261127_140_email_template_override';
+import * as mFormVersion from './20261127_141_form_version';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -29,6 +31,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261125_070_form_documents_terms_signature': mFormBlocks,
   '20261124_020_job_run': mJobRun,
   '20261124_021_audit_log': mAuditLog,
+  '20261127_140_email_template_override': mEmailTemplateOverride,
+  '20261127_141_form_version': mFormVersion,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

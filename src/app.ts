@@ -31,6 +31,8 @@ import { approverRoutes } from './features/approver/routes';
 import { signatureRoutes } from './features/signature/routes';
 import { statusPageRoutes } from './features/status-page/routes';
 import { trackingRoutes } from './features/tracking/routes';
+import { emailTemplateRoutes } from './features/email-templates/routes';
+import { publicationRoutes } from './features/publications/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -109,6 +111,8 @@ export function createApp(deps: Deps): Express {
   app.use(statusPageRoutes(deps));
   app.use(trackingRoutes(deps));
 
+  app.use(emailTemplateRoutes(deps));
+  app.use(publicationRoutes(deps));
   app.use(notFound);
   app.use(errorHandler(!config.isProduction));
   return app;

@@ -59,7 +59,18 @@ export const paths = {
       /** What was done, per application. */
       results: (token: string = ':token') => `/admin/approvals/results/${token}`,
     },
-    emailTemplates: { list: '/admin/email-templates' },
+    /** E-mail templates (SPEC §4.1): the list for every administrator; the editor for the platform administrator. */
+    emailTemplates: {
+      list: '/admin/email-templates',
+      /** The editor of one e-mail in one language (GET), and its save (POST). */
+      edit: (template: string = ':template', lang: string = ':lang') => `/admin/email-templates/${template}/${lang}`,
+      /** Preview of the submitted draft on sample data (POST), shown on the editor page. */
+      preview: (template: string = ':template', lang: string = ':lang') => `/admin/email-templates/${template}/${lang}/preview`,
+      /** The HTML version of the preview alone, with a sandboxing CSP (`?draft=1`: the last previewed draft). */
+      previewHtml: (template: string = ':template', lang: string = ':lang') => `/admin/email-templates/${template}/${lang}/preview.html`,
+      /** Back to the default: confirmation (GET) and reset (POST). */
+      reset: (template: string = ':template', lang: string = ':lang') => `/admin/email-templates/${template}/${lang}/reset`,
+    },
   },
   platform: {
     accounts: {
@@ -78,6 +89,12 @@ export const paths = {
     },
     /** The audit log, searchable (platform administrators only). */
     audit: '/platform/audit',
+    /** New versions of the cardholder / signature terms and of the application form (each sends e-mail 9). */
+    publications: {
+      list: '/platform/publications',
+      terms: '/platform/publications/terms',
+      formVersion: '/platform/publications/form-version',
+    },
   },
   employee: {
     /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */

@@ -3,10 +3,11 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Deps } from '../../deps';
 import type { Language } from '../../i18n';
-import { createEmailRenderer, EmailTemplateNotFoundError, type EmailRenderer, type RenderedEmail } from './render';
+import { createEmailRenderer, EmailTemplateNotFoundError, type EmailRenderer, type RenderedEmail, type TemplateOverride } from './render';
 import { buryAbandonedRows, claimDueRows, markDead, markRetry, markSent, releaseRow, type OutboxRow } from './repository';
 import { openEmailData } from './sealed';
 import type { MailTransport } from './transport';
+import { loadOverrides, overrideKey } from '../email-templates/repository';
 
 /*
  * Outbox dispatcher – delivery guarantee
@@ -169,7 +170,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
   let stopping = false;
 
   /** Sends one claimed row and queues its mark in `marks` (committed by the group commit; runOnce waits for them). */
-  async function deliver(row: OutboxRow, now: Date, marks: Promise<unknown>[]): Promise<keyof Omit<RunSummary, 'claimed'>> {
+  async function deliver(row: OutboxRow, now: Date, marks: Promise<unknown>[], overrides: Map<string, TemplateOverride>): Promise<keyof Omit<RunSummary, 'claimed'>> {
     const mark = (run: (trx: Knex.Transaction) => Promise<boolean>, then?: (marked: boolean) => void) => {
       marks.push(commit(run).then(then));
     };
@@ -182,7 +183,7 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
     let rendered: RenderedEmail;
     try {
       const data = openEmailData(deps.secrets?.dataKeyring(), row.idempotency_key, JSON.parse(row.data) as Record<string, unknown>);
-      rendered = renderer.render(row.template, row.language as Language, data);
+      rendered = renderer.render(row.template, row.language as Language, data, overrides.get(overrideKey(row.template, row.language)));
     } catch (err) {
       const reason = err instanceof EmailTemplateNotFoundError ? 'template missing' : 'render failed';
       log.error({ ...ref, reason, err: { name: (err as Error).name, message: (err as Error).message } }, 'e-mail cannot be rendered; marked dead');
@@ -229,12 +230,14 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
     summary.dead += buried;
     const rows = await claimDueRows(db, { owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize, maxAttempts });
     summary.claimed = rows.length;
+    // The platform administrator's edited templates (SPEC §4.1), read once per pass.
+    const overrides = rows.length ? await loadOverrides(db) : new Map<string, TemplateOverride>();
     const marks: Promise<unknown>[] = [];
     let next = 0;
     const lane = async () => {
       while (next < rows.length) {
         const row = rows[next++] as OutboxRow;
-        summary[await deliver(row, now, marks)]++;
+        summary[await deliver(row, now, marks, overrides)]++;
       }
     };
     try {

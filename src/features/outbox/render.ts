@@ -5,6 +5,8 @@ import { isLanguage, tFor, type Language } from '../../i18n';
 import { paths } from '../../paths';
 import { VIEWS_DIR } from '../../root';
 import type { EmailTemplate } from './enqueue';
+import { catalogueEntry, templateValues, variableKinds } from '../email-templates/catalogue';
+import { chunksToHtml, chunksToText, compileTemplate, renderNodes, TemplateError, type TemplateNode, type VariableKind } from '../email-templates/engine';
 
 /**
  * E-mail rendering.
@@ -61,12 +63,35 @@ const LINKS: Partial<Record<EmailTemplate, LinkBuilder>> = {
   }),
   // E-mail 7: the approval queue.
   'urgent-alert': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
+  // E-mail 8: the approval queue.
+  'daily-digest': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
 };
+
+/**
+ * An e-mail's template as edited by the platform administrator (SPEC §4.1, src/features/email-templates): its subject
+ * and/or plain-text body in the restricted language of email-templates/engine.ts; null = that part's default file.
+ */
+export interface TemplateOverride {
+  subject: string | null;
+  body: string | null;
+}
+
+/** The file the edited body is framed with (the shared layout's header and footer). */
+const EDITED_FILE = 'emails/_edited.njk';
 
 const TEMPLATE_NAME = /^[a-z][a-z0-9-]{0,59}$/;
 
 export interface EmailRenderer {
-  render(template: string, language: Language, data: Data): RenderedEmail;
+  /**
+   * Renders an e-mail from its default file, or from the administrator's edited version when `override` is given.
+   * An edited version that no longer compiles (e.g. it names a variable since removed) falls back to the default.
+   */
+  render(template: string, language: Language, data: Data, override?: TemplateOverride | null): RenderedEmail;
+  /**
+   * The template editor only: one part of a default file rendered with a context the caller builds (placeholder
+   * values), to show the default in the editor's language. Never used to send.
+   */
+  renderDefaultPart(template: string, language: Language, part: 'subject' | 'text', context: Data): string;
   /** Whether views/emails/<template>/<language>.njk exists. */
   hasTemplate(template: string, language: Language): boolean;
   /** The absolute links the template of that e-mail receives (also used by tests and the development mailbox). */
@@ -102,22 +127,69 @@ export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string; 
     return { ...commonLinks(baseUrl, data), ...(LINKS[template as EmailTemplate]?.(data, baseUrl) ?? {}) };
   }
 
-  function render(template: string, language: Language, data: Data): RenderedEmail {
-    if (!hasTemplate(template, language)) throw new EmailTemplateNotFoundError(template, language);
-    const file = fileOf(template, language);
-    // The data first, so a data key can never replace baseUrl, links, lang or t.
-    const context = { ...data, baseUrl, links: linksFor(template, data), lang: language, t: tOf(language) };
-    const subject = plainEnv.render(file, { ...context, part: 'subject' }).replace(/\s+/g, ' ').trim();
-    const html = htmlEnv.render(file, { ...context, part: 'html' }).trim() + '\n';
-    const text = tidyText(plainEnv.render(file, { ...context, part: 'text' }));
+  /** Compiled edited templates, by source (an edited template is compiled once, not at every e-mail). */
+  const compiled = new Map<string, TemplateNode[]>();
+  function compileEdited(template: string, source: string, kinds: Map<string, VariableKind>): TemplateNode[] {
+    const cacheKey = `${template}\u0000${source}`;
+    let nodes = compiled.get(cacheKey);
+    if (!nodes) {
+      nodes = compileTemplate(source, kinds);
+      if (compiled.size >= 200) compiled.clear();
+      compiled.set(cacheKey, nodes);
+    }
+    return nodes;
+  }
+
+  function renderEdited(template: string, language: Language, data: Data, override: TemplateOverride, fromFile: () => RenderedEmail): RenderedEmail {
+    const entry = catalogueEntry(template);
+    if (!entry) return fromFile();
+    const kinds = variableKinds(entry);
+    let subjectNodes: TemplateNode[] | undefined;
+    let bodyNodes: TemplateNode[] | undefined;
+    try {
+      if (override.subject !== null) subjectNodes = compileEdited(template, override.subject, kinds);
+      if (override.body !== null) bodyNodes = compileEdited(template, override.body, kinds);
+    } catch (err) {
+      if (err instanceof TemplateError) return fromFile();
+      throw err;
+    }
+    const values = templateValues(entry, data, linksFor(template, data));
+    const base = subjectNodes && bodyNodes ? undefined : fromFile();
+    const subject = subjectNodes ? chunksToText(renderNodes(subjectNodes, values, kinds)).replace(/\s+/g, ' ').trim() : (base as RenderedEmail).subject;
+    if (!bodyNodes) return { subject, html: (base as RenderedEmail).html, text: (base as RenderedEmail).text };
+    const chunks = renderNodes(bodyNodes, values, kinds);
+    // The frame is our own file; the body HTML comes from chunksToHtml, which escapes every character typed or given.
+    const frame = { lang: language, t: tOf(language) };
+    const html = htmlEnv.render(EDITED_FILE, { ...frame, part: 'html', editedHtml: chunksToHtml(chunks) }).trim() + '\n';
+    const text = tidyText(plainEnv.render(EDITED_FILE, { ...frame, part: 'text', editedText: tidyText(chunksToText(chunks)).trimEnd() }));
     return { subject, html, text };
   }
 
-  return { render, hasTemplate, linksFor };
+  function render(template: string, language: Language, data: Data, override?: TemplateOverride | null): RenderedEmail {
+    if (!hasTemplate(template, language)) throw new EmailTemplateNotFoundError(template, language);
+    const fromFile = (): RenderedEmail => {
+      const file = fileOf(template, language);
+      // The data first, so a data key can never replace baseUrl, links, lang or t.
+      const context = { ...data, baseUrl, links: linksFor(template, data), lang: language, t: tOf(language) };
+      const subject = plainEnv.render(file, { ...context, part: 'subject' }).replace(/\s+/g, ' ').trim();
+      const html = htmlEnv.render(file, { ...context, part: 'html' }).trim() + '\n';
+      const text = tidyText(plainEnv.render(file, { ...context, part: 'text' }));
+      return { subject, html, text };
+    };
+    if (override && (override.subject !== null || override.body !== null)) return renderEdited(template, language, data, override, fromFile);
+    return fromFile();
+  }
+
+  function renderDefaultPart(template: string, language: Language, part: 'subject' | 'text', context: Data): string {
+    if (!hasTemplate(template, language)) throw new EmailTemplateNotFoundError(template, language);
+    return plainEnv.render(fileOf(template, language), { ...context, lang: language, t: tOf(language), part });
+  }
+
+  return { render, renderDefaultPart, hasTemplate, linksFor };
 }
 
 /** Plain text: no trailing spaces except the signature delimiter "-- ", at most one blank line in a row. */
-function tidyText(text: string): string {
+export function tidyText(text: string): string {
   return (
     text
       .split('\n')
