@@ -66,17 +66,32 @@ export function languageFromAcceptHeader(header: string | undefined): Language |
   return ranked.map((r) => r.lang).find(isLanguage);
 }
 
+/** Intl formatters are costly to build (~20 µs each) and a list page formats hundreds of dates: built once each. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<Language, Intl.NumberFormat>();
+
+function dateFormat(lang: Language, timeZone: string, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${withTime ? 1 : 0}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', ...(withTime ? { timeStyle: 'short' } : {}), timeZone });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatDate(lang: Language, value: string | Date | null | undefined, timeZone: string, withTime = false): string {
   if (!value) return '';
   const d = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
   if (Number.isNaN(d.getTime())) return '';
-  return new Intl.DateTimeFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', {
-    dateStyle: 'long',
-    ...(withTime ? { timeStyle: 'short' } : {}),
-    timeZone: value instanceof Date || (typeof value === 'string' && value.length > 10) ? timeZone : 'UTC',
-  }).format(d);
+  return dateFormat(lang, value instanceof Date || (typeof value === 'string' && value.length > 10) ? timeZone : 'UTC', withTime).format(d);
 }
 
 export function formatNumber(lang: Language, value: number): string {
-  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(value);
+  let f = numberFormats.get(lang);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB');
+    numberFormats.set(lang, f);
+  }
+  return f.format(value);
 }

@@ -3,11 +3,22 @@ import type { Db } from '../db';
 import type { Logger } from '../logger';
 
 /**
+ * A session's expiry is written again only once it would move by at least this much: with rolling sessions every
+ * request "touches" its session, and a write per page (an fsync with synchronous=FULL) would cost more than the page.
+ * The session may therefore end up to this much before the cookie's idle timeout, never after it.
+ */
+export const TOUCH_MIN_INTERVAL_MS = 60_000;
+/** Expiries read by get(), for the touch() of the same request; bounded in case a request never touches. */
+const KNOWN_EXPIRIES_MAX = 10_000;
+
+/**
  * express-session store over Knex. Written here rather than taken from connect-session-knex, whose callbacks
  * re-throw after calling back (a database hiccup becomes an unhandled rejection). Every method reports errors
  * through its callback only.
  */
 export class KnexSessionStore extends session.Store {
+  private readonly knownExpiries = new Map<string, number>();
+
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
@@ -22,12 +33,15 @@ export class KnexSessionStore extends session.Store {
       .first('sess', 'expires_at')
       .then((row: { sess: string; expires_at: number | string } | undefined) => {
         if (!row || Number(row.expires_at) <= this.now().getTime()) return cb(null, null);
+        if (this.knownExpiries.size >= KNOWN_EXPIRIES_MAX) this.knownExpiries.clear();
+        this.knownExpiries.set(sid, Number(row.expires_at));
         cb(null, JSON.parse(row.sess) as session.SessionData);
       })
       .catch((err: unknown) => this.fail('get', err, cb));
   }
 
   override set(sid: string, sess: session.SessionData, cb?: (err?: unknown) => void): void {
+    this.knownExpiries.delete(sid);
     const expiresAt = this.expiry(sess);
     const userKey = (sess as { userKey?: string }).userKey ?? null;
     this.db('session')
@@ -39,14 +53,22 @@ export class KnexSessionStore extends session.Store {
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: () => void): void {
+    const expiresAt = this.expiry(sess);
+    const known = this.knownExpiries.get(sid);
+    this.knownExpiries.delete(sid);
+    if (known !== undefined && expiresAt >= known && expiresAt - known < TOUCH_MIN_INTERVAL_MS) {
+      cb?.();
+      return;
+    }
     this.db('session')
       .where({ sid })
-      .update({ expires_at: this.expiry(sess) })
+      .update({ expires_at: expiresAt })
       .then(() => cb?.())
       .catch((err: unknown) => this.fail('touch', err, cb as (e?: unknown) => void));
   }
 
   override destroy(sid: string, cb?: (err?: unknown) => void): void {
+    this.knownExpiries.delete(sid);
     this.db('session')
       .where({ sid })
       .delete()

@@ -1,0 +1,344 @@
+/**
+ * npm run bench — the performance benchmark (issue 5). Not a test: figures depend on the machine and its load.
+ *
+ * 1. Seeds a fresh SQLite database in a temp DATA_DIR (bench/seed.ts): 100,000 applications (≥ 20,000 pending
+ *    approval) over 200 keys and 20 administrators.
+ * 2. Starts the real app, built (dist/src/cli/start.js), as a child process in production mode on a free loopback
+ *    port (header authentication behind a "proxy": the identity header of one administrator + the proxy secret;
+ *    secrets generated for the run; SMTP pointed at a closed port), and a bare Express + Nunjucks server
+ *    (bench/bare-server.ts) rendering an equivalent 50-row page from memory.
+ * 3. Measures each page with autocannon (20 connections, 10 s, after a 2 s warm-up), sampling the app's resident
+ *    memory (VmRSS) meanwhile, and prints req/s, p50, p99 and the ratio to the bare page, against the targets:
+ *    p99 < 50 ms and ≥ 40 % of the bare page's throughput.
+ * 4. Stops the app and times the reminder job and the daily digest job (200 recipients) on the seeded database,
+ *    called directly with an injected clock.
+ *
+ * Environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (20), BENCH_WARMUP (2), BENCH_APPLICATIONS (100000),
+ * BENCH_KEEP=1 keeps the temp DATA_DIR.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { loadConfig } from '../src/config';
+import { openDb } from '../src/db';
+import { buildDeps } from '../src/deps';
+import { JOBS } from '../src/features/jobs/registry';
+import { queueReminders } from '../src/features/jobs/reminders';
+import { markJobSlotsDone, seedBenchDatabase, type SeedResult } from './seed';
+
+const ROOT = path.resolve(__dirname, '..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 100_000);
+
+const TARGET_P99_MS = 50;
+const TARGET_RATIO = 0.4;
+const TARGET_JOB_MS = 2000;
+const TARGET_RSS_MB = 250;
+
+interface PageResult {
+  name: string;
+  path: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  bare?: boolean;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function waitFor(url: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await fetch(url, { headers });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > until) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function measure(name: string, url: string, headers: Record<string, string>, samplePid?: number): Promise<{ result: autocannon.Result; maxRss: number }> {
+  if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
+  let maxRss = 0;
+  const sampler = samplePid
+    ? setInterval(() => {
+        maxRss = Math.max(maxRss, rssMb(samplePid));
+      }, 100)
+    : undefined;
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: name });
+  if (sampler) clearInterval(sampler);
+  if (samplePid) maxRss = Math.max(maxRss, rssMb(samplePid));
+  return { result, maxRss };
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+function lpad(s: string, n: number): string {
+  return s.length >= n ? s : ' '.repeat(n - s.length) + s;
+}
+
+async function main(): Promise<void> {
+  const dist = path.join(ROOT, 'dist/src/cli/start.js');
+  if (!fs.existsSync(dist)) throw new Error('dist/src/cli/start.js missing: run `npm run build` first (npm run bench does)');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-bench-'));
+  const timeZone = 'Europe/Paris';
+  console.log(`Sésame benchmark — Node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`DATA_DIR ${dataDir}`);
+
+  // ---- 1. Seed -----------------------------------------------------------------------------------------------
+  const seed: SeedResult = await seedBenchDatabase(dataDir, { applications: APPLICATIONS });
+  const c = seed.counts;
+  console.log(
+    `Seeded in ${(seed.ms / 1000).toFixed(1)} s: ${c.application} applications (${c.pending_approval} pending approval, ${c.urgent} urgent), ` +
+      `${c.access_key} keys, ${c.account} BCs, ${c.administrator} administrators, ${c.application_status_history} history rows, ${c.outbox} outbox rows; ` +
+      `${(fs.statSync(seed.file).size / 1e6).toFixed(0)} MB`,
+  );
+  const jobs = await markJobSlotsDone(dataDir, seed.now, timeZone);
+
+  // The measured administrator: a regular one with 50 BCs (50 keys), the same for every page.
+  const admin = seed.admins.find((a) => a.role === 'admin') as SeedResult['admins'][number];
+  const probe = openDb({ dataDir });
+  const mine = () => probe('application').whereIn('account_id', admin.accountIds);
+  const one = async (q: PromiseLike<unknown[]>) => ((await q) as Array<Record<string, number | string>>)[0] ?? {};
+  const adminPending = Number((await one(mine().where({ status: 'pending_approval' }).count({ n: '*' }))).n);
+  const adminTotal = Number((await one(mine().count({ n: '*' }))).n);
+  // The key with the most pending normal applications (a full filtered page), and a pending application to open.
+  const filterKey = (await one(
+    mine().where({ status: 'pending_approval', priority: 'normal' }).groupBy('access_key_id').select({ id: 'access_key_id' }).count({ n: '*' }).orderBy('n', 'desc').limit(1),
+  )) as { id: number; n: number };
+  const oneApplication = (await one(mine().where({ status: 'pending_approval' }).orderBy('id', 'desc').offset(100).limit(1).select('id', 'reference'))) as { id: number; reference: string };
+  await probe.destroy();
+  console.log(
+    `Measured as ${admin.email} (administrator of ${admin.accountIds.length} BCs / keys: ${adminTotal} applications, ${adminPending} pending approval)\n`,
+  );
+
+  // ---- 2. Servers ------------------------------------------------------------------------------------------
+  const port = await freePort();
+  const proxySecret = crypto.randomBytes(24).toString('hex');
+  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    DATA_DIR: dataDir,
+    AUTH_MODE: 'header',
+    AUTH_PROXY_SECRET: proxySecret,
+    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    // Nothing listens on port 9: the outbox dispatcher would only retry (the seeded outbox has nothing pending).
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    OTP_SECRET: crypto.randomBytes(32).toString('hex'),
+    TIME_ZONE: timeZone,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  };
+  const appLog = fs.openSync(path.join(dataDir, 'app.log'), 'a');
+  const app = spawn(process.execPath, [dist], { cwd: ROOT, env, stdio: ['ignore', appLog, 'pipe'] });
+  let appStderr = '';
+  app.stderr?.on('data', (d: Buffer) => (appStderr += d.toString()));
+  const tsxCli = require.resolve('tsx/cli');
+  const bare = spawn(process.execPath, [tsxCli, path.join(__dirname, 'bare-server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const barePort = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    bare.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    bare.once('exit', (code) => reject(new Error(`bare server exited (${code})`)));
+  });
+
+  const results: PageResult[] = [];
+  let maxRss = 0;
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    const proxyHeaders = { 'x-forwarded-email': admin.email, 'x-sesame-proxy-secret': proxySecret };
+    try {
+      await waitFor(`${base}/readyz`);
+    } catch (err) {
+      console.error(appStderr);
+      throw err;
+    }
+    // A browser behind the proxy keeps its session cookie (CSRF tokens live in the session): take one first.
+    const first = await fetch(`${base}/admin/approvals`, { headers: proxyHeaders });
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const headers: Record<string, string> = { ...proxyHeaders, ...(cookie ? { cookie } : {}) };
+
+    const pages: Array<{ name: string; path: string; expect: RegExp; rows?: number }> = [
+      { name: 'Approval queue, page 1', path: '/admin/approvals', expect: /<table/, rows: 50 },
+      { name: 'Approval queue, page 100', path: '/admin/approvals?page=100', expect: /<table/, rows: 50 },
+      { name: 'Queue filtered by key + priority', path: `/admin/approvals?key=${filterKey.id}&priority=normal`, expect: /<table/, rows: Math.min(50, filterKey.n) },
+      { name: 'Status summary (tracking)', path: '/admin/tracking', expect: /<table/ },
+      { name: 'Application page', path: `/admin/applications/${oneApplication.id}`, expect: new RegExp(oneApplication.reference) },
+    ];
+    // Check every page answers 200 with what it should show before loading it.
+    for (const p of pages) {
+      const res = await fetch(base + p.path, { headers });
+      const html = await res.text();
+      if (res.status !== 200 || !p.expect.test(html)) throw new Error(`${p.path}: status ${res.status}, unexpected page:\n${html.slice(0, 2000)}`);
+      if (p.rows !== undefined) {
+        const n = (html.match(/name="ids"/g) ?? []).length;
+        if (n !== p.rows) console.warn(`  note: ${p.path} shows ${n} selectable rows (expected ${p.rows})`);
+      }
+    }
+    const bareUrl = `http://127.0.0.1:${barePort}/queue`;
+    const bareCheck = await fetch(bareUrl);
+    if (bareCheck.status !== 200) throw new Error(`bare page: ${bareCheck.status}`);
+
+    process.stdout.write(`  measuring ${pad('Bare Express + Nunjucks (50 rows)', 36)} `);
+    const bareRun = await measure('bare', bareUrl, {});
+    results.push(toResult('Bare Express + Nunjucks, 50 rows', '/queue (memory)', bareRun.result, true));
+    console.log(`${bareRun.result.requests.average.toFixed(0)} req/s`);
+    for (const p of pages) {
+      process.stdout.write(`  measuring ${pad(p.name, 36)} `);
+      const run = await measure(p.name, base + p.path, headers, app.pid);
+      maxRss = Math.max(maxRss, run.maxRss);
+      results.push(toResult(p.name, p.path, run.result));
+      console.log(`${run.result.requests.average.toFixed(0)} req/s, RSS ≤ ${run.maxRss.toFixed(0)} MB`);
+    }
+  } finally {
+    await Promise.all([stop(app), stop(bare)]);
+    fs.closeSync(appLog);
+  }
+
+  // ---- 3. Report pages -------------------------------------------------------------------------------------
+  const bareRps = (results.find((r) => r.bare) as PageResult).rps;
+  const failures: string[] = [];
+  console.log(`\nPages (autocannon, ${CONNECTIONS} connections, ${DURATION} s each, loopback; targets: p99 < ${TARGET_P99_MS} ms and ≥ ${TARGET_RATIO * 100} % of the bare page)\n`);
+  console.log(`${pad('page', 36)} ${lpad('req/s', 8)} ${lpad('p50 ms', 8)} ${lpad('p99 ms', 8)} ${lpad('vs bare', 8)}  verdict`);
+  for (const r of results) {
+    const ratio = r.rps / bareRps;
+    const problems: string[] = [];
+    if (!r.bare) {
+      if (r.p99 >= TARGET_P99_MS) problems.push(`p99 ${r.p99} ms`);
+      if (ratio < TARGET_RATIO) problems.push(`${(ratio * 100).toFixed(0)} % of bare`);
+    }
+    if (r.errors || r.non2xx) problems.push(`${r.errors} errors, ${r.non2xx} non-2xx`);
+    const verdict = r.bare ? (problems.length ? `FAIL (${problems.join(', ')})` : 'reference') : problems.length ? `FAIL (${problems.join(', ')})` : 'PASS';
+    if (problems.length) failures.push(`${r.name}: ${problems.join(', ')}`);
+    console.log(`${pad(r.name, 36)} ${lpad(r.rps.toFixed(0), 8)} ${lpad(String(r.p50), 8)} ${lpad(String(r.p99), 8)} ${lpad(`${(ratio * 100).toFixed(0)} %`, 8)}  ${verdict}`);
+  }
+  console.log(`\nApp resident memory during the load: max ${maxRss.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB) ${maxRss < TARGET_RSS_MB ? 'PASS' : 'FAIL'}`);
+  if (maxRss >= TARGET_RSS_MB) failures.push(`RSS ${maxRss.toFixed(0)} MB`);
+
+  // ---- 4. Jobs on the seeded database ------------------------------------------------------------------------
+  console.log(`\nJobs (called directly on the seeded database, target < ${TARGET_JOB_MS} ms each)`);
+  const jobResults = await timeJobs(env, seed, jobs);
+  for (const j of jobResults) {
+    const ok = j.ms !== null && j.ms < TARGET_JOB_MS;
+    if (!ok) failures.push(`${j.name}: ${j.ms === null ? 'not available' : `${j.ms.toFixed(0)} ms`}`);
+    console.log(`  ${pad(j.name, 34)} ${j.ms === null ? '     n/a' : lpad(`${j.ms.toFixed(0)} ms`, 8)}  ${j.detail}  ${j.ms === null ? 'MISSING' : ok ? 'PASS' : 'FAIL'}`);
+  }
+
+  console.log(failures.length ? `\n${failures.length} target(s) missed:\n  - ${failures.join('\n  - ')}` : '\nEvery target met.');
+  if (process.env.BENCH_KEEP) console.log(`(kept ${dataDir})`);
+  else fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+function toResult(name: string, p: string, r: autocannon.Result, bare = false): PageResult {
+  return { name, path: p, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, bare };
+}
+
+interface JobTiming {
+  name: string;
+  ms: number | null;
+  detail: string;
+}
+
+/**
+ * Times the reminder job at a moment when a reminder is due for every unsubmitted application on a key with
+ * reminders on (7 days after the seed: each one's next reminder day has come), and the daily digest job for the
+ * keys' recipients. Each on the same seeded database, through the app's own deps (production configuration).
+ */
+async function timeJobs(env: NodeJS.ProcessEnv, seed: SeedResult, jobNames: string[]): Promise<JobTiming[]> {
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' });
+  const out: JobTiming[] = [];
+  const at = new Date(seed.now.getTime() + 7 * 86_400_000);
+  const deps = buildDeps(config, { clock: { now: () => at } });
+  try {
+    deps.secrets.prepare();
+    const outboxCount = async (template: string) => Number(((await deps.db('outbox').where({ template }).count({ n: '*' })) as Array<{ n: number }>)[0]?.n ?? 0);
+
+    const before = await outboxCount('reminder');
+    let t0 = performance.now();
+    const reminders = await queueReminders(deps, at);
+    let ms = performance.now() - t0;
+    out.push({ name: 'Reminder job (e-mail 5)', ms, detail: `${reminders.queued} reminders queued (outbox ${before} → ${await outboxCount('reminder')})` });
+
+    const digest = JOBS.find((j) => /digest/i.test(j.name));
+    if (!digest) {
+      out.push({ name: 'Daily digest job (e-mail 8)', ms: null, detail: `no digest job in the registry yet (jobs: ${jobNames.join(', ')})` });
+    } else {
+      const digestBefore = await outboxCount('daily-digest');
+      t0 = performance.now();
+      const result = await digest.run(deps, at);
+      ms = performance.now() - t0;
+      const sent = (await outboxCount('daily-digest')) - digestBefore;
+      const recipients = await deps.db('outbox').where({ template: 'daily-digest' }).countDistinct({ n: 'recipient' });
+      out.push({
+        name: `Daily digest job (e-mail 8)`,
+        ms,
+        detail: `${sent} digests queued for ${Number((recipients[0] as { n: number }).n)} recipients; result ${JSON.stringify(result)}`,
+      });
+    }
+  } finally {
+    await deps.db.destroy();
+  }
+  return out;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import type session from 'express-session';
+import { createTestContext, TestClock, type TestContext } from '../support/app';
+import { KnexSessionStore, TOUCH_MIN_INTERVAL_MS } from '../../src/middleware/session-store';
+
+/** The session store writes a rolling session's new expiry only when it moves by a minute or more (no write per page). */
+describe('session store: touch', () => {
+  let ctx: TestContext;
+  let clock: TestClock;
+  let store: KnexSessionStore;
+
+  const cb = <T extends unknown[]>(fn: (done: (...args: T) => void) => void) => new Promise<T>((resolve) => fn((...args: T) => resolve(args)));
+  const sessionExpiring = (at: number) => ({ cookie: { expires: new Date(at), originalMaxAge: 3600_000 } }) as unknown as session.SessionData;
+  const storedExpiry = async (sid: string) => Number((await ctx.deps.db('session').where({ sid }).first('expires_at'))?.expires_at);
+
+  beforeEach(async () => {
+    clock = new TestClock(new Date('2026-11-24T10:00:00Z'));
+    ctx = await createTestContext({}, { clock });
+    store = new KnexSessionStore(ctx.deps.db, ctx.deps.logger, () => clock.now());
+  });
+  afterEach(async () => ctx.close());
+
+  it('skips the write while the expiry moves by less than the interval, writes it once it moves more', async () => {
+    const t0 = clock.now().getTime();
+    await cb((done) => store.set('sid-1', sessionExpiring(t0 + 3600_000), done));
+    expect(await storedExpiry('sid-1')).toBe(t0 + 3600_000);
+
+    // Next request, 10 s later: read, then touched with an expiry 10 s further.
+    await cb((done) => store.get('sid-1', done));
+    await cb((done) => store.touch('sid-1', sessionExpiring(t0 + 10_000 + 3600_000), done));
+    expect(await storedExpiry('sid-1')).toBe(t0 + 3600_000);
+
+    // A request past the interval: written.
+    await cb((done) => store.get('sid-1', done));
+    const later = t0 + TOUCH_MIN_INTERVAL_MS + 3600_000;
+    await cb((done) => store.touch('sid-1', sessionExpiring(later), done));
+    expect(await storedExpiry('sid-1')).toBe(later);
+  });
+
+  it('writes when it has not read the stored expiry itself (another instance, or no get first)', async () => {
+    const t0 = clock.now().getTime();
+    await cb((done) => store.set('sid-2', sessionExpiring(t0 + 3600_000), done));
+    await cb((done) => store.touch('sid-2', sessionExpiring(t0 + 1000 + 3600_000), done));
+    expect(await storedExpiry('sid-2')).toBe(t0 + 1000 + 3600_000);
+  });
+
+  it('a shorter expiry (the employee idle timeout) is always written', async () => {
+    const t0 = clock.now().getTime();
+    await cb((done) => store.set('sid-3', sessionExpiring(t0 + 3600_000), done));
+    await cb((done) => store.get('sid-3', done));
+    await cb((done) => store.touch('sid-3', sessionExpiring(t0 + 1800_000), done));
+    expect(await storedExpiry('sid-3')).toBe(t0 + 1800_000);
+  });
+});
