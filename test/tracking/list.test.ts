@@ -211,6 +211,45 @@ describe('tracking: the applications list, its filters, sort, pages and export',
     expect(JSON.parse(last.details)).toMatchObject({ format: 'xlsx', count: 3 });
   });
 
+  it('filters by bulk batch, linked from the batch page; another BC’s batch is a 404', async () => {
+    const db = ctx.deps.db;
+    const [batchRow] = await db('bulk_batch')
+      .insert({ access_key_id: keyA2.id, account_id: keyA2.accountId, file_name: 'salariés-novembre.xlsx', uploaded_by: adminA.id, row_count: 1, created_at: '2026-11-22T10:00:00.000Z' })
+      .returning('id');
+    const batchId = typeof batchRow === 'object' ? (batchRow as { id: number }).id : (batchRow as number);
+    await db('application').where({ id: bulkOne.id }).update({ batch_id: batchId });
+    const [otherBatchRow] = await db('bulk_batch')
+      .insert({ access_key_id: keyB.id, account_id: keyB.accountId, file_name: 'b.xlsx', uploaded_by: adminB.id, row_count: 1, created_at: '2026-11-22T10:00:00.000Z' })
+      .returning('id');
+    const otherBatchId = typeof otherBatchRow === 'object' ? (otherBatchRow as { id: number }).id : (otherBatchRow as number);
+
+    const batchPage = $((await agentA.get(paths.admin.batches.show(batchId))).text);
+    const href = batchPage('#batch-in-tracking').attr('href') as string;
+    expect(href).toBe(`${paths.admin.tracking.list}?batch=${batchId}`);
+    const res = await agentA.get(href);
+    expect(res.status).toBe(200);
+    expect(refsOf(res.text)).toEqual([bulkOne.reference]);
+    const page = $(res.text);
+    expect(page('#batch-filter').text()).toContain('salariés-novembre.xlsx');
+    expect(page('form.tracking-filters input[name="batch"]').val()).toBe(String(batchId));
+    expect(page('#export a').first().attr('href')).toContain(`batch=${batchId}`);
+    const csv = await agentA.get(`${paths.admin.tracking.export}?format=csv&batch=${batchId}`);
+    expect(csv.text.trim().split('\r\n')).toHaveLength(2);
+    expect(JSON.parse((await db('audit_log').where({ action: 'applications.export' }).orderBy('id', 'desc').first()).details).filters.batchId).toBe(batchId);
+    expect((await agentA.get(`${paths.admin.tracking.list}?batch=${otherBatchId}`)).status).toBe(404);
+    expect((await agentA.get(`${paths.admin.tracking.export}?format=xlsx&batch=${otherBatchId}`)).status).toBe(404);
+    expect((await agentA.get(`${paths.admin.tracking.list}?batch=999999`)).status).toBe(404);
+  });
+
+  it('keeps several statuses through the language switch link', async () => {
+    const page = $((await agentA.get(`${paths.admin.tracking.list}?status=pending_approval&status=approved`)).text);
+    const switchHref = page('.site-header__lang').attr('href') as string;
+    const switched = await agentA.get(switchHref);
+    expect($(switched.text)('h1').text()).toBe('Demandes de carte');
+    expect(refsOf(switched.text).sort()).toEqual([dupre, formula].map((a) => a.reference).sort());
+    await agentA.get(`${paths.admin.tracking.list}?lang=en`);
+  });
+
   it('refuses an unknown export format and is for administrators only', async () => {
     expect((await agentA.get(`${paths.admin.tracking.export}?format=pdf`)).status).toBe(400);
     const anonymous = await request(ctx.app).get(paths.admin.tracking.list);

@@ -3,6 +3,7 @@ import { escapeLike, type SortDirection } from '../../lib/list-query';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
 import type { TrackingFilters } from './schema';
+import { applicationCounts } from '../applications/counts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -44,6 +45,13 @@ export async function keysOfAccounts(db: Q, accountIds: number[]): Promise<Summa
   }));
 }
 
+/** The batch named in a filter, if it is one of the BCs' (id, file name and date, to say what the list shows). */
+export async function batchInScope(db: Q, batchId: number, accountIds: number[]): Promise<{ id: number; fileName: string; createdAt: string } | undefined> {
+  if (!accountIds.length) return undefined;
+  const row: { id: number; file_name: string; created_at: string } | undefined = await db('bulk_batch').where({ id: batchId }).whereIn('account_id', accountIds).first('id', 'file_name', 'created_at');
+  return row ? { id: Number(row.id), fileName: row.file_name, createdAt: row.created_at } : undefined;
+}
+
 export interface SummaryCount {
   keyId: number;
   status: Status;
@@ -52,18 +60,11 @@ export interface SummaryCount {
 }
 
 /**
- * The summary's numbers in one grouped query: applications per key, status and priority within the BCs. Reads the
- * covering index (account_id, access_key_id, status, priority) only.
+ * The summary's numbers: applications per key, status and priority within the BCs, read from the pre-counted table
+ * (applications/counts.ts) rather than counted (one row per key × status × priority instead of one per application).
  */
 export async function countsByKeyStatusPriority(db: Q, accountIds: number[]): Promise<SummaryCount[]> {
-  if (!accountIds.length) return [];
-  const rows: Array<{ access_key_id: number; status: Status; priority: Priority; n: number | string }> = await db('application')
-    .whereIn('account_id', accountIds)
-    // account_id first: a key belongs to one BC, so the groups are the same, and they follow the index order (no sort).
-    .groupBy('account_id', 'access_key_id', 'status', 'priority')
-    .select('access_key_id', 'status', 'priority')
-    .count({ n: '*' });
-  return rows.map((r) => ({ keyId: Number(r.access_key_id), status: r.status, priority: r.priority, n: Number(r.n) }));
+  return (await applicationCounts(db, accountIds)).map((c) => ({ keyId: c.keyId, status: c.status, priority: c.priority, n: c.n }));
 }
 
 export const TRACKING_SORTS = ['reference', 'name', 'key', 'status', 'priority', 'createdAt', 'statusChangedAt'] as const;
@@ -93,6 +94,7 @@ export interface TrackingRow {
 function applyFilters(qb: Knex.QueryBuilder, accountIds: number[], f: TrackingFilters): Knex.QueryBuilder {
   qb.whereIn('ap.account_id', accountIds);
   if (f.keyId) qb.where('ap.access_key_id', f.keyId);
+  if (f.batchId) qb.where('ap.batch_id', f.batchId);
   if (f.statuses.length) qb.whereIn('ap.status', f.statuses);
   if (f.priority) qb.where('ap.priority', f.priority);
   if (f.origin) qb.where('ap.origin', f.origin);

@@ -14,8 +14,8 @@ import { findApplicationInScope } from '../applications/repository';
 import { findSignature } from '../signature/repository';
 import { pdfHeaders } from '../signature/routes';
 import { readSignedPdf } from '../signature/service';
-import { countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type TrackingSort } from './repository';
-import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues } from './schema';
+import { batchInScope, countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
+import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
 import { EXPORT_MAX_ROWS, ExportTooLargeError, applicationSections, exportApplications, recordApplicationView, trackingSummary, type ApplicationSections } from './service';
 import type { ApplicationView } from '../applications/repository';
 
@@ -89,6 +89,16 @@ export function trackingRoutes(deps: Deps): Router {
   const { config, db, clock } = deps;
   const admin = requireAdministrator(config);
 
+  /** The list's filters, checked against the actor's keys and (when one is named) batch; a foreign one is a 404. */
+  async function filtersOf(req: Request, actor: Actor): Promise<{ parsed: ParsedFilters; keys: SummaryKey[]; batch: Awaited<ReturnType<typeof batchInScope>> }> {
+    const keys = await keysOfAccounts(db, actor.accountIds);
+    const rawBatch = typeof req.query.batch === 'string' ? req.query.batch.trim() : '';
+    const batch = /^\d{1,9}$/.test(rawBatch) ? await batchInScope(db, Number(rawBatch), actor.accountIds) : undefined;
+    const parsed = parseTrackingFilters(req.query, keys.map((k) => k.id), config.timeZone, batch ? [batch.id] : []);
+    if (parsed.foreignKey) throw new NotFoundError('access key or batch');
+    return { parsed, keys, batch };
+  }
+
   router.get(paths.admin.tracking.summary, admin, async (req, res) => {
     const actor = actorOf(req);
     const summary = await trackingSummary(db, actor);
@@ -134,9 +144,7 @@ export function trackingRoutes(deps: Deps): Router {
 
   router.get(paths.admin.tracking.list, admin, async (req, res) => {
     const actor = actorOf(req);
-    const keys = await keysOfAccounts(db, actor.accountIds);
-    const parsed = parseTrackingFilters(req.query, keys.map((k) => k.id), config.timeZone);
-    if (parsed.foreignKey) throw new NotFoundError('access key');
+    const { parsed, keys, batch } = await filtersOf(req, actor);
     const query = parseListQuery(req.query, LIST_SPEC);
     const filters = { ...parsed.filters, q: query.q };
     const total = await countMatching(db, actor.accountIds, filters);
@@ -153,6 +161,7 @@ export function trackingRoutes(deps: Deps): Router {
       filterErrors: parsed.errors?.fieldErrors ?? {},
       filtered: Object.values(extra).some((v) => v !== undefined) || Boolean(query.q),
       keys,
+      batch: batch ?? null,
       statuses: SUMMARY_GROUPS.flatMap((g) => g.statuses),
       priorities: PRIORITY_VALUES,
       origins: ORIGINS,
@@ -168,9 +177,7 @@ export function trackingRoutes(deps: Deps): Router {
     const actor = actorOf(req);
     const format = req.query.format;
     if (!isSpreadsheetFormat(format)) return res.status(400).render('errors/bad-request.njk');
-    const keys = await keysOfAccounts(db, actor.accountIds);
-    const parsed = parseTrackingFilters(req.query, keys.map((k) => k.id), config.timeZone);
-    if (parsed.foreignKey) throw new NotFoundError('access key');
+    const { parsed } = await filtersOf(req, actor);
     if (parsed.errors) return res.status(400).render('errors/bad-request.njk');
     const query = parseListQuery(req.query, LIST_SPEC);
     try {

@@ -6,6 +6,8 @@ import { addDays, zonedTimeToUtc } from '../jobs/schedule';
 /** The applications list's filters (GET query string), as the repository uses them. */
 export interface TrackingFilters {
   keyId?: number;
+  /** A bulk batch (the batches page links here for sorting, filtering and exporting its applications). */
+  batchId?: number;
   /** Empty = every status. */
   statuses: Status[];
   priority?: Priority;
@@ -23,6 +25,7 @@ export interface TrackingFilters {
 /** The filter fields as typed, to show them again and carry them in links. */
 export interface FilterValues {
   key: string;
+  batch: string;
   status: string[];
   priority: string;
   origin: string;
@@ -72,7 +75,7 @@ export interface ParsedFilters {
   filters: TrackingFilters;
   values: FilterValues;
   errors: FormErrors | null;
-  /** A key was asked for that is not one of the actor's (another BC's, deleted from the database, or junk). */
+  /** A key or batch was asked for that is not one of the actor's (another BC's, unknown, or junk): the route answers 404. */
   foreignKey: boolean;
 }
 
@@ -81,13 +84,14 @@ export interface ParsedFilters {
  * date is an error shown next to its field (that bound is then ignored); a key that is not one of `keyIds` (the
  * actor's) is reported, so the route answers 404 rather than silently widening the list.
  */
-export function parseTrackingFilters(source: unknown, keyIds: readonly number[], timeZone: string): ParsedFilters {
+export function parseTrackingFilters(source: unknown, keyIds: readonly number[], timeZone: string, batchIds: readonly number[] = []): ParsedFilters {
   const q = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
   const statuses = [...new Set(many(q.status).filter((s): s is Status => (STATUSES as readonly string[]).includes(s)))].sort(
     (a, b) => STATUSES.indexOf(a) - STATUSES.indexOf(b),
   );
   const values: FilterValues = {
     key: single(q.key),
+    batch: single(q.batch),
     status: statuses,
     priority: single(q.priority),
     origin: single(q.origin),
@@ -104,6 +108,11 @@ export function parseTrackingFilters(source: unknown, keyIds: readonly number[],
   if (values.key) {
     const keyId = /^\d{1,9}$/.test(values.key) ? Number(values.key) : NaN;
     if (keyIds.includes(keyId)) filters.keyId = keyId;
+    else foreignKey = true;
+  }
+  if (values.batch) {
+    const batchId = /^\d{1,9}$/.test(values.batch) ? Number(values.batch) : NaN;
+    if (batchIds.includes(batchId)) filters.batchId = batchId;
     else foreignKey = true;
   }
   if ((PRIORITY_VALUES as readonly string[]).includes(values.priority)) filters.priority = values.priority as Priority;
@@ -134,6 +143,7 @@ export function parseTrackingFilters(source: unknown, keyIds: readonly number[],
 export function filterParams(values: FilterValues): Record<string, string | undefined> {
   return {
     key: values.key || undefined,
+    batch: values.batch || undefined,
     status: values.status.length ? values.status.join(',') : undefined,
     priority: values.priority || undefined,
     origin: values.origin || undefined,
@@ -146,6 +156,7 @@ export function filterParams(values: FilterValues): Record<string, string | unde
 export function filtersForAudit(f: TrackingFilters): Record<string, unknown> {
   return {
     keyId: f.keyId ?? null,
+    batchId: f.batchId ?? null,
     statuses: f.statuses,
     priority: f.priority ?? null,
     origin: f.origin ?? null,
