@@ -10,6 +10,8 @@ import * as mSignature from './20261126_100_signature';
 import * as mTrackingIndexes from './20261126_135_tracking_indexes';
 import * as mEmailTemplateOverride from './20261127_140_email_template_override';
 import * as mFormVersion from './20261127_141_form_version';
+import * as mApplicationCounts from './20261127_150_application_counts';
+import * as mQueueDateIndex from './20261127_151_queue_date_index';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -33,6 +35,8 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124_021_audit_log': mAuditLog,
   '20261127_140_email_template_override': mEmailTemplateOverride,
   '20261127_141_form_version': mFormVersion,
+  '20261127_150_application_counts': mApplicationCounts,
+  '20261127_151_queue_date_index': mQueueDateIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { OPEN_STATUSES, type Status } from './status';
 import type { Origin, Priority } from './create';
 import type { Language } from '../../i18n';
+import { countInStatus } from './counts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -195,7 +196,6 @@ export async function historyOf(db: Q, applicationId: number): Promise<HistoryEn
 
 /** "En attente d'approbation (N)": applications waiting for the actor's approval, in their BCs. */
 export async function countPendingApproval(db: Q, accountIds: number[]): Promise<number> {
-  if (!accountIds.length) return 0;
-  const [row] = await db('application').whereIn('account_id', accountIds).where({ status: 'pending_approval' }).count<{ n: number | string }[]>({ n: '*' });
-  return Number(row?.n ?? 0);
+  // Shown on every administrator page: read from the pre-counted table, never by counting applications.
+  return countInStatus(db, accountIds, 'pending_approval');
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { escapeLike, type SortDirection } from '../../lib/list-query';
 import type { Priority } from '../applications/create';
 import type { Status } from '../applications/status';
+import { applicationCounts } from '../applications/counts';
 import type { QueueFilters, Stage } from './schema';
 
 type Q = Knex | Knex.Transaction;
@@ -115,23 +116,21 @@ function hasFilters(s: QueueSearch): boolean {
 }
 
 /**
- * The header totals of both parts of the queue, in one statement of three index-only counts over the actor's BCs
- * (index on status, BC, priority): all ready, urgent ready (normal = the difference), waiting for the additional
- * approver. Faster than one GROUP BY, which must walk and group every entry.
+ * The header totals of both parts of the queue: all ready, urgent ready (normal = the difference), waiting for the
+ * additional approver; read from the pre-counted table (applications/counts.ts), a few rows per BC.
  */
 export async function queueTotals(db: Q, accountIds: number[]): Promise<QueueTotals> {
-  if (!accountIds.length) return { all: 0, urgent: 0, normal: 0, awaitingAdditional: 0 };
-  const count = (status: Status, priority?: Priority) => {
-    const qb = db('application').where('status', status).whereIn('account_id', accountIds);
-    if (priority) qb.where('priority', priority);
-    return qb.count('*');
-  };
-  const row = (await db
-    .select({ ready: count('pending_approval'), urgent: count('pending_approval', 'urgent'), awaiting: count('awaiting_additional_approval') })
-    .first()) as { ready: number | string; urgent: number | string; awaiting: number | string };
-  const all = Number(row.ready);
-  const urgent = Number(row.urgent);
-  return { all, urgent, normal: all - urgent, awaitingAdditional: Number(row.awaiting) };
+  const totals: QueueTotals = { all: 0, urgent: 0, normal: 0, awaitingAdditional: 0 };
+  for (const c of await applicationCounts(db, accountIds, QUEUE_STATUSES)) {
+    if (c.status === 'awaiting_additional_approval') {
+      totals.awaitingAdditional += c.n;
+    } else if (c.status === 'pending_approval') {
+      totals.all += c.n;
+      if (c.priority === 'urgent') totals.urgent += c.n;
+      else totals.normal += c.n;
+    }
+  }
+  return totals;
 }
 
 /** How many applications match the filters (the pagination's total). */
@@ -208,9 +207,25 @@ function toRow(r: RowRecord): QueueRow {
  * One page of the queue. Deferred join: the page's ids are chosen on the application table alone (index on status,
  * BC and date), and only those rows are joined to their BC and key, so a far page costs no more than the first.
  */
-export async function queuePage(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection, limit: number, offset: number): Promise<QueueRow[]> {
+export async function queuePage(
+  db: Q,
+  s: QueueSearch,
+  sort: QueueSort,
+  dir: SortDirection,
+  limit: number,
+  offset: number,
+  /** How many match, when known: a page in the second half is then chosen from the end (fewer entries to skip). */
+  total?: number,
+): Promise<QueueRow[]> {
   if (!s.accountIds.length) return [];
-  const page = idsInOrder(db, s, sort, dir).limit(limit).offset(offset);
+  let page: Knex.QueryBuilder;
+  if (total !== undefined && offset > total / 2 && offset < total) {
+    // The same rows, counted from the other end: the order is total (id breaks ties), so reversing it is exact.
+    const size = Math.min(limit, total - offset);
+    page = idsInOrder(db, s, sort, dir === 'desc' ? 'asc' : 'desc').limit(size).offset(total - offset - size);
+  } else {
+    page = idsInOrder(db, s, sort, dir).limit(limit).offset(offset);
+  }
   const rows = (await applySort(rowsWithDetails(db).whereIn('ap.id', page), sort, dir)) as RowRecord[];
   return rows.map(toRow);
 }

@@ -55,7 +55,7 @@ export function approvalRoutes(deps: Deps): Router {
     const total = await countMatching(db, search, totals);
     const extra = filterExtra(values);
     const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
-    const rows = await queuePage(db, search, query.sort, query.dir, list.window.pageSize, list.window.offset);
+    const rows = await queuePage(db, search, query.sort, query.dir, list.window.pageSize, list.window.offset, total);
     const errors = selectionErrors ?? filterErrors;
     res.status(selectionErrors || filterErrors ? 400 : 200).render('approvals/list.njk', {
       list,
