@@ -10,6 +10,7 @@ import * as mSignature from './20261126_100_signature';
 import * as mTrackingIndexes from './20261126_135_tracking_indexes';
 import * as mEmailTemplateOverride from './20261127_140_email_template_override';
 import * as mFormVersion from './20261127_141_form_version';
+import * as mDigestIndex from './20261127_142_digest_index';
 import * as mApplicationCounts from './20261127_150_application_counts';
 import * as mQueueDateIndex from './20261127_151_queue_date_index';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261124_021_audit_log': mAuditLog,
   '20261127_140_email_template_override': mEmailTemplateOverride,
   '20261127_141_form_version': mFormVersion,
+  '20261127_142_digest_index': mDigestIndex,
   '20261127_150_application_counts': mApplicationCounts,
   '20261127_151_queue_date_index': mQueueDateIndex,
 };
