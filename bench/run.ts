@@ -46,6 +46,8 @@ interface PageResult {
   name: string;
   path: string;
   rps: number;
+  /** Server CPU time (user + system) per request served, in ms: independent of what else loads the machine. */
+  cpuMs: number;
   p50: number;
   p99: number;
   errors: number;
@@ -67,6 +69,17 @@ function freePort(): Promise<number> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** User + system CPU time of a process so far, in ms (from /proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 function rssMb(pid: number): number {
@@ -104,18 +117,18 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function measure(name: string, url: string, headers: Record<string, string>, samplePid?: number): Promise<{ result: autocannon.Result; maxRss: number }> {
+async function measure(name: string, url: string, headers: Record<string, string>, pid: number): Promise<{ result: autocannon.Result; maxRss: number; cpuPerRequest: number }> {
   if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
   let maxRss = 0;
-  const sampler = samplePid
-    ? setInterval(() => {
-        maxRss = Math.max(maxRss, rssMb(samplePid));
-      }, 100)
-    : undefined;
+  const sampler = setInterval(() => {
+    maxRss = Math.max(maxRss, rssMb(pid));
+  }, 100);
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: name });
-  if (sampler) clearInterval(sampler);
-  if (samplePid) maxRss = Math.max(maxRss, rssMb(samplePid));
-  return { result, maxRss };
+  const cpu = cpuMs(pid) - cpuBefore;
+  clearInterval(sampler);
+  maxRss = Math.max(maxRss, rssMb(pid));
+  return { result, maxRss, cpuPerRequest: cpu / Math.max(1, result.requests.total) };
 }
 
 function pad(s: string, n: number): string {
@@ -187,8 +200,7 @@ async function main(): Promise<void> {
   const app = spawn(process.execPath, [dist], { cwd: ROOT, env, stdio: ['ignore', appLog, 'pipe'] });
   let appStderr = '';
   app.stderr?.on('data', (d: Buffer) => (appStderr += d.toString()));
-  const tsxCli = require.resolve('tsx/cli');
-  const bare = spawn(process.execPath, [tsxCli, path.join(__dirname, 'bare-server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const bare = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bare-server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const barePort = await new Promise<number>((resolve, reject) => {
     let out = '';
     bare.stdout?.on('data', (d: Buffer) => {
@@ -237,14 +249,14 @@ async function main(): Promise<void> {
     if (bareCheck.status !== 200) throw new Error(`bare page: ${bareCheck.status}`);
 
     process.stdout.write(`  measuring ${pad('Bare Express + Nunjucks (50 rows)', 36)} `);
-    const bareRun = await measure('bare', bareUrl, {});
-    results.push(toResult('Bare Express + Nunjucks, 50 rows', '/queue (memory)', bareRun.result, true));
+    const bareRun = await measure('bare', bareUrl, {}, bare.pid as number);
+    results.push(toResult('Bare Express + Nunjucks, 50 rows', '/queue (memory)', bareRun, true));
     console.log(`${bareRun.result.requests.average.toFixed(0)} req/s`);
     for (const p of pages) {
       process.stdout.write(`  measuring ${pad(p.name, 36)} `);
-      const run = await measure(p.name, base + p.path, headers, app.pid);
+      const run = await measure(p.name, base + p.path, headers, app.pid as number);
       maxRss = Math.max(maxRss, run.maxRss);
-      results.push(toResult(p.name, p.path, run.result));
+      results.push(toResult(p.name, p.path, run));
       console.log(`${run.result.requests.average.toFixed(0)} req/s, RSS ≤ ${run.maxRss.toFixed(0)} MB`);
     }
   } finally {
@@ -256,7 +268,7 @@ async function main(): Promise<void> {
   const bareRps = (results.find((r) => r.bare) as PageResult).rps;
   const failures: string[] = [];
   console.log(`\nPages (autocannon, ${CONNECTIONS} connections, ${DURATION} s each, loopback; targets: p99 < ${TARGET_P99_MS} ms and ≥ ${TARGET_RATIO * 100} % of the bare page)\n`);
-  console.log(`${pad('page', 36)} ${lpad('req/s', 8)} ${lpad('p50 ms', 8)} ${lpad('p99 ms', 8)} ${lpad('vs bare', 8)}  verdict`);
+  console.log(`${pad('page', 36)} ${lpad('req/s', 8)} ${lpad('p50 ms', 8)} ${lpad('p99 ms', 8)} ${lpad('vs bare', 8)} ${lpad('CPU/req', 9)}  verdict`);
   for (const r of results) {
     const ratio = r.rps / bareRps;
     const problems: string[] = [];
@@ -267,8 +279,11 @@ async function main(): Promise<void> {
     if (r.errors || r.non2xx) problems.push(`${r.errors} errors, ${r.non2xx} non-2xx`);
     const verdict = r.bare ? (problems.length ? `FAIL (${problems.join(', ')})` : 'reference') : problems.length ? `FAIL (${problems.join(', ')})` : 'PASS';
     if (problems.length) failures.push(`${r.name}: ${problems.join(', ')}`);
-    console.log(`${pad(r.name, 36)} ${lpad(r.rps.toFixed(0), 8)} ${lpad(String(r.p50), 8)} ${lpad(String(r.p99), 8)} ${lpad(`${(ratio * 100).toFixed(0)} %`, 8)}  ${verdict}`);
+    console.log(
+      `${pad(r.name, 36)} ${lpad(r.rps.toFixed(0), 8)} ${lpad(String(r.p50), 8)} ${lpad(String(r.p99), 8)} ${lpad(`${(ratio * 100).toFixed(0)} %`, 8)} ${lpad(`${r.cpuMs.toFixed(2)} ms`, 9)}  ${verdict}`,
+    );
   }
+  console.log('CPU/req: CPU time (user + system) the server process spent per request served; unlike req/s it does not depend on other load on the machine.');
   console.log(`\nApp resident memory during the load: max ${maxRss.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB) ${maxRss < TARGET_RSS_MB ? 'PASS' : 'FAIL'}`);
   if (maxRss >= TARGET_RSS_MB) failures.push(`RSS ${maxRss.toFixed(0)} MB`);
 
@@ -286,8 +301,9 @@ async function main(): Promise<void> {
   else fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-function toResult(name: string, p: string, r: autocannon.Result, bare = false): PageResult {
-  return { name, path: p, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, bare };
+function toResult(name: string, p: string, run: { result: autocannon.Result; cpuPerRequest: number }, bare = false): PageResult {
+  const r = run.result;
+  return { name, path: p, rps: r.requests.average, cpuMs: run.cpuPerRequest, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, bare };
 }
 
 interface JobTiming {

@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
  * The session may therefore end up to this much before the cookie's idle timeout, never after it.
  */
 export const TOUCH_MIN_INTERVAL_MS = 60_000;
-/** Expiries read by get(), for the touch() of the same request; bounded in case a request never touches. */
+/** Expiries last read or written per session, so touch() knows what is stored; bounded (cleared when full). */
 const KNOWN_EXPIRIES_MAX = 10_000;
 
 /**
@@ -33,8 +33,7 @@ export class KnexSessionStore extends session.Store {
       .first('sess', 'expires_at')
       .then((row: { sess: string; expires_at: number | string } | undefined) => {
         if (!row || Number(row.expires_at) <= this.now().getTime()) return cb(null, null);
-        if (this.knownExpiries.size >= KNOWN_EXPIRIES_MAX) this.knownExpiries.clear();
-        this.knownExpiries.set(sid, Number(row.expires_at));
+        this.remember(sid, Number(row.expires_at));
         cb(null, JSON.parse(row.sess) as session.SessionData);
       })
       .catch((err: unknown) => this.fail('get', err, cb));
@@ -48,18 +47,22 @@ export class KnexSessionStore extends session.Store {
       .insert({ sid, sess: JSON.stringify(sess), expires_at: expiresAt, user_key: userKey, created_at: this.now().toISOString() })
       .onConflict('sid')
       .merge(['sess', 'expires_at', 'user_key'])
-      .then(() => cb?.())
+      .then(() => {
+        this.remember(sid, expiresAt);
+        cb?.();
+      })
       .catch((err: unknown) => this.fail('set', err, cb));
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: () => void): void {
     const expiresAt = this.expiry(sess);
     const known = this.knownExpiries.get(sid);
-    this.knownExpiries.delete(sid);
     if (known !== undefined && expiresAt >= known && expiresAt - known < TOUCH_MIN_INTERVAL_MS) {
       cb?.();
       return;
     }
+    // Concurrent requests of one session: the first past the interval writes, the others see it done.
+    this.remember(sid, expiresAt);
     this.db('session')
       .where({ sid })
       .update({ expires_at: expiresAt })
@@ -89,6 +92,12 @@ export class KnexSessionStore extends session.Store {
   private expiry(sess: session.SessionData): number {
     const expires = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : NaN;
     return Number.isFinite(expires) ? expires : this.now().getTime() + 24 * 3600 * 1000;
+  }
+
+  /** The expiry stored for a session, as last read or written by this process. */
+  private remember(sid: string, expiresAt: number): void {
+    if (this.knownExpiries.size >= KNOWN_EXPIRIES_MAX) this.knownExpiries.clear();
+    this.knownExpiries.set(sid, expiresAt);
   }
 
   private fail(op: string, err: unknown, cb?: (err?: unknown) => void): void {

@@ -36,11 +36,32 @@ describe('session store: touch', () => {
     expect(await storedExpiry('sid-1')).toBe(later);
   });
 
-  it('writes when it has not read the stored expiry itself (another instance, or no get first)', async () => {
+  it('writes when it does not know what is stored (another instance wrote it)', async () => {
     const t0 = clock.now().getTime();
     await cb((done) => store.set('sid-2', sessionExpiring(t0 + 3600_000), done));
-    await cb((done) => store.touch('sid-2', sessionExpiring(t0 + 1000 + 3600_000), done));
+    const other = new KnexSessionStore(ctx.deps.db, ctx.deps.logger, () => clock.now());
+    await cb((done) => other.touch('sid-2', sessionExpiring(t0 + 1000 + 3600_000), done));
     expect(await storedExpiry('sid-2')).toBe(t0 + 1000 + 3600_000);
+  });
+
+  it('concurrent requests of one session write the new expiry once', async () => {
+    const t0 = clock.now().getTime();
+    await cb((done) => store.set('sid-4', sessionExpiring(t0 + 3600_000), done));
+    const writes: string[] = [];
+    const listener = (q: { sql: string }) => {
+      if (/^update/i.test(q.sql)) writes.push(q.sql);
+    };
+    ctx.deps.db.on('query', listener);
+    try {
+      // Twenty requests read the session, then each touches it two minutes later.
+      await Promise.all(Array.from({ length: 20 }, () => cb((done) => store.get('sid-4', done))));
+      const later = t0 + 120_000 + 3600_000;
+      await Promise.all(Array.from({ length: 20 }, (_, i) => cb((done) => store.touch('sid-4', sessionExpiring(later + i), done))));
+    } finally {
+      ctx.deps.db.removeListener('query', listener);
+    }
+    expect(writes).toHaveLength(1);
+    expect(await storedExpiry('sid-4')).toBe(t0 + 120_000 + 3600_000);
   });
 
   it('a shorter expiry (the employee idle timeout) is always written', async () => {

@@ -18,7 +18,7 @@ describe('approval queue pages read from the end', () => {
     db = fresh.open();
     const admin = await givenAdministrator(db);
     const accounts = [await givenAccount(db), await givenAccount(db), await givenAccount(db)];
-    const keys = [];
+    const keys: Array<{ id: number; accountId: number }> = [];
     for (const a of accounts) keys.push({ ...(await givenAccessKey(db, a, admin.id)), accountId: a });
     const rows = Array.from({ length: TOTAL + 5 }, (_, i) => {
       const key = keys[i % keys.length] as { id: number; accountId: number };
