@@ -34,6 +34,7 @@ export function navigation(countProviders: NavCountProvider[] = []): RequestHand
           { href: paths.platform.accounts.list, labelKey: 'common:nav.accounts', count: 0 },
           { href: paths.platform.administrators.list, labelKey: 'common:nav.administrators', count: 0 },
           { href: paths.platform.audit, labelKey: 'common:nav.audit', count: 0 },
+          { href: paths.platform.publications.list, labelKey: 'common:nav.publications', count: 0 },
         );
       }
       res.locals.nav = tabs.map((tab) => ({ ...tab, current: req.path === tab.href || req.path.startsWith(`${tab.href}/`) }));

@@ -225,7 +225,7 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
     });
 
     it('refuses the editor routes with 403', async () => {
-      const token = csrfFrom((await plain.get(paths.admin.emailTemplates.list.replace('email-templates', 'access-keys/new'))).text);
+      const token = csrfFrom((await plain.get(paths.admin.accessKeys.create)).text);
       await plain.get(edit()).expect(403);
       await plain.get(paths.admin.emailTemplates.previewHtml('invitation-link', 'fr')).expect(403);
       await plain.get(paths.admin.emailTemplates.reset('invitation-link', 'fr')).expect(403);

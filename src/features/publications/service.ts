@@ -1,0 +1,172 @@
+import type { Knex } from 'knex';
+import type { Language } from '../../i18n';
+import { NOT_SUBMITTED } from '../applications/status';
+import { recordAudit, type AuditEntry } from '../audit/audit';
+import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
+import { ANY_PRODUCT, termsSha256, type TermsKind } from '../terms/repository';
+
+/**
+ * Publishing a new version of the terms or of the application form (SPEC §4, e-mail 9): the version and the e-mails
+ * to the employees whose application is not submitted yet are written in one transaction, so the e-mails exist if and
+ * only if the version does. One e-mail per application and publication (idempotency key), whatever the number of
+ * languages published together.
+ *
+ * Who is told:
+ * - cardholder terms of one card product: the applications whose BC has that product;
+ * - cardholder terms common to every product ('*'): the applications whose product has no cardholder terms of its own
+ *   (those are the ones the common text applies to);
+ * - electronic-signature terms (always '*'): every application not submitted;
+ * and, for terms, only the applications whose language is one of the languages published (the text they read).
+ * - a form version: every application not submitted.
+ */
+
+const PAGE = 500;
+
+export interface TermsText {
+  language: Language;
+  title: string;
+  body: string;
+}
+
+export interface PublishTermsInput {
+  kind: TermsKind;
+  cardProduct: string;
+  version: string;
+  texts: TermsText[];
+}
+
+type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
+export class VersionExistsError extends Error {
+  constructor(readonly field: 'version') {
+    super('version already published');
+    this.name = 'VersionExistsError';
+  }
+}
+
+interface Target {
+  id: number;
+  reference: string;
+  title: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+  language: Language;
+}
+
+export function formChangedIdempotencyKey(applicationId: number, publication: string): string {
+  return `form-changed:${applicationId}:${publication}`;
+}
+
+/** Queues e-mail 9 for every application `scope` selects (not submitted), page by page, in the caller's transaction. */
+async function notifyNotSubmitted(
+  trx: Knex.Transaction,
+  scope: (qb: Knex.QueryBuilder) => void,
+  email: { publication: string; termsChanged: boolean; version: string },
+  now: Date,
+): Promise<number> {
+  let afterId = 0;
+  let queued = 0;
+  for (;;) {
+    const qb = trx('application as a').whereIn('a.status', NOT_SUBMITTED).where('a.id', '>', afterId).orderBy('a.id').limit(PAGE);
+    scope(qb);
+    const rows: Target[] = await qb.select('a.id', 'a.reference', 'a.title', 'a.first_name', 'a.last_name', 'a.email', 'a.language');
+    const emails: EmailToQueue[] = rows.map((r) => ({
+      idempotencyKey: formChangedIdempotencyKey(r.id, email.publication),
+      template: 'form-changed',
+      to: r.email,
+      language: r.language,
+      applicationId: r.id,
+      data: { reference: r.reference, title: r.title ?? '', firstName: r.first_name ?? '', lastName: r.last_name ?? '', termsChanged: email.termsChanged, version: email.version },
+    }));
+    queued += await enqueueEmails(trx, emails, now);
+    if (rows.length < PAGE) return queued;
+    afterId = (rows[rows.length - 1] as Target).id;
+  }
+}
+
+/** Publishes a terms version in one or more languages and tells the employees concerned. */
+export async function publishTermsVersion(db: Knex, input: PublishTermsInput & { audit: AuditContext; now: Date }): Promise<{ termsIds: number[]; notified: number }> {
+  const publishedAt = input.now.toISOString();
+  return db.transaction(async (trx) => {
+    const existing = await trx('terms_version')
+      .where({ kind: input.kind, card_product: input.cardProduct, version: input.version })
+      .whereIn(
+        'language',
+        input.texts.map((t) => t.language),
+      )
+      .first('id');
+    if (existing) throw new VersionExistsError('version');
+    const termsIds: number[] = [];
+    for (const text of input.texts) {
+      const [row] = await trx('terms_version')
+        .insert({ kind: input.kind, card_product: input.cardProduct, language: text.language, version: input.version, title: text.title, body: text.body, sha256: termsSha256(text.body), published_at: publishedAt })
+        .returning('id');
+      termsIds.push(typeof row === 'object' ? Number((row as { id: number }).id) : Number(row));
+    }
+    const languages = input.texts.map((t) => t.language);
+    const scope = (qb: Knex.QueryBuilder) => {
+      qb.whereIn('a.language', languages);
+      if (input.kind === 'signature') return;
+      qb.join('account as ac', 'ac.id', 'a.account_id');
+      if (input.cardProduct === ANY_PRODUCT) {
+        qb.whereNotExists(trx('terms_version as own').where('own.kind', 'cardholder').whereRaw('own.card_product = ac.card_product').whereRaw('own.language = a.language').select(trx.raw('1')));
+      } else {
+        qb.where('ac.card_product', input.cardProduct);
+      }
+    };
+    const notified = await notifyNotSubmitted(trx, scope, { publication: `terms:${input.kind}:${input.cardProduct}:${input.version}`, termsChanged: true, version: input.version }, input.now);
+    await recordAudit(trx, {
+      ...input.audit,
+      at: input.now,
+      action: 'terms.publish',
+      object: { type: 'terms_version', id: termsIds.join(',') },
+      details: { kind: input.kind, cardProduct: input.cardProduct, version: input.version, languages, notified },
+    });
+    return { termsIds, notified };
+  });
+}
+
+/** Publishes a form version and tells every employee whose application is not submitted yet. */
+export async function publishFormVersion(db: Knex, input: { version: string; note: string; adminId: number; audit: AuditContext; now: Date }): Promise<{ id: number; notified: number }> {
+  return db.transaction(async (trx) => {
+    if (await trx('form_version').where({ version: input.version }).first('id')) throw new VersionExistsError('version');
+    const [row] = await trx('form_version').insert({ version: input.version, note: input.note, published_by: input.adminId, published_at: input.now.toISOString() }).returning('id');
+    const id = typeof row === 'object' ? Number((row as { id: number }).id) : Number(row);
+    const notified = await notifyNotSubmitted(trx, () => undefined, { publication: `form:${input.version}`, termsChanged: false, version: input.version }, input.now);
+    await recordAudit(trx, { ...input.audit, at: input.now, action: 'form_version.publish', object: { type: 'form_version', id }, details: { version: input.version, notified } });
+    return { id, notified };
+  });
+}
+
+export interface PublishedVersion {
+  kind: TermsKind | 'form';
+  cardProduct: string | null;
+  version: string;
+  languages: string[];
+  publishedAt: string;
+}
+
+/** The versions published, newest first (terms grouped over their languages), for the platform page. */
+export async function listPublications(db: Knex, limit = 50): Promise<PublishedVersion[]> {
+  const terms: Array<{ kind: TermsKind; card_product: string; version: string; language: string; published_at: string }> = await db('terms_version')
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit * 2)
+    .select('kind', 'card_product', 'version', 'language', 'published_at');
+  const grouped = new Map<string, PublishedVersion>();
+  for (const t of terms) {
+    const key = `${t.kind}:${t.card_product}:${t.version}`;
+    const found = grouped.get(key);
+    if (found) {
+      if (!found.languages.includes(t.language)) found.languages.push(t.language);
+      if (t.published_at > found.publishedAt) found.publishedAt = t.published_at;
+    } else {
+      grouped.set(key, { kind: t.kind, cardProduct: t.card_product, version: t.version, languages: [t.language], publishedAt: t.published_at });
+    }
+  }
+  const forms: Array<{ version: string; published_at: string }> = await db('form_version').orderBy('published_at', 'desc').limit(limit).select('version', 'published_at');
+  const all: PublishedVersion[] = [...grouped.values(), ...forms.map((f) => ({ kind: 'form' as const, cardProduct: null, version: f.version, languages: [], publishedAt: f.published_at }))];
+  for (const p of all) p.languages.sort();
+  return all.sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0)).slice(0, limit);
+}
