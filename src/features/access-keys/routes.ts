@@ -10,6 +10,7 @@ import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { paths } from '../../paths';
 import { PLASTIC_TYPES } from '../accounts/options';
+import { auditRequestContext } from '../audit/audit';
 import type { Actor } from '../administrators/repository';
 import { ACCESS_KEY_SORTS, listAccountsForActor, type AccessKeySort, type AccessKeyWithAccount, type AccountSummary } from './repository';
 import { datePartsOf, maxExpiry, orderIssues, parseCreateForm, parseEditForm, toFormErrors, type FormContext } from './schema';
@@ -193,7 +194,7 @@ export function accessKeyRoutes(deps: Deps): Router {
     if (account?.activeKeyId) issues.push({ field: 'accountId', message: 'access-keys:form.accountId.errors.alreadyHasKey' });
     if (!parsed.success || issues.length) return renderCreateForm(req, res, 400, values, toFormErrors(orderIssues(issues)));
     try {
-      const created = await createAccessKey(db, actor, parsed.data, clock.now());
+      const created = await createAccessKey(db, actor, parsed.data, clock.now(), undefined, auditRequestContext(req));
       setFlash(req, 'access-keys:flash.created', { name: parsed.data.name, number: created.number });
       res.redirect(303, paths.admin.accessKeys.show(created.id));
     } catch (err) {
@@ -220,7 +221,7 @@ export function accessKeyRoutes(deps: Deps): Router {
     const parsed = parseEditForm(body, formContext(req, key.account, creationDay(key.createdAt, tz)));
     if (!parsed.success) return renderEditForm(res, 400, key, values, toFormErrors(parsed.issues));
     try {
-      await updateAccessKey(db, actor, key.id, parsed.data, clock.now());
+      await updateAccessKey(db, actor, key.id, parsed.data, clock.now(), auditRequestContext(req));
     } catch (err) {
       if (err instanceof AccessKeyRuleError) return renderEditForm(res, 400, key, values, toFormErrors(orderIssues(err.issues)));
       throw err;
@@ -247,7 +248,7 @@ export function accessKeyRoutes(deps: Deps): Router {
       return res.status(400).render('access-keys/delete.njk', { key, applications, errors });
     }
     try {
-      await deleteAccessKey(db, actor, key.id, clock.now());
+      await deleteAccessKey(db, actor, key.id, clock.now(), auditRequestContext(req));
     } catch (err) {
       if (err instanceof KeyHasOpenApplicationsError) {
         return res.status(409).render('access-keys/delete.njk', { key, applications: err.applications, errors: null });

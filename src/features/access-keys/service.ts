@@ -1,5 +1,6 @@
 import type { Db } from '../../db';
 import { tFor, type Language } from '../../i18n';
+import { recordAudit, type AuditEntry } from '../audit/audit';
 import { generateAccessKeyNumber } from '../../lib/access-key-number';
 import { NotFoundError } from '../../lib/errors';
 import { paginate, type ListQuery, type PageWindow } from '../../lib/list-query';
@@ -42,6 +43,12 @@ export class KeyHasOpenApplicationsError extends Error {
     this.name = 'KeyHasOpenApplicationsError';
   }
 }
+
+/** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
+/** Without a request (scripts, tests of the service): the actor alone. */
+const actorOnly = (actor: Actor): AuditContext => ({ actor: { type: 'admin', id: actor.id, email: actor.email } });
 
 const ALREADY_HAS_KEY = 'access-keys:form.accountId.errors.alreadyHasKey';
 const MAX_NUMBER_ATTEMPTS = 8;
@@ -151,6 +158,7 @@ export async function createAccessKey(
   input: CreateAccessKeyInput,
   now: Date,
   generateNumber: () => string = generateAccessKeyNumber,
+  audit: AuditContext = actorOnly(actor),
 ): Promise<{ id: number; number: string }> {
   if (!actor.accountIds.includes(input.accountId)) throw new NotFoundError('account');
   return db.transaction(async (trx) => {
@@ -165,6 +173,7 @@ export async function createAccessKey(
         const id = await trx.transaction((sp) =>
           insertKey(sp, { ...input, number, accountId: account.id, createdBy: actor.id, now: now.toISOString() }),
         );
+        await recordAudit(trx, { ...audit, at: now, action: 'access_key.create', object: { type: 'access_key', id }, details: { accountId: account.id } });
         return { id, number };
       } catch (err) {
         const which = uniqueViolation(err);
@@ -177,18 +186,19 @@ export async function createAccessKey(
 }
 
 /** Changes every setting but the number and the BC; applies to applications not yet submitted. */
-export async function updateAccessKey(db: Db, actor: Actor, id: number, input: AccessKeyInput, now: Date): Promise<void> {
+export async function updateAccessKey(db: Db, actor: Actor, id: number, input: AccessKeyInput, now: Date, audit: AuditContext = actorOnly(actor)): Promise<void> {
   await db.transaction(async (trx) => {
     const key = await findKeyForActor(trx, actor.accountIds, id);
     if (!key) throw new NotFoundError('access key');
     checkAgainstAccount(key.account, input);
     const updated = await updateKey(trx, actor.accountIds, id, input, now.toISOString());
     if (updated !== 1) throw new NotFoundError('access key');
+    await recordAudit(trx, { ...audit, at: now, action: 'access_key.update', object: { type: 'access_key', id }, details: { accountId: key.account.id } });
   });
 }
 
 /** Logical deletion, refused while the key has applications that are not finished. */
-export async function deleteAccessKey(db: Db, actor: Actor, id: number, now: Date): Promise<AccessKeyWithAccount> {
+export async function deleteAccessKey(db: Db, actor: Actor, id: number, now: Date, audit: AuditContext = actorOnly(actor)): Promise<AccessKeyWithAccount> {
   return db.transaction(async (trx) => {
     const key = await findKeyForActor(trx, actor.accountIds, id);
     if (!key) throw new NotFoundError('access key');
@@ -196,6 +206,7 @@ export async function deleteAccessKey(db: Db, actor: Actor, id: number, now: Dat
     if (open.length) throw new KeyHasOpenApplicationsError(open);
     const deleted = await softDeleteKey(trx, actor.accountIds, id, actor.id, now.toISOString());
     if (deleted !== 1) throw new NotFoundError('access key');
+    await recordAudit(trx, { ...audit, at: now, action: 'access_key.delete', object: { type: 'access_key', id }, details: { accountId: key.account.id } });
     return key;
   });
 }

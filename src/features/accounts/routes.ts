@@ -6,6 +6,7 @@ import { requireAdministrator, requirePlatformAdministrator } from '../../middle
 import { verifyCsrf } from '../../middleware/csrf';
 import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
+import { auditRequestContext } from '../audit/audit';
 import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
 import type { Language } from '../../i18n';
 import { CARD_PRODUCTS, LIABILITY_TYPES, PAYMENT_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from './options';
@@ -97,7 +98,7 @@ export function accountRoutes(deps: Deps): Router {
     const candidate = toAccountCandidate(req.body as Record<string, unknown>);
     const parsed = accountSchema.safeParse(candidate);
     if (!parsed.success) return renderForm(req, res, 400, { account: null, values: candidate, errors: formErrorsFromZod(inFieldOrder(parsed.error)) });
-    const result = await createAccount(db, parsed.data, clock.now());
+    const result = await createAccount(db, parsed.data, clock.now(), auditRequestContext(req));
     if (!result.ok) return renderForm(req, res, 400, { account: null, values: candidate, errors: formErrors(result.issues) });
     req.log?.info({ accountId: result.id }, 'account created');
     setFlash(req, 'accounts:flash.created', { number: parsed.data.number });
@@ -114,7 +115,7 @@ export function accountRoutes(deps: Deps): Router {
     const candidate = toAccountCandidate(req.body as Record<string, unknown>);
     const parsed = accountSchema.safeParse(candidate);
     if (!parsed.success) return renderForm(req, res, 400, { account, values: candidate, errors: formErrorsFromZod(inFieldOrder(parsed.error)) });
-    const result = await updateAccount(db, account.id, parsed.data, clock.now());
+    const result = await updateAccount(db, account.id, parsed.data, clock.now(), auditRequestContext(req));
     if (!result) throw new NotFoundError('account');
     if (!result.ok) return renderForm(req, res, 400, { account, values: candidate, errors: formErrors(result.issues) });
     req.log?.info({ accountId: account.id }, 'account updated');
@@ -134,7 +135,7 @@ export function accountRoutes(deps: Deps): Router {
 
   router.post(paths.platform.accounts.import, ...platformOnly, receiveFile, verifyCsrf, async (req, res) => {
     if (!req.file) return renderImport(res, 400, [{ key: 'accounts:import.errors.noFile' }], []);
-    const result = await importAccounts(db, req.file.buffer, clock.now());
+    const result = await importAccounts(db, req.file.buffer, clock.now(), auditRequestContext(req));
     if (!result.ok) return renderImport(res, 400, result.fileIssues, result.rowIssues);
     req.log?.info({ count: result.count }, 'accounts imported');
     setFlash(req, 'accounts:import.flash.imported', { count: result.count });

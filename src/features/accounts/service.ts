@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../../db';
+import { recordAudit, type AuditEntry } from '../audit/audit';
 import { ACCOUNT_FIELDS, accountSchema, toAccountCandidate, type AccountField, type AccountInput } from './schema';
 import { activeKeysOf, existingNumbers, findAccount, insertAccounts, updateAccount as updateAccountRow } from './repository';
 
@@ -17,13 +18,17 @@ function isUniqueViolation(err: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }
 
+/** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
 const numberTaken: RuleIssue = { field: 'number', key: 'accounts:form.number.errors.taken' };
 
-export async function createAccount(db: Db, input: AccountInput, now: Date): Promise<SaveResult> {
+export async function createAccount(db: Db, input: AccountInput, now: Date, audit: AuditContext): Promise<SaveResult> {
   try {
     return await db.transaction(async (trx) => {
       if ((await existingNumbers(trx, [input.number])).size) return { ok: false, issues: [numberTaken] } as const;
       const [id] = await insertAccounts(trx, [input], now);
+      await recordAudit(trx, { ...audit, at: now, action: 'account.create', object: { type: 'account', id: id as number } });
       return { ok: true, id: id as number } as const;
     });
   } catch (err) {
@@ -37,7 +42,7 @@ export async function createAccount(db: Db, input: AccountInput, now: Date): Pro
  * removed, and payment cannot become central while a key offers direct debit (only meaningful for individual payment).
  * Returns undefined when the BC does not exist.
  */
-export async function updateAccount(db: Db, id: number, input: AccountInput, now: Date): Promise<SaveResult | undefined> {
+export async function updateAccount(db: Db, id: number, input: AccountInput, now: Date, audit: AuditContext): Promise<SaveResult | undefined> {
   try {
     return await db.transaction(async (trx) => {
       if (!(await findAccount(trx, id))) return undefined;
@@ -54,6 +59,7 @@ export async function updateAccount(db: Db, id: number, input: AccountInput, now
       }
       if (issues.length) return { ok: false, issues } as const;
       await updateAccountRow(trx, id, input, now);
+      await recordAudit(trx, { ...audit, at: now, action: 'account.update', object: { type: 'account', id } });
       return { ok: true, id } as const;
     });
   } catch (err) {
@@ -213,16 +219,17 @@ function fieldOfColumn(column: string): AccountField {
 }
 
 /** All or nothing: every row valid → all inserted in one transaction; any problem → nothing inserted. */
-export async function importAccounts(db: Db, buffer: Buffer, now: Date): Promise<ImportResult> {
+export async function importAccounts(db: Db, buffer: Buffer, now: Date, audit: AuditContext): Promise<ImportResult> {
   const checked = await checkAccountsCsv(db, buffer);
   if (!('inputs' in checked)) return { ok: false, ...checked };
   try {
     await db.transaction(async (trx) => {
       await insertAccounts(trx, checked.inputs, now);
+      await recordAudit(trx, { ...audit, at: now, action: 'account.import', details: { count: checked.inputs.length } });
     });
   } catch (err) {
     // Another import or form took one of these numbers meanwhile: nothing was kept, check again for the exact rows.
-    if (isUniqueViolation(err)) return importAccounts(db, buffer, now);
+    if (isUniqueViolation(err)) return importAccounts(db, buffer, now, audit);
     throw err;
   }
   return { ok: true, count: checked.inputs.length };

@@ -4,6 +4,7 @@ import { paths } from '../../paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
+import { auditRequestContext } from '../audit/audit';
 import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
 import { listAccountChoices } from '../accounts/repository';
 import { administratorCreateSchema, administratorUpdateSchema, LANGUAGES, ROLES, toAdministratorCandidate } from './schema';
@@ -48,7 +49,7 @@ export function administratorRoutes(deps: Deps): Router {
     const parsed = administratorCreateSchema.safeParse(candidate);
     const base = { administrator: null, values: candidate, isSelf: false };
     if (!parsed.success) return renderForm(res, 400, { ...base, errors: formErrorsFromZod(parsed.error) });
-    const result = await createAdministrator(db, parsed.data, clock.now());
+    const result = await createAdministrator(db, parsed.data, clock.now(), auditRequestContext(req));
     if (!result.ok) return renderForm(res, 400, { ...base, errors: formErrors(result.issues) });
     req.log?.info({ administratorId: result.id, by: req.actor?.id }, 'administrator added');
     setFlash(req, 'administrators:flash.created', { name: parsed.data.displayName });
@@ -67,7 +68,7 @@ export function administratorRoutes(deps: Deps): Router {
     const parsed = administratorUpdateSchema.safeParse(candidate);
     const base = { administrator, values: candidate, isSelf: administrator.id === req.actor?.id };
     if (!parsed.success) return renderForm(res, 400, { ...base, errors: formErrorsFromZod(parsed.error) });
-    const result = await updateAdministrator(db, req.actor?.id as number, administrator.id, parsed.data, clock.now());
+    const result = await updateAdministrator(db, req.actor?.id as number, administrator.id, parsed.data, clock.now(), auditRequestContext(req));
     if (!result.ok) return renderForm(res, 400, { ...base, errors: formErrors(result.issues) });
     req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator updated');
     setFlash(req, 'administrators:flash.updated', { name: parsed.data.displayName });
@@ -81,7 +82,7 @@ export function administratorRoutes(deps: Deps): Router {
 
   router.post(paths.platform.administrators.deactivate(), ...platformOnly, async (req, res) => {
     const target = await loadAdministrator(req.params.id);
-    const { administrator } = await deactivateAdministrator(db, sessionStore, req.actor?.id as number, target.id, clock.now());
+    const { administrator } = await deactivateAdministrator(db, sessionStore, req.actor?.id as number, target.id, clock.now(), auditRequestContext(req));
     req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator deactivated');
     setFlash(req, 'administrators:flash.deactivated', { name: administrator.displayName });
     res.redirect(303, paths.platform.administrators.list);
@@ -89,7 +90,7 @@ export function administratorRoutes(deps: Deps): Router {
 
   router.post(paths.platform.administrators.reactivate(), ...platformOnly, async (req, res) => {
     const target = await loadAdministrator(req.params.id);
-    const { administrator } = await reactivateAdministrator(db, target.id, clock.now());
+    const { administrator } = await reactivateAdministrator(db, target.id, clock.now(), auditRequestContext(req));
     req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator reactivated');
     setFlash(req, 'administrators:flash.reactivated', { name: administrator.displayName });
     res.redirect(303, paths.platform.administrators.list);

@@ -1,5 +1,6 @@
 import type { Db } from '../../db';
 import { ConflictError, NotFoundError } from '../../lib/errors';
+import { recordAudit, type AuditEntry } from '../audit/audit';
 import { administratorCreateSchema, type AdministratorCreateInput, type AdministratorUpdateInput } from './schema';
 import {
   findAdministratorByEmail,
@@ -27,6 +28,12 @@ export interface SessionRevoker {
 
 export const sessionUserKey = (administratorId: number) => `admin:${administratorId}`;
 
+/** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
+/** The command line that adds the first platform administrator acts as the system. */
+const SYSTEM: AuditContext = { actor: { type: 'system' } };
+
 const emailTaken: RuleIssue = { field: 'email', key: 'administrators:form.email.errors.taken' };
 
 function isUniqueViolation(err: unknown): boolean {
@@ -41,7 +48,7 @@ async function checkAccountIds(db: Db, ids: number[]): Promise<RuleIssue[]> {
   return found.length === ids.length ? [] : [{ field: 'accountIds', key: 'administrators:form.accountIds.errors.unknown' }];
 }
 
-export async function createAdministrator(db: Db, input: AdministratorCreateInput, now: Date): Promise<SaveResult> {
+export async function createAdministrator(db: Db, input: AdministratorCreateInput, now: Date, audit: AuditContext): Promise<SaveResult> {
   try {
     return await db.transaction(async (trx) => {
       const issues: RuleIssue[] = [];
@@ -50,6 +57,7 @@ export async function createAdministrator(db: Db, input: AdministratorCreateInpu
       if (issues.length) return { ok: false, issues } as const;
       const id = await insertAdministrator(trx, input, now);
       await setAdministratorAccounts(trx, id, input.accountIds);
+      await recordAudit(trx, { ...audit, at: now, action: 'administrator.create', object: { type: 'administrator', id }, details: { role: input.role, accountIds: input.accountIds } });
       return { ok: true, id } as const;
     });
   } catch (err) {
@@ -59,7 +67,7 @@ export async function createAdministrator(db: Db, input: AdministratorCreateInpu
 }
 
 /** Name, role, language and BCs. A platform administrator cannot take their own platform role away. */
-export async function updateAdministrator(db: Db, actorId: number, id: number, input: AdministratorUpdateInput, now: Date): Promise<SaveResult> {
+export async function updateAdministrator(db: Db, actorId: number, id: number, input: AdministratorUpdateInput, now: Date, audit: AuditContext): Promise<SaveResult> {
   return db.transaction(async (trx) => {
     const existing = await findAdministratorById(trx, id);
     if (!existing) throw new NotFoundError('administrator');
@@ -69,6 +77,7 @@ export async function updateAdministrator(db: Db, actorId: number, id: number, i
     if (issues.length) return { ok: false, issues } as const;
     await updateAdministratorFields(trx, id, input, now);
     await setAdministratorAccounts(trx, id, input.accountIds);
+    await recordAudit(trx, { ...audit, at: now, action: 'administrator.update', object: { type: 'administrator', id }, details: { role: input.role, accountIds: input.accountIds } });
     return { ok: true, id } as const;
   });
 }
@@ -78,19 +87,34 @@ export async function updateAdministrator(db: Db, actorId: number, id: number, i
  * request, since the actor is reloaded each time). Nobody can deactivate themselves, so one platform administrator
  * always remains. Returns false when they were already inactive.
  */
-export async function deactivateAdministrator(db: Db, sessions: SessionRevoker, actorId: number, id: number, now: Date): Promise<{ administrator: Administrator; changed: boolean }> {
+export async function deactivateAdministrator(
+  db: Db,
+  sessions: SessionRevoker,
+  actorId: number,
+  id: number,
+  now: Date,
+  audit: AuditContext,
+): Promise<{ administrator: Administrator; changed: boolean }> {
   if (id === actorId) throw new ConflictError('administrators:deactivate.errors.self');
   const administrator = await findAdministratorById(db, id);
   if (!administrator) throw new NotFoundError('administrator');
-  const changed = (await setAdministratorActive(db, id, false, now)) > 0;
+  const changed = await db.transaction(async (trx) => {
+    const done = (await setAdministratorActive(trx, id, false, now)) > 0;
+    if (done) await recordAudit(trx, { ...audit, at: now, action: 'administrator.deactivate', object: { type: 'administrator', id } });
+    return done;
+  });
   await sessions.destroyForUser(sessionUserKey(id));
   return { administrator, changed };
 }
 
-export async function reactivateAdministrator(db: Db, id: number, now: Date): Promise<{ administrator: Administrator; changed: boolean }> {
+export async function reactivateAdministrator(db: Db, id: number, now: Date, audit: AuditContext): Promise<{ administrator: Administrator; changed: boolean }> {
   const administrator = await findAdministratorById(db, id);
   if (!administrator) throw new NotFoundError('administrator');
-  const changed = (await setAdministratorActive(db, id, true, now)) > 0;
+  const changed = await db.transaction(async (trx) => {
+    const done = (await setAdministratorActive(trx, id, true, now)) > 0;
+    if (done) await recordAudit(trx, { ...audit, at: now, action: 'administrator.reactivate', object: { type: 'administrator', id } });
+    return done;
+  });
   return { administrator, changed };
 }
 
@@ -115,7 +139,7 @@ export async function addPlatformAdministrator(db: Db, raw: { email?: string; na
     const option = (field: string) => (field === 'displayName' ? 'name' : field);
     return { ok: false, reason: 'invalid', issues: parsed.error.issues.map((i) => ({ option: option(String(i.path[0])), key: i.message })) };
   }
-  const result = await createAdministrator(db, parsed.data, now);
+  const result = await createAdministrator(db, parsed.data, now, SYSTEM);
   if (!result.ok) return { ok: false, reason: 'exists', email: parsed.data.email };
   return { ok: true, id: result.id, email: parsed.data.email };
 }

@@ -5,6 +5,7 @@ import { paths } from '../../paths';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { ConflictError } from '../../lib/errors';
+import { auditRequestContext } from '../audit/audit';
 import { formErrors, formErrorsFromZod, normaliseBody, type FormErrors } from '../../lib/form-errors';
 import type { KeyForApplications } from './repository';
 import { INITIATE_FIELDS, PRIORITIES, TITLES, initiateSchema } from './schema';
@@ -75,7 +76,7 @@ export function applicationAdminRoutes(deps: Deps): Router {
         return renderInitiate(res, key, body, formErrorsFromZod(parsed.error));
       }
       try {
-        const created = await initiateControlled(db, actor, keyId, parsed.data, config.timeZone, now);
+        const created = await initiateControlled(db, actor, keyId, parsed.data, config.timeZone, now, auditRequestContext(req));
         req.log?.info({ applicationId: created.id, keyId }, 'application initiated (controlled send)');
         setFlash(req, 'applications:initiate.created', { reference: created.reference });
         res.redirect(303, paths.admin.applications.show(created.id));
@@ -129,7 +130,7 @@ export function applicationAdminRoutes(deps: Deps): Router {
       const nonces = { ...(req.session.resendNonces ?? {}) };
       delete nonces[String(id)];
       req.session.resendNonces = nonces;
-      const queued = await resendInvitation(db, req.actor!, id, nonce, clock.now());
+      const queued = await resendInvitation(db, req.actor!, id, nonce, clock.now(), auditRequestContext(req));
       req.log?.info({ applicationId: id, queued }, 'invitation e-mails resent');
       setFlash(req, queued ? 'applications:resend.done' : 'applications:resend.alreadyDone', undefined, queued ? 'success' : 'info');
       res.redirect(303, paths.admin.applications.show(id));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Language } from '../../i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
+import { recordAudit, type AuditEntry } from '../audit/audit';
 import { enqueueEmails } from '../outbox/enqueue';
 import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from './create';
 import { keyUsability } from './key-state';
@@ -27,6 +28,9 @@ interface AdminActor {
   accountIds: number[];
 }
 
+/** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
 /** The key an administrator initiates on: theirs (404 otherwise), neither deleted nor expired. */
 export async function keyForInitiation(db: Knex | Knex.Transaction, actor: AdminActor, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
   const key = await findKeyInScope(db, keyId, actor.accountIds);
@@ -37,7 +41,15 @@ export async function keyForInitiation(db: Knex | Knex.Transaction, actor: Admin
 }
 
 /** Controlled send: creates one application for one employee and queues e-mails 1 and 2, in one transaction. */
-export async function initiateControlled(db: Knex, actor: AdminActor, keyId: number, input: InitiateInput, timeZone: string, now: Date): Promise<CreatedApplication> {
+export async function initiateControlled(
+  db: Knex,
+  actor: AdminActor,
+  keyId: number,
+  input: InitiateInput,
+  timeZone: string,
+  now: Date,
+  audit: AuditContext,
+): Promise<CreatedApplication> {
   return db.transaction(async (trx) => {
     const key = await keyForInitiation(trx, actor, keyId, timeZone, now);
     if (await findOpenApplicationOnKey(trx, key.id, input.email)) throw new DuplicateOpenApplicationError();
@@ -58,7 +70,16 @@ export async function initiateControlled(db: Knex, actor: AdminActor, keyId: num
       ],
       now,
     );
-    return created as CreatedApplication;
+    const application = created as CreatedApplication;
+    await recordAudit(trx, {
+      ...audit,
+      at: now,
+      action: 'application.initiate',
+      applicationId: application.id,
+      object: { type: 'application', id: application.id },
+      details: { accessKeyId: key.id, priority: input.priority },
+    });
+    return application;
   });
 }
 
@@ -73,14 +94,14 @@ export async function applicationForAdmin(db: Knex, actor: AdminActor, id: numbe
  * Queues e-mails 1 and 2 again. `occasion` (a one-time value carried by the form) is part of the idempotency keys,
  * so the same form submitted twice queues one pair. Returns how many e-mails were queued (0 for a repeat).
  */
-export async function resendInvitation(db: Knex, actor: AdminActor, id: number, occasion: string, now: Date): Promise<number> {
+export async function resendInvitation(db: Knex, actor: AdminActor, id: number, occasion: string, now: Date, audit: AuditContext): Promise<number> {
   return db.transaction(async (trx) => {
     const app = await findApplicationInScope(trx, id, actor.accountIds);
     if (!app) throw new NotFoundError('application');
     if (!NOT_SUBMITTED.includes(app.status)) throw new ConflictError('applications:resend.errors.submitted');
     const recipient = { email: app.email, language: app.language as Language, title: app.title, firstName: app.firstName, lastName: app.lastName };
     const ref = { id: app.id, reference: app.reference };
-    return enqueueEmails(
+    const queued = await enqueueEmails(
       trx,
       [
         invitationLinkEmail(ref, recipient, `resend:${occasion}`),
@@ -88,5 +109,9 @@ export async function resendInvitation(db: Knex, actor: AdminActor, id: number, 
       ],
       now,
     );
+    if (queued) {
+      await recordAudit(trx, { ...audit, at: now, action: 'application.resend_invitation', applicationId: app.id, object: { type: 'application', id: app.id }, details: { queued } });
+    }
+    return queued;
   });
 }

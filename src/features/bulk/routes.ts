@@ -8,6 +8,7 @@ import { verifyCsrf } from '../../middleware/csrf';
 import { setFlash } from '../../middleware/flash';
 import { paths } from '../../paths';
 import type { Priority } from '../applications/create';
+import { auditRequestContext } from '../audit/audit';
 import { COLUMN_KEYS, MANDATORY_COLUMNS } from './columns';
 import { MAX_DATA_ROWS, MAX_FILE_BYTES } from './parse';
 import { UploadRefused } from './upload-refused';
@@ -177,7 +178,7 @@ export function bulkRoutes(deps: Deps): Router {
     const page = typeof body.page === 'string' && /^\d{1,5}$/.test(body.page) ? Number(body.page) : 1;
     try {
       if (body.action === 'validate') {
-        const result = await validateUpload(deps, actor, id, { ...changes, urgentTermsAccepted: body.urgentTerms === 'yes' }, deps.clock.now());
+        const result = await validateUpload(deps, actor, id, { ...changes, urgentTermsAccepted: body.urgentTerms === 'yes' }, deps.clock.now(), auditRequestContext(req));
         req.log?.info({ batchId: result.batchId, created: result.created, rejected: result.rejected }, 'bulk batch initiated');
         setFlash(req, 'bulk:preview.validated', { created: result.created, rejected: result.rejected, count: result.created });
         return res.redirect(303, paths.admin.batches.show(result.batchId));

@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps';
 import { NotFoundError } from '../../lib/errors';
 import { createInvitedApplications, type NewApplication, type Priority } from '../applications/create';
+import { recordAudit, type AuditEntry } from '../audit/audit';
 import { todayIn } from '../application-form/validators';
 import { parseUpload } from './parse';
 import {
@@ -22,6 +23,9 @@ import { checkRows, type CheckedRow } from './validate';
  * open applications on the key), priorities, and "Validate" (all valid rows initiated in one transaction with
  * their batch and e-mails 1 and 2 per row, once).
  */
+
+/** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 export interface BulkActor {
   id: number;
@@ -156,6 +160,7 @@ export async function validateUpload(
   uploadId: number,
   input: PriorityChanges & { urgentTermsAccepted: boolean },
   now: Date,
+  audit: AuditContext = { actor: { type: 'admin', id: actor.id } },
 ): Promise<ValidationResult> {
   const { upload, key } = await uploadFor(deps, actor, uploadId);
   if (upload.consumedAt) throw new AlreadyValidated(upload.batchId);
@@ -202,6 +207,8 @@ export async function validateUpload(
     });
     await createInvitedApplications(trx, items, now);
     await linkUploadToBatch(trx, upload.id, batchId);
-    return { batchId, created: valid.length, rejected: upload.rows.length - valid.length };
+    const result = { batchId, created: valid.length, rejected: upload.rows.length - valid.length };
+    await recordAudit(trx, { ...audit, at: now, action: 'bulk.validate', object: { type: 'bulk_batch', id: batchId }, details: { accessKeyId: key.id, created: result.created, rejected: result.rejected } });
+    return result;
   });
 }
