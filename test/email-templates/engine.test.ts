@@ -133,6 +133,12 @@ describe('the defaults in the editor', () => {
     },
   );
 
+  it('falls back to the default file when an edited version prints a value the e-mail does not carry', () => {
+    const data = { reference: '1234567897', firstName: 'Zoé', lastName: 'Martin', title: '' }; // no termsVersion (an older row)
+    const mail = renderer.render('approved', 'fr', data, { subject: 'Version {{ termsVersion }}', body: null });
+    expect(mail.subject).toBe('Votre demande de carte Corporate a été approuvée');
+  });
+
   it('shows variables as {{ name }} and conditions as {% if %}', () => {
     const approved = editableDefault(renderer, catalogueEntry('approved') as CatalogueEntry, 'fr');
     expect(approved.body).toContain('Bonjour{% if fullName %} {{ fullName }}{% endif %},');

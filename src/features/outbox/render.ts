@@ -6,7 +6,7 @@ import { paths } from '../../paths';
 import { VIEWS_DIR } from '../../root';
 import type { EmailTemplate } from './enqueue';
 import { catalogueEntry, templateValues, variableKinds } from '../email-templates/catalogue';
-import { chunksToHtml, chunksToText, compileTemplate, renderNodes, TemplateError, type TemplateNode, type VariableKind } from '../email-templates/engine';
+import { chunksToHtml, chunksToText, compileTemplate, MissingValueError, renderNodes, TemplateError, type Chunk, type TemplateNode, type VariableKind } from '../email-templates/engine';
 
 /**
  * E-mail rendering.
@@ -154,10 +154,19 @@ export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string; 
       throw err;
     }
     const values = templateValues(entry, data, linksFor(template, data));
+    let subjectText: string | undefined;
+    let chunks: Chunk[] | undefined;
+    try {
+      if (subjectNodes) subjectText = chunksToText(renderNodes(subjectNodes, values, kinds)).replace(/\s+/g, ' ').trim();
+      if (bodyNodes) chunks = renderNodes(bodyNodes, values, kinds);
+    } catch (err) {
+      // A value the edited version prints is missing from this e-mail's data (e.g. queued before the variable existed).
+      if (err instanceof MissingValueError) return fromFile();
+      throw err;
+    }
     const base = subjectNodes && bodyNodes ? undefined : fromFile();
-    const subject = subjectNodes ? chunksToText(renderNodes(subjectNodes, values, kinds)).replace(/\s+/g, ' ').trim() : (base as RenderedEmail).subject;
-    if (!bodyNodes) return { subject, html: (base as RenderedEmail).html, text: (base as RenderedEmail).text };
-    const chunks = renderNodes(bodyNodes, values, kinds);
+    const subject = subjectText ?? (base as RenderedEmail).subject;
+    if (!chunks) return { subject, html: (base as RenderedEmail).html, text: (base as RenderedEmail).text };
     // The frame is our own file; the body HTML comes from chunksToHtml, which escapes every character typed or given.
     const frame = { lang: language, t: tOf(language) };
     const html = htmlEnv.render(EDITED_FILE, { ...frame, part: 'html', editedHtml: chunksToHtml(chunks) }).trim() + '\n';
