@@ -26,12 +26,13 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
     pool: {
       min: 1,
       max: 1,
-      afterCreate: (conn: { pragma: (s: string) => unknown }, done: (err: Error | null, conn: unknown) => void) => {
+      afterCreate: (conn: RawSqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
         try {
           conn.pragma('journal_mode = WAL');
           conn.pragma('busy_timeout = 5000');
           conn.pragma('foreign_keys = ON');
           conn.pragma('synchronous = FULL');
+          cachePreparedStatements(conn);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -40,6 +41,37 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
     },
     acquireConnectionTimeout: 10000,
   });
+}
+
+/** The part of a better-sqlite3 connection used here (the package ships no types). */
+interface RawSqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/** Prepared statements kept per connection, by SQL text (least recently used dropped first). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Knex prepares every query anew; SQLite then parses and plans it each time (0.02–0.06 ms for a query with a BC list,
+ * several per page). better-sqlite3 statements are reusable and run synchronously to completion (Knex only calls
+ * all() and run(), never iterate()), so one statement per SQL text can serve every later query of that text.
+ * Schema changes (migrations) make SQLite re-prepare a statement by itself on its next run.
+ */
+function cachePreparedStatements(conn: RawSqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
 }
 
 export async function migrateLatest(db: Db): Promise<void> {

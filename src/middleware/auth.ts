@@ -3,12 +3,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config';
 import type { Db } from '../db';
 import { ForbiddenError, UnauthenticatedError } from '../lib/errors';
-import {
-  findActiveAdministratorByEmail,
-  findActiveAdministratorById,
-  loadActor,
-  type Actor,
-} from '../features/administrators/repository';
+import { findActiveActor, type Actor } from '../features/administrators/repository';
 import { paths } from '../paths';
 
 declare module 'express-serve-static-core' {
@@ -45,16 +40,16 @@ export function identifyAdministrator(config: Config, db: Db): RequestHandler {
           email = identity;
         }
         if (email) {
-          const admin = await findActiveAdministratorByEmail(db, email);
-          if (!admin) {
+          const actor = await findActiveActor(db, { email });
+          if (!actor) {
             res.locals.unknownAdministrator = true;
           } else {
-            req.actor = await loadActor(db, admin);
+            req.actor = actor;
           }
         }
       } else if (req.session?.adminId) {
-        const admin = await findActiveAdministratorById(db, req.session.adminId);
-        if (admin) req.actor = await loadActor(db, admin);
+        const actor = await findActiveActor(db, { id: req.session.adminId });
+        if (actor) req.actor = actor;
         else delete req.session.adminId;
       }
       res.locals.actor = req.actor ?? null;

@@ -1,4 +1,4 @@
-import type { Db } from '../../db';
+import { isSqlite, type Db } from '../../db';
 
 export type Role = 'admin' | 'platform';
 
@@ -64,6 +64,32 @@ export async function loadActor(db: Db, admin: Administrator): Promise<Actor> {
       ? (await db('account').select('id')).map((r: { id: number }) => r.id)
       : await accountIdsOf(db, admin.id);
   return { ...admin, accountIds, isPlatform: admin.role === 'platform' };
+}
+
+/**
+ * The actor of a request in one query: the active administrator with this e-mail (or id) and their BC memberships
+ * (as one comma-separated list: one row, not one per BC), reloaded from the database on every request (SECURITY.md).
+ * A platform administrator manages every BC.
+ */
+export async function findActiveActor(db: Db, by: { email: string } | { id: number }): Promise<Actor | undefined> {
+  const list = isSqlite(db) ? 'group_concat(aa.account_id)' : "string_agg(aa.account_id::text, ',')";
+  const row: (AdministratorRow & { account_ids: string | null }) | undefined = await db('administrator as ad')
+    .where('email' in by ? { 'ad.email': by.email.trim().toLowerCase() } : { 'ad.id': by.id })
+    .where('ad.active', true)
+    .first(
+      'ad.id',
+      'ad.email',
+      'ad.display_name',
+      'ad.role',
+      'ad.language',
+      'ad.active',
+      db.raw(`(select ${list} from administrator_account as aa where aa.administrator_id = ad.id) as account_ids`),
+    );
+  if (!row) return undefined;
+  const admin = toAdministrator(row);
+  if (admin.role === 'platform') return loadActor(db, admin);
+  const accountIds = row.account_ids ? row.account_ids.split(',').map(Number).sort((a, b) => a - b) : [];
+  return { ...admin, accountIds, isPlatform: false };
 }
 
 // ---- Platform administration (every administrator, active or not) ------------------------------------------------

@@ -42,3 +42,15 @@ export async function countInStatus(db: Q, accountIds: number[], status: Status,
   const [row] = await qb.sum<{ n: number | string | null }[]>({ n: 'n' });
   return Number(row?.n ?? 0);
 }
+
+/** Totals per status and priority within the BCs, for some statuses (reads the status index alone). */
+export async function countsByStatusAndPriority(db: Q, accountIds: number[], statuses: Status[]): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
+  if (!accountIds.length || !statuses.length) return [];
+  const rows: Array<{ status: Status; priority: Priority; n: number | string | null }> = await db('application_count')
+    .whereIn('status', statuses)
+    .whereIn('account_id', accountIds)
+    .groupBy('status', 'priority')
+    .select('status', 'priority')
+    .sum({ n: 'n' });
+  return rows.map((r) => ({ status: r.status, priority: r.priority, n: Number(r.n ?? 0) }));
+}

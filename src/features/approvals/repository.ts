@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { escapeLike, type SortDirection } from '../../lib/list-query';
 import type { Priority } from '../applications/create';
 import type { Status } from '../applications/status';
-import { applicationCounts } from '../applications/counts';
+import { countsByStatusAndPriority } from '../applications/counts';
 import type { QueueFilters, Stage } from './schema';
 
 type Q = Knex | Knex.Transaction;
@@ -117,11 +117,11 @@ function hasFilters(s: QueueSearch): boolean {
 
 /**
  * The header totals of both parts of the queue: all ready, urgent ready (normal = the difference), waiting for the
- * additional approver; read from the pre-counted table (applications/counts.ts), a few rows per BC.
+ * additional approver; read from the pre-counted table (applications/counts.ts) with its status index alone.
  */
 export async function queueTotals(db: Q, accountIds: number[]): Promise<QueueTotals> {
   const totals: QueueTotals = { all: 0, urgent: 0, normal: 0, awaitingAdditional: 0 };
-  for (const c of await applicationCounts(db, accountIds, QUEUE_STATUSES)) {
+  for (const c of await countsByStatusAndPriority(db, accountIds, QUEUE_STATUSES)) {
     if (c.status === 'awaiting_additional_approval') {
       totals.awaitingAdditional += c.n;
     } else if (c.status === 'pending_approval') {
