@@ -197,7 +197,11 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   };
   const appLog = fs.openSync(path.join(dataDir, 'app.log'), 'a');
-  const app = spawn(process.execPath, [dist], { cwd: ROOT, env, stdio: ['ignore', appLog, 'pipe'] });
+  // The same Node options as `npm start` (e.g. the heap limit that keeps the resident memory in bounds).
+  const startScript = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const nodeOptions = startScript.split(/\s+/).filter((arg) => arg.startsWith('--'));
+  console.log(`App started as: node ${[...nodeOptions, 'dist/src/cli/start.js'].join(' ')} (NODE_ENV=production, AUTH_MODE=header)`);
+  const app = spawn(process.execPath, [...nodeOptions, dist], { cwd: ROOT, env, stdio: ['ignore', appLog, 'pipe'] });
   let appStderr = '';
   app.stderr?.on('data', (d: Buffer) => (appStderr += d.toString()));
   const bare = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bare-server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -2,7 +2,7 @@
  * Bulk seeding of a benchmark database (npm run bench): a fresh SQLite file in a temp DATA_DIR, migrated with the
  * app's own migrations, then filled through better-sqlite3 prepared statements inside one transaction:
  *  - 200 BCs, each with one active access key (a BC has at most one), 2 keys in 3 with reminders on, every key with
- *    one notification recipient (180 distinct addresses) — with the 20 administrators, 200 digest recipients;
+ *    one notification recipient (181 distinct addresses) — with the 19 administrators who initiate, 200 digest recipients;
  *  - 20 administrators: 19 with 50 BCs each (overlapping windows, every BC managed by several), 1 platform;
  *  - 100,000 applications over the last 120 days (ids in initiation order), ~22 % pending approval, ~10 % urgent,
  *    fictitious names and e-mails, a small form_data JSON once the employee has saved;
@@ -221,7 +221,7 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
         i % 4 === 0 ? 'required' : 'optional',
         i % 3 === 2 ? 0 : 1,
         i % 10 === 0 ? 1 : 0,
-        JSON.stringify([`notifications${String(i % 180).padStart(3, '0')}@bench.example`]),
+        JSON.stringify([`notifications${String(i % 181).padStart(3, '0')}@bench.example`]),
         expiresOn,
         creator,
         seededAt,
