@@ -2,7 +2,7 @@ import { freshDatabase, type FreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import type { Db } from '../../src/db';
 import { transition } from '../../src/features/applications/status';
-import { applicationCounts, countInStatus } from '../../src/features/applications/counts';
+import { applicationCounts, countInStatus, countsByKeyAndStatus, countsByStatusAndPriority } from '../../src/features/applications/counts';
 
 /**
  * application_count (pre-counted applications per BC, key, status, priority) is kept by triggers: whatever writes
@@ -84,5 +84,21 @@ describe('application counts kept by triggers', () => {
     expect(await counted([a1, a2])).toEqual(await actual());
     expect(await counted([a2])).toEqual((await actual()).filter((k) => k.startsWith(`${a2}/`)));
     expect(await countInStatus(db, [], 'pending_approval')).toBe(0);
+
+    // The grouped reads agree with the table too.
+    const rows: Array<{ access_key_id: number; status: string; priority: string }> = await db('application').whereIn('account_id', [a1, a2]).select('access_key_id', 'status', 'priority');
+    const perKeyStatus = new Map<string, { n: number; urgent: number }>();
+    for (const r of rows) {
+      const k = `${r.access_key_id}/${r.status}`;
+      const v = perKeyStatus.get(k) ?? { n: 0, urgent: 0 };
+      v.n++;
+      if (r.priority === 'urgent') v.urgent++;
+      perKeyStatus.set(k, v);
+    }
+    const grouped = (await countsByKeyAndStatus(db, [a1, a2])).map((c) => [`${c.keyId}/${c.status}`, { n: c.n, urgent: c.urgent }] as const);
+    expect(new Map(grouped)).toEqual(perKeyStatus);
+    const byStatus = await countsByStatusAndPriority(db, [a1, a2], ['pending_approval']);
+    expect(byStatus.reduce((sum, c) => sum + c.n, 0)).toBe(rows.filter((r) => r.status === 'pending_approval').length);
+    expect(byStatus.find((c) => c.priority === 'urgent')?.n).toBe(rows.filter((r) => r.status === 'pending_approval' && r.priority === 'urgent').length);
   });
 });

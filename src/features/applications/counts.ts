@@ -54,3 +54,15 @@ export async function countsByStatusAndPriority(db: Q, accountIds: number[], sta
     .sum({ n: 'n' });
   return rows.map((r) => ({ status: r.status, priority: r.priority, n: Number(r.n ?? 0) }));
 }
+
+/** Per key and status within the BCs: how many, and how many of them urgent (one row per key and status in use). */
+export async function countsByKeyAndStatus(db: Q, accountIds: number[]): Promise<Array<{ keyId: number; status: Status; n: number; urgent: number }>> {
+  if (!accountIds.length) return [];
+  const rows: Array<{ access_key_id: number; status: Status; n: number | string; urgent: number | string | null }> = await db('application_count')
+    .whereIn('account_id', accountIds)
+    // account_id first: a key belongs to one BC, so the groups are the same, and they follow the index order (no sort).
+    .groupBy('account_id', 'access_key_id', 'status')
+    .havingRaw('sum(n) > 0')
+    .select('access_key_id', 'status', db.raw('sum(n) as n'), db.raw("sum(case when priority = 'urgent' then n else 0 end) as urgent"));
+  return rows.map((r) => ({ keyId: Number(r.access_key_id), status: r.status, n: Number(r.n), urgent: Number(r.urgent ?? 0) }));
+}

@@ -3,7 +3,7 @@ import { escapeLike, type SortDirection } from '../../lib/list-query';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
 import type { TrackingFilters } from './schema';
-import { applicationCounts } from '../applications/counts';
+import { countsByKeyAndStatus } from '../applications/counts';
 
 type Q = Knex | Knex.Transaction;
 
@@ -64,7 +64,12 @@ export interface SummaryCount {
  * (applications/counts.ts) rather than counted (one row per key × status × priority instead of one per application).
  */
 export async function countsByKeyStatusPriority(db: Q, accountIds: number[]): Promise<SummaryCount[]> {
-  return (await applicationCounts(db, accountIds)).map((c) => ({ keyId: c.keyId, status: c.status, priority: c.priority, n: c.n }));
+  const out: SummaryCount[] = [];
+  for (const c of await countsByKeyAndStatus(db, accountIds)) {
+    if (c.n > c.urgent) out.push({ keyId: c.keyId, status: c.status, priority: 'normal', n: c.n - c.urgent });
+    if (c.urgent > 0) out.push({ keyId: c.keyId, status: c.status, priority: 'urgent', n: c.urgent });
+  }
+  return out;
 }
 
 export const TRACKING_SORTS = ['reference', 'name', 'key', 'status', 'priority', 'createdAt', 'statusChangedAt'] as const;
