@@ -109,7 +109,7 @@ function isTransaction(db: Knex | Knex.Transaction): db is Knex.Transaction {
  * with `db` it runs in its own transaction.
  */
 export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<{ id: number; hash: string }> {
-  if (!isTransaction(db)) return db.transaction((trx) => recordAudit(trx, entry));
+  if (!isTransaction(db)) return appendAlone(db, entry);
   const trx = db;
   if (trx.client.config.client === 'pg') {
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [PG_LOCK_KEY]);
@@ -124,6 +124,64 @@ export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry
   const [row] = await trx('audit_log').insert({ ...fields, prev_hash: prevHash, hash }).returning('id');
   const id = typeof row === 'object' && row !== null ? Number((row as { id: number }).id) : Number(row);
   return { id, hash };
+}
+
+interface Pending {
+  entry: AuditEntry;
+  resolve: (r: { id: number; hash: string }) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Entries recorded on their own (no business transaction), waiting for the next commit, per database. */
+const waiting = new WeakMap<Knex, { queue: Pending[]; flushing: boolean }>();
+const GROUP_MAX = 200;
+
+/**
+ * An entry recorded without a business transaction (e.g. an administrator viewing an application) is committed with
+ * the others recorded meanwhile, in call order, in one transaction (group commit): one disk sync for many page views
+ * instead of one each. Each caller's promise still resolves only once its entry is committed. If a group fails, its
+ * entries are retried one by one, so one bad entry fails only its own caller.
+ */
+function appendAlone(db: Knex, entry: AuditEntry): Promise<{ id: number; hash: string }> {
+  let state = waiting.get(db);
+  if (!state) {
+    state = { queue: [], flushing: false };
+    waiting.set(db, state);
+  }
+  const promise = new Promise<{ id: number; hash: string }>((resolve, reject) => state.queue.push({ entry, resolve, reject }));
+  if (!state.flushing) void flush(db, state);
+  return promise;
+}
+
+async function flush(db: Knex, state: { queue: Pending[]; flushing: boolean }): Promise<void> {
+  state.flushing = true;
+  try {
+    while (state.queue.length) {
+      const group = state.queue.splice(0, GROUP_MAX);
+      try {
+        const results = await db.transaction(async (trx) => {
+          const out: Array<{ id: number; hash: string }> = [];
+          for (const p of group) out.push(await recordAudit(trx, p.entry));
+          return out;
+        });
+        group.forEach((p, i) => p.resolve(results[i] as { id: number; hash: string }));
+      } catch (groupError) {
+        if (group.length === 1) {
+          (group[0] as Pending).reject(groupError);
+          continue;
+        }
+        for (const p of group) {
+          try {
+            p.resolve(await db.transaction((trx) => recordAudit(trx, p.entry)));
+          } catch (err) {
+            p.reject(err);
+          }
+        }
+      }
+    }
+  } finally {
+    state.flushing = false;
+  }
 }
 
 export type ChainVerdict = { ok: true; count: number } | { ok: false; count: number; brokenId: number; reason: 'prev_hash' | 'hash' };
