@@ -40,6 +40,13 @@ describe('approval queue pages read from the end', () => {
         updated_at: at,
       };
     });
+    // Another BC's pending applications, interleaved in date order: never on these pages, whichever plan is used.
+    const other = await givenAccount(db);
+    const otherKey = await givenAccessKey(db, other, admin.id);
+    for (let i = 0; i < 40; i++) {
+      const at = `2026-11-${String(10 + (i % 4)).padStart(2, '0')}T09:00:00.000Z`;
+      rows.push({ ...(rows[0] as (typeof rows)[number]), reference: String(7_000_000_000 + i), access_key_id: otherKey.id, account_id: other, status: 'pending_approval', email: `o${i}@test.example`, created_at: at, status_changed_at: at, updated_at: at });
+    }
     await db('application').insert(rows);
     search = { accountIds: accounts, filters: { stage: 'ready' }, q: '' };
   });
@@ -58,6 +65,8 @@ describe('approval queue pages read from the end', () => {
             const fromEnd = (await queuePage(db, search, sort, dir, size, offset, TOTAL)).map((r) => r.id);
             expect({ sort, dir, size, offset, ids: fromEnd }).toEqual({ sort, dir, size, offset, ids: plain });
             expect(plain.length).toBe(Math.min(size, TOTAL - offset));
+            const [foreign] = await db('application').whereIn('id', plain).whereNotIn('account_id', search.accountIds).count({ n: '*' });
+            expect(Number(foreign?.n)).toBe(0);
           }
         }
       }
