@@ -90,7 +90,9 @@ function cacheKey(key: unknown, options: unknown): string | undefined {
   if (typeof options === 'string') return `${key}\u0000=${options}`;
   if (!options || typeof options !== 'object' || Array.isArray(options)) return undefined;
   let id = key;
-  for (const name of Object.keys(options).sort()) {
+  const names = Object.keys(options);
+  if (names.length > 1) names.sort();
+  for (const name of names) {
     const v = (options as Record<string, unknown>)[name];
     if (v === undefined) continue;
     if (v !== null && (typeof v === 'object' || typeof v === 'function')) return undefined;
