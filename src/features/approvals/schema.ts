@@ -1,3 +1,4 @@
+import { parseDayRange } from '../../lib/day-range';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import type { Priority } from '../applications/create';
 
@@ -45,22 +46,7 @@ function single(value: unknown): string {
   return typeof value === 'string' ? value.normalize('NFC').trim().slice(0, 40) : '';
 }
 
-/** A date typed as dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or yyyy-mm-dd; 'YYYY-MM-DD' or undefined. */
-export function parseDay(raw: string): string | undefined {
-  let y: number, m: number, d: number;
-  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(raw);
-  if (match) {
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else {
-    match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(raw);
-    if (!match) return undefined;
-    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  }
-  if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1) return undefined;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCMonth() !== m - 1) return undefined;
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
+export { parseDay } from '../../lib/day-range';
 
 /**
  * The queue's filters from a query string (or the hidden fields of the selection form). A key that is not one of the
@@ -76,21 +62,10 @@ export function parseQueueFilters(source: unknown, keyIds: number[]): { filters:
   else values.key = '';
   if (values.priority === 'normal' || values.priority === 'urgent') filters.priority = values.priority;
   else values.priority = '';
-  const problems: Array<{ field: string; key: string }> = [];
-  if (values.from) {
-    const day = parseDay(values.from);
-    if (day) filters.from = day;
-    else problems.push({ field: 'from', key: 'approvals:filters.from.errors.invalid' });
-  }
-  if (values.to) {
-    const day = parseDay(values.to);
-    if (day) filters.to = day;
-    else problems.push({ field: 'to', key: 'approvals:filters.to.errors.invalid' });
-  }
-  if (filters.from && filters.to && filters.from > filters.to) {
-    problems.push({ field: 'to', key: 'approvals:filters.to.errors.beforeFrom' });
-    delete filters.to;
-  }
+  const range = parseDayRange(values.from, values.to, 'approvals');
+  const problems = range.problems;
+  if (range.from) filters.from = range.from;
+  if (range.to) filters.to = range.to;
   return { filters, values, errors: problems.length ? formErrors(problems) : null };
 }
 

@@ -1,3 +1,4 @@
+import { parseDayRange } from '../../lib/day-range';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
@@ -54,22 +55,7 @@ function many(value: unknown): string[] {
     .slice(0, STATUSES.length * 2);
 }
 
-/** A date typed as dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or yyyy-mm-dd; 'YYYY-MM-DD' or undefined. */
-export function parseDay(raw: string): string | undefined {
-  let y: number, m: number, d: number;
-  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(raw);
-  if (match) {
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else {
-    match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(raw);
-    if (!match) return undefined;
-    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  }
-  if (y < 2000 || y > 2999 || m < 1 || m > 12 || d < 1) return undefined;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCMonth() !== m - 1) return undefined;
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-}
+export { parseDay } from '../../lib/day-range';
 
 export interface ParsedFilters {
   filters: TrackingFilters;
@@ -119,21 +105,10 @@ export function parseTrackingFilters(source: unknown, keyIds: readonly number[],
   else values.priority = '';
   if ((ORIGINS as readonly string[]).includes(values.origin)) filters.origin = values.origin as Origin;
   else values.origin = '';
-  const problems: Array<{ field: string; key: string }> = [];
-  if (values.from) {
-    const day = parseDay(values.from);
-    if (day) filters.from = day;
-    else problems.push({ field: 'from', key: 'tracking:filters.from.errors.invalid' });
-  }
-  if (values.to) {
-    const day = parseDay(values.to);
-    if (day) filters.to = day;
-    else problems.push({ field: 'to', key: 'tracking:filters.to.errors.invalid' });
-  }
-  if (filters.from && filters.to && filters.from > filters.to) {
-    problems.push({ field: 'to', key: 'tracking:filters.to.errors.beforeFrom' });
-    delete filters.to;
-  }
+  const range = parseDayRange(values.from, values.to, 'tracking');
+  const problems = range.problems;
+  if (range.from) filters.from = range.from;
+  if (range.to) filters.to = range.to;
   if (filters.from) filters.fromIso = zonedTimeToUtc(filters.from, '00:00', timeZone).toISOString();
   if (filters.to) filters.toIsoExclusive = zonedTimeToUtc(addDays(filters.to, 1), '00:00', timeZone).toISOString();
   return { filters, values, errors: problems.length ? formErrors(problems) : null, foreignKey };
