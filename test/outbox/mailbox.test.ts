@@ -52,7 +52,10 @@ describe('development mailbox', () => {
     const sentRow = page('#mailbox tbody tr').last();
     expect(sentRow.text()).toContain('Delivered');
     expect(sentRow.find('a').text()).toBe('Votre demande de carte Corporate : lien et numéro de référence');
-    expect(sentRow.find('td').first().text()).toMatch(/24 November 2026/);
+    // The date shown is the row's, in the configured time zone (not the day the test file was written).
+    const sent = await ctx.deps.db('outbox').where({ status: 'sent' }).orderBy('id', 'desc').first();
+    const day = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: ctx.config.timeZone }).format(new Date(sent.created_at));
+    expect(sentRow.find('td').first().text()).toContain(day);
     const pending = await request(ctx.app).get(paths.dev.message(pendingId));
     expect($(pending.text)('#main').text()).toContain('pas encore été mis en forme');
   });
