@@ -1,9 +1,8 @@
-import crypto from 'node:crypto';
 import express, { type Express } from 'express';
-import pinoHttp from 'pino-http';
 import type { Deps } from './deps';
 import { PUBLIC_DIR } from './root';
 import { configureViews } from './views';
+import { requestLog } from './middleware/request-log';
 import { securityHeaders, noStore } from './middleware/security-headers';
 import { sessionMiddleware, sessionLifetime } from './middleware/session';
 import { csrfProtection, csrfTokenLocal, rejectCrossSite } from './middleware/csrf';
@@ -55,22 +54,7 @@ export function createApp(deps: Deps): Express {
   // Health first: no session, no logs noise.
   app.use(healthRoutes(deps));
 
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => {
-        const id = crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Path only: query strings may carry a reference number.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/public/') },
-    }),
-  );
+  app.use(requestLog(logger, { ignore: (path) => path.startsWith('/public/') }));
   app.use(securityHeaders(config.cookieSecure));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.isProduction ? '1h' : 0, index: false }));
 

@@ -5,6 +5,7 @@ import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { buildListView, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
+import { provideNavCounts } from '../../middleware/navigation';
 import { paths } from '../../paths';
 import { auditRequestContext } from '../audit/audit';
 import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueSort } from './repository';
@@ -52,6 +53,7 @@ export function approvalRoutes(deps: Deps): Router {
     const query = parseListQuery(source, LIST_SPEC);
     const search = queueSearch(actor.accountIds, filters, query.q, tz);
     const totals = await queueTotals(db, actor.accountIds);
+    provideNavCounts(res, { pending: totals.all });
     const total = await countMatching(db, search, totals);
     const extra = filterExtra(values);
     const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
