@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { isSqlite } from '../../db';
 import type { Priority } from './create';
 import type { Status } from './status';
 
@@ -55,14 +56,37 @@ export async function countsByStatusAndPriority(db: Q, accountIds: number[], sta
   return rows.map((r) => ({ status: r.status, priority: r.priority, n: Number(r.n ?? 0) }));
 }
 
-/** Per key and status within the BCs: how many, and how many of them urgent (one row per key and status in use). */
+/**
+ * Per key and status within the BCs: how many, and how many of them urgent (one entry per key and status in use).
+ * The database packs each key's counts into one text ("status:priority:n,…") so a summary of 50 keys reads 50 rows
+ * instead of 1,200: turning each row and value into JavaScript costs far more than the grouping itself.
+ */
 export async function countsByKeyAndStatus(db: Q, accountIds: number[]): Promise<Array<{ keyId: number; status: Status; n: number; urgent: number }>> {
   if (!accountIds.length) return [];
-  const rows: Array<{ access_key_id: number; status: Status; n: number | string; urgent: number | string | null }> = await db('application_count')
+  const item = "status || ':' || priority || ':' || n";
+  const packed = isSqlite(db) ? `group_concat(${item}, ',')` : `string_agg(${item}, ',')`;
+  const rows: Array<{ access_key_id: number | string; counts: string }> = await db('application_count')
     .whereIn('account_id', accountIds)
+    .where('n', '>', 0)
     // account_id first: a key belongs to one BC, so the groups are the same, and they follow the index order (no sort).
-    .groupBy('account_id', 'access_key_id', 'status')
-    .havingRaw('sum(n) > 0')
-    .select('access_key_id', 'status', db.raw('sum(n) as n'), db.raw("sum(case when priority = 'urgent' then n else 0 end) as urgent"));
-  return rows.map((r) => ({ keyId: Number(r.access_key_id), status: r.status, n: Number(r.n), urgent: Number(r.urgent ?? 0) }));
+    .groupBy('account_id', 'access_key_id')
+    .select('access_key_id', db.raw(`${packed} as counts`));
+  const out: Array<{ keyId: number; status: Status; n: number; urgent: number }> = [];
+  for (const row of rows) {
+    const keyId = Number(row.access_key_id);
+    const byStatus = new Map<string, { keyId: number; status: Status; n: number; urgent: number }>();
+    for (const entry of row.counts.split(',')) {
+      const [status, priority, text] = entry.split(':') as [Status, Priority, string];
+      const n = Number(text);
+      let c = byStatus.get(status);
+      if (!c) {
+        c = { keyId, status, n: 0, urgent: 0 };
+        byStatus.set(status, c);
+        out.push(c);
+      }
+      c.n += n;
+      if (priority === 'urgent') c.urgent += n;
+    }
+  }
+  return out;
 }

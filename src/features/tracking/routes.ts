@@ -5,6 +5,7 @@ import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { buildListView, paginate, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
+import { provideNavCounts } from '../../middleware/navigation';
 import { paths } from '../../paths';
 import type { Actor } from '../administrators/repository';
 import { STATUSES, type Status } from '../applications/status';
@@ -15,6 +16,7 @@ import { findSignature } from '../signature/repository';
 import { pdfHeaders } from '../signature/routes';
 import { readSignedPdf } from '../signature/service';
 import { batchInScope, countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
+import { cellsHtml, type SummaryCell } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
 import { EXPORT_MAX_ROWS, ExportTooLargeError, applicationSections, exportApplications, recordApplicationView, trackingSummary, type ApplicationSections } from './service';
 import type { ApplicationView } from '../applications/repository';
@@ -107,46 +109,38 @@ export function trackingRoutes(deps: Deps): Router {
     const numberFormat = new Intl.NumberFormat(req.lang === 'fr' ? 'fr-FR' : 'en-GB');
     const formatted = new Map<number, string>();
     const fmt = {
+      // Below 1,000 both languages write the digits alone; above, the language's grouping (built once per value).
       format: (n: number) => {
+        if (n < 1000 && Number.isInteger(n)) return String(n);
         let text = formatted.get(n);
         if (text === undefined) formatted.set(n, (text = numberFormat.format(n)));
         return text;
       },
     };
-    // Cells are shaped here (number, link, the link's hidden label) so the page is a plain loop: a table of a few
-    // hundred keys × 14 numbers renders in milliseconds, where a macro per cell took most of a second.
-    const cell = (n: number, params: Parameters<typeof listHrefFor>[0], label: string, status?: Status) => ({
+    const cell = (n: number, params: Parameters<typeof listHrefFor>[0], status?: Status): SummaryCell => ({
       n,
       text: fmt.format(n),
       href: n > 0 ? listHrefFor(params) : null,
-      label,
-      status: status ?? null,
+      ...(status ? { status } : {}),
     });
-    // Each label translated once with a placeholder for the key, then filled per row (i18next costs ~0.1 ms a call).
-    const KEY = '\u0000key\u0000';
-    const perKey = (label: string) => (key: string) => label.split(KEY).join(key);
-    const statusLabel = Object.fromEntries(SUMMARY_STATUSES.map((s) => [s, perKey(t('tracking:summary.cellLabel', { status: statusLabels[s], key: KEY }))])) as Record<Status, (key: string) => string>;
-    const totalLabel = perKey(t('tracking:summary.totalLabel', { key: KEY }));
-    const urgentLabel = perKey(t('tracking:summary.urgentLabel', { key: KEY }));
+    provideNavCounts(res, { pending: summary.totals.counts.pending_approval });
     res.render('tracking/summary.njk', {
       groups: SUMMARY_GROUPS,
       statuses: SUMMARY_STATUSES,
-      rows: summary.rows.map((r) => {
-        const key = `${r.key.name} (${r.key.number})`;
-        return {
-          key: r.key,
-          cells: [
-            ...SUMMARY_STATUSES.map((s) => cell(r.counts[s], { key: r.key.id, status: s }, statusLabel[s](key), s)),
-            cell(r.total, { key: r.key.id }, totalLabel(key)),
-            cell(r.urgent, { key: r.key.id, priority: 'urgent' }, urgentLabel(key)),
-          ],
-        };
-      }),
-      totals: [
-        ...SUMMARY_STATUSES.map((s) => cell(summary.totals.counts[s], { status: s }, t('tracking:summary.cellLabelAll', { status: statusLabels[s] }), s)),
-        cell(summary.totals.total, {}, t('tracking:summary.totalLabelAll')),
-        cell(summary.totals.urgent, { priority: 'urgent' }, t('tracking:summary.urgentLabelAll')),
-      ],
+      statusLabels,
+      rows: summary.rows.map((r) => ({
+        key: r.key,
+        cellsHtml: cellsHtml([
+          ...SUMMARY_STATUSES.map((s) => cell(r.counts[s], { key: r.key.id, status: s }, s)),
+          cell(r.total, { key: r.key.id }),
+          cell(r.urgent, { key: r.key.id, priority: 'urgent' }),
+        ]),
+      })),
+      totalsHtml: cellsHtml([
+        ...SUMMARY_STATUSES.map((s) => cell(summary.totals.counts[s], { status: s }, s)),
+        cell(summary.totals.total, {}),
+        cell(summary.totals.urgent, { priority: 'urgent' }),
+      ]),
     });
   });
 

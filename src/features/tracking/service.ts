@@ -45,8 +45,10 @@ export interface Summary {
   totals: { counts: StatusCounts; total: number; urgent: number };
 }
 
+const ZERO_COUNTS = Object.freeze(Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts);
+
 function zeroCounts(): StatusCounts {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0])) as StatusCounts;
+  return { ...ZERO_COUNTS };
 }
 
 /**
