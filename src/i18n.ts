@@ -129,11 +129,29 @@ function dateFormat(lang: Language, timeZone: string, withTime: boolean): Intl.D
   return f;
 }
 
+/**
+ * Dates without time, by 15-minute slice of UTC: every instant of a slice has the same local date in any time zone
+ * (offsets and their changes fall on quarter hours), so a list of dates formats each day once, not each row.
+ */
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const dayTexts = new Map<string, string>();
+const DAY_TEXTS_MAX = 50_000;
+
 export function formatDate(lang: Language, value: string | Date | null | undefined, timeZone: string, withTime = false): string {
   if (!value) return '';
   const d = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value;
-  if (Number.isNaN(d.getTime())) return '';
-  return dateFormat(lang, value instanceof Date || (typeof value === 'string' && value.length > 10) ? timeZone : 'UTC', withTime).format(d);
+  const ms = d.getTime();
+  if (Number.isNaN(ms)) return '';
+  const zone = value instanceof Date || (typeof value === 'string' && value.length > 10) ? timeZone : 'UTC';
+  if (withTime) return dateFormat(lang, zone, true).format(d);
+  const id = `${lang}|${zone}|${Math.floor(ms / QUARTER_HOUR_MS)}`;
+  let text = dayTexts.get(id);
+  if (text === undefined) {
+    text = dateFormat(lang, zone, false).format(d);
+    if (dayTexts.size >= DAY_TEXTS_MAX) dayTexts.clear();
+    dayTexts.set(id, text);
+  }
+  return text;
 }
 
 export function formatNumber(lang: Language, value: number): string {

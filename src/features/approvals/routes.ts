@@ -8,7 +8,8 @@ import { setFlash } from '../../middleware/flash';
 import { provideNavCounts } from '../../middleware/navigation';
 import { paths } from '../../paths';
 import { auditRequestContext } from '../audit/audit';
-import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueSort } from './repository';
+import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueRow, type QueueSort } from './repository';
+import { formatDate, tFor, type Language } from '../../i18n';
 import { isAction, parseConfirmForm, parseIds, parseQueueFilters, FILTER_FIELDS, SELECT_ALL_LIMIT, type ApprovalAction, type FilterValues } from './schema';
 import { createRun, executeRun, queueSearch, reactivate, refusalFor, selectAllMatching, type QueueActor } from './service';
 
@@ -26,6 +27,33 @@ const COLUMNS: ColumnSpec[] = [
 ];
 /** The confirmation page lists at most this many of the selected applications (the count says how many in all). */
 const CONFIRM_SHOWN = 200;
+
+/**
+ * The rows as the table shows them: every label translated and every value formatted here, once per distinct value,
+ * so the template's loop only prints (a 50-row page otherwise makes ~250 translation and formatting calls).
+ */
+function shapeRows(rows: QueueRow[], lang: Language, timeZone: string) {
+  const t = tFor(lang);
+  // "Select application {{reference}}": translated once with a placeholder, filled per row.
+  const REF = '\u0000ref\u0000';
+  const [selectBefore, selectAfter = ''] = t('approvals:list.selectRow', { reference: REF }).split(REF);
+  const label = (key: string, value: string) => t(key, { defaultValue: value });
+  return rows.map((row) => ({
+    id: row.id,
+    reference: row.reference,
+    href: paths.admin.applications.show(row.id),
+    selectLabel: `${selectBefore}${row.reference}${selectAfter}`,
+    name: [row.title ? t(`applications:titles.${row.title}`) : '', row.firstName ?? '', row.lastName ?? ''].filter(Boolean).join(' '),
+    companyName: row.companyName,
+    accountNumber: row.accountNumber,
+    keyName: row.keyName,
+    urgent: row.priority === 'urgent',
+    priority: t(`applications:priorities.${row.priority}`),
+    createdAt: formatDate(lang, row.createdAt, timeZone),
+    cardProduct: label(`accounts:cardProducts.${row.cardProduct}`, row.cardProduct),
+    plasticType: label(`accounts:plasticTypes.${row.plasticType}`, row.plasticType),
+  }));
+}
 
 function actorOf(req: Request): QueueActor {
   if (!req.actor) throw new UnauthenticatedError();
@@ -61,10 +89,10 @@ export function approvalRoutes(deps: Deps): Router {
     const errors = selectionErrors ?? filterErrors;
     res.status(selectionErrors || filterErrors ? 400 : 200).render('approvals/list.njk', {
       list,
-      rows,
+      rows: shapeRows(rows, req.lang, tz),
+      keyOptions: keys.map((k) => ({ value: String(k.id), label: `${k.name} (${k.number}) – ${k.companyName}`, selected: String(k.id) === values.key })),
       totals,
       total,
-      keys,
       values,
       q: query.q,
       stage: filters.stage,
