@@ -8,6 +8,9 @@ import type { MailTransport, OutgoingEmail } from '../../src/features/outbox/tra
 import { verifyArchive } from '../../src/features/archive/archive';
 import { transition } from '../../src/features/applications/status';
 import { listSignatures } from '../../src/features/signature/repository';
+import { newToken, tokenHash } from '../../src/features/approver/repository';
+import { createEmailRenderer } from '../../src/features/outbox/render';
+import request from 'supertest';
 import { acceptSignatureTerms, employeeAgent, givenSignableApplication, pdfText, PIN, postCode, requestCode } from './support';
 
 const SECOND = 1000;
@@ -302,6 +305,63 @@ describe('electronic signature', () => {
     expect(rows.map((r) => r.recipient).sort()).toEqual([a.adminEmail, 'final.approver@acme.example', 'other@acme.example'].sort());
     const data = JSON.parse(rows[0].data);
     expect(data).toMatchObject({ reference: a.reference, employeeName: 'Élodie Dupré', awaitingAdditionalApproval: false });
+  });
+
+  it('queues e-mail 7 again, saying so, when the additional approver approves a signed urgent application; not for a normal one', async () => {
+    const renderer = createEmailRenderer({ baseUrl: 'https://sesame.example' });
+    for (const priority of ['urgent', 'normal'] as const) {
+      const a = await givenSignableApplication(ctx, { additionalApprover: true, priority, email: `approver-${priority}@acme.example` });
+      const db = ctx.deps.db;
+      const row = await db('application').where({ id: a.id }).first('form_data');
+      const form = JSON.parse(row.form_data);
+      form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
+      await db('application').where({ id: a.id }).update({ form_data: JSON.stringify(form) });
+      const token = newToken();
+      await db('approval_request').insert({
+        application_id: a.id,
+        approver_name: 'Marc Lefèvre',
+        approver_email: 'marc.lefevre@acme.example',
+        language: 'fr',
+        token_hash: tokenHash(token),
+        expires_at: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
+        created_at: clock.now().toISOString(),
+      });
+      const agent = await employeeAgent(ctx, a);
+      await acceptSignatureTerms(agent);
+      expect((await postCode(agent, await requestCode(ctx, agent, a.id))).status).toBe(303);
+      expect(await statusOf(a.id)).toBe('awaiting_additional_approval');
+      const alerts = () => db('outbox').where({ application_id: a.id, template: 'urgent-alert' }).orderBy('id');
+      expect(await alerts()).toHaveLength(priority === 'urgent' ? 1 : 0);
+
+      tick(3600 * SECOND);
+      const approver = request.agent(ctx.app);
+      const page = await approver.get(`${paths.approver.decide}?token=${token}&lang=fr`);
+      const decided = await approver.post(paths.approver.decide).type('form').send({ _csrf: csrfFrom(page.text), token, decision: 'approve', comment: '' });
+      expect(decided.status).toBe(303);
+      expect(await statusOf(a.id)).toBe('pending_approval');
+      // A replayed decision changes nothing and sends nothing.
+      await approver.post(paths.approver.decide).type('form').send({ _csrf: csrfFrom(page.text), token, decision: 'approve', comment: '' });
+
+      const rows = await alerts();
+      if (priority === 'normal') {
+        expect(rows).toHaveLength(0);
+        continue;
+      }
+      expect(rows).toHaveLength(2);
+      const [atSigning, atApproval] = rows.map((r) => ({ ...r, data: JSON.parse(r.data) as Record<string, unknown> }));
+      expect(atSigning!.data).toMatchObject({ awaitingAdditionalApproval: true });
+      expect(atSigning!.data.approvedByAdditionalApprover).toBeUndefined();
+      expect(atApproval).toMatchObject({ recipient: a.adminEmail });
+      expect(atApproval!.data).toMatchObject({ reference: a.reference, awaitingAdditionalApproval: false, approvedByAdditionalApprover: true, signedOn: atSigning!.data.signedOn });
+      expect(atApproval!.idempotency_key).not.toBe(atSigning!.idempotency_key);
+      const fr = renderer.render('urgent-alert', 'fr', atApproval!.data);
+      expect(fr.text).toContain('L’approbateur supplémentaire vient d’approuver une demande de carte Corporate URGENTE');
+      expect(fr.html).toContain('L’approbateur supplémentaire vient d’approuver');
+      expect(fr.text).not.toContain('vient d’être signée');
+      const en = renderer.render('urgent-alert', 'en', atApproval!.data);
+      expect(en.text).toContain('The additional approver has just approved an URGENT corporate card application');
+      expect(en.text).not.toContain('still waiting for the additional approver');
+    }
   });
 
   it('queues e-mail 7 to the key’s creator for a self-service urgent application, none for a normal one', async () => {

@@ -14,7 +14,7 @@ import { COMMENT_MAX, decide, linkState, type LinkState } from './service';
  */
 export function approverRoutes(deps: Deps): Router {
   const router = Router();
-  const { db, clock } = deps;
+  const { db, clock, config } = deps;
 
   function summary(ctx: FormContext, t: TFunction): Array<{ label: string; value: string }> {
     const h = cardholderValues(ctx);
@@ -75,7 +75,7 @@ export function approverRoutes(deps: Deps): Router {
       if (decision === 'declined' && !comment) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.required' });
       if ([...comment].length > COMMENT_MAX) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.tooLong', params: { max: COMMENT_MAX } });
       if (issues.length || !decision) return renderLink(req, res, await linkState(db, token, now), token, values, formErrors(issues));
-      const result = await decide(db, { token, decision, comment: comment || null, now });
+      const result = await decide(db, { token, decision, comment: comment || null, now, timeZone: config.timeZone });
       if (!result.ok) return renderLink(req, res, result.state, token, values, null);
       req.log?.info({ applicationId: result.applicationId, decision }, 'additional approver decided');
       res.redirect(303, `${paths.approver.done}?decision=${decision}&lang=${req.lang}`);

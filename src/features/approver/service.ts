@@ -4,7 +4,9 @@ import type { Keyring } from '../../lib/field-crypto';
 import { enqueueEmails } from '../outbox/enqueue';
 import { sealEmailData } from '../outbox/sealed';
 import { transition, type Status } from '../applications/status';
-import { cardholderValues, type FormContext } from '../application-form/form-data';
+import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
+import { latestSignature } from '../signature/repository';
+import { urgentAlertEmails } from '../signature/service';
 import { approvalState, countRequestsSince, findRequestByToken, insertRequest, newToken, recordDecision, stateOf, tokenHash, type ApprovalRequest } from './repository';
 
 /**
@@ -100,7 +102,7 @@ export async function linkState(db: Knex, token: unknown, now: Date): Promise<Li
  */
 export async function decide(
   db: Knex,
-  input: { token: string; decision: 'approved' | 'declined'; comment: string | null; now: Date },
+  input: { token: string; decision: 'approved' | 'declined'; comment: string | null; now: Date; timeZone: string },
 ): Promise<{ ok: true; applicationId: number } | { ok: false; state: LinkState }> {
   return db.transaction(async (trx) => {
     const state = await linkState(trx, input.token, input.now);
@@ -109,7 +111,7 @@ export async function decide(
     if (!(await recordDecision(trx, { id: request.id, decision: input.decision, comment: input.comment, now: input.now }))) {
       return { ok: false as const, state: { kind: 'used' as const, request } };
     }
-    const app = await trx('application').where({ id: request.applicationId }).first('status');
+    const app = await trx('application').where({ id: request.applicationId }).first('status', 'priority');
     if (input.decision === 'declined') {
       await transition(trx, {
         applicationId: request.applicationId,
@@ -129,6 +131,21 @@ export async function decide(
         comment: input.comment,
         now: input.now,
       });
+      // An urgent application becomes approvable only now: e-mail 7 again, saying so.
+      if (app.priority === 'urgent') {
+        const ctx = await loadFormContext(trx, request.applicationId);
+        const signature = await latestSignature(trx, request.applicationId);
+        if (ctx && signature) {
+          const emails = await urgentAlertEmails(trx, ctx, {
+            version: signature.version,
+            signedAt: new Date(signature.signedAt),
+            timeZone: input.timeZone,
+            awaitingAdditionalApproval: false,
+            approvedByAdditionalApprover: true,
+          });
+          await enqueueEmails(trx, emails, input.now);
+        }
+      }
     }
     return { ok: true as const, applicationId: request.applicationId };
   });

@@ -93,6 +93,7 @@ export const CATALOGUE: CatalogueEntry[] = [
       { name: 'keyName', kind: 'text', sample: 'Siège' },
       { name: 'signedOn', kind: 'text', sample: { fr: '24 novembre 2026 à 10:15', en: '24 November 2026 at 10:15' } },
       { name: 'awaitingAdditionalApproval', kind: 'flag', sample: true, optional: true },
+      { name: 'approvedByAdditionalApprover', kind: 'flag', sample: false, optional: true },
       approvalsLink,
     ],
   },

@@ -236,9 +236,15 @@ export type SignResult =
 
 /**
  * E-mail 7 (urgent application to approve): to the key's creator for self-service, else the initiating administrator,
- * and the key's notification recipients; each in their language when they are administrators of Sésame.
+ * and the key's notification recipients; each in their language when they are administrators of Sésame. Sent when an
+ * urgent application is signed and, when it then waited for the additional approver, again once they approve
+ * (src/features/approver/service.ts): that is when the company can approve it.
  */
-async function urgentAlertEmails(trx: Knex, ctx: FormContext, input: { version: number; now: Date; timeZone: string; awaitingAdditionalApproval: boolean }): Promise<EmailToQueue[]> {
+export async function urgentAlertEmails(
+  trx: Knex,
+  ctx: FormContext,
+  input: { version: number; signedAt: Date; timeZone: string; awaitingAdditionalApproval: boolean; approvedByAdditionalApprover?: boolean },
+): Promise<EmailToQueue[]> {
   const app = await trx('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').where('ap.id', ctx.application.id).first('ap.initiated_by', 'ap.origin', 'k.created_by', 'k.notification_recipients');
   const firstId = app.origin === 'self_service' || !app.initiated_by ? app.created_by : app.initiated_by;
   const first = await trx('administrator').where({ id: firstId }).first('email', 'language');
@@ -259,7 +265,7 @@ async function urgentAlertEmails(trx: Knex, ctx: FormContext, input: { version: 
   return emails.map((to) => {
     const language = langOf.get(to) ?? fallback;
     return {
-      idempotencyKey: `urgent-alert:${ctx.application.id}:${input.version}:${to}`,
+      idempotencyKey: `urgent-alert:${ctx.application.id}:${input.version}:${input.approvedByAdditionalApprover ? 'approver-approved:' : ''}${to}`,
       template: 'urgent-alert' as const,
       to,
       language,
@@ -269,8 +275,9 @@ async function urgentAlertEmails(trx: Knex, ctx: FormContext, input: { version: 
         companyName: ctx.account.companyName,
         accountNumber: ctx.account.number,
         keyName: ctx.key.name,
-        signedOn: formatDate(language, input.now, input.timeZone, true),
+        signedOn: formatDate(language, input.signedAt, input.timeZone, true),
         awaitingAdditionalApproval: input.awaitingAdditionalApproval,
+        ...(input.approvedByAdditionalApprover ? { approvedByAdditionalApprover: true } : {}),
       },
       applicationId: ctx.application.id,
     };
@@ -349,7 +356,7 @@ export async function signApplication(
       });
 
       if (ctx.application.priority === 'urgent') {
-        await enqueueEmails(trx, await urgentAlertEmails(trx, ctx, { version, now: input.now, timeZone: config.timeZone, awaitingAdditionalApproval: awaiting }), input.now);
+        await enqueueEmails(trx, await urgentAlertEmails(trx, ctx, { version, signedAt: input.now, timeZone: config.timeZone, awaitingAdditionalApproval: awaiting }), input.now);
       }
       return { ok: true, version, status: to };
     });
