@@ -190,6 +190,10 @@ describe('checkDateOfBirth', () => {
   it('takes today in the service time zone', () => {
     expect(todayIn('Europe/Paris', new Date('2026-11-24T23:30:00Z'))).toBe('2026-11-25');
     expect(todayIn('UTC', new Date('2026-11-24T23:30:00Z'))).toBe('2026-11-24');
+    // Cached per quarter hour: the last millisecond before local midnight and midnight itself, in a +05:45 zone.
+    expect(todayIn('Asia/Kathmandu', new Date('2026-11-24T18:14:59.999Z'))).toBe('2026-11-24');
+    expect(todayIn('Asia/Kathmandu', new Date('2026-11-24T18:15:00.000Z'))).toBe('2026-11-25');
+    expect(todayIn('Asia/Kathmandu', new Date('2026-11-24T18:00:00.000Z'))).toBe('2026-11-24');
   });
 });
 

@@ -17,12 +17,25 @@ export function isKnownCountry(code: unknown): code is string {
 
 export function countryName(code: string, lang: Language): string {
   if (!code) return '';
-  try {
-    return new Intl.DisplayNames([lang], { type: 'region', fallback: 'code' }).of(code) ?? code;
-  } catch {
-    return code;
+  const id = `${lang}|${code}`;
+  let name = countryNames.get(id);
+  if (name === undefined) {
+    try {
+      let names = displayNames.get(lang);
+      if (!names) displayNames.set(lang, (names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'code' })));
+      name = names.of(code) ?? code;
+    } catch {
+      name = code;
+    }
+    // Bounded: codes come from stored answers, which were checked, but stay safe with any input.
+    if (countryNames.size >= 2_000) countryNames.clear();
+    countryNames.set(id, name);
   }
+  return name;
 }
+/** Intl.DisplayNames is costly to build (~0.1 ms): one per language, and each name looked up once. */
+const displayNames = new Map<Language, Intl.DisplayNames>();
+const countryNames = new Map<string, string>();
 
 /** `{ value, text }` items for the select macro, in the page language. */
 export function countryItems(lang: Language): Array<{ value: string; text: string }> {
