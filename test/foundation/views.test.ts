@@ -1,0 +1,37 @@
+import nunjucks from 'nunjucks';
+import { rememberFrameNameSplits } from '../../src/views';
+
+type FrameClass = { prototype: { set: (...args: unknown[]) => void } };
+const Frame = (nunjucks as unknown as { runtime: { Frame: FrameClass } }).runtime.Frame;
+
+const TEMPLATE = `
+{%- set total = 0 -%}
+{%- macro cell(v, i) %}<td data-i="{{ i }}">{{ v }}</td>{% endmacro -%}
+{%- for row in rows -%}
+  {%- set total = total + row.n -%}
+  <tr data-first="{{ loop.first }}" data-last="{{ loop.last }}" data-rev="{{ loop.revindex0 }}">
+  {%- for c in row.cells %}{{ cell(c, loop.index) }}{% set inner = loop.index %}{% endfor -%}
+  {%- if loop.index is odd %}{% set odd = row.n %}{% endif -%}
+  </tr>{{ inner | default('none') }}
+{%- endfor -%}
+{{ total }} {{ odd | default('no odd') }}
+{%- set outer = 'o' -%}{% if true %}{% set outer = 'changed' %}{% endif %} {{ outer }}
+{%- for k, v in {a: 1, b: 2} %} {{ k }}={{ v }}/{{ loop.length }}{% endfor %}
+{%- for a, b in [[1, 2], [3, 4]] %} {{ a }}{{ b }}{% else %}empty{% endfor %}
+{%- for x in [] %}{{ x }}{% else %} nothing{% endfor %}`;
+
+describe('views: remembered name splits in Nunjucks frames', () => {
+  it('render exactly as Nunjucks does without it (loops, loop variables, set in scopes, macros)', () => {
+    const env = new nunjucks.Environment(null, { autoescape: true });
+    const ctx = { rows: [1, 2, 3, 4, 5].map((n) => ({ n, cells: ['a', '<b>', n] })) };
+    const before = env.renderString(TEMPLATE, ctx);
+    expect(before).toContain('data-first="true"');
+    rememberFrameNameSplits(Frame as never);
+    expect(Frame.prototype.set.toString()).toContain('splits');
+    const after = env.renderString(TEMPLATE, ctx);
+    expect(after).toBe(before);
+    // Applying it twice changes nothing.
+    rememberFrameNameSplits(Frame as never);
+    expect(env.renderString(TEMPLATE, ctx)).toBe(before);
+  });
+});
