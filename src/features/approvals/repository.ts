@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { escapeLike, type SortDirection } from '../../lib/list-query';
+import type { SortDirection } from '../../lib/list-query';
 import type { Priority } from '../applications/create';
 import type { Status } from '../applications/status';
 import { countsByStatusAndPriority } from '../applications/counts';
+import { whereApplicationText, whereCreatedBetween } from '../applications/search';
 import type { QueueFilters, Stage } from './schema';
 
 type Q = Knex | Knex.Transaction;
@@ -98,19 +99,8 @@ function matching(db: Q, s: QueueSearch, bcFromIndex = true): Knex.QueryBuilder 
   else qb.whereRaw(`+?? in (${s.accountIds.map(() => '?').join(', ')})`, ['ap.account_id', ...s.accountIds]);
   if (s.filters.keyId) qb.where('ap.access_key_id', s.filters.keyId);
   if (s.filters.priority) qb.where('ap.priority', s.filters.priority);
-  if (s.fromIso) qb.where('ap.created_at', '>=', s.fromIso);
-  if (s.toIsoExclusive) qb.where('ap.created_at', '<', s.toIsoExclusive);
-  if (s.q) {
-    const text = s.q.toLowerCase();
-    const like = `%${escapeLike(text)}%`;
-    const digits = s.q.replace(/\s+/g, '');
-    qb.where((w) => {
-      if (/^\d{1,10}$/.test(digits)) w.orWhere('ap.reference', 'like', `${escapeLike(digits)}%`);
-      w.orWhereRaw(`lower(coalesce(ap.first_name, '') || ' ' || coalesce(ap.last_name, '')) like ? escape '\\'`, [like])
-        .orWhereRaw(`lower(coalesce(ap.last_name, '') || ' ' || coalesce(ap.first_name, '')) like ? escape '\\'`, [like])
-        .orWhereRaw(`ap.email like ? escape '\\'`, [like]);
-    });
-  }
+  whereCreatedBetween(qb, s.fromIso, s.toIsoExclusive);
+  whereApplicationText(qb, s.q);
   return qb;
 }
 

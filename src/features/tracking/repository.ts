@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import { escapeLike, type SortDirection } from '../../lib/list-query';
+import type { SortDirection } from '../../lib/list-query';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
 import type { TrackingFilters } from './schema';
 import { countsByKeyAndStatus } from '../applications/counts';
+import { whereApplicationText, whereCreatedBetween } from '../applications/search';
 
 type Q = Knex | Knex.Transaction;
 
@@ -103,18 +104,8 @@ function applyFilters(qb: Knex.QueryBuilder, accountIds: number[], f: TrackingFi
   if (f.statuses.length) qb.whereIn('ap.status', f.statuses);
   if (f.priority) qb.where('ap.priority', f.priority);
   if (f.origin) qb.where('ap.origin', f.origin);
-  if (f.fromIso) qb.where('ap.created_at', '>=', f.fromIso);
-  if (f.toIsoExclusive) qb.where('ap.created_at', '<', f.toIsoExclusive);
-  if (f.q) {
-    const like = `%${escapeLike(f.q.toLowerCase())}%`;
-    const digits = f.q.replace(/[\s.-]+/g, '');
-    qb.where((w) => {
-      if (/^\d{1,10}$/.test(digits)) w.orWhere('ap.reference', 'like', `${escapeLike(digits)}%`);
-      w.orWhereRaw(`lower(coalesce(ap.first_name, '') || ' ' || coalesce(ap.last_name, '')) like ? escape '\\'`, [like])
-        .orWhereRaw(`lower(coalesce(ap.last_name, '') || ' ' || coalesce(ap.first_name, '')) like ? escape '\\'`, [like])
-        .orWhereRaw(`ap.email like ? escape '\\'`, [like]);
-    });
-  }
+  whereCreatedBetween(qb, f.fromIso, f.toIsoExclusive);
+  whereApplicationText(qb, f.q);
   return qb;
 }
 
