@@ -94,6 +94,22 @@ export function applicationFormRoutes(deps: Deps): Router {
       }
     };
   }
+  /**
+   * A section's page (GET): the employee's application while it can be edited (stateFor answers otherwise), back to
+   * the task list when the section does not apply to it, else `show`.
+   */
+  function sectionPage(path: string, show: (state: FormState, req: Request, res: Response) => unknown, section?: SectionId): void {
+    router.get(
+      path,
+      wrap(async (req, res) => {
+        const state = await stateFor(req, res, { editableOnly: true });
+        if (!state) return;
+        if (section && !sectionAvailable(state, section)) return res.redirect(303, paths.employee.application);
+        await show(state, req, res);
+      }),
+    );
+  }
+
 
   const common = (state: FormState, req: Request) => ({
     application: state.ctx.application,
@@ -215,14 +231,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(
-    paths.employee.form.cardholder,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      renderCardholder(res, state, req, cardholderValues(state.ctx), null);
-    }),
-  );
+  sectionPage(paths.employee.form.cardholder, (state, req, res) => renderCardholder(res, state, req, cardholderValues(state.ctx), null));
 
   router.post(
     paths.employee.form.cardholder,
@@ -323,15 +332,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     res.status(errors ? 400 : 200).render('application-form/pin.njk', { ...common(state, req), pinChosen: state.pinChosen, errors });
   };
 
-  router.get(
-    paths.employee.form.pin,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      if (!sectionAvailable(state, 'pin')) return res.redirect(303, paths.employee.application);
-      renderPin(res, state, req, null);
-    }),
-  );
+  sectionPage(paths.employee.form.pin, (state, req, res) => renderPin(res, state, req, null), 'pin');
 
   router.post(
     paths.employee.form.pin,
@@ -370,14 +371,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(
-    paths.employee.form.documents,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      await renderDocuments(res, state, req, null);
-    }),
-  );
+  sectionPage(paths.employee.form.documents, (state, req, res) => renderDocuments(res, state, req, null));
 
   /** multer with its limits; an oversized file or a second file gets the documents page with the reason, nothing stored. */
   const receiveFile: RequestHandler = (req, res, next) => {
@@ -473,15 +467,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     res.status(status ?? (errors ? 400 : 200)).render('application-form/approval.njk', { ...common(state, req), values, errors, approval: state.approval });
   };
 
-  router.get(
-    paths.employee.form.approval,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      if (!sectionAvailable(state, 'approval')) return res.redirect(303, paths.employee.application);
-      renderApproval(res, state, req, approverValues(state.ctx), null);
-    }),
-  );
+  sectionPage(paths.employee.form.approval, (state, req, res) => renderApproval(res, state, req, approverValues(state.ctx), null), 'approval');
 
   router.post(
     paths.employee.form.approval,
@@ -535,14 +521,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(
-    paths.employee.form.terms,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      renderTerms(res, state, req, null);
-    }),
-  );
+  sectionPage(paths.employee.form.terms, (state, req, res) => renderTerms(res, state, req, null));
 
   router.post(
     paths.employee.form.terms,
