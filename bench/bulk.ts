@@ -6,7 +6,7 @@
  *  - and the three HTTP requests an administrator makes: upload, preview page, validate.
  * Prints median and min over a few runs. Not a test: figures depend on the machine.
  */
-import { performance } from 'node:perf_hooks';
+import { summary as formatSummary, time } from './timing';
 import { createTestContext, signInAs, getCsrf, csrfFrom } from '../test/support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../test/support/builders';
 import { HEADERS_FR, csvOf, rows, xlsxOf } from '../test/bulk/support';
@@ -17,17 +17,7 @@ import { paths } from '../src/paths';
 const ROWS = 3000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const result = await fn();
-  return [performance.now() - start, result];
-}
-
-function summary(label: string, ms: number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] as number;
-  return `${label.padEnd(58)} median ${median.toFixed(0).padStart(6)} ms   min ${(sorted[0] as number).toFixed(0).padStart(6)} ms   (${ms.length} runs)`;
-}
+const summary = (label: string, ms: number[]) => formatSummary(label, ms, { labelWidth: 58, decimals: 0 });
 
 async function main(): Promise<void> {
   const data = rows(ROWS);

@@ -7,7 +7,7 @@
  *  - the summary page over HTTP.
  * Prints median and min over a few runs. Not a test: figures depend on the machine.
  */
-import { performance } from 'node:perf_hooks';
+import { summary as formatSummary, time } from './timing';
 import { createTestContext, signInAs } from '../test/support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../test/support/builders';
 import { STATUSES } from '../src/features/applications/status';
@@ -20,17 +20,7 @@ const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 100_000);
 const ACCOUNTS = 200;
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
-async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const start = performance.now();
-  const result = await fn();
-  return [performance.now() - start, result];
-}
-
-function summary(label: string, ms: number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] as number;
-  return `${label.padEnd(62)} median ${median.toFixed(1).padStart(8)} ms   min ${(sorted[0] as number).toFixed(1).padStart(8)} ms   (${ms.length} runs)`;
-}
+const summary = (label: string, ms: number[]) => formatSummary(label, ms, { labelWidth: 62, decimals: 1 });
 
 async function main(): Promise<void> {
   const ctx = await createTestContext({ LOG_LEVEL: 'silent' });
