@@ -2,7 +2,8 @@ import type { Page } from 'playwright-core';
 import { useE2E, newContext, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { AdminPages } from './pages/admin';
 import { BasePage } from './pages/base';
-import { createInvitedApplications, type Priority } from '../../src/features/applications/create';
+import type { Priority } from '../../src/features/applications/create';
+import { givenPendingForClaire, type PendingApplication } from './support/pending';
 
 /**
  * Issue 5, the parts the queue journey (approvals.e2e.ts) leaves out: a rejection with its comment through the
@@ -13,44 +14,7 @@ import { createInvitedApplications, type Priority } from '../../src/features/app
 describe('the approval queue’s decisions, seen by the employee', () => {
   const e2e = useE2E({ locale: 'en-GB' });
 
-  interface Pending {
-    id: number;
-    reference: string;
-    keyNumber: string;
-  }
-
-  /**
-   * Signed applications waiting in Claire's queue on her key 'Direction financière' (e-mails in English); a normal
-   * one has a PIN on file, as the employee's signature leaves it, an urgent one has none.
-   */
-  async function givenPending(people: Array<[string, string]>, priority: Priority = 'normal'): Promise<Pending[]> {
-    const db = e2e.deps.db;
-    const key = await db('access_key').where({ name: 'Direction financière' }).first();
-    const now = e2e.deps.clock.now();
-    const created = await db.transaction((trx) =>
-      createInvitedApplications(
-        trx,
-        people.map(([firstName, lastName]) => ({
-          accessKey: { id: key.id, accountId: key.account_id, number: key.number },
-          origin: 'controlled' as const,
-          priority,
-          title: 'mr',
-          firstName,
-          lastName,
-          email: `${firstName}.${lastName}@acme.example`.toLowerCase(),
-          language: 'en' as const,
-        })),
-        now,
-      ),
-    );
-    for (const c of created) {
-      await db('application').where({ id: c.id }).update({ status: 'pending_approval' });
-      if (priority === 'normal') {
-        await db('application_pin').insert({ application_id: c.id, encrypted: 'v1.e2e.opaque', key_id: 'e2e', stored_at: now.toISOString() });
-      }
-    }
-    return created.map((c) => ({ id: c.id, reference: c.reference, keyNumber: key.number }));
-  }
+  const givenPending = (people: Array<[string, string]>, priority: Priority = 'normal') => givenPendingForClaire(e2e.deps, people, { priority });
 
   /** Claire, signed in, on the queue filtered on a name, with axe on the queue. */
   async function queueFilteredOn(admin: AdminPages, search: string): Promise<void> {
@@ -63,7 +27,7 @@ describe('the approval queue’s decisions, seen by the employee', () => {
   }
 
   /** The employee, in a browser of their own, enters with key + reference; returns their page (closed by the caller). */
-  async function employeeEnters(a: Pending, expectedHeading: string): Promise<{ page: Page; close: () => Promise<void>; errors: string[] }> {
+  async function employeeEnters(a: PendingApplication, expectedHeading: string): Promise<{ page: Page; close: () => Promise<void>; errors: string[] }> {
     const errors: string[] = [];
     const { context, page } = await newContext(e2e, 'en-GB', errors);
     const employee = new BasePage(page);

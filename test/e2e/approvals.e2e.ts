@@ -1,37 +1,12 @@
 import { useE2E, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { AdminPages } from './pages/admin';
-import { createInvitedApplications } from '../../src/features/applications/create';
+import { givenPendingForClaire } from './support/pending';
 
 describe('the approval queue in the browser', () => {
   const e2e = useE2E({ locale: 'en-GB' });
 
   /** Signed applications waiting in Claire's queue (normal priority: a PIN is on file). */
-  async function givenPending(names: Array<[string, string]>): Promise<Array<{ id: number; reference: string }>> {
-    const db = e2e.deps.db;
-    const key = await db('access_key').where({ name: 'Direction financière' }).first();
-    const now = e2e.deps.clock.now();
-    const created = await db.transaction((trx) =>
-      createInvitedApplications(
-        trx,
-        names.map(([firstName, lastName]) => ({
-          accessKey: { id: key.id, accountId: key.account_id, number: key.number },
-          origin: 'controlled' as const,
-          priority: 'normal' as const,
-          title: 'mrs',
-          firstName,
-          lastName,
-          email: `${firstName}.${lastName}@acme.example`.toLowerCase(),
-          language: 'en' as const,
-        })),
-        now,
-      ),
-    );
-    for (const c of created) {
-      await db('application').where({ id: c.id }).update({ status: 'pending_approval' });
-      await db('application_pin').insert({ application_id: c.id, encrypted: 'v1.e2e.opaque', key_id: 'e2e', stored_at: now.toISOString() });
-    }
-    return created;
-  }
+  const givenPending = (names: Array<[string, string]>) => givenPendingForClaire(e2e.deps, names, { title: 'mrs' });
 
   it('Claire returns one application with a comment, then approves all the others matching a filter', async () => {
     const [first, ...others] = await givenPending([
