@@ -37,21 +37,33 @@ function shapeRows(rows: QueueRow[], lang: Language, timeZone: string) {
   // "Select application {{reference}}": translated once with a placeholder, filled per row.
   const REF = '\u0000ref\u0000';
   const [selectBefore, selectAfter = ''] = t('approvals:list.selectRow', { reference: REF }).split(REF);
-  const label = (key: string, value: string) => t(key, { defaultValue: value });
+  // Each distinct value translated (or formatted) once per page: a page has a few keys, titles and days.
+  const once = <T extends string>(fn: (value: T) => string) => {
+    const done = new Map<T, string>();
+    return (value: T): string => {
+      let text = done.get(value);
+      if (text === undefined) done.set(value, (text = fn(value)));
+      return text;
+    };
+  };
+  const title = once((v: string) => t(`applications:titles.${v}`));
+  const priority = once((v: string) => t(`applications:priorities.${v}`));
+  const cardProduct = once((v: string) => t(`accounts:cardProducts.${v}`, { defaultValue: v }));
+  const plasticType = once((v: string) => t(`accounts:plasticTypes.${v}`, { defaultValue: v }));
   return rows.map((row) => ({
     id: row.id,
     reference: row.reference,
     href: paths.admin.applications.show(row.id),
     selectLabel: `${selectBefore}${row.reference}${selectAfter}`,
-    name: [row.title ? t(`applications:titles.${row.title}`) : '', row.firstName ?? '', row.lastName ?? ''].filter(Boolean).join(' '),
+    name: [row.title ? title(row.title) : '', row.firstName ?? '', row.lastName ?? ''].filter(Boolean).join(' '),
     companyName: row.companyName,
     accountNumber: row.accountNumber,
     keyName: row.keyName,
     urgent: row.priority === 'urgent',
-    priority: t(`applications:priorities.${row.priority}`),
+    priority: priority(row.priority),
     createdAt: formatDate(lang, row.createdAt, timeZone),
-    cardProduct: label(`accounts:cardProducts.${row.cardProduct}`, row.cardProduct),
-    plasticType: label(`accounts:plasticTypes.${row.plasticType}`, row.plasticType),
+    cardProduct: cardProduct(row.cardProduct),
+    plasticType: plasticType(row.plasticType),
   }));
 }
 
