@@ -7,7 +7,7 @@ import type { ApplicationView } from '../applications/repository';
 import { STATUSES, type Status } from '../applications/status';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { listDocuments, type StoredDocument } from '../documents/storage';
-import { localDate } from '../jobs/schedule';
+import { localDate, localParts } from '../jobs/schedule';
 import { listSignatures } from '../signature/repository';
 import {
   countMatching,
@@ -91,8 +91,11 @@ export function localDateTime(iso: string | null, timeZone: string): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-  return `${localDate(d, timeZone)} ${time}`;
+  // One cached formatter (src/features/jobs/schedule.ts): an export formats three instants per row, and building a
+  // formatter per value cost 5 s and a gigabyte of native memory for 19,000 rows.
+  const p = localParts(d, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
 }
 
 export const EXPORT_COLUMN_KEYS = [
