@@ -25,6 +25,7 @@ import {
   type SortLabels,
 } from './repository';
 import type { AccessKeyInput, CreateAccessKeyInput } from './schema';
+import { todayIn } from '../../lib/today';
 
 /** Rules, BC scoping and transactions for access keys. Never sees req/res. */
 
@@ -53,12 +54,7 @@ const actorOnly = (actor: Actor): AuditContext => ({ actor: { type: 'admin', id:
 const ALREADY_HAS_KEY = 'access-keys:form.accountId.errors.alreadyHasKey';
 const MAX_NUMBER_ATTEMPTS = 8;
 
-/** Today's date (YYYY-MM-DD) in the configured time zone. */
-export function todayIn(timeZone: string, now: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(now);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
-}
+export { todayIn };
 
 /** The key's creation day in the configured time zone (expiry is at most 20 years after it). */
 export function creationDay(createdAt: string, timeZone: string): string {

@@ -162,22 +162,8 @@ export function checkDateOfBirth(parts: DateParts, today: string): Check {
   return ok(iso);
 }
 
-/** Today's date ('YYYY-MM-DD') in a time zone, for the adult check. */
-export function todayIn(timeZone: string, now: Date): string {
-  // Every instant of a quarter hour of UTC has the same local date in any zone (see formatDate in src/i18n.ts).
-  const id = `${timeZone}|${Math.floor(now.getTime() / 900_000)}`;
-  let today = todayTexts.get(id);
-  if (today === undefined) {
-    let format = isoDayFormats.get(timeZone);
-    if (!format) isoDayFormats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-    today = format.format(now);
-    if (todayTexts.size >= 10_000) todayTexts.clear();
-    todayTexts.set(id, today);
-  }
-  return today;
-}
-const isoDayFormats = new Map<string, Intl.DateTimeFormat>();
-const todayTexts = new Map<string, string>();
+/** Today's date ('YYYY-MM-DD') in a time zone, for the adult check (src/lib/today.ts). */
+export { todayIn } from '../../lib/today';
 
 // ---------------------------------------------------------------------------------------------------------------
 // E-mail

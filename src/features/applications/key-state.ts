@@ -1,7 +1,4 @@
-/** Today's date (YYYY-MM-DD) in the configured time zone; key expiry dates are compared with it. */
-export function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+import { todayIn } from '../../lib/today';
 
 /** A key's `expires_on` is its last valid day: from the next day on it starts no new application (existing ones continue). */
 export function isKeyExpired(expiresOn: string, timeZone: string, now: Date): boolean {
