@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import * as XLSX from 'xlsx';
 
 /**
@@ -43,22 +44,74 @@ function safeSheetName(name: string): string {
 
 /** One-sheet xlsx; every cell an explicit string cell (type 's'), never a number, date or formula. */
 export function toXlsxBuffer(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName = 'Export'): Buffer {
-  const sheet: XLSX.WorkSheet = {};
-  const all = [headers, ...rows];
-  let maxCol = Math.max(0, headers.length - 1);
-  all.forEach((row, r) => {
-    row.forEach((value, c) => {
-      sheet[XLSX.utils.encode_cell({ r, c })] = { t: 's', v: neutraliseCell(value) };
+  return Buffer.from(writeBook(XLSX, neutralisedRows(headers, rows), safeSheetName(sheetName)));
+}
+
+function neutralisedRows(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>): string[][] {
+  return [headers, ...rows].map((row) => row.map(neutraliseCell));
+}
+
+/**
+ * Builds and writes the workbook from cells already neutralised. Self-contained on purpose: its own source also runs
+ * in the export worker (toXlsxBufferOffThread), so it may use only its arguments (and a coverage run, which rewrites
+ * functions with counters, breaks the worker: test/lib/spreadsheet-export.test.ts says so at once).
+ */
+function writeBook(X: typeof XLSX, all: string[][], sheetName: string): Uint8Array {
+  const sheet: Record<string, unknown> = {};
+  let maxCol = Math.max(0, (all[0] ?? []).length - 1);
+  const widths: number[] = [];
+  for (let r = 0; r < all.length; r++) {
+    const row = all[r] as string[];
+    for (let c = 0; c < row.length; c++) {
+      const v = row[c] as string;
+      sheet[X.utils.encode_cell({ r, c })] = { t: 's', v };
       if (c > maxCol) maxCol = c;
-    });
+      widths[c] = Math.max(widths[c] ?? 0, v.length);
+    }
+  }
+  sheet['!ref'] = X.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(0, all.length - 1), c: maxCol } });
+  sheet['!cols'] = Array.from({ length: maxCol + 1 }, (_v, c) => ({ wch: Math.min(60, Math.max(8, widths[c] ?? 0)) }));
+  const book = X.utils.book_new();
+  X.utils.book_append_sheet(book, sheet as XLSX.WorkSheet, sheetName);
+  return X.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Uint8Array;
+}
+
+/** Above this many rows an xlsx is written in a worker thread: writing 20,000 rows takes a second or two. */
+export const OFF_THREAD_ROWS = 2_000;
+export const XLSX_WRITE_TIME_LIMIT_MS = 60_000;
+
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const XLSX = require(workerData.xlsxPath);
+const writeBook = ${writeBook.toString()};
+const out = writeBook(XLSX, workerData.all, workerData.sheetName);
+parentPort.postMessage(out);
+`;
+
+/**
+ * The same file as toXlsxBuffer, written in a one-off worker thread so a large export does not hold up every other
+ * request meanwhile. Rejects if the worker fails, runs out of memory or takes longer than the time limit.
+ */
+export function toXlsxBufferOffThread(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName = 'Export', timeLimitMs = XLSX_WRITE_TIME_LIMIT_MS): Promise<Buffer> {
+  const worker = new Worker(WRITER_SOURCE, {
+    eval: true,
+    workerData: { xlsxPath: require.resolve('xlsx'), all: neutralisedRows(headers, rows), sheetName: safeSheetName(sheetName) },
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
-  sheet['!ref'] = XLSX.utils.encode_range({ s: { r: 0, c: 0 }, e: { r: Math.max(0, all.length - 1), c: maxCol } });
-  sheet['!cols'] = Array.from({ length: maxCol + 1 }, (_v, c) => ({
-    wch: Math.min(60, Math.max(8, ...all.map((row) => neutraliseCell(row[c]).length))),
-  }));
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, sheet, safeSheetName(sheetName));
-  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+      void worker.terminate();
+    };
+    const timer = setTimeout(() => finish(() => reject(new Error('xlsx export took too long'))), timeLimitMs);
+    worker.once('message', (out: Uint8Array) => finish(() => resolve(Buffer.from(out.buffer, out.byteOffset, out.byteLength))));
+    worker.once('error', (err) => finish(() => reject(err)));
+    worker.once('exit', (code) => finish(() => reject(new Error(`xlsx export worker exited (${code})`))));
+  });
 }
 
 export interface SpreadsheetFile {
@@ -67,20 +120,23 @@ export interface SpreadsheetFile {
   fileName: string;
 }
 
-/** The file to send: body, content type and a file name `<baseName>.<format>` (baseName kept to safe characters). */
-export function spreadsheetFile(
+/**
+ * The file to send: body, content type and a file name `<baseName>.<format>` (baseName kept to safe characters).
+ * A large xlsx is written off the main thread (toXlsxBufferOffThread).
+ */
+export async function spreadsheetFile(
   format: SpreadsheetFormat,
   baseName: string,
   headers: readonly string[],
   rows: ReadonlyArray<readonly CellValue[]>,
   sheetName?: string,
-): SpreadsheetFile {
+): Promise<SpreadsheetFile> {
   const safeBase = baseName.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 100) || 'export';
   if (format === 'csv') {
     return { body: Buffer.from(toCsv(headers, rows), 'utf8'), contentType: 'text/csv; charset=utf-8', fileName: `${safeBase}.csv` };
   }
   return {
-    body: toXlsxBuffer(headers, rows, sheetName),
+    body: rows.length > OFF_THREAD_ROWS ? await toXlsxBufferOffThread(headers, rows, sheetName) : toXlsxBuffer(headers, rows, sheetName),
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     fileName: `${safeBase}.xlsx`,
   };

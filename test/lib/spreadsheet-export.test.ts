@@ -1,5 +1,5 @@
 import * as XLSX from 'xlsx';
-import { isSpreadsheetFormat, neutraliseCell, spreadsheetFile, toCsv, toXlsxBuffer } from '../../src/lib/spreadsheet-export';
+import { OFF_THREAD_ROWS, toXlsxBufferOffThread, isSpreadsheetFormat, neutraliseCell, spreadsheetFile, toCsv, toXlsxBuffer } from '../../src/lib/spreadsheet-export';
 
 describe('neutraliseCell', () => {
   it.each([
@@ -60,10 +60,42 @@ describe('toXlsxBuffer', () => {
 });
 
 describe('spreadsheetFile', () => {
-  it('names the file safely and sets the content type', () => {
-    expect(spreadsheetFile('csv', 'clés d’accès 2026', ['a'], [])).toMatchObject({ contentType: 'text/csv; charset=utf-8', fileName: 'cl-s-d-acc-s-2026.csv' });
-    expect(spreadsheetFile('xlsx', 'keys', ['a'], []).contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  it('names the file safely and sets the content type', async () => {
+    expect(await spreadsheetFile('csv', 'clés d’accès 2026', ['a'], [])).toMatchObject({ contentType: 'text/csv; charset=utf-8', fileName: 'cl-s-d-acc-s-2026.csv' });
+    expect((await spreadsheetFile('xlsx', 'keys', ['a'], [])).contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(isSpreadsheetFormat('xlsx')).toBe(true);
     expect(isSpreadsheetFormat('xls')).toBe(false);
   });
 });
+
+describe('large xlsx written off the main thread', () => {
+  const cellsOf = (buf: Buffer) => {
+    const book = XLSX.read(buf, { type: 'buffer' });
+    const sheet = book.Sheets[book.SheetNames[0] as string] as XLSX.WorkSheet;
+    return { name: book.SheetNames[0], rows: XLSX.utils.sheet_to_json(sheet, { header: 1, raw: false }) as string[][], cols: sheet['!cols'], types: new Set(Object.keys(sheet).filter((k) => !k.startsWith('!')).map((k) => (sheet[k] as XLSX.CellObject).t)) };
+  };
+
+  it('gives the same workbook as the main thread, formulas neutralised, every cell text', async () => {
+    const rows = Array.from({ length: OFF_THREAD_ROWS + 5 }, (_v, i) => [`=HYPERLINK("x${i}")`, i, `Zoé ${i}`, i % 2 ? null : '+33 1 23']);
+    const offThread = await toXlsxBufferOffThread(['Formula', 'N', 'Name', 'Phone'], rows, 'Suivi: demandes/2026');
+    const inThread = toXlsxBuffer(['Formula', 'N', 'Name', 'Phone'], rows, 'Suivi: demandes/2026');
+    const a = cellsOf(offThread);
+    expect(a).toEqual(cellsOf(inThread));
+    expect(a.name).toBe('Suivi  demandes 2026');
+    expect(a.rows[1]).toEqual(["'=HYPERLINK(\"x0\")", '0', 'Zoé 0', "'+33 1 23"]);
+    expect(a.rows).toHaveLength(OFF_THREAD_ROWS + 6);
+    expect([...a.types]).toEqual(['s']);
+  });
+
+  it('spreadsheetFile uses it above the threshold', async () => {
+    const rows = Array.from({ length: OFF_THREAD_ROWS + 1 }, (_v, i) => [String(i)]);
+    const file = await spreadsheetFile('xlsx', 'big', ['n'], rows);
+    expect(cellsOf(file.body).rows).toHaveLength(OFF_THREAD_ROWS + 2);
+  });
+
+  it('rejects when the worker takes longer than its time limit', async () => {
+    const rows = Array.from({ length: 20_000 }, (_v, i) => [String(i), 'x'.repeat(20)]);
+    await expect(toXlsxBufferOffThread(['a', 'b'], rows, 'x', 1)).rejects.toThrow('took too long');
+  });
+});
+
