@@ -1,3 +1,4 @@
+import supertest from 'supertest';
 import { createTestContext, $, TestClock, type TestContext } from '../support/app';
 import { paths } from '../../src/paths';
 import { canStartSigning, buildReview } from '../../src/features/application-form/review';
@@ -230,7 +231,6 @@ describe('the employee fills the form up to the review page', () => {
   });
 
   it('sends an employee without a session to the entry page', async () => {
-    const supertest = (await import('supertest')).default;
     for (const path of [paths.employee.application, paths.employee.form.cardholder, paths.employee.review, paths.employee.form.documents]) {
       const res = await supertest(ctx.app).get(path);
       expect(res.status).toBe(303);

@@ -1,3 +1,4 @@
+import supertest from 'supertest';
 import { createTestContext, signInAs, getCsrf, $, TestClock, type TestContext, type Agent } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/paths';
@@ -196,7 +197,7 @@ describe('controlled send: initiate one application from a key', () => {
   });
 
   it('sends an anonymous visitor to sign in and refuses a POST without its CSRF token', async () => {
-    const anon = await (await import('supertest')).default(ctx.app).get(paths.admin.applications.initiate(keyA.id));
+    const anon = await supertest(ctx.app).get(paths.admin.applications.initiate(keyA.id));
     expect(anon.status).toBe(303);
     expect(anon.headers.location).toContain(paths.auth.signIn);
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email);

@@ -1,3 +1,4 @@
+import supertest from 'supertest';
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { givenApplication } from '../applications/helpers';
@@ -145,7 +146,7 @@ describe('tracking: the status summary per key', () => {
   });
 
   it('is for administrators only', async () => {
-    const res = await (await import('supertest')).default(ctx.app).get(paths.admin.tracking.summary);
+    const res = await supertest(ctx.app).get(paths.admin.tracking.summary);
     expect([302, 303, 401, 403]).toContain(res.status);
   });
 });
