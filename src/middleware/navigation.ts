@@ -63,7 +63,12 @@ export function navigation(countProviders: NavCountProvider[] = []): RequestHand
       if (provided || !countProviders.length) return finish(provided ?? {});
       Promise.all(countProviders.map((provide) => provide(actor.accountIds))).then(
         (all) => finish(Object.assign({}, ...all) as Record<string, number>),
-        (err: unknown) => (cb ? cb(err as Error, '') : req.next?.(err)),
+        (err: unknown) => {
+          // The page is still shown (an error page above all), without the tabs whose counts failed.
+          req.log?.warn({ err }, 'tab counts unavailable');
+          res.locals.nav = [];
+          render(view, opts, cb);
+        },
       );
     }) as Response['render'];
     next();
