@@ -3,7 +3,6 @@ import type { SortDirection } from '../../lib/list-query';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
 import type { TrackingFilters } from './schema';
-import { countsByKeyAndStatus } from '../applications/counts';
 import { whereApplicationText, whereCreatedBetween } from '../applications/search';
 
 type Q = Knex | Knex.Transaction;
@@ -51,26 +50,6 @@ export async function batchInScope(db: Q, batchId: number, accountIds: number[])
   if (!accountIds.length) return undefined;
   const row: { id: number; file_name: string; created_at: string } | undefined = await db('bulk_batch').where({ id: batchId }).whereIn('account_id', accountIds).first('id', 'file_name', 'created_at');
   return row ? { id: Number(row.id), fileName: row.file_name, createdAt: row.created_at } : undefined;
-}
-
-export interface SummaryCount {
-  keyId: number;
-  status: Status;
-  priority: Priority;
-  n: number;
-}
-
-/**
- * The summary's numbers: applications per key, status and priority within the BCs, read from the pre-counted table
- * (applications/counts.ts) rather than counted (one row per key × status × priority instead of one per application).
- */
-export async function countsByKeyStatusPriority(db: Q, accountIds: number[]): Promise<SummaryCount[]> {
-  const out: SummaryCount[] = [];
-  for (const c of await countsByKeyAndStatus(db, accountIds)) {
-    if (c.n > c.urgent) out.push({ keyId: c.keyId, status: c.status, priority: 'normal', n: c.n - c.urgent });
-    if (c.urgent > 0) out.push({ keyId: c.keyId, status: c.status, priority: 'urgent', n: c.urgent });
-  }
-  return out;
 }
 
 export const TRACKING_SORTS = ['reference', 'name', 'key', 'status', 'priority', 'createdAt', 'statusChangedAt'] as const;

@@ -16,7 +16,7 @@ import { findSignature } from '../signature/repository';
 import { pdfHeaders } from '../signature/routes';
 import { readSignedPdf } from '../signature/service';
 import { batchInScope, countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
-import { cellsHtml, type SummaryCell } from './summary-view';
+import { summaryCells } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
 import { EXPORT_MAX_ROWS, ExportTooLargeError, applicationSections, exportApplications, recordApplicationView, trackingSummary, type ApplicationSections } from './service';
 import type { ApplicationView } from '../applications/repository';
@@ -51,16 +51,6 @@ export const SUMMARY_GROUPS: Array<{ id: string; statuses: Status[] }> = [
 const SUMMARY_STATUSES: Status[] = SUMMARY_GROUPS.flatMap((g) => g.statuses);
 if (SUMMARY_STATUSES.length !== STATUSES.length || STATUSES.some((s) => !SUMMARY_STATUSES.includes(s))) {
   throw new Error('tracking summary groups must list every status exactly once');
-}
-
-/** The list filtered by these parameters (the summary's links). */
-export function listHrefFor(params: { key?: number; status?: Status; priority?: 'urgent' }): string {
-  // Plain concatenation (the summary builds ~700 of these per page): ids and codes need no escaping.
-  let qs = '';
-  if (params.key) qs += `&key=${Number(params.key)}`;
-  if (params.status) qs += `&status=${encodeURIComponent(params.status)}`;
-  if (params.priority) qs += `&priority=${encodeURIComponent(params.priority)}`;
-  return qs ? `${paths.admin.tracking.list}?${qs.slice(1)}` : paths.admin.tracking.list;
 }
 
 function actorOf(req: Request): Actor {
@@ -117,30 +107,14 @@ export function trackingRoutes(deps: Deps): Router {
         return text;
       },
     };
-    const cell = (n: number, params: Parameters<typeof listHrefFor>[0], status?: Status): SummaryCell => ({
-      n,
-      text: fmt.format(n),
-      href: n > 0 ? listHrefFor(params) : null,
-      ...(status ? { status } : {}),
-    });
+    const cells = summaryCells(paths.admin.tracking.list, SUMMARY_STATUSES, fmt.format);
     provideNavCounts(res, { pending: summary.totals.counts.pending_approval });
     res.render('tracking/summary.njk', {
       groups: SUMMARY_GROUPS,
       statuses: SUMMARY_STATUSES,
       statusLabels,
-      rows: summary.rows.map((r) => ({
-        key: r.key,
-        cellsHtml: cellsHtml([
-          ...SUMMARY_STATUSES.map((s) => cell(r.counts[s], { key: r.key.id, status: s }, s)),
-          cell(r.total, { key: r.key.id }),
-          cell(r.urgent, { key: r.key.id, priority: 'urgent' }),
-        ]),
-      })),
-      totalsHtml: cellsHtml([
-        ...SUMMARY_STATUSES.map((s) => cell(summary.totals.counts[s], { status: s }, s)),
-        cell(summary.totals.total, {}),
-        cell(summary.totals.urgent, { priority: 'urgent' }),
-      ]),
+      rows: summary.rows.map((r) => ({ key: r.key, cellsHtml: cells.row(r.key.id, r) })),
+      totalsHtml: cells.row(null, summary.totals),
     });
   });
 

@@ -8,10 +8,10 @@ import { STATUSES, type Status } from '../applications/status';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { listDocuments, type StoredDocument } from '../documents/storage';
 import { localDate, localParts } from '../jobs/schedule';
+import { countsByKeyAndStatus } from '../applications/counts';
 import { listSignatures } from '../signature/repository';
 import {
   countMatching,
-  countsByKeyStatusPriority,
   emailsOf,
   keyInformation,
   keysOfAccounts,
@@ -57,7 +57,7 @@ function zeroCounts(): StatusCounts {
  * The numbers come from one grouped query.
  */
 export async function trackingSummary(db: Knex, actor: AdminActor): Promise<Summary> {
-  const [keys, counts] = await Promise.all([keysOfAccounts(db, actor.accountIds), countsByKeyStatusPriority(db, actor.accountIds)]);
+  const [keys, counts] = await Promise.all([keysOfAccounts(db, actor.accountIds), countsByKeyAndStatus(db, actor.accountIds)]);
   const byKey = new Map<number, SummaryRow>();
   for (const key of keys) byKey.set(key.id, { key, counts: zeroCounts(), total: 0, urgent: 0 });
   const totals = { counts: zeroCounts(), total: 0, urgent: 0 };
@@ -66,12 +66,10 @@ export async function trackingSummary(db: Knex, actor: AdminActor): Promise<Summ
     if (!row || !(c.status in row.counts)) continue;
     row.counts[c.status] += c.n;
     row.total += c.n;
+    row.urgent += c.urgent;
     totals.counts[c.status] += c.n;
     totals.total += c.n;
-    if (c.priority === 'urgent') {
-      row.urgent += c.n;
-      totals.urgent += c.n;
-    }
+    totals.urgent += c.urgent;
   }
   const rows = [...byKey.values()].filter((r) => !r.key.deletedAt || r.total > 0);
   return { rows, totals };
