@@ -86,3 +86,17 @@ export function isSqlite(db: Db): boolean {
 export function isoNow(now: Date = new Date()): string {
   return now.toISOString();
 }
+
+/**
+ * `column IN (ids)` with the list as one JSON parameter instead of one placeholder per id: an administrator's BCs are
+ * in nearly every query, and binding and planning fifty placeholders costs more than reading the JSON array.
+ */
+export function whereIdIn(qb: Knex.QueryBuilder, column: string, ids: readonly number[], opts: { notFromIndex?: boolean } = {}): Knex.QueryBuilder {
+  const json = JSON.stringify(ids.map(Number));
+  const client = (qb as unknown as { client: { config: { client: string } } }).client.config.client;
+  // `+column` (the same value) keeps the list out of the planner's index choice, when another index serves better.
+  const col = opts.notFromIndex ? '+??' : '??';
+  return client === 'better-sqlite3'
+    ? qb.whereRaw(`${col} in (select value from json_each(?))`, [column, json])
+    : qb.whereRaw(`${col} in (select value::bigint from json_array_elements_text(?::json))`, [column, json]);
+}

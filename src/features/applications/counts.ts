@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from '../../db';
+import { isSqlite, whereIdIn } from '../../db';
 import type { Priority } from './create';
 import type { Status } from './status';
 
@@ -38,7 +38,7 @@ export async function applicationCounts(db: Q, accountIds: number[], statuses?: 
 /** How many applications of the BCs are in this status (optionally of this priority). */
 export async function countInStatus(db: Q, accountIds: number[], status: Status, priority?: Priority): Promise<number> {
   if (!accountIds.length) return 0;
-  const qb = db('application_count').where('status', status).whereIn('account_id', accountIds);
+  const qb = whereIdIn(db('application_count').where('status', status), 'account_id', accountIds);
   if (priority) qb.where('priority', priority);
   const [row] = await qb.sum<{ n: number | string | null }[]>({ n: 'n' });
   return Number(row?.n ?? 0);
@@ -47,9 +47,7 @@ export async function countInStatus(db: Q, accountIds: number[], status: Status,
 /** Totals per status and priority within the BCs, for some statuses (reads the status index alone). */
 export async function countsByStatusAndPriority(db: Q, accountIds: number[], statuses: Status[]): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
   if (!accountIds.length || !statuses.length) return [];
-  const rows: Array<{ status: Status; priority: Priority; n: number | string | null }> = await db('application_count')
-    .whereIn('status', statuses)
-    .whereIn('account_id', accountIds)
+  const rows: Array<{ status: Status; priority: Priority; n: number | string | null }> = await whereIdIn(db('application_count').whereIn('status', statuses), 'account_id', accountIds)
     .groupBy('status', 'priority')
     .select('status', 'priority')
     .sum({ n: 'n' });
@@ -65,8 +63,7 @@ export async function countsByKeyAndStatus(db: Q, accountIds: number[]): Promise
   if (!accountIds.length) return [];
   const item = "status || ':' || priority || ':' || n";
   const packed = isSqlite(db) ? `group_concat(${item}, ',')` : `string_agg(${item}, ',')`;
-  const rows: Array<{ access_key_id: number | string; counts: string }> = await db('application_count')
-    .whereIn('account_id', accountIds)
+  const rows: Array<{ access_key_id: number | string; counts: string }> = await whereIdIn(db('application_count'), 'account_id', accountIds)
     .where('n', '>', 0)
     // account_id first: a key belongs to one BC, so the groups are the same, and they follow the index order (no sort).
     .groupBy('account_id', 'access_key_id')

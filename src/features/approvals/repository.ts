@@ -3,6 +3,7 @@ import type { SortDirection } from '../../lib/list-query';
 import type { Priority } from '../applications/create';
 import type { Status } from '../applications/status';
 import { countsByStatusAndPriority } from '../applications/counts';
+import { whereIdIn } from '../../db';
 import { whereApplicationText, whereCreatedBetween } from '../applications/search';
 import type { QueueFilters, Stage } from './schema';
 
@@ -95,8 +96,7 @@ const NEEDS_KEY: QueueSort[] = ['keyName', 'plasticType'];
 function matching(db: Q, s: QueueSearch, bcFromIndex = true): Knex.QueryBuilder {
   const qb = db('application as ap').where('ap.status', STAGE_STATUS[s.filters.stage]);
   // `+ap.account_id` (the same value) keeps the BC list out of the index choice: see queuePage.
-  if (bcFromIndex) qb.whereIn('ap.account_id', s.accountIds);
-  else qb.whereRaw(`+?? in (${s.accountIds.map(() => '?').join(', ')})`, ['ap.account_id', ...s.accountIds]);
+  whereIdIn(qb, 'ap.account_id', s.accountIds, { notFromIndex: !bcFromIndex });
   if (s.filters.keyId) qb.where('ap.access_key_id', s.filters.keyId);
   if (s.filters.priority) qb.where('ap.priority', s.filters.priority);
   whereCreatedBetween(qb, s.fromIso, s.toIsoExclusive);
@@ -256,9 +256,7 @@ export async function rowsInScope(db: Q, ids: number[], accountIds: number[]): P
 /** The actor's access keys (for the key filter), deleted ones included: their applications may still wait. */
 export async function keysInScope(db: Q, accountIds: number[]): Promise<Array<{ id: number; name: string; number: string; companyName: string }>> {
   if (!accountIds.length) return [];
-  const rows: Array<{ id: number; name: string; number: string; company_name: string }> = await db('access_key as k')
-    .join('account as a', 'a.id', 'k.account_id')
-    .whereIn('k.account_id', accountIds)
+  const rows: Array<{ id: number; name: string; number: string; company_name: string }> = await whereIdIn(db('access_key as k').join('account as a', 'a.id', 'k.account_id'), 'k.account_id', accountIds)
     .orderBy([{ column: 'k.name' }, { column: 'k.id' }])
     .select('k.id', 'k.name', 'k.number', 'a.company_name');
   return rows.map((r) => ({ id: Number(r.id), name: r.name, number: r.number, companyName: r.company_name }));

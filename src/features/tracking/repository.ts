@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { whereIdIn } from '../../db';
 import type { SortDirection } from '../../lib/list-query';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
@@ -26,7 +27,7 @@ export async function keysOfAccounts(db: Q, accountIds: number[]): Promise<Summa
     'access_key as k',
   )
     .join('account as a', 'a.id', 'k.account_id')
-    .whereIn('k.account_id', accountIds)
+    .modify((qb) => whereIdIn(qb, 'k.account_id', accountIds))
     .orderBy([
       { column: 'a.company_name', order: 'asc' },
       { column: 'a.number', order: 'asc' },

@@ -1,0 +1,34 @@
+import { freshDatabase, type FreshDatabase } from '../support/database';
+import { givenAccount } from '../support/builders';
+import { whereIdIn, type Db } from '../../src/db';
+
+/** Runs on PostgreSQL too with TEST_DATABASE_URL. */
+describe('whereIdIn (the id list as one JSON parameter)', () => {
+  let fresh: FreshDatabase;
+  let db: Db;
+  let ids: number[];
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+    db = fresh.open();
+    ids = [];
+    for (let i = 0; i < 6; i++) ids.push(await givenAccount(db));
+  });
+  afterAll(async () => {
+    await db.destroy();
+    await fresh.drop();
+  });
+
+  it.each([
+    ['some', (all: number[]) => [all[0]!, all[2]!, all[5]!]],
+    ['all', (all: number[]) => all],
+    ['one', (all: number[]) => [all[3]!]],
+    ['none', () => []],
+    ['unknown ids', () => [999_999, 1_000_000]],
+  ])('selects the same rows as whereIn: %s', async (_label, pick) => {
+    const wanted = pick(ids);
+    const viaJson = (await whereIdIn(db('account as a'), 'a.id', wanted).orderBy('a.id').select('a.id')).map((r: { id: number }) => Number(r.id));
+    const viaList = (await db('account as a').whereIn('a.id', wanted).orderBy('a.id').select('a.id')).map((r: { id: number }) => Number(r.id));
+    expect(viaJson).toEqual(viaList);
+    expect(viaJson).toEqual([...wanted].filter((id) => ids.includes(id)).sort((x, y) => x - y));
+  });
+});
