@@ -39,6 +39,8 @@ export interface StateOptions {
   timeZone?: string;
   /** Language of the terms to show (default: the application's correspondence language). */
   language?: string;
+  /** The application's documents when the caller has just read them (the administrator's page), not read again. */
+  documents?: StoredDocument[];
 }
 
 /**
@@ -55,7 +57,11 @@ export async function termsState(db: Knex, ctx: FormContext, language: string, n
   if (!latest) return { current, accepted: undefined };
   const acceptedTerms = await termsById(db, latest.termsId);
   // Still in force = the accepted version is the current one for its own language (a newer version must be accepted).
-  const inForce = acceptedTerms ? await currentTerms(db, 'cardholder', ctx.account.cardProduct, acceptedTerms.language, now) : undefined;
+  const inForce = !acceptedTerms
+    ? undefined
+    : acceptedTerms.language === language
+      ? current
+      : await currentTerms(db, 'cardholder', ctx.account.cardProduct, acceptedTerms.language, now);
   return { current, accepted: { version: latest.version, sha256: latest.sha256, acceptedAt: latest.acceptedAt, isCurrent: Boolean(inForce && inForce.id === latest.termsId) } };
 }
 
@@ -66,7 +72,7 @@ export async function loadFormState(db: Knex, applicationId: number, opts: State
   const today = todayIn(opts.timeZone ?? 'Europe/Paris', now);
   const [pinChosen, documents, approval, terms] = await Promise.all([
     hasPin(db, applicationId),
-    listDocuments(db, applicationId),
+    opts.documents ?? listDocuments(db, applicationId),
     approvalState(db, applicationId, now),
     termsState(db, ctx, opts.language ?? ctx.application.language, now),
   ]);
