@@ -273,24 +273,34 @@ describe('electronic signature', () => {
     expect(after.data).toBe('{}');
   });
 
+  /**
+   * The approver named in the form and a request sent to them (e-mail 3's link valid 7 days), already approved when
+   * `decided`. Returns the link's token.
+   */
+  async function givenApprovalRequest(applicationId: number, opts: { decided: boolean }): Promise<string> {
+    const db = ctx.deps.db;
+    const row = await db('application').where({ id: applicationId }).first('form_data');
+    const form = JSON.parse(row.form_data);
+    form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
+    await db('application').where({ id: applicationId }).update({ form_data: JSON.stringify(form) });
+    const token = newToken();
+    await db('approval_request').insert({
+      application_id: applicationId,
+      approver_name: 'Marc Lefèvre',
+      approver_email: 'marc.lefevre@acme.example',
+      language: 'fr',
+      token_hash: tokenHash(token),
+      expires_at: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
+      created_at: clock.now().toISOString(),
+      ...(opts.decided ? { used_at: clock.now().toISOString(), decision: 'approved' } : {}),
+    });
+    return token;
+  }
+
   it('moves to awaiting_additional_approval when the approver has not approved yet, to pending_approval when they have', async () => {
     for (const decided of [false, true]) {
       const a = await givenSignableApplication(ctx, { additionalApprover: true });
-      const db = ctx.deps.db;
-      const row = await db('application').where({ id: a.id }).first('form_data');
-      const form = JSON.parse(row.form_data);
-      form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
-      await db('application').where({ id: a.id }).update({ form_data: JSON.stringify(form) });
-      await db('approval_request').insert({
-        application_id: a.id,
-        approver_name: 'Marc Lefèvre',
-        approver_email: 'marc.lefevre@acme.example',
-        language: 'fr',
-        token_hash: crypto.randomBytes(32).toString('hex'),
-        expires_at: '2026-12-01T09:00:00.000Z',
-        created_at: clock.now().toISOString(),
-        ...(decided ? { used_at: clock.now().toISOString(), decision: 'approved' } : {}),
-      });
+      await givenApprovalRequest(a.id, { decided });
       const agent = await employeeAgent(ctx, a);
       await acceptSignatureTerms(agent);
       const code = await requestCode(ctx, agent, a.id);
@@ -312,20 +322,7 @@ describe('electronic signature', () => {
     for (const priority of ['urgent', 'normal'] as const) {
       const a = await givenSignableApplication(ctx, { additionalApprover: true, priority, email: `approver-${priority}@acme.example` });
       const db = ctx.deps.db;
-      const row = await db('application').where({ id: a.id }).first('form_data');
-      const form = JSON.parse(row.form_data);
-      form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
-      await db('application').where({ id: a.id }).update({ form_data: JSON.stringify(form) });
-      const token = newToken();
-      await db('approval_request').insert({
-        application_id: a.id,
-        approver_name: 'Marc Lefèvre',
-        approver_email: 'marc.lefevre@acme.example',
-        language: 'fr',
-        token_hash: tokenHash(token),
-        expires_at: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
-        created_at: clock.now().toISOString(),
-      });
+      const token = await givenApprovalRequest(a.id, { decided: false });
       const agent = await employeeAgent(ctx, a);
       await acceptSignatureTerms(agent);
       expect((await postCode(agent, await requestCode(ctx, agent, a.id))).status).toBe(303);
