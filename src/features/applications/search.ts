@@ -24,3 +24,8 @@ export function whereCreatedBetween(qb: Knex.QueryBuilder, fromIso: string | und
   if (toIsoExclusive) qb.where('ap.created_at', '<', toIsoExclusive);
   return qb;
 }
+
+/** Priority order of the lists: ascending shows the urgent applications first. */
+export function orderByPriority(qb: Knex.QueryBuilder, dir: 'asc' | 'desc'): Knex.QueryBuilder {
+  return qb.orderByRaw(`CASE WHEN ap.priority = 'urgent' THEN 0 ELSE 1 END ${dir === 'desc' ? 'desc' : 'asc'}`);
+}

@@ -4,7 +4,7 @@ import type { Priority } from '../applications/create';
 import type { Status } from '../applications/status';
 import { countsByStatusAndPriority } from '../applications/counts';
 import { whereIdIn } from '../../db';
-import { whereApplicationText, whereCreatedBetween } from '../applications/search';
+import { orderByPriority, whereApplicationText, whereCreatedBetween } from '../applications/search';
 import type { QueueFilters, Stage } from './schema';
 
 type Q = Knex | Knex.Transaction;
@@ -73,8 +73,7 @@ function applySort(qb: Knex.QueryBuilder, sort: QueueSort, dir: SortDirection): 
       qb.orderBy('k.name', d);
       break;
     case 'priority':
-      // Ascending shows the urgent ones first.
-      qb.orderByRaw(`CASE WHEN ap.priority = 'urgent' THEN 0 ELSE 1 END ${d}`);
+      orderByPriority(qb, d);
       break;
     case 'cardType':
       qb.orderBy('a.card_product', d);

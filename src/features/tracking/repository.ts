@@ -4,7 +4,7 @@ import type { SortDirection } from '../../lib/list-query';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
 import type { TrackingFilters } from './schema';
-import { whereApplicationText, whereCreatedBetween } from '../applications/search';
+import { orderByPriority, whereApplicationText, whereCreatedBetween } from '../applications/search';
 
 type Q = Knex | Knex.Transaction;
 
@@ -119,8 +119,7 @@ function applySort(qb: Knex.QueryBuilder, sort: TrackingSort, dir: SortDirection
       qb.orderByRaw(`${STATUS_ORDER_SQL} ${d}`);
       break;
     case 'priority':
-      // Ascending shows the urgent ones first.
-      qb.orderByRaw(`CASE WHEN ap.priority = 'urgent' THEN 0 ELSE 1 END ${d}`);
+      orderByPriority(qb, d);
       break;
     case 'createdAt':
       qb.orderBy('ap.created_at', d);
