@@ -94,18 +94,46 @@ export function applicationFormRoutes(deps: Deps): Router {
       }
     };
   }
+  /** Whether a section applies to an application (the sections pages and forms of those that do not send back). */
+  type Applies = (state: FormState) => boolean;
+  const inSections = (id: SectionId): Applies => (state) => sectionAvailable(state, id);
+
   /**
    * A section's page (GET): the employee's application while it can be edited (stateFor answers otherwise), back to
    * the task list when the section does not apply to it, else `show`.
    */
-  function sectionPage(path: string, show: (state: FormState, req: Request, res: Response) => unknown, section?: SectionId): void {
+  function sectionPage(path: string, show: (state: FormState, req: Request, res: Response) => unknown, applies?: Applies): void {
     router.get(
       path,
       wrap(async (req, res) => {
         const state = await stateFor(req, res, { editableOnly: true });
         if (!state) return;
-        if (section && !sectionAvailable(state, section)) return res.redirect(303, paths.employee.application);
+        if (applies && !applies(state)) return res.redirect(303, paths.employee.application);
         await show(state, req, res);
+      }),
+    );
+  }
+
+  /**
+   * A section's form (POST): Quit leaves at once (nothing saved); otherwise the employee's application while it can
+   * be edited, back to the task list when the section does not apply, else `handle` with the button pressed
+   * (Save, Continue, or the section's own `extraAction`). The body is trimmed unless `rawBody` (the PIN).
+   */
+  function sectionForm<A extends string = never>(
+    path: string,
+    handle: (state: FormState, body: Record<string, unknown>, action: Exclude<Action, 'quit'> | A, req: Request, res: Response) => unknown,
+    opts: { applies?: Applies; rawBody?: boolean; extraAction?: A } = {},
+  ): void {
+    router.post(
+      path,
+      wrap(async (req, res, next) => {
+        const body = opts.rawBody ? (req.body as Record<string, unknown>) : normaliseBody(req.body);
+        const action = opts.extraAction !== undefined && body.action === opts.extraAction ? opts.extraAction : actionOf(body);
+        if (action === 'quit') return quit(req, res, next);
+        const state = await stateFor(req, res, { editableOnly: true });
+        if (!state) return;
+        if (opts.applies && !opts.applies(state)) return res.redirect(303, paths.employee.application);
+        await handle(state, body, action as Exclude<Action, 'quit'> | A, req, res);
       }),
     );
   }
@@ -185,25 +213,17 @@ export function applicationFormRoutes(deps: Deps): Router {
     }),
   );
 
-  router.post(
-    paths.employee.form.priority,
-    wrap(async (req, res, next) => {
-      const body = normaliseBody(req.body);
-      const action = actionOf(body);
-      if (action === 'quit') return quit(req, res, next);
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      if (!canChoosePriority(state.ctx)) return res.redirect(303, afterContinue(req));
-      const picked = pickPriority(body);
-      const values = { priority: picked.values.priority, urgentTermsAccepted: picked.values.urgentTermsAccepted === 'yes' ? 'yes' : '' };
-      const issues = action === 'continue' ? [...picked.issues, ...validatePriority(values)] : picked.issues;
-      if (issues.length) return renderPriority(res, state, req, values, toFormErrors(issues));
-      const now = clock.now();
-      if (validatePriority(values).length === 0) await choosePriority(db, state.ctx.application.id, values, now);
-      else await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, priority: values } }));
-      return saved(req, res, action, paths.employee.form.priority);
-    }),
-  );
+  sectionForm(paths.employee.form.priority, async (state, body, action, req, res) => {
+    if (!canChoosePriority(state.ctx)) return res.redirect(303, afterContinue(req));
+    const picked = pickPriority(body);
+    const values = { priority: picked.values.priority, urgentTermsAccepted: picked.values.urgentTermsAccepted === 'yes' ? 'yes' : '' };
+    const issues = action === 'continue' ? [...picked.issues, ...validatePriority(values)] : picked.issues;
+    if (issues.length) return renderPriority(res, state, req, values, toFormErrors(issues));
+    const now = clock.now();
+    if (validatePriority(values).length === 0) await choosePriority(db, state.ctx.application.id, values, now);
+    else await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, priority: values } }));
+    return saved(req, res, action, paths.employee.form.priority);
+  });
 
   function saved(req: Request, res: Response, action: Action, sectionPath: string) {
     if (action === 'save') {
@@ -233,32 +253,24 @@ export function applicationFormRoutes(deps: Deps): Router {
 
   sectionPage(paths.employee.form.cardholder, (state, req, res) => renderCardholder(res, state, req, cardholderValues(state.ctx), null));
 
-  router.post(
-    paths.employee.form.cardholder,
-    wrap(async (req, res, next) => {
-      const body = normaliseBody(req.body);
-      const action = actionOf(body);
-      if (action === 'quit') return quit(req, res, next);
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      const picked = pickCardholder(body);
-      if (picked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(picked.issues));
-      const now = clock.now();
-      if (action === 'save') {
-        await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, cardholder: picked.values } }));
-        return saved(req, res, action, paths.employee.form.cardholder);
-      }
-      const checked = validateCardholder(picked.values, state.ctx, todayIn(config.timeZone, now));
-      if (checked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(checked.issues));
-      const v = checked.values;
-      await writeForm(db, state.ctx.application.id, now, (form) => ({
-        form: { ...form, cardholder: v },
-        // The application's own columns follow the form (lists, e-mails in the chosen language).
-        columns: { title: v.title, first_name: v.firstName, last_name: v.lastName, language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language },
-      }));
+  sectionForm(paths.employee.form.cardholder, async (state, body, action, req, res) => {
+    const picked = pickCardholder(body);
+    if (picked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(picked.issues));
+    const now = clock.now();
+    if (action === 'save') {
+      await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, cardholder: picked.values } }));
       return saved(req, res, action, paths.employee.form.cardholder);
-    }),
-  );
+    }
+    const checked = validateCardholder(picked.values, state.ctx, todayIn(config.timeZone, now));
+    if (checked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(checked.issues));
+    const v = checked.values;
+    await writeForm(db, state.ctx.application.id, now, (form) => ({
+      form: { ...form, cardholder: v },
+      // The application's own columns follow the form (lists, e-mails in the chosen language).
+      columns: { title: v.title, first_name: v.firstName, last_name: v.lastName, language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language },
+    }));
+    return saved(req, res, action, paths.employee.form.cardholder);
+  });
 
   // -------------------------------------------------------------------------------------------------------------
   // Individual payment (direct debit)
@@ -274,30 +286,22 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(
+  const paymentApplies: Applies = (state) => hasPaymentSection(state.ctx);
+
+  sectionPage(
     paths.employee.form.payment,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      if (!hasPaymentSection(state.ctx)) return res.redirect(303, paths.employee.application);
+    (state, req, res) => {
       const p = state.ctx.form.payment;
       // A valid IBAN is never sent back to the page (shown masked); one still to correct comes back as typed.
       const iban = p?.iban && p.ibanCheck !== 'ok' ? typedIban(deps.secrets.dataKeyring(), state.ctx.application.id, p) : '';
       renderPayment(res, state, req, { directDebit: p?.directDebit ?? '', iban, bic: p?.bic ?? '', accountHolder: p?.accountHolder ?? '' }, null);
-    }),
+    },
+    paymentApplies,
   );
 
-  router.post(
+  sectionForm(
     paths.employee.form.payment,
-    wrap(async (req, res, next) => {
-      const body = normaliseBody(req.body);
-      const action = actionOf(body);
-      if (action === 'quit') return quit(req, res, next);
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state || !hasPaymentSection(state.ctx)) {
-        if (state) res.redirect(303, paths.employee.application);
-        return;
-      }
+    async (state, body, action, req, res) => {
       const picked = pickPayment(body);
       const shown = { directDebit: picked.values.directDebit, iban: picked.values.iban, bic: picked.values.bic, accountHolder: picked.values.accountHolder };
       if (picked.issues.length) return renderPayment(res, state, req, shown, toFormErrors(picked.issues));
@@ -322,7 +326,8 @@ export function applicationFormRoutes(deps: Deps): Router {
         await writeForm(db, id, now, (form) => ({ form: { ...form, payment } }));
       }
       return saved(req, res, action, paths.employee.form.payment);
-    }),
+    },
+    { applies: paymentApplies },
   );
 
   // -------------------------------------------------------------------------------------------------------------
@@ -332,17 +337,11 @@ export function applicationFormRoutes(deps: Deps): Router {
     res.status(errors ? 400 : 200).render('application-form/pin.njk', { ...common(state, req), pinChosen: state.pinChosen, errors });
   };
 
-  sectionPage(paths.employee.form.pin, (state, req, res) => renderPin(res, state, req, null), 'pin');
+  sectionPage(paths.employee.form.pin, (state, req, res) => renderPin(res, state, req, null), inSections('pin'));
 
-  router.post(
+  sectionForm(
     paths.employee.form.pin,
-    wrap(async (req, res, next) => {
-      const body = req.body as Record<string, unknown>;
-      const action = actionOf(body);
-      if (action === 'quit') return quit(req, res, next);
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      if (!sectionAvailable(state, 'pin')) return res.redirect(303, paths.employee.application);
+    async (state, body, action, req, res) => {
       const typed = typeof body.pin === 'string' && body.pin.trim() !== '';
       const typedAgain = typeof body.pinConfirmation === 'string' && body.pinConfirmation.trim() !== '';
       if (!typed && !typedAgain) {
@@ -353,7 +352,8 @@ export function applicationFormRoutes(deps: Deps): Router {
       const result = await choosePin(deps, state.ctx, body.pin, body.pinConfirmation, clock.now());
       if (!result.ok) return renderPin(res, state, req, formErrors([{ field: result.field, key: result.key }]));
       return saved(req, res, action, paths.employee.form.pin);
-    }),
+    },
+    { applies: inSections('pin'), rawBody: true },
   );
 
   // -------------------------------------------------------------------------------------------------------------
@@ -444,21 +444,13 @@ export function applicationFormRoutes(deps: Deps): Router {
     }),
   );
 
-  router.post(
-    paths.employee.form.documents,
-    wrap(async (req, res, next) => {
-      const body = normaliseBody(req.body);
-      const action = actionOf(body);
-      if (action === 'quit') return quit(req, res, next);
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      if (action === 'continue') {
-        const issues = state.sections.find((s) => s.id === 'documents')?.issues ?? [];
-        if (issues.length) return renderDocuments(res, state, req, toFormErrors(issues));
-      }
-      return saved(req, res, action, paths.employee.form.documents);
-    }),
-  );
+  sectionForm(paths.employee.form.documents, async (state, _body, action, req, res) => {
+    if (action === 'continue') {
+      const issues = state.sections.find((s) => s.id === 'documents')?.issues ?? [];
+      if (issues.length) return renderDocuments(res, state, req, toFormErrors(issues));
+    }
+    return saved(req, res, action, paths.employee.form.documents);
+  });
 
   // -------------------------------------------------------------------------------------------------------------
   // Additional approval
@@ -467,17 +459,11 @@ export function applicationFormRoutes(deps: Deps): Router {
     res.status(status ?? (errors ? 400 : 200)).render('application-form/approval.njk', { ...common(state, req), values, errors, approval: state.approval });
   };
 
-  sectionPage(paths.employee.form.approval, (state, req, res) => renderApproval(res, state, req, approverValues(state.ctx), null), 'approval');
+  sectionPage(paths.employee.form.approval, (state, req, res) => renderApproval(res, state, req, approverValues(state.ctx), null), inSections('approval'));
 
-  router.post(
+  sectionForm(
     paths.employee.form.approval,
-    wrap(async (req, res, next) => {
-      const body = normaliseBody(req.body);
-      const action = body.action === 'send' ? 'send' : actionOf(body);
-      if (action === 'quit') return quit(req, res, next);
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      if (!sectionAvailable(state, 'approval')) return res.redirect(303, paths.employee.application);
+    async (state, body, action, req, res) => {
       const picked = pickApprover(body);
       if (picked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(picked.issues));
       const id = state.ctx.application.id;
@@ -505,7 +491,8 @@ export function applicationFormRoutes(deps: Deps): Router {
       const issues = after?.sections.find((s) => s.id === 'approval')?.issues ?? [];
       if (after && issues.length) return renderApproval(res, after, req, picked.values, toFormErrors(issues.map((i) => ({ ...i, href: '#send' }))));
       return saved(req, res, 'continue', paths.employee.form.approval);
-    }),
+    },
+    { applies: inSections('approval'), extraAction: 'send' },
   );
 
   // -------------------------------------------------------------------------------------------------------------
@@ -523,29 +510,21 @@ export function applicationFormRoutes(deps: Deps): Router {
 
   sectionPage(paths.employee.form.terms, (state, req, res) => renderTerms(res, state, req, null));
 
-  router.post(
-    paths.employee.form.terms,
-    wrap(async (req, res, next) => {
-      const body = normaliseBody(req.body);
-      const action = actionOf(body);
-      if (action === 'quit') return quit(req, res, next);
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      const ticked = body.accept === 'yes';
-      const termsId = Number(body.termsId);
-      if (ticked && !state.terms.accepted?.isCurrent) {
-        const ok = Number.isSafeInteger(termsId) && (await acceptTerms(db, state.ctx, termsId, clock.now()));
-        if (!ok) {
-          const fresh = await stateFor(req, res);
-          if (!fresh) return;
-          return renderTerms(res, fresh, req, formErrors([{ field: 'accept', key: 'application-form:terms.errors.changed' }]), 409);
-        }
-      } else if (action === 'continue' && !ticked && !state.terms.accepted?.isCurrent) {
-        return renderTerms(res, state, req, formErrors([{ field: 'accept', key: state.terms.current ? 'application-form:terms.fields.accept.errors.required' : 'application-form:terms.errors.unavailable' }]));
+  sectionForm(paths.employee.form.terms, async (state, body, action, req, res) => {
+    const ticked = body.accept === 'yes';
+    const termsId = Number(body.termsId);
+    if (ticked && !state.terms.accepted?.isCurrent) {
+      const ok = Number.isSafeInteger(termsId) && (await acceptTerms(db, state.ctx, termsId, clock.now()));
+      if (!ok) {
+        const fresh = await stateFor(req, res);
+        if (!fresh) return;
+        return renderTerms(res, fresh, req, formErrors([{ field: 'accept', key: 'application-form:terms.errors.changed' }]), 409);
       }
-      return saved(req, res, action, paths.employee.form.terms);
-    }),
-  );
+    } else if (action === 'continue' && !ticked && !state.terms.accepted?.isCurrent) {
+      return renderTerms(res, state, req, formErrors([{ field: 'accept', key: state.terms.current ? 'application-form:terms.fields.accept.errors.required' : 'application-form:terms.errors.unavailable' }]));
+    }
+    return saved(req, res, action, paths.employee.form.terms);
+  });
 
   // -------------------------------------------------------------------------------------------------------------
   // Review ("check your answers")
