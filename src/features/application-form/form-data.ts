@@ -3,6 +3,7 @@ import type { Language } from '../../i18n';
 import { NOT_SUBMITTED, type Status } from '../applications/status';
 import type { Origin, Priority } from '../applications/create';
 import { deriveEmbossName } from './validators';
+import type { Account } from '../accounts/repository';
 
 /**
  * The employee's form: what is stored (application.form_data, JSON, as typed by the employee section by section),
@@ -104,21 +105,23 @@ export interface FormContext {
     directDebitRule: 'required' | 'optional' | 'none';
     additionalApproverRequired: boolean;
   };
-  account: {
-    id: number;
-    number: string;
-    companyName: string;
-    addressBuilding: string;
-    addressStreet: string;
-    addressCity: string;
-    addressPostalCode: string;
-    addressCountry: string;
-    phone: string;
-    cardProduct: string;
-    liabilityType: string;
-    statementOption: string;
-    paymentType: string;
-  };
+  /** The BC as the form needs it (src/features/accounts). */
+  account: Pick<
+    Account,
+    | 'id'
+    | 'number'
+    | 'companyName'
+    | 'addressBuilding'
+    | 'addressStreet'
+    | 'addressCity'
+    | 'addressPostalCode'
+    | 'addressCountry'
+    | 'phone'
+    | 'cardProduct'
+    | 'liabilityType'
+    | 'statementOption'
+    | 'paymentType'
+  >;
   form: FormData;
   prefill: Record<string, string>;
 }
