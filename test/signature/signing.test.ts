@@ -36,11 +36,20 @@ describe('electronic signature', () => {
   };
   const statusOf = async (id: number) => (await ctx.deps.db('application').where({ id }).first('status')).status as string;
 
-  async function signedJourney(opts: Parameters<typeof givenSignableApplication>[1] = {}) {
-    const a = await givenSignableApplication(ctx, opts);
+  /** The employee of an application ready to sign, signature terms accepted and the code sent: the code they got. */
+  async function codeSentFor(a: Awaited<ReturnType<typeof givenSignableApplication>>) {
     const agent = await employeeAgent(ctx, a);
     await acceptSignatureTerms(agent);
     const code = await requestCode(ctx, agent, a.id);
+    return { a, agent, code };
+  }
+
+  async function codeSent(opts: Parameters<typeof givenSignableApplication>[1] = {}) {
+    return codeSentFor(await givenSignableApplication(ctx, opts));
+  }
+
+  async function signedJourney(opts: Parameters<typeof givenSignableApplication>[1] = {}) {
+    const { a, agent, code } = await codeSent(opts);
     const res = await postCode(agent, code);
     return { a, agent, res, code };
   }
@@ -141,10 +150,7 @@ describe('electronic signature', () => {
   });
 
   it('refuses a wrong code five times, then needs a new code even for the right one', async () => {
-    const a = await givenSignableApplication(ctx);
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    const code = await requestCode(ctx, agent, a.id);
+    const { a, agent, code } = await codeSent();
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 1; i <= 4; i++) {
       const res = await postCode(agent, wrong);
@@ -165,10 +171,7 @@ describe('electronic signature', () => {
   });
 
   it('refuses an expired code (10 minutes)', async () => {
-    const a = await givenSignableApplication(ctx);
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    const code = await requestCode(ctx, agent, a.id);
+    const { a, agent, code } = await codeSent();
     tick(10 * 60 * SECOND + SECOND);
     const res = await postCode(agent, code);
     expect(res.status).toBe(400);
@@ -177,10 +180,7 @@ describe('electronic signature', () => {
   });
 
   it('throttles resending (60 s)', async () => {
-    const a = await givenSignableApplication(ctx);
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    await requestCode(ctx, agent, a.id);
+    const { a, agent } = await codeSent();
     const page = await agent.get(paths.employee.signing.code);
     const res = await agent.post(paths.employee.signing.sendCode).type('form').send({ _csrf: csrfFrom(page.text), from: 'code' });
     expect(res.status).toBe(429);
@@ -189,10 +189,7 @@ describe('electronic signature', () => {
   });
 
   it('makes the code invalid when the answers change after it was sent', async () => {
-    const a = await givenSignableApplication(ctx);
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    const code = await requestCode(ctx, agent, a.id);
+    const { a, agent, code } = await codeSent();
     const row = await ctx.deps.db('application').where({ id: a.id }).first('form_data');
     const form = JSON.parse(row.form_data);
     form.cardholder.jobTitle = 'Directrice';
@@ -204,10 +201,7 @@ describe('electronic signature', () => {
   });
 
   it('answers a replayed signing form clearly and signs once', async () => {
-    const a = await givenSignableApplication(ctx);
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    const code = await requestCode(ctx, agent, a.id);
+    const { a, agent, code } = await codeSent();
     const page = await agent.get(paths.employee.signing.code);
     const form = { _csrf: csrfFrom(page.text), code };
     expect((await agent.post(paths.employee.signing.code).type('form').send(form)).status).toBe(303);
@@ -219,10 +213,7 @@ describe('electronic signature', () => {
   });
 
   it('signs once when two tabs sign at the same time, and tells the other one', async () => {
-    const a = await givenSignableApplication(ctx);
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    const code = await requestCode(ctx, agent, a.id);
+    const { a, agent, code } = await codeSent();
     const page = await agent.get(paths.employee.signing.code);
     const form = { _csrf: csrfFrom(page.text), code };
     const results = await Promise.all([agent.post(paths.employee.signing.code).type('form').send(form), agent.post(paths.employee.signing.code).type('form').send(form)]);
@@ -233,10 +224,7 @@ describe('electronic signature', () => {
   });
 
   it('second tab with its own code: the older code is replaced, the newer one signs, the older tab is told it is signed', async () => {
-    const a = await givenSignableApplication(ctx);
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    const code1 = await requestCode(ctx, agent, a.id);
+    const { a, agent, code: code1 } = await codeSent();
     const tab1 = csrfFrom((await agent.get(paths.employee.signing.code)).text);
     tick(61 * SECOND);
     const code2 = await requestCode(ctx, agent, a.id);
@@ -251,10 +239,7 @@ describe('electronic signature', () => {
   });
 
   it('keeps the clear code out of the outbox: sealed before sending, wiped after', async () => {
-    const a = await givenSignableApplication(ctx, { email: 'code.test@acme.example' });
-    const agent = await employeeAgent(ctx, a);
-    await acceptSignatureTerms(agent);
-    const code = await requestCode(ctx, agent, a.id);
+    const { a, code } = await codeSent({ email: 'code.test@acme.example' });
     const before = await ctx.deps.db('outbox').where({ application_id: a.id, template: 'signing-code' }).first();
     expect(before.recipient).toBe('code.test@acme.example');
     expect(before.data).not.toContain(code);
@@ -301,9 +286,7 @@ describe('electronic signature', () => {
     for (const decided of [false, true]) {
       const a = await givenSignableApplication(ctx, { additionalApprover: true });
       await givenApprovalRequest(a.id, { decided });
-      const agent = await employeeAgent(ctx, a);
-      await acceptSignatureTerms(agent);
-      const code = await requestCode(ctx, agent, a.id);
+      const { agent, code } = await codeSentFor(a);
       expect((await postCode(agent, code)).status).toBe(303);
       expect(await statusOf(a.id)).toBe(decided ? 'pending_approval' : 'awaiting_additional_approval');
     }
@@ -323,9 +306,8 @@ describe('electronic signature', () => {
       const a = await givenSignableApplication(ctx, { additionalApprover: true, priority, email: `approver-${priority}@acme.example` });
       const db = ctx.deps.db;
       const token = await givenApprovalRequest(a.id, { decided: false });
-      const agent = await employeeAgent(ctx, a);
-      await acceptSignatureTerms(agent);
-      expect((await postCode(agent, await requestCode(ctx, agent, a.id))).status).toBe(303);
+      const { agent, code } = await codeSentFor(a);
+      expect((await postCode(agent, code)).status).toBe(303);
       expect(await statusOf(a.id)).toBe('awaiting_additional_approval');
       const alerts = () => db('outbox').where({ application_id: a.id, template: 'urgent-alert' }).orderBy('id');
       expect(await alerts()).toHaveLength(priority === 'urgent' ? 1 : 0);
