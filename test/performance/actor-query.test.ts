@@ -1,21 +1,13 @@
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 import { givenAccount, givenAdministrator } from '../support/builders';
 import type { Db } from '../../src/db';
 import { findActiveActor } from '../../src/features/administrators/repository';
 
 /** The request's actor in one query (identity + BC memberships); runs on PostgreSQL too with TEST_DATABASE_URL. */
 describe('findActiveActor', () => {
-  let fresh: FreshDatabase;
   let db: Db;
+  useFreshDatabase((opened) => (db = opened));
 
-  beforeAll(async () => {
-    fresh = await freshDatabase();
-    db = fresh.open();
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await fresh.drop();
-  });
 
   it('loads an administrator with their BCs by e-mail or id, every BC for a platform administrator, nothing when inactive', async () => {
     const accounts = [await givenAccount(db), await givenAccount(db), await givenAccount(db)];

@@ -1,4 +1,4 @@
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import type { Db } from '../../src/db';
 import { transition } from '../../src/features/applications/status';
@@ -10,18 +10,10 @@ import { applicationCounts, countInStatus, countsByKeyAndStatus, countsByStatusA
  * Runs on PostgreSQL too with TEST_DATABASE_URL.
  */
 describe('application counts kept by triggers', () => {
-  let fresh: FreshDatabase;
   let db: Db;
+  useFreshDatabase((opened) => (db = opened));
   let seq = 0;
 
-  beforeAll(async () => {
-    fresh = await freshDatabase();
-    db = fresh.open();
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await fresh.drop();
-  });
 
   async function actual(): Promise<string[]> {
     const rows: Array<{ account_id: number; access_key_id: number; status: string; priority: string; n: number | string }> = await db('application')

@@ -1,4 +1,4 @@
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 import type { Db } from '../../src/db';
 import { recordAudit, verifyAuditChain, type AuditEntry } from '../../src/features/audit/audit';
 
@@ -7,17 +7,9 @@ import { recordAudit, verifyAuditChain, type AuditEntry } from '../../src/featur
  * committed, in call order, on an intact chain; a bad entry fails only its caller. PostgreSQL too with TEST_DATABASE_URL.
  */
 describe('audit entries recorded on their own: group commit', () => {
-  let fresh: FreshDatabase;
   let db: Db;
+  useFreshDatabase((opened) => (db = opened));
 
-  beforeAll(async () => {
-    fresh = await freshDatabase();
-    db = fresh.open();
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await fresh.drop();
-  });
 
   const view = (applicationId: number): AuditEntry => ({
     at: new Date('2026-11-24T10:00:00Z'),

@@ -1,4 +1,4 @@
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import type { Db } from '../../src/db';
 import { QUEUE_SORTS, queuePage, queueTotals, type QueueSearch } from '../../src/features/approvals/repository';
@@ -8,14 +8,12 @@ import { QUEUE_SORTS, queuePage, queueTotals, type QueueSearch } from '../../src
  * every sort and direction, must hold exactly the rows the plain OFFSET gives, in the same order — ties included.
  */
 describe('approval queue pages read from the end', () => {
-  let fresh: FreshDatabase;
   let db: Db;
+  useFreshDatabase((opened) => (db = opened));
   let search: QueueSearch;
   const TOTAL = 47;
 
   beforeAll(async () => {
-    fresh = await freshDatabase();
-    db = fresh.open();
     const admin = await givenAdministrator(db);
     const accounts = [await givenAccount(db), await givenAccount(db), await givenAccount(db)];
     const keys: Array<{ id: number; accountId: number }> = [];
@@ -49,10 +47,6 @@ describe('approval queue pages read from the end', () => {
     }
     await db('application').insert(rows);
     search = { accountIds: accounts, filters: { stage: 'ready' }, q: '' };
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await fresh.drop();
   });
 
   it('gives the same rows as the plain offset on every page', async () => {

@@ -1,21 +1,15 @@
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { useFreshDatabase } from '../support/database';
 import { givenAccount } from '../support/builders';
 import { whereIdIn, type Db } from '../../src/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL. */
 describe('whereIdIn (the id list as one JSON parameter)', () => {
-  let fresh: FreshDatabase;
   let db: Db;
+  useFreshDatabase((opened) => (db = opened));
   let ids: number[];
   beforeAll(async () => {
-    fresh = await freshDatabase();
-    db = fresh.open();
     ids = [];
     for (let i = 0; i < 6; i++) ids.push(await givenAccount(db));
-  });
-  afterAll(async () => {
-    await db.destroy();
-    await fresh.drop();
   });
 
   it.each([

@@ -55,3 +55,21 @@ export async function freshDatabase(): Promise<FreshDatabase> {
     },
   };
 }
+
+/**
+ * A fresh database for the whole test file: created and migrated before its tests (beforeAll), closed and dropped
+ * after them (afterAll). `opened` receives the Knex instance; set-up of the file's own comes in a later beforeAll.
+ */
+export function useFreshDatabase(opened: (db: Db) => void): void {
+  let fresh: FreshDatabase | undefined;
+  let db: Db | undefined;
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+    db = fresh.open();
+    opened(db);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await fresh?.drop();
+  });
+}
