@@ -43,35 +43,34 @@ describe('the employee’s form in the browser: every section, errors, review; t
     expect(await p.title()).toMatch(/^Error: /);
     expect(await page.errorSummaryItems()).toContain('Enter your first name');
     await expectNoSeriousA11yViolations(p, { label: 'cardholder page with errors' });
-    await p.fill('#firstName', 'Hugo');
-    await p.fill('#dobDay', '2');
-    await p.fill('#dobMonth', '11');
-    await p.fill('#dobYear', '1979');
-    await p.fill('#birthPlace', 'Lyon');
-    await p.selectOption('#birthCountry', 'FR');
-    await p.selectOption('#nationality', 'FR');
-    await p.fill('#homeAddressLine1', '3 quai Saint-Antoine');
-    await p.fill('#homePostalCode', '69002');
-    await p.fill('#homeCity', 'Lyon');
-    await p.selectOption('#homeCountry', 'FR');
-    await p.fill('#mobilePhone', '06 98 76 54 32');
-    await p.fill('#jobTitle', 'Sales manager');
-    await p.fill('#employeeNumber', 'V-2231');
+    await page.fillFields({
+      firstName: 'Hugo',
+      dobDay: '2',
+      dobMonth: '11',
+      dobYear: '1979',
+      birthPlace: 'Lyon',
+      birthCountry: 'FR',
+      nationality: 'FR',
+      homeAddressLine1: '3 quai Saint-Antoine',
+      homePostalCode: '69002',
+      homeCity: 'Lyon',
+      homeCountry: 'FR',
+      mobilePhone: '06 98 76 54 32',
+      jobTitle: 'Sales manager',
+      employeeNumber: 'V-2231',
+    });
     await page.submit('Continue');
     await page.expectHeading('My card application');
     expect((await p.locator('#task-cardholder-status').textContent())?.trim()).toBe('Completed');
 
     await p.getByRole('link', { name: 'Individual payment' }).click();
     await expectNoSeriousA11yViolations(p, { label: 'payment page' });
-    await p.fill('#iban', 'FR76 3000 6000 0112 3456 7890 189');
-    await p.fill('#bic', 'BNPAFRPP');
-    await p.fill('#accountHolder', 'Hugo Lefèvre');
+    await page.fillFields({ iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'BNPAFRPP', accountHolder: 'Hugo Lefèvre' });
     await page.submit('Continue');
 
     await p.getByRole('link', { name: 'PIN' }).click();
     await expectNoSeriousA11yViolations(p, { label: 'PIN page' });
-    await p.fill('#pin', '4826');
-    await p.fill('#pinConfirmation', '4826');
+    await page.fillFields({ pin: '4826', pinConfirmation: '4826' });
     await page.submit('Continue');
 
     await p.getByRole('link', { name: 'Supporting documents' }).click();

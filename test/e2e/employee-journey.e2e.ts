@@ -111,12 +111,7 @@ describe('the employee’s journey in the browser (issue 4)', () => {
     await a11y('cardholder section');
     expect(await p.locator('#firstName').inputValue()).toBe('Zoé');
     expect(await p.locator('#lastName').inputValue()).toBe('Lefèvre-Dubois');
-    await p.fill('#dobDay', '14');
-    await p.fill('#dobMonth', '7');
-    await p.fill('#dobYear', '1988');
-    await p.fill('#birthPlace', 'Saint-Étienne');
-    await p.selectOption('#birthCountry', 'FR');
-    await p.selectOption('#nationality', 'FR');
+    await page.fillFields({ dobDay: '14', dobMonth: '7', dobYear: '1988', birthPlace: 'Saint-Étienne', birthCountry: 'FR', nationality: 'FR' });
     await page.submit(/^Sauvegarder$/);
     await expect(page.banner.textContent()).resolves.toContain('Vos réponses ont été sauvegardées');
     await a11y('cardholder section after Save');
@@ -145,13 +140,15 @@ describe('the employee’s journey in the browser (issue 4)', () => {
     await a11y('cardholder section (resumed)');
 
     // 4. Every other section.
-    await p.fill('#homeAddressLine1', '12 rue de la Bourse');
-    await p.fill('#homePostalCode', '69002');
-    await p.fill('#homeCity', 'Lyon');
-    await p.selectOption('#homeCountry', 'FR');
-    await p.fill('#mobilePhone', '06 12 34 56 78');
-    await p.fill('#jobTitle', 'Responsable des ventes');
-    await p.fill('#employeeNumber', 'V-4821');
+    await page.fillFields({
+      homeAddressLine1: '12 rue de la Bourse',
+      homePostalCode: '69002',
+      homeCity: 'Lyon',
+      homeCountry: 'FR',
+      mobilePhone: '06 12 34 56 78',
+      jobTitle: 'Responsable des ventes',
+      employeeNumber: 'V-4821',
+    });
     await page.submit('Continuer');
     await page.expectHeading('Ma demande de carte');
     expect((await p.locator('#task-cardholder-status').textContent())?.trim()).toBe('Complété');

@@ -54,6 +54,15 @@ export class BasePage {
     else expect(actual).toMatch(text);
   }
 
+  /** Fills form fields by their id, in order: a select gets the option of that value, any other field the text. */
+  async fillFields(values: Record<string, string>): Promise<void> {
+    for (const [id, value] of Object.entries(values)) {
+      const field = this.page.locator(`#${id}`);
+      if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+      else await field.fill(value);
+    }
+  }
+
   /** Clicks a submit button by its visible name and waits for the resulting navigation. */
   async submit(name: string | RegExp): Promise<void> {
     await Promise.all([this.page.waitForNavigation(), this.page.getByRole('button', { name }).click()]);
