@@ -25,7 +25,18 @@ export function whereCreatedBetween(qb: Knex.QueryBuilder, fromIso: string | und
   return qb;
 }
 
+/** One term of a list's order: a column, or an SQL expression over `application as ap` and its joins. */
+export type SortTerm = string | { raw: string };
+
 /** Priority order of the lists: ascending shows the urgent applications first. */
-export function orderByPriority(qb: Knex.QueryBuilder, dir: 'asc' | 'desc'): Knex.QueryBuilder {
-  return qb.orderByRaw(`CASE WHEN ap.priority = 'urgent' THEN 0 ELSE 1 END ${dir === 'desc' ? 'desc' : 'asc'}`);
+export const URGENT_FIRST: SortTerm = { raw: "CASE WHEN ap.priority = 'urgent' THEN 0 ELSE 1 END" };
+
+/** Orders a list by its terms in one direction, then by id (the tie-break that keeps pages stable). */
+export function orderApplications(qb: Knex.QueryBuilder, terms: readonly SortTerm[], dir: 'asc' | 'desc'): Knex.QueryBuilder {
+  const d = dir === 'desc' ? 'desc' : 'asc';
+  for (const term of terms) {
+    if (typeof term === 'string') qb.orderBy(term, d);
+    else qb.orderByRaw(`${term.raw} ${d}`);
+  }
+  return qb.orderBy('ap.id', d);
 }

@@ -4,7 +4,7 @@ import type { Priority } from '../applications/create';
 import type { Status } from '../applications/status';
 import { countsByStatusAndPriority } from '../applications/counts';
 import { whereIdIn } from '../../db';
-import { orderByPriority, whereApplicationText, whereCreatedBetween } from '../applications/search';
+import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../applications/search';
 import type { QueueFilters, Stage } from './schema';
 
 type Q = Knex | Knex.Transaction;
@@ -53,39 +53,21 @@ export interface QueueSearch {
   q: string;
 }
 
-/** Sort expressions: whitelisted keys only, the tie-break on the id keeps pages stable. */
+/** Sort expressions: whitelisted keys only (the id breaks ties). */
+const SORT_TERMS: Record<QueueSort, SortTerm[]> = {
+  reference: ['ap.reference'],
+  name: ['ap.last_name', 'ap.first_name'],
+  company: ['a.company_name'],
+  accountNumber: ['a.number'],
+  keyName: ['k.name'],
+  priority: [URGENT_FIRST],
+  cardType: ['a.card_product'],
+  plasticType: ['k.plastic_type'],
+  createdAt: ['ap.created_at'],
+};
+
 function applySort(qb: Knex.QueryBuilder, sort: QueueSort, dir: SortDirection): Knex.QueryBuilder {
-  const d = dir === 'desc' ? 'desc' : 'asc';
-  switch (sort) {
-    case 'reference':
-      qb.orderBy('ap.reference', d);
-      break;
-    case 'name':
-      qb.orderBy([{ column: 'ap.last_name', order: d }, { column: 'ap.first_name', order: d }]);
-      break;
-    case 'company':
-      qb.orderBy('a.company_name', d);
-      break;
-    case 'accountNumber':
-      qb.orderBy('a.number', d);
-      break;
-    case 'keyName':
-      qb.orderBy('k.name', d);
-      break;
-    case 'priority':
-      orderByPriority(qb, d);
-      break;
-    case 'cardType':
-      qb.orderBy('a.card_product', d);
-      break;
-    case 'plasticType':
-      qb.orderBy('k.plastic_type', d);
-      break;
-    case 'createdAt':
-      qb.orderBy('ap.created_at', d);
-      break;
-  }
-  return qb.orderBy('ap.id', d);
+  return orderApplications(qb, SORT_TERMS[sort], dir);
 }
 
 const NEEDS_ACCOUNT: QueueSort[] = ['company', 'accountNumber', 'cardType'];

@@ -4,7 +4,7 @@ import type { SortDirection } from '../../lib/list-query';
 import type { Origin, Priority } from '../applications/create';
 import { STATUSES, type Status } from '../applications/status';
 import type { TrackingFilters } from './schema';
-import { orderByPriority, whereApplicationText, whereCreatedBetween } from '../applications/search';
+import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../applications/search';
 
 type Q = Knex | Knex.Transaction;
 
@@ -96,39 +96,19 @@ function matching(db: Q, accountIds: number[], f: TrackingFilters): Knex.QueryBu
 /** Status order as in the application's life (STATUSES), not alphabetical. */
 const STATUS_ORDER_SQL = `CASE ap.status ${STATUSES.map((s, i) => `WHEN '${s}' THEN ${i}`).join(' ')} ELSE ${STATUSES.length} END`;
 
-/** Whitelisted sorts; the tie-break on the id keeps pages stable. */
+/** Whitelisted sorts (the id breaks ties). */
+const SORT_TERMS: Record<TrackingSort, SortTerm[]> = {
+  reference: ['ap.reference'],
+  name: ['ap.last_name', 'ap.first_name'],
+  key: ['k.name', 'k.number'],
+  status: [{ raw: STATUS_ORDER_SQL }],
+  priority: [URGENT_FIRST],
+  createdAt: ['ap.created_at'],
+  statusChangedAt: ['ap.status_changed_at'],
+};
+
 function applySort(qb: Knex.QueryBuilder, sort: TrackingSort, dir: SortDirection): Knex.QueryBuilder {
-  const d = dir === 'desc' ? 'desc' : 'asc';
-  switch (sort) {
-    case 'reference':
-      qb.orderBy('ap.reference', d);
-      break;
-    case 'name':
-      qb.orderBy([
-        { column: 'ap.last_name', order: d },
-        { column: 'ap.first_name', order: d },
-      ]);
-      break;
-    case 'key':
-      qb.orderBy([
-        { column: 'k.name', order: d },
-        { column: 'k.number', order: d },
-      ]);
-      break;
-    case 'status':
-      qb.orderByRaw(`${STATUS_ORDER_SQL} ${d}`);
-      break;
-    case 'priority':
-      orderByPriority(qb, d);
-      break;
-    case 'createdAt':
-      qb.orderBy('ap.created_at', d);
-      break;
-    case 'statusChangedAt':
-      qb.orderBy('ap.status_changed_at', d);
-      break;
-  }
-  return qb.orderBy('ap.id', d);
+  return orderApplications(qb, SORT_TERMS[sort], dir);
 }
 
 export async function countMatching(db: Q, accountIds: number[], f: TrackingFilters): Promise<number> {
