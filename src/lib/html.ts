@@ -1,6 +1,7 @@
 /**
- * HTML escaping for the few places that build markup in code rather than in a template (large tables whose cells
- * would otherwise cost a template call each). Escapes the same characters as Nunjucks' autoescape.
+ * HTML escaping for the places that build markup in code rather than in a Nunjucks template: the e-mail template
+ * engine, and large tables whose cells would otherwise cost a template call each. Escapes the same characters as
+ * Nunjucks' autoescape.
  */
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '\\': '&#92;' };
 const NEEDS_ESCAPE = /[&<>"'\\]/g;

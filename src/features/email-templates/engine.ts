@@ -18,6 +18,8 @@
  * outputs strings and numbers only. No part of a template ever reaches JavaScript.
  */
 
+import { escapeHtml } from '../../lib/html';
+
 export type VariableKind = 'text' | 'multiline' | 'number' | 'code' | 'link' | 'flag';
 
 /** A problem in a template, as a translation key with its parameters (line numbers count from 1). */
@@ -200,9 +202,6 @@ export function renderNodes(nodes: TemplateNode[], values: ReadonlyMap<string, V
 
 export const chunksToText = (chunks: Chunk[]): string => chunks.map((c) => c.text).join('');
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 
 const P_STYLE = 'margin:0 0 16px;';
 const LINK_STYLE = 'color:#0b4f8a;word-break:break-all;';
