@@ -82,6 +82,27 @@ export function isSqlite(db: Db): boolean {
   return db.client.config.client === 'better-sqlite3';
 }
 
+/**
+ * A read that locks its rows until the transaction ends on PostgreSQL (SELECT … FOR UPDATE), so that a concurrent
+ * transaction on the same rows waits, then reads what the first one committed. SQLite needs no lock (one connection,
+ * one transaction at a time), and Knex would only warn that it ignores the hint.
+ */
+export function lockingRead<T extends Knex.QueryBuilder>(qb: T): T {
+  const client = (qb as unknown as { client: { config: { client: string } } }).client.config.client;
+  return client === 'better-sqlite3' ? qb : (qb.forUpdate() as T);
+}
+
+/**
+ * Independent reads: all at once on the connection pool, one after the other inside a transaction — its one
+ * connection cannot run two queries at a time (PostgreSQL's driver would queue them, and deprecates doing so).
+ */
+export async function readTogether<T extends readonly unknown[] | []>(db: Knex, reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (!(db as Knex.Transaction).isTransaction) return (await Promise.all(reads.map((read) => read()))) as unknown as T;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as unknown as T;
+}
+
 /** Current time as the ISO string every timestamp column stores, so SQLite and PostgreSQL compare alike. */
 export function isoNow(now: Date = new Date()): string {
   return now.toISOString();

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type TestContext, type Agent } from '../support/app';
+import { countOf } from '../support/database';
 import { givenAccount, givenAdministrator } from '../support/builders';
 import { paths } from '../../src/paths';
 
@@ -161,7 +162,7 @@ describe('platform administrator: administrators', () => {
       const { id, email } = await givenAdministrator(ctx.deps.db, { email: 'leaving@test.example', display_name: 'Leaving Soon' }, [acme]);
       const leaving = await signInAs(ctx.app, ctx.deps, email);
       expect((await leaving.get(paths.admin.home)).status).toBe(303);
-      expect(await ctx.deps.db('session').where({ user_key: `admin:${id}` }).count<{ n: number }[]>({ n: '*' })).toEqual([{ n: 1 }]);
+      expect(await countOf(ctx.deps.db('session').where({ user_key: `admin:${id}` }))).toBe(1);
 
       const confirm = await platform.get(`${paths.platform.administrators.deactivate(id)}?lang=en`);
       expect(confirm.status).toBe(200);
@@ -172,7 +173,7 @@ describe('platform administrator: administrators', () => {
       const res = await post(platform, paths.platform.administrators.deactivate(id), {}, 'fr');
       expect(res.status).toBe(303);
       expect(Boolean((await adminRow(email)).active)).toBe(false);
-      expect(await ctx.deps.db('session').where({ user_key: `admin:${id}` }).count<{ n: number }[]>({ n: '*' })).toEqual([{ n: 0 }]);
+      expect(await countOf(ctx.deps.db('session').where({ user_key: `admin:${id}` }))).toBe(0);
       const after = await leaving.get(paths.admin.accessKeys.list);
       expect(after.status).toBe(303);
       expect(after.headers.location).toMatch(/^\/sign-in/);

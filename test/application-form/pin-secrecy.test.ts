@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestContext, $, type TestContext } from '../support/app';
+import { isSqlite } from '../../src/db';
 import { paths } from '../../src/paths';
 import { decryptPinForTests } from '../../src/features/pin/pin';
 import { DEV_SECRET_FILES } from '../../src/secrets';
@@ -54,11 +55,14 @@ describe('PIN: stored only encrypted, never in the database file, the logs or a 
     // Nowhere in clear: not in form_data, the session, the outbox; not in the database file or its WAL; not in the logs.
     expect((await db('application').where({ id: app.id }).first()).form_data).not.toMatch(CLEAR_PIN);
     for (const s of await db('session').select('sess')) expect(s.sess).not.toMatch(CLEAR_PIN);
-    const bytes = databaseBytes(ctx.dataDir);
-    expect(bytes.length).toBeGreaterThan(10000);
-    expect(bytes).toContain(row.encrypted.slice(0, 40));
-    expect(bytes).not.toMatch(CLEAR_PIN);
-    expect(bytes).not.toContain('"7391"');
+    if (isSqlite(db)) {
+      // The database file's raw bytes (a PostgreSQL server keeps its files to itself).
+      const bytes = databaseBytes(ctx.dataDir);
+      expect(bytes.length).toBeGreaterThan(10000);
+      expect(bytes).toContain(row.encrypted.slice(0, 40));
+      expect(bytes).not.toMatch(CLEAR_PIN);
+      expect(bytes).not.toContain('"7391"');
+    }
     const logs = ctx.logs.join('');
     expect(logs).toContain('PIN stored, encrypted to the issuer');
     expect(logs).not.toMatch(CLEAR_PIN);

@@ -8,6 +8,8 @@ import { listDocuments, removeDocument, saveDocument } from '../../src/features/
 import { ROOT_DIR } from '../../src/root';
 import { createTestContext, type TestContext } from '../support/app';
 import { givenFormApplication } from '../support/form-blocks';
+import { isSqlite } from '../../src/db';
+import { checkpointSqlite } from '../support/database';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), crypto.randomBytes(300), Buffer.from('\n%%EOF\n')]);
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(100)]);
@@ -96,10 +98,10 @@ describe('write-once archive', () => {
     const a = await archive('signed-pdf', PDF);
     fs.chmodSync(path.join(ctx.dataDir, a.path), 0o640);
     fs.writeFileSync(path.join(ctx.dataDir, a.path), 'replaced');
-    await ctx.deps.db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (isSqlite(ctx.deps.db)) await checkpointSqlite(ctx.deps.db);
     const run = promisify(execFile);
     const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
-    const result = await run(tsx, [path.join(ROOT_DIR, 'src/cli/archive-verify.ts')], { env: { ...process.env, NODE_ENV: 'test', DATA_DIR: ctx.dataDir } }).then(
+    const result = await run(tsx, [path.join(ROOT_DIR, 'src/cli/archive-verify.ts')], { env: { ...process.env, NODE_ENV: 'test', DATA_DIR: ctx.dataDir, ...(ctx.config.databaseUrl ? { DATABASE_URL: ctx.config.databaseUrl } : {}) } }).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
     );

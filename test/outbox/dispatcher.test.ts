@@ -10,8 +10,6 @@ import type { OutboxRow } from '../../src/features/outbox/repository';
 import { TestSmtpServer, waitFor } from './smtp-support';
 
 const MINUTE = 60_000;
-/** Set TEST_DATABASE_URL=postgres://… to run these tests on PostgreSQL (FOR UPDATE SKIP LOCKED) instead of SQLite. */
-const DATABASE_URL = process.env.TEST_DATABASE_URL;
 const LEASE_MS = 5 * MINUTE;
 
 describe('outbox dispatcher over real SMTP', () => {
@@ -55,7 +53,7 @@ describe('outbox dispatcher over real SMTP', () => {
 
   beforeAll(async () => {
     await smtp.start();
-    ctx = await createTestContext({ ...(DATABASE_URL ? { DATABASE_URL } : {}), SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', PUBLIC_BASE_URL: 'https://sesame.example.com', MAIL_FROM: 'Sésame <no-reply@sesame.example.com>' }, { clock });
+    ctx = await createTestContext({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', PUBLIC_BASE_URL: 'https://sesame.example.com', MAIL_FROM: 'Sésame <no-reply@sesame.example.com>' }, { clock });
     const accountId = await givenAccount(ctx.deps.db);
     const admin = await givenAdministrator(ctx.deps.db, {}, [accountId]);
     const k = await givenAccessKey(ctx.deps.db, accountId, admin.id);

@@ -4,6 +4,7 @@ import { publishFormVersion } from '../../src/features/publications/service';
 import { currentTerms } from '../../src/features/terms/repository';
 import { paths } from '../../src/paths';
 import { $, createTestContext, csrfFrom, signInAs, type Agent, type TestContext } from '../support/app';
+import { countOf } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 
 let refSeq = 0;
@@ -153,7 +154,7 @@ describe('publishing terms and form versions (e-mail 9)', () => {
     expect(page('.error-summary').text()).toContain(message);
     expect(page('#titleFr').val()).toBe(fields.titleFr);
     expect(await notified()).toHaveLength(0);
-    expect(await ctx.deps.db('terms_version').count({ n: '*' }).first()).toMatchObject({ n: 0 });
+    expect(await countOf(ctx.deps.db('terms_version'))).toBe(0);
   });
 
   it('is for the platform administrator only', async () => {

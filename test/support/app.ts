@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../../src/config';
 import { buildDeps, type Clock, type Deps } from '../../src/deps';
 import { createApp } from '../../src/app';
 import { migrateLatest } from '../../src/db';
+import { freshDatabase } from './database';
 import { createLogger } from '../../src/logger';
 
 export interface TestContext {
@@ -32,10 +33,16 @@ export class TestClock implements Clock {
   }
 }
 
-/** The real createApp on a temporary SQLite file: sessions, CSRF and everything else on. */
+/**
+ * The real createApp on a temporary SQLite file — or, when TEST_DATABASE_URL=postgres://… is set, on a new PostgreSQL
+ * database of that server, dropped by close() — with sessions, CSRF and everything else on.
+ */
 export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestContext> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'info', ...env });
+  const onPostgres = process.env.TEST_DATABASE_URL?.startsWith('postgres') && !env.DATABASE_URL;
+  const fresh = onPostgres ? await freshDatabase() : undefined;
+  const dataDir = fresh?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-test-'));
+  const database = fresh ? { DATABASE_URL: fresh.url } : {};
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'info', ...database, ...env });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -54,7 +61,8 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
     logs,
     close: async () => {
       await deps.db.destroy();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (fresh) await fresh.drop();
+      else fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

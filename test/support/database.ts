@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import knexFactory from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { migrateLatest, openDb, type Db } from '../../src/db';
 
 export interface FreshDatabase {
@@ -72,4 +72,15 @@ export function useFreshDatabase(opened: (db: Db) => void): void {
     await db?.destroy();
     await fresh?.drop();
   });
+}
+
+/** How many rows a query matches, as a number (PostgreSQL returns count(*) as a string). */
+export async function countOf(query: Knex.QueryBuilder): Promise<number> {
+  const row = (await query.clone().count({ n: '*' }).first()) as { n: number | string } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+/** SQLite: writes the WAL back into the database file, so the file's raw bytes hold every committed row. */
+export async function checkpointSqlite(db: Db): Promise<void> {
+  await db.raw('PRAGMA wal_checkpoint(TRUNCATE)');
 }

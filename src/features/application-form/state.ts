@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readTogether } from '../../db';
 import { listDocuments, missingKinds, MISSING_KIND_KEYS, type DocumentKind, type StoredDocument } from '../documents/storage';
 import { hasPin } from '../pin/repository';
 import { currentTerms, latestAcceptances, termsById, type Terms } from '../terms/repository';
@@ -70,11 +71,11 @@ export async function loadFormState(db: Knex, applicationId: number, opts: State
   if (!ctx) return undefined;
   const now = opts.now ?? new Date();
   const today = todayIn(opts.timeZone ?? 'Europe/Paris', now);
-  const [pinChosen, documents, approval, terms] = await Promise.all([
-    hasPin(db, applicationId),
-    opts.documents ?? listDocuments(db, applicationId),
-    approvalState(db, applicationId, now),
-    termsState(db, ctx, opts.language ?? ctx.application.language, now),
+  const [pinChosen, documents, approval, terms] = await readTogether(db, [
+    () => hasPin(db, applicationId),
+    () => (opts.documents ? Promise.resolve(opts.documents) : listDocuments(db, applicationId)),
+    () => approvalState(db, applicationId, now),
+    () => termsState(db, ctx, opts.language ?? ctx.application.language, now),
   ]);
   const requiredKinds = requiredDocumentKinds(ctx.account);
 

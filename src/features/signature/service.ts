@@ -6,6 +6,7 @@ import { formatDate, tFor, type Language } from '../../i18n';
 import { buildReview, canStartSigning } from '../application-form/review';
 import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
 import { StaleStateError, transition, type Status } from '../applications/status';
+import { lockingRead } from '../../db';
 import { approvalState } from '../approver/repository';
 import { archiveDocuments, archiveFile, archiveRoot } from '../archive/archive';
 import { listDocuments } from '../documents/storage';
@@ -292,6 +293,13 @@ function listFiles(dir: string): string[] {
   }
 }
 
+/** An application that cannot be signed now: already signed (a replayed form, another tab) or not ready yet. */
+async function whyNotSignable(db: Knex, applicationId: number): Promise<SignResult> {
+  const row: { status: Status } | undefined = await db('application').where({ id: applicationId }).first('status');
+  const signed = row !== undefined && SUBMITTED.includes(row.status) && (await latestSignature(db, applicationId)) !== undefined;
+  return signed ? { ok: false, reason: 'alreadySigned' } : { ok: false, reason: 'notReady' };
+}
+
 /**
  * Checks the code and signs. A wrong code's try is committed on its own; a valid code signs in the same transaction,
  * which rolls back entirely (code included) if the application changed meanwhile — then nothing is signed twice and
@@ -304,10 +312,9 @@ export async function signApplication(
   const { db, config, secrets, logger } = deps;
   const ctx = await loadFormContext(db, input.applicationId);
   if (!ctx) throw new Error('application not found');
-  if (!SIGNABLE.includes(ctx.application.status)) {
-    return (await latestSignature(db, input.applicationId)) && SUBMITTED.includes(ctx.application.status) ? { ok: false, reason: 'alreadySigned' } : { ok: false, reason: 'notReady' };
-  }
-  if (!(await canStartSigning(db, input.applicationId, { now: input.now, timeZone: config.timeZone, language: input.lang }))) return { ok: false, reason: 'notReady' };
+  if (!SIGNABLE.includes(ctx.application.status)) return whyNotSignable(db, input.applicationId);
+  // Another tab may sign between these reads (PostgreSQL runs both requests at once): read the status again to say so.
+  if (!(await canStartSigning(db, input.applicationId, { now: input.now, timeZone: config.timeZone, language: input.lang }))) return whyNotSignable(db, input.applicationId);
   const shown = await draftPdf(deps, input.applicationId, input.lang, input.now);
 
   // Files written by a transaction that then rolls back are removed (the archive must match its ledger).
@@ -315,8 +322,9 @@ export async function signApplication(
   const before = new Set(listFiles(archiveDir));
   try {
     return await db.transaction(async (trx): Promise<SignResult> => {
-      // Another tab may have signed since the checks above: say so rather than "request a code".
-      const current = await trx('application').where({ id: input.applicationId }).first('status');
+      // Another tab may have signed since the checks above: say so rather than "request a code". The row stays locked
+      // until the end, so a second tab typing the same code at the same moment waits here, then sees it signed.
+      const current = await lockingRead(trx('application').where({ id: input.applicationId }).first('status'));
       if (!current || !SIGNABLE.includes(current.status)) return { ok: false, reason: 'alreadySigned' };
       const verified = await verifyCode(trx, { applicationId: input.applicationId, code: input.code, pdfSha256: shown.sha256, now: input.now, secret: secrets.otpSecret() });
       if (!verified.ok) return { ok: false, reason: 'code', key: verified.key, codeReason: verified.reason, ...(verified.params ? { params: verified.params } : {}) };
