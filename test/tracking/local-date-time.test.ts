@@ -20,6 +20,23 @@ describe('localDateTime (the export’s date columns)', () => {
     }
   });
 
+  it('agrees with Intl at every minute of every clock-change day of 2026 and 2027, in zones with odd offsets', () => {
+    // The offset is remembered per quarter hour of UTC: a change inside a quarter hour would show here.
+    for (const zone of ['Europe/Paris', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham']) {
+      const reference = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      const offsetAt = (ms: number) => Date.parse(`${reference.format(new Date(ms)).replace(' ', 'T')}:00Z`) - Math.floor(ms / 60_000) * 60_000;
+      let changeDays = 0;
+      for (let day = Date.parse('2026-01-01T00:00:00Z'); day < Date.parse('2028-01-01T00:00:00Z'); day += 86_400_000) {
+        if (offsetAt(day) === offsetAt(day + 86_400_000)) continue;
+        changeDays++;
+        for (let ms = day; ms <= day + 86_400_000; ms += 60_000) {
+          expect(localDateTime(new Date(ms).toISOString(), zone)).toBe(reference.format(new Date(ms)));
+        }
+      }
+      expect(changeDays).toBe(zone === 'Asia/Kathmandu' ? 0 : 4);
+    }
+  });
+
   it('leaves an empty or invalid value empty', () => {
     expect(localDateTime(null, 'Europe/Paris')).toBe('');
     expect(localDateTime('not a date', 'Europe/Paris')).toBe('');

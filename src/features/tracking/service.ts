@@ -7,7 +7,8 @@ import type { ApplicationView } from '../applications/repository';
 import { STATUSES, type Status } from '../applications/status';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { listDocuments, type StoredDocument } from '../documents/storage';
-import { localDate, localParts } from '../jobs/schedule';
+import { localDate, utcOffsetMs } from '../jobs/schedule';
+import { mapInSlices } from '../../lib/slices';
 import { countsByKeyAndStatus } from '../applications/counts';
 import { listSignatures } from '../signature/repository';
 import {
@@ -89,11 +90,11 @@ export function localDateTime(iso: string | null, timeZone: string): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  // One cached formatter (src/features/jobs/schedule.ts): an export formats three instants per row, and building a
-  // formatter per value cost 5 s and a gigabyte of native memory for 19,000 rows.
-  const p = localParts(d, timeZone);
+  // An export formats three instants per row: the zone's offset is read from Intl once per quarter hour
+  // (utcOffsetMs), and the wall clock is then plain arithmetic (one Intl call per value took 0.35 s for 19,000 rows).
+  const local = new Date(d.getTime() + utcOffsetMs(d, timeZone));
   const two = (n: number) => String(n).padStart(2, '0');
-  return `${String(p.year).padStart(4, '0')}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+  return `${String(local.getUTCFullYear()).padStart(4, '0')}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
 }
 
 export const EXPORT_COLUMN_KEYS = [
@@ -140,7 +141,7 @@ export async function exportApplications(
     return found;
   });
   const tz = input.timeZone;
-  const cells = rows.map((r) => [
+  const cells = await mapInSlices(rows, (r) => [
     r.reference,
     r.title ? t(`applications:titles.${r.title}`, { defaultValue: r.title }) : '',
     r.firstName,
