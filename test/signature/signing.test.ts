@@ -189,6 +189,18 @@ describe('electronic signature', () => {
     expect(await countOf(ctx.deps.db('outbox').where({ application_id: a.id, template: 'signing-code' }))).toBe(1);
   });
 
+  it('sends one code when "send me a code" is pressed twice at once (double click, two tabs)', async () => {
+    const a = await givenSignableApplication(ctx);
+    const agent = await employeeAgent(ctx, a);
+    await acceptSignatureTerms(agent);
+    const page = await agent.get(paths.employee.signing.document);
+    const form = { _csrf: csrfFrom(page.text), from: 'document' };
+    const results = await Promise.all([agent.post(paths.employee.signing.sendCode).type('form').send(form), agent.post(paths.employee.signing.sendCode).type('form').send(form)]);
+    expect(results.map((r) => r.status).sort()).toEqual([303, 429]);
+    expect(await countOf(ctx.deps.db('outbox').where({ application_id: a.id, template: 'signing-code' }))).toBe(1);
+    expect(await countOf(ctx.deps.db('signature_attempt').where({ application_id: a.id }))).toBe(1);
+  });
+
   it('makes the code invalid when the answers change after it was sent', async () => {
     const { a, agent, code } = await codeSent();
     const row = await ctx.deps.db('application').where({ id: a.id }).first('form_data');

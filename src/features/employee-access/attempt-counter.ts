@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { lockingRead } from '../../db';
 
 export type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email';
 
@@ -46,12 +47,24 @@ export async function currentCount(db: Knex | Knex.Transaction, kind: CounterKin
 }
 
 /**
+ * Takes the subject's counter row for the rest of the transaction, creating it empty when missing. On PostgreSQL two
+ * attempts at once would otherwise both read the same count and both write count + 1, so parallel guesses would
+ * never reach the lock; with the row held, the second waits for the first to commit and counts after it.
+ */
+export async function holdCounter(trx: Knex | Knex.Transaction, kind: CounterKind, subject: string, now: Date): Promise<void> {
+  const ts = now.toISOString();
+  await trx('attempt_counter').insert({ kind, subject, count: 0, window_started_at: ts, locked_until: null, updated_at: ts }).onConflict(['kind', 'subject']).ignore();
+  await lockingRead(trx('attempt_counter').where({ kind, subject }).first('kind'));
+}
+
+/**
  * Counts one event. Returns the count in the window after this event; when a lock rule is reached the subject is
  * locked until now + lockMs and counting starts again (so 5 more failures after the lock lock it again).
  * Call it inside a transaction so the read and the write go together.
  */
 export async function countEvent(db: Knex | Knex.Transaction, kind: CounterKind, subject: string, rule: CounterRule, now: Date): Promise<number> {
   const ts = now.toISOString();
+  await holdCounter(db, kind, subject, now);
   const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first();
   const inWindow = row && now.getTime() - Date.parse(row.window_started_at) < rule.windowMs;
   let count = inWindow ? Number(row.count) + 1 : 1;

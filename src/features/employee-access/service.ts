@@ -6,7 +6,7 @@ import { createInvitedApplications, invitationLinkEmail } from '../applications/
 import { keyUsability } from '../applications/key-state';
 import { findByReference, findKeyByNumber, findOpenApplicationOnKey } from '../applications/repository';
 import { StaleStateError, transition } from '../applications/status';
-import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, isLocked } from './attempt-counter';
+import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, holdCounter, isLocked } from './attempt-counter';
 
 /** Compared when the reference is unknown, so both failures do the same work. */
 const NO_KEY = '\u0000'.repeat(8);
@@ -27,6 +27,8 @@ export type EntryResult = { ok: true; applicationId: number } | { ok: false };
  */
 export async function enterApplication(db: Knex, keyNumber: string, reference: string, now: Date): Promise<EntryResult> {
   return db.transaction(async (trx) => {
+    // Held first, so that tries at the same moment are judged one after the other (the fifth locks the sixth out).
+    await holdCounter(trx, 'entry_reference', reference, now);
     const locked = await isLocked(trx, 'entry_reference', reference, now);
     const app = await findByReference(trx, reference);
     const matches = sameKey(app?.keyNumber ?? NO_KEY, keyNumber) && Boolean(app);
