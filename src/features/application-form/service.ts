@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../../deps';
+import { lockingRead } from '../../db';
 import { encryptField, decryptField, FieldCryptoError, type Keyring } from '../../lib/field-crypto';
 import { enqueueEmails } from '../outbox/enqueue';
 import { invitationLinkEmail } from '../applications/create';
@@ -37,12 +38,27 @@ export async function writeForm(
   after?: (trx: Knex.Transaction, ctx: FormContext) => Promise<void>,
 ): Promise<FormContext> {
   return db.transaction(async (trx) => {
-    const ctx = await loadFormContext(trx, applicationId);
+    const ctx = await loadHeldForm(trx, applicationId);
     if (!ctx || !isEditable(ctx)) throw new NotEditableError();
     await touchForm(trx, ctx, now, change);
     if (after) await after(trx, ctx);
     return ctx;
   });
+}
+
+/**
+ * The form, with the application row held until the transaction ends. form_data is one JSON document: two sections
+ * saved at the same moment (two tabs, on PostgreSQL) would otherwise both start from the form as it was, and the
+ * second write would drop the first section. Held, the second waits, then starts from the first one's result.
+ */
+async function loadHeldForm(trx: Knex.Transaction, applicationId: number): Promise<FormContext | undefined> {
+  await holdApplication(trx, applicationId);
+  return loadFormContext(trx, applicationId);
+}
+
+/** Holds the application row until the transaction ends (PostgreSQL; SQLite runs one transaction at a time). */
+async function holdApplication(trx: Knex.Transaction, applicationId: number): Promise<void> {
+  await lockingRead(trx('application').where({ id: applicationId }).first('id'));
 }
 
 /** The conditional write itself (inside the caller's transaction). */
@@ -71,7 +87,7 @@ async function touchForm(
 
 /** Marks the form as saved (first-save e-mail) when a section stores nothing in form_data itself (PIN, documents, terms). */
 async function markSaved(trx: Knex.Transaction, applicationId: number, now: Date): Promise<FormContext> {
-  const ctx = await loadFormContext(trx, applicationId);
+  const ctx = await loadHeldForm(trx, applicationId);
   if (!ctx || !isEditable(ctx)) throw new NotEditableError();
   await touchForm(trx, ctx, now, (form) => ({ form }));
   return ctx;
@@ -116,7 +132,7 @@ export async function choosePin(deps: FormDeps, ctx: FormContext, pin: unknown, 
       ? `${holder.dobYear}-${String(Number(holder.dobMonth)).padStart(2, '0')}-${String(Number(holder.dobDay)).padStart(2, '0')}`
       : null;
   return deps.db.transaction(async (trx) => {
-    const current = await loadFormContext(trx, ctx.application.id);
+    const current = await loadHeldForm(trx, ctx.application.id);
     if (!current || !isEditable(current) || current.application.priority !== 'normal') throw new NotEditableError();
     const result = await savePin(deps, trx, { applicationId: ctx.application.id, pin, confirmation, birthDate, now });
     if (result.ok) await markSaved(trx, ctx.application.id, now);
@@ -126,6 +142,8 @@ export async function choosePin(deps: FormDeps, ctx: FormContext, pin: unknown, 
 
 export async function uploadDocument(deps: FormDeps, applicationId: number, input: { kind: string; buffer: Buffer; originalName?: string }, now: Date): Promise<SaveResult> {
   return deps.db.transaction(async (trx) => {
+    // Held first: two uploads at once must not both find room under the per-application limit.
+    await holdApplication(trx, applicationId);
     const result = await saveDocument(deps, trx, { applicationId, kind: input.kind, file: { buffer: input.buffer, originalName: input.originalName }, now });
     if (result.ok) await markSaved(trx, applicationId, now);
     return result;
@@ -133,7 +151,10 @@ export async function uploadDocument(deps: FormDeps, applicationId: number, inpu
 }
 
 export async function removeOwnDocument(db: Knex, applicationId: number, documentId: number, now: Date): Promise<boolean> {
-  return db.transaction((trx) => removeDocument(trx, { applicationId, documentId, now }));
+  return db.transaction(async (trx) => {
+    await holdApplication(trx, applicationId);
+    return removeDocument(trx, { applicationId, documentId, now });
+  });
 }
 
 /**
