@@ -3,6 +3,7 @@ import { OPEN_STATUSES, type Status } from './status';
 import type { Origin, Priority } from './create';
 import type { Language } from '../../i18n';
 import { countInStatus } from './counts';
+import { lockingRead } from '../../db';
 
 type Q = Knex | Knex.Transaction;
 
@@ -31,6 +32,15 @@ function toKey(r: KeyRow): KeyForApplications {
 }
 
 const KEY_COLUMNS = ['k.id', 'k.number', 'k.name', 'k.account_id', 'a.company_name', 'k.expires_on', 'k.deleted_at'];
+
+/**
+ * Takes the key's row until the transaction ends. Whatever decides from the key's applications (the duplicate check
+ * before creating one, a deletion refused while some are open) holds it first: on PostgreSQL a second request on the
+ * same key then waits for the first to commit and sees what it created or deleted, instead of both passing the check.
+ */
+export async function holdKey(trx: Knex.Transaction, keyId: number): Promise<void> {
+  await lockingRead(trx('access_key').where({ id: keyId }).first('id'));
+}
 
 /** A key of one of the actor's BCs (deleted ones included, so the caller can say why it cannot be used). */
 export async function findKeyInScope(db: Q, keyId: number, accountIds: number[]): Promise<KeyForApplications | undefined> {

@@ -5,7 +5,7 @@ import { recordAudit, type AuditEntry } from '../audit/audit';
 import { enqueueEmails } from '../outbox/enqueue';
 import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from './create';
 import { keyUsability } from './key-state';
-import { findApplicationInScope, findKeyInScope, findOpenApplicationOnKey, historyOf, type ApplicationView, type HistoryEntry, type KeyForApplications } from './repository';
+import { findApplicationInScope, findKeyInScope, findOpenApplicationOnKey, historyOf, holdKey, type ApplicationView, type HistoryEntry, type KeyForApplications } from './repository';
 import type { InitiateInput } from './schema';
 import { NOT_SUBMITTED } from './status';
 
@@ -51,6 +51,8 @@ export async function initiateControlled(
   audit: AuditContext,
 ): Promise<CreatedApplication> {
   return db.transaction(async (trx) => {
+    // A double submit (or another administrator) on the same key waits here, then finds this application open.
+    await holdKey(trx, keyId);
     const key = await keyForInitiation(trx, actor, keyId, timeZone, now);
     if (await findOpenApplicationOnKey(trx, key.id, input.email)) throw new DuplicateOpenApplicationError();
     const [created] = await createInvitedApplications(
