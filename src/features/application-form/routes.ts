@@ -18,6 +18,7 @@ import { loadFormState, type FormState } from './state';
 import { reviewFromState, SECTION_PATHS } from './review';
 import { acceptTerms, choosePin, choosePriority, NotEditableError, paymentWithIban, removeOwnDocument, requestApproval, typedIban, uploadDocument, writeForm } from './service';
 import { todayIn } from './validators';
+import { streamToResponse } from '../../lib/stream-response';
 
 /** Upload endpoint (multipart): listed in app.ts MULTIPART_PATHS; multer then verifyCsrf mount here. */
 export const DOCUMENT_UPLOAD_PATH = /^\/application\/documents\/upload$/;
@@ -439,8 +440,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       if (!Number.isSafeInteger(documentId)) throw new NotFoundError('document');
       const { headers, stream } = await readDocument(deps, db, { applicationId: id, documentId });
       res.set(headers);
-      stream.on('error', () => res.destroy());
-      stream.pipe(res);
+      streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId: id, documentId }, 'document stream failed'));
     }),
   );
 

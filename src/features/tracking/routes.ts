@@ -20,6 +20,7 @@ import { summaryCells } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
 import { EXPORT_MAX_ROWS, ExportTooLargeError, applicationSections, exportApplications, recordApplicationView, trackingSummary, type ApplicationSections } from './service';
 import type { ApplicationView } from '../applications/repository';
+import { streamToResponse } from '../../lib/stream-response';
 
 /** "Suivi du statut des demandes de cartes": the summary per key and status, the applications list and its export. */
 
@@ -205,11 +206,7 @@ export function trackingRoutes(deps: Deps): Router {
       throw err;
     }
     res.set(headers);
-    stream.on('error', (err) => {
-      req.log?.error({ err, applicationId, documentId }, 'document stream failed');
-      res.destroy(err);
-    });
-    stream.pipe(res);
+    streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId, documentId }, 'document stream failed'));
   });
 
   // A signed version's PDF from the archive (re-hashed against the signature's record), BC-scoped, audited.
