@@ -7,6 +7,7 @@ import { paginate, type ListQuery, type PageWindow } from '../../lib/list-query'
 import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { CARD_PRODUCTS, LIABILITY_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from '../accounts/options';
 import type { Actor } from '../administrators/repository';
+import { holdKey } from '../applications/repository';
 import {
   accountHasActiveKey,
   countKeys,
@@ -193,9 +194,14 @@ export async function updateAccessKey(db: Db, actor: Actor, id: number, input: A
   });
 }
 
-/** Logical deletion, refused while the key has applications that are not finished. */
+/**
+ * Logical deletion, refused while the key has applications that are not finished. The key's row is held first, as
+ * every creation of an application on it does: an application initiated at the same moment is either seen here (and
+ * the deletion refused) or refused itself because the key is deleted.
+ */
 export async function deleteAccessKey(db: Db, actor: Actor, id: number, now: Date, audit: AuditContext = actorOnly(actor)): Promise<AccessKeyWithAccount> {
   return db.transaction(async (trx) => {
+    await holdKey(trx, id);
     const key = await findKeyForActor(trx, actor.accountIds, id);
     if (!key) throw new NotFoundError('access key');
     const open = await openApplicationsOfKey(trx, actor.accountIds, id);
