@@ -1,6 +1,7 @@
 import type { Deps } from '../../deps';
 import { NotFoundError } from '../../lib/errors';
 import { createInvitedApplications, type NewApplication, type Priority } from '../applications/create';
+import { holdKey } from '../applications/repository';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { todayIn } from '../application-form/validators';
 import { parseUpload } from './parse';
@@ -152,7 +153,10 @@ export interface ValidationResult {
 
 /**
  * Initiates every valid row in one transaction: the upload is claimed first (`consumed_at IS NULL`), so a second
- * click creates nothing; duplicates against open applications are checked again inside the transaction.
+ * click creates nothing; duplicates against open applications are checked again inside the transaction, with the
+ * key's row held, so that another file (another tab, another administrator) or a controlled send on the same key
+ * at the same moment waits and is then checked against these applications, and a deletion of the key cannot pass
+ * in between (the key is read again under the hold).
  */
 export async function validateUpload(
   deps: Deps,
@@ -172,6 +176,9 @@ export async function validateUpload(
   if (candidates.some((r) => priorityOf(priorities, r.n) === 'urgent') && !input.urgentTermsAccepted) throw new UrgentTermsRequired();
 
   return deps.db.transaction(async (trx) => {
+    await holdKey(trx, key.id);
+    const current = await findKey(trx, key.id, actor.accountIds);
+    if (!current || current.deletedAt) throw new NotFoundError('access key');
     if (!(await consumeUpload(trx, upload.id, now))) throw new AlreadyValidated(upload.batchId);
     const open = await openApplicationsByEmail(
       trx,
