@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../i18n';
 import type { Keyring } from '../../lib/field-crypto';
+import { lockingRead } from '../../db';
 import { enqueueEmails } from '../outbox/enqueue';
 import { sealEmailData } from '../outbox/sealed';
 import { transition, type Status } from '../applications/status';
@@ -99,12 +100,17 @@ export async function linkState(db: Knex, token: unknown, now: Date): Promise<Li
  * The approver's decision, once. Approve: recorded; if the employee already signed (awaiting_additional_approval)
  * the application moves on to the company's approval queue. Decline: recorded with its comment, and the application
  * is returned to the employee with that comment.
+ * The application's row is held first, as the signature holds it: on PostgreSQL a signature reading "not approved
+ * yet" while the approval commits would otherwise leave the application waiting for an approval already given (or
+ * make the decline fail on the changed status). Held, the one that comes second sees what the first did.
  */
 export async function decide(
   db: Knex,
   input: { token: string; decision: 'approved' | 'declined'; comment: string | null; now: Date; timeZone: string },
 ): Promise<{ ok: true; applicationId: number } | { ok: false; state: LinkState }> {
   return db.transaction(async (trx) => {
+    const known = await findRequestByToken(trx, input.token);
+    if (known) await lockingRead(trx('application').where({ id: known.applicationId }).first('id'));
     const state = await linkState(trx, input.token, input.now);
     if (state.kind !== 'open') return { ok: false as const, state };
     const { request } = state;

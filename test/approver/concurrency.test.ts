@@ -1,0 +1,73 @@
+import type { Knex } from 'knex';
+import { createTestContext, TestClock, type TestContext } from '../support/app';
+import * as approverRepository from '../../src/features/approver/repository';
+import { newToken, tokenHash } from '../../src/features/approver/repository';
+import { decide } from '../../src/features/approver/service';
+import { acceptSignatureTerms, employeeAgent, givenSignableApplication, postCode, requestCode } from '../signature/support';
+
+/**
+ * Runs on PostgreSQL too with TEST_DATABASE_URL, where the approver's decision and the employee's signature really run
+ * at the same time. The decision is sent at the worst moment: once the signature has read the approval state, before
+ * it changes the status (a hook on that read starts it, waits until it is done or 300 ms, then lets the signature go on).
+ */
+describe('the additional approver deciding while the employee signs', () => {
+  let ctx: TestContext;
+  const clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
+
+  beforeAll(async () => {
+    ctx = await createTestContext({}, { clock });
+  });
+  afterAll(() => ctx.close());
+
+  /** The approver named in the form and a request sent to them (e-mail 3's link, valid 7 days), not decided yet: its token. */
+  async function givenApprovalRequest(applicationId: number): Promise<string> {
+    const db = ctx.deps.db;
+    const row = await db('application').where({ id: applicationId }).first('form_data');
+    const form = JSON.parse(row.form_data);
+    form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
+    await db('application').where({ id: applicationId }).update({ form_data: JSON.stringify(form) });
+    const token = newToken();
+    await db('approval_request').insert({
+      application_id: applicationId,
+      approver_name: 'Marc Lefèvre',
+      approver_email: 'marc.lefevre@acme.example',
+      language: 'fr',
+      token_hash: tokenHash(token),
+      expires_at: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
+      created_at: clock.now().toISOString(),
+    });
+    return token;
+  }
+
+  it.each([
+    ['approved', 'pending_approval'],
+    ['declined', 'returned'],
+  ] as const)('takes the decision (%s) into account: the application ends %s', async (decision, expected) => {
+    const a = await givenSignableApplication(ctx, { additionalApprover: true, email: `signing-${decision}@acme.example` });
+    const token = await givenApprovalRequest(a.id);
+    const agent = await employeeAgent(ctx, a);
+    await acceptSignatureTerms(agent);
+    const code = await requestCode(ctx, agent, a.id);
+
+    let deciding: ReturnType<typeof decide> | undefined;
+    const read = approverRepository.approvalState;
+    const hook = jest.spyOn(approverRepository, 'approvalState').mockImplementation(async (db, applicationId, now) => {
+      const state = await read(db, applicationId, now);
+      if ((db as Knex.Transaction).isTransaction && applicationId === a.id && !deciding) {
+        deciding = decide(ctx.deps.db, { token, decision, comment: decision === 'declined' ? 'Pas de carte pour ce poste' : null, now, timeZone: ctx.config.timeZone });
+        await Promise.race([deciding.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 300))]);
+      }
+      return state;
+    });
+    try {
+      const signed = await postCode(agent, code);
+      expect(signed.status).toBe(303);
+      expect(deciding).toBeDefined();
+      expect(await deciding).toMatchObject({ ok: true, applicationId: a.id });
+    } finally {
+      hook.mockRestore();
+    }
+    expect((await ctx.deps.db('approval_request').where({ application_id: a.id }).first('decision')).decision).toBe(decision);
+    expect((await ctx.deps.db('application').where({ id: a.id }).first('status')).status).toBe(expected);
+  });
+});
