@@ -6,6 +6,7 @@ import { NotFoundError } from '../../lib/errors';
 import { paginate, type ListQuery, type PageWindow } from '../../lib/list-query';
 import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { CARD_PRODUCTS, LIABILITY_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from '../accounts/options';
+import { holdAccount } from '../accounts/repository';
 import type { Actor } from '../administrators/repository';
 import { holdKey } from '../applications/repository';
 import {
@@ -148,6 +149,7 @@ function checkAgainstAccount(account: { plasticTypes: string[]; paymentType: str
 /**
  * Creates the key of one of the actor's BCs with a fresh number (a new one is drawn if the number is taken).
  * At most one active key per BC: checked first, and the partial unique index settles a race (same error).
+ * The BC is held while its settings are checked, so a change of those settings at the same moment comes before or after.
  */
 export async function createAccessKey(
   db: Db,
@@ -159,6 +161,7 @@ export async function createAccessKey(
 ): Promise<{ id: number; number: string }> {
   if (!actor.accountIds.includes(input.accountId)) throw new NotFoundError('account');
   return db.transaction(async (trx) => {
+    await holdAccount(trx, input.accountId);
     const account = await findAccountForActor(trx, actor.accountIds, input.accountId);
     if (!account) throw new NotFoundError('account');
     checkAgainstAccount(account, input);
@@ -182,9 +185,16 @@ export async function createAccessKey(
   });
 }
 
-/** Changes every setting but the number and the BC; applies to applications not yet submitted. */
+/**
+ * Changes every setting but the number and the BC; applies to applications not yet submitted. The key, then its BC,
+ * are held before the BC's rules are checked (always in that order, as initiations hold the key and then touch the BC),
+ * so a change of the BC's settings at the same moment comes before or after, never in between.
+ */
 export async function updateAccessKey(db: Db, actor: Actor, id: number, input: AccessKeyInput, now: Date, audit: AuditContext = actorOnly(actor)): Promise<void> {
   await db.transaction(async (trx) => {
+    await holdKey(trx, id);
+    const owner = await trx('access_key').where({ id }).first('account_id');
+    if (owner) await holdAccount(trx, Number(owner.account_id));
     const key = await findKeyForActor(trx, actor.accountIds, id);
     if (!key) throw new NotFoundError('access key');
     checkAgainstAccount(key.account, input);

@@ -1,4 +1,4 @@
-import type { Db } from '../../db';
+import { lockingRead, type Db } from '../../db';
 import type { AccountInput } from './schema';
 import type { CardProduct, LiabilityType, PaymentType, PlasticType, StatementOption } from './options';
 
@@ -97,6 +97,15 @@ export async function listAccounts(db: Db): Promise<Array<Account & { keyCount: 
 export async function listAccountChoices(db: Db): Promise<Array<{ id: number; number: string; companyName: string }>> {
   const rows = await db('account').orderBy('number').select('id', 'number', 'company_name');
   return rows.map((r: { id: number; number: string; company_name: string }) => ({ id: r.id, number: r.number, companyName: r.company_name }));
+}
+
+/**
+ * Takes the BC's row until the transaction ends. A change of the BC's settings and a change of one of its keys each
+ * check the other's rules (plastic types offered, direct debit with central payment): both hold the BC first, so on
+ * PostgreSQL the second waits for the first and checks against what it committed.
+ */
+export async function holdAccount(trx: Db, id: number): Promise<void> {
+  await lockingRead(trx('account').where({ id }).first('id'));
 }
 
 export async function findAccount(db: Db, id: number): Promise<Account | undefined> {

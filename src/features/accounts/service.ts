@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../../db';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { ACCOUNT_FIELDS, accountSchema, toAccountCandidate, type AccountField, type AccountInput } from './schema';
-import { activeKeysOf, existingNumbers, findAccount, insertAccounts, updateAccount as updateAccountRow } from './repository';
+import { activeKeysOf, existingNumbers, findAccount, holdAccount, insertAccounts, updateAccount as updateAccountRow } from './repository';
 
 /** A rule the input broke, as a translation key on one field. */
 export interface RuleIssue {
@@ -40,11 +40,12 @@ export async function createAccount(db: Db, input: AccountInput, now: Date, audi
 /**
  * Saves a BC's new settings unless that would break one of its active keys: a plastic type a key uses cannot be
  * removed, and payment cannot become central while a key offers direct debit (only meaningful for individual payment).
- * Returns undefined when the BC does not exist.
+ * The BC is held while its keys are checked, as a key's change holds it. Returns undefined when the BC does not exist.
  */
 export async function updateAccount(db: Db, id: number, input: AccountInput, now: Date, audit: AuditContext): Promise<SaveResult | undefined> {
   try {
     return await db.transaction(async (trx) => {
+      await holdAccount(trx, id);
       if (!(await findAccount(trx, id))) return undefined;
       const issues: RuleIssue[] = [];
       if ((await existingNumbers(trx, [input.number], id)).size) issues.push(numberTaken);
