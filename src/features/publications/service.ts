@@ -44,6 +44,28 @@ export class VersionExistsError extends Error {
   }
 }
 
+/**
+ * Whether a failed write hit the unique index of a published version. The check before the insert sees no version
+ * published by a submission still in flight: on PostgreSQL a double click reaches the insert twice, and the index
+ * refuses the second one. That is the same answer as the check's.
+ */
+function isVersionTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  const code = String(e?.code ?? '');
+  if (code !== '23505' && !code.startsWith('SQLITE_CONSTRAINT')) return false;
+  return /(terms|form)_version/.test(`${String(e?.constraint ?? '')} ${String(e?.message ?? '')}`);
+}
+
+/** The transaction of a publication, its version already taken (however that is noticed) being VersionExistsError. */
+async function publishing<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(work);
+  } catch (err) {
+    if (isVersionTaken(err)) throw new VersionExistsError('version');
+    throw err;
+  }
+}
+
 interface Target {
   id: number;
   reference: string;
@@ -88,7 +110,7 @@ async function notifyNotSubmitted(
 /** Publishes a terms version in one or more languages and tells the employees concerned. */
 export async function publishTermsVersion(db: Knex, input: PublishTermsInput & { audit: AuditContext; now: Date }): Promise<{ termsIds: number[]; notified: number }> {
   const publishedAt = input.now.toISOString();
-  return db.transaction(async (trx) => {
+  return publishing(db, async (trx) => {
     const existing = await trx('terms_version')
       .where({ kind: input.kind, card_product: input.cardProduct, version: input.version })
       .whereIn(
@@ -129,7 +151,7 @@ export async function publishTermsVersion(db: Knex, input: PublishTermsInput & {
 
 /** Publishes a form version and tells every employee whose application is not submitted yet. */
 export async function publishFormVersion(db: Knex, input: { version: string; note: string; adminId: number; audit: AuditContext; now: Date }): Promise<{ id: number; notified: number }> {
-  return db.transaction(async (trx) => {
+  return publishing(db, async (trx) => {
     if (await trx('form_version').where({ version: input.version }).first('id')) throw new VersionExistsError('version');
     const [row] = await trx('form_version').insert({ version: input.version, note: input.note, published_by: input.adminId, published_at: input.now.toISOString() }).returning('id');
     const id = typeof row === 'object' ? Number((row as { id: number }).id) : Number(row);
