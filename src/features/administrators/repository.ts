@@ -1,4 +1,4 @@
-import { isSqlite, type Db } from '../../db';
+import { isSqlite, lockingRead, type Db } from '../../db';
 
 export type Role = 'admin' | 'platform';
 
@@ -102,6 +102,16 @@ export interface ManagedAccount {
 
 export interface AdministratorWithAccounts extends Administrator {
   accounts: ManagedAccount[];
+}
+
+/**
+ * Holds these administrators' rows until the transaction ends and returns them as they are then. The rows are taken
+ * in id order, so two platform administrators acting on each other take them in the same order (neither can wait
+ * for the other forever); the second waits for the first to commit, then reads what it changed.
+ */
+export async function holdAdministrators(trx: Db, ids: number[]): Promise<Administrator[]> {
+  const rows: AdministratorRow[] = await lockingRead(trx<AdministratorRow>('administrator').whereIn('id', ids).orderBy('id').select('*'));
+  return rows.map(toAdministrator);
 }
 
 export async function findAdministratorById(db: Db, id: number): Promise<Administrator | undefined> {

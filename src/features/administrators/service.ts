@@ -1,10 +1,11 @@
 import type { Db } from '../../db';
-import { ConflictError, NotFoundError } from '../../lib/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { administratorCreateSchema, type AdministratorCreateInput, type AdministratorUpdateInput } from './schema';
 import {
   findAdministratorByEmail,
   findAdministratorById,
+  holdAdministrators,
   insertAdministrator,
   setAdministratorAccounts,
   setAdministratorActive,
@@ -66,10 +67,23 @@ export async function createAdministrator(db: Db, input: AdministratorCreateInpu
   }
 }
 
+/**
+ * The actor and the administrator they act on, held for the rest of the transaction; refused (403) when the actor is
+ * no longer an active platform administrator. Their rights were read when the request began: another platform
+ * administrator may have taken them away since, e.g. by deactivating them at the same moment as they deactivate that
+ * one, which would leave no platform administrator at all.
+ */
+async function holdActorAndTarget(trx: Db, actorId: number, id: number): Promise<Administrator | undefined> {
+  const held = await holdAdministrators(trx, [actorId, id]);
+  const actor = held.find((a) => a.id === actorId);
+  if (!actor?.active || actor.role !== 'platform') throw new ForbiddenError();
+  return held.find((a) => a.id === id);
+}
+
 /** Name, role, language and BCs. A platform administrator cannot take their own platform role away. */
 export async function updateAdministrator(db: Db, actorId: number, id: number, input: AdministratorUpdateInput, now: Date, audit: AuditContext): Promise<SaveResult> {
   return db.transaction(async (trx) => {
-    const existing = await findAdministratorById(trx, id);
+    const existing = await holdActorAndTarget(trx, actorId, id);
     if (!existing) throw new NotFoundError('administrator');
     const issues: RuleIssue[] = [];
     if (id === actorId && existing.role === 'platform' && input.role !== 'platform') issues.push({ field: 'role', key: 'administrators:form.role.errors.self' });
@@ -99,6 +113,7 @@ export async function deactivateAdministrator(
   const administrator = await findAdministratorById(db, id);
   if (!administrator) throw new NotFoundError('administrator');
   const changed = await db.transaction(async (trx) => {
+    await holdActorAndTarget(trx, actorId, id);
     const done = (await setAdministratorActive(trx, id, false, now)) > 0;
     if (done) await recordAudit(trx, { ...audit, at: now, action: 'administrator.deactivate', object: { type: 'administrator', id } });
     return done;
