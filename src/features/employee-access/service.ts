@@ -4,7 +4,7 @@ import type { Language } from '../../i18n';
 import { enqueueEmails } from '../outbox/enqueue';
 import { createInvitedApplications, invitationLinkEmail } from '../applications/create';
 import { keyUsability } from '../applications/key-state';
-import { findByReference, findKeyByNumber, findOpenApplicationOnKey } from '../applications/repository';
+import { findByReference, findKeyByNumber, findOpenApplicationOnKey, holdKey } from '../applications/repository';
 import { StaleStateError, transition } from '../applications/status';
 import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, holdCounter, isLocked } from './attempt-counter';
 
@@ -69,6 +69,11 @@ export async function startSelfService(
   return db.transaction(async (trx) => {
     const count = await countEvent(trx, 'apply_email', emailSubject(input.email), APPLY_EMAIL_RULE, now);
     if (count > APPLY_EMAIL_RULE.max) return { outcome: 'email_limit' };
+    const found = await findKeyByNumber(trx, input.keyNumber);
+    if (!found) return { outcome: 'unknown_key' };
+    // The key held, then read again: a controlled send, a spreadsheet or a deletion on the same key at the same moment
+    // (PostgreSQL) waits or is waited for, so the same e-mail never gets two open applications on one key.
+    await holdKey(trx, found.id);
     const key = await findKeyByNumber(trx, input.keyNumber);
     if (!key) return { outcome: 'unknown_key' };
     // An existing open application continues even when its key has expired since: its reference is sent again.
