@@ -2,9 +2,12 @@ import { createTestContext, signInAs, csrfFrom, $, TestClock, type TestContext }
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/paths';
 import { createEmailRenderer, extractLinks } from '../../src/features/outbox/render';
-import { NOT_SUBMITTED } from '../../src/features/applications/status';
+import { NOT_SUBMITTED, StaleStateError } from '../../src/features/applications/status';
 import { outboxRows } from '../applications/helpers';
 import { act, givenPending, resultRows, select, type Key } from './helpers';
+import { countOf } from '../support/database';
+import { RUN_GROUP_SIZE } from '../../src/features/approvals/service';
+import * as outboxQueue from '../../src/features/outbox/enqueue';
 
 describe('approval queue actions: approve, return, cancel', () => {
   let ctx: TestContext;
@@ -134,6 +137,39 @@ describe('approval queue actions: approve, return, cancel', () => {
     const refused = resultRows(results.text, 'refused');
     expect(refused).toEqual([{ id: done.id, text: `${done.reference} Already processed meanwhile (its status changed)` }]);
     expect((await outboxRows(db, done.id)).filter((m) => m.template === 'approved')).toHaveLength(0);
+  });
+
+  it(`acts on a selection larger than one transaction's group (${RUN_GROUP_SIZE}): each application on its own, reported in order`, async () => {
+    const db = ctx.deps.db;
+    const ids: number[] = [];
+    const refusedIds: number[] = [];
+    for (let i = 0; i < RUN_GROUP_SIZE * 2 + 7; i++) {
+      const refused = i % 40 === 3; // already approved meanwhile: refused, while the rest of its group goes through
+      const app = await givenPending(db, keyA, refused ? { status: 'approved' } : {});
+      ids.push(app.id);
+      if (refused) refusedIds.push(app.id);
+    }
+    // One application fails after its status has changed (its e-mail cannot be queued): only its own changes are
+    // undone; the others of its group are kept.
+    const failing = ids[RUN_GROUP_SIZE + 10] as number;
+    refusedIds.push(failing);
+    refusedIds.sort((a, b) => ids.indexOf(a) - ids.indexOf(b));
+    const realEnqueue = outboxQueue.enqueueEmails;
+    const spy = jest.spyOn(outboxQueue, 'enqueueEmails').mockImplementation(async (trx, emails, now) => {
+      if (emails.some((e) => e.applicationId === failing)) throw new StaleStateError(failing);
+      return realEnqueue(trx, emails, now);
+    });
+    const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
+    const { results } = await act(agent, { ids, action: 'return', form: { comment: 'Merci de vérifier votre adresse' } }).finally(() => spy.mockRestore());
+    expect(await statusOf(failing)).toBe('pending_approval');
+    expect(await countOf(db('application_status_history').where({ application_id: failing, to_status: 'returned' }))).toBe(0);
+    const returned = ids.filter((id) => !refusedIds.includes(id));
+    expect(resultRows(results.text, 'succeeded').map((r) => r.id)).toEqual(returned);
+    expect(resultRows(results.text, 'refused').map((r) => r.id)).toEqual(refusedIds);
+    const rows = await db('application').whereIn('id', ids).select('id', 'status');
+    expect(rows.filter((r) => r.status === 'returned').map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual([...returned].sort((a, b) => a - b));
+    expect(await countOf(db('outbox').whereIn('application_id', ids).where({ template: 'returned' }))).toBe(returned.length);
+    expect(await countOf(db('audit_log').whereIn('application_id', ids).where({ action: 'application.return' }))).toBe(returned.length);
   });
 
   it('never approves twice nor sends two e-mails when the confirmation is submitted again', async () => {

@@ -26,6 +26,7 @@ import {
   type RunOutcome,
 } from './repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
+import { isSqlite } from '../../db';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
 export const REACTIVATION_DAYS = 90;
@@ -214,9 +215,18 @@ export async function selectAllMatching(db: Knex, search: QueueSearch, sort: Que
 }
 
 /**
+ * Applications acted on per transaction in a run, on SQLite. Each one still succeeds or fails on its own (a savepoint
+ * of its own inside the group's transaction); the group is synced to disk once: one by one, 5,000 returns took 12 s
+ * of disk syncs on the benchmark database, 5 s in groups. SQLite has one writer at a time anyway. On PostgreSQL each
+ * application keeps its own transaction: a group would hold its rows and the audit chain's lock until its end, and
+ * an administrator acting meanwhile on one of those rows would deadlock with it.
+ */
+export const RUN_GROUP_SIZE = 50;
+
+/**
  * Carries out a confirmed run once: its token is consumed by a conditional update first, so a replay (back button,
- * double click, second tab) processes nothing. Each application in its own transaction; returns the outcomes, or
- * null when the run had already been used.
+ * double click, second tab) processes nothing. Each application in its own savepoint, RUN_GROUP_SIZE of them per
+ * transaction on SQLite; returns the outcomes, or null when the run had already been used.
  */
 export async function executeRun(
   db: Knex,
@@ -228,7 +238,16 @@ export async function executeRun(
   if (!(await consumeRun(db, run.id, ctx.now))) return null;
   const action = run.action as ApprovalAction;
   const results: RunOutcome[] = [];
-  for (const id of run.applicationIds) results.push(await actOnApplication(db, actor, action, id, input, ctx));
+  const groupSize = isSqlite(db) ? RUN_GROUP_SIZE : 1;
+  for (let start = 0; start < run.applicationIds.length; start += groupSize) {
+    const group = run.applicationIds.slice(start, start + groupSize);
+    const outcomes = await db.transaction(async (trx) => {
+      const done: RunOutcome[] = [];
+      for (const id of group) done.push(await actOnApplication(trx, actor, action, id, input, ctx));
+      return done;
+    });
+    results.push(...outcomes);
+  }
   await saveRunResults(db, run.id, results);
   return results;
 }
