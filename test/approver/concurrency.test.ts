@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
 import * as approverRepository from '../../src/features/approver/repository';
-import { newToken, tokenHash } from '../../src/features/approver/repository';
 import { decide } from '../../src/features/approver/service';
-import { acceptSignatureTerms, employeeAgent, givenSignableApplication, postCode, requestCode } from '../signature/support';
+import { acceptSignatureTerms, employeeAgent, givenApprovalRequest, givenSignableApplication, postCode, requestCode } from '../signature/support';
 
 /**
  * Runs on PostgreSQL too with TEST_DATABASE_URL, where the approver's decision and the employee's signature really run
@@ -19,32 +18,13 @@ describe('the additional approver deciding while the employee signs', () => {
   });
   afterAll(() => ctx.close());
 
-  /** The approver named in the form and a request sent to them (e-mail 3's link, valid 7 days), not decided yet: its token. */
-  async function givenApprovalRequest(applicationId: number): Promise<string> {
-    const db = ctx.deps.db;
-    const row = await db('application').where({ id: applicationId }).first('form_data');
-    const form = JSON.parse(row.form_data);
-    form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
-    await db('application').where({ id: applicationId }).update({ form_data: JSON.stringify(form) });
-    const token = newToken();
-    await db('approval_request').insert({
-      application_id: applicationId,
-      approver_name: 'Marc Lefèvre',
-      approver_email: 'marc.lefevre@acme.example',
-      language: 'fr',
-      token_hash: tokenHash(token),
-      expires_at: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
-      created_at: clock.now().toISOString(),
-    });
-    return token;
-  }
 
   it.each([
     ['approved', 'pending_approval'],
     ['declined', 'returned'],
   ] as const)('takes the decision (%s) into account: the application ends %s', async (decision, expected) => {
     const a = await givenSignableApplication(ctx, { additionalApprover: true, email: `signing-${decision}@acme.example` });
-    const token = await givenApprovalRequest(a.id);
+    const token = await givenApprovalRequest(ctx, a.id, { now: clock.now() });
     const agent = await employeeAgent(ctx, a);
     await acceptSignatureTerms(agent);
     const code = await requestCode(ctx, agent, a.id);

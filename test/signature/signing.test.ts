@@ -9,10 +9,9 @@ import type { MailTransport, OutgoingEmail } from '../../src/features/outbox/tra
 import { verifyArchive } from '../../src/features/archive/archive';
 import { transition } from '../../src/features/applications/status';
 import { listSignatures } from '../../src/features/signature/repository';
-import { newToken, tokenHash } from '../../src/features/approver/repository';
 import { createEmailRenderer } from '../../src/features/outbox/render';
 import request from 'supertest';
-import { acceptSignatureTerms, employeeAgent, givenSignableApplication, pdfText, PIN, postCode, requestCode } from './support';
+import { acceptSignatureTerms, employeeAgent, givenApprovalRequest, givenSignableApplication, pdfText, PIN, postCode, requestCode } from './support';
 
 const SECOND = 1000;
 
@@ -271,34 +270,10 @@ describe('electronic signature', () => {
     expect(after.data).toBe('{}');
   });
 
-  /**
-   * The approver named in the form and a request sent to them (e-mail 3's link valid 7 days), already approved when
-   * `decided`. Returns the link's token.
-   */
-  async function givenApprovalRequest(applicationId: number, opts: { decided: boolean }): Promise<string> {
-    const db = ctx.deps.db;
-    const row = await db('application').where({ id: applicationId }).first('form_data');
-    const form = JSON.parse(row.form_data);
-    form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
-    await db('application').where({ id: applicationId }).update({ form_data: JSON.stringify(form) });
-    const token = newToken();
-    await db('approval_request').insert({
-      application_id: applicationId,
-      approver_name: 'Marc Lefèvre',
-      approver_email: 'marc.lefevre@acme.example',
-      language: 'fr',
-      token_hash: tokenHash(token),
-      expires_at: new Date(clock.now().getTime() + 7 * 86_400_000).toISOString(),
-      created_at: clock.now().toISOString(),
-      ...(opts.decided ? { used_at: clock.now().toISOString(), decision: 'approved' } : {}),
-    });
-    return token;
-  }
-
   it('moves to awaiting_additional_approval when the approver has not approved yet, to pending_approval when they have', async () => {
     for (const decided of [false, true]) {
       const a = await givenSignableApplication(ctx, { additionalApprover: true });
-      await givenApprovalRequest(a.id, { decided });
+      await givenApprovalRequest(ctx, a.id, { now: clock.now(), decided });
       const { agent, code } = await codeSentFor(a);
       expect((await postCode(agent, code)).status).toBe(303);
       expect(await statusOf(a.id)).toBe(decided ? 'pending_approval' : 'awaiting_additional_approval');
@@ -318,7 +293,7 @@ describe('electronic signature', () => {
     for (const priority of ['urgent', 'normal'] as const) {
       const a = await givenSignableApplication(ctx, { additionalApprover: true, priority, email: `approver-${priority}@acme.example` });
       const db = ctx.deps.db;
-      const token = await givenApprovalRequest(a.id, { decided: false });
+      const token = await givenApprovalRequest(ctx, a.id, { now: clock.now() });
       const { agent, code } = await codeSentFor(a);
       expect((await postCode(agent, code)).status).toBe(303);
       expect(await statusOf(a.id)).toBe('awaiting_additional_approval');

@@ -8,6 +8,7 @@ import { saveDocument } from '../../src/features/documents/storage';
 import { savePin } from '../../src/features/pin/service';
 import { currentTerms, recordAcceptance, seedTerms } from '../../src/features/terms/repository';
 import { openEmailData } from '../../src/features/outbox/sealed';
+import { newToken, tokenHash } from '../../src/features/approver/repository';
 import { paths } from '../../src/paths';
 
 /** A valid cardholder section, with accents and a typographic apostrophe (the PDF must keep them). */
@@ -171,4 +172,28 @@ export function pdfText(pdf: Buffer): string {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The approver named in the form and a request sent to them (e-mail 3's link, valid 7 days from `now`), already
+ * approved when `decided`. Returns the link's token.
+ */
+export async function givenApprovalRequest(ctx: TestContext, applicationId: number, opts: { now: Date; decided?: boolean }): Promise<string> {
+  const db = ctx.deps.db;
+  const row = await db('application').where({ id: applicationId }).first('form_data');
+  const form = JSON.parse(row.form_data);
+  form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
+  await db('application').where({ id: applicationId }).update({ form_data: JSON.stringify(form) });
+  const token = newToken();
+  await db('approval_request').insert({
+    application_id: applicationId,
+    approver_name: 'Marc Lefèvre',
+    approver_email: 'marc.lefevre@acme.example',
+    language: 'fr',
+    token_hash: tokenHash(token),
+    expires_at: new Date(opts.now.getTime() + 7 * 86_400_000).toISOString(),
+    created_at: opts.now.toISOString(),
+    ...(opts.decided ? { used_at: opts.now.toISOString(), decision: 'approved' } : {}),
+  });
+  return token;
 }
