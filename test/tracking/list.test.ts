@@ -4,6 +4,9 @@ import { createTestContext, signInAs, $, TestClock, type TestContext, type Agent
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { givenApplication } from '../applications/helpers';
 import { paths } from '../../src/paths';
+import { listPage, matchingIdsInOrder } from '../../src/features/tracking/repository';
+import { exportRows } from '../../src/features/tracking/service';
+import type { TrackingFilters } from '../../src/features/tracking/schema';
 
 type Key = { id: number; number: string; accountId: number };
 
@@ -193,6 +196,23 @@ describe('tracking: the applications list, its filters, sort, pages and export',
     const details = JSON.parse(entry.details);
     expect(details).toMatchObject({ format: 'csv', count: 3, filters: { keyId: keyA2.id, text: true, statuses: [] } });
     expect(entry.details).not.toMatch(/elodie|Dupré|acme\.example/i);
+  });
+
+  it.each([
+    ['name', 'asc'],
+    ['key', 'desc'],
+    ['createdAt', 'desc'],
+  ] as const)('reads the export a slice at a time, in list order, only the administrator’s applications (sort %s %s)', async (sort, dir) => {
+    const db = ctx.deps.db;
+    const accountIds = [keyA.accountId, keyA2.accountId];
+    const filters: TrackingFilters = { statuses: [], q: '' };
+    const ids = await matchingIdsInOrder(db, accountIds, filters, sort, dir, 1000);
+    const expected = await listPage(db, accountIds, filters, { sort, dir, limit: 1000, offset: 0 });
+    expect(ids).toEqual(expected.map((r) => r.id));
+    expect(ids).toHaveLength(33);
+    // Another BC's id slipped into the list is left out; slices of 4 give the same rows in the same order as one read.
+    const withForeign = [...ids.slice(0, 5), otherBc.id, ...ids.slice(5)];
+    expect(await exportRows(db, accountIds, withForeign, 4)).toEqual(expected);
   });
 
   it('exports xlsx with every cell as text, formulas neutralised', async () => {

@@ -202,11 +202,21 @@ export async function listPage(
   return rows.map(toRow);
 }
 
-/** Every matching row in list order, for the export (at most `limit`). */
-export async function listAll(db: Q, accountIds: number[], f: TrackingFilters, sort: TrackingSort, dir: SortDirection, limit: number): Promise<TrackingRow[]> {
+/** The ids of every matching row in list order (at most `limit`): chosen on the application table alone, as a page's. */
+export async function matchingIdsInOrder(db: Q, accountIds: number[], f: TrackingFilters, sort: TrackingSort, dir: SortDirection, limit: number): Promise<number[]> {
   if (!accountIds.length) return [];
-  const rows = (await applySort(applyFilters(withDetails(db), accountIds, f), sort, dir).limit(limit)) as RowRecord[];
-  return rows.map(toRow);
+  const ids = matching(db, accountIds, f).select('ap.id');
+  if (sort === 'key') ids.join('access_key as k', 'k.id', 'ap.access_key_id');
+  const rows = (await applySort(ids, sort, dir).limit(limit)) as Array<{ id: number | string }>;
+  return rows.map((r) => Number(r.id));
+}
+
+/** These applications with their details, in the order of `ids`; any not in the actor's BCs is left out. */
+export async function rowsByIds(db: Q, accountIds: number[], ids: number[]): Promise<TrackingRow[]> {
+  if (!accountIds.length || !ids.length) return [];
+  const rows = (await whereIdIn(whereIdIn(withDetails(db), 'ap.id', ids), 'ap.account_id', accountIds, { notFromIndex: true })) as RowRecord[];
+  const byId = new Map(rows.map((r) => [Number(r.id), toRow(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export interface KeyInformation {

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { tFor, type Language } from '../../i18n';
 import type { SortDirection } from '../../lib/list-query';
@@ -16,10 +17,12 @@ import {
   emailsOf,
   keyInformation,
   keysOfAccounts,
-  listAll,
+  matchingIdsInOrder,
+  rowsByIds,
   type EmailFlow,
   type KeyInformation,
   type SummaryKey,
+  type TrackingRow,
   type TrackingSort,
 } from './repository';
 import { filtersForAudit, type TrackingFilters } from './schema';
@@ -120,6 +123,23 @@ export const EXPORT_COLUMN_KEYS = [
  * an access to personal data: the audit entry (filter codes only, never the text typed) is written first, in the
  * same transaction as the read, so there is no file without its entry.
  */
+/** Rows read per query for an export; other requests are served between two reads. */
+export const EXPORT_READ_SLICE = 1_000;
+
+/**
+ * The rows of an export, in list order, read EXPORT_READ_SLICE at a time with the event loop free in between: read in
+ * one go, 19,000 rows held every other request (and, on SQLite, the one connection) for 0.2–0.3 s. The list (ids,
+ * count, audit entry) is fixed in one transaction; the details are read just after it.
+ */
+export async function exportRows(db: Knex, accountIds: number[], ids: number[], slice = EXPORT_READ_SLICE): Promise<TrackingRow[]> {
+  const rows: TrackingRow[] = [];
+  for (let start = 0; start < ids.length; start += slice) {
+    if (start > 0) await nextTurn();
+    rows.push(...(await rowsByIds(db, accountIds, ids.slice(start, start + slice))));
+  }
+  return rows;
+}
+
 export async function exportApplications(
   db: Knex,
   actor: AdminActor,
@@ -127,10 +147,10 @@ export async function exportApplications(
   input: { filters: TrackingFilters; sort: TrackingSort; dir: SortDirection; format: SpreadsheetFormat; lang: Language; timeZone: string; now: Date },
 ): Promise<SpreadsheetFile> {
   const t = tFor(input.lang);
-  const rows = await db.transaction(async (trx) => {
+  const ids = await db.transaction(async (trx) => {
     const count = await countMatching(trx, actor.accountIds, input.filters);
     if (count > EXPORT_MAX_ROWS) throw new ExportTooLargeError(count);
-    const found = await listAll(trx, actor.accountIds, input.filters, input.sort, input.dir, EXPORT_MAX_ROWS);
+    const found = await matchingIdsInOrder(trx, actor.accountIds, input.filters, input.sort, input.dir, EXPORT_MAX_ROWS);
     await recordAudit(trx, {
       ...access,
       at: input.now,
@@ -140,6 +160,7 @@ export async function exportApplications(
     });
     return found;
   });
+  const rows = await exportRows(db, actor.accountIds, ids);
   const tz = input.timeZone;
   const cells = await mapInSlices(rows, (r) => [
     r.reference,
