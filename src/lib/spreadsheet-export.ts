@@ -80,11 +80,25 @@ const out = writeBook(XLSX, workerData.all, workerData.sheetName);
 parentPort.postMessage(out);
 `;
 
+/** Writer threads alive now, and the most alive at once since start (for the logs and the tests). */
+export const xlsxWriters = { running: 0, mostAtOnce: 0 };
+let writersQueue: Promise<unknown> = Promise.resolve();
+
 /**
  * The same file as toXlsxBuffer, written in a one-off worker thread so a large export does not hold up every other
- * request meanwhile. Rejects if the worker fails, runs out of memory or takes longer than the time limit.
+ * request meanwhile. One writer at a time: each takes some 120 MB for 20,000 rows, so a second export at the same
+ * moment waits for the first (a couple of seconds) rather than doubling the process's memory. Rejects if the worker
+ * fails, runs out of memory or takes longer than the time limit (counted from its own start).
  */
 export function toXlsxBufferOffThread(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName = 'Export', timeLimitMs = XLSX_WRITE_TIME_LIMIT_MS): Promise<Buffer> {
+  const turn = writersQueue.then(() => writeInWorker(headers, rows, sheetName, timeLimitMs));
+  writersQueue = turn.catch(() => undefined);
+  return turn;
+}
+
+function writeInWorker(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName: string, timeLimitMs: number): Promise<Buffer> {
+  xlsxWriters.running++;
+  xlsxWriters.mostAtOnce = Math.max(xlsxWriters.mostAtOnce, xlsxWriters.running);
   const worker = new Worker(WRITER_SOURCE, {
     eval: true,
     workerData: { xlsxPath: require.resolve('xlsx'), all: neutralisedRows(headers, rows), sheetName: safeSheetName(sheetName) },
@@ -95,6 +109,7 @@ export function toXlsxBufferOffThread(headers: readonly string[], rows: Readonly
     const finish = (fn: () => void) => {
       if (settled) return;
       settled = true;
+      xlsxWriters.running--;
       clearTimeout(timer);
       fn();
       void worker.terminate();

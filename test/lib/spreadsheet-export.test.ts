@@ -1,5 +1,5 @@
 import * as XLSX from 'xlsx';
-import { OFF_THREAD_ROWS, toXlsxBufferOffThread, isSpreadsheetFormat, neutraliseCell, spreadsheetFile, toCsv, toXlsxBuffer } from '../../src/lib/spreadsheet-export';
+import { OFF_THREAD_ROWS, toXlsxBufferOffThread, isSpreadsheetFormat, neutraliseCell, spreadsheetFile, toCsv, toXlsxBuffer, xlsxWriters } from '../../src/lib/spreadsheet-export';
 
 describe('neutraliseCell', () => {
   it.each([
@@ -91,6 +91,15 @@ describe('large xlsx written off the main thread', () => {
     const rows = Array.from({ length: OFF_THREAD_ROWS + 1 }, (_v, i) => [String(i)]);
     const file = await spreadsheetFile('xlsx', 'big', ['n'], rows);
     expect(cellsOf(file.body).rows).toHaveLength(OFF_THREAD_ROWS + 2);
+  });
+
+  it('writes one file at a time: exports at the same moment wait for each other, each gets its own file', async () => {
+    const rowsFor = (tag: string) => Array.from({ length: OFF_THREAD_ROWS + 1 }, (_v, i) => [`${tag}${i}`]);
+    xlsxWriters.mostAtOnce = 0;
+    const files = await Promise.all(['a', 'b', 'c'].map((tag) => toXlsxBufferOffThread(['n'], rowsFor(tag))));
+    expect(files.map((f) => cellsOf(f).rows[1]?.[0])).toEqual(['a0', 'b0', 'c0']);
+    expect(xlsxWriters.mostAtOnce).toBe(1);
+    expect(xlsxWriters.running).toBe(0);
   });
 
   it('rejects when the worker takes longer than its time limit', async () => {
