@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as XLSX from 'xlsx';
+import { oneAtATime } from './one-at-a-time';
 
 /**
  * Spreadsheet exports (xlsx and csv) that a spreadsheet program can never run as formulas: every cell is text, and a
@@ -82,7 +83,7 @@ parentPort.postMessage(out);
 
 /** Writer threads alive now, and the most alive at once since start (for the logs and the tests). */
 export const xlsxWriters = { running: 0, mostAtOnce: 0 };
-let writersQueue: Promise<unknown> = Promise.resolve();
+const writerTurn = oneAtATime();
 
 /**
  * The same file as toXlsxBuffer, written in a one-off worker thread so a large export does not hold up every other
@@ -91,9 +92,7 @@ let writersQueue: Promise<unknown> = Promise.resolve();
  * fails, runs out of memory or takes longer than the time limit (counted from its own start).
  */
 export function toXlsxBufferOffThread(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName = 'Export', timeLimitMs = XLSX_WRITE_TIME_LIMIT_MS): Promise<Buffer> {
-  const turn = writersQueue.then(() => writeInWorker(headers, rows, sheetName, timeLimitMs));
-  writersQueue = turn.catch(() => undefined);
-  return turn;
+  return writerTurn(() => writeInWorker(headers, rows, sheetName, timeLimitMs));
 }
 
 function writeInWorker(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName: string, timeLimitMs: number): Promise<Buffer> {
