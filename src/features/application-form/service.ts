@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../../deps';
-import { lockingRead } from '../../db';
 import { encryptField, decryptField, FieldCryptoError, type Keyring } from '../../lib/field-crypto';
 import { enqueueEmails } from '../outbox/enqueue';
 import { invitationLinkEmail } from '../applications/create';
+import { holdApplication } from '../applications/repository';
 import { erasePin } from '../pin/repository';
 import { savePin } from '../pin/service';
 import type { PinCheck } from '../pin/pin';
@@ -54,11 +54,6 @@ export async function writeForm(
 async function loadHeldForm(trx: Knex.Transaction, applicationId: number): Promise<FormContext | undefined> {
   await holdApplication(trx, applicationId);
   return loadFormContext(trx, applicationId);
-}
-
-/** Holds the application row until the transaction ends (PostgreSQL; SQLite runs one transaction at a time). */
-async function holdApplication(trx: Knex.Transaction, applicationId: number): Promise<void> {
-  await lockingRead(trx('application').where({ id: applicationId }).first('id'));
 }
 
 /** The conditional write itself (inside the caller's transaction). */

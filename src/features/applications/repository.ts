@@ -42,6 +42,15 @@ export async function holdKey(trx: Knex.Transaction, keyId: number): Promise<voi
   await lockingRead(trx('access_key').where({ id: keyId }).first('id'));
 }
 
+/**
+ * Takes the application's row until the transaction ends: whatever reads the application's state to decide a write
+ * (a form save, a document limit, a code throttle, the approver's decision) holds it first, so that on PostgreSQL a
+ * second request on the same application waits for the first to commit, then decides on what it wrote.
+ */
+export async function holdApplication(trx: Knex | Knex.Transaction, applicationId: number): Promise<void> {
+  await lockingRead(trx('application').where({ id: applicationId }).first('id'));
+}
+
 /** A key of one of the actor's BCs (deleted ones included, so the caller can say why it cannot be used). */
 export async function findKeyInScope(db: Q, keyId: number, accountIds: number[]): Promise<KeyForApplications | undefined> {
   const row = await db('access_key as k').join('account as a', 'a.id', 'k.account_id').where('k.id', keyId).whereIn('k.account_id', accountIds).first<KeyRow | undefined>(KEY_COLUMNS);

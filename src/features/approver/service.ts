@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../i18n';
 import type { Keyring } from '../../lib/field-crypto';
-import { lockingRead } from '../../db';
 import { enqueueEmails } from '../outbox/enqueue';
 import { sealEmailData } from '../outbox/sealed';
+import { holdApplication } from '../applications/repository';
 import { transition, type Status } from '../applications/status';
 import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
 import { latestSignature } from '../signature/repository';
@@ -110,7 +110,7 @@ export async function decide(
 ): Promise<{ ok: true; applicationId: number } | { ok: false; state: LinkState }> {
   return db.transaction(async (trx) => {
     const known = await findRequestByToken(trx, input.token);
-    if (known) await lockingRead(trx('application').where({ id: known.applicationId }).first('id'));
+    if (known) await holdApplication(trx, known.applicationId);
     const state = await linkState(trx, input.token, input.now);
     if (state.kind !== 'open') return { ok: false as const, state };
     const { request } = state;

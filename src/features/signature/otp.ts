@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { lockingRead } from '../../db';
+import { holdApplication } from '../applications/repository';
 
 /**
  * One-time signing codes. Six digits from crypto.randomInt, valid 10 minutes, single use, bound to the signing
@@ -52,7 +52,7 @@ export async function issueCode(
   const nowMs = input.now.getTime();
   // Two requests at once (a double click) on PostgreSQL: the second waits here for the first to commit, then sees its
   // code and is throttled, instead of both finding no recent code and both sending one.
-  await lockingRead(trx('application').where({ id: input.applicationId }).first('id'));
+  await holdApplication(trx, input.applicationId);
   const recent = await trx('signature_attempt')
     .where({ application_id: input.applicationId })
     .where('created_at', '>', new Date(nowMs - 60 * 60 * 1000).toISOString())
