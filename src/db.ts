@@ -78,8 +78,9 @@ export async function migrateLatest(db: Db): Promise<void> {
   await db.migrate.latest({ migrationSource });
 }
 
-export function isSqlite(db: Db): boolean {
-  return db.client.config.client === 'better-sqlite3';
+/** Whether a database, transaction or query runs on SQLite (the embedded default) rather than PostgreSQL. */
+export function isSqlite(db: Db | Knex.QueryBuilder): boolean {
+  return (db as unknown as { client: { config: { client: string } } }).client.config.client === 'better-sqlite3';
 }
 
 /**
@@ -88,8 +89,7 @@ export function isSqlite(db: Db): boolean {
  * one transaction at a time), and Knex would only warn that it ignores the hint.
  */
 export function lockingRead<T extends Knex.QueryBuilder>(qb: T): T {
-  const client = (qb as unknown as { client: { config: { client: string } } }).client.config.client;
-  return client === 'better-sqlite3' ? qb : (qb.forUpdate() as T);
+  return isSqlite(qb) ? qb : (qb.forUpdate() as T);
 }
 
 /**
@@ -114,10 +114,9 @@ export function isoNow(now: Date = new Date()): string {
  */
 export function whereIdIn(qb: Knex.QueryBuilder, column: string, ids: readonly number[], opts: { notFromIndex?: boolean } = {}): Knex.QueryBuilder {
   const json = JSON.stringify(ids.map(Number));
-  const client = (qb as unknown as { client: { config: { client: string } } }).client.config.client;
   // `+column` (the same value) keeps the list out of the planner's index choice, when another index serves better.
   const col = opts.notFromIndex ? '+??' : '??';
-  return client === 'better-sqlite3'
+  return isSqlite(qb)
     ? qb.whereRaw(`${col} in (select value from json_each(?))`, [column, json])
     : qb.whereRaw(`${col} in (select value::bigint from json_array_elements_text(?::json))`, [column, json]);
 }
