@@ -84,6 +84,22 @@ export function isSqlite(db: Db | Knex.QueryBuilder): boolean {
 }
 
 /**
+ * What a failed write says about the unique index it hit ("UNIQUE constraint failed: access_key.number" on SQLite, the
+ * index's name on PostgreSQL), or undefined when the error is anything else. A check-then-insert can always lose to a
+ * concurrent insert; the index then refuses it, and this tells the caller which rule that was.
+ */
+export function uniqueViolationText(err: unknown): string | undefined {
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  const code = String(e?.code ?? '');
+  if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+  return `${String(e?.constraint ?? '')} ${String(e?.message ?? '')}`;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return uniqueViolationText(err) !== undefined;
+}
+
+/**
  * A read that locks its rows until the transaction ends on PostgreSQL (SELECT … FOR UPDATE), so that a concurrent
  * transaction on the same rows waits, then reads what the first one committed. SQLite needs no lock (one connection,
  * one transaction at a time), and Knex would only warn that it ignores the hint.

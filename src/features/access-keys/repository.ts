@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from '../../db';
+import { uniqueViolationText, type Db } from '../../db';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { escapeLike, type ListQuery } from '../../lib/list-query';
 
@@ -444,11 +444,8 @@ export async function openApplicationsOfKey(db: Db | Knex.Transaction, accountId
 
 /** Which unique constraint a failed insert hit: the key number, or the one-active-key-per-BC index. */
 export function uniqueViolation(err: unknown): 'number' | 'account' | undefined {
-  if (!err || typeof err !== 'object') return undefined;
-  const e = err as { code?: unknown; constraint?: unknown; message?: unknown };
-  const code = String(e.code ?? '');
-  if (!code.startsWith('SQLITE_CONSTRAINT') && code !== '23505') return undefined;
-  const text = `${String(e.constraint ?? '')} ${String(e.message ?? '')}`;
+  const text = uniqueViolationText(err);
+  if (text === undefined) return undefined;
   if (/access_key_one_active_per_account|access_key\.account_id/.test(text)) return 'account';
   if (/access_key_number_unique|access_key\.number/.test(text)) return 'number';
   return undefined;

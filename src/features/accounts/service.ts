@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import type { Db } from '../../db';
+import { isUniqueViolation, type Db } from '../../db';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { ACCOUNT_FIELDS, accountSchema, toAccountCandidate, type AccountField, type AccountInput } from './schema';
 import { activeKeysOf, existingNumbers, findAccount, holdAccount, insertAccounts, updateAccount as updateAccountRow } from './repository';
@@ -12,11 +12,6 @@ export interface RuleIssue {
 }
 
 export type SaveResult = { ok: true; id: number } | { ok: false; issues: RuleIssue[] };
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
 export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;

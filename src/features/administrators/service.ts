@@ -1,4 +1,4 @@
-import type { Db } from '../../db';
+import { isUniqueViolation, type Db } from '../../db';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { administratorCreateSchema, type AdministratorCreateInput, type AdministratorUpdateInput } from './schema';
@@ -36,11 +36,6 @@ export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 const SYSTEM: AuditContext = { actor: { type: 'system' } };
 
 const emailTaken: RuleIssue = { field: 'email', key: 'administrators:form.email.errors.taken' };
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
 
 /** Only existing BCs can be assigned; an id that is not one is a form error, never silently dropped. */
 async function checkAccountIds(db: Db, ids: number[]): Promise<RuleIssue[]> {

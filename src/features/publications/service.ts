@@ -4,6 +4,7 @@ import { NOT_SUBMITTED } from '../applications/status';
 import { recordAudit, type AuditEntry } from '../audit/audit';
 import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
 import { ANY_PRODUCT, termsSha256, type TermsKind } from '../terms/repository';
+import { uniqueViolationText } from '../../db';
 
 /**
  * Publishing a new version of the terms or of the application form (SPEC §4, e-mail 9): the version and the e-mails
@@ -50,10 +51,7 @@ export class VersionExistsError extends Error {
  * refuses the second one. That is the same answer as the check's.
  */
 function isVersionTaken(err: unknown): boolean {
-  const e = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
-  const code = String(e?.code ?? '');
-  if (code !== '23505' && !code.startsWith('SQLITE_CONSTRAINT')) return false;
-  return /(terms|form)_version/.test(`${String(e?.constraint ?? '')} ${String(e?.message ?? '')}`);
+  return /(terms|form)_version/.test(uniqueViolationText(err) ?? '');
 }
 
 /** The transaction of a publication, its version already taken (however that is noticed) being VersionExistsError. */
