@@ -12,7 +12,7 @@ import { givenAccessKey, givenAccount, givenAdministrator } from '../test/suppor
 import { HEADERS_FR, csvOf, rows, xlsxOf } from '../test/bulk/support';
 import { parseUpload } from '../src/features/bulk/parse';
 import { checkUpload, validateUpload, receiveUpload, keyForBulk, uploadFor } from '../src/features/bulk/service';
-import { paths } from '../src/paths';
+import { paths } from '../src/platform/paths';
 
 const ROWS = 3000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

@@ -13,13 +13,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
-import { loadConfig } from '../src/config';
-import { buildDeps } from '../src/deps';
-import { migrateLatest } from '../src/db';
-import { createLogger } from '../src/logger';
-import { enqueueEmails, type EmailToQueue } from '../src/features/outbox/enqueue';
-import { createOutboxDispatcher } from '../src/features/outbox/dispatcher';
-import { createSmtpTransport } from '../src/features/outbox/transport';
+import { loadConfig } from '../src/platform/config';
+import { buildDeps } from '../src/platform/deps';
+import { migrateLatest } from '../src/platform/db';
+import { createLogger } from '../src/platform/logger';
+import { enqueueEmails, type EmailToQueue } from '../src/core/outbox/enqueue';
+import { createOutboxDispatcher } from '../src/core/outbox/dispatcher';
+import { createSmtpTransport } from '../src/core/outbox/transport';
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 2000);

@@ -24,11 +24,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { loadConfig } from '../src/config';
-import { openDb } from '../src/db';
-import { buildDeps } from '../src/deps';
-import { JOBS } from '../src/features/jobs/registry';
-import { queueReminders } from '../src/features/jobs/reminders';
+import { loadConfig } from '../src/platform/config';
+import { openDb } from '../src/platform/db';
+import { buildDeps } from '../src/platform/deps';
+import { JOBS } from '../src/jobs/registry';
+import { queueReminders } from '../src/jobs/reminders';
 import { markJobSlotsDone, seedBenchDatabase, type SeedResult } from './seed';
 
 const ROOT = path.resolve(__dirname, '..');

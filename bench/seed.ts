@@ -13,12 +13,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDb, migrateLatest } from '../src/db';
+import { openDb, migrateLatest } from '../src/platform/db';
 import { luhnCheckDigit } from '../src/lib/luhn';
 import { ACCESS_KEY_ALPHABET, ACCESS_KEY_LENGTH } from '../src/lib/access-key-number';
-import type { Status } from '../src/features/applications/status';
-import { JOBS } from '../src/features/jobs/registry';
-import { slotFor } from '../src/features/jobs/schedule';
+import type { Status } from '../src/core/application/status';
+import { JOBS } from '../src/jobs/registry';
+import { slotFor } from '../src/jobs/schedule';
 
 export interface SeedOptions {
   applications?: number;

@@ -10,11 +10,11 @@
 import { summary as formatSummary, time } from './timing';
 import { createTestContext, signInAs } from '../test/support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../test/support/builders';
-import { STATUSES } from '../src/features/applications/status';
+import { STATUSES } from '../src/core/application/status';
 import { trackingSummary } from '../src/features/tracking/service';
 import { countMatching, listPage } from '../src/features/tracking/repository';
 import type { TrackingFilters } from '../src/features/tracking/schema';
-import { paths } from '../src/paths';
+import { paths } from '../src/platform/paths';
 
 const APPLICATIONS = Number(process.env.BENCH_APPLICATIONS ?? 100_000);
 const ACCOUNTS = 200;

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
-import type { Deps } from './deps';
-import { PUBLIC_DIR } from './root';
-import { configureViews } from './views';
+import type { Deps } from './platform/deps';
+import { PUBLIC_DIR } from './platform/root';
+import { configureViews } from './platform/views';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders, noStore } from './middleware/security-headers';
 import { sessionMiddleware, sessionLifetime } from './middleware/session';
@@ -20,9 +20,9 @@ import { administratorRoutes } from './features/administrators/routes';
 import { bulkRoutes, BULK_UPLOAD_PATH } from './features/bulk/routes';
 import { batchRoutes } from './features/batches/routes';
 import { auditRoutes } from './features/audit/routes';
-import { devMailboxRoutes } from './features/outbox/routes';
+import { devMailboxRoutes } from './features/dev-mailbox/routes';
 import { applicationAdminRoutes } from './features/applications/admin-routes';
-import { pendingApprovalCount } from './features/applications/nav-count';
+import { countPendingApproval } from './core/application/repository';
 import { approvalRoutes } from './features/approvals/routes';
 import { employeeAccessRoutes } from './features/employee-access/routes';
 import { applicationFormRoutes, DOCUMENT_UPLOAD_PATH } from './features/application-form/routes';
@@ -45,7 +45,7 @@ export function createApp(deps: Deps): Express {
   const app = express();
   /** Tab counters (e.g. pending approval), each scoped to the actor's BCs. */
   const navCounts: NavCountProvider[] = [];
-  navCounts.push(pendingApprovalCount(deps.db));
+  navCounts.push(async (accountIds) => ({ pending: await countPendingApproval(deps.db, accountIds) }));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');

@@ -1,20 +1,15 @@
 import type { Server } from 'node:http';
-import { loadConfig, ConfigError, type Config } from './config';
-import { buildDeps, type Deps } from './deps';
+import type { BackgroundWorker } from './jobs/background-worker';
+import { loadConfig, ConfigError, type Config } from './platform/config';
+import { buildDeps, type Deps } from './platform/deps';
 import { createApp } from './app';
-import { migrateLatest } from './db';
+import { migrateLatest } from './platform/db';
 import { seedDemo } from './seed/demo';
-import { createScheduler } from './features/jobs/scheduler';
-import { createOutboxDispatcher } from './features/outbox/dispatcher';
-import { createMailTransport } from './features/outbox/transport';
+import { createScheduler } from './jobs/scheduler';
+import { createOutboxDispatcher } from './core/outbox/dispatcher';
+import { createMailTransport } from './core/outbox/transport';
 
 /** Something that runs beside the web server (outbox dispatcher, scheduled jobs) and must stop cleanly. */
-export interface BackgroundWorker {
-  name: string;
-  start(): void;
-  stop(): Promise<void>;
-}
-
 /** Background workers for this process; features add theirs here. */
 export function backgroundWorkers(deps: Deps): BackgroundWorker[] {
   return [createScheduler(deps), createOutboxDispatcher(deps, createMailTransport(deps.config))];

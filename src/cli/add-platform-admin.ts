@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config';
-import { migrateLatest, openDb } from '../db';
+import { loadConfig } from '../platform/config';
+import { migrateLatest, openDb } from '../platform/db';
 import { addPlatformAdministrator } from '../features/administrators/service';
-import { tFor } from '../i18n';
+import { tFor } from '../platform/i18n';
 
 const USAGE = 'Usage: npm run add-platform-admin -- --email someone@company.example --name "First Last" [--language fr|en]';
 

@@ -1,6 +1,6 @@
-import { loadConfig } from '../config';
-import { openDb } from '../db';
-import { runArchiveVerify } from '../features/archive/archive';
+import { loadConfig } from '../platform/config';
+import { openDb } from '../platform/db';
+import { runArchiveVerify } from '../core/archive/archive';
 
 /** npm run archive:verify — re-hashes the write-once archive against its ledger; exit 1 on any difference, 2 on error. */
 async function run(): Promise<number> {

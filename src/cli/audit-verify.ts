@@ -1,6 +1,6 @@
-import { loadConfig } from '../config';
-import { openDb } from '../db';
-import { verifyAuditChain } from '../features/audit/audit';
+import { loadConfig } from '../platform/config';
+import { openDb } from '../platform/db';
+import { verifyAuditChain } from '../core/audit/audit';
 
 /** `npm run audit:verify`: walks the audit log's hash chain; exit 1 naming the first broken entry. */
 async function run(): Promise<number> {

@@ -1,5 +1,5 @@
-import { loadConfig } from '../config';
-import { migrateLatest, openDb } from '../db';
+import { loadConfig } from '../platform/config';
+import { migrateLatest, openDb } from '../platform/db';
 
 async function run(): Promise<void> {
   const config = loadConfig();

@@ -1,5 +1,5 @@
-import { loadConfig } from '../config';
-import { migrateLatest, openDb } from '../db';
+import { loadConfig } from '../platform/config';
+import { migrateLatest, openDb } from '../platform/db';
 import { seedDemo } from '../seed/demo';
 
 async function run(): Promise<void> {

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Config } from '../config';
-import type { Db } from '../db';
+import type { Config } from '../platform/config';
+import type { Db } from '../platform/db';
 import { ForbiddenError, UnauthenticatedError } from '../lib/errors';
-import { findActiveActor, type Actor } from '../features/administrators/repository';
-import { paths } from '../paths';
+import { findActiveActor, type Actor } from '../core/administrators/repository';
+import { paths } from '../platform/paths';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { DEFAULT_LANGUAGE, formatDate, formatNumber, isLanguage, languageFromAcceptHeader, tFor, type Language } from '../i18n';
+import { DEFAULT_LANGUAGE, formatDate, formatNumber, isLanguage, languageFromAcceptHeader, tFor, type Language } from '../platform/i18n';
 
 declare module 'express-serve-static-core' {
   interface Request {

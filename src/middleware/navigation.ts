@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { paths } from '../paths';
+import { paths } from '../platform/paths';
 
 export interface NavTab {
   href: string;

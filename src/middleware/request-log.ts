@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 
 declare module 'http' {
   interface IncomingMessage {

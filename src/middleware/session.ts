@@ -1,8 +1,8 @@
 import session from 'express-session';
 import type { RequestHandler } from 'express';
-import type { Config } from '../config';
-import { KnexSessionStore } from './session-store';
-import type { Language } from '../i18n';
+import type { Config } from '../platform/config';
+import { KnexSessionStore } from '../platform/session-store';
+import type { Language } from '../platform/i18n';
 
 declare module 'express-session' {
   interface SessionData {

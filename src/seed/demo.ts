@@ -1,6 +1,6 @@
-import type { Db } from '../db';
+import type { Db } from '../platform/db';
 import { generateAccessKeyNumber } from '../lib/access-key-number';
-import { seedTerms } from '../features/terms/repository';
+import { seedTerms } from '../core/terms/repository';
 
 /**
  * Demo data for a fresh installation (npm start on an empty database): fictitious companies and people only.

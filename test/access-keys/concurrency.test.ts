@@ -2,8 +2,8 @@ import { countOf, useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { deleteAccessKey, KeyHasOpenApplicationsError } from '../../src/features/access-keys/service';
 import { initiateControlled, KeyUnavailableError } from '../../src/features/applications/service';
-import type { Actor } from '../../src/features/administrators/repository';
-import type { Db } from '../../src/db';
+import type { Actor } from '../../src/core/administrators/repository';
+import type { Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL, where two requests really run at the same time. */
 describe('access keys under simultaneous requests', () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { $, getCsrf } from '../support/app';
 import { givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { givenApplication, givenWorld, validForm, type AccessKeyWorld } from './fixtures';
 
 describe('deleting access keys, and who may see which key', () => {

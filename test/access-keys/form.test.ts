@@ -1,6 +1,6 @@
 import { $, getCsrf } from '../support/app';
 import { givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { givenWorld, validForm, type AccessKeyWorld } from './fixtures';
 
 describe('creating and editing access keys', () => {

@@ -2,7 +2,7 @@ import * as XLSX from 'xlsx';
 import request from 'supertest';
 import { $ } from '../support/app';
 import { givenAccessKey, givenAccount } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { givenWorld, type AccessKeyWorld } from './fixtures';
 
 /** Supertest: keep a binary body as a Buffer. */

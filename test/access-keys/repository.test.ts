@@ -1,5 +1,5 @@
 import { givenAccessKey } from '../support/builders';
-import { loadActor, findActiveAdministratorById, type Actor } from '../../src/features/administrators/repository';
+import { loadActor, findActiveAdministratorById, type Actor } from '../../src/core/administrators/repository';
 import { findActiveKeyByNumber, insertKey, uniqueViolation } from '../../src/features/access-keys/repository';
 import { AccessKeyRuleError, createAccessKey, todayIn } from '../../src/features/access-keys/service';
 import { NotFoundError } from '../../src/lib/errors';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type TestContext, type Agent } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 
 const validForm = {
   number: '00820400777',

@@ -1,12 +1,12 @@
 import { useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { updateAccount } from '../../src/features/accounts/service';
-import { findAccount } from '../../src/features/accounts/repository';
-import type { AccountInput } from '../../src/features/accounts/schema';
+import { findAccount } from '../../src/core/accounts/repository';
+import type { AccountInput } from '../../src/core/accounts/schema';
 import { createAccessKey, updateAccessKey } from '../../src/features/access-keys/service';
 import type { AccessKeyInput } from '../../src/features/access-keys/schema';
-import type { Actor } from '../../src/features/administrators/repository';
-import type { Db } from '../../src/db';
+import type { Actor } from '../../src/core/administrators/repository';
+import type { Db } from '../../src/platform/db';
 
 /**
  * Runs on PostgreSQL too with TEST_DATABASE_URL, where two administrators' requests really run at the same time.

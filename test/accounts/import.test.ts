@@ -1,6 +1,6 @@
 import { createTestContext, signInAs, getCsrf, $, type TestContext, type Agent } from '../support/app';
 import { givenAccount, givenAdministrator } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { SAMPLE_CSV } from '../../src/features/accounts/service';
 
 const HEADER = 'number,company_name,address_building,address_street,address_city,address_postal_code,address_country,phone,card_product,plastic_types,liability_type,statement_option,payment_type';

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { migrateLatest, openDb, type Db } from '../../src/db';
+import { migrateLatest, openDb, type Db } from '../../src/platform/db';
 import { addPlatformAdministrator } from '../../src/features/administrators/service';
-import { ROOT_DIR } from '../../src/root';
+import { ROOT_DIR } from '../../src/platform/root';
 import { givenAdministrator } from '../support/builders';
 
 const run = promisify(execFile);

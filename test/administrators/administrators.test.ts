@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type TestContext, type Agent } from '../support/app';
 import { countOf } from '../support/database';
 import { givenAccount, givenAdministrator } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 
 describe('platform administrator: administrators', () => {
   let ctx: TestContext;

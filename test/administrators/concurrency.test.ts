@@ -2,7 +2,7 @@ import { countOf, useFreshDatabase } from '../support/database';
 import { givenAdministrator } from '../support/builders';
 import { deactivateAdministrator, updateAdministrator } from '../../src/features/administrators/service';
 import { ForbiddenError } from '../../src/lib/errors';
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 
 /**
  * Runs on PostgreSQL too with TEST_DATABASE_URL, where two platform administrators' requests really run at the same

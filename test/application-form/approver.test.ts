@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { createTestContext, $, csrfFrom, TestClock, type TestContext, type Agent } from '../support/app';
-import { paths } from '../../src/paths';
-import { createEmailRenderer } from '../../src/features/outbox/render';
-import { openEmailData } from '../../src/features/outbox/sealed';
+import { paths } from '../../src/platform/paths';
+import { createEmailRenderer } from '../../src/core/outbox/render';
+import { openEmailData } from '../../src/core/outbox/sealed';
 import { additionalApprovalDone } from '../../src/features/approver/service';
-import { canStartSigning } from '../../src/features/application-form/review';
+import { canStartSigning } from '../../src/core/application/review';
 import { approvalTokenFromOutbox, enter, givenFormApplication, givenFormKey, pdfBytes, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN, type TestKey } from './support';
 
 describe('additional approver: e-mail 3, single-use expiring link, approve / decline', () => {

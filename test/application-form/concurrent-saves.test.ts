@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import { createTestContext, type TestContext } from '../support/app';
 import { givenFormApplication } from '../support/form-blocks';
 import { uploadDocument, writeForm } from '../../src/features/application-form/service';
-import { loadFormContext } from '../../src/features/application-form/form-data';
-import { listDocuments, MAX_DOCUMENTS_PER_APPLICATION } from '../../src/features/documents/storage';
+import { loadFormContext } from '../../src/core/application/form-data';
+import { listDocuments, MAX_DOCUMENTS_PER_APPLICATION } from '../../src/core/application/documents';
 
 /** A small JPEG (its signature is what the upload checks), different each time. */
 const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), crypto.randomBytes(100), Buffer.from([0xff, 0xd9])]);

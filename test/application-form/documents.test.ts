@@ -3,8 +3,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestContext, $, type TestContext, type Agent } from '../support/app';
-import { paths } from '../../src/paths';
-import { PUBLIC_DIR } from '../../src/root';
+import { paths } from '../../src/platform/paths';
+import { PUBLIC_DIR } from '../../src/platform/root';
 import { enter, givenFormApplication, givenFormKey, pdfBytes, submit, uploadDocument } from './support';
 
 const MAX_BYTES = 20 * 1024;

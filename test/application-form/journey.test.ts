@@ -1,9 +1,9 @@
 import supertest from 'supertest';
 import { createTestContext, $, TestClock, type TestContext } from '../support/app';
 import { countOf } from '../support/database';
-import { paths } from '../../src/paths';
-import { canStartSigning, buildReview } from '../../src/features/application-form/review';
-import { tFor } from '../../src/i18n';
+import { paths } from '../../src/platform/paths';
+import { canStartSigning, buildReview } from '../../src/core/application/review';
+import { tFor } from '../../src/platform/i18n';
 import { enter, givenFormApplication, givenFormKey, pdfBytes, sectionIds, sectionStatus, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN, type KeyOptions } from './support';
 
 interface Scenario {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestContext, $, type TestContext } from '../support/app';
-import { isSqlite } from '../../src/db';
-import { paths } from '../../src/paths';
-import { decryptPinForTests } from '../../src/features/pin/pin';
-import { DEV_SECRET_FILES } from '../../src/secrets';
+import { isSqlite } from '../../src/platform/db';
+import { paths } from '../../src/platform/paths';
+import { decryptPinForTests } from '../../src/core/application/pin';
+import { DEV_SECRET_FILES } from '../../src/platform/secrets';
 import { enter, givenFormApplication, givenFormKey, submit, VALID_CARDHOLDER } from './support';
 
 /** "7391" as a token of its own (not inside a longer number or a base64 run): how a clear PIN would appear. */

@@ -1,6 +1,6 @@
 import { createTestContext, $, type TestContext } from '../support/app';
 import { countOf } from '../support/database';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { enter, givenFormApplication, givenFormKey, submit, VALID_IBAN } from './support';
 
 describe('Save: whatever was typed comes back exactly as left', () => {

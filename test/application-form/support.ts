@@ -1,15 +1,15 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Db } from '../../src/db';
-import { paths } from '../../src/paths';
-import { seedTerms } from '../../src/features/terms/repository';
-import { openEmailData } from '../../src/features/outbox/sealed';
-import type { Deps } from '../../src/deps';
+import type { Db } from '../../src/platform/db';
+import { paths } from '../../src/platform/paths';
+import { seedTerms } from '../../src/core/terms/repository';
+import { openEmailData } from '../../src/core/outbox/sealed';
+import type { Deps } from '../../src/platform/deps';
 import { $, csrfFrom, type Agent } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { givenApplication } from '../applications/helpers';
-import type { NewApplication } from '../../src/features/applications/create';
-import type { Status } from '../../src/features/applications/status';
+import type { NewApplication } from '../../src/core/application/create';
+import type { Status } from '../../src/core/application/status';
 
 export interface KeyOptions {
   paymentType?: 'central' | 'individual';

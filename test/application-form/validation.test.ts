@@ -1,5 +1,5 @@
 import { createTestContext, $, type TestContext, type Agent } from '../support/app';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { enter, givenFormApplication, givenFormKey, submit, VALID_CARDHOLDER, VALID_IBAN } from './support';
 
 type Lang = 'fr' | 'en';

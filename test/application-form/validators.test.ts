@@ -15,7 +15,7 @@ import {
   todayIn,
   zEmbossName,
   zIban,
-} from '../../src/features/application-form/validators';
+} from '../../src/lib/validators';
 
 const E = 'application-form:errors';
 const TODAY = '2026-11-24';

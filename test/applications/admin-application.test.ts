@@ -1,6 +1,6 @@
 import { createTestContext, signInAs, csrfFrom, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { givenApplication, outboxRows } from './helpers';
 
 describe('the administrator’s application page and the resend of e-mails 1 and 2', () => {

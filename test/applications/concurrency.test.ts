@@ -1,7 +1,7 @@
 import { countOf, useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { DuplicateOpenApplicationError, initiateControlled } from '../../src/features/applications/service';
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL, where two requests really run at the same time. */
 describe('controlled send under simultaneous requests', () => {

@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { createTestContext, signInAs, getCsrf, $, TestClock, type TestContext, type Agent } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { givenApplication, outboxRows } from './helpers';
 
 describe('controlled send: initiate one application from a key', () => {

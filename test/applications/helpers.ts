@@ -1,6 +1,6 @@
-import type { Db } from '../../src/db';
-import { createInvitedApplications, type NewApplication } from '../../src/features/applications/create';
-import type { Status } from '../../src/features/applications/status';
+import type { Db } from '../../src/platform/db';
+import { createInvitedApplications, type NewApplication } from '../../src/core/application/create';
+import type { Status } from '../../src/core/application/status';
 
 /** Stores an application through the real creation path (history row + e-mails), then forces its status if asked. */
 export async function givenApplication(

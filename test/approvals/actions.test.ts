@@ -1,13 +1,13 @@
 import { createTestContext, signInAs, csrfFrom, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
-import { createEmailRenderer, extractLinks } from '../../src/features/outbox/render';
-import { NOT_SUBMITTED, StaleStateError } from '../../src/features/applications/status';
+import { paths } from '../../src/platform/paths';
+import { createEmailRenderer, extractLinks } from '../../src/core/outbox/render';
+import { NOT_SUBMITTED, StaleStateError } from '../../src/core/application/status';
 import { outboxRows } from '../applications/helpers';
 import { act, givenPending, resultRows, select, type Key } from './helpers';
 import { countOf } from '../support/database';
 import { RUN_GROUP_SIZE } from '../../src/features/approvals/service';
-import * as outboxQueue from '../../src/features/outbox/enqueue';
+import * as outboxQueue from '../../src/core/outbox/enqueue';
 
 describe('approval queue actions: approve, return, cancel', () => {
   let ctx: TestContext;

@@ -1,9 +1,9 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Db } from '../../src/db';
-import type { NewApplication } from '../../src/features/applications/create';
-import type { Status } from '../../src/features/applications/status';
-import { paths } from '../../src/paths';
+import type { Db } from '../../src/platform/db';
+import type { NewApplication } from '../../src/core/application/create';
+import type { Status } from '../../src/core/application/status';
+import { paths } from '../../src/platform/paths';
 import { $, csrfFrom, type Agent } from '../support/app';
 import { givenApplication } from '../applications/helpers';
 

@@ -1,6 +1,6 @@
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { outboxRows } from '../applications/helpers';
 import { act, givenPending, resultRows, select, type Key } from './helpers';
 

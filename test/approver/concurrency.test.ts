@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
-import * as approverRepository from '../../src/features/approver/repository';
+import * as approverRepository from '../../src/core/application/approval-requests';
 import { decide } from '../../src/features/approver/service';
 import { acceptSignatureTerms, employeeAgent, givenApprovalRequest, givenSignableApplication, postCode, requestCode } from '../signature/support';
 

@@ -3,12 +3,12 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { archiveDocuments, archiveEntries, archiveFile, archiveRoot, formatArchiveReport, runArchiveVerify, verifyArchive } from '../../src/features/archive/archive';
-import { listDocuments, removeDocument, saveDocument } from '../../src/features/documents/storage';
-import { ROOT_DIR } from '../../src/root';
+import { archiveDocuments, archiveEntries, archiveFile, archiveRoot, formatArchiveReport, runArchiveVerify, verifyArchive } from '../../src/core/archive/archive';
+import { listDocuments, removeDocument, saveDocument } from '../../src/core/application/documents';
+import { ROOT_DIR } from '../../src/platform/root';
 import { createTestContext, type TestContext } from '../support/app';
 import { givenFormApplication } from '../support/form-blocks';
-import { isSqlite } from '../../src/db';
+import { isSqlite } from '../../src/platform/db';
 import { checkpointSqlite } from '../support/database';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), crypto.randomBytes(300), Buffer.from('\n%%EOF\n')]);

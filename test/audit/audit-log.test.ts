@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { auditHash, GENESIS_HASH, recordAudit, verifyAuditChain, type AuditEntry } from '../../src/features/audit/audit';
-import type { Db } from '../../src/db';
-import { ROOT_DIR } from '../../src/root';
+import { auditHash, GENESIS_HASH, recordAudit, verifyAuditChain, type AuditEntry } from '../../src/core/audit/audit';
+import type { Db } from '../../src/platform/db';
+import { ROOT_DIR } from '../../src/platform/root';
 import { freshDatabase, type FreshDatabase } from '../support/database';
 
 const entry = (n: number, overrides: Partial<AuditEntry> = {}): AuditEntry => ({

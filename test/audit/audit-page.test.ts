@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { recordAudit } from '../../src/features/audit/audit';
-import { paths } from '../../src/paths';
+import { recordAudit } from '../../src/core/audit/audit';
+import { paths } from '../../src/platform/paths';
 import { createTestContext, signInAs, $, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator } from '../support/builders';
 import { givenInvitedApplication } from '../jobs/helpers';

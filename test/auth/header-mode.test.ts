@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestContext, $, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 
 const SECRET = 'proxy-secret-0123456789';
 

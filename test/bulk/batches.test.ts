@@ -1,6 +1,6 @@
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type Agent, type TestContext } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { HEADERS_FR, csvOf, rows, validRow } from './support';
 
 describe('bulk batches page', () => {

@@ -4,7 +4,7 @@ import { givenAccessKey, givenAccount, givenAdministrator } from '../support/bui
 import { deleteAccessKey } from '../../src/features/access-keys/service';
 import { BulkRefused, receiveUpload, validateUpload, type BulkActor } from '../../src/features/bulk/service';
 import { findKey } from '../../src/features/bulk/repository';
-import type { Actor } from '../../src/features/administrators/repository';
+import type { Actor } from '../../src/core/administrators/repository';
 import { NotFoundError } from '../../src/lib/errors';
 import { HEADERS_FR, csvOf, rows } from './support';
 

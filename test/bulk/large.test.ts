@@ -1,6 +1,6 @@
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type Agent, type TestContext } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { HEADERS_FR, rows, xlsxOf } from './support';
 
 /** The volume: a 3,000-row workbook end to end through HTTP; 3,001 rows refused whole. */

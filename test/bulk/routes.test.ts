@@ -1,8 +1,8 @@
 import * as XLSX from 'xlsx';
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type Agent, type TestContext } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { paths } from '../../src/paths';
-import { createInvitedApplications } from '../../src/features/applications/create';
+import { paths } from '../../src/platform/paths';
+import { createInvitedApplications } from '../../src/core/application/create';
 import { COLUMN_KEYS } from '../../src/features/bulk/columns';
 import { HEADERS_FR, PNG, csvOf, headersOf, rows, sheetRowsOf, validRow, xlsxOf } from './support';
 

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { ConfigError, loadConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
-import { createSecrets, DEV_SECRET_FILES, publicKeyId } from '../../src/secrets';
+import { ConfigError, loadConfig } from '../../src/platform/config';
+import { createLogger } from '../../src/platform/logger';
+import { createSecrets, DEV_SECRET_FILES, publicKeyId } from '../../src/platform/secrets';
 
 function capture() {
   const lines: string[] = [];

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PUBLIC_DIR, ROOT_DIR } from '../../src/root';
+import { PUBLIC_DIR, ROOT_DIR } from '../../src/platform/root';
 import {
   documentsDir,
   downloadHeaders,
@@ -13,7 +13,7 @@ import {
   sanitiseFileName,
   saveDocument,
   sniffType,
-} from '../../src/features/documents/storage';
+} from '../../src/core/application/documents';
 import { createTestContext, type TestContext } from '../support/app';
 import { givenFormApplication } from '../support/form-blocks';
 

@@ -1,7 +1,7 @@
 import { useE2E, newContext, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { BasePage } from './pages/base';
-import { createInvitedApplications } from '../../src/features/applications/create';
-import { openEmailData } from '../../src/features/outbox/sealed';
+import { createInvitedApplications } from '../../src/core/application/create';
+import { openEmailData } from '../../src/core/outbox/sealed';
 
 /** A minimal PDF (the content's magic bytes are what the server checks). */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { useE2E, newContext, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { AdminPages } from './pages/admin';
 import { BasePage } from './pages/base';
-import type { Priority } from '../../src/features/applications/create';
+import type { Priority } from '../../src/core/application/create';
 import { givenPendingForClaire, type PendingApplication } from './support/pending';
 
 /**

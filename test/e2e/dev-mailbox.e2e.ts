@@ -1,6 +1,6 @@
 import { useE2E, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { BasePage } from './pages/base';
-import { createInvitedApplications } from '../../src/features/applications/create';
+import { createInvitedApplications } from '../../src/core/application/create';
 
 describe('development mailbox in the browser', () => {
   const e2e = useE2E();

@@ -1,6 +1,6 @@
 import { useE2E, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { BasePage } from './pages/base';
-import { openEmailData } from '../../src/features/outbox/sealed';
+import { openEmailData } from '../../src/core/outbox/sealed';
 import { givenSignableApplication } from '../signature/support';
 
 describe('electronic signature in the browser: terms, PDF, code, signed, status page', () => {

@@ -1,6 +1,6 @@
 import { useE2E, expectNoSeriousA11yViolations, expectNoConsoleErrors, RESULTS_DIR } from './support';
 import { AdminPages } from './pages/admin';
-import { createInvitedApplications } from '../../src/features/applications/create';
+import { createInvitedApplications } from '../../src/core/application/create';
 
 describe('tracking in the browser: summary, list with filters and export, application page', () => {
   const e2e = useE2E({ locale: 'en-GB' });

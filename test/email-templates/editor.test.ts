@@ -1,7 +1,7 @@
-import { createOutboxDispatcher } from '../../src/features/outbox/dispatcher';
-import { enqueueEmails } from '../../src/features/outbox/enqueue';
-import { createMailTransport } from '../../src/features/outbox/transport';
-import { paths } from '../../src/paths';
+import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
+import { enqueueEmails } from '../../src/core/outbox/enqueue';
+import { createMailTransport } from '../../src/core/outbox/transport';
+import { paths } from '../../src/platform/paths';
 import { $, createTestContext, csrfFrom, signInAs, type Agent, type TestContext } from '../support/app';
 import { givenAdministrator } from '../support/builders';
 

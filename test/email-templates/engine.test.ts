@@ -1,8 +1,8 @@
-import { CATALOGUE, catalogueEntry, sampleData, variableKinds, type CatalogueEntry } from '../../src/features/email-templates/catalogue';
-import { editableDefault } from '../../src/features/email-templates/defaults';
-import { chunksToHtml, compileTemplate, parseTemplate, renderNodes, TemplateError, type TemplateProblem, type VariableKind } from '../../src/features/email-templates/engine';
-import { EMAIL_TEMPLATES } from '../../src/features/outbox/enqueue';
-import { createEmailRenderer } from '../../src/features/outbox/render';
+import { CATALOGUE, catalogueEntry, sampleData, variableKinds, type CatalogueEntry } from '../../src/core/outbox/catalogue';
+import { editableDefault } from '../../src/core/outbox/defaults';
+import { chunksToHtml, compileTemplate, parseTemplate, renderNodes, TemplateError, type TemplateProblem, type VariableKind } from '../../src/core/outbox/engine';
+import { EMAIL_TEMPLATES } from '../../src/core/outbox/enqueue';
+import { createEmailRenderer } from '../../src/core/outbox/render';
 
 const renderer = createEmailRenderer({ baseUrl: 'https://sesame.example.com' });
 const kinds = new Map<string, VariableKind>([

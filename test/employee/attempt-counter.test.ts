@@ -1,7 +1,7 @@
 import { useFreshDatabase } from '../support/database';
-import { countEvent, currentCount, isLocked, KEY_RULE, REFERENCE_RULE } from '../../src/features/employee-access/attempt-counter';
+import { countEvent, currentCount, isLocked, KEY_RULE, REFERENCE_RULE } from '../../src/core/throttle/attempt-counter';
 import { enterApplication } from '../../src/features/employee-access/service';
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL, where attempts really arrive at the same time. */
 describe('attempt counters under concurrent attempts', () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestContext, getCsrf, csrfFrom, $, TestClock, type TestContext, type Agent } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { luhnCheckDigit } from '../../src/lib/luhn';
 import { givenApplication } from '../applications/helpers';
 

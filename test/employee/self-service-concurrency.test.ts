@@ -2,7 +2,7 @@ import { countOf, useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { initiateControlled } from '../../src/features/applications/service';
 import { startSelfService } from '../../src/features/employee-access/service';
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL, where the two requests really run at the same time. */
 describe('self-service start and controlled send for the same person at the same moment', () => {

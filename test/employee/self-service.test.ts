@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestContext, getCsrf, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 import { givenApplication, outboxRows } from '../applications/helpers';
 
 describe('self-service: /apply with the access key and an e-mail', () => {

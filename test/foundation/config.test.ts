@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ConfigError, loadConfig } from '../../src/config';
-import { ROOT_DIR } from '../../src/root';
+import { ConfigError, loadConfig } from '../../src/platform/config';
+import { ROOT_DIR } from '../../src/platform/root';
 
 const run = promisify(execFile);
 

@@ -1,6 +1,6 @@
 import { useFreshDatabase } from '../support/database';
 import { givenAccount } from '../support/builders';
-import { isSqlite, lockingRead, readTogether, type Db } from '../../src/db';
+import { isSqlite, lockingRead, readTogether, type Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL (where two transactions really run at the same time). */
 describe('reads inside and outside transactions', () => {

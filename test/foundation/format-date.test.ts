@@ -1,4 +1,4 @@
-import { formatDate } from '../../src/i18n';
+import { formatDate } from '../../src/platform/i18n';
 
 /** The reference: Intl on each value, no cache. */
 const references = new Map<string, Intl.DateTimeFormat>();

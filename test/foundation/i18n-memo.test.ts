@@ -1,4 +1,4 @@
-import { getI18n, tFor } from '../../src/i18n';
+import { getI18n, tFor } from '../../src/platform/i18n';
 
 /** tFor memoises translations (resources never change at run time): it must answer exactly what i18next answers. */
 describe('memoised translation function', () => {

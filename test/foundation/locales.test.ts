@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadResources } from '../../src/i18n';
-import { ROOT_DIR, VIEWS_DIR } from '../../src/root';
+import { loadResources } from '../../src/platform/i18n';
+import { ROOT_DIR, VIEWS_DIR } from '../../src/platform/root';
 
 type Tree = { [k: string]: string | Tree };
 

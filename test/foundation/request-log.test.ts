@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 import { requestLog } from '../../src/middleware/request-log';
 import { helmetFor, securityHeaders } from '../../src/middleware/security-headers';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/platform/config';
 import { startServer } from '../../src/server';
 
 describe('startServer', () => {

@@ -1,6 +1,6 @@
 import type session from 'express-session';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
-import { KnexSessionStore, TOUCH_MIN_INTERVAL_MS } from '../../src/middleware/session-store';
+import { KnexSessionStore, TOUCH_MIN_INTERVAL_MS } from '../../src/platform/session-store';
 
 /** The session store writes a rolling session's new expiry only when it moves by a minute or more (no write per page). */
 describe('session store: touch', () => {

@@ -1,5 +1,5 @@
 import nunjucks from 'nunjucks';
-import { rememberFrameNameSplits } from '../../src/views';
+import { rememberFrameNameSplits } from '../../src/platform/views';
 
 type FrameClass = { prototype: { set: (...args: unknown[]) => void } };
 const Frame = (nunjucks as unknown as { runtime: { Frame: FrameClass } }).runtime.Frame;

@@ -1,5 +1,5 @@
-import type { Db } from '../../src/db';
-import { runSlot } from '../../src/features/jobs/coordinator';
+import type { Db } from '../../src/platform/db';
+import { runSlot } from '../../src/jobs/coordinator';
 import { freshDatabase, type FreshDatabase } from '../support/database';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,9 +1,9 @@
-import { openDb, type Db } from '../../src/db';
-import type { Deps } from '../../src/deps';
-import { dailyDigestJob, DIGEST_OLDEST, queueDailyDigests } from '../../src/features/jobs/daily-digest';
-import { JOBS } from '../../src/features/jobs/registry';
-import { createScheduler } from '../../src/features/jobs/scheduler';
-import { createEmailRenderer } from '../../src/features/outbox/render';
+import { openDb, type Db } from '../../src/platform/db';
+import type { Deps } from '../../src/platform/deps';
+import { dailyDigestJob, DIGEST_OLDEST, queueDailyDigests } from '../../src/jobs/daily-digest';
+import { JOBS } from '../../src/jobs/registry';
+import { createScheduler } from '../../src/jobs/scheduler';
+import { createEmailRenderer } from '../../src/core/outbox/render';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 

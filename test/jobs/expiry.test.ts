@@ -1,5 +1,5 @@
-import { expireApplications } from '../../src/features/jobs/expiry';
-import { transition } from '../../src/features/applications/status';
+import { expireApplications } from '../../src/jobs/expiry';
+import { transition } from '../../src/core/application/status';
 import { createTestContext, type TestContext } from '../support/app';
 import { freshDatabase, type FreshDatabase } from '../support/database';
 import { givenInvitedApplication } from './helpers';

@@ -1,5 +1,5 @@
-import type { Db } from '../../src/db';
-import { createInvitedApplications } from '../../src/features/applications/create';
+import type { Db } from '../../src/platform/db';
+import { createInvitedApplications } from '../../src/core/application/create';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 
 /** A controlled application initiated at `at` on a new key (reminders on unless told otherwise). */

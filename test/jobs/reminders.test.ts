@@ -1,6 +1,6 @@
-import { dueReminderDay, queueReminders } from '../../src/features/jobs/reminders';
-import { transition } from '../../src/features/applications/status';
-import { createEmailRenderer } from '../../src/features/outbox/render';
+import { dueReminderDay, queueReminders } from '../../src/jobs/reminders';
+import { transition } from '../../src/core/application/status';
+import { createEmailRenderer } from '../../src/core/outbox/render';
 import { createTestContext, type TestContext } from '../support/app';
 import { freshDatabase, type FreshDatabase } from '../support/database';
 import { givenInvitedApplication } from './helpers';

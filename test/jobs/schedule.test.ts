@@ -1,4 +1,5 @@
-import { addDays, calendarDaysSince, cronExpression, dailySlot, intervalSlot, localDate, slotFor, zonedTimeToUtc } from '../../src/features/jobs/schedule';
+import { addDays, calendarDaysSince, localDate, zonedTimeToUtc } from '../../src/lib/time-zone';
+import { cronExpression, dailySlot, intervalSlot, slotFor } from '../../src/jobs/schedule';
 
 const PARIS = 'Europe/Paris';
 

@@ -1,7 +1,7 @@
 import * as cheerio from 'cheerio';
 import { buildListView, escapeLike, listHref, paginate, parseListQuery, type ListSpec } from '../../src/lib/list-query';
-import { configureViews } from '../../src/views';
-import { tFor } from '../../src/i18n';
+import { configureViews } from '../../src/platform/views';
+import { tFor } from '../../src/platform/i18n';
 
 type Sort = 'name' | 'number';
 const spec: ListSpec<Sort> = { sortable: ['name', 'number'], defaultSort: 'name' };

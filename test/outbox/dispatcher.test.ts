@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { openDb } from '../../src/db';
-import { createInvitedApplications, type NewApplication } from '../../src/features/applications/create';
-import { enqueueEmails, type EmailToQueue } from '../../src/features/outbox/enqueue';
-import { createOutboxDispatcher, messageIdFor, retryDelayMs, classifySendError, type OutboxDispatcher } from '../../src/features/outbox/dispatcher';
-import { createSmtpTransport, type MailTransport } from '../../src/features/outbox/transport';
-import type { OutboxRow } from '../../src/features/outbox/repository';
+import { openDb } from '../../src/platform/db';
+import { createInvitedApplications, type NewApplication } from '../../src/core/application/create';
+import { enqueueEmails, type EmailToQueue } from '../../src/core/outbox/enqueue';
+import { createOutboxDispatcher, messageIdFor, retryDelayMs, classifySendError, type OutboxDispatcher } from '../../src/core/outbox/dispatcher';
+import { createSmtpTransport, type MailTransport } from '../../src/core/outbox/transport';
+import type { OutboxRow } from '../../src/core/outbox/repository';
 import { TestSmtpServer, waitFor } from './smtp-support';
 
 const MINUTE = 60_000;

@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestContext, $, type TestContext } from '../support/app';
-import { enqueueEmails, type EmailToQueue } from '../../src/features/outbox/enqueue';
-import { createOutboxDispatcher } from '../../src/features/outbox/dispatcher';
-import { createMailTransport } from '../../src/features/outbox/transport';
-import { paths } from '../../src/paths';
+import { enqueueEmails, type EmailToQueue } from '../../src/core/outbox/enqueue';
+import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
+import { createMailTransport } from '../../src/core/outbox/transport';
+import { paths } from '../../src/platform/paths';
 import { backgroundWorkers } from '../../src/server';
 import { waitFor } from './smtp-support';
 

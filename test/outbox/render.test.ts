@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createEmailRenderer, EmailTemplateNotFoundError, extractLinks } from '../../src/features/outbox/render';
-import { EMAIL_TEMPLATES } from '../../src/features/outbox/enqueue';
-import { VIEWS_DIR } from '../../src/root';
+import { createEmailRenderer, EmailTemplateNotFoundError, extractLinks } from '../../src/core/outbox/render';
+import { EMAIL_TEMPLATES } from '../../src/core/outbox/enqueue';
+import { VIEWS_DIR } from '../../src/platform/root';
 
 const renderer = createEmailRenderer({ baseUrl: 'https://sesame.example.com/' });
 const person = { firstName: 'Zoé', lastName: 'Martin', title: 'ms' };

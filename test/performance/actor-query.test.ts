@@ -1,7 +1,7 @@
 import { useFreshDatabase } from '../support/database';
 import { givenAccount, givenAdministrator } from '../support/builders';
-import type { Db } from '../../src/db';
-import { findActiveActor } from '../../src/features/administrators/repository';
+import type { Db } from '../../src/platform/db';
+import { findActiveActor } from '../../src/core/administrators/repository';
 
 /** The request's actor in one query (identity + BC memberships); runs on PostgreSQL too with TEST_DATABASE_URL. */
 describe('findActiveActor', () => {

@@ -1,8 +1,8 @@
 import { useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import type { Db } from '../../src/db';
-import { transition } from '../../src/features/applications/status';
-import { applicationCounts, countInStatus, countsByKeyAndStatus, countsByStatusAndPriority } from '../../src/features/applications/counts';
+import type { Db } from '../../src/platform/db';
+import { transition } from '../../src/core/application/status';
+import { applicationCounts, countInStatus, countsByKeyAndStatus, countsByStatusAndPriority } from '../../src/core/application/counts';
 
 /**
  * application_count (pre-counted applications per BC, key, status, priority) is kept by triggers: whatever writes

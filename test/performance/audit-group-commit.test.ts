@@ -1,6 +1,6 @@
 import { useFreshDatabase } from '../support/database';
-import type { Db } from '../../src/db';
-import { recordAudit, verifyAuditChain, type AuditEntry } from '../../src/features/audit/audit';
+import type { Db } from '../../src/platform/db';
+import { recordAudit, verifyAuditChain, type AuditEntry } from '../../src/core/audit/audit';
 
 /**
  * Audit entries recorded on their own (page views) are committed in groups: every caller still gets its own entry,

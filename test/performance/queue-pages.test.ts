@@ -1,6 +1,6 @@
 import { useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 import { QUEUE_SORTS, queuePage, queueTotals, type QueueSearch } from '../../src/features/approvals/repository';
 
 /**

@@ -1,6 +1,6 @@
 import { useFreshDatabase } from '../support/database';
 import { givenAccount } from '../support/builders';
-import { whereIdIn, type Db } from '../../src/db';
+import { whereIdIn, type Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL. */
 describe('whereIdIn (the id list as one JSON parameter)', () => {

@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decryptPinForTests, encryptPin, isTrivialPin, validatePin } from '../../src/features/pin/pin';
-import { encryptedPinFor, erasePin, hasPin } from '../../src/features/pin/repository';
-import { savePin } from '../../src/features/pin/service';
-import { publicKeyId, DEV_SECRET_FILES } from '../../src/secrets';
+import { decryptPinForTests, encryptPin, isTrivialPin, validatePin } from '../../src/core/application/pin';
+import { encryptedPinFor, erasePin, hasPin } from '../../src/core/application/pin-repository';
+import { savePin } from '../../src/core/application/pin-storage';
+import { publicKeyId, DEV_SECRET_FILES } from '../../src/platform/secrets';
 import { createTestContext, type TestContext } from '../support/app';
 import { checkpointSqlite, countOf } from '../support/database';
 import { givenFormApplication } from '../support/form-blocks';
-import { isSqlite } from '../../src/db';
+import { isSqlite } from '../../src/platform/db';
 
 const E = 'pin:errors';
 

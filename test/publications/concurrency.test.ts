@@ -1,7 +1,7 @@
 import { countOf, useFreshDatabase } from '../support/database';
 import { givenAdministrator } from '../support/builders';
 import { publishFormVersion, publishTermsVersion, VersionExistsError } from '../../src/features/publications/service';
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL, where the two submissions really run at the same time. */
 describe('a publication submitted twice at once (double click, two platform administrators)', () => {

@@ -1,8 +1,8 @@
-import type { Db } from '../../src/db';
-import { createEmailRenderer } from '../../src/features/outbox/render';
+import type { Db } from '../../src/platform/db';
+import { createEmailRenderer } from '../../src/core/outbox/render';
 import { publishFormVersion } from '../../src/features/publications/service';
-import { currentTerms } from '../../src/features/terms/repository';
-import { paths } from '../../src/paths';
+import { currentTerms } from '../../src/core/terms/repository';
+import { paths } from '../../src/platform/paths';
 import { $, createTestContext, csrfFrom, signInAs, type Agent, type TestContext } from '../support/app';
 import { countOf } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';

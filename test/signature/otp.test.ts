@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { codeHmac, issueCode, MAX_TRIES, verifyCode, voidOpenCodes } from '../../src/features/signature/otp';
-import { tFor } from '../../src/i18n';
+import { tFor } from '../../src/platform/i18n';
 import { createTestContext, type TestContext } from '../support/app';
 import { givenFormApplication } from '../support/form-blocks';
-import { isSqlite } from '../../src/db';
+import { isSqlite } from '../../src/platform/db';
 import { checkpointSqlite } from '../support/database';
 
 const PDF_HASH = 'a'.repeat(64);

@@ -1,7 +1,7 @@
 import { renderApplicationPdf, sha256Hex, toWinAnsi, type PdfModel } from '../../src/features/signature/pdf';
-import { sealEmailData, openEmailData } from '../../src/features/outbox/sealed';
+import { sealEmailData, openEmailData } from '../../src/core/outbox/sealed';
 import { createKeyring } from '../../src/lib/field-crypto';
-import { createEmailRenderer } from '../../src/features/outbox/render';
+import { createEmailRenderer } from '../../src/core/outbox/render';
 import crypto from 'node:crypto';
 import { pdfText } from './support';
 

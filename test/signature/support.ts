@@ -4,12 +4,12 @@ import type { TestContext, Agent } from '../support/app';
 import { csrfFrom } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { givenApplication } from '../applications/helpers';
-import { saveDocument } from '../../src/features/documents/storage';
-import { savePin } from '../../src/features/pin/service';
-import { currentTerms, recordAcceptance, seedTerms } from '../../src/features/terms/repository';
-import { openEmailData } from '../../src/features/outbox/sealed';
-import { newToken, tokenHash } from '../../src/features/approver/repository';
-import { paths } from '../../src/paths';
+import { saveDocument } from '../../src/core/application/documents';
+import { savePin } from '../../src/core/application/pin-storage';
+import { currentTerms, recordAcceptance, seedTerms } from '../../src/core/terms/repository';
+import { openEmailData } from '../../src/core/outbox/sealed';
+import { newToken, tokenHash } from '../../src/core/application/approval-requests';
+import { paths } from '../../src/platform/paths';
 
 /** A valid cardholder section, with accents and a typographic apostrophe (the PDF must keep them). */
 export const CARDHOLDER = {

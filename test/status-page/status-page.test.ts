@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestContext, TestClock, $, csrfFrom, type TestContext } from '../support/app';
-import { paths } from '../../src/paths';
-import { transition } from '../../src/features/applications/status';
+import { paths } from '../../src/platform/paths';
+import { transition } from '../../src/core/application/status';
 import { upcomingSteps } from '../../src/features/status-page/service';
 import { acceptSignatureTerms, employeeAgent, givenSignableApplication, postCode, requestCode } from '../signature/support';
 

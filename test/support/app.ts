@@ -5,12 +5,12 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import * as cheerio from 'cheerio';
 import type { Express } from 'express';
-import { loadConfig, type Config } from '../../src/config';
-import { buildDeps, type Clock, type Deps } from '../../src/deps';
+import { loadConfig, type Config } from '../../src/platform/config';
+import { buildDeps, type Clock, type Deps } from '../../src/platform/deps';
 import { createApp } from '../../src/app';
-import { migrateLatest } from '../../src/db';
+import { migrateLatest } from '../../src/platform/db';
 import { freshDatabase } from './database';
-import { createLogger } from '../../src/logger';
+import { createLogger } from '../../src/platform/logger';
 
 export interface TestContext {
   app: Express;

@@ -1,4 +1,4 @@
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 import { generateAccessKeyNumber } from '../../src/lib/access-key-number';
 
 const ts = '2026-11-24T09:00:00.000Z';

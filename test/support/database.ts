@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import knexFactory, { type Knex } from 'knex';
-import { migrateLatest, openDb, type Db } from '../../src/db';
+import { migrateLatest, openDb, type Db } from '../../src/platform/db';
 
 export interface FreshDatabase {
   /** sqlite:<file> or postgres://…/<new database> */

@@ -1,4 +1,4 @@
-import type { Db } from '../../src/db';
+import type { Db } from '../../src/platform/db';
 import { givenAccessKey, givenAccount, givenAdministrator } from './builders';
 
 let seq = 0;

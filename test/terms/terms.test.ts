@@ -1,4 +1,4 @@
-import { CARD_PRODUCTS } from '../../src/features/accounts/options';
+import { CARD_PRODUCTS } from '../../src/core/accounts/options';
 import {
   currentTerms,
   latestAcceptances,
@@ -9,7 +9,7 @@ import {
   termsParagraphs,
   termsSha256,
   TermsIntegrityError,
-} from '../../src/features/terms/repository';
+} from '../../src/core/terms/repository';
 import { seedDemo } from '../../src/seed/demo';
 import { createTestContext, type TestContext } from '../support/app';
 import { givenFormApplication } from '../support/form-blocks';

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { givenApplication } from '../applications/helpers';
-import { saveDocument } from '../../src/features/documents/storage';
-import { paths } from '../../src/paths';
+import { saveDocument } from '../../src/core/application/documents';
+import { paths } from '../../src/platform/paths';
 
 type Key = { id: number; number: string; accountId: number };
 

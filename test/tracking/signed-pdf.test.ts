@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator } from '../support/builders';
 import { acceptSignatureTerms, employeeAgent, givenSignableApplication, postCode, requestCode, type Signable } from '../signature/support';
-import { paths } from '../../src/paths';
+import { paths } from '../../src/platform/paths';
 
 function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];

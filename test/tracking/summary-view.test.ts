@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../src/lib/html';
 import { summaryCells } from '../../src/features/tracking/summary-view';
-import type { Status } from '../../src/features/applications/status';
+import type { Status } from '../../src/core/application/status';
 
 const STATUSES: Status[] = ['invited', 'pending_approval'];
 const counts = (invited: number, pending: number, urgent: number) => ({ counts: { invited, pending_approval: pending } as Record<Status, number>, total: invited + pending, urgent });

@@ -2,8 +2,8 @@ import supertest from 'supertest';
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
 import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { givenApplication } from '../applications/helpers';
-import { paths } from '../../src/paths';
-import { STATUSES, type Status } from '../../src/features/applications/status';
+import { paths } from '../../src/platform/paths';
+import { STATUSES, type Status } from '../../src/core/application/status';
 
 type Key = { id: number; number: string; accountId: number };
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { uniqueViolationText, type Db } from '../../db';
+import { uniqueViolationText, type Db } from '../../platform/db';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { escapeLike, type ListQuery } from '../../lib/list-query';
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { formatDate } from '../../i18n';
+import type { Deps } from '../../platform/deps';
+import { formatDate } from '../../platform/i18n';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import type { FormErrors } from '../../lib/form-errors';
 import { normaliseBody } from '../../lib/form-errors';
@@ -8,10 +8,10 @@ import { buildListView, parseListQuery, type ColumnSpec, type ListSpec } from '.
 import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
-import { paths } from '../../paths';
-import { PLASTIC_TYPES } from '../accounts/options';
-import { auditRequestContext } from '../audit/audit';
-import type { Actor } from '../administrators/repository';
+import { paths } from '../../platform/paths';
+import { PLASTIC_TYPES } from '../../core/accounts/options';
+import { auditRequestContext } from '../../core/audit/audit';
+import type { Actor } from '../../core/administrators/repository';
 import { ACCESS_KEY_SORTS, listAccountsForActor, type AccessKeySort, type AccessKeyWithAccount, type AccountSummary } from './repository';
 import { datePartsOf, maxExpiry, orderIssues, parseCreateForm, parseEditForm, toFormErrors, type FormContext } from './schema';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import { PLASTIC_TYPES } from '../accounts/options';
+import { PLASTIC_TYPES } from '../../core/accounts/options';
 import type { AccountSummary, DirectDebitRule, FieldRule } from './repository';
 
 /** The access key form: every field, its rules, and the rules that depend on the chosen BC. Messages are keys. */

@@ -1,14 +1,14 @@
-import type { Db } from '../../db';
-import { tFor, type Language } from '../../i18n';
-import { recordAudit, type AuditEntry } from '../audit/audit';
+import type { Db } from '../../platform/db';
+import { tFor, type Language } from '../../platform/i18n';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
 import { generateAccessKeyNumber } from '../../lib/access-key-number';
 import { NotFoundError } from '../../lib/errors';
 import { paginate, type ListQuery, type PageWindow } from '../../lib/list-query';
 import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
-import { CARD_PRODUCTS, LIABILITY_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from '../accounts/options';
-import { holdAccount } from '../accounts/repository';
-import type { Actor } from '../administrators/repository';
-import { holdKey } from '../applications/repository';
+import { CARD_PRODUCTS, LIABILITY_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from '../../core/accounts/options';
+import { holdAccount } from '../../core/accounts/repository';
+import type { Actor } from '../../core/administrators/repository';
+import { holdKey } from '../../core/application/repository';
 import {
   accountHasActiveKey,
   countKeys,

@@ -1,17 +1,17 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
 import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
-import { auditRequestContext } from '../audit/audit';
+import { auditRequestContext } from '../../core/audit/audit';
 import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
-import type { Language } from '../../i18n';
-import { CARD_PRODUCTS, LIABILITY_TYPES, PAYMENT_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from './options';
-import { COUNTRIES, accountSchema, inFieldOrder, toAccountCandidate } from './schema';
-import { findAccount, listAccounts, type Account } from './repository';
+import type { Language } from '../../platform/i18n';
+import { CARD_PRODUCTS, LIABILITY_TYPES, PAYMENT_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from '../../core/accounts/options';
+import { COUNTRIES, accountSchema, inFieldOrder, toAccountCandidate } from '../../core/accounts/schema';
+import { findAccount, listAccounts, type Account } from '../../core/accounts/repository';
 import { createAccount, updateAccount, importAccounts, CSV_COLUMNS, SAMPLE_CSV, MAX_IMPORT_ROWS, type FileIssue, type RowIssue } from './service';
 
 export const IMPORT_MAX_BYTES = 1024 * 1024;

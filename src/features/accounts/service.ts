@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { isUniqueViolation, type Db } from '../../db';
-import { recordAudit, type AuditEntry } from '../audit/audit';
-import { ACCOUNT_FIELDS, accountSchema, toAccountCandidate, type AccountField, type AccountInput } from './schema';
-import { activeKeysOf, existingNumbers, findAccount, holdAccount, insertAccounts, updateAccount as updateAccountRow } from './repository';
+import { isUniqueViolation, type Db } from '../../platform/db';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { ACCOUNT_FIELDS, accountSchema, toAccountCandidate, type AccountField, type AccountInput } from '../../core/accounts/schema';
+import { activeKeysOf, existingNumbers, findAccount, holdAccount, insertAccounts, updateAccount as updateAccountRow } from '../../core/accounts/repository';
 
 /** A rule the input broke, as a translation key on one field. */
 export interface RuleIssue {

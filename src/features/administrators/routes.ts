@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
-import { auditRequestContext } from '../audit/audit';
+import { auditRequestContext } from '../../core/audit/audit';
 import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
-import { listAccountChoices } from '../accounts/repository';
+import { listAccountChoices } from '../../core/accounts/repository';
 import { administratorCreateSchema, administratorUpdateSchema, LANGUAGES, ROLES, toAdministratorCandidate } from './schema';
-import { findAdministratorById, listAdministrators, accountIdsOf, type Administrator } from './repository';
+import { findAdministratorById, listAdministrators, accountIdsOf, type Administrator } from '../../core/administrators/repository';
 import { createAdministrator, deactivateAdministrator, reactivateAdministrator, updateAdministrator } from './service';
 
 /** Platform administrator: the administrators, their role and language, and which BCs each one manages. */

@@ -1,6 +1,6 @@
-import { isUniqueViolation, type Db } from '../../db';
+import { isUniqueViolation, type Db } from '../../platform/db';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors';
-import { recordAudit, type AuditEntry } from '../audit/audit';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
 import { administratorCreateSchema, type AdministratorCreateInput, type AdministratorUpdateInput } from './schema';
 import {
   findAdministratorByEmail,
@@ -11,7 +11,7 @@ import {
   setAdministratorActive,
   updateAdministratorFields,
   type Administrator,
-} from './repository';
+} from '../../core/administrators/repository';
 
 /** A rule the input broke, as a translation key on one field. */
 export interface RuleIssue {

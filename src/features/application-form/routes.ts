@@ -1,23 +1,24 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
-import type { Deps } from '../../deps';
-import { paths, safeLocalPath } from '../../paths';
-import { isLanguage, tFor, type Language } from '../../i18n';
+import type { Deps } from '../../platform/deps';
+import { paths, safeLocalPath } from '../../platform/paths';
+import { isLanguage, tFor, type Language } from '../../platform/i18n';
 import { normaliseBody, formErrors, type FormErrors } from '../../lib/form-errors';
 import { NotFoundError } from '../../lib/errors';
 import { setFlash } from '../../middleware/flash';
 import { verifyCsrf } from '../../middleware/csrf';
-import { DOCUMENT_KINDS, readDocument } from '../documents/storage';
-import { termsParagraphs } from '../terms/repository';
-import { historyOf } from '../applications/repository';
+import { DOCUMENT_KINDS, readDocument } from '../../core/application/documents';
+import { termsParagraphs } from '../../core/terms/repository';
+import { historyOf } from '../../core/application/repository';
 import { ApprovalRequestRefused } from '../approver/service';
-import { countryItems } from './countries';
-import { approverValues, canChoosePriority, cardholderValues, hasPaymentSection, type CardholderValues, type SectionId } from './form-data';
-import { pickApprover, pickCardholder, pickPayment, pickPriority, toFormErrors, validateApprover, validateCardholder, validatePayment, validatePriority, TITLES, type Issue } from './schema';
-import { loadFormState, type FormState } from './state';
-import { reviewFromState, SECTION_PATHS } from './review';
+import { countryItems } from '../../core/application/countries';
+import { approverValues, canChoosePriority, cardholderValues, hasPaymentSection, type CardholderValues, type SectionId } from '../../core/application/form-data';
+import { pickApprover, pickCardholder, pickPayment, pickPriority, toFormErrors, validateApprover, validateCardholder, validatePayment, validatePriority, type Issue } from '../../core/application/form-schema';
+import { TITLES } from '../../core/application/fields';
+import { loadFormState, type FormState } from '../../core/application/form-state';
+import { reviewFromState, SECTION_PATHS } from '../../core/application/review';
 import { acceptTerms, choosePin, choosePriority, NotEditableError, paymentWithIban, removeOwnDocument, requestApproval, typedIban, uploadDocument, writeForm } from './service';
-import { todayIn } from './validators';
+import { todayIn } from '../../lib/validators';
 import { streamToResponse } from '../../lib/stream-response';
 
 /** Upload endpoint (multipart): listed in app.ts MULTIPART_PATHS; multer then verifyCsrf mount here. */

@@ -1,20 +1,20 @@
 import type { Knex } from 'knex';
-import type { Deps } from '../../deps';
+import type { Deps } from '../../platform/deps';
 import { encryptField, decryptField, FieldCryptoError, type Keyring } from '../../lib/field-crypto';
-import { enqueueEmails } from '../outbox/enqueue';
-import { invitationLinkEmail } from '../applications/create';
-import { holdApplication } from '../applications/repository';
-import { erasePin } from '../pin/repository';
-import { savePin } from '../pin/service';
-import type { PinCheck } from '../pin/pin';
-import { removeDocument, saveDocument, type SaveResult } from '../documents/storage';
-import { currentTerms, recordAcceptance } from '../terms/repository';
+import { enqueueEmails } from '../../core/outbox/enqueue';
+import { invitationLinkEmail } from '../../core/application/create';
+import { holdApplication } from '../../core/application/repository';
+import { erasePin } from '../../core/application/pin-repository';
+import { savePin } from '../../core/application/pin-storage';
+import type { PinCheck } from '../../core/application/pin';
+import { removeDocument, saveDocument, type SaveResult } from '../../core/application/documents';
+import { currentTerms, recordAcceptance } from '../../core/terms/repository';
 import { sendApprovalRequest } from '../approver/service';
-import type { Language } from '../../i18n';
-import { ibanAad, isEditable, loadFormContext, type FormContext, type FormData, type PaymentData } from './form-data';
-import { checkIban } from './validators';
-import { validateCardholder } from './schema';
-import { todayIn } from './validators';
+import type { Language } from '../../platform/i18n';
+import { ibanAad, isEditable, loadFormContext, type FormContext, type FormData, type PaymentData } from '../../core/application/form-data';
+import { checkIban } from '../../lib/validators';
+import { validateCardholder } from '../../core/application/form-schema';
+import { todayIn } from '../../lib/validators';
 
 /**
  * Changes to the employee's form. Every write re-reads the application in its transaction and refuses when it is no

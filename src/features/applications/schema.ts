@@ -1,41 +1,6 @@
 import { z } from 'zod';
-import { LANGUAGES } from '../../i18n';
-
-export const TITLES = ['mr', 'mrs', 'ms'] as const;
-export const PRIORITIES = ['normal', 'urgent'] as const;
-export const NAME_MAX = 60;
-export const EMAIL_MAX = 254;
-
-/** Letters (accents included), with single spaces, hyphens or apostrophes between them: "Anne-Sophie", "N’Diaye", "de la Tour". */
-const NAME_RE = /^[\p{L}\p{M}]+(?:[ '’-]+[\p{L}\p{M}]+)*$/u;
-
-/** A person's name field; `prefix` holds `errors.required|tooLong|invalid`. */
-export function nameField(prefix: string) {
-  return z
-    .string({ error: `${prefix}.required` })
-    .transform((s) => s.replace(/\s+/g, ' ').trim())
-    .pipe(
-      z
-        .string()
-        .min(1, `${prefix}.required`)
-        .max(NAME_MAX, JSON.stringify({ key: `${prefix}.tooLong`, params: { max: NAME_MAX } }))
-        .regex(NAME_RE, `${prefix}.invalid`),
-    );
-}
-
-/** An e-mail address, lower-cased; `prefix` holds `errors.required|invalid|tooLong`. */
-export function emailField(prefix: string) {
-  return z
-    .string({ error: `${prefix}.required` })
-    .transform((s) => s.trim().toLowerCase())
-    .pipe(
-      z
-        .string()
-        .min(1, `${prefix}.required`)
-        .max(EMAIL_MAX, JSON.stringify({ key: `${prefix}.tooLong`, params: { max: EMAIL_MAX } }))
-        .pipe(z.email({ error: `${prefix}.invalid` })),
-    );
-}
+import { LANGUAGES } from '../../platform/i18n';
+import { emailField, nameField, PRIORITIES, TITLES } from '../../core/application/fields';
 
 const E = 'applications:initiate.fields';
 

@@ -1,13 +1,13 @@
 import type { Knex } from 'knex';
-import type { Language } from '../../i18n';
+import type { Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
-import { recordAudit, type AuditEntry } from '../audit/audit';
-import { enqueueEmails } from '../outbox/enqueue';
-import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from './create';
-import { keyUsability } from './key-state';
-import { findApplicationInScope, findKeyInScope, findOpenApplicationOnKey, historyOf, holdKey, type ApplicationView, type HistoryEntry, type KeyForApplications } from './repository';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { enqueueEmails } from '../../core/outbox/enqueue';
+import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from '../../core/application/create';
+import { keyUsability } from '../../core/application/key-state';
+import { findApplicationInScope, findKeyInScope, findOpenApplicationOnKey, historyOf, holdKey, type ApplicationView, type HistoryEntry, type KeyForApplications } from '../../core/application/repository';
 import type { InitiateInput } from './schema';
-import { NOT_SUBMITTED } from './status';
+import { NOT_SUBMITTED } from '../../core/application/status';
 
 /** The key cannot start new applications (deleted or expired); the page explains which. */
 export class KeyUnavailableError extends ConflictError {

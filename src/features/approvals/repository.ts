@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { SortDirection } from '../../lib/list-query';
-import type { Priority } from '../applications/create';
-import type { Status } from '../applications/status';
-import { countsByStatusAndPriority } from '../applications/counts';
-import { whereIdIn } from '../../db';
-import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../applications/search';
+import type { Priority } from '../../core/application/create';
+import type { Status } from '../../core/application/status';
+import { countsByStatusAndPriority } from '../../core/application/counts';
+import { whereIdIn } from '../../platform/db';
+import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
 import type { QueueFilters, Stage } from './schema';
 
 type Q = Knex | Knex.Transaction;

@@ -1,15 +1,15 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
+import type { Deps } from '../../platform/deps';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { buildListView, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { provideNavCounts } from '../../middleware/navigation';
-import { paths } from '../../paths';
-import { auditRequestContext } from '../audit/audit';
+import { paths } from '../../platform/paths';
+import { auditRequestContext } from '../../core/audit/audit';
 import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueRow, type QueueSort } from './repository';
-import { formatDate, tFor, type Language } from '../../i18n';
+import { formatDate, tFor, type Language } from '../../platform/i18n';
 import { isAction, parseConfirmForm, parseIds, parseQueueFilters, FILTER_FIELDS, SELECT_ALL_LIMIT, type ApprovalAction, type FilterValues } from './schema';
 import { createRun, executeRun, queueSearch, reactivate, refusalFor, selectAllMatching, type QueueActor } from './service';
 

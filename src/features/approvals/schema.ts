@@ -1,6 +1,6 @@
 import { parseDayRange } from '../../lib/day-range';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import type { Priority } from '../applications/create';
+import type { Priority } from '../../core/application/create';
 
 /** What the queue's buttons do. `urgent` / `normal`: change the priority to that value. */
 export const ACTIONS = ['approve', 'return', 'cancel', 'urgent', 'normal'] as const;

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { formatDate, type Language } from '../../i18n';
+import { formatDate, type Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import type { SortDirection } from '../../lib/list-query';
-import { recordAudit, type AuditEntry } from '../audit/audit';
-import { addDays, zonedTimeToUtc } from '../jobs/schedule';
-import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
-import { StaleStateError, transition, type Status } from '../applications/status';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { addDays, zonedTimeToUtc } from '../../lib/time-zone';
+import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
+import { StaleStateError, transition, type Status } from '../../core/application/status';
 import {
   acceptedCardholderTerms,
   additionalApproverApproved,
@@ -26,7 +26,7 @@ import {
   type RunOutcome,
 } from './repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
-import { isSqlite } from '../../db';
+import { isSqlite } from '../../platform/db';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
 export const REACTIVATION_DAYS = 90;

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import type { TFunction } from 'i18next';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
-import { tFor, type Language } from '../../i18n';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
+import { tFor, type Language } from '../../platform/i18n';
 import { formErrors, normaliseBody, type FormErrors } from '../../lib/form-errors';
-import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
+import { cardholderValues, loadFormContext, type FormContext } from '../../core/application/form-data';
 import { COMMENT_MAX, decide, linkState, type LinkState } from './service';
 
 /**

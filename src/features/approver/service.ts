@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
-import { formatDate, type Language } from '../../i18n';
+import { formatDate, type Language } from '../../platform/i18n';
 import type { Keyring } from '../../lib/field-crypto';
-import { enqueueEmails } from '../outbox/enqueue';
-import { sealEmailData } from '../outbox/sealed';
-import { holdApplication } from '../applications/repository';
-import { transition, type Status } from '../applications/status';
-import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
-import { latestSignature } from '../signature/repository';
+import { enqueueEmails } from '../../core/outbox/enqueue';
+import { sealEmailData } from '../../core/outbox/sealed';
+import { holdApplication } from '../../core/application/repository';
+import { transition, type Status } from '../../core/application/status';
+import { cardholderValues, loadFormContext, type FormContext } from '../../core/application/form-data';
+import { latestSignature } from '../../core/application/signatures';
 import { urgentAlertEmails } from '../signature/service';
-import { approvalState, countRequestsSince, findRequestByToken, insertRequest, newToken, recordDecision, stateOf, tokenHash, type ApprovalRequest } from './repository';
+import { approvalState, countRequestsSince, findRequestByToken, insertRequest, newToken, recordDecision, stateOf, tokenHash, type ApprovalRequest } from '../../core/application/approval-requests';
 
 /**
  * Additional approval (SPEC §2, §3.4 (7), §3.6): the employee sends a request to the approver their company requires;

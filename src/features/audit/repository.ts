@@ -1,8 +1,8 @@
-import type { Db } from '../../db';
+import type { Db } from '../../platform/db';
 import { escapeLike } from '../../lib/list-query';
-import { addDays, zonedTimeToUtc } from '../jobs/schedule';
+import { addDays, zonedTimeToUtc } from '../../lib/time-zone';
 import type { AuditFilters } from './schema';
-import type { AuditRow } from './audit';
+import type { AuditRow } from '../../core/audit/audit';
 
 export interface AuditListItem {
   id: number;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { formErrorsFromZod } from '../../lib/form-errors';
 import { buildListView, paginate, parseListQuery, type ColumnSpec } from '../../lib/list-query';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 import { requireAdministrator } from '../../middleware/auth';
 
 /** `/` and `/admin` lead administrators to their first tab. */

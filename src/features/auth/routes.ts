@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Deps } from '../../deps';
-import { paths, safeLocalPath } from '../../paths';
-import { findActiveAdministratorById, listActiveAdministrators } from '../administrators/repository';
-import { recordAudit } from '../audit/audit';
+import type { Deps } from '../../platform/deps';
+import { paths, safeLocalPath } from '../../platform/paths';
+import { findActiveAdministratorById, listActiveAdministrators } from '../../core/administrators/repository';
+import { recordAudit } from '../../core/audit/audit';
 
 const signInSchema = z.object({ administratorId: z.coerce.number().int().positive() });
 

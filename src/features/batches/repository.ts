@@ -1,5 +1,5 @@
-import type { Db } from '../../db';
-import { STATUSES, type Status } from '../applications/status';
+import type { Db } from '../../platform/db';
+import { STATUSES, type Status } from '../../core/application/status';
 
 /** Bulk batches and their applications, always within the actor's BCs. */
 

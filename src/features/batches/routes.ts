@@ -1,10 +1,10 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import type { Deps } from '../../deps';
+import type { Deps } from '../../platform/deps';
 import { NotFoundError } from '../../lib/errors';
 import { buildListView, paginate, parseListQuery } from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
-import { paths } from '../../paths';
-import { STATUSES } from '../applications/status';
+import { paths } from '../../platform/paths';
+import { STATUSES } from '../../core/application/status';
 import { STATUS_GROUPS, countBatchApplications, countBatches, findBatch, isStatus, listBatchApplications, listBatches, type BatchSort } from './repository';
 
 /** "Suivi du statut des demandes groupées": one row per uploaded file, and each batch's applications. */

@@ -1,4 +1,4 @@
-import { tFor, LANGUAGES } from '../../i18n';
+import { tFor, LANGUAGES } from '../../platform/i18n';
 
 /**
  * The 19 columns of the bulk-send spreadsheet (SPEC §3.8), in template order: four mandatory, then fifteen optional

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { Db } from '../../db';
-import { OPEN_STATUSES } from '../applications/status';
-import type { Priority } from '../applications/create';
+import type { Db } from '../../platform/db';
+import { OPEN_STATUSES } from '../../core/application/status';
+import type { Priority } from '../../core/application/create';
 import type { FileType, UploadRow } from './parse';
 
 /** Every query takes the actor's BC ids; uploads are also private to the administrator who uploaded them. */

@@ -1,9 +1,9 @@
-import type { Deps } from '../../deps';
+import type { Deps } from '../../platform/deps';
 import { NotFoundError } from '../../lib/errors';
-import { createInvitedApplications, type NewApplication, type Priority } from '../applications/create';
-import { holdKey } from '../applications/repository';
-import { recordAudit, type AuditEntry } from '../audit/audit';
-import { todayIn } from '../application-form/validators';
+import { createInvitedApplications, type NewApplication, type Priority } from '../../core/application/create';
+import { holdKey } from '../../core/application/repository';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { todayIn } from '../../lib/validators';
 import { parseUpload } from './parse';
 import {
   consumeUpload,

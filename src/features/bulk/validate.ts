@@ -1,5 +1,5 @@
-import type { Language } from '../../i18n';
-import { checkDateOfBirth, checkEmail, checkEmbossName, checkPhone, checkPostalCode, todayIn } from '../application-form/validators';
+import type { Language } from '../../platform/i18n';
+import { checkDateOfBirth, checkEmail, checkEmbossName, checkPhone, checkPostalCode, todayIn } from '../../lib/validators';
 import { COLUMN_KEYS, type ColumnKey } from './columns';
 import type { UploadRow } from './parse';
 

@@ -1,16 +1,15 @@
 import { Router, type Request, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { isLanguage, LANGUAGES, type Language } from '../../i18n';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { isLanguage, LANGUAGES, type Language } from '../../platform/i18n';
+import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
 import type { FormErrors } from '../../lib/form-errors';
-import { auditRequestContext } from '../audit/audit';
-import { MAIL_HTML_CSP } from '../outbox/routes';
-import { createEmailRenderer, type RenderedEmail } from '../outbox/render';
-import { sampleValue } from './catalogue';
-import type { EditableTemplate } from './defaults';
+import { auditRequestContext } from '../../core/audit/audit';
+import { createEmailRenderer, MAIL_HTML_CSP, type RenderedEmail } from '../../core/outbox/render';
+import { sampleValue } from '../../core/outbox/catalogue';
+import type { EditableTemplate } from '../../core/outbox/defaults';
 import {
   BODY_MAX,
   checkDraft,

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import { LANGUAGES, type Language } from '../../i18n';
-import { recordAudit, type AuditEntry } from '../audit/audit';
-import type { EmailRenderer, RenderedEmail } from '../outbox/render';
-import { CATALOGUE, catalogueEntry, sampleData, type CatalogueEntry, variableKinds } from './catalogue';
-import { editableDefault, type EditableTemplate } from './defaults';
-import { compileTemplate, TemplateError, type TemplateProblem } from './engine';
-import { deleteOverride, findOverride, listOverrides, saveOverride, type StoredOverride } from './repository';
+import { LANGUAGES, type Language } from '../../platform/i18n';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import type { EmailRenderer, RenderedEmail } from '../../core/outbox/render';
+import { CATALOGUE, catalogueEntry, sampleData, type CatalogueEntry, variableKinds } from '../../core/outbox/catalogue';
+import { editableDefault, type EditableTemplate } from '../../core/outbox/defaults';
+import { compileTemplate, TemplateError, type TemplateProblem } from '../../core/outbox/engine';
+import { deleteOverride, findOverride, listOverrides, saveOverride, type StoredOverride } from '../../core/outbox/template-overrides';
 
 export const SUBJECT_MAX = 200;
 export const BODY_MAX = 20000;

@@ -1,10 +1,10 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
-import { findApplicationById } from '../applications/repository';
-import { NOT_SUBMITTED } from '../applications/status';
+import { findApplicationById } from '../../core/application/repository';
+import { NOT_SUBMITTED } from '../../core/application/status';
 import { parseApply, parseEntry } from './schema';
 import { enterApplication, startSelfService } from './service';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { normaliseReference } from '../../lib/luhn';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import { emailField } from '../applications/schema';
+import { emailField } from '../../core/application/fields';
 
 /**
  * Entry: both values are checked for format (key alphabet and length, reference check digit) before anything is

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { Language } from '../../i18n';
-import { enqueueEmails } from '../outbox/enqueue';
-import { createInvitedApplications, invitationLinkEmail } from '../applications/create';
-import { keyUsability } from '../applications/key-state';
-import { findByReference, findKeyByNumber, findOpenApplicationOnKey, holdKey } from '../applications/repository';
-import { StaleStateError, transition } from '../applications/status';
-import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, holdCounter, isLocked } from './attempt-counter';
+import type { Language } from '../../platform/i18n';
+import { enqueueEmails } from '../../core/outbox/enqueue';
+import { createInvitedApplications, invitationLinkEmail } from '../../core/application/create';
+import { keyUsability } from '../../core/application/key-state';
+import { findByReference, findKeyByNumber, findOpenApplicationOnKey, holdKey } from '../../core/application/repository';
+import { StaleStateError, transition } from '../../core/application/status';
+import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, holdCounter, isLocked } from '../../core/throttle/attempt-counter';
 
 /** Compared when the reference is unknown, so both failures do the same work. */
 const NO_KEY = '\u0000'.repeat(8);

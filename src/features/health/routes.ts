@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 
 /** /healthz: the process answers. /readyz: the database answers too. */
 export function healthRoutes(deps: Deps): Router {

@@ -1,10 +1,10 @@
 import { Router, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import { auditRequestContext } from '../audit/audit';
+import { auditRequestContext } from '../../core/audit/audit';
 import { formVersionValues, parseFormVersionForm, parseTermsForm, PRODUCT_CHOICES, termsValues, TERMS_KINDS, type FormVersionValues, type TermsValues } from './schema';
 import { listPublications, publishFormVersion, publishTermsVersion, VersionExistsError } from './service';
 

@@ -1,7 +1,7 @@
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import type { Language } from '../../i18n';
-import { CARD_PRODUCTS } from '../accounts/options';
-import { ANY_PRODUCT, type TermsKind } from '../terms/repository';
+import type { Language } from '../../platform/i18n';
+import { CARD_PRODUCTS } from '../../core/accounts/options';
+import { ANY_PRODUCT, type TermsKind } from '../../core/terms/repository';
 import type { PublishTermsInput } from './service';
 
 /** The two publication forms of the platform page. Messages are translation keys. */

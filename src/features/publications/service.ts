@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import type { Language } from '../../i18n';
-import { NOT_SUBMITTED } from '../applications/status';
-import { recordAudit, type AuditEntry } from '../audit/audit';
-import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
-import { ANY_PRODUCT, termsSha256, type TermsKind } from '../terms/repository';
-import { uniqueViolationText } from '../../db';
+import type { Language } from '../../platform/i18n';
+import { NOT_SUBMITTED } from '../../core/application/status';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
+import { ANY_PRODUCT, termsSha256, type TermsKind } from '../../core/terms/repository';
+import { uniqueViolationText } from '../../platform/db';
 
 /**
  * Publishing a new version of the terms or of the application form (SPEC §4, e-mail 9): the version and the e-mails

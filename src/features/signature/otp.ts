@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { holdApplication } from '../applications/repository';
+import { holdApplication } from '../../core/application/repository';
 
 /**
  * One-time signing codes. Six digits from crypto.randomInt, valid 10 minutes, single use, bound to the signing

@@ -1,13 +1,13 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import type { Deps } from '../../deps';
-import { isLanguage, type Language } from '../../i18n';
+import type { Deps } from '../../platform/deps';
+import { isLanguage, type Language } from '../../platform/i18n';
 import type { FormErrors } from '../../lib/form-errors';
 import { NotFoundError } from '../../lib/errors';
 import { setFlash } from '../../middleware/flash';
-import { paths } from '../../paths';
-import { termsParagraphs } from '../terms/repository';
+import { paths } from '../../platform/paths';
+import { termsParagraphs } from '../../core/terms/repository';
 import { CODE_TTL_MS } from './otp';
-import { openCode } from './repository';
+import { openCode } from '../../core/application/signatures';
 import { acceptSignatureTerms, draftPdf, readSignedPdf, sendSigningCode, signApplication, signingState, SUBMITTED, type SigningState } from './service';
 
 declare module 'express-session' {

@@ -1,21 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import type { Deps } from '../../deps';
-import { formatDate, tFor, type Language } from '../../i18n';
-import { buildReview, canStartSigning } from '../application-form/review';
-import { cardholderValues, loadFormContext, type FormContext } from '../application-form/form-data';
-import { StaleStateError, transition, type Status } from '../applications/status';
-import { lockingRead } from '../../db';
-import { approvalState } from '../approver/repository';
-import { archiveDocuments, archiveFile, archiveRoot } from '../archive/archive';
-import { listDocuments } from '../documents/storage';
-import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
-import { sealEmailData } from '../outbox/sealed';
-import { currentTerms, latestAcceptances, recordAcceptance, termsById, type Terms } from '../terms/repository';
+import type { Deps } from '../../platform/deps';
+import { formatDate, tFor, type Language } from '../../platform/i18n';
+import { buildReview, canStartSigning } from '../../core/application/review';
+import { cardholderValues, loadFormContext, type FormContext } from '../../core/application/form-data';
+import { StaleStateError, transition, type Status } from '../../core/application/status';
+import { lockingRead } from '../../platform/db';
+import { approvalState } from '../../core/application/approval-requests';
+import { archiveDocuments, archiveFile, archiveRoot } from '../../core/archive/archive';
+import { listDocuments } from '../../core/application/documents';
+import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
+import { sealEmailData } from '../../core/outbox/sealed';
+import { currentTerms, latestAcceptances, recordAcceptance, termsById, type Terms } from '../../core/terms/repository';
 import { issueCode, verifyCode } from './otp';
 import { renderApplicationPdf, sha256Hex, type PdfModel, type PdfRow, type PdfSection } from './pdf';
-import { findSignature, insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from './repository';
+import { findSignature, insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from '../../core/application/signatures';
 
 /**
  * Electronic signature (SPEC §3.5): signature terms → the application as a PDF → a one-time code sent to the

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import type { Deps } from '../../deps';
-import { paths } from '../../paths';
+import type { Deps } from '../../platform/deps';
+import { paths } from '../../platform/paths';
 import { statusPage } from './service';
 
 /** The employee's status page, in the session bound to their application (key + reference). */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { NOT_SUBMITTED, type Status } from '../applications/status';
-import { listSignatures } from '../signature/repository';
+import { NOT_SUBMITTED, type Status } from '../../core/application/status';
+import { listSignatures } from '../../core/application/signatures';
 
 /**
  * The employee's status page (SPEC §3.7): the application's timeline until the card is delivered, with the comments

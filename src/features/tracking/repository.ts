@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
-import { whereIdIn } from '../../db';
+import { whereIdIn } from '../../platform/db';
 import type { SortDirection } from '../../lib/list-query';
-import type { Origin, Priority } from '../applications/create';
-import { STATUSES, type Status } from '../applications/status';
+import type { Origin, Priority } from '../../core/application/create';
+import { STATUSES, type Status } from '../../core/application/status';
 import type { TrackingFilters } from './schema';
-import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../applications/search';
+import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
 
 type Q = Knex | Knex.Transaction;
 

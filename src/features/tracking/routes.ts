@@ -1,25 +1,25 @@
 import { Router, type Request } from 'express';
-import type { Deps } from '../../deps';
-import { tFor } from '../../i18n';
+import type { Deps } from '../../platform/deps';
+import { tFor } from '../../platform/i18n';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { buildListView, paginate, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
 import { provideNavCounts } from '../../middleware/navigation';
-import { paths } from '../../paths';
-import type { Actor } from '../administrators/repository';
-import { STATUSES, type Status } from '../applications/status';
-import { auditRequestContext, recordAudit } from '../audit/audit';
-import { readDocument } from '../documents/storage';
-import { findApplicationInScope } from '../applications/repository';
-import { findSignature } from '../signature/repository';
+import { paths } from '../../platform/paths';
+import type { Actor } from '../../core/administrators/repository';
+import { STATUSES, type Status } from '../../core/application/status';
+import { auditRequestContext, recordAudit } from '../../core/audit/audit';
+import { readDocument } from '../../core/application/documents';
+import { findApplicationInScope } from '../../core/application/repository';
+import { findSignature } from '../../core/application/signatures';
 import { pdfHeaders } from '../signature/routes';
 import { readSignedPdf } from '../signature/service';
 import { batchInScope, countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
 import { summaryCells } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
 import { EXPORT_MAX_ROWS, ExportTooLargeError, applicationSections, exportApplications, recordApplicationView, trackingSummary, type ApplicationSections } from './service';
-import type { ApplicationView } from '../applications/repository';
+import type { ApplicationView } from '../../core/application/repository';
 import { streamToResponse } from '../../lib/stream-response';
 
 /** "Suivi du statut des demandes de cartes": the summary per key and status, the applications list and its export. */

@@ -1,8 +1,8 @@
 import { parseDayRange } from '../../lib/day-range';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import type { Origin, Priority } from '../applications/create';
-import { STATUSES, type Status } from '../applications/status';
-import { addDays, zonedTimeToUtc } from '../jobs/schedule';
+import type { Origin, Priority } from '../../core/application/create';
+import { STATUSES, type Status } from '../../core/application/status';
+import { addDays, zonedTimeToUtc } from '../../lib/time-zone';
 
 /** The applications list's filters (GET query string), as the repository uses them. */
 export interface TrackingFilters {

@@ -1,18 +1,18 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Knex } from 'knex';
-import { tFor, type Language } from '../../i18n';
+import { tFor, type Language } from '../../platform/i18n';
 import type { SortDirection } from '../../lib/list-query';
 import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
-import { buildReview, type ReviewSection } from '../application-form/review';
-import type { ApplicationView } from '../applications/repository';
-import { STATUSES, type Status } from '../applications/status';
-import { recordAudit, type AuditEntry } from '../audit/audit';
-import { listDocuments, type StoredDocument } from '../documents/storage';
-import { localDate, utcOffsetMs } from '../jobs/schedule';
+import { buildReview, type ReviewSection } from '../../core/application/review';
+import type { ApplicationView } from '../../core/application/repository';
+import { STATUSES, type Status } from '../../core/application/status';
+import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { listDocuments, type StoredDocument } from '../../core/application/documents';
+import { localDate, utcOffsetMs } from '../../lib/time-zone';
 import { mapInSlices } from '../../lib/slices';
 import { oneAtATime } from '../../lib/one-at-a-time';
-import { countsByKeyAndStatus } from '../applications/counts';
-import { listSignatures } from '../signature/repository';
+import { countsByKeyAndStatus } from '../../core/application/counts';
+import { listSignatures } from '../../core/application/signatures';
 import {
   countMatching,
   emailsOf,

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../../lib/html';
-import type { Status } from '../applications/status';
+import type { Status } from '../../core/application/status';
 
 /**
  * The summary's number cells as markup, a row at a time. A summary of 50 keys has 700 cells, each a number that

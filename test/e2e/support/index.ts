@@ -43,9 +43,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { loadConfig } from '../../../src/config';
-import type { Clock, Deps } from '../../../src/deps';
-import { createLogger } from '../../../src/logger';
+import { loadConfig } from '../../../src/platform/config';
+import type { Clock, Deps } from '../../../src/platform/deps';
+import { createLogger } from '../../../src/platform/logger';
 import { startServer } from '../../../src/server';
 
 export const RESULTS_DIR = path.resolve(__dirname, '../../../test-results');

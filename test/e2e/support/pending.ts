@@ -1,5 +1,5 @@
-import type { Deps } from '../../../src/deps';
-import { createInvitedApplications, type Priority } from '../../../src/features/applications/create';
+import type { Deps } from '../../../src/platform/deps';
+import { createInvitedApplications, type Priority } from '../../../src/core/application/create';
 
 export interface PendingApplication {
   id: number;

@@ -1,0 +1,162 @@
+import { lockingRead, type Db } from '../../platform/db';
+import type { AccountInput } from './schema';
+import type { CardProduct, LiabilityType, PaymentType, PlasticType, StatementOption } from './options';
+
+/** Billing accounts (BC). Only the platform administrator manages them, so these queries are not scoped by BC. */
+export interface Account {
+  id: number;
+  number: string;
+  companyName: string;
+  addressBuilding: string;
+  addressStreet: string;
+  addressCity: string;
+  addressPostalCode: string;
+  addressCountry: string;
+  phone: string;
+  cardProduct: CardProduct;
+  plasticTypes: PlasticType[];
+  liabilityType: LiabilityType;
+  statementOption: StatementOption;
+  paymentType: PaymentType;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface AccountRow {
+  id: number;
+  number: string;
+  company_name: string;
+  address_building: string;
+  address_street: string;
+  address_city: string;
+  address_postal_code: string;
+  address_country: string;
+  phone: string;
+  card_product: CardProduct;
+  plastic_types: string;
+  liability_type: LiabilityType;
+  statement_option: StatementOption;
+  payment_type: PaymentType;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toAccount(row: AccountRow): Account {
+  return {
+    id: row.id,
+    number: row.number,
+    companyName: row.company_name,
+    addressBuilding: row.address_building,
+    addressStreet: row.address_street,
+    addressCity: row.address_city,
+    addressPostalCode: row.address_postal_code,
+    addressCountry: row.address_country,
+    phone: row.phone,
+    cardProduct: row.card_product,
+    plasticTypes: JSON.parse(row.plastic_types) as PlasticType[],
+    liabilityType: row.liability_type,
+    statementOption: row.statement_option,
+    paymentType: row.payment_type,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(input: AccountInput) {
+  return {
+    number: input.number,
+    company_name: input.companyName,
+    address_building: input.addressBuilding,
+    address_street: input.addressStreet,
+    address_city: input.addressCity,
+    address_postal_code: input.addressPostalCode,
+    address_country: input.addressCountry,
+    phone: input.phone,
+    card_product: input.cardProduct,
+    plastic_types: JSON.stringify(input.plasticTypes),
+    liability_type: input.liabilityType,
+    statement_option: input.statementOption,
+    payment_type: input.paymentType,
+  };
+}
+
+/** Every BC with its number of active (not deleted) access keys, by number. */
+export async function listAccounts(db: Db): Promise<Array<Account & { keyCount: number }>> {
+  const rows = await db('account as a')
+    .leftJoin('access_key as k', function joinActiveKeys() {
+      this.on('k.account_id', '=', 'a.id').andOnNull('k.deleted_at');
+    })
+    .groupBy('a.id')
+    .orderBy('a.number')
+    .select('a.*')
+    .count({ key_count: 'k.id' });
+  return rows.map((r) => ({ ...toAccount(r as AccountRow), keyCount: Number((r as { key_count: number | string }).key_count) }));
+}
+
+/** Id, number and company of every BC, for choosing the BCs an administrator manages. */
+export async function listAccountChoices(db: Db): Promise<Array<{ id: number; number: string; companyName: string }>> {
+  const rows = await db('account').orderBy('number').select('id', 'number', 'company_name');
+  return rows.map((r: { id: number; number: string; company_name: string }) => ({ id: r.id, number: r.number, companyName: r.company_name }));
+}
+
+/**
+ * Takes the BC's row until the transaction ends. A change of the BC's settings and a change of one of its keys each
+ * check the other's rules (plastic types offered, direct debit with central payment): both hold the BC first, so on
+ * PostgreSQL the second waits for the first and checks against what it committed.
+ */
+export async function holdAccount(trx: Db, id: number): Promise<void> {
+  await lockingRead(trx('account').where({ id }).first('id'));
+}
+
+export async function findAccount(db: Db, id: number): Promise<Account | undefined> {
+  const row = await db<AccountRow>('account').where({ id }).first();
+  return row ? toAccount(row) : undefined;
+}
+
+/** Which of these numbers already belong to a BC (optionally other than `exceptId`). */
+export async function existingNumbers(db: Db, numbers: string[], exceptId?: number): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < numbers.length; i += 500) {
+    const q = db('account').whereIn('number', numbers.slice(i, i + 500)).select('number');
+    if (exceptId !== undefined) q.whereNot({ id: exceptId });
+    for (const r of (await q) as Array<{ number: string }>) found.add(r.number);
+  }
+  return found;
+}
+
+export async function insertAccounts(db: Db, inputs: AccountInput[], now: Date): Promise<number[]> {
+  const ts = now.toISOString();
+  const ids: number[] = [];
+  // In chunks: SQLite limits the number of bound variables per statement.
+  for (let i = 0; i < inputs.length; i += 50) {
+    const rows = await db('account')
+      .insert(inputs.slice(i, i + 50).map((input) => ({ ...toRow(input), created_at: ts, updated_at: ts })))
+      .returning('id');
+    ids.push(...rows.map((r: unknown) => (typeof r === 'object' && r !== null ? (r as { id: number }).id : (r as number))));
+  }
+  return ids;
+}
+
+export async function updateAccount(db: Db, id: number, input: AccountInput, now: Date): Promise<number> {
+  return db('account').where({ id }).update({ ...toRow(input), updated_at: now.toISOString() });
+}
+
+export interface ActiveKeyOptions {
+  id: number;
+  number: string;
+  name: string;
+  plasticType: string;
+  directDebitRule: string;
+}
+
+/** The BC's active keys with the options an account edit could invalidate. */
+export async function activeKeysOf(db: Db, accountId: number): Promise<ActiveKeyOptions[]> {
+  const rows = await db('access_key').where({ account_id: accountId }).whereNull('deleted_at').select('id', 'number', 'name', 'plastic_type', 'direct_debit_rule');
+  return rows.map((r: { id: number; number: string; name: string; plastic_type: string; direct_debit_rule: string }) => ({
+    id: r.id,
+    number: r.number,
+    name: r.name,
+    plasticType: r.plastic_type,
+    directDebitRule: r.direct_debit_rule,
+  }));
+}

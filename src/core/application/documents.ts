@@ -1,0 +1,215 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Knex } from 'knex';
+import type { Config } from '../../platform/config';
+import type { Logger } from '../../platform/logger';
+import { NotFoundError } from '../../lib/errors';
+import { NOT_SUBMITTED } from './status';
+
+/**
+ * Supporting documents (identity document, proof of address…). The type is read from the content (magic bytes),
+ * never from the name or the browser's claim; the size is limited; files live under DATA_DIR/documents with
+ * random names (never under public/), read-only, with their SHA-256 recorded. Before signing the employee may
+ * remove one (logical removal) and upload another.
+ */
+export const DOCUMENT_KINDS = ['identity', 'proof_of_address', 'other'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type AcceptedType = (typeof ACCEPTED_TYPES)[number];
+
+/** At most this many current documents per application (several pages of a scan, front and back…). */
+export const MAX_DOCUMENTS_PER_APPLICATION = 10;
+
+const EXTENSIONS: Record<AcceptedType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export interface StoredDocument {
+  id: number;
+  applicationId: number;
+  kind: DocumentKind;
+  originalName: string;
+  storedName: string;
+  mime: AcceptedType;
+  size: number;
+  sha256: string;
+  uploadedAt: string;
+  removedAt: string | null;
+  archived: boolean;
+}
+
+export type SaveResult = { ok: true; document: StoredDocument } | { ok: false; key: string; params?: Record<string, string | number> };
+
+/** The file's real type by its first bytes: `%PDF-`, JPEG `FF D8 FF`, the PNG signature; anything else undefined. */
+export function sniffType(buffer: Buffer): AcceptedType | undefined {
+  if (buffer.length >= 5 && buffer.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (buffer.length >= 3 && buffer[0] === 0xff && buffer[1] === 0xd8 && buffer[2] === 0xff) return 'image/jpeg';
+  if (buffer.length >= 8 && buffer.subarray(0, 8).equals(PNG_SIGNATURE)) return 'image/png';
+  return undefined;
+}
+
+/**
+ * A display name safe for pages and Content-Disposition: the last path segment, NFC, no control or reserved
+ * characters, at most 100 characters, ending with the extension of the type actually found.
+ */
+export function sanitiseFileName(name: string | undefined, type: AcceptedType): string {
+  const last = (name ?? '').split(/[/\\]/).pop() ?? '';
+  const cleaned = last
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}"<>:*?|;=`$%{}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .replace(/^[.\s-]+/, '')
+    .trim();
+  const base = cleaned.replace(/\.[^.]{1,10}$/, '').slice(0, 90).trim() || 'document';
+  return `${base}.${EXTENSIONS[type]}`;
+}
+
+export function documentsDir(dataDir: string): string {
+  return path.resolve(dataDir, 'documents');
+}
+
+function toDocument(row: Record<string, unknown>): StoredDocument {
+  return {
+    id: Number(row.id),
+    applicationId: Number(row.application_id),
+    kind: row.kind as DocumentKind,
+    originalName: row.original_name as string,
+    storedName: row.stored_name as string,
+    mime: row.mime as AcceptedType,
+    size: Number(row.size),
+    sha256: row.sha256 as string,
+    uploadedAt: row.uploaded_at as string,
+    removedAt: (row.removed_at as string | null) ?? null,
+    archived: Boolean(row.archived),
+  };
+}
+
+async function isEditable(db: Knex, applicationId: number): Promise<boolean> {
+  const row = await db('application').where({ id: applicationId }).first('status');
+  return Boolean(row && (NOT_SUBMITTED as string[]).includes(row.status));
+}
+
+/**
+ * Checks and stores an uploaded file for an application that is still being filled. Writes the file (never
+ * overwriting, mode 0440) then the row in the caller's transaction; if the row cannot be written the file is deleted.
+ */
+export async function saveDocument(
+  deps: { config: Pick<Config, 'dataDir' | 'documentMaxBytes'>; logger: Logger },
+  trx: Knex,
+  input: { applicationId: number; kind: string; file: { buffer: Buffer; originalName?: string }; now: Date },
+): Promise<SaveResult> {
+  const { buffer } = input.file;
+  if (!(DOCUMENT_KINDS as readonly string[]).includes(input.kind)) return { ok: false, key: 'documents:errors.kind' };
+  if (!buffer || buffer.length === 0) return { ok: false, key: 'documents:errors.empty' };
+  const maxBytes = deps.config.documentMaxBytes;
+  if (buffer.length > maxBytes) return { ok: false, key: 'documents:errors.tooLarge', params: { maxMb: Math.max(0.1, Math.round((maxBytes / (1024 * 1024)) * 10) / 10) } };
+  const mime = sniffType(buffer);
+  if (!mime) return { ok: false, key: 'documents:errors.type' };
+  if (!(await isEditable(trx, input.applicationId))) return { ok: false, key: 'documents:errors.locked' };
+  const current = await trx('application_document').where({ application_id: input.applicationId }).whereNull('removed_at').count<{ n: number }[]>({ n: '*' });
+  if (Number(current[0]?.n ?? 0) >= MAX_DOCUMENTS_PER_APPLICATION) return { ok: false, key: 'documents:errors.tooMany', params: { max: MAX_DOCUMENTS_PER_APPLICATION } };
+
+  const dir = documentsDir(deps.config.dataDir);
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
+  const storedName = `${crypto.randomBytes(18).toString('base64url')}.bin`;
+  const file = path.join(dir, storedName);
+  const sha256 = crypto.createHash('sha256').update(buffer).digest('hex');
+  await fs.promises.writeFile(file, buffer, { flag: 'wx', mode: 0o440 });
+  try {
+    const row = {
+      application_id: input.applicationId,
+      kind: input.kind,
+      original_name: sanitiseFileName(input.file.originalName, mime),
+      stored_name: storedName,
+      mime,
+      size: buffer.length,
+      sha256,
+      uploaded_at: input.now.toISOString(),
+      removed_at: null,
+      archived: false,
+    };
+    const [inserted] = await trx('application_document').insert(row).returning('id');
+    const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
+    deps.logger.info({ applicationId: input.applicationId, documentId: id, kind: input.kind, mime, size: buffer.length }, 'document stored');
+    return { ok: true, document: toDocument({ ...row, id }) };
+  } catch (err) {
+    await fs.promises.rm(file, { force: true });
+    throw err;
+  }
+}
+
+/** The current (not removed) documents of an application, oldest first. */
+export async function listDocuments(db: Knex, applicationId: number): Promise<StoredDocument[]> {
+  const rows = await db('application_document').where({ application_id: applicationId }).whereNull('removed_at').orderBy('id');
+  return rows.map(toDocument);
+}
+
+/** Kinds required by the account's rules that have no current document (the identity document always is). */
+export function missingKinds(documents: Pick<StoredDocument, 'kind'>[], required: DocumentKind[] = ['identity']): DocumentKind[] {
+  const present = new Set(documents.map((d) => d.kind));
+  return [...new Set<DocumentKind>(['identity', ...required])].filter((k) => !present.has(k));
+}
+
+/**
+ * Removes a document before signing (logical: the row keeps removed_at; the file stays until a purge). Returns false
+ * when there is nothing to remove: unknown, another application's, already removed, archived, or no longer editable.
+ */
+export async function removeDocument(trx: Knex, input: { applicationId: number; documentId: number; now: Date }): Promise<boolean> {
+  if (!(await isEditable(trx, input.applicationId))) return false;
+  const n = await trx('application_document')
+    .where({ id: input.documentId, application_id: input.applicationId, archived: false })
+    .whereNull('removed_at')
+    .update({ removed_at: input.now.toISOString() });
+  return n === 1;
+}
+
+/** Response headers for a download: attachment (never rendered inline), no sniffing, sandboxed, not cached. */
+export function downloadHeaders(doc: Pick<StoredDocument, 'mime' | 'size' | 'originalName'>): Record<string, string> {
+  const ascii = doc.originalName.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '') || 'document';
+  return {
+    'Content-Type': doc.mime,
+    'Content-Length': String(doc.size),
+    'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.originalName)}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': 'no-store',
+  };
+}
+
+/**
+ * Opens a current document for download. `accountIds` (administrators) restricts to applications of those BCs;
+ * the employee's routes pass the application id bound to the session. Anything else is NotFound.
+ */
+export async function readDocument(
+  deps: { config: Pick<Config, 'dataDir'> },
+  db: Knex,
+  input: { applicationId: number; documentId: number; accountIds?: number[] },
+): Promise<{ document: StoredDocument; headers: Record<string, string>; stream: Readable }> {
+  const q = db('application_document as d')
+    .join('application as a', 'a.id', 'd.application_id')
+    .where({ 'd.id': input.documentId, 'd.application_id': input.applicationId })
+    .whereNull('d.removed_at')
+    .first('d.*');
+  if (input.accountIds) q.whereIn('a.account_id', input.accountIds);
+  const row = await q;
+  if (!row) throw new NotFoundError('document');
+  const document = toDocument(row);
+  const file = path.join(documentsDir(deps.config.dataDir), path.basename(document.storedName));
+  // Opened here, not lazily by the stream, so a missing file is a NotFound now rather than a stream error later.
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, 'r');
+  } catch {
+    throw new NotFoundError('document file');
+  }
+  return { document, headers: downloadHeaders(document), stream: handle.createReadStream() };
+}
+
+/** The error key shown when a required kind of document is missing. */
+export const MISSING_KIND_KEYS: Record<DocumentKind, string> = {
+  identity: 'documents:errors.identityMissing',
+  proof_of_address: 'documents:errors.proofOfAddressMissing',
+  other: 'documents:errors.otherMissing',
+};

@@ -1,0 +1,220 @@
+import type { Knex } from 'knex';
+import { OPEN_STATUSES, type Status } from './status';
+import type { Origin, Priority } from './create';
+import type { Language } from '../../platform/i18n';
+import { countInStatus } from './counts';
+import { lockingRead } from '../../platform/db';
+
+type Q = Knex | Knex.Transaction;
+
+export interface KeyForApplications {
+  id: number;
+  number: string;
+  name: string;
+  accountId: number;
+  companyName: string;
+  expiresOn: string;
+  deletedAt: string | null;
+}
+
+interface KeyRow {
+  id: number;
+  number: string;
+  name: string;
+  account_id: number;
+  company_name: string;
+  expires_on: string;
+  deleted_at: string | null;
+}
+
+function toKey(r: KeyRow): KeyForApplications {
+  return { id: r.id, number: r.number, name: r.name, accountId: r.account_id, companyName: r.company_name, expiresOn: r.expires_on, deletedAt: r.deleted_at };
+}
+
+const KEY_COLUMNS = ['k.id', 'k.number', 'k.name', 'k.account_id', 'a.company_name', 'k.expires_on', 'k.deleted_at'];
+
+/**
+ * Takes the key's row until the transaction ends. Whatever decides from the key's applications (the duplicate check
+ * before creating one, a deletion refused while some are open) holds it first: on PostgreSQL a second request on the
+ * same key then waits for the first to commit and sees what it created or deleted, instead of both passing the check.
+ */
+export async function holdKey(trx: Knex.Transaction, keyId: number): Promise<void> {
+  await lockingRead(trx('access_key').where({ id: keyId }).first('id'));
+}
+
+/**
+ * Takes the application's row until the transaction ends: whatever reads the application's state to decide a write
+ * (a form save, a document limit, a code throttle, the approver's decision) holds it first, so that on PostgreSQL a
+ * second request on the same application waits for the first to commit, then decides on what it wrote.
+ */
+export async function holdApplication(trx: Knex | Knex.Transaction, applicationId: number): Promise<void> {
+  await lockingRead(trx('application').where({ id: applicationId }).first('id'));
+}
+
+/** A key of one of the actor's BCs (deleted ones included, so the caller can say why it cannot be used). */
+export async function findKeyInScope(db: Q, keyId: number, accountIds: number[]): Promise<KeyForApplications | undefined> {
+  const row = await db('access_key as k').join('account as a', 'a.id', 'k.account_id').where('k.id', keyId).whereIn('k.account_id', accountIds).first<KeyRow | undefined>(KEY_COLUMNS);
+  return row ? toKey(row) : undefined;
+}
+
+/** Employee side: the key typed on the self-service page (no BC scope: the employee has no account). */
+export async function findKeyByNumber(db: Q, number: string): Promise<KeyForApplications | undefined> {
+  const row = await db('access_key as k').join('account as a', 'a.id', 'k.account_id').where('k.number', number).first<KeyRow | undefined>(KEY_COLUMNS);
+  return row ? toKey(row) : undefined;
+}
+
+/** The open application (if any) of this e-mail on this key: a second one would be a duplicate. */
+export async function findOpenApplicationOnKey(db: Q, keyId: number, email: string): Promise<ApplicationRow | undefined> {
+  return db<ApplicationRow>('application')
+    .where({ access_key_id: keyId, email: email.trim().toLowerCase() })
+    .whereIn('status', OPEN_STATUSES)
+    .orderBy('id', 'desc')
+    .first();
+}
+
+export interface ApplicationRow {
+  id: number;
+  reference: string;
+  access_key_id: number;
+  account_id: number;
+  origin: Origin;
+  batch_id: number | null;
+  initiated_by: number | null;
+  priority: Priority;
+  status: Status;
+  title: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+  language: Language;
+  first_opened_at: string | null;
+  submitted_at: string | null;
+  status_changed_at: string;
+  created_at: string;
+}
+
+export interface ApplicationView {
+  id: number;
+  reference: string;
+  accountId: number;
+  origin: Origin;
+  batchId: number | null;
+  priority: Priority;
+  status: Status;
+  title: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string;
+  language: Language;
+  firstOpenedAt: string | null;
+  submittedAt: string | null;
+  createdAt: string;
+  initiatedByName: string | null;
+  key: { id: number; number: string; name: string; deletedAt: string | null; expiresOn: string };
+  companyName: string;
+}
+
+function applicationQuery(db: Q) {
+  return db('application as ap')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .join('account as a', 'a.id', 'ap.account_id')
+    .leftJoin('administrator as ad', 'ad.id', 'ap.initiated_by')
+    .select(
+      'ap.*',
+      'k.number as key_number',
+      'k.name as key_name',
+      'k.deleted_at as key_deleted_at',
+      'k.expires_on as key_expires_on',
+      'a.company_name',
+      'ad.display_name as initiated_by_name',
+    );
+}
+
+type ApplicationJoinedRow = ApplicationRow & {
+  key_number: string;
+  key_name: string;
+  key_deleted_at: string | null;
+  key_expires_on: string;
+  company_name: string;
+  initiated_by_name: string | null;
+};
+
+function toView(r: ApplicationJoinedRow): ApplicationView {
+  return {
+    id: r.id,
+    reference: r.reference,
+    accountId: r.account_id,
+    origin: r.origin,
+    batchId: r.batch_id,
+    priority: r.priority,
+    status: r.status,
+    title: r.title,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    language: r.language,
+    firstOpenedAt: r.first_opened_at,
+    submittedAt: r.submitted_at,
+    createdAt: r.created_at,
+    initiatedByName: r.initiated_by_name,
+    key: { id: r.access_key_id, number: r.key_number, name: r.key_name, deletedAt: r.key_deleted_at, expiresOn: r.key_expires_on },
+    companyName: r.company_name,
+  };
+}
+
+/** Administrator side: only within the actor's BCs; another BC's application is simply not found. */
+export async function findApplicationInScope(db: Q, id: number, accountIds: number[]): Promise<ApplicationView | undefined> {
+  const row = (await applicationQuery(db).where('ap.id', id).whereIn('ap.account_id', accountIds).first()) as ApplicationJoinedRow | undefined;
+  return row ? toView(row) : undefined;
+}
+
+/** Employee side: the application their session is bound to (the id comes from the session, never the URL). */
+export async function findApplicationById(db: Q, id: number): Promise<ApplicationView | undefined> {
+  const row = (await applicationQuery(db).where('ap.id', id).first()) as ApplicationJoinedRow | undefined;
+  return row ? toView(row) : undefined;
+}
+
+/** Employee entry: the application a reference names, with its key number to compare. */
+export async function findByReference(db: Q, reference: string): Promise<{ id: number; status: Status; keyNumber: string; firstOpenedAt: string | null } | undefined> {
+  const row = await db('application as ap')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .where('ap.reference', reference)
+    .first<{ id: number; status: Status; key_number: string; first_opened_at: string | null } | undefined>('ap.id', 'ap.status', 'k.number as key_number', 'ap.first_opened_at');
+  return row ? { id: row.id, status: row.status, keyNumber: row.key_number, firstOpenedAt: row.first_opened_at } : undefined;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actorType: string;
+  actorName: string | null;
+  fromStatus: Status | null;
+  toStatus: Status;
+  comment: string | null;
+  /** What the row records besides the status (e.g. `priority_urgent`, `reactivated`); null for a plain transition. */
+  event: string | null;
+}
+
+export async function historyOf(db: Q, applicationId: number): Promise<HistoryEntry[]> {
+  const rows = await db('application_status_history as h')
+    .leftJoin('administrator as ad', function joinAdmin() {
+      this.on('ad.id', '=', 'h.actor_id').andOn('h.actor_type', '=', db.raw('?', ['admin']));
+    })
+    .where('h.application_id', applicationId)
+    .orderBy([{ column: 'h.at', order: 'asc' }, { column: 'h.id', order: 'asc' }])
+    .select('h.at', 'h.actor_type', 'ad.display_name as actor_name', 'h.from_status', 'h.to_status', 'h.comment', 'h.event');
+  return rows.map((r: { at: string; actor_type: string; actor_name: string | null; from_status: Status | null; to_status: Status; comment: string | null; event: string | null }) => ({
+    at: r.at,
+    actorType: r.actor_type,
+    actorName: r.actor_name,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    comment: r.comment,
+    event: r.event ?? null,
+  }));
+}
+
+/** "En attente d'approbation (N)": applications waiting for the actor's approval, in their BCs. */
+export async function countPendingApproval(db: Q, accountIds: number[]): Promise<number> {
+  // Shown on every administrator page: read from the pre-counted table, never by counting applications.
+  return countInStatus(db, accountIds, 'pending_approval');
+}

@@ -1,0 +1,187 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Config } from '../../platform/config';
+import { documentsDir } from '../application/documents';
+
+/**
+ * The write-once archive of signed applications: the signed PDF and the supporting documents are copied under
+ * DATA_DIR/archive/<applicationId>/<n>-<kind>.<ext>, created with O_EXCL ('wx': an existing file is never
+ * overwritten), read-only (0440) and synced to disk; each file's SHA-256 and size go into archive_entry.
+ * verifyArchive re-hashes everything and reports missing, changed and unrecorded files (npm run archive:verify).
+ */
+export interface ArchiveEntry {
+  id: number;
+  applicationId: number;
+  kind: string;
+  path: string;
+  sha256: string;
+  size: number;
+  archivedAt: string;
+}
+
+export function archiveRoot(dataDir: string): string {
+  return path.resolve(dataDir, 'archive');
+}
+
+function idOf(row: unknown): number {
+  return typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number);
+}
+
+/** Absolute path of a recorded entry, refusing anything that would leave the archive folder. */
+function resolveEntry(dataDir: string, relative: string): string {
+  const root = archiveRoot(dataDir);
+  const full = path.resolve(dataDir, relative);
+  if (!full.startsWith(root + path.sep)) throw new Error(`archive entry outside the archive: ${relative}`);
+  return full;
+}
+
+/**
+ * Archives one file (from a buffer or a path) for an application. The file is written before its row; if the row
+ * cannot be written the new file is removed. Call inside the signing transaction.
+ */
+export async function archiveFile(
+  deps: { config: Pick<Config, 'dataDir'> },
+  trx: Knex,
+  input: { applicationId: number; kind: string; extension: string; buffer?: Buffer; sourcePath?: string; now: Date },
+): Promise<ArchiveEntry> {
+  if (!/^[a-z0-9_-]{1,40}$/.test(input.kind)) throw new Error(`invalid archive kind ${input.kind}`);
+  if (!/^[a-z0-9]{1,5}$/.test(input.extension)) throw new Error(`invalid archive extension ${input.extension}`);
+  if (!Number.isInteger(input.applicationId) || input.applicationId <= 0) throw new Error('invalid application id');
+  const content = input.buffer ?? (input.sourcePath ? await fs.promises.readFile(input.sourcePath) : undefined);
+  if (!content) throw new Error('archiveFile needs a buffer or a sourcePath');
+
+  const dir = path.join(archiveRoot(deps.config.dataDir), String(input.applicationId));
+  await fs.promises.mkdir(dir, { recursive: true, mode: 0o750 });
+  const existing = await trx('archive_entry').where({ application_id: input.applicationId }).count<{ n: number }[]>({ n: '*' });
+  let n = Number(existing[0]?.n ?? 0) + 1;
+  let handle: fs.promises.FileHandle | undefined;
+  let name = '';
+  // Never overwrite: if the name is taken (e.g. a file left by a rolled-back transaction), take the next number.
+  while (!handle) {
+    name = `${n}-${input.kind}.${input.extension}`;
+    try {
+      handle = await fs.promises.open(path.join(dir, name), 'wx', 0o440);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      n++;
+    }
+  }
+  const full = path.join(dir, name);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  const entry = {
+    application_id: input.applicationId,
+    kind: input.kind,
+    path: path.relative(path.resolve(deps.config.dataDir), full).split(path.sep).join('/'),
+    sha256: crypto.createHash('sha256').update(content).digest('hex'),
+    size: content.length,
+    archived_at: input.now.toISOString(),
+  };
+  try {
+    const [row] = await trx('archive_entry').insert(entry).returning('id');
+    return { id: idOf(row), applicationId: entry.application_id, kind: entry.kind, path: entry.path, sha256: entry.sha256, size: entry.size, archivedAt: entry.archived_at };
+  } catch (err) {
+    await fs.promises.rm(full, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Archives the application's current supporting documents (kind `document-<kind>`) and marks them archived, after
+ * checking each still has the SHA-256 recorded at upload. Returns the entries in document order.
+ */
+export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }, trx: Knex, applicationId: number, now: Date): Promise<ArchiveEntry[]> {
+  const docs = await trx('application_document').where({ application_id: applicationId, archived: false }).whereNull('removed_at').orderBy('id');
+  const out: ArchiveEntry[] = [];
+  for (const doc of docs) {
+    const buffer = await fs.promises.readFile(path.join(documentsDir(deps.config.dataDir), path.basename(doc.stored_name)));
+    const sha256 = crypto.createHash('sha256').update(buffer).digest('hex');
+    if (sha256 !== doc.sha256) throw new Error(`document ${doc.id} does not match the hash recorded at upload`);
+    const extension = ({ 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' } as Record<string, string>)[doc.mime] ?? 'bin';
+    out.push(await archiveFile(deps, trx, { applicationId, kind: `document-${doc.kind}`.replace(/_/g, '-'), extension, buffer, now }));
+    await trx('application_document').where({ id: doc.id }).update({ archived: true });
+  }
+  return out;
+}
+
+export async function archiveEntries(db: Knex, applicationId: number): Promise<ArchiveEntry[]> {
+  const rows = await db('archive_entry').where({ application_id: applicationId }).orderBy('id');
+  return rows.map((r) => ({ id: Number(r.id), applicationId: Number(r.application_id), kind: r.kind, path: r.path, sha256: r.sha256, size: Number(r.size), archivedAt: r.archived_at }));
+}
+
+export interface ArchiveReport {
+  checked: number;
+  intact: number;
+  missing: string[];
+  changed: Array<{ path: string; expected: string; found: string }>;
+  extra: string[];
+  clean: boolean;
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function walk(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** Re-hashes every recorded file and lists what is missing, changed, or present without a record. */
+export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db: Knex }): Promise<ArchiveReport> {
+  const dataDir = path.resolve(deps.config.dataDir);
+  const rows = await deps.db('archive_entry').orderBy('id').select('path', 'sha256', 'size');
+  const report: ArchiveReport = { checked: rows.length, intact: 0, missing: [], changed: [], extra: [], clean: true };
+  const recorded = new Set<string>();
+  for (const row of rows) {
+    const full = resolveEntry(dataDir, row.path);
+    recorded.add(full);
+    let found: string;
+    try {
+      found = await sha256File(full);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        report.missing.push(row.path);
+        continue;
+      }
+      throw err;
+    }
+    if (found !== row.sha256) report.changed.push({ path: row.path, expected: row.sha256, found });
+    else report.intact++;
+  }
+  report.extra = walk(archiveRoot(dataDir))
+    .filter((f) => !recorded.has(f))
+    .map((f) => path.relative(dataDir, f).split(path.sep).join('/'))
+    .sort();
+  report.clean = report.missing.length === 0 && report.changed.length === 0 && report.extra.length === 0;
+  return report;
+}
+
+/** The report as lines for the command line (paths and hashes only: no personal data). */
+export function formatArchiveReport(report: ArchiveReport): string[] {
+  const lines = [`Archive check: ${report.checked} file(s) recorded, ${report.intact} intact.`];
+  for (const c of report.changed) lines.push(`CHANGED  ${c.path} (recorded sha256 ${c.expected}, found ${c.found})`);
+  for (const m of report.missing) lines.push(`MISSING  ${m}`);
+  for (const e of report.extra) lines.push(`EXTRA    ${e} (not recorded in the archive ledger)`);
+  const differences = report.changed.length + report.missing.length + report.extra.length;
+  lines.push(differences === 0 ? 'Result: the archive matches its ledger.' : `Result: ${differences} difference(s) found.`);
+  return lines;
+}
+
+/** What `npm run archive:verify` runs: prints the report; exit code 0 when clean, 1 on differences. */
+export async function runArchiveVerify(deps: { config: Pick<Config, 'dataDir'>; db: Knex }, print: (line: string) => void): Promise<number> {
+  const report = await verifyArchive(deps);
+  for (const line of formatArchiveReport(report)) print(line);
+  return report.clean ? 0 : 1;
+}

@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { Language } from '../../platform/i18n';
+
+/** The e-mails of SPEC §4 and the other notices; each has a template folder in views/emails/<name>/. */
+export const EMAIL_TEMPLATES = [
+  'invitation-link', // 1: link and reference number
+  'invitation-key', // 2: access key
+  'additional-approval-request', // 3
+  'returned', // 4
+  'reminder', // 5
+  'approved', // 6
+  'urgent-alert', // 7
+  'daily-digest', // 8
+  'form-changed', // 9
+  'signing-code',
+  'cancelled',
+] as const;
+export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
+
+export interface EmailToQueue {
+  /** Unique per logical e-mail (e.g. `invitation-link:app:42`, `reminder:app:42:day15`); a second insert is ignored. */
+  idempotencyKey: string;
+  template: EmailTemplate;
+  to: string;
+  language: Language;
+  /** The template's documented variables only. */
+  data: Record<string, unknown>;
+  applicationId?: number | null;
+}
+
+/**
+ * Queues e-mails in the caller's transaction (pass `trx`), so they exist if and only if the change that causes them
+ * commits. Returns how many rows were new (duplicates by idempotency key are ignored).
+ */
+export async function enqueueEmails(db: Knex | Knex.Transaction, emails: EmailToQueue[], now: Date): Promise<number> {
+  if (!emails.length) return 0;
+  const ts = now.toISOString();
+  const rows = emails.map((e) => ({
+    idempotency_key: e.idempotencyKey,
+    template: e.template,
+    language: e.language,
+    recipient: e.to.trim().toLowerCase(),
+    data: JSON.stringify(e.data),
+    application_id: e.applicationId ?? null,
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: ts,
+    created_at: ts,
+  }));
+  let inserted = 0;
+  // SQLite limits variables per statement; 400 rows x 10 columns stays well under it.
+  for (let i = 0; i < rows.length; i += 400) {
+    const chunk = rows.slice(i, i + 400);
+    const res = await db('outbox').insert(chunk).onConflict('idempotency_key').ignore().returning('id');
+    inserted += res.length;
+  }
+  return inserted;
+}

@@ -1,0 +1,103 @@
+import crypto from 'node:crypto';
+import type { Knex } from 'knex';
+import { lockingRead } from '../../platform/db';
+
+export type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email';
+
+export interface CounterRule {
+  /** Counting restarts when the first counted event is older than this. */
+  windowMs: number;
+  /** At this count the subject is locked (and counting restarts), when lockMs is set. */
+  max: number;
+  lockMs?: number;
+}
+
+const MINUTE = 60_000;
+
+/** SECURITY.md: lock a reference after 5 failures for 15 minutes. */
+export const REFERENCE_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 5, lockMs: 15 * MINUTE };
+/** Failures per access key, counted per day, for the administrators' digest alert; never locks (the key is shared). */
+export const KEY_RULE: CounterRule = { windowMs: 24 * 60 * MINUTE, max: Number.MAX_SAFE_INTEGER };
+/** Self-service: at most 5 requests per e-mail per hour; beyond that nothing is sent (the answer stays neutral). */
+export const APPLY_EMAIL_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 5 };
+
+interface CounterRow {
+  kind: string;
+  subject: string;
+  count: number;
+  window_started_at: string;
+  locked_until: string | null;
+}
+
+/** The counter subject for an e-mail: a hash, so the table holds no address. */
+export function emailSubject(email: string): string {
+  return crypto.createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+}
+
+export async function isLocked(db: Knex | Knex.Transaction, kind: CounterKind, subject: string, now: Date): Promise<boolean> {
+  const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first('locked_until');
+  return Boolean(row?.locked_until && row.locked_until > now.toISOString());
+}
+
+/** Events counted in the current window (0 when the window has passed). */
+export async function currentCount(db: Knex | Knex.Transaction, kind: CounterKind, subject: string, rule: CounterRule, now: Date): Promise<number> {
+  const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first();
+  if (!row || now.getTime() - Date.parse(row.window_started_at) >= rule.windowMs) return 0;
+  return Number(row.count);
+}
+
+/**
+ * Takes the subject's counter row for the rest of the transaction, creating it empty when missing. On PostgreSQL two
+ * attempts at once would otherwise both read the same count and both write count + 1, so parallel guesses would
+ * never reach the lock; with the row held, the second waits for the first to commit and counts after it.
+ */
+export async function holdCounter(trx: Knex | Knex.Transaction, kind: CounterKind, subject: string, now: Date): Promise<void> {
+  const ts = now.toISOString();
+  await trx('attempt_counter').insert({ kind, subject, count: 0, window_started_at: ts, locked_until: null, updated_at: ts }).onConflict(['kind', 'subject']).ignore();
+  await lockingRead(trx('attempt_counter').where({ kind, subject }).first('kind'));
+}
+
+/**
+ * Counts one event. Returns the count in the window after this event; when a lock rule is reached the subject is
+ * locked until now + lockMs and counting starts again (so 5 more failures after the lock lock it again).
+ * Call it inside a transaction so the read and the write go together.
+ */
+export async function countEvent(db: Knex | Knex.Transaction, kind: CounterKind, subject: string, rule: CounterRule, now: Date): Promise<number> {
+  const ts = now.toISOString();
+  await holdCounter(db, kind, subject, now);
+  const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first();
+  const inWindow = row && now.getTime() - Date.parse(row.window_started_at) < rule.windowMs;
+  let count = inWindow ? Number(row.count) + 1 : 1;
+  let windowStartedAt = inWindow ? row.window_started_at : ts;
+  let lockedUntil = row?.locked_until && row.locked_until > ts ? row.locked_until : null;
+  const reached = count;
+  if (rule.lockMs && count >= rule.max) {
+    lockedUntil = new Date(now.getTime() + rule.lockMs).toISOString();
+    count = 0;
+    windowStartedAt = ts;
+  }
+  await db('attempt_counter')
+    .insert({ kind, subject, count, window_started_at: windowStartedAt, locked_until: lockedUntil, updated_at: ts })
+    .onConflict(['kind', 'subject'])
+    .merge(['count', 'window_started_at', 'locked_until', 'updated_at']);
+  return reached;
+}
+
+export async function clearCounter(db: Knex | Knex.Transaction, kind: CounterKind, subject: string): Promise<void> {
+  await db('attempt_counter').where({ kind, subject }).delete();
+}
+
+/** Entry failures per access key number since a time (for the digest alert). */
+export async function entryFailuresByKey(db: Knex, since: Date): Promise<Array<{ keyNumber: string; failures: number }>> {
+  const rows = await db<CounterRow>('attempt_counter').where({ kind: 'entry_key' }).where('window_started_at', '>=', since.toISOString()).select('subject', 'count');
+  return rows.map((r) => ({ keyNumber: r.subject, failures: Number(r.count) }));
+}
+
+/** Drops counters that no longer matter (window passed long ago, no lock); for a periodic job. */
+export async function purgeOldCounters(db: Knex, now: Date, olderThanMs = 48 * 60 * MINUTE): Promise<number> {
+  const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
+  return db('attempt_counter')
+    .where('updated_at', '<', cutoff)
+    .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<', now.toISOString()))
+    .delete();
+}

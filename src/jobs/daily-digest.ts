@@ -1,0 +1,228 @@
+import type { Knex } from 'knex';
+import type { Deps } from '../platform/deps';
+import { formatDate, isLanguage, tFor, type Language } from '../platform/i18n';
+import { enqueueEmails, type EmailToQueue } from '../core/outbox/enqueue';
+import type { Job } from './job';
+import { dailySlot } from './schedule';
+
+/**
+ * E-mail 8 – the daily digest of applications awaiting approval (SPEC §4): every day at 00:30 in the configured time
+ * zone, one e-mail per recipient covering all their keys, only when at least one application is pending for them.
+ * Recipients are those of e-mail 7: for each pending application, the key's creator (self-service) or the initiating
+ * administrator – while active and still in charge of the key's BC – and the key's notification recipients.
+ *
+ * Two grouped queries whatever the volume (counts per key, first recipient and priority; the oldest few per key and
+ * first recipient by a window function); the merge per recipient happens in memory over those groups, not over the
+ * applications. Idempotent: `daily-digest:<recipient>:<slot date>`, so a second run of the same day (another instance,
+ * a retry, a catch-up) queues nothing more.
+ */
+
+export const DIGEST_AT = '00:30';
+/** How many of the oldest pending applications the e-mail lists. */
+export const DIGEST_OLDEST = 5;
+const PENDING = 'pending_approval';
+
+export function digestIdempotencyKey(recipient: string, slot: string): string {
+  return `daily-digest:${recipient}:${slot}`;
+}
+
+interface GroupCount {
+  access_key_id: number;
+  origin: string;
+  initiated_by: number | null;
+  priority: string;
+  n: number | string;
+}
+
+interface OldRow {
+  id: number;
+  reference: string;
+  first_name: string | null;
+  last_name: string | null;
+  priority: string;
+  pending_since: string;
+  access_key_id: number;
+  origin: string;
+  initiated_by: number | null;
+  company_name: string;
+  key_name: string;
+}
+
+interface Group {
+  key: string;
+  accessKeyId: number;
+  adminId: number | null;
+  accountId: number;
+  notificationRecipients: string[];
+  urgent: number;
+  normal: number;
+  oldest: OldRow[];
+}
+
+interface KeyRow {
+  id: number;
+  created_by: number;
+  account_id: number;
+  notification_recipients: string | null;
+}
+
+function parseRecipients(json: string | null): string[] {
+  try {
+    const parsed = JSON.parse(json ?? '[]') as unknown;
+    return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string' && x.includes('@')) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** E-mail 7's first recipient: the key's creator for self-service (or no initiator), else the initiating administrator. */
+function firstRecipient(row: { origin: string; initiated_by: number | null }, key: KeyRow): number | null {
+  return row.origin === 'self_service' || row.initiated_by === null ? Number(key.created_by) : Number(row.initiated_by);
+}
+
+async function inChunks<T, R>(items: T[], size: number, fn: (chunk: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await fn(items.slice(i, i + size))));
+  return out;
+}
+
+/**
+ * The pending applications grouped by key and first recipient, with counts per priority and the oldest few.
+ * Both passes over the applications read only application_digest_idx; the rest reads the few rows they select.
+ */
+async function pendingGroups(db: Knex): Promise<Map<string, Group>> {
+  const counts: GroupCount[] = await db('application')
+    .where('status', PENDING)
+    .groupBy('access_key_id', 'origin', 'initiated_by', 'priority')
+    .select('access_key_id', 'origin', 'initiated_by', 'priority')
+    .count({ n: '*' });
+  const groups = new Map<string, Group>();
+  if (!counts.length) return groups;
+  const keyIds = [...new Set(counts.map((c) => Number(c.access_key_id)))];
+  const keys = new Map(
+    (await inChunks(keyIds, 500, (chunk) => db('access_key').whereIn('id', chunk).select('id', 'created_by', 'account_id', 'notification_recipients') as Promise<KeyRow[]>)).map((k) => [Number(k.id), k]),
+  );
+  const groupOf = (row: { access_key_id: number; origin: string; initiated_by: number | null }): Group | undefined => {
+    const key = keys.get(Number(row.access_key_id));
+    if (!key) return undefined;
+    const adminId = firstRecipient(row, key);
+    const id = `${key.id}:${adminId ?? ''}`;
+    let g = groups.get(id);
+    if (!g) {
+      g = { key: id, accessKeyId: Number(key.id), adminId, accountId: Number(key.account_id), notificationRecipients: parseRecipients(key.notification_recipients), urgent: 0, normal: 0, oldest: [] };
+      groups.set(id, g);
+    }
+    return g;
+  };
+  for (const c of counts) {
+    const g = groupOf(c);
+    if (!g) continue;
+    if (c.priority === 'urgent') g.urgent += Number(c.n);
+    else g.normal += Number(c.n);
+  }
+
+  // The oldest few of each (key, origin, initiator): a superset of the oldest few of each group, merged below.
+  const ranked = db('application')
+    .where('status', PENDING)
+    .select('id', db.raw('ROW_NUMBER() OVER (PARTITION BY access_key_id, origin, initiated_by ORDER BY submitted_at, id) AS rn'))
+    .as('ranked');
+  const ids: number[] = (await db.from(ranked).where('rn', '<=', DIGEST_OLDEST).select('id')).map((r: { id: number }) => Number(r.id));
+  const details = await inChunks(ids, 500, (chunk) =>
+    db('application as a')
+      .join('access_key as k', 'k.id', 'a.access_key_id')
+      .join('account as ac', 'ac.id', 'a.account_id')
+      .whereIn('a.id', chunk)
+      .select('a.id', 'a.reference', 'a.first_name', 'a.last_name', 'a.priority', db.raw('COALESCE(a.submitted_at, a.status_changed_at) AS pending_since'), 'a.access_key_id', 'a.origin', 'a.initiated_by', 'ac.company_name', 'k.name as key_name') as Promise<OldRow[]>,
+  );
+  details.sort((a, b) => (a.pending_since < b.pending_since ? -1 : a.pending_since > b.pending_since ? 1 : Number(a.id) - Number(b.id)));
+  for (const row of details) {
+    const g = groupOf(row);
+    if (g && g.oldest.length < DIGEST_OLDEST) g.oldest.push(row);
+  }
+  return groups;
+}
+
+interface RecipientDigest {
+  to: string;
+  groups: Group[];
+}
+
+/** The groups each recipient is told about (a group once per recipient, even when named twice). */
+async function recipientsOf(db: Knex, groups: Map<string, Group>): Promise<RecipientDigest[]> {
+  const adminIds = [...new Set([...groups.values()].map((g) => g.adminId).filter((x): x is number => x !== null))];
+  const admins = adminIds.length ? await db('administrator').whereIn('id', adminIds).select('id', 'email', 'role', 'active') : [];
+  const memberships = adminIds.length ? await db('administrator_account').whereIn('administrator_id', adminIds).select('administrator_id', 'account_id') : [];
+  const adminById = new Map(admins.map((a) => [Number(a.id), a]));
+  const inCharge = new Set(memberships.map((m) => `${m.administrator_id}:${m.account_id}`));
+
+  const byRecipient = new Map<string, Map<string, Group>>();
+  const add = (email: string, group: Group) => {
+    const to = email.trim().toLowerCase();
+    if (!to) return;
+    if (!byRecipient.has(to)) byRecipient.set(to, new Map());
+    byRecipient.get(to)?.set(group.key, group);
+  };
+  for (const g of groups.values()) {
+    const admin = g.adminId === null ? undefined : adminById.get(g.adminId);
+    // The first recipient only while active and still in charge of the BC (or platform): the e-mail names employees.
+    if (admin && admin.active && (admin.role === 'platform' || inCharge.has(`${admin.id}:${g.accountId}`))) add(String(admin.email), g);
+    for (const email of g.notificationRecipients) add(email, g);
+  }
+  return [...byRecipient.entries()].map(([to, gs]) => ({ to, groups: [...gs.values()] }));
+}
+
+/** Recipients who are administrators get their language; anyone else French (the default language). */
+async function languagesOf(db: Knex, emails: string[]): Promise<Map<string, Language>> {
+  const out = new Map<string, Language>();
+  for (let i = 0; i < emails.length; i += 500) {
+    const rows = await db('administrator').whereIn('email', emails.slice(i, i + 500)).select('email', 'language');
+    for (const r of rows) if (isLanguage(r.language)) out.set(String(r.email).toLowerCase(), r.language);
+  }
+  return out;
+}
+
+function digestEmail(recipient: RecipientDigest, language: Language, slot: string, timeZone: string): EmailToQueue {
+  const t = tFor(language);
+  const urgentCount = recipient.groups.reduce((n, g) => n + g.urgent, 0);
+  const normalCount = recipient.groups.reduce((n, g) => n + g.normal, 0);
+  const pendingCount = urgentCount + normalCount;
+  const oldest = recipient.groups
+    .flatMap((g) => g.oldest)
+    .sort((a, b) => (a.pending_since < b.pending_since ? -1 : a.pending_since > b.pending_since ? 1 : a.id - b.id))
+    .slice(0, DIGEST_OLDEST)
+    .map((r) => ({
+      reference: r.reference,
+      employeeName: [r.first_name, r.last_name].filter((x) => x && x.trim()).join(' ') || t('email-templates:digest.noName'),
+      companyName: r.company_name,
+      keyName: r.key_name,
+      signedOn: formatDate(language, r.pending_since, timeZone),
+      urgent: r.priority === 'urgent',
+    }));
+  const oldestList = oldest.map((o) => t(o.urgent ? 'email-templates:digest.lineUrgent' : 'email-templates:digest.line', { ...o })).join('\n');
+  return {
+    idempotencyKey: digestIdempotencyKey(recipient.to, slot),
+    template: 'daily-digest',
+    to: recipient.to,
+    language,
+    data: { pendingCount, urgentCount, normalCount, oldest, oldestList, notListedCount: pendingCount - oldest.length },
+  };
+}
+
+/** Queues today's digests (slot = the local date of the last 00:30). Returns how many e-mails were new. */
+export async function queueDailyDigests(deps: Pick<Deps, 'db' | 'config'>, now: Date): Promise<{ recipients: number; queued: number }> {
+  const { db, config } = deps;
+  const slot = dailySlot(now, config.timeZone, DIGEST_AT);
+  const groups = await pendingGroups(db);
+  if (!groups.size) return { recipients: 0, queued: 0 };
+  const recipients = await recipientsOf(db, groups);
+  const languages = await languagesOf(db, recipients.map((r) => r.to));
+  const emails = recipients.map((r) => digestEmail(r, languages.get(r.to) ?? 'fr', slot, config.timeZone));
+  const queued = await db.transaction((trx) => enqueueEmails(trx, emails, now));
+  return { recipients: emails.length, queued };
+}
+
+export const dailyDigestJob: Job = {
+  name: 'daily-digest',
+  schedule: { kind: 'daily', at: DIGEST_AT },
+  run: (deps, now) => queueDailyDigests(deps, now),
+};

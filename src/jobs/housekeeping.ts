@@ -1,0 +1,19 @@
+import type { Deps } from '../platform/deps';
+import type { Job } from './job';
+import { pruneJobRuns } from './coordinator';
+
+/** Run records are kept this long, for diagnosis; older ones are deleted. */
+export const JOB_RUN_RETENTION_DAYS = 30;
+
+/** Deletes expired sessions (admin and employee) and old job run records. */
+export async function purgeExpired(deps: Pick<Deps, 'db' | 'sessionStore'>, now: Date): Promise<{ sessions: number; jobRuns: number }> {
+  const sessions = await deps.sessionStore.purgeExpired();
+  const jobRuns = await pruneJobRuns(deps.db, new Date(now.getTime() - JOB_RUN_RETENTION_DAYS * 86400000));
+  return { sessions, jobRuns };
+}
+
+export const purgeJob: Job = {
+  name: 'purge-sessions',
+  schedule: { kind: 'interval', minutes: 15 },
+  run: (deps, now) => purgeExpired(deps, now),
+};

@@ -1,0 +1,83 @@
+import type { Deps } from '../platform/deps';
+import type { Language } from '../platform/i18n';
+import { NOT_SUBMITTED } from '../core/application/status';
+import { enqueueEmails, type EmailToQueue } from '../core/outbox/enqueue';
+import type { Job } from './job';
+import { calendarDaysSince } from '../lib/time-zone';
+
+/** E-mail 5: first reminder on day 8 after initiation, then every 7 days (SPEC §4). */
+export const FIRST_REMINDER_DAY = 8;
+export const REMINDER_EVERY_DAYS = 7;
+const PAGE_SIZE = 400;
+
+/** The latest reminder day due `days` calendar days after initiation, or null before the first one. */
+export function dueReminderDay(days: number): number | null {
+  if (days < FIRST_REMINDER_DAY) return null;
+  return FIRST_REMINDER_DAY + Math.floor((days - FIRST_REMINDER_DAY) / REMINDER_EVERY_DAYS) * REMINDER_EVERY_DAYS;
+}
+
+export function reminderIdempotencyKey(applicationId: number, day: number): string {
+  return `reminder:${applicationId}:day${day}`;
+}
+
+interface Candidate {
+  id: number;
+  reference: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+  language: Language;
+  created_at: string;
+}
+
+/**
+ * Queues the reminder due today for every application not yet submitted on a key with reminders on.
+ * Correct by idempotency key (`reminder:<id>:day<N>`): running hourly, daily or twice queues one e-mail per day
+ * number, and after downtime only the latest due day number is sent, not every missed one.
+ */
+export async function queueReminders(deps: Pick<Deps, 'db' | 'config'>, now: Date): Promise<{ queued: number }> {
+  const tz = deps.config.timeZone;
+  // Day 8 in calendar days is always more than 6 × 24 h after initiation, whatever the time of day and DST.
+  const createdBefore = new Date(now.getTime() - (FIRST_REMINDER_DAY - 2) * 86400000).toISOString();
+  let queued = 0;
+  let afterId = 0;
+  for (;;) {
+    const page = await deps.db.transaction(async (trx) => {
+      const rows: Candidate[] = await trx('application as a')
+        .join('access_key as k', 'k.id', 'a.access_key_id')
+        .where('k.reminder_enabled', true)
+        .whereIn('a.status', NOT_SUBMITTED)
+        .where('a.created_at', '<=', createdBefore)
+        .where('a.id', '>', afterId)
+        .orderBy('a.id')
+        .limit(PAGE_SIZE)
+        .select('a.id', 'a.reference', 'a.first_name', 'a.last_name', 'a.email', 'a.language', 'a.created_at');
+      const emails: EmailToQueue[] = [];
+      for (const row of rows) {
+        const days = calendarDaysSince(new Date(row.created_at), now, tz);
+        const day = dueReminderDay(days);
+        if (day === null) continue;
+        emails.push({
+          idempotencyKey: reminderIdempotencyKey(row.id, day),
+          template: 'reminder',
+          to: row.email,
+          language: row.language,
+          applicationId: row.id,
+          data: { reference: row.reference, firstName: row.first_name ?? '', lastName: row.last_name ?? '', daysSinceInitiation: days },
+        });
+      }
+      queued += await enqueueEmails(trx, emails, now);
+      return rows;
+    });
+    if (page.length < PAGE_SIZE) break;
+    afterId = (page[page.length - 1] as Candidate).id;
+  }
+  return { queued };
+}
+
+export const reminderJob: Job = {
+  name: 'send-reminders',
+  // Daily in the morning; any run later that day (catch-up, another instance) finds the e-mails already queued.
+  schedule: { kind: 'daily', at: '09:00' },
+  run: (deps, now) => queueReminders(deps, now),
+};

@@ -1,0 +1,138 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { migrationSource } from '../../migrations/index';
+
+export type Db = Knex;
+
+/**
+ * Opens the database. SQLite (the embedded default) lives in DATA_DIR; PostgreSQL when DATABASE_URL says so.
+ * SQLite: one connection (better-sqlite3 is synchronous; inside a transaction always use trx, never db),
+ * WAL for concurrent readers across processes, foreign keys on, busy timeout so two instances wait instead of failing,
+ * synchronous=FULL because signed evidence is stored here.
+ */
+export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
+  if (opts.databaseUrl?.startsWith('postgres')) {
+    return knexFactory({ client: 'pg', connection: opts.databaseUrl, pool: { min: 0, max: 10 } });
+  }
+  const file = opts.databaseUrl?.startsWith('sqlite:')
+    ? opts.databaseUrl.slice('sqlite:'.length)
+    : path.join(opts.dataDir, 'sesame.sqlite');
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: RawSqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
+        try {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('busy_timeout = 5000');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('synchronous = FULL');
+          cachePreparedStatements(conn);
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+    acquireConnectionTimeout: 10000,
+  });
+}
+
+/** The part of a better-sqlite3 connection used here (the package ships no types). */
+interface RawSqliteConnection {
+  pragma(sql: string): unknown;
+  prepare(sql: string): unknown;
+}
+
+/** Prepared statements kept per connection, by SQL text (least recently used dropped first). */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Knex prepares every query anew; SQLite then parses and plans it each time (0.02–0.06 ms for a query with a BC list,
+ * several per page). better-sqlite3 statements are reusable and run synchronously to completion (Knex only calls
+ * all() and run(), never iterate()), so one statement per SQL text can serve every later query of that text.
+ * Schema changes (migrations) make SQLite re-prepare a statement by itself on its next run.
+ */
+function cachePreparedStatements(conn: RawSqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = prepare(sql);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
+}
+
+export async function migrateLatest(db: Db): Promise<void> {
+  await db.migrate.latest({ migrationSource });
+}
+
+/** Whether a database, transaction or query runs on SQLite (the embedded default) rather than PostgreSQL. */
+export function isSqlite(db: Db | Knex.QueryBuilder): boolean {
+  return (db as unknown as { client: { config: { client: string } } }).client.config.client === 'better-sqlite3';
+}
+
+/**
+ * What a failed write says about the unique index it hit ("UNIQUE constraint failed: access_key.number" on SQLite, the
+ * index's name on PostgreSQL), or undefined when the error is anything else. A check-then-insert can always lose to a
+ * concurrent insert; the index then refuses it, and this tells the caller which rule that was.
+ */
+export function uniqueViolationText(err: unknown): string | undefined {
+  const e = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  const code = String(e?.code ?? '');
+  if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+  return `${String(e?.constraint ?? '')} ${String(e?.message ?? '')}`;
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return uniqueViolationText(err) !== undefined;
+}
+
+/**
+ * A read that locks its rows until the transaction ends on PostgreSQL (SELECT … FOR UPDATE), so that a concurrent
+ * transaction on the same rows waits, then reads what the first one committed. SQLite needs no lock (one connection,
+ * one transaction at a time), and Knex would only warn that it ignores the hint.
+ */
+export function lockingRead<T extends Knex.QueryBuilder>(qb: T): T {
+  return isSqlite(qb) ? qb : (qb.forUpdate() as T);
+}
+
+/**
+ * Independent reads: all at once on the connection pool, one after the other inside a transaction — its one
+ * connection cannot run two queries at a time (PostgreSQL's driver would queue them, and deprecates doing so).
+ */
+export async function readTogether<T extends readonly unknown[] | []>(db: Knex, reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (!(db as Knex.Transaction).isTransaction) return (await Promise.all(reads.map((read) => read()))) as unknown as T;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as unknown as T;
+}
+
+/** Current time as the ISO string every timestamp column stores, so SQLite and PostgreSQL compare alike. */
+export function isoNow(now: Date = new Date()): string {
+  return now.toISOString();
+}
+
+/**
+ * `column IN (ids)` with the list as one JSON parameter instead of one placeholder per id: an administrator's BCs are
+ * in nearly every query, and binding and planning fifty placeholders costs more than reading the JSON array.
+ */
+export function whereIdIn(qb: Knex.QueryBuilder, column: string, ids: readonly number[], opts: { notFromIndex?: boolean } = {}): Knex.QueryBuilder {
+  const json = JSON.stringify(ids.map(Number));
+  // `+column` (the same value) keeps the list out of the planner's index choice, when another index serves better.
+  const col = opts.notFromIndex ? '+??' : '??';
+  return isSqlite(qb)
+    ? qb.whereRaw(`${col} in (select value from json_each(?))`, [column, json])
+    : qb.whereRaw(`${col} in (select value::bigint from json_array_elements_text(?::json))`, [column, json]);
+}

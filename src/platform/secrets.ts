@@ -1,0 +1,101 @@
+import crypto, { type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createKeyring, type Keyring } from '../lib/field-crypto';
+
+/** The issuer's public key, to which each PIN is encrypted; its id is stored with the PIN. */
+export interface PinIssuerKey {
+  publicKey: KeyObject;
+  keyId: string;
+}
+
+/**
+ * The application's keys. In production they come from configuration (validated at start-up). Elsewhere a missing
+ * one is generated once into DATA_DIR (mode 600) and a log line says so; the files are reused on the next start.
+ * Resolved lazily, so tests that never need a key never pay for generating one; `prepare()` resolves all at start-up.
+ */
+export interface Secrets {
+  pinIssuer(): PinIssuerKey;
+  dataKeyring(): Keyring;
+  otpSecret(): Buffer;
+  prepare(): void;
+}
+
+/** Development files in DATA_DIR. The issuer's private key is there only so tests and the demo can decrypt. */
+export const DEV_SECRET_FILES = {
+  issuerPrivateKey: 'dev-issuer-key.pem',
+  dataKey: 'dev-data-key',
+  otpSecret: 'dev-otp-secret',
+} as const;
+
+/** A short public identifier of an RSA public key: SHA-256 of its SubjectPublicKeyInfo, 16 hex characters. */
+export function publicKeyId(publicKey: KeyObject): string {
+  return crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+}
+
+export function createSecrets(config: Config, logger: Logger): Secrets {
+  let issuer: PinIssuerKey | undefined;
+  let keyring: Keyring | undefined;
+  let otp: Buffer | undefined;
+
+  const devFile = (name: string, describe: string, variable: string, generate: () => string): string => {
+    if (config.isProduction) throw new Error(`${variable} is required when NODE_ENV=production`);
+    const file = path.join(config.dataDir, name);
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    try {
+      fs.writeFileSync(file, generate(), { flag: 'wx', mode: 0o600 });
+      logger.warn({ file }, `development: generated ${describe} in ${file}; set ${variable} in production`);
+    } catch (err) {
+      // Another process generated it at the same moment: use theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    return fs.readFileSync(file, 'utf8');
+  };
+
+  const secrets: Secrets = {
+    pinIssuer() {
+      if (!issuer) {
+        const pem =
+          config.secrets.pinIssuerPublicKey ??
+          devFile(DEV_SECRET_FILES.issuerPrivateKey, 'a demo issuer key pair for PIN encryption', 'PIN_ISSUER_PUBLIC_KEY', () =>
+            crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          );
+        // From the development private key, only the public half is kept in memory.
+        const publicKey = crypto.createPublicKey(pem);
+        issuer = { publicKey, keyId: publicKeyId(publicKey) };
+      }
+      return issuer;
+    },
+    dataKeyring() {
+      if (!keyring) {
+        const current =
+          config.secrets.dataEncryptionKey ??
+          devFile(DEV_SECRET_FILES.dataKey, 'a data encryption key', 'DATA_ENCRYPTION_KEY', () => crypto.randomBytes(32).toString('base64')).trim();
+        const previous = config.secrets.dataEncryptionKeyPrevious;
+        keyring = createKeyring(Buffer.from(current, 'base64'), previous ? [Buffer.from(previous, 'base64')] : []);
+      }
+      return keyring;
+    },
+    otpSecret() {
+      if (!otp) {
+        const value =
+          config.secrets.otpSecret ?? devFile(DEV_SECRET_FILES.otpSecret, 'a one-time-code secret', 'OTP_SECRET', () => crypto.randomBytes(32).toString('hex')).trim();
+        otp = Buffer.from(value, 'utf8');
+      }
+      return otp;
+    },
+    prepare() {
+      secrets.pinIssuer();
+      secrets.dataKeyring();
+      secrets.otpSecret();
+    },
+  };
+  return secrets;
+}
