@@ -9,6 +9,7 @@ import { csrfProtection, csrfTokenLocal, rejectCrossSite } from './middleware/cs
 import { locale } from './middleware/locale';
 import { flashLocal } from './middleware/flash';
 import { identifyAdministrator } from './middleware/auth';
+import { findActiveActor } from './core/administrators/repository';
 import { navigation, type NavCountProvider } from './middleware/navigation';
 import { errorHandler, notFound } from './middleware/errors';
 import { healthRoutes } from './features/health/routes';
@@ -67,7 +68,7 @@ export function createApp(deps: Deps): Express {
   app.use(csrfProtection(MULTIPART_PATHS));
   app.use(csrfTokenLocal);
   app.use(flashLocal);
-  app.use(identifyAdministrator(config, deps.db));
+  app.use(identifyAdministrator(config, (by) => findActiveActor(deps.db, by)));
   app.use(navigation(navCounts));
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;

@@ -1,9 +1,8 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Config } from '../platform/config';
-import type { Db } from '../platform/db';
 import { ForbiddenError, UnauthenticatedError } from '../lib/errors';
-import { findActiveActor, type Actor } from '../core/administrators/repository';
+import type { Actor } from '../core/administrators/repository';
 import { paths } from '../platform/paths';
 
 declare module 'express-serve-static-core' {
@@ -29,7 +28,10 @@ function safeEqual(a: string, b: string): boolean {
  * Header mode: the identity header counts only when the request also carries the proxy's shared secret.
  * Dev mode: the session holds the administrator id chosen on the sign-in page.
  */
-export function identifyAdministrator(config: Config, db: Db): RequestHandler {
+/** How the middleware finds an active administrator with their BCs (injected by app.ts: the administrators' repository). */
+export type AdministratorLookup = (by: { email: string } | { id: number }) => Promise<Actor | undefined>;
+
+export function identifyAdministrator(config: Config, findActiveActor: AdministratorLookup): RequestHandler {
   return async (req, res, next) => {
     try {
       let email: string | undefined;
@@ -40,7 +42,7 @@ export function identifyAdministrator(config: Config, db: Db): RequestHandler {
           email = identity;
         }
         if (email) {
-          const actor = await findActiveActor(db, { email });
+          const actor = await findActiveActor({ email });
           if (!actor) {
             res.locals.unknownAdministrator = true;
           } else {
@@ -48,7 +50,7 @@ export function identifyAdministrator(config: Config, db: Db): RequestHandler {
           }
         }
       } else if (req.session?.adminId) {
-        const actor = await findActiveActor(db, { id: req.session.adminId });
+        const actor = await findActiveActor({ id: req.session.adminId });
         if (actor) req.actor = actor;
         else delete req.session.adminId;
       }

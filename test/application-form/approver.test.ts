@@ -3,7 +3,7 @@ import { createTestContext, $, csrfFrom, TestClock, type TestContext, type Agent
 import { paths } from '../../src/platform/paths';
 import { createEmailRenderer } from '../../src/core/outbox/render';
 import { openEmailData } from '../../src/core/outbox/sealed';
-import { additionalApprovalDone } from '../../src/features/approver/service';
+import { additionalApprovalDone } from '../../src/core/application/approval-requests';
 import { canStartSigning } from '../../src/core/application/review';
 import { approvalTokenFromOutbox, enter, givenFormApplication, givenFormKey, pdfBytes, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN, type TestKey } from './support';
 

@@ -1,4 +1,5 @@
-import { renderApplicationPdf, sha256Hex, toWinAnsi, type PdfModel } from '../../src/features/signature/pdf';
+import { renderApplicationPdf, toWinAnsi, type PdfModel } from '../../src/features/signature/pdf';
+import { sha256Hex } from '../../src/lib/download';
 import { sealEmailData, openEmailData } from '../../src/core/outbox/sealed';
 import { createKeyring } from '../../src/lib/field-crypto';
 import { createEmailRenderer } from '../../src/core/outbox/render';

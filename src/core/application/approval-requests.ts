@@ -1,5 +1,11 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
+import { formatDate, type Language } from '../../platform/i18n';
+import type { Keyring } from '../../lib/field-crypto';
+import { enqueueEmails } from '../outbox/enqueue';
+import { sealEmailData } from '../outbox/sealed';
+import type { FormContext } from './form-data';
+import { employeeName } from './notifications';
 
 /** Additional approval requests (table approval_request). Tokens are looked up by their SHA-256, never stored. */
 export interface ApprovalRequest {
@@ -108,4 +114,69 @@ export async function recordDecision(trx: Knex, input: { id: number; decision: '
     .where('expires_at', '>', ts)
     .update({ used_at: ts, decision: input.decision, comment: input.comment });
   return n === 1;
+}
+
+/** The additional approval (SPEC §2, §3.4 (7)): e-mail 3 carries a single-use link valid 7 days. */
+export const APPROVAL_LINK_DAYS = 7;
+/** At most this many requests per application in 24 hours (each sends an e-mail to an address the employee typed). */
+export const MAX_REQUESTS_PER_DAY = 5;
+export const COMMENT_MAX = 1000;
+
+export class ApprovalRequestRefused extends Error {
+  constructor(readonly key: string) {
+    super(key);
+  }
+}
+
+/**
+ * Whether the additional approval is done (or not needed): true when the key does not require one, or when the
+ * approver of the request in force approved. The approval queue refuses to approve an application until this is true.
+ */
+export async function additionalApprovalDone(db: Knex, applicationId: number): Promise<boolean> {
+  const row = await db('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').where('ap.id', applicationId).first('k.additional_approver_required');
+  if (!row) return false;
+  return !row.additional_approver_required || (await additionalApproverApproved(db, applicationId));
+}
+
+/**
+ * Whether the approver of the request in force (the newest not superseded) approved. An approval stays valid after
+ * its link's expiry, so this does not depend on the time. The signature, the approval queue and the page above all
+ * ask this one question.
+ */
+export async function additionalApproverApproved(db: Knex, applicationId: number): Promise<boolean> {
+  return (await latestRequest(db, applicationId))?.decision === 'approved';
+}
+
+/**
+ * Sends (or sends again) the approval request: supersedes any earlier unused link, stores the new token's hash and
+ * queues e-mail 3 in the same transaction. The clear token exists only in that e-mail: sealed in the outbox row (data
+ * key), which the dispatcher wipes once sent. Returns the new request's id.
+ */
+export async function sendApprovalRequest(
+  trx: Knex.Transaction,
+  ctx: FormContext,
+  input: { approverName: string; approverEmail: string; approverLanguage: Language; now: Date; timeZone: string; keyring: Keyring },
+): Promise<number> {
+  const since = new Date(input.now.getTime() - 24 * 3600 * 1000);
+  if ((await countRequestsSince(trx, ctx.application.id, since)) >= MAX_REQUESTS_PER_DAY) throw new ApprovalRequestRefused('application-form:approval.errors.tooMany');
+  const token = newToken();
+  const expiresAt = new Date(input.now.getTime() + APPROVAL_LINK_DAYS * 24 * 3600 * 1000);
+  const id = await insertRequest(trx, {
+    applicationId: ctx.application.id,
+    approverName: input.approverName,
+    approverEmail: input.approverEmail,
+    language: input.approverLanguage,
+    tokenHash: tokenHash(token),
+    expiresAt,
+    now: input.now,
+  });
+  const idempotencyKey = `additional-approval-request:${ctx.application.id}:${id}`;
+  const data = { approverName: input.approverName, employeeName: employeeName(ctx), companyName: ctx.account.companyName, expiresOn: formatDate(input.approverLanguage, expiresAt, input.timeZone), language: input.approverLanguage, token };
+  await enqueueEmails(
+    trx,
+    // The token is sealed in the outbox row (and the row wiped once sent): the link never rests in clear.
+    [{ idempotencyKey, template: 'additional-approval-request', to: input.approverEmail, language: input.approverLanguage, data: sealEmailData(input.keyring, idempotencyKey, data, ['token']), applicationId: ctx.application.id }],
+    input.now,
+  );
+  return id;
 }

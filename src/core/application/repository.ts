@@ -218,3 +218,31 @@ export async function countPendingApproval(db: Q, accountIds: number[]): Promise
   // Shown on every administrator page: read from the pre-counted table, never by counting applications.
   return countInStatus(db, accountIds, 'pending_approval');
 }
+
+/**
+ * Who is told that an urgent application waits for approval (e-mail 7): the key's creator for self-service, else the
+ * initiating administrator, and the key's notification recipients; each in their language when they are
+ * administrators of Sésame, else in the first one's (French when unknown). Lower-cased, without duplicates.
+ */
+export async function urgentAlertRecipients(db: Q, applicationId: number): Promise<Array<{ email: string; language: Language }>> {
+  const app = await db('application as ap')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .where('ap.id', applicationId)
+    .first('ap.initiated_by', 'ap.origin', 'k.created_by', 'k.notification_recipients');
+  if (!app) return [];
+  const firstId = app.origin === 'self_service' || !app.initiated_by ? app.created_by : app.initiated_by;
+  const first = await db('administrator').where({ id: firstId }).first('email', 'language');
+  let others: string[] = [];
+  try {
+    const parsed = JSON.parse(app.notification_recipients ?? '[]') as unknown;
+    if (Array.isArray(parsed)) others = parsed.filter((x): x is string => typeof x === 'string');
+  } catch {
+    others = [];
+  }
+  const emails = [...new Set([first?.email, ...others].filter((x): x is string => Boolean(x)).map((x) => x.trim().toLowerCase()))];
+  if (!emails.length) return [];
+  const admins = await db('administrator').whereIn('email', emails).select('email', 'language');
+  const langOf = new Map(admins.map((a) => [String(a.email).toLowerCase(), a.language as Language]));
+  const fallback: Language = (first?.language as Language) ?? 'fr';
+  return emails.map((email) => ({ email, language: langOf.get(email) ?? fallback }));
+}

@@ -21,6 +21,21 @@ export const NOT_SUBMITTED: Status[] = ['invited', 'in_progress', 'returned'];
 /** Open = neither finished nor abandoned: a second application for the same e-mail and key is a duplicate. */
 export const OPEN_STATUSES: Status[] = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved', 'transmitted', 'card_issued'];
 
+/** The statuses of the approval queue: signed, waiting for the company's approval or for the additional approver. */
+export const QUEUE_STATUSES: Status[] = ['pending_approval', 'awaiting_additional_approval'];
+
+/** A cancelled application may be reactivated until this many days after its initiation. */
+export const REACTIVATION_DAYS = 90;
+
+/** The last instant a cancelled application initiated at `createdAt` may be reactivated (exclusive). */
+export function reactivationDeadline(createdAt: string): Date {
+  return new Date(new Date(createdAt).getTime() + REACTIVATION_DAYS * 86_400_000);
+}
+
+export function canReactivate(app: { status: Status; createdAt: string }, now: Date): boolean {
+  return app.status === 'cancelled' && now.getTime() < reactivationDeadline(app.createdAt).getTime();
+}
+
 export type ActorType = 'admin' | 'employee' | 'approver' | 'system';
 
 export interface Actor {

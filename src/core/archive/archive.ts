@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Config } from '../../platform/config';
+import { sha256Hex } from '../../lib/download';
 import { documentsDir } from '../application/documents';
+import { findSignature } from '../application/signatures';
 
 /**
  * The write-once archive of signed applications: the signed PDF and the supporting documents are copied under
@@ -184,4 +186,25 @@ export async function runArchiveVerify(deps: { config: Pick<Config, 'dataDir'>; 
   const report = await verifyArchive(deps);
   for (const line of formatArchiveReport(report)) print(line);
   return report.clean ? 0 : 1;
+}
+
+/** An archived file that does not match the hash recorded when it was archived (or lies outside the archive). */
+export class ArchiveIntegrityError extends Error {}
+
+/**
+ * A signed version's PDF from the archive, re-hashed against the SHA-256 recorded at signing (a tampered file is never
+ * served as the signed document: ArchiveIntegrityError). Undefined when that version does not exist. The caller decides
+ * who may read it (the employee's session; an administrator's BC scope) and sends it with pdfHeaders().
+ */
+export async function readSignedPdf(deps: { config: { dataDir: string }; db: Knex }, applicationId: number, version: number): Promise<{ pdf: Buffer; fileName: string } | undefined> {
+  if (!Number.isInteger(version) || version < 1) return undefined;
+  const signature = await findSignature(deps.db, applicationId, version);
+  if (!signature) return undefined;
+  const app = await deps.db('application').where({ id: applicationId }).first('reference');
+  const root = archiveRoot(deps.config.dataDir);
+  const file = path.resolve(deps.config.dataDir, signature.archivePath);
+  if (!file.startsWith(root + path.sep)) throw new ArchiveIntegrityError(`signature ${signature.id} points outside the archive`);
+  const pdf = await fs.promises.readFile(file);
+  if (sha256Hex(pdf) !== signature.pdfSha256) throw new ArchiveIntegrityError(`archived signed PDF of application ${applicationId} v${version} does not match its recorded hash`);
+  return { pdf, fileName: `application-${app?.reference ?? applicationId}-signed-v${version}.pdf` };
 }

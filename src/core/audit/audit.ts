@@ -35,6 +35,9 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
+/** Who acts and from where: the part of an audit entry that the request (or the job) gives, the rest is the action's. */
+export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
+
 export interface AuditRow {
   id: number;
   at: string;
@@ -205,7 +208,7 @@ export async function verifyAuditChain(db: Knex, pageSize = 1000): Promise<Chain
 }
 
 /** Who and from where, for an administrator's request: the actor (reloaded by the auth middleware), IP, user agent. */
-export function auditRequestContext(req: Request): Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'> {
+export function auditRequestContext(req: Request): AuditContext {
   return {
     actor: req.actor ? { type: 'admin', id: req.actor.id, email: req.actor.email } : { type: 'employee' },
     ip: req.ip ?? null,

@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db';
 import { tFor, type Language } from '../../platform/i18n';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { generateAccessKeyNumber } from '../../lib/access-key-number';
 import { NotFoundError } from '../../lib/errors';
 import { paginate, type ListQuery, type PageWindow } from '../../lib/list-query';
@@ -48,7 +48,6 @@ export class KeyHasOpenApplicationsError extends Error {
 }
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
-export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 /** Without a request (scripts, tests of the service): the actor alone. */
 const actorOnly = (actor: Actor): AuditContext => ({ actor: { type: 'admin', id: actor.id, email: actor.email } });

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { isUniqueViolation, type Db } from '../../platform/db';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { ACCOUNT_FIELDS, accountSchema, toAccountCandidate, type AccountField, type AccountInput } from '../../core/accounts/schema';
 import { activeKeysOf, existingNumbers, findAccount, holdAccount, insertAccounts, updateAccount as updateAccountRow } from '../../core/accounts/repository';
 
@@ -14,7 +14,6 @@ export interface RuleIssue {
 export type SaveResult = { ok: true; id: number } | { ok: false; issues: RuleIssue[] };
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
-export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 const numberTaken: RuleIssue = { field: 'number', key: 'accounts:form.number.errors.taken' };
 

@@ -1,6 +1,6 @@
 import { isUniqueViolation, type Db } from '../../platform/db';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { administratorCreateSchema, type AdministratorCreateInput, type AdministratorUpdateInput } from './schema';
 import {
   findAdministratorByEmail,
@@ -30,7 +30,6 @@ export interface SessionRevoker {
 export const sessionUserKey = (administratorId: number) => `admin:${administratorId}`;
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
-export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 /** The command line that adds the first platform administrator acts as the system. */
 const SYSTEM: AuditContext = { actor: { type: 'system' } };

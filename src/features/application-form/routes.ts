@@ -10,7 +10,7 @@ import { verifyCsrf } from '../../middleware/csrf';
 import { DOCUMENT_KINDS, readDocument } from '../../core/application/documents';
 import { termsParagraphs } from '../../core/terms/repository';
 import { historyOf } from '../../core/application/repository';
-import { ApprovalRequestRefused } from '../approver/service';
+import { ApprovalRequestRefused } from '../../core/application/approval-requests';
 import { countryItems } from '../../core/application/countries';
 import { approverValues, canChoosePriority, cardholderValues, hasPaymentSection, type CardholderValues, type SectionId } from '../../core/application/form-data';
 import { pickApprover, pickCardholder, pickPayment, pickPriority, toFormErrors, validateApprover, validateCardholder, validatePayment, validatePriority, type Issue } from '../../core/application/form-schema';

@@ -9,7 +9,7 @@ import { savePin } from '../../core/application/pin-storage';
 import type { PinCheck } from '../../core/application/pin';
 import { removeDocument, saveDocument, type SaveResult } from '../../core/application/documents';
 import { currentTerms, recordAcceptance } from '../../core/terms/repository';
-import { sendApprovalRequest } from '../approver/service';
+import { sendApprovalRequest } from '../../core/application/approval-requests';
 import type { Language } from '../../platform/i18n';
 import { ibanAad, isEditable, loadFormContext, type FormContext, type FormData, type PaymentData } from '../../core/application/form-data';
 import { checkIban } from '../../lib/validators';

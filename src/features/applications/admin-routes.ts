@@ -10,10 +10,8 @@ import { formErrors, formErrorsFromZod, normaliseBody, type FormErrors } from '.
 import type { KeyForApplications } from '../../core/application/repository';
 import { INITIATE_FIELDS, initiateSchema } from './schema';
 import { PRIORITIES, TITLES } from '../../core/application/fields';
-import { QUEUE_STATUSES } from '../approvals/repository';
-import { canReactivate, reactivationDeadline } from '../approvals/service';
-import { trackingForApplicationPage } from '../tracking/routes';
-import { applicationForAdmin, DuplicateOpenApplicationError, initiateControlled, KeyUnavailableError, keyForInitiation, resendInvitation } from './service';
+import { QUEUE_STATUSES, canReactivate, reactivationDeadline } from '../../core/application/status';
+import { applicationForAdmin, applicationPageSections, DuplicateOpenApplicationError, initiateControlled, KeyUnavailableError, keyForInitiation, resendInvitation } from './service';
 
 declare module 'express-session' {
   interface SessionData {
@@ -101,14 +99,15 @@ export function applicationAdminRoutes(deps: Deps): Router {
         resendNonce = crypto.randomBytes(16).toString('hex');
         req.session.resendNonces = { ...(req.session.resendNonces ?? {}), [String(id)]: resendNonce };
       }
-      // Approval queue (src/features/approvals): the queue's actions on this one application, and reactivation.
+      // The approval queue's actions on this one application, and reactivation.
       const queue = {
         inQueue: QUEUE_STATUSES.includes(model.application.status),
         canReactivate: canReactivate(model.application, clock.now()),
         reactivableUntil: model.application.status === 'cancelled' ? reactivationDeadline(model.application.createdAt).toISOString() : null,
       };
-      // Tracking (src/features/tracking): e-mails of the history, key information, the form read-only, documents; audited view.
-      const tracking = await trackingForApplicationPage(deps, req, model.application);
+      // E-mails of the history, key information, the form read-only, documents, signed versions; an audited view.
+      const now = clock.now();
+      const tracking = await applicationPageSections(deps, req.actor!, model.application, auditRequestContext(req), { lang: req.lang, timeZone: config.timeZone, now });
       res.render('applications/show.njk', { ...model, resendNonce, queue, tracking });
     } catch (err) {
       next(err);

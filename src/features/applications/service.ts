@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
+import { applicationSections, recordApplicationView, type ApplicationSections } from '../../core/application/details';
 import type { Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from '../../core/application/create';
 import { keyUsability } from '../../core/application/key-state';
@@ -29,7 +30,6 @@ interface AdminActor {
 }
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
-export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 /** The key an administrator initiates on: theirs (404 otherwise), neither deleted nor expired. */
 export async function keyForInitiation(db: Knex | Knex.Transaction, actor: AdminActor, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
@@ -116,4 +116,19 @@ export async function resendInvitation(db: Knex, actor: AdminActor, id: number, 
     }
     return queued;
   });
+}
+
+/**
+ * The sections of the administrator's application page beside the application itself (the e-mails, the key, the form
+ * read-only, the documents, the signed versions). Opening the page is an access to personal data: recorded first.
+ */
+export async function applicationPageSections(
+  deps: { db: Knex; logger: { warn: (obj: object, msg: string) => void } },
+  actor: AdminActor,
+  application: ApplicationView,
+  access: AuditContext,
+  opts: { lang: Language; timeZone: string; now: Date },
+): Promise<ApplicationSections> {
+  await recordApplicationView(deps.db, access, application.id, opts.now);
+  return applicationSections(deps, actor, application, opts);
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { SortDirection } from '../../lib/list-query';
 import type { Priority } from '../../core/application/create';
-import type { Status } from '../../core/application/status';
+import { QUEUE_STATUSES, type Status } from '../../core/application/status';
 import { countsByStatusAndPriority } from '../../core/application/counts';
 import { whereIdIn } from '../../platform/db';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
@@ -15,7 +15,6 @@ export const STAGE_STATUS: Record<Stage, Status> = {
   additional: 'awaiting_additional_approval',
 };
 /** Statuses an application of the queue may be in: what return, cancel and the priority changes start from. */
-export const QUEUE_STATUSES: Status[] = ['pending_approval', 'awaiting_additional_approval'];
 
 export const QUEUE_SORTS = ['reference', 'name', 'company', 'accountNumber', 'keyName', 'priority', 'createdAt', 'cardType', 'plasticType'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
@@ -281,12 +280,6 @@ export async function findTarget(db: Q, id: number, accountIds: number[]): Promi
     lastName: r.last_name,
     additionalApproverRequired: Boolean(r.additional_approver_required),
   };
-}
-
-/** Whether the additional approver of the request in force (the newest not superseded) approved. */
-export async function additionalApproverApproved(db: Q, applicationId: number): Promise<boolean> {
-  const row = await db('approval_request').where({ application_id: applicationId }).whereNull('superseded_at').orderBy('id', 'desc').first('decision');
-  return row?.decision === 'approved';
 }
 
 /** Whether a PIN is stored (encrypted) for the application. */

@@ -3,20 +3,18 @@ import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import type { SortDirection } from '../../lib/list-query';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { addDays, zonedTimeToUtc } from '../../lib/time-zone';
 import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
-import { StaleStateError, transition, type Status } from '../../core/application/status';
+import { QUEUE_STATUSES, StaleStateError, canReactivate, transition, type Status } from '../../core/application/status';
 import {
   acceptedCardholderTerms,
-  additionalApproverApproved,
   consumeRun,
   findTarget,
   hasStoredPin,
   insertRun,
   lastHistoryId,
   matchingIds,
-  QUEUE_STATUSES,
   saveRunResults,
   statusBeforeCancellation,
   type ActionTarget,
@@ -25,11 +23,11 @@ import {
   type QueueSort,
   type RunOutcome,
 } from './repository';
+import { additionalApproverApproved } from '../../core/application/approval-requests';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
 import { isSqlite } from '../../platform/db';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
-export const REACTIVATION_DAYS = 90;
 
 export interface QueueActor {
   id: number;
@@ -38,7 +36,6 @@ export interface QueueActor {
 }
 
 /** Who acted and from where, for the audit log. */
-export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 /** The queue's filters with the initiation dates turned into instants (local days in the service's time zone). */
 export function queueSearch(accountIds: number[], filters: QueueFilters, q: string, timeZone: string): QueueSearch {
@@ -253,15 +250,6 @@ export async function executeRun(
 }
 
 // ---- Reactivation -----------------------------------------------------------------------------------------------
-
-/** The last instant a cancelled application initiated at `createdAt` may be reactivated (exclusive). */
-export function reactivationDeadline(createdAt: string): Date {
-  return new Date(new Date(createdAt).getTime() + REACTIVATION_DAYS * 86_400_000);
-}
-
-export function canReactivate(app: { status: Status; createdAt: string }, now: Date): boolean {
-  return app.status === 'cancelled' && now.getTime() < reactivationDeadline(app.createdAt).getTime();
-}
 
 /**
  * Reactivates a cancelled application: back to the status it had before the cancellation, while less than 90 days

@@ -5,7 +5,8 @@ import { paths } from '../../platform/paths';
 import { tFor, type Language } from '../../platform/i18n';
 import { formErrors, normaliseBody, type FormErrors } from '../../lib/form-errors';
 import { cardholderValues, loadFormContext, type FormContext } from '../../core/application/form-data';
-import { COMMENT_MAX, decide, linkState, type LinkState } from './service';
+import { decide, linkState, type LinkState } from './service';
+import { COMMENT_MAX } from '../../core/application/approval-requests';
 
 /**
  * The additional approver's page, reached only with the single-use link of e-mail 3 (`/approve?token=…`; the token

@@ -2,7 +2,7 @@ import type { Deps } from '../../platform/deps';
 import { NotFoundError } from '../../lib/errors';
 import { createInvitedApplications, type NewApplication, type Priority } from '../../core/application/create';
 import { holdKey } from '../../core/application/repository';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { todayIn } from '../../lib/validators';
 import { parseUpload } from './parse';
 import {
@@ -26,7 +26,6 @@ import { checkRows, type CheckedRow } from './validate';
  */
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
-export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 export interface BulkActor {
   id: number;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { LANGUAGES, type Language } from '../../platform/i18n';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import type { EmailRenderer, RenderedEmail } from '../../core/outbox/render';
 import { CATALOGUE, catalogueEntry, sampleData, type CatalogueEntry, variableKinds } from '../../core/outbox/catalogue';
 import { editableDefault, type EditableTemplate } from '../../core/outbox/defaults';
@@ -113,7 +113,6 @@ export async function editorState(db: Knex, defaultsOf: DefaultsOf, template: st
   };
 }
 
-type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 /**
  * Saves a checked draft: a part equal to the default is stored as "default" (null), so a later change of the default

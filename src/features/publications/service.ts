@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Language } from '../../platform/i18n';
 import { NOT_SUBMITTED } from '../../core/application/status';
-import { recordAudit, type AuditEntry } from '../../core/audit/audit';
+import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
 import { ANY_PRODUCT, termsSha256, type TermsKind } from '../../core/terms/repository';
 import { uniqueViolationText } from '../../platform/db';
@@ -36,7 +36,6 @@ export interface PublishTermsInput {
   texts: TermsText[];
 }
 
-type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
 export class VersionExistsError extends Error {
   constructor(readonly field: 'version') {

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import PDFDocument from 'pdfkit';
 
 /**
@@ -72,10 +71,6 @@ export function toWinAnsi(text: string): string {
 const MARGIN = 50;
 const LABEL_WIDTH = 170;
 const GAP = 12;
-
-export function sha256Hex(buffer: Buffer): string {
-  return crypto.createHash('sha256').update(buffer).digest('hex');
-}
 
 export function renderApplicationPdf(model: PdfModel): Promise<Buffer> {
   return new Promise((resolve, reject) => {

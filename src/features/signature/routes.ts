@@ -8,25 +8,15 @@ import { paths } from '../../platform/paths';
 import { termsParagraphs } from '../../core/terms/repository';
 import { CODE_TTL_MS } from './otp';
 import { openCode } from '../../core/application/signatures';
-import { acceptSignatureTerms, draftPdf, readSignedPdf, sendSigningCode, signApplication, signingState, SUBMITTED, type SigningState } from './service';
+import { pdfHeaders } from '../../lib/download';
+import { readSignedPdf } from '../../core/archive/archive';
+import { acceptSignatureTerms, draftPdf, sendSigningCode, signApplication, signingState, SUBMITTED, type SigningState } from './service';
 
 declare module 'express-session' {
   interface SessionData {
     /** The language of the PDF the code was sent for: the same PDF is rebuilt when the code is typed. */
     signingLang?: Language;
   }
-}
-
-/** Response headers for a PDF download: attachment, no sniffing, sandboxed, not cached. */
-export function pdfHeaders(fileName: string, size: number): Record<string, string> {
-  return {
-    'Content-Type': 'application/pdf',
-    'Content-Length': String(size),
-    'Content-Disposition': `attachment; filename="${fileName}"`,
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': 'no-store',
-  };
 }
 
 /**

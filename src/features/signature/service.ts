@@ -7,15 +7,17 @@ import { buildReview, canStartSigning } from '../../core/application/review';
 import { cardholderValues, loadFormContext, type FormContext } from '../../core/application/form-data';
 import { StaleStateError, transition, type Status } from '../../core/application/status';
 import { lockingRead } from '../../platform/db';
-import { approvalState } from '../../core/application/approval-requests';
+import { additionalApproverApproved } from '../../core/application/approval-requests';
 import { archiveDocuments, archiveFile, archiveRoot } from '../../core/archive/archive';
 import { listDocuments } from '../../core/application/documents';
-import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
+import { enqueueEmails } from '../../core/outbox/enqueue';
 import { sealEmailData } from '../../core/outbox/sealed';
+import { urgentAlertEmails } from '../../core/application/notifications';
 import { currentTerms, latestAcceptances, recordAcceptance, termsById, type Terms } from '../../core/terms/repository';
 import { issueCode, verifyCode } from './otp';
-import { renderApplicationPdf, sha256Hex, type PdfModel, type PdfRow, type PdfSection } from './pdf';
-import { findSignature, insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from '../../core/application/signatures';
+import { sha256Hex } from '../../lib/download';
+import { renderApplicationPdf, type PdfModel, type PdfRow, type PdfSection } from './pdf';
+import { insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from '../../core/application/signatures';
 
 /**
  * Electronic signature (SPEC §3.5): signature terms → the application as a PDF → a one-time code sent to the
@@ -235,56 +237,6 @@ export type SignResult =
   | { ok: false; reason: 'alreadySigned' }
   | { ok: false; reason: 'notReady' };
 
-/**
- * E-mail 7 (urgent application to approve): to the key's creator for self-service, else the initiating administrator,
- * and the key's notification recipients; each in their language when they are administrators of Sésame. Sent when an
- * urgent application is signed and, when it then waited for the additional approver, again once they approve
- * (src/features/approver/service.ts): that is when the company can approve it.
- */
-export async function urgentAlertEmails(
-  trx: Knex,
-  ctx: FormContext,
-  input: { version: number; signedAt: Date; timeZone: string; awaitingAdditionalApproval: boolean; approvedByAdditionalApprover?: boolean },
-): Promise<EmailToQueue[]> {
-  const app = await trx('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').where('ap.id', ctx.application.id).first('ap.initiated_by', 'ap.origin', 'k.created_by', 'k.notification_recipients');
-  const firstId = app.origin === 'self_service' || !app.initiated_by ? app.created_by : app.initiated_by;
-  const first = await trx('administrator').where({ id: firstId }).first('email', 'language');
-  let others: string[] = [];
-  try {
-    const parsed = JSON.parse(app.notification_recipients ?? '[]') as unknown;
-    if (Array.isArray(parsed)) others = parsed.filter((x): x is string => typeof x === 'string');
-  } catch {
-    others = [];
-  }
-  const emails = [...new Set([first?.email, ...others].filter((x): x is string => Boolean(x)).map((x) => x.trim().toLowerCase()))];
-  if (!emails.length) return [];
-  const admins = await trx('administrator').whereIn('email', emails).select('email', 'language');
-  const langOf = new Map(admins.map((a) => [String(a.email).toLowerCase(), a.language as Language]));
-  const fallback: Language = (first?.language as Language) ?? 'fr';
-  const holder = cardholderValues(ctx);
-  const employeeName = [holder.firstName || ctx.application.firstName, holder.lastName || ctx.application.lastName].filter(Boolean).join(' ');
-  return emails.map((to) => {
-    const language = langOf.get(to) ?? fallback;
-    return {
-      idempotencyKey: `urgent-alert:${ctx.application.id}:${input.version}:${input.approvedByAdditionalApprover ? 'approver-approved:' : ''}${to}`,
-      template: 'urgent-alert' as const,
-      to,
-      language,
-      data: {
-        reference: ctx.application.reference,
-        employeeName,
-        companyName: ctx.account.companyName,
-        accountNumber: ctx.account.number,
-        keyName: ctx.key.name,
-        signedOn: formatDate(language, input.signedAt, input.timeZone, true),
-        awaitingAdditionalApproval: input.awaitingAdditionalApproval,
-        ...(input.approvedByAdditionalApprover ? { approvedByAdditionalApprover: true } : {}),
-      },
-      applicationId: ctx.application.id,
-    };
-  });
-}
-
 function listFiles(dir: string): string[] {
   try {
     return fs.readdirSync(dir).map((f) => path.join(dir, f));
@@ -329,7 +281,7 @@ export async function signApplication(
       const verified = await verifyCode(trx, { applicationId: input.applicationId, code: input.code, pdfSha256: shown.sha256, now: input.now, secret: secrets.otpSecret() });
       if (!verified.ok) return { ok: false, reason: 'code', key: verified.key, codeReason: verified.reason, ...(verified.params ? { params: verified.params } : {}) };
 
-      const awaiting = ctx.key.additionalApproverRequired && (await approvalState(trx, input.applicationId, input.now)).kind !== 'approved';
+      const awaiting = ctx.key.additionalApproverRequired && !(await additionalApproverApproved(trx, input.applicationId));
       const to: Status = awaiting ? 'awaiting_additional_approval' : 'pending_approval';
       const ts = input.now.toISOString();
       await transition(trx as Knex.Transaction, { applicationId: input.applicationId, from: SIGNABLE, to, actor: { type: 'employee' }, now: input.now, extra: { submitted_at: ts } });
@@ -381,22 +333,3 @@ export async function signApplication(
   }
 }
 
-export class ArchiveIntegrityError extends Error {}
-
-/**
- * A signed version's PDF from the archive, re-hashed against the SHA-256 recorded at signing (a tampered file is never
- * served as the signed document: ArchiveIntegrityError). Undefined when that version does not exist. The caller decides
- * who may read it (the employee's session; an administrator's BC scope) and sends it with pdfHeaders().
- */
-export async function readSignedPdf(deps: Pick<SigningDeps, 'config' | 'db'>, applicationId: number, version: number): Promise<{ pdf: Buffer; fileName: string } | undefined> {
-  if (!Number.isInteger(version) || version < 1) return undefined;
-  const signature = await findSignature(deps.db, applicationId, version);
-  if (!signature) return undefined;
-  const app = await deps.db('application').where({ id: applicationId }).first('reference');
-  const root = archiveRoot(deps.config.dataDir);
-  const file = path.resolve(deps.config.dataDir, signature.archivePath);
-  if (!file.startsWith(root + path.sep)) throw new ArchiveIntegrityError(`signature ${signature.id} points outside the archive`);
-  const pdf = await fs.promises.readFile(file);
-  if (sha256Hex(pdf) !== signature.pdfSha256) throw new ArchiveIntegrityError(`archived signed PDF of application ${applicationId} v${version} does not match its recorded hash`);
-  return { pdf, fileName: `application-${app?.reference ?? applicationId}-signed-v${version}.pdf` };
-}

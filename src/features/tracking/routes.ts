@@ -13,13 +13,12 @@ import { auditRequestContext, recordAudit } from '../../core/audit/audit';
 import { readDocument } from '../../core/application/documents';
 import { findApplicationInScope } from '../../core/application/repository';
 import { findSignature } from '../../core/application/signatures';
-import { pdfHeaders } from '../signature/routes';
-import { readSignedPdf } from '../signature/service';
+import { pdfHeaders } from '../../lib/download';
+import { readSignedPdf } from '../../core/archive/archive';
 import { batchInScope, countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
 import { summaryCells } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
-import { EXPORT_MAX_ROWS, ExportTooLargeError, applicationSections, exportApplications, recordApplicationView, trackingSummary, type ApplicationSections } from './service';
-import type { ApplicationView } from '../../core/application/repository';
+import { EXPORT_MAX_ROWS, ExportTooLargeError, exportApplications, trackingSummary } from './service';
 import { streamToResponse } from '../../lib/stream-response';
 
 /** "Suivi du statut des demandes de cartes": the summary per key and status, the applications list and its export. */
@@ -63,18 +62,6 @@ function actorOf(req: Request): Actor {
 function idParam(value: unknown): number {
   if (typeof value !== 'string' || !/^[1-9]\d{0,8}$/.test(value)) throw new NotFoundError('tracking id');
   return Number(value);
-}
-
-/**
- * What the administrator's application page (src/features/applications/admin-routes.ts) shows from the tracking:
- * the e-mails of its history, the key's information, the form read-only and the documents. Call it once the
- * application was found within the actor's BCs: viewing it is an access to personal data, recorded in the audit log.
- */
-export async function trackingForApplicationPage(deps: Deps, req: Request, application: ApplicationView): Promise<ApplicationSections> {
-  const actor = actorOf(req);
-  const now = deps.clock.now();
-  await recordApplicationView(deps.db, auditRequestContext(req), application.id, now);
-  return applicationSections(deps, actor, application, { lang: req.lang, timeZone: deps.config.timeZone, now });
 }
 
 export function trackingRoutes(deps: Deps): Router {

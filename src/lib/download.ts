@@ -1,0 +1,18 @@
+import crypto from 'node:crypto';
+
+/** SHA-256 of a file's bytes, in hex: what the archive, the signature evidence and the documents record. */
+export function sha256Hex(buffer: Buffer): string {
+  return crypto.createHash('sha256').update(buffer).digest('hex');
+}
+
+/** Response headers for a PDF download: attachment, no sniffing, sandboxed, not cached. */
+export function pdfHeaders(fileName: string, size: number): Record<string, string> {
+  return {
+    'Content-Type': 'application/pdf',
+    'Content-Length': String(size),
+    'Content-Disposition': `attachment; filename="${fileName}"`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': 'no-store',
+  };
+}
