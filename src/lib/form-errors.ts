@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import type { ZodError, core } from 'zod';
 
 export interface FieldError {
   key: string;
@@ -10,21 +10,36 @@ export interface FormErrors {
   summary: Array<FieldError & { href: string }>;
 }
 
+/** A validation problem of one field: a translation key and its interpolation values. */
+export interface FieldIssue extends FieldError {
+  field: string;
+}
+
+/**
+ * One zod issue as a field error. The message is the translation key; interpolation values travel as data: a custom
+ * issue's `params` (`ctx.addIssue({ code: 'custom', message: key, params })`, `.refine(fn, { message: key, params })`),
+ * and the limit of a built-in `.max(n, key)` (`max`, from the issue's `maximum`).
+ */
+export function fieldErrorOf(issue: core.$ZodIssue): FieldError {
+  const params: Record<string, string | number> = {};
+  if (issue.code === 'too_big') params.max = Number(issue.maximum);
+  if (issue.code === 'custom' && issue.params) {
+    for (const [k, v] of Object.entries(issue.params)) if (typeof v === 'string' || typeof v === 'number') params[k] = v;
+  }
+  return { key: issue.message, ...(Object.keys(params).length ? { params } : {}) };
+}
+
+/** Zod issues as field issues, in the issues' order; the field is the issue's path (`a.b`), `_form` for the whole value. */
+export function issuesOf(error: ZodError): FieldIssue[] {
+  return error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '_form', ...fieldErrorOf(issue) }));
+}
+
 /**
  * Turns validation issues into what the form macros render: the first error per field, and a summary whose
  * links point at the fields (`#field-id`). Messages are translation keys, never sentences.
- * Zod issues carry the key as their message; `params` may be given with `{ key, params }` JSON in the message.
  */
 export function formErrorsFromZod(error: ZodError, fieldIds: Record<string, string> = {}): FormErrors {
-  const out: FormErrors = { fieldErrors: {}, summary: [] };
-  for (const issue of error.issues) {
-    const field = issue.path.map(String).join('.') || '_form';
-    if (out.fieldErrors[field]) continue;
-    const fe = parseMessage(issue.message);
-    out.fieldErrors[field] = fe;
-    out.summary.push({ ...fe, href: `#${fieldIds[field] ?? field.replace(/\./g, '-')}` });
-  }
-  return out;
+  return formErrors(issuesOf(error).map((i) => ({ ...i, href: `#${fieldIds[i.field] ?? i.field.replace(/\./g, '-')}` })));
 }
 
 /** Builds errors by hand (rules checked outside a schema). */
@@ -37,29 +52,6 @@ export function formErrors(list: Array<{ field: string; key: string; params?: Re
     out.summary.push({ ...fe, href: e.href ?? `#${e.field}` });
   }
   return out;
-}
-
-export function mergeFormErrors(a: FormErrors, b: FormErrors): FormErrors {
-  const out: FormErrors = { fieldErrors: { ...a.fieldErrors }, summary: [...a.summary] };
-  for (const s of b.summary) {
-    const field = Object.entries(b.fieldErrors).find(([, v]) => v.key === s.key && v.params === s.params)?.[0];
-    if (field && out.fieldErrors[field]) continue;
-    if (field) out.fieldErrors[field] = b.fieldErrors[field] as FieldError;
-    out.summary.push(s);
-  }
-  return out;
-}
-
-function parseMessage(message: string): FieldError {
-  if (message.startsWith('{')) {
-    try {
-      const parsed = JSON.parse(message) as FieldError;
-      if (typeof parsed.key === 'string') return parsed;
-    } catch {
-      /* plain key */
-    }
-  }
-  return { key: message };
 }
 
 /** Trims and NFC-normalises every string of a submitted form, so validation sees what a person meant. */

@@ -279,11 +279,7 @@ export function zCheck(check: (raw: string) => Check): z.ZodType<string, string>
 }
 
 export const zIban = () => zCheck(checkIban);
-export const zBic = () => zCheck(checkBic);
-export const zEmail = () => zCheck(checkEmail);
 export const zEmbossName = () => zCheck(checkEmbossName);
-export const zPhone = (defaultCountry?: string | null, opts: { mobileOnly?: boolean } = {}) => zCheck((v) => checkPhone(v, defaultCountry, opts));
-export const zPostalCode = (country: string | null | undefined) => zCheck((v) => checkPostalCode(v, country));
 
 /**
  * For checks that depend on another field (phone by address country, postal code by country, date of birth from

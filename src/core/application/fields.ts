@@ -9,7 +9,7 @@ export const EMAIL_MAX = 254;
 /** Letters (accents included), with single spaces, hyphens or apostrophes between them: "Anne-Sophie", "N’Diaye", "de la Tour". */
 const NAME_RE = /^[\p{L}\p{M}]+(?:[ '’-]+[\p{L}\p{M}]+)*$/u;
 
-/** A person's name field; `prefix` holds `errors.required|tooLong|invalid`. */
+/** A person's name field; `prefix` holds `errors.required|tooLong|invalid` (`tooLong` gets `max` from the issue, see lib/form-errors). */
 export function nameField(prefix: string) {
   return z
     .string({ error: `${prefix}.required` })
@@ -18,7 +18,7 @@ export function nameField(prefix: string) {
       z
         .string()
         .min(1, `${prefix}.required`)
-        .max(NAME_MAX, JSON.stringify({ key: `${prefix}.tooLong`, params: { max: NAME_MAX } }))
+        .max(NAME_MAX, `${prefix}.tooLong`)
         .regex(NAME_RE, `${prefix}.invalid`),
     );
 }
@@ -32,7 +32,7 @@ export function emailField(prefix: string) {
       z
         .string()
         .min(1, `${prefix}.required`)
-        .max(EMAIL_MAX, JSON.stringify({ key: `${prefix}.tooLong`, params: { max: EMAIL_MAX } }))
+        .max(EMAIL_MAX, `${prefix}.tooLong`)
         .pipe(z.email({ error: `${prefix}.invalid` })),
     );
 }

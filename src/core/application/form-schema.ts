@@ -1,5 +1,6 @@
-import { formErrors, type FormErrors } from '../../lib/form-errors';
-import { TITLES } from './fields';
+import { z } from 'zod';
+import { fieldErrorOf, formErrors, type FormErrors } from '../../lib/form-errors';
+import { PRIORITIES, TITLES } from './fields';
 import { isLanguage } from '../../platform/i18n';
 import { isKnownCountry } from './countries';
 import {
@@ -8,17 +9,21 @@ import {
   CARDHOLDER_LIMITS,
   PAYMENT_LIMITS,
   PRIORITY_LIMITS,
+  type CardholderField,
   type CardholderValues,
   type FormContext,
   type PaymentData,
 } from './form-data';
-import { checkBic, checkBicMatchesIban, checkDateOfBirth, checkEmail, checkEmbossName, checkPhone, checkPostalCode, deriveEmbossName } from '../../lib/validators';
+import { checkBic, checkBicMatchesIban, checkDateOfBirth, checkEmail, checkEmbossName, checkPhone, checkPostalCode, deriveEmbossName, zCheck, type DateParts } from '../../lib/validators';
 
 /**
  * Two levels of checks for each section:
  * - `pick…` (Save): only types and lengths, so a half-filled page is kept exactly as typed;
  * - `validate…` (Continue, review, signing): every rule, returning the normalised values to keep.
- * Errors are translation keys; labels are nested (`$t(labelKey)`) so a message names its field in the page language.
+ * Each field's rules are a zod schema whose messages are translation keys, interpolation values (`labelKey`, `max`)
+ * travelling as the issue's `params`; labels are nested (`$t(labelKey)`) so a message names its field in the page
+ * language. A section runs its fields' schemas one by one, in page order, so the values of the valid fields are kept
+ * (the review shows them) and the issues follow the page.
  */
 export interface Issue {
   field: string;
@@ -41,6 +46,35 @@ export function toFormErrors(issues: Issue[]): FormErrors | null {
 }
 
 /**
+ * Runs one field's schema on `input`: the checked value, or undefined after adding the field's issue (the first of
+ * the schema's: a field shows one error).
+ */
+function run<T>(issues: Issue[], field: string, schema: z.ZodType<T>, input: unknown, href?: string): T | undefined {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const first = result.error.issues[0];
+  issues.push({ field, ...(first ? fieldErrorOf(first) : { key: `${NS}:errors.type` }), ...(href ? { href } : {}) });
+  return undefined;
+}
+
+const required = (section: string, field: string) => `${NS}:${section}.fields.${field}.errors.required`;
+
+/** A collapsed text field: required or not, at most `max` characters (code points), matching `pattern`. */
+function textSchema(section: string, field: string, opts: { required: boolean; max: number; pattern: RegExp; patternKey: string }) {
+  const label = { labelKey: labelKey(section, field) };
+  return z
+    .string()
+    .refine((v) => !opts.required || v !== '', { message: required(section, field), abort: true })
+    .refine((v) => [...v].length <= opts.max, { message: `${NS}:errors.tooLong`, params: { ...label, max: opts.max }, abort: true })
+    .refine((v) => v === '' || opts.pattern.test(v), { message: opts.patternKey, params: label });
+}
+
+/** One of a fixed list, else the field's `required` message. */
+function choiceSchema(section: string, field: string, accepted: (v: string) => boolean) {
+  return z.string({ error: required(section, field) }).refine(accepted, required(section, field));
+}
+
+/**
  * Save: every listed field must be a string (absent = empty) no longer than its limit; anything else in the body
  * is ignored. Values are kept as typed (trimmed and NFC by normaliseBody).
  */
@@ -48,18 +82,13 @@ export function pickStrings<K extends string>(body: Record<string, unknown>, lim
   const values = {} as Record<K, string>;
   const issues: Issue[] = [];
   for (const field of Object.keys(limits) as K[]) {
-    const raw = body[field];
-    if (raw === undefined || raw === null) {
-      values[field] = '';
-      continue;
-    }
-    if (typeof raw !== 'string') {
-      values[field] = '';
-      issues.push({ field, key: `${NS}:errors.type`, params: { labelKey: labelKey(section, field) } });
-      continue;
-    }
-    values[field] = raw;
-    if ([...raw].length > limits[field]) issues.push({ field, key: `${NS}:errors.tooLong`, params: { labelKey: labelKey(section, field), max: limits[field] } });
+    const raw = body[field] ?? '';
+    values[field] = typeof raw === 'string' ? raw : '';
+    const label = { labelKey: labelKey(section, field) };
+    const schema = z
+      .custom<string>((r) => typeof r === 'string', { message: `${NS}:errors.type`, params: label, abort: true })
+      .refine((r) => [...r].length <= limits[field], { message: `${NS}:errors.tooLong`, params: { ...label, max: limits[field] } });
+    run(issues, field, schema, raw);
   }
   return { values, issues };
 }
@@ -71,96 +100,77 @@ export function pickCardholder(body: Record<string, unknown>) {
   return pickStrings(body, CARDHOLDER_LIMITS, 'cardholder');
 }
 
+const NAME_FIELDS = ['firstName', 'lastName', 'birthName'] as const;
+const TEXT_FIELDS = ['birthPlace', 'homeAddressLine1', 'homeAddressLine2', 'homeCity', 'businessAddressLine1', 'businessAddressLine2', 'businessCity', 'jobTitle', 'employeeNumber', 'costCentre'] as const;
+
+const cardholderName = (field: (typeof NAME_FIELDS)[number], isRequired: boolean) =>
+  textSchema('cardholder', field, { required: isRequired, max: CARDHOLDER_LIMITS[field], pattern: NAME, patternKey: `${NS}:errors.nameCharacters` });
+
+const cardholderText = (field: (typeof TEXT_FIELDS)[number], isRequired: boolean, pattern: RegExp = FREE_TEXT, patternKey = `${NS}:errors.characters`) =>
+  textSchema('cardholder', field, { required: isRequired, max: CARDHOLDER_LIMITS[field], pattern, patternKey });
+
+const cardholderCountry = (field: 'birthCountry' | 'nationality' | 'homeCountry' | 'businessCountry') =>
+  z
+    .string()
+    .refine((v) => v !== '', { message: required('cardholder', field), abort: true })
+    .refine((v) => isKnownCountry(v), { message: `${NS}:errors.country`, params: { labelKey: labelKey('cardholder', field) } });
+
+/** Date of birth from its three fields: a real date, an adult on `today`. */
+const dateOfBirthSchema = (today: string) =>
+  z.custom<DateParts>().transform((parts, ctx) => {
+    const checked = checkDateOfBirth(parts, today);
+    if (checked.ok) return checked.value;
+    ctx.addIssue({ code: 'custom', message: checked.key });
+    return z.NEVER;
+  });
+
 /** Full check of the cardholder section; `today` is 'YYYY-MM-DD' in the service's time zone (adult check). */
 export function validateCardholder(input: CardholderValues, ctx: FormContext, today: string): { values: CardholderValues; issues: Issue[] } {
   const v: CardholderValues = {};
   for (const f of CARDHOLDER_FIELDS) v[f] = (input[f] ?? '').trim();
+  for (const f of [...NAME_FIELDS, ...TEXT_FIELDS]) v[f] = (v[f] ?? '').replace(/\s+/g, ' ');
   const issues: Issue[] = [];
-  const err = (field: string, key: string, params?: Record<string, string | number>, href?: string) =>
-    issues.push({ field, key: key.includes(':') ? key : `${NS}:cardholder.fields.${field}.errors.${key}`, ...(params ? { params } : {}), ...(href ? { href } : {}) });
-  const lengthOk = (field: keyof typeof CARDHOLDER_LIMITS) => {
-    if ([...(v[field] ?? '')].length <= CARDHOLDER_LIMITS[field]) return true;
-    err(field, `${NS}:errors.tooLong`, { labelKey: labelKey('cardholder', field), max: CARDHOLDER_LIMITS[field] });
-    return false;
+  /** Checks a field of `v`, keeping the checked (normalised) value when it passes. */
+  const field = (f: CardholderField, schema: z.ZodType<string>) => {
+    const value = run(issues, f, schema, v[f] ?? '');
+    if (value !== undefined) v[f] = value;
   };
-  const name = (field: 'firstName' | 'lastName' | 'birthName', required: boolean) => {
-    const value = (v[field] ?? '').replace(/\s+/g, ' ');
-    v[field] = value;
-    if (!value) {
-      if (required) err(field, 'required');
-      return;
-    }
-    if (lengthOk(field) && !NAME.test(value)) err(field, `${NS}:errors.nameCharacters`, { labelKey: labelKey('cardholder', field) });
-  };
-  const text = (field: keyof typeof CARDHOLDER_LIMITS, required: boolean, pattern: RegExp = FREE_TEXT, patternKey = `${NS}:errors.characters`) => {
-    const value = (v[field] ?? '').replace(/\s+/g, ' ');
-    v[field] = value;
-    if (!value) {
-      if (required) err(field, 'required');
-      return;
-    }
-    if (lengthOk(field) && !pattern.test(value)) err(field, patternKey, { labelKey: labelKey('cardholder', field) });
-  };
-  const country = (field: 'birthCountry' | 'nationality' | 'homeCountry' | 'businessCountry') => {
-    if (!v[field]) err(field, 'required');
-    else if (!isKnownCountry(v[field])) err(field, `${NS}:errors.country`, { labelKey: labelKey('cardholder', field) });
-  };
-
-  if (!(TITLES as readonly string[]).includes(v.title ?? '')) err('title', 'required');
-  name('firstName', true);
-  name('lastName', true);
-  name('birthName', false);
-
-  const dob = checkDateOfBirth({ day: v.dobDay, month: v.dobMonth, year: v.dobYear }, today);
-  if (!dob.ok) err('dateOfBirth', dob.key, undefined, '#dobDay');
-
-  text('birthPlace', true);
-  country('birthCountry');
-  country('nationality');
-
-  text('homeAddressLine1', true);
-  text('homeAddressLine2', false);
-  country('homeCountry');
   const homeCountry = isKnownCountry(v.homeCountry) ? v.homeCountry : undefined;
-  const homePostal = checkPostalCode(v.homePostalCode, homeCountry ?? null);
-  if (!homePostal.ok) err('homePostalCode', homePostal.key);
-  else v.homePostalCode = homePostal.value;
-  text('homeCity', true);
-
-  const mobile = checkPhone(v.mobilePhone, homeCountry ?? 'FR', { mobileOnly: true });
-  if (!mobile.ok) err('mobilePhone', mobile.key);
-  else v.mobilePhone = mobile.value;
-
   const businessCountry = isKnownCountry(v.businessCountry) ? v.businessCountry : undefined;
-  if (v.businessPhone) {
-    const phone = checkPhone(v.businessPhone, businessCountry ?? homeCountry ?? 'FR');
-    if (!phone.ok) err('businessPhone', phone.key);
-    else v.businessPhone = phone.value;
-  }
-
-  const email = checkEmail(v.businessEmail);
-  if (!email.ok) err('businessEmail', email.key);
-  else v.businessEmail = email.value;
-
-  text('businessAddressLine1', true);
-  text('businessAddressLine2', false);
-  country('businessCountry');
-  const businessPostal = checkPostalCode(v.businessPostalCode, businessCountry ?? null);
-  if (!businessPostal.ok) err('businessPostalCode', businessPostal.key);
-  else v.businessPostalCode = businessPostal.value;
-  text('businessCity', true);
-
-  text('jobTitle', true);
-  text('employeeNumber', ctx.key.employeeNumberRule === 'required', CODE, `${NS}:errors.code`);
-  text('costCentre', ctx.key.costCentreRule === 'required', CODE, `${NS}:errors.code`);
-
   // Derived from the name when left empty; an edited one is checked as typed (nothing silently dropped).
   if (!v.embossName) v.embossName = deriveEmbossName(v.firstName, v.lastName);
-  const emboss = checkEmbossName(v.embossName);
-  if (!emboss.ok) err('embossName', emboss.key);
-  else v.embossName = emboss.value;
 
-  if (!isLanguage(v.correspondenceLanguage)) err('correspondenceLanguage', 'required');
+  field('title', choiceSchema('cardholder', 'title', (t) => (TITLES as readonly string[]).includes(t)));
+  field('firstName', cardholderName('firstName', true));
+  field('lastName', cardholderName('lastName', true));
+  field('birthName', cardholderName('birthName', false));
+  run(issues, 'dateOfBirth', dateOfBirthSchema(today), { day: v.dobDay, month: v.dobMonth, year: v.dobYear }, '#dobDay');
+  field('birthPlace', cardholderText('birthPlace', true));
+  field('birthCountry', cardholderCountry('birthCountry'));
+  field('nationality', cardholderCountry('nationality'));
+
+  field('homeAddressLine1', cardholderText('homeAddressLine1', true));
+  field('homeAddressLine2', cardholderText('homeAddressLine2', false));
+  field('homeCountry', cardholderCountry('homeCountry'));
+  field('homePostalCode', zCheck((c) => checkPostalCode(c, homeCountry ?? null)));
+  field('homeCity', cardholderText('homeCity', true));
+
+  field('mobilePhone', zCheck((p) => checkPhone(p, homeCountry ?? 'FR', { mobileOnly: true })));
+  if (v.businessPhone) field('businessPhone', zCheck((p) => checkPhone(p, businessCountry ?? homeCountry ?? 'FR')));
+  field('businessEmail', zCheck(checkEmail));
+
+  field('businessAddressLine1', cardholderText('businessAddressLine1', true));
+  field('businessAddressLine2', cardholderText('businessAddressLine2', false));
+  field('businessCountry', cardholderCountry('businessCountry'));
+  field('businessPostalCode', zCheck((c) => checkPostalCode(c, businessCountry ?? null)));
+  field('businessCity', cardholderText('businessCity', true));
+
+  field('jobTitle', cardholderText('jobTitle', true));
+  field('employeeNumber', cardholderText('employeeNumber', ctx.key.employeeNumberRule === 'required', CODE, `${NS}:errors.code`));
+  field('costCentre', cardholderText('costCentre', ctx.key.costCentreRule === 'required', CODE, `${NS}:errors.code`));
+
+  field('embossName', zCheck(checkEmbossName));
+  field('correspondenceLanguage', choiceSchema('cardholder', 'correspondenceLanguage', isLanguage));
 
   return { values: v, issues };
 }
@@ -179,6 +189,18 @@ export function directDebitChosen(ctx: FormContext, payment: PaymentData | undef
   return false;
 }
 
+/** The IBAN as stored: its own check was made when it was typed (it is kept encrypted); this reads the recorded result. */
+const storedIbanSchema = z.custom<PaymentData>().superRefine((p, ctx) => {
+  if (!p.iban) ctx.addIssue({ code: 'custom', message: `${NS}:errors.iban.required` });
+  else if (p.ibanCheck !== 'ok') ctx.addIssue({ code: 'custom', message: p.ibanCheck && p.ibanCheck.startsWith(`${NS}:errors.iban.`) ? p.ibanCheck : `${NS}:errors.iban.invalid` });
+});
+
+const accountHolderSchema = z
+  .string()
+  .refine((v) => v !== '', { message: required('payment', 'accountHolder'), abort: true })
+  .refine((v) => [...v].length <= PAYMENT_LIMITS.accountHolder, { message: `${NS}:errors.tooLong`, abort: true })
+  .refine((v) => FREE_TEXT.test(v), { message: `${NS}:errors.characters`, params: { labelKey: labelKey('payment', 'accountHolder') } });
+
 /**
  * Full check of the payment section on the stored data: the IBAN's own check was made when it was typed (it is kept
  * encrypted), so this reads its recorded result.
@@ -186,25 +208,17 @@ export function directDebitChosen(ctx: FormContext, payment: PaymentData | undef
 export function validatePayment(payment: PaymentData | undefined, ctx: FormContext): { values: PaymentData; issues: Issue[] } {
   const p: PaymentData = { ...(payment ?? {}) };
   const issues: Issue[] = [];
-  const err = (field: string, key: string) => issues.push({ field, key: key.includes(':') ? key : `${NS}:payment.fields.${field}.errors.${key}` });
-  if (ctx.key.directDebitRule === 'optional' && !['yes', 'no'].includes(p.directDebit ?? '')) err('directDebit', 'required');
+  if (ctx.key.directDebitRule === 'optional') run(issues, 'directDebit', choiceSchema('payment', 'directDebit', (d) => d === 'yes' || d === 'no'), p.directDebit ?? '');
   if (!directDebitChosen(ctx, p)) return { values: p, issues };
-  if (!p.iban) err('iban', `${NS}:errors.iban.required`);
-  else if (p.ibanCheck !== 'ok') err('iban', p.ibanCheck && p.ibanCheck.startsWith(`${NS}:errors.iban.`) ? p.ibanCheck : `${NS}:errors.iban.invalid`);
-  const bic = checkBic(p.bic);
-  if (!bic.ok) err('bic', bic.key);
-  else {
-    p.bic = bic.value;
-    if (p.ibanCheck === 'ok' && p.ibanCountry) {
-      const match = checkBicMatchesIban(bic.value, p.ibanCountry);
-      if (!match.ok) err('bic', match.key);
-    }
+  run(issues, 'iban', storedIbanSchema, p);
+  const bic = run(issues, 'bic', zCheck(checkBic), p.bic ?? '');
+  if (bic !== undefined) {
+    p.bic = bic;
+    const ibanCountry = p.ibanCheck === 'ok' ? p.ibanCountry : undefined;
+    if (ibanCountry) run(issues, 'bic', zCheck((b) => checkBicMatchesIban(b, ibanCountry)), bic);
   }
-  const holder = (p.accountHolder ?? '').replace(/\s+/g, ' ').trim();
-  p.accountHolder = holder;
-  if (!holder) err('accountHolder', 'required');
-  else if ([...holder].length > PAYMENT_LIMITS.accountHolder) err('accountHolder', `${NS}:errors.tooLong`);
-  else if (!FREE_TEXT.test(holder)) issues.push({ field: 'accountHolder', key: `${NS}:errors.characters`, params: { labelKey: labelKey('payment', 'accountHolder') } });
+  p.accountHolder = (p.accountHolder ?? '').replace(/\s+/g, ' ').trim();
+  run(issues, 'accountHolder', accountHolderSchema, p.accountHolder);
   return { values: p, issues };
 }
 
@@ -217,10 +231,8 @@ export function pickPriority(body: Record<string, unknown>) {
 
 export function validatePriority(values: { priority?: string; urgentTermsAccepted?: string } | undefined): Issue[] {
   const issues: Issue[] = [];
-  if (!['normal', 'urgent'].includes(values?.priority ?? '')) issues.push({ field: 'priority', key: `${NS}:priority.fields.priority.errors.required` });
-  else if (values?.priority === 'urgent' && values.urgentTermsAccepted !== 'yes') {
-    issues.push({ field: 'urgentTermsAccepted', key: `${NS}:priority.fields.urgentTermsAccepted.errors.required` });
-  }
+  const priority = run(issues, 'priority', choiceSchema('priority', 'priority', (p) => (PRIORITIES as readonly string[]).includes(p)), values?.priority);
+  if (priority === 'urgent') run(issues, 'urgentTermsAccepted', choiceSchema('priority', 'urgentTermsAccepted', (a) => a === 'yes'), values?.urgentTermsAccepted);
   return issues;
 }
 
@@ -231,6 +243,8 @@ export function pickApprover(body: Record<string, unknown>) {
   return pickStrings(body, APPROVER_LIMITS, 'approval');
 }
 
+const approverNameSchema = textSchema('approval', 'approverName', { required: true, max: APPROVER_LIMITS.approverName, pattern: NAME, patternKey: `${NS}:errors.nameCharacters` });
+
 /** The approver's name and e-mail; the approver cannot be the applicant. */
 export function validateApprover(
   input: { approverName?: string; approverEmail?: string; approverLanguage?: string } | undefined,
@@ -238,17 +252,15 @@ export function validateApprover(
 ): { values: { approverName: string; approverEmail: string; approverLanguage: string }; issues: Issue[] } {
   const issues: Issue[] = [];
   const name = (input?.approverName ?? '').replace(/\s+/g, ' ').trim();
-  if (!name) issues.push({ field: 'approverName', key: `${NS}:approval.fields.approverName.errors.required` });
-  else if ([...name].length > APPROVER_LIMITS.approverName) issues.push({ field: 'approverName', key: `${NS}:errors.tooLong`, params: { labelKey: labelKey('approval', 'approverName'), max: APPROVER_LIMITS.approverName } });
-  else if (!NAME.test(name)) issues.push({ field: 'approverName', key: `${NS}:errors.nameCharacters`, params: { labelKey: labelKey('approval', 'approverName') } });
+  run(issues, 'approverName', approverNameSchema, name);
   let email = (input?.approverEmail ?? '').trim();
-  const checked = checkEmail(email);
-  if (!checked.ok) issues.push({ field: 'approverEmail', key: checked.key });
-  else {
-    email = checked.value;
-    if (applicantEmails.map((e) => e.trim().toLowerCase()).includes(email)) issues.push({ field: 'approverEmail', key: `${NS}:approval.fields.approverEmail.errors.applicant` });
+  const checked = run(issues, 'approverEmail', zCheck(checkEmail), email);
+  if (checked !== undefined) {
+    email = checked;
+    const applicants = applicantEmails.map((e) => e.trim().toLowerCase());
+    run(issues, 'approverEmail', z.string().refine((e) => !applicants.includes(e), `${NS}:approval.fields.approverEmail.errors.applicant`), email);
   }
   const language = isLanguage(input?.approverLanguage) ? input.approverLanguage : '';
-  if (!language) issues.push({ field: 'approverLanguage', key: `${NS}:approval.fields.approverLanguage.errors.required` });
+  run(issues, 'approverLanguage', choiceSchema('approval', 'approverLanguage', isLanguage), language);
   return { values: { approverName: name, approverEmail: email, approverLanguage: language }, issues };
 }

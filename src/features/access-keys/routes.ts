@@ -13,7 +13,7 @@ import { PLASTIC_TYPES } from '../../core/accounts/options';
 import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
 import { ACCESS_KEY_SORTS, listAccountsForActor, type AccessKeySort, type AccessKeyWithAccount, type AccountSummary } from './repository';
-import { datePartsOf, maxExpiry, orderIssues, parseCreateForm, parseEditForm, toFormErrors, type FormContext } from './schema';
+import { accessKeyCreateSchema, accessKeyEditSchema, datePartsOf, formIssues, maxExpiry, orderIssues, toFormErrors, type FormContext } from './schema';
 import {
   AccessKeyRuleError,
   createAccessKey,
@@ -189,8 +189,8 @@ export function accessKeyRoutes(deps: Deps): Router {
     const values = valuesFrom(body);
     const accounts = await listAccountsForActor(db, actor.accountIds);
     const account = accounts.find((a) => String(a.id) === values.accountId);
-    const parsed = parseCreateForm(body, formContext(req, account, today()), actor.accountIds);
-    const issues = parsed.success ? [] : [...parsed.issues];
+    const parsed = accessKeyCreateSchema(formContext(req, account, today()), actor.accountIds).safeParse(body);
+    const issues = parsed.success ? [] : formIssues(parsed.error);
     if (account?.activeKeyId) issues.push({ field: 'accountId', message: 'access-keys:form.accountId.errors.alreadyHasKey' });
     if (!parsed.success || issues.length) return renderCreateForm(req, res, 400, values, toFormErrors(orderIssues(issues)));
     try {
@@ -218,8 +218,8 @@ export function accessKeyRoutes(deps: Deps): Router {
     const key = await getAccessKey(db, actor, idParam(req));
     const body = normaliseBody(req.body);
     const values = { ...valuesFrom(body), accountId: String(key.accountId) };
-    const parsed = parseEditForm(body, formContext(req, key.account, creationDay(key.createdAt, tz)));
-    if (!parsed.success) return renderEditForm(res, 400, key, values, toFormErrors(parsed.issues));
+    const parsed = accessKeyEditSchema(formContext(req, key.account, creationDay(key.createdAt, tz))).safeParse(body);
+    if (!parsed.success) return renderEditForm(res, 400, key, values, toFormErrors(formIssues(parsed.error)));
     try {
       await updateAccessKey(db, actor, key.id, parsed.data, clock.now(), auditRequestContext(req));
     } catch (err) {

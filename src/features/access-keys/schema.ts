@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formErrors, type FormErrors } from '../../lib/form-errors';
+import { formErrors, issuesOf, type FormErrors } from '../../lib/form-errors';
 import { PLASTIC_TYPES } from '../../core/accounts/options';
 import type { AccountSummary, DirectDebitRule, FieldRule } from './repository';
 
@@ -43,8 +43,8 @@ export interface FormContext {
   formatDate: (isoDate: string) => string;
 }
 
-function msg(key: string, params?: Record<string, string | number>): string {
-  return params ? JSON.stringify({ key: `${P}.${key}`, params }) : `${P}.${key}`;
+function msg(key: string): string {
+  return `${P}.${key}`;
 }
 
 /** The last day a key created on `createdOn` may be valid: 20 years later, minus one day. */
@@ -90,7 +90,7 @@ const baseShape = {
   name: z
     .string({ error: msg('name.errors.required') })
     .min(1, msg('name.errors.required'))
-    .max(NAME_MAX, msg('name.errors.tooLong', { max: NAME_MAX }))
+    .max(NAME_MAX, msg('name.errors.tooLong'))
     .regex(NAME_PATTERN, msg('name.errors.invalid')),
   plasticType: z.enum(PLASTIC_TYPES, { error: msg('plasticType.errors.required') }),
   costCentreRule: z.enum(['required', 'optional'], { error: msg('costCentreRule.errors.required') }),
@@ -104,98 +104,111 @@ const baseShape = {
   notificationRecipients: z.string().optional(),
 };
 
-export type ParseResult<T> = { success: true; data: T } | { success: false; issues: Array<{ field: string; message: string }> };
+/** A problem of the form: the field, its message (a translation key) and the message's interpolation values. */
+export type Issue = { field: string; message: string; params?: Record<string, string | number> };
 
-type Issue = { field: string; message: string };
+type Parts = { expiresDay?: unknown; expiresMonth?: unknown; expiresYear?: unknown };
+type Outcome<T> = { ok: true; value: T } | { ok: false; key: string; params?: Record<string, string | number> };
 
-/**
- * Checks that need the BC or today's date, run on the raw values so that every error shows at once:
- * expiry (real date, not past, at most 20 years from creation), e-mail list, plastic type and direct debit against the BC.
- */
-function crossChecks(body: Record<string, unknown>, c: FormContext, issues: Issue[]): { expiresOn?: string; recipients?: string[] } {
-  const out: { expiresOn?: string; recipients?: string[] } = {};
-  const parts = [text(body.expiresDay), text(body.expiresMonth), text(body.expiresYear)];
-  if (parts.every((p) => p === '')) {
-    issues.push({ field: 'expiresOn', message: msg('expiresOn.errors.required') });
-  } else {
-    const iso = dateFromParts(parts[0] as string, parts[1] as string, parts[2] as string);
-    const latest = maxExpiry(c.createdOn);
-    if (!iso) issues.push({ field: 'expiresOn', message: msg('expiresOn.errors.invalid') });
-    else if (iso < c.today) issues.push({ field: 'expiresOn', message: msg('expiresOn.errors.past') });
-    else if (iso > latest) issues.push({ field: 'expiresOn', message: msg('expiresOn.errors.tooLate', { max: c.formatDate(latest) }) });
-    else out.expiresOn = iso;
-  }
+/** Expiry: a real date, not past, at most 20 years from creation. */
+function expiryOf(d: Parts, c: FormContext): Outcome<string> {
+  const parts = [text(d.expiresDay), text(d.expiresMonth), text(d.expiresYear)] as const;
+  if (parts.every((p) => p === '')) return { ok: false, key: msg('expiresOn.errors.required') };
+  const iso = dateFromParts(...parts);
+  const latest = maxExpiry(c.createdOn);
+  if (!iso) return { ok: false, key: msg('expiresOn.errors.invalid') };
+  if (iso < c.today) return { ok: false, key: msg('expiresOn.errors.past') };
+  if (iso > latest) return { ok: false, key: msg('expiresOn.errors.tooLate'), params: { max: c.formatDate(latest) } };
+  return { ok: true, value: iso };
+}
 
-  const typed = splitRecipients(text(body.notificationRecipients));
+/** The e-mails to notify: each valid, at most 20 once duplicates are dropped (lower-cased). */
+function recipientsOf(typedText: unknown): Outcome<string[]> {
+  const typed = splitRecipients(text(typedText));
   const bad = typed.find((e) => e.length > 254 || !emailCheck.safeParse(e).success);
   const unique = [...new Set(typed.map((e) => e.toLowerCase()))];
-  if (bad) issues.push({ field: 'notificationRecipients', message: msg('notificationRecipients.errors.invalid', { email: bad.slice(0, 80) }) });
-  else if (unique.length > MAX_RECIPIENTS) issues.push({ field: 'notificationRecipients', message: msg('notificationRecipients.errors.tooMany', { max: MAX_RECIPIENTS }) });
-  else out.recipients = unique;
+  if (bad) return { ok: false, key: msg('notificationRecipients.errors.invalid'), params: { email: bad.slice(0, 80) } };
+  if (unique.length > MAX_RECIPIENTS) return { ok: false, key: msg('notificationRecipients.errors.tooMany'), params: { max: MAX_RECIPIENTS } };
+  return { ok: true, value: unique };
+}
 
-  if (c.account) {
-    const plastic = text(body.plasticType);
-    if ((PLASTIC_TYPES as readonly string[]).includes(plastic) && !c.account.plasticTypes.includes(plastic)) {
-      issues.push({ field: 'plasticType', message: msg('plasticType.errors.notAllowed') });
+type Shaped = Parts & { notificationRecipients?: unknown; plasticType?: unknown; directDebitRule?: unknown };
+
+/**
+ * Checks that need the BC or today's date. They run whatever the other fields gave (`when`), on the values as
+ * typed, so that every error shows at once: expiry, e-mail list, plastic type and direct debit against the BC.
+ */
+function crossChecks(c: FormContext) {
+  return (d: Shaped, ctx: z.RefinementCtx) => {
+    const add = (field: string, o: Outcome<unknown>) => {
+      if (!o.ok) ctx.addIssue({ code: 'custom', path: [field], message: o.key, ...(o.params ? { params: o.params } : {}) });
+    };
+    add('expiresOn', expiryOf(d, c));
+    add('notificationRecipients', recipientsOf(d.notificationRecipients));
+    if (c.account) {
+      const plastic = text(d.plasticType);
+      if ((PLASTIC_TYPES as readonly string[]).includes(plastic) && !c.account.plasticTypes.includes(plastic)) {
+        add('plasticType', { ok: false, key: msg('plasticType.errors.notAllowed') });
+      }
+      const directDebit = text(d.directDebitRule);
+      if (c.account.paymentType !== 'individual' && (directDebit === 'required' || directDebit === 'optional')) {
+        add('directDebitRule', { ok: false, key: msg('directDebitRule.errors.centralPayment') });
+      }
     }
-    const directDebit = text(body.directDebitRule);
-    if (c.account.paymentType !== 'individual' && (directDebit === 'required' || directDebit === 'optional')) {
-      issues.push({ field: 'directDebitRule', message: msg('directDebitRule.errors.centralPayment') });
-    }
-  }
-  return out;
-}
-
-function parseWith<T extends z.ZodRawShape>(shape: T, body: Record<string, unknown>, c: FormContext) {
-  const issues: Issue[] = [];
-  const base = z.object(shape).safeParse(body);
-  if (!base.success) for (const i of base.error.issues) issues.push({ field: i.path.map(String).join('.'), message: i.message });
-  const out = crossChecks(body, c, issues);
-  return { base, issues, out };
-}
-
-export function orderIssues(issues: Issue[]): Issue[] {
-  const rank = (f: string) => (FIELD_ORDER.indexOf(f) === -1 ? FIELD_ORDER.length : FIELD_ORDER.indexOf(f));
-  return [...issues].sort((a, b) => rank(a.field) - rank(b.field));
-}
-
-/** Edit: everything but the BC and the number. `body` should be normalised (trimmed, NFC) first. */
-export function parseEditForm(body: Record<string, unknown>, c: FormContext): ParseResult<AccessKeyInput> {
-  const { base, issues, out } = parseWith(baseShape, body, c);
-  if (!base.success || issues.length) return { success: false, issues: orderIssues(issues) };
-  const d = base.data;
-  return {
-    success: true,
-    data: {
-      name: d.name,
-      plasticType: d.plasticType,
-      costCentreRule: d.costCentreRule,
-      employeeNumberRule: d.employeeNumberRule,
-      directDebitRule: d.directDebitRule,
-      reminderEnabled: d.reminderEnabled,
-      additionalApproverRequired: d.additionalApproverRequired,
-      notificationRecipients: out.recipients ?? [],
-      expiresOn: out.expiresOn ?? '',
-    },
   };
 }
 
+const always = { when: () => true };
+
+/** The parsed fields as the key's settings; the expiry and the e-mails were checked by `crossChecks`. */
+function toInput(d: z.output<z.ZodObject<typeof baseShape>>, c: FormContext): AccessKeyInput {
+  const expiresOn = expiryOf(d, c);
+  const recipients = recipientsOf(d.notificationRecipients);
+  return {
+    name: d.name,
+    plasticType: d.plasticType,
+    costCentreRule: d.costCentreRule,
+    employeeNumberRule: d.employeeNumberRule,
+    directDebitRule: d.directDebitRule,
+    reminderEnabled: d.reminderEnabled,
+    additionalApproverRequired: d.additionalApproverRequired,
+    notificationRecipients: recipients.ok ? recipients.value : [],
+    expiresOn: expiresOn.ok ? expiresOn.value : '',
+  };
+}
+
+/** The edit form (everything but the BC and the number). Parse a normalised body (trimmed, NFC). */
+export function accessKeyEditSchema(c: FormContext) {
+  return z
+    .object(baseShape)
+    .superRefine(crossChecks(c), always)
+    .transform((d) => toInput(d, c));
+}
+
 /**
- * Create: the BC must be one of the actor's (`accountIds`); a forged id of another BC is refused like an empty choice.
- * `c.account` is the chosen BC when it is one of theirs.
+ * The create form: the edit form plus the BC, which must be one of the actor's (`accountIds`); a forged id of another
+ * BC is refused like an empty choice. `c.account` is the chosen BC when it is one of theirs.
  */
-export function parseCreateForm(body: Record<string, unknown>, c: FormContext, accountIds: number[]): ParseResult<CreateAccessKeyInput> {
+export function accessKeyCreateSchema(c: FormContext, accountIds: number[]) {
   const accountId = z
     .string({ error: msg('accountId.errors.required') })
     .regex(/^\d{1,9}$/, msg('accountId.errors.required'))
     .transform(Number)
     .refine((id) => accountIds.includes(id), msg('accountId.errors.required'));
-  const edit = parseEditForm(body, c);
-  const account = accountId.safeParse(body.accountId);
-  const issues = edit.success ? [] : [...edit.issues];
-  if (!account.success) issues.push({ field: 'accountId', message: account.error.issues[0]?.message ?? msg('accountId.errors.required') });
-  if (!edit.success || !account.success) return { success: false, issues: orderIssues(issues) };
-  return { success: true, data: { ...edit.data, accountId: account.data } };
+  return z
+    .object({ ...baseShape, accountId })
+    .superRefine(crossChecks(c), always)
+    .transform((d): CreateAccessKeyInput => ({ ...toInput(d, c), accountId: d.accountId }));
+}
+
+/** A failed parse as the form's issues, in page order (the error summary follows the page). */
+export function formIssues(error: z.ZodError): Issue[] {
+  return orderIssues(issuesOf(error).map((i) => ({ field: i.field, message: i.key, ...(i.params ? { params: i.params } : {}) })));
+}
+
+export function orderIssues(issues: Issue[]): Issue[] {
+  const rank = (f: string) => (FIELD_ORDER.indexOf(f) === -1 ? FIELD_ORDER.length : FIELD_ORDER.indexOf(f));
+  return [...issues].sort((a, b) => rank(a.field) - rank(b.field));
 }
 
 /** The order fields appear on the page, so the error summary lists them in that order. */
@@ -213,17 +226,6 @@ export const FIELD_ORDER = [
 ];
 
 /** Issues → what the form macros render; the summary links to each field (the day of a date, the first radio). */
-export function toFormErrors(issues: Array<{ field: string; message: string }>): FormErrors {
-  return formErrors(
-    issues.map((i) => {
-      let key = i.message;
-      let params: Record<string, string | number> | undefined;
-      if (i.message.startsWith('{')) {
-        const parsed = JSON.parse(i.message) as { key: string; params?: Record<string, string | number> };
-        key = parsed.key;
-        params = parsed.params;
-      }
-      return { field: i.field, key, ...(params ? { params } : {}), href: `#${FIELD_IDS[i.field] ?? i.field}` };
-    }),
-  );
+export function toFormErrors(issues: Issue[]): FormErrors {
+  return formErrors(issues.map((i) => ({ field: i.field, key: i.message, ...(i.params ? { params: i.params } : {}), href: `#${FIELD_IDS[i.field] ?? i.field}` })));
 }

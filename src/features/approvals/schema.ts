@@ -46,8 +46,6 @@ function single(value: unknown): string {
   return typeof value === 'string' ? value.normalize('NFC').trim().slice(0, 40) : '';
 }
 
-export { parseDay } from '../../lib/day-range';
-
 /**
  * The queue's filters from a query string (or the hidden fields of the selection form). A key that is not one of the
  * actor's is ignored (never trusted); a malformed date is an error shown next to its field, and that bound is ignored.

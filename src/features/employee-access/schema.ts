@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { normaliseReference } from '../../lib/luhn';
-import { formErrors, type FormErrors } from '../../lib/form-errors';
+import { fieldErrorOf, formErrors, type FormErrors } from '../../lib/form-errors';
 import { emailField } from '../../core/application/fields';
 
 /**
@@ -33,9 +33,8 @@ export function parseApply(body: Record<string, unknown>): { ok: true; keyNumber
   else if (!keyNumber) problems.push({ field: 'accessKey', key: 'employee:apply.accessKey.errors.format' });
   const email = applyEmail.safeParse({ email: body.email });
   if (!email.success) {
-    const message = email.error.issues[0]?.message ?? 'employee:apply.email.errors.invalid';
-    const parsed = message.startsWith('{') ? (JSON.parse(message) as { key: string; params?: Record<string, string | number> }) : { key: message };
-    problems.push({ field: 'email', ...parsed });
+    const first = email.error.issues[0];
+    problems.push({ field: 'email', ...(first ? fieldErrorOf(first) : { key: 'employee:apply.email.errors.invalid' }) });
   }
   if (problems.length || !keyNumber || !email.success) return { ok: false, errors: formErrors(problems) };
   return { ok: true, keyNumber, email: email.data.email };

@@ -55,8 +55,6 @@ function many(value: unknown): string[] {
     .slice(0, STATUSES.length * 2);
 }
 
-export { parseDay } from '../../lib/day-range';
-
 export interface ParsedFilters {
   filters: TrackingFilters;
   values: FilterValues;
