@@ -246,3 +246,103 @@ export async function urgentAlertRecipients(db: Q, applicationId: number): Promi
   const fallback: Language = (first?.language as Language) ?? 'fr';
   return emails.map((email) => ({ email, language: langOf.get(email) ?? fallback }));
 }
+
+/** An application as the lists show it (the approval queue, the tracking list and its export): one row, one mapper. */
+export interface ApplicationListRow {
+  id: number;
+  reference: string;
+  title: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string;
+  keyId: number;
+  keyName: string;
+  keyNumber: string;
+  plasticType: string;
+  accountNumber: string;
+  companyName: string;
+  cardProduct: string;
+  status: Status;
+  priority: Priority;
+  origin: Origin;
+  createdAt: string;
+  statusChangedAt: string;
+  submittedAt: string | null;
+}
+
+interface ApplicationListRecord {
+  id: number;
+  reference: string;
+  title: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+  access_key_id: number;
+  key_name: string;
+  key_number: string;
+  plastic_type: string;
+  account_number: string;
+  company_name: string;
+  card_product: string;
+  status: Status;
+  priority: Priority;
+  origin: Origin;
+  created_at: string;
+  status_changed_at: string;
+  submitted_at: string | null;
+}
+
+/**
+ * The list rows' query: `application as ap` joined to its key (`k`) and BC (`a`), the columns of ApplicationListRow.
+ * Callers add their WHERE (always the actor's BCs) and order, then map with toApplicationListRows.
+ */
+export function applicationListQuery(db: Q): Knex.QueryBuilder {
+  return db('application as ap')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .join('account as a', 'a.id', 'ap.account_id')
+    .select(
+      'ap.id',
+      'ap.reference',
+      'ap.title',
+      'ap.first_name',
+      'ap.last_name',
+      'ap.email',
+      'ap.access_key_id',
+      'ap.status',
+      'ap.priority',
+      'ap.origin',
+      'ap.created_at',
+      'ap.status_changed_at',
+      'ap.submitted_at',
+      'k.name as key_name',
+      'k.number as key_number',
+      'k.plastic_type',
+      'a.number as account_number',
+      'a.company_name',
+      'a.card_product',
+    );
+}
+
+export function toApplicationListRows(records: unknown[]): ApplicationListRow[] {
+  return (records as ApplicationListRecord[]).map((r) => ({
+    id: Number(r.id),
+    reference: r.reference,
+    title: r.title,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    keyId: Number(r.access_key_id),
+    keyName: r.key_name,
+    keyNumber: r.key_number,
+    plasticType: r.plastic_type,
+    accountNumber: r.account_number,
+    companyName: r.company_name,
+    cardProduct: r.card_product,
+    status: r.status,
+    priority: r.priority,
+    origin: r.origin,
+    createdAt: r.created_at,
+    statusChangedAt: r.status_changed_at,
+    submittedAt: r.submitted_at,
+  }));
+}

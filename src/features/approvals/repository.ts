@@ -4,6 +4,7 @@ import type { Priority } from '../../core/application/create';
 import { QUEUE_STATUSES, type Status } from '../../core/application/status';
 import { countsByStatusAndPriority } from '../../core/application/counts';
 import { whereIdIn } from '../../platform/db';
+import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
 import type { QueueFilters, Stage } from './schema';
 
@@ -19,21 +20,8 @@ export const STAGE_STATUS: Record<Stage, Status> = {
 export const QUEUE_SORTS = ['reference', 'name', 'company', 'accountNumber', 'keyName', 'priority', 'createdAt', 'cardType', 'plasticType'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];
 
-export interface QueueRow {
-  id: number;
-  reference: string;
-  title: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  companyName: string;
-  accountNumber: string;
-  keyName: string;
-  priority: Priority;
-  status: Status;
-  createdAt: string;
-  cardProduct: string;
-  plasticType: string;
-}
+/** A row of the queue: the application as every list shows it. */
+export type QueueRow = ApplicationListRow;
 
 export interface QueueTotals {
   all: number;
@@ -121,60 +109,8 @@ function idsInOrder(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection, 
   return applySort(qb, sort, dir);
 }
 
-interface RowRecord {
-  id: number;
-  reference: string;
-  title: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  company_name: string;
-  account_number: string;
-  key_name: string;
-  priority: Priority;
-  status: Status;
-  created_at: string;
-  card_product: string;
-  plastic_type: string;
-}
 
-function rowsWithDetails(db: Q): Knex.QueryBuilder {
-  return db('application as ap')
-    .join('account as a', 'a.id', 'ap.account_id')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .select(
-      'ap.id',
-      'ap.reference',
-      'ap.title',
-      'ap.first_name',
-      'ap.last_name',
-      'ap.priority',
-      'ap.status',
-      'ap.created_at',
-      'a.company_name',
-      'a.number as account_number',
-      'a.card_product',
-      'k.name as key_name',
-      'k.plastic_type',
-    );
-}
 
-function toRow(r: RowRecord): QueueRow {
-  return {
-    id: Number(r.id),
-    reference: r.reference,
-    title: r.title,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    companyName: r.company_name,
-    accountNumber: r.account_number,
-    keyName: r.key_name,
-    priority: r.priority,
-    status: r.status,
-    createdAt: r.created_at,
-    cardProduct: r.card_product,
-    plasticType: r.plastic_type,
-  };
-}
 
 /**
  * One page of the queue. Deferred join: the page's ids are chosen on the application table alone (index on status,
@@ -210,8 +146,7 @@ export async function queuePage(
     bcFromIndex = ((skip + size) * everywhere) / Math.max(total, 1) >= total;
   }
   const page = idsInOrder(db, s, sort, pageDir, bcFromIndex).limit(size).offset(skip);
-  const rows = (await applySort(rowsWithDetails(db).whereIn('ap.id', page), sort, dir)) as RowRecord[];
-  return rows.map(toRow);
+  return toApplicationListRows(await applySort(applicationListQuery(db).whereIn('ap.id', page), sort, dir));
 }
 
 /** "Select all": every application matching the filters, in list order, up to `limit` (+1 to know it was capped). */
@@ -226,8 +161,7 @@ export async function rowsInScope(db: Q, ids: number[], accountIds: number[]): P
   if (!ids.length || !accountIds.length) return [];
   const out: QueueRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = (await rowsWithDetails(db).whereIn('ap.id', ids.slice(i, i + 500)).whereIn('ap.account_id', accountIds)) as RowRecord[];
-    out.push(...rows.map(toRow));
+    out.push(...toApplicationListRows(await applicationListQuery(db).whereIn('ap.id', ids.slice(i, i + 500)).whereIn('ap.account_id', accountIds)));
   }
   const order = new Map(ids.map((id, i) => [id, i]));
   return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));

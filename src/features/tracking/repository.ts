@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { whereIdIn } from '../../platform/db';
 import type { SortDirection } from '../../lib/list-query';
-import type { Origin, Priority } from '../../core/application/create';
-import { STATUSES, type Status } from '../../core/application/status';
+import { STATUSES } from '../../core/application/status';
+import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
 import type { TrackingFilters } from './schema';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
 
@@ -56,25 +56,8 @@ export async function batchInScope(db: Q, batchId: number, accountIds: number[])
 export const TRACKING_SORTS = ['reference', 'name', 'key', 'status', 'priority', 'createdAt', 'statusChangedAt'] as const;
 export type TrackingSort = (typeof TRACKING_SORTS)[number];
 
-export interface TrackingRow {
-  id: number;
-  reference: string;
-  title: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string;
-  keyId: number;
-  keyName: string;
-  keyNumber: string;
-  accountNumber: string;
-  companyName: string;
-  status: Status;
-  priority: Priority;
-  origin: Origin;
-  createdAt: string;
-  statusChangedAt: string;
-  submittedAt: string | null;
-}
+/** A row of the list and of its export: the application as every list shows it. */
+export type TrackingRow = ApplicationListRow;
 
 /** The filters within the BCs on a query over `application as ap`: the WHERE of every list query. */
 function applyFilters(qb: Knex.QueryBuilder, accountIds: number[], f: TrackingFilters): Knex.QueryBuilder {
@@ -117,72 +100,8 @@ export async function countMatching(db: Q, accountIds: number[], f: TrackingFilt
   return Number(row?.n ?? 0);
 }
 
-function withDetails(db: Q): Knex.QueryBuilder {
-  return db('application as ap')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .join('account as a', 'a.id', 'ap.account_id')
-    .select(
-      'ap.id',
-      'ap.reference',
-      'ap.title',
-      'ap.first_name',
-      'ap.last_name',
-      'ap.email',
-      'ap.access_key_id',
-      'ap.status',
-      'ap.priority',
-      'ap.origin',
-      'ap.created_at',
-      'ap.status_changed_at',
-      'ap.submitted_at',
-      'k.name as key_name',
-      'k.number as key_number',
-      'a.number as account_number',
-      'a.company_name',
-    );
-}
 
-interface RowRecord {
-  id: number;
-  reference: string;
-  title: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  email: string;
-  access_key_id: number;
-  status: Status;
-  priority: Priority;
-  origin: Origin;
-  created_at: string;
-  status_changed_at: string;
-  submitted_at: string | null;
-  key_name: string;
-  key_number: string;
-  account_number: string;
-  company_name: string;
-}
 
-function toRow(r: RowRecord): TrackingRow {
-  return {
-    id: Number(r.id),
-    reference: r.reference,
-    title: r.title,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    email: r.email,
-    keyId: Number(r.access_key_id),
-    keyName: r.key_name,
-    keyNumber: r.key_number,
-    accountNumber: r.account_number,
-    companyName: r.company_name,
-    status: r.status,
-    priority: r.priority,
-    origin: r.origin,
-    createdAt: r.created_at,
-    statusChangedAt: r.status_changed_at,
-    submittedAt: r.submitted_at,
-  };
-}
 
 /**
  * One page of the list. Deferred join: the page's ids are chosen on the application table alone (joined to the key
@@ -198,8 +117,7 @@ export async function listPage(
   const ids = matching(db, accountIds, f).select('ap.id');
   if (page.sort === 'key') ids.join('access_key as k', 'k.id', 'ap.access_key_id');
   applySort(ids, page.sort, page.dir).limit(page.limit).offset(page.offset);
-  const rows = (await applySort(withDetails(db).whereIn('ap.id', ids), page.sort, page.dir)) as RowRecord[];
-  return rows.map(toRow);
+  return toApplicationListRows(await applySort(applicationListQuery(db).whereIn('ap.id', ids), page.sort, page.dir));
 }
 
 /** The ids of every matching row in list order (at most `limit`): chosen on the application table alone, as a page's. */
@@ -214,8 +132,8 @@ export async function matchingIdsInOrder(db: Q, accountIds: number[], f: Trackin
 /** These applications with their details, in the order of `ids`; any not in the actor's BCs is left out. */
 export async function rowsByIds(db: Q, accountIds: number[], ids: number[]): Promise<TrackingRow[]> {
   if (!accountIds.length || !ids.length) return [];
-  const rows = (await whereIdIn(whereIdIn(withDetails(db), 'ap.id', ids), 'ap.account_id', accountIds, { notFromIndex: true })) as RowRecord[];
-  const byId = new Map(rows.map((r) => [Number(r.id), toRow(r)]));
+  const rows = toApplicationListRows(await whereIdIn(whereIdIn(applicationListQuery(db), 'ap.id', ids), 'ap.account_id', accountIds, { notFromIndex: true }));
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
