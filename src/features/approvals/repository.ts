@@ -216,10 +216,6 @@ export async function findTarget(db: Q, id: number, accountIds: number[]): Promi
   };
 }
 
-/** Whether a PIN is stored (encrypted) for the application. */
-export async function hasStoredPin(db: Q, applicationId: number): Promise<boolean> {
-  return Boolean(await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').first('application_id'));
-}
 
 /** The cardholder terms the employee accepted last (for e-mail 6), if any. */
 export async function acceptedCardholderTerms(db: Q, applicationId: number): Promise<{ version: string; acceptedAt: string } | undefined> {

@@ -11,7 +11,6 @@ import {
   acceptedCardholderTerms,
   consumeRun,
   findTarget,
-  hasStoredPin,
   insertRun,
   lastHistoryId,
   matchingIds,
@@ -24,6 +23,7 @@ import {
   type RunOutcome,
 } from './repository';
 import { additionalApproverApproved } from '../../core/application/approval-requests';
+import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
 import { isSqlite } from '../../platform/db';
 
@@ -58,7 +58,7 @@ export async function refusalFor(db: Knex | Knex.Transaction, action: ApprovalAc
     if (app.status !== 'pending_approval') return 'alreadyProcessed';
     if (app.additionalApproverRequired && !(await additionalApproverApproved(db, app.id))) return 'awaitingAdditionalApprover';
     // Normal priority means a PIN chosen by the employee; without one (e.g. urgent changed to normal) it must go back.
-    if (app.priority === 'normal' && !(await hasStoredPin(db, app.id))) return 'pinRequired';
+    if (app.priority === 'normal' && !(await hasPin(db, app.id))) return 'pinRequired';
     return null;
   }
   if (!QUEUE_STATUSES.includes(app.status)) return 'alreadyProcessed';
@@ -164,7 +164,7 @@ export async function actOnApplication(
             event: `priority_${action}`,
           });
           // Urgent: "the PIN chosen will not be used" — it is erased rather than kept unused.
-          if (action === 'urgent') await trx('application_pin').where({ application_id: app.id }).whereNotNull('encrypted').update({ encrypted: null, erased_at: now.toISOString() });
+          if (action === 'urgent') await erasePin(trx, app.id, now);
           if (action === 'normal' && input.returnToApplicant) {
             await transition(trx, { applicationId: app.id, from: [app.status], to: 'returned', actor: adminActor, comment, commentForEmployee: true, now });
             emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
