@@ -39,7 +39,7 @@ const schema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
     TIME_ZONE: z.string().default('Europe/Paris'),
     URGENT_FEE_EUR: z.coerce.number().min(0).default(30),
-    // PIN encryption to the issuer, encryption of personal data at rest, one-time codes, uploads (src/secrets.ts).
+    // PIN encryption to the issuer, encryption of personal data at rest, one-time codes, uploads (src/platform/secrets.ts).
     PIN_ISSUER_PUBLIC_KEY: z.string().optional(),
     DATA_ENCRYPTION_KEY: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64 (openssl rand -base64 32)').optional(),
     DATA_ENCRYPTION_KEY_PREVIOUS: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64').optional(),
@@ -127,7 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     timeZone: c.TIME_ZONE,
     urgentFeeEur: c.URGENT_FEE_EUR,
-    /** Absent outside production = generated into DATA_DIR on first use (src/secrets.ts). */
+    /** Absent outside production = generated into DATA_DIR on first use (src/platform/secrets.ts). */
     secrets: {
       // A PEM given on one line with literal \\n (as some secret stores do) is accepted.
       pinIssuerPublicKey: c.PIN_ISSUER_PUBLIC_KEY?.replace(/\\n/g, '\n'),

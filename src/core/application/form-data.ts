@@ -105,7 +105,7 @@ export interface FormContext {
     directDebitRule: 'required' | 'optional' | 'none';
     additionalApproverRequired: boolean;
   };
-  /** The BC as the form needs it (src/features/accounts). */
+  /** The BC as the form needs it (src/core/accounts). */
   account: Pick<
     Account,
     | 'id'

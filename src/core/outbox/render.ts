@@ -17,7 +17,7 @@ import { chunksToHtml, chunksToText, compileTemplate, MissingValueError, renderN
  * like O’Brien or <b> must stay as typed; nodemailer encodes them).
  *
  * A template sees only: the row's data (its documented variables), `baseUrl`, `links` (absolute URLs built here from
- * PUBLIC_BASE_URL and src/paths.ts), `lang` and `t` fixed to the recipient's language. A dedicated environment:
+ * PUBLIC_BASE_URL and src/platform/paths.ts), `lang` and `t` fixed to the recipient's language. A dedicated environment:
  * no `paths`, no app globals or filters; throwOnUndefined so a missing variable fails instead of sending a blank.
  */
 
