@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../platform/config';
-import { migrateLatest, openDb } from '../platform/db';
+import { migrateLatest } from '../platform/db';
+import { exitWith, withDatabase } from './command';
 import { addPlatformAdministrator } from '../features/administrators/service';
 import { tFor } from '../platform/i18n';
 
@@ -25,9 +25,7 @@ async function run(): Promise<number> {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const config = loadConfig();
-  const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  try {
+  return withDatabase(async (_config, db) => {
     await migrateLatest(db);
     console.log('Database schema is up to date.');
     const result = await addPlatformAdministrator(db, { email: values.email, name: values.name, language: values.language ?? 'fr' }, new Date());
@@ -42,15 +40,7 @@ async function run(): Promise<number> {
     const t = tFor('en');
     console.error(`Nothing done, invalid input:\n  - ${result.issues.map((i) => `--${i.option}: ${t(i.key)}`).join('\n  - ')}\n${USAGE}`);
     return 2;
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
-run().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+exitWith(run());

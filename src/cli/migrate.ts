@@ -1,18 +1,10 @@
-import { loadConfig } from '../platform/config';
-import { migrateLatest, openDb } from '../platform/db';
+import { migrateLatest } from '../platform/db';
+import { exitWith, withDatabase } from './command';
 
-async function run(): Promise<void> {
-  const config = loadConfig();
-  const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  try {
+/** `npm run migrate`: applies the pending migrations. */
+exitWith(
+  withDatabase(async (_config, db) => {
     await migrateLatest(db);
     console.log('Database migrated.');
-  } finally {
-    await db.destroy();
-  }
-}
-
-run().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+  }),
+);

@@ -1,20 +1,15 @@
 import { loadConfig } from '../platform/config';
-import { migrateLatest, openDb } from '../platform/db';
+import { migrateLatest } from '../platform/db';
 import { seedDemo } from '../seed/demo';
+import { exitWith, withDatabase } from './command';
 
+/** `npm run seed`: the demo data, into an empty database only; refused in production (checked before the database is opened). */
 async function run(): Promise<void> {
-  const config = loadConfig();
-  if (config.isProduction) throw new Error('The demo seed is refused when NODE_ENV=production.');
-  const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  try {
+  if (loadConfig().isProduction) throw new Error('The demo seed is refused when NODE_ENV=production.');
+  await withDatabase(async (_config, db) => {
     await migrateLatest(db);
     console.log((await seedDemo(db)) ? 'Demo data seeded.' : 'Database not empty: nothing seeded.');
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
-run().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
-  process.exit(1);
-});
+exitWith(run());
