@@ -19,11 +19,9 @@ export interface AccountSummary {
   paymentType: string;
 }
 
-export interface AccessKey {
-  id: number;
-  number: string;
+/** What the administrator chooses for a key (the form's fields, the columns written on create and edit). */
+export interface KeyFields {
   name: string;
-  accountId: number;
   plasticType: string;
   costCentreRule: FieldRule;
   employeeNumberRule: FieldRule;
@@ -33,6 +31,12 @@ export interface AccessKey {
   notificationRecipients: string[];
   /** YYYY-MM-DD, the last valid day. */
   expiresOn: string;
+}
+
+export interface AccessKey extends KeyFields {
+  id: number;
+  number: string;
+  accountId: number;
   createdBy: number;
   createdAt: string;
   updatedAt: string;
@@ -364,19 +368,7 @@ export async function listKeys(
   return rows.map(toListRow);
 }
 
-export interface KeyRowInput {
-  name: string;
-  plasticType: string;
-  costCentreRule: FieldRule;
-  employeeNumberRule: FieldRule;
-  directDebitRule: DirectDebitRule;
-  reminderEnabled: boolean;
-  additionalApproverRequired: boolean;
-  notificationRecipients: string[];
-  expiresOn: string;
-}
-
-function toColumns(input: KeyRowInput) {
+function toColumns(input: KeyFields) {
   return {
     name: input.name,
     plastic_type: input.plasticType,
@@ -392,7 +384,7 @@ function toColumns(input: KeyRowInput) {
 
 export async function insertKey(
   trx: Knex.Transaction,
-  row: KeyRowInput & { number: string; accountId: number; createdBy: number; now: string },
+  row: KeyFields & { number: string; accountId: number; createdBy: number; now: string },
 ): Promise<number> {
   const [inserted] = await trx('access_key')
     .insert({ ...toColumns(row), number: row.number, account_id: row.accountId, created_by: row.createdBy, created_at: row.now, updated_at: row.now })
@@ -401,7 +393,7 @@ export async function insertKey(
 }
 
 /** Updates every setting but the number and the BC; only an active key of the actor's BCs. Returns the row count. */
-export async function updateKey(trx: Knex.Transaction, accountIds: number[], id: number, input: KeyRowInput, now: string): Promise<number> {
+export async function updateKey(trx: Knex.Transaction, accountIds: number[], id: number, input: KeyFields, now: string): Promise<number> {
   return trx('access_key')
     .where({ id })
     .whereIn('account_id', accountIds)

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formErrors, issuesOf, type FormErrors } from '../../lib/form-errors';
 import { PLASTIC_TYPES } from '../../core/accounts/options';
-import type { AccountSummary, DirectDebitRule, FieldRule } from './repository';
+import type { AccountSummary, KeyFields } from './repository';
 
 /** The access key form: every field, its rules, and the rules that depend on the chosen BC. Messages are keys. */
 
@@ -16,17 +16,8 @@ const P = 'access-keys:form';
 /** Ids of the fields the error summary links to (the first radio, the day of a date). */
 export const FIELD_IDS: Record<string, string> = { expiresOn: 'expiresDay' };
 
-export interface AccessKeyInput {
-  name: string;
-  plasticType: string;
-  costCentreRule: FieldRule;
-  employeeNumberRule: FieldRule;
-  directDebitRule: DirectDebitRule;
-  reminderEnabled: boolean;
-  additionalApproverRequired: boolean;
-  notificationRecipients: string[];
-  expiresOn: string;
-}
+/** A valid key form: the fields the repository writes. */
+export type AccessKeyInput = KeyFields;
 
 export interface CreateAccessKeyInput extends AccessKeyInput {
   accountId: number;
