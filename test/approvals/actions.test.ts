@@ -1,13 +1,13 @@
 import { createTestContext, signInAs, csrfFrom, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
 import { createEmailRenderer, extractLinks } from '../../src/core/outbox/render';
 import { NOT_SUBMITTED, StaleStateError } from '../../src/core/application/status';
-import { outboxRows } from '../applications/helpers';
-import { act, givenPending, resultRows, select, type Key } from './helpers';
 import { countOf } from '../support/database';
 import { RUN_GROUP_SIZE } from '../../src/features/approvals/service';
 import type { Faults } from '../../src/platform/deps';
+import { givenAccount, givenAdministrator, givenAccessKey, givenPending, type Key } from '../support/builders';
+import { outboxRows } from '../support/outbox';
+import { act, resultRows, select } from '../support/approval-queue';
 
 describe('approval queue actions: approve, return, cancel', () => {
   let ctx: TestContext;

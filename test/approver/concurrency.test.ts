@@ -1,7 +1,8 @@
 import { createTestContext, TestClock, type TestContext } from '../support/app';
 import type { Faults } from '../../src/platform/deps';
 import { decide } from '../../src/features/approver/service';
-import { acceptSignatureTerms, employeeAgent, givenApprovalRequest, givenSignableApplication, postCode, requestCode } from '../signature/support';
+import { givenApprovalRequest, givenSignableApplication } from '../support/builders';
+import { acceptSignatureTerms, employeeAgent, postCode, requestCode } from '../support/employee';
 
 /**
  * Runs on PostgreSQL too with TEST_DATABASE_URL, where the approver's decision and the employee's signature really run
