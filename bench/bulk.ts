@@ -9,7 +9,7 @@
 import { summary as formatSummary, time } from './timing';
 import { createTestContext, signInAs, getCsrf, csrfFrom } from '../test/support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../test/support/builders';
-import { HEADERS_FR, csvOf, rows, xlsxOf } from '../test/bulk/support';
+import { HEADERS_FR, csvOf, rows, xlsxOf } from '../test/support/spreadsheets';
 import { parseUpload } from '../src/features/bulk/parse';
 import { checkUpload, validateUpload, receiveUpload, keyForBulk, uploadFor } from '../src/features/bulk/service';
 import { paths } from '../src/platform/paths';

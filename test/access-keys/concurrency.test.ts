@@ -1,5 +1,5 @@
 import { countOf, useFreshDatabase } from '../support/database';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { givenKey } from '../support/builders';
 import { deleteAccessKey, KeyHasOpenApplicationsError } from '../../src/features/access-keys/service';
 import { initiateControlled, KeyUnavailableError } from '../../src/features/applications/service';
 import type { Actor } from '../../src/core/administrators/repository';
@@ -11,16 +11,14 @@ describe('access keys under simultaneous requests', () => {
   useFreshDatabase((opened) => (db = opened));
   const now = new Date('2026-11-25T09:00:00Z');
 
-  async function givenKey() {
-    const accountId = await givenAccount(db);
-    const admin = await givenAdministrator(db, {}, [accountId]);
-    const key = await givenAccessKey(db, accountId, admin.id);
-    const actor: Actor = { id: admin.id, email: admin.email, displayName: 'Admin', role: 'admin', language: 'fr', active: true, accountIds: [accountId], isPlatform: false };
-    return { key, actor, audit: { actor: { type: 'admin' as const, id: admin.id } } };
+  async function givenKeyAndActor() {
+    const key = await givenKey(db);
+    const actor: Actor = { id: key.adminId, email: key.adminEmail, displayName: 'Admin', role: 'admin', language: 'fr', active: true, accountIds: [key.accountId], isPlatform: false };
+    return { key, actor, audit: { actor: { type: 'admin' as const, id: key.adminId } } };
   }
 
   it.each([['initiation', 'deletion'], ['deletion', 'initiation']])('never leaves a deleted key with an open application (%s sent first, %s at once)', async (first) => {
-    const { key, actor, audit } = await givenKey();
+    const { key, actor, audit } = await givenKeyAndActor();
     const input = { priority: 'normal' as const, title: 'mr' as const, firstName: 'Paul', lastName: 'Durand', email: 'paul.durand@acme.example', language: 'fr' as const };
     const initiate = () => initiateControlled(db, actor, key.id, input, 'Europe/Paris', now, audit);
     const remove = () => deleteAccessKey(db, actor, key.id, now, audit);

@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { $, getCsrf } from '../support/app';
-import { givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { givenApplication, givenWorld, validForm, type AccessKeyWorld } from './fixtures';
+import { givenAccessKey, givenApplicationRow } from '../support/builders';
+import { givenWorld, validForm, type AccessKeyWorld } from '../support/access-key-world';
 
 describe('deleting access keys, and who may see which key', () => {
   let w: AccessKeyWorld;
@@ -60,10 +60,10 @@ describe('deleting access keys, and who may see which key', () => {
   });
 
   it('refuses deletion while applications are open, and lists them', async () => {
-    const open = await givenApplication(w.ctx, key.id, w.central, 'pending_approval', { first_name: 'Jeanne', last_name: 'Durand' });
-    await givenApplication(w.ctx, key.id, w.central, 'in_progress', { first_name: 'Paul', last_name: 'Martin' });
-    await givenApplication(w.ctx, key.id, w.central, 'card_delivered', { first_name: 'Fini', last_name: 'Terminé' });
-    await givenApplication(w.ctx, key.id, w.central, 'cancelled', { first_name: 'Annulé', last_name: 'Annulée' });
+    const { id: open } = await givenApplicationRow(w.ctx.deps.db, { status: 'pending_approval', first_name: 'Jeanne', last_name: 'Durand' }, { id: key.id, accountId: w.central });
+    await givenApplicationRow(w.ctx.deps.db, { status: 'in_progress', first_name: 'Paul', last_name: 'Martin' }, { id: key.id, accountId: w.central });
+    await givenApplicationRow(w.ctx.deps.db, { status: 'card_delivered', first_name: 'Fini', last_name: 'Terminé' }, { id: key.id, accountId: w.central });
+    await givenApplicationRow(w.ctx.deps.db, { status: 'cancelled', first_name: 'Annulé', last_name: 'Annulée' }, { id: key.id, accountId: w.central });
     const agent = await w.as('alice', 'en');
     const page = $((await agent.get(paths.admin.accessKeys.delete(key.id))).text);
     expect(page('h1').text()).toBe('Access key Siège cannot be deleted yet');
@@ -80,14 +80,14 @@ describe('deleting access keys, and who may see which key', () => {
   });
 
   it.each(['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'])('is blocked by an application %s', async (status) => {
-    await givenApplication(w.ctx, key.id, w.central, status);
+    await givenApplicationRow(w.ctx.deps.db, { status }, { id: key.id, accountId: w.central });
     const { res } = await postDelete('yes');
     expect(res.status).toBe(409);
     expect((await row(key.id)).deleted_at).toBeNull();
   });
 
   it.each(['transmitted', 'card_issued', 'card_delivered', 'cancelled', 'expired', 'declined_by_issuer'])('is not blocked by an application %s', async (status) => {
-    await givenApplication(w.ctx, key.id, w.central, status);
+    await givenApplicationRow(w.ctx.deps.db, { status }, { id: key.id, accountId: w.central });
     const { res } = await postDelete('yes');
     expect(res.status).toBe(303);
     expect((await row(key.id)).deleted_at).not.toBeNull();

@@ -1,7 +1,7 @@
 import { $, getCsrf } from '../support/app';
-import { givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { givenWorld, validForm, type AccessKeyWorld } from './fixtures';
+import { givenAccessKey } from '../support/builders';
+import { givenWorld, validForm, type AccessKeyWorld } from '../support/access-key-world';
 
 describe('creating and editing access keys', () => {
   let w: AccessKeyWorld;

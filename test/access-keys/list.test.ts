@@ -1,9 +1,9 @@
 import * as XLSX from 'xlsx';
 import request from 'supertest';
 import { $ } from '../support/app';
-import { givenAccessKey, givenAccount } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { givenWorld, type AccessKeyWorld } from './fixtures';
+import { givenAccessKey, givenAccount } from '../support/builders';
+import { givenWorld, type AccessKeyWorld } from '../support/access-key-world';
 
 /** Supertest: keep a binary body as a Buffer. */
 function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {

@@ -1,9 +1,9 @@
-import { givenAccessKey } from '../support/builders';
 import { loadActor, findActiveAdministratorById, type Actor } from '../../src/core/administrators/repository';
 import { findActiveKeyByNumber, insertKey, uniqueViolation } from '../../src/features/access-keys/repository';
 import { AccessKeyRuleError, createAccessKey, todayIn } from '../../src/features/access-keys/service';
 import { NotFoundError } from '../../src/lib/errors';
-import { givenWorld, type AccessKeyWorld } from './fixtures';
+import { givenAccessKey } from '../support/builders';
+import { givenWorld, type AccessKeyWorld } from '../support/access-key-world';
 
 const input = {
   name: 'Service',

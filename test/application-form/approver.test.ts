@@ -5,12 +5,14 @@ import { createEmailRenderer } from '../../src/core/outbox/render';
 import { openEmailData } from '../../src/core/outbox/sealed';
 import { additionalApprovalDone } from '../../src/core/application/approval-requests';
 import { canStartSigning } from '../../src/core/application/review';
-import { approvalTokenFromOutbox, enter, givenFormApplication, givenFormKey, pdfBytes, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN, type TestKey } from './support';
+import { givenApplication, givenFormKey, type GivenKey } from '../support/builders';
+import { enter, pdfBytes, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN } from '../support/employee';
+import { approvalTokenFromOutbox } from '../support/outbox';
 
 describe('additional approver: e-mail 3, single-use expiring link, approve / decline', () => {
   let ctx: TestContext;
   const clock = new TestClock();
-  let key: TestKey;
+  let key: GivenKey;
 
   beforeAll(async () => {
     ctx = await createTestContext({}, { clock });
@@ -21,7 +23,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
   const APPROVER = { approverName: 'Marc Durand', approverEmail: 'marc.durand@acme.example', approverLanguage: 'fr' };
 
   async function applicationWithRequest(): Promise<{ agent: Agent; id: number; token: string }> {
-    const app = await givenFormApplication(ctx.deps.db, key, { language: 'en' });
+    const app = await givenApplication(ctx.deps.db, key, { language: 'en' });
     const agent = await enter(ctx.app, key, app.reference, 'en');
     await submit(agent, paths.employee.form.cardholder, { action: 'continue', ...VALID_CARDHOLDER, jobTitle: 'Acheteuse senior' });
     await submit(agent, paths.employee.form.payment, { action: 'continue', iban: VALID_IBAN, bic: 'BNPAFRPP', accountHolder: 'Élodie Dupré' });
@@ -164,7 +166,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
 
   it('hides the section when the key does not require an approver; additionalApprovalDone is then true', async () => {
     const plain = await givenFormKey(ctx.deps.db, {});
-    const app = await givenFormApplication(ctx.deps.db, plain);
+    const app = await givenApplication(ctx.deps.db, plain);
     const agent = await enter(ctx.app, plain, app.reference, 'en');
     expect($((await agent.get(paths.employee.application)).text)('[data-section="approval"]').length).toBe(0);
     expect(await additionalApprovalDone(ctx.deps.db, app.id)).toBe(true);

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { createTestContext, type TestContext } from '../support/app';
-import { givenFormApplication } from '../support/form-blocks';
 import { uploadDocument, writeForm } from '../../src/features/application-form/service';
 import { loadFormContext } from '../../src/core/application/form-data';
 import { listDocuments, MAX_DOCUMENTS_PER_APPLICATION } from '../../src/core/application/documents';
+import { givenApplicationRow } from '../support/builders';
 
 /** A small JPEG (its signature is what the upload checks), different each time. */
 const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), crypto.randomBytes(100), Buffer.from([0xff, 0xd9])]);
@@ -17,7 +17,7 @@ describe('two sections saved at the same moment (two tabs)', () => {
   afterAll(async () => ctx.close());
 
   it.each([1, 2, 3])('keeps all three: no save overwrites another with the form as it was before (%i)', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const now = ctx.deps.clock.now();
     await ctx.deps.db('application').where({ id }).first('id'); // connections of the pool open before the race
     await Promise.all([
@@ -40,7 +40,7 @@ describe('documents uploaded at the same moment', () => {
   afterAll(async () => ctx.close());
 
   it(`never go over the limit of ${MAX_DOCUMENTS_PER_APPLICATION} per application`, async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const now = ctx.deps.clock.now();
     const upload = () => uploadDocument(ctx.deps, id, { kind: 'other', buffer: jpeg(), originalName: 'scan.jpg' }, now);
     for (let i = 0; i < MAX_DOCUMENTS_PER_APPLICATION - 1; i++) expect((await upload()).ok).toBe(true);

@@ -5,7 +5,8 @@ import request from 'supertest';
 import { createTestContext, $, type TestContext, type Agent } from '../support/app';
 import { paths } from '../../src/platform/paths';
 import { PUBLIC_DIR } from '../../src/platform/root';
-import { enter, givenFormApplication, givenFormKey, pdfBytes, submit, uploadDocument } from './support';
+import { givenApplication, givenFormKey } from '../support/builders';
+import { enter, pdfBytes, submit, uploadDocument } from '../support/employee';
 
 const MAX_BYTES = 20 * 1024;
 
@@ -19,7 +20,7 @@ describe('supporting documents: checked by content and size, stored outside publ
 
   async function newAgent(lang: 'fr' | 'en' = 'en', keyOpts = {}): Promise<{ agent: Agent; id: number }> {
     const key = await givenFormKey(ctx.deps.db, keyOpts);
-    const app = await givenFormApplication(ctx.deps.db, key, { language: lang });
+    const app = await givenApplication(ctx.deps.db, key, { language: lang });
     return { agent: await enter(ctx.app, key, app.reference, lang), id: app.id };
   }
 

@@ -4,7 +4,8 @@ import { countOf } from '../support/database';
 import { paths } from '../../src/platform/paths';
 import { canStartSigning, buildReview } from '../../src/core/application/review';
 import { tFor } from '../../src/platform/i18n';
-import { enter, givenFormApplication, givenFormKey, pdfBytes, sectionIds, sectionStatus, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN, type KeyOptions } from './support';
+import { givenApplication, givenFormKey, type KeyOptions } from '../support/builders';
+import { enter, pdfBytes, sectionIds, sectionStatus, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN } from '../support/employee';
 
 interface Scenario {
   name: string;
@@ -80,7 +81,7 @@ describe('the employee fills the form up to the review page', () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db, s.key);
     const selfService = s.origin === 'self_service';
-    const app = await givenFormApplication(db, key, { priority: selfService ? 'normal' : s.priority, origin: s.origin ?? 'controlled', language: s.lang });
+    const app = await givenApplication(db, key, { priority: selfService ? 'normal' : s.priority, origin: s.origin ?? 'controlled', language: s.lang });
     const agent = await enter(ctx.app, key, app.reference, s.lang);
 
     // Task list: only the sections that apply, all incomplete except the read-only company (and an administrator's priority).
@@ -202,7 +203,7 @@ describe('the employee fills the form up to the review page', () => {
   it('goes back to the review after a change made from it (returnTo), and refuses a foreign returnTo', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key);
+    const app = await givenApplication(db, key);
     const agent = await enter(ctx.app, key, app.reference, 'en');
     const back = `${paths.employee.form.cardholder}?returnTo=${encodeURIComponent(paths.employee.review)}`;
     const res = await submit(agent, paths.employee.form.cardholder, { action: 'continue', ...VALID_CARDHOLDER, returnTo: paths.employee.review }, back);
@@ -214,7 +215,7 @@ describe('the employee fills the form up to the review page', () => {
   it('shows the form read-only once submitted, and refuses changes', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key);
+    const app = await givenApplication(db, key);
     const agent = await enter(ctx.app, key, app.reference, 'en');
     const page = await agent.get(paths.employee.form.cardholder);
     const token = $(page.text)('input[name="_csrf"]').val() as string;
@@ -242,7 +243,7 @@ describe('the employee fills the form up to the review page', () => {
   it('quits without saving the page: the session ends, what was saved stays', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key);
+    const app = await givenApplication(db, key);
     const agent = await enter(ctx.app, key, app.reference, 'fr');
     const res = await submit(agent, paths.employee.form.cardholder, { action: 'quit', ...VALID_CARDHOLDER });
     expect(res.status).toBe(303);

@@ -5,7 +5,8 @@ import { isSqlite } from '../../src/platform/db';
 import { paths } from '../../src/platform/paths';
 import { decryptPinForTests } from '../../src/core/application/pin';
 import { DEV_SECRET_FILES } from '../../src/platform/secrets';
-import { enter, givenFormApplication, givenFormKey, submit, VALID_CARDHOLDER } from './support';
+import { givenApplication, givenFormKey } from '../support/builders';
+import { enter, submit, VALID_CARDHOLDER } from '../support/employee';
 
 /** "7391" as a token of its own (not inside a longer number or a base64 run): how a clear PIN would appear. */
 const CLEAR_PIN = /(^|[^0-9A-Za-z])7391([^0-9A-Za-z]|$)/;
@@ -29,7 +30,7 @@ describe('PIN: stored only encrypted, never in the database file, the logs or a 
   it('PIN 7391 typed twice (after an error) leaves no clear trace anywhere', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key, { language: 'en' });
+    const app = await givenApplication(db, key, { language: 'en' });
     const agent = await enter(ctx.app, key, app.reference, 'en');
     await submit(agent, paths.employee.form.cardholder, { action: 'continue', ...VALID_CARDHOLDER });
 
@@ -72,7 +73,7 @@ describe('PIN: stored only encrypted, never in the database file, the logs or a 
   it('an urgent choice in self-service erases a PIN already chosen', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key, { origin: 'self_service', language: 'fr' });
+    const app = await givenApplication(db, key, { origin: 'self_service', language: 'fr' });
     const agent = await enter(ctx.app, key, app.reference, 'fr');
     await submit(agent, paths.employee.form.priority, { action: 'continue', priority: 'normal' });
     await submit(agent, paths.employee.form.pin, { action: 'continue', pin: '5827', pinConfirmation: '5827' });

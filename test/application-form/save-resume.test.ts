@@ -1,7 +1,8 @@
 import { createTestContext, $, type TestContext } from '../support/app';
 import { countOf } from '../support/database';
 import { paths } from '../../src/platform/paths';
-import { enter, givenFormApplication, givenFormKey, submit, VALID_IBAN } from './support';
+import { givenApplication, givenFormKey } from '../support/builders';
+import { enter, submit, VALID_IBAN } from '../support/employee';
 
 describe('Save: whatever was typed comes back exactly as left', () => {
   let ctx: TestContext;
@@ -14,7 +15,7 @@ describe('Save: whatever was typed comes back exactly as left', () => {
   it('keeps a half-filled cardholder page, formats unchecked, across sessions', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key, { language: 'en' });
+    const app = await givenApplication(db, key, { language: 'en' });
     const typed: Record<string, string> = {
       title: 'ms',
       firstName: 'Anne-Sophie',
@@ -72,7 +73,7 @@ describe('Save: whatever was typed comes back exactly as left', () => {
   it('shows the administrator’s pre-fills on first open, editable, and the company address as the business address', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key, {
+    const app = await givenApplication(db, key, {
       language: 'fr',
       prefill: { employeeNumber: 'M-778', costCentre: 'FIN-01', jobTitle: 'Contrôleuse de gestion', mobilePhone: '+33612345678', dateOfBirth: '1990-04-09', birthName: 'Martin', additionalApproverEmail: 'chef@acme.example' },
     });
@@ -99,7 +100,7 @@ describe('Save: whatever was typed comes back exactly as left', () => {
   it('keeps an IBAN encrypted; a valid one is shown masked, an invalid one comes back as typed', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db, { paymentType: 'individual', directDebitRule: 'required' });
-    const app = await givenFormApplication(db, key, { language: 'en' });
+    const app = await givenApplication(db, key, { language: 'en' });
     const agent = await enter(ctx.app, key, app.reference, 'en');
     await submit(agent, paths.employee.form.payment, { action: 'save', iban: 'FR76 3000 6000 0112 3456 7890 18', bic: 'bnpa', accountHolder: '' });
     let stored = JSON.parse((await db('application').where({ id: app.id }).first()).form_data).payment;
@@ -126,7 +127,7 @@ describe('Save: whatever was typed comes back exactly as left', () => {
   it('sends e-mail 1 again on the first save of a self-service application, and only then', async () => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key, { origin: 'self_service' });
+    const app = await givenApplication(db, key, { origin: 'self_service' });
     const agent = await enter(ctx.app, key, app.reference, 'en');
     const count = async () => (await db('outbox').where({ application_id: app.id, template: 'invitation-link' }).select('idempotency_key')).map((r: { idempotency_key: string }) => r.idempotency_key);
     expect(await count()).toEqual([`invitation-link:${app.id}:initial`]);
@@ -136,7 +137,7 @@ describe('Save: whatever was typed comes back exactly as left', () => {
     expect(await count()).toEqual([`invitation-link:${app.id}:initial`, `invitation-link:${app.id}:first-save`]);
 
     // A controlled application gets no such e-mail.
-    const controlled = await givenFormApplication(db, key, { origin: 'controlled' });
+    const controlled = await givenApplication(db, key, { origin: 'controlled' });
     const other = await enter(ctx.app, key, controlled.reference, 'en');
     await submit(other, paths.employee.form.cardholder, { action: 'save', firstName: 'Élodie' });
     expect(await countOf(db('outbox').where({ application_id: controlled.id, template: 'invitation-link' }))).toBe(1);

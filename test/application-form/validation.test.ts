@@ -1,6 +1,7 @@
 import { createTestContext, $, type TestContext, type Agent } from '../support/app';
 import { paths } from '../../src/platform/paths';
-import { enter, givenFormApplication, givenFormKey, submit, VALID_CARDHOLDER, VALID_IBAN } from './support';
+import { givenApplication, givenFormKey } from '../support/builders';
+import { enter, submit, VALID_CARDHOLDER, VALID_IBAN } from '../support/employee';
 
 type Lang = 'fr' | 'en';
 
@@ -77,7 +78,7 @@ describe('format checks: error summary and inline errors in the page language, w
     ctx = await createTestContext();
     const key = await givenFormKey(ctx.deps.db, { paymentType: 'individual', directDebitRule: 'required', approver: true, employeeNumberRule: 'required' });
     for (const lang of ['fr', 'en'] as const) {
-      const app = await givenFormApplication(ctx.deps.db, key, { language: lang });
+      const app = await givenApplication(ctx.deps.db, key, { language: lang });
       emails[lang] = (await ctx.deps.db('application').where({ id: app.id }).first()).email;
       agents[lang] = await enter(ctx.app, key, app.reference, lang);
       // A valid date of birth saved first, so the PIN check knows it (1986).
@@ -137,7 +138,7 @@ describe('format checks: error summary and inline errors in the page language, w
   it.each(['fr', 'en'] as const)('urgent priority without its terms is refused (%s, self-service)', async (lang) => {
     const db = ctx.deps.db;
     const key = await givenFormKey(db);
-    const app = await givenFormApplication(db, key, { origin: 'self_service' });
+    const app = await givenApplication(db, key, { origin: 'self_service' });
     const agent = await enter(ctx.app, key, app.reference, lang);
     const res = await submit(agent, paths.employee.form.priority, { action: 'continue', priority: 'urgent' });
     expect(res.status).toBe(400);

@@ -1,7 +1,7 @@
 import { createTestContext, signInAs, csrfFrom, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { givenApplication, outboxRows } from './helpers';
+import { givenAccount, givenAdministrator, givenAccessKey, givenApplication } from '../support/builders';
+import { outboxRows } from '../support/outbox';
 
 describe('the administrator’s application page and the resend of e-mails 1 and 2', () => {
   let ctx: TestContext;

@@ -1,8 +1,8 @@
 import supertest from 'supertest';
 import { createTestContext, signInAs, getCsrf, $, TestClock, type TestContext, type Agent } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { givenApplication, outboxRows } from './helpers';
+import { givenAccount, givenAdministrator, givenAccessKey, givenApplication } from '../support/builders';
+import { outboxRows } from '../support/outbox';
 
 describe('controlled send: initiate one application from a key', () => {
   let ctx: TestContext;

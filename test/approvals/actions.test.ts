@@ -1,13 +1,13 @@
 import { createTestContext, signInAs, csrfFrom, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
 import { createEmailRenderer, extractLinks } from '../../src/core/outbox/render';
 import { NOT_SUBMITTED, StaleStateError } from '../../src/core/application/status';
-import { outboxRows } from '../applications/helpers';
-import { act, givenPending, resultRows, select, type Key } from './helpers';
 import { countOf } from '../support/database';
 import { RUN_GROUP_SIZE } from '../../src/features/approvals/service';
-import * as outboxQueue from '../../src/core/outbox/enqueue';
+import type { Faults } from '../../src/platform/deps';
+import { givenAccount, givenAdministrator, givenAccessKey, givenPending, type Key } from '../support/builders';
+import { outboxRows } from '../support/outbox';
+import { act, resultRows, select } from '../support/approval-queue';
 
 describe('approval queue actions: approve, return, cancel', () => {
   let ctx: TestContext;
@@ -17,9 +17,10 @@ describe('approval queue actions: approve, return, cancel', () => {
   let keyA: Key;
   let keyB: Key;
   const renderer = () => createEmailRenderer({ baseUrl: ctx.config.publicBaseUrl });
+  const faults: Faults = {};
 
   beforeAll(async () => {
-    ctx = await createTestContext({}, { clock: new TestClock() });
+    ctx = await createTestContext({}, { clock: new TestClock(), faults });
     const db = ctx.deps.db;
     const accountA = await givenAccount(db, { company_name: 'ACME Test SA' });
     const accountB = await givenAccount(db, { company_name: 'Globex' });
@@ -154,13 +155,11 @@ describe('approval queue actions: approve, return, cancel', () => {
     const failing = ids[RUN_GROUP_SIZE + 10] as number;
     refusedIds.push(failing);
     refusedIds.sort((a, b) => ids.indexOf(a) - ids.indexOf(b));
-    const realEnqueue = outboxQueue.enqueueEmails;
-    const spy = jest.spyOn(outboxQueue, 'enqueueEmails').mockImplementation(async (trx, emails, now) => {
-      if (emails.some((e) => e.applicationId === failing)) throw new StaleStateError(failing);
-      return realEnqueue(trx, emails, now);
-    });
+    faults.beforeActionEmails = async (applicationId) => {
+      if (applicationId === failing) throw new StaleStateError(failing);
+    };
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
-    const { results } = await act(agent, { ids, action: 'return', form: { comment: 'Merci de vérifier votre adresse' } }).finally(() => spy.mockRestore());
+    const { results } = await act(agent, { ids, action: 'return', form: { comment: 'Merci de vérifier votre adresse' } }).finally(() => delete faults.beforeActionEmails);
     expect(await statusOf(failing)).toBe('pending_approval');
     expect(await countOf(db('application_status_history').where({ application_id: failing, to_status: 'returned' }))).toBe(0);
     const returned = ids.filter((id) => !refusedIds.includes(id));

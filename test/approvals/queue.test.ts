@@ -1,8 +1,8 @@
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { outboxRows } from '../applications/helpers';
-import { act, givenPending, resultRows, select, type Key } from './helpers';
+import { givenAccount, givenAdministrator, givenAccessKey, givenPending, type Key } from '../support/builders';
+import { outboxRows } from '../support/outbox';
+import { act, resultRows, select } from '../support/approval-queue';
 
 /** The queue page: count in the tab, totals, columns, sort, filters, pagination, "select all" over a filter. */
 describe('the approval queue page', () => {

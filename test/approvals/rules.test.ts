@@ -1,8 +1,8 @@
 import { createTestContext, signInAs, csrfFrom, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { outboxRows } from '../applications/helpers';
-import { act, givenPending, resultRows, select, type Key } from './helpers';
+import { givenAccount, givenAdministrator, givenAccessKey, givenPending, type Key } from '../support/builders';
+import { outboxRows } from '../support/outbox';
+import { act, resultRows, select } from '../support/approval-queue';
 
 describe('approval queue rules: priority changes, additional approver, reactivation', () => {
   let ctx: TestContext;

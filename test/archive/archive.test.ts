@@ -7,9 +7,9 @@ import { archiveDocuments, archiveEntries, archiveFile, archiveRoot, formatArchi
 import { listDocuments, removeDocument, saveDocument } from '../../src/core/application/documents';
 import { ROOT_DIR } from '../../src/platform/root';
 import { createTestContext, type TestContext } from '../support/app';
-import { givenFormApplication } from '../support/form-blocks';
 import { isSqlite } from '../../src/platform/db';
 import { checkpointSqlite } from '../support/database';
+import { givenApplicationRow } from '../support/builders';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), crypto.randomBytes(300), Buffer.from('\n%%EOF\n')]);
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(100)]);
@@ -20,7 +20,7 @@ describe('write-once archive', () => {
   let applicationId: number;
   beforeEach(async () => {
     ctx = await createTestContext();
-    applicationId = (await givenFormApplication(ctx.deps.db)).id;
+    applicationId = (await givenApplicationRow(ctx.deps.db)).id;
   });
   afterEach(() => ctx.close());
 

@@ -1,8 +1,8 @@
 import { createTestContext, getCsrf, signInAs, TestClock, type Agent, type TestContext } from '../support/app';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { validForm } from '../access-keys/fixtures';
 import { paths } from '../../src/platform/paths';
 import { verifyAuditChain, type AuditRow } from '../../src/core/audit/audit';
+import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { validForm } from '../support/access-key-world';
 
 /** Administrative actions write the hash-chained audit log: who, what, which object; no personal data. */
 describe('audit log: administrative actions', () => {

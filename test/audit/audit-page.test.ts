@@ -2,9 +2,8 @@ import request from 'supertest';
 import { recordAudit } from '../../src/core/audit/audit';
 import { paths } from '../../src/platform/paths';
 import { createTestContext, signInAs, $, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator } from '../support/builders';
-import { givenInvitedApplication } from '../jobs/helpers';
 import { freshDatabase, type FreshDatabase } from '../support/database';
+import { givenAccount, givenAdministrator, givenInvitedApplication } from '../support/builders';
 
 describe('the audit log page (/platform/audit)', () => {
   let ctx: TestContext;

@@ -1,7 +1,7 @@
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type Agent, type TestContext } from '../support/app';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { HEADERS_FR, csvOf, rows, validRow } from './support';
+import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { HEADERS_FR, csvOf, rows, validRow } from '../support/spreadsheets';
 
 describe('bulk batches page', () => {
   let ctx: TestContext;

@@ -1,12 +1,12 @@
 import { createTestContext, type TestContext } from '../support/app';
 import { countOf } from '../support/database';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { deleteAccessKey } from '../../src/features/access-keys/service';
 import { BulkRefused, receiveUpload, validateUpload, type BulkActor } from '../../src/features/bulk/service';
 import { findKey } from '../../src/features/bulk/repository';
 import type { Actor } from '../../src/core/administrators/repository';
 import { NotFoundError } from '../../src/lib/errors';
-import { HEADERS_FR, csvOf, rows } from './support';
+import { givenKey } from '../support/builders';
+import { HEADERS_FR, csvOf, rows } from '../support/spreadsheets';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL, where two requests really run at the same time. */
 describe('bulk send under simultaneous requests', () => {
@@ -19,20 +19,17 @@ describe('bulk send under simultaneous requests', () => {
   });
   afterAll(() => ctx.close());
 
-  async function givenKey() {
-    const db = ctx.deps.db;
-    const accountId = await givenAccount(db);
-    const admin = await givenAdministrator(db, {}, [accountId]);
-    const { id } = await givenAccessKey(db, accountId, admin.id);
-    const actor: BulkActor = { id: admin.id, accountIds: [accountId] };
-    const key = (await findKey(db, id, actor.accountIds))!;
-    return { key, actor, admin };
+  async function givenBulkKey() {
+    const given = await givenKey(ctx.deps.db);
+    const actor: BulkActor = { id: given.adminId, accountIds: [given.accountId] };
+    const key = (await findKey(ctx.deps.db, given.id, actor.accountIds))!;
+    return { key, actor, admin: { id: given.adminId, email: given.adminEmail } };
   }
 
   const validate = (actor: BulkActor, uploadId: number) => validateUpload(ctx.deps, actor, uploadId, { rows: {}, urgentTermsAccepted: false }, now);
 
   it('creates each employee’s application once when the same file, uploaded in two tabs, is validated in both at once', async () => {
-    const { key, actor } = await givenKey();
+    const { key, actor } = await givenBulkKey();
     const first = await receiveUpload(ctx.deps, actor, key, file, now);
     const second = await receiveUpload(ctx.deps, actor, key, file, now);
     const results = await Promise.allSettled([validate(actor, first), validate(actor, second)]);
@@ -45,7 +42,7 @@ describe('bulk send under simultaneous requests', () => {
   });
 
   it('never leaves a deleted key with open applications when a file is validated as the key is deleted', async () => {
-    const { key, actor, admin } = await givenKey();
+    const { key, actor, admin } = await givenBulkKey();
     const upload = await receiveUpload(ctx.deps, actor, key, file, now);
     const administrator: Actor = { id: admin.id, email: admin.email, displayName: 'Admin', role: 'admin', language: 'fr', active: true, accountIds: actor.accountIds, isPlatform: false };
     const [validated, deleted] = await Promise.allSettled([validate(actor, upload), deleteAccessKey(ctx.deps.db, administrator, key.id, now)]);

@@ -1,7 +1,7 @@
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type Agent, type TestContext } from '../support/app';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { HEADERS_FR, rows, xlsxOf } from './support';
+import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { HEADERS_FR, rows, xlsxOf } from '../support/spreadsheets';
 
 /** The volume: a 3,000-row workbook end to end through HTTP; 3,001 rows refused whole. */
 describe('bulk send at full size', () => {

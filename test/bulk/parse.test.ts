@@ -2,7 +2,7 @@ import * as XLSX from 'xlsx';
 import { parseUpload, detectDelimiter, MAX_FILE_BYTES } from '../../src/features/bulk/parse';
 import { UploadRefused } from '../../src/features/bulk/upload-refused';
 import { COLUMN_KEYS } from '../../src/features/bulk/columns';
-import { EXE, HEADERS_FR, PNG, csvOf, rows, validRow, xlsxOf, zipBomb, zipOf } from './support';
+import { EXE, HEADERS_FR, PNG, csvOf, rows, validRow, xlsxOf, zipBomb, zipOf } from '../support/spreadsheets';
 
 async function refusal(buf: Buffer, opts: { timeLimitMs?: number } = {}): Promise<UploadRefused> {
   try {

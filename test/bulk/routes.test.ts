@@ -1,10 +1,10 @@
 import * as XLSX from 'xlsx';
 import { createTestContext, signInAs, getCsrf, csrfFrom, $, type Agent, type TestContext } from '../support/app';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { paths } from '../../src/platform/paths';
 import { createInvitedApplications } from '../../src/core/application/create';
 import { COLUMN_KEYS } from '../../src/features/bulk/columns';
-import { HEADERS_FR, PNG, csvOf, headersOf, rows, sheetRowsOf, validRow, xlsxOf } from './support';
+import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { HEADERS_FR, PNG, csvOf, headersOf, rows, sheetRowsOf, validRow, xlsxOf } from '../support/spreadsheets';
 
 const col = (k: (typeof COLUMN_KEYS)[number]) => COLUMN_KEYS.indexOf(k);
 

@@ -1,6 +1,6 @@
 import { checkRows, type CheckedRow } from '../../src/features/bulk/validate';
 import { COLUMN_KEYS, columnForHeader, type ColumnKey } from '../../src/features/bulk/columns';
-import { validRow } from './support';
+import { validRow } from '../support/spreadsheets';
 
 const NOW = new Date('2026-11-24T09:00:00Z');
 const col = (k: ColumnKey) => COLUMN_KEYS.indexOf(k);

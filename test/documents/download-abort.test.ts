@@ -3,10 +3,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestContext, type TestContext } from '../support/app';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { givenApplication } from '../applications/helpers';
 import { documentsDir, saveDocument } from '../../src/core/application/documents';
 import { paths } from '../../src/platform/paths';
+import { givenAccessKey, givenAccount, givenAdministrator, givenApplication } from '../support/builders';
 
 const SECRET = 'proxy-secret-for-tests-0123456789';
 /** Big enough (4 MB) that the download is still going when the browser goes away. */

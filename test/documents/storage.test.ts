@@ -15,7 +15,7 @@ import {
   sniffType,
 } from '../../src/core/application/documents';
 import { createTestContext, type TestContext } from '../support/app';
-import { givenFormApplication } from '../support/form-blocks';
+import { givenApplicationRow } from '../support/builders';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n'), crypto.randomBytes(200), Buffer.from('\n%%EOF\n')]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), crypto.randomBytes(100), Buffer.from([0xff, 0xd9])]);
@@ -83,7 +83,7 @@ describe('document storage', () => {
     ctx.deps.db.transaction((trx) => saveDocument(ctx.deps, trx, { applicationId, kind, file: { buffer, originalName }, now: ctx.deps.clock.now() }));
 
   it('stores a PDF outside public/ under the data directory, read-only, with its SHA-256', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const result = await save(id, 'identity', PDF, 'Passeport.pdf');
     if (!result.ok) throw new Error(result.key);
     const doc = result.document;
@@ -107,7 +107,7 @@ describe('document storage', () => {
     ['an empty file', Buffer.alloc(0), 'empty.pdf', 'documents:errors.empty'],
     ['an oversized PDF', Buffer.concat([PDF, Buffer.alloc(64 * 1024)]), 'big.pdf', 'documents:errors.tooLarge'],
   ])('refuses %s and stores nothing', async (_what, buffer, name, key) => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const result = await save(id, 'identity', buffer, name);
     expect(result).toMatchObject({ ok: false, key });
     expect(await listDocuments(ctx.deps.db, id)).toEqual([]);
@@ -115,26 +115,26 @@ describe('document storage', () => {
   });
 
   it('states the size limit in the error', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     expect(await save(id, 'identity', Buffer.concat([PDF, Buffer.alloc(64 * 1024)]))).toEqual({ ok: false, key: 'documents:errors.tooLarge', params: { maxMb: 0.1 } });
   });
 
   it('refuses an unknown kind, a signed application, and more than the maximum', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     expect(await save(id, 'selfie', PNG)).toEqual({ ok: false, key: 'documents:errors.kind' });
-    const signed = await givenFormApplication(ctx.deps.db, { status: 'pending_approval' });
+    const signed = await givenApplicationRow(ctx.deps.db, { status: 'pending_approval' });
     expect(await save(signed.id, 'identity', PNG)).toEqual({ ok: false, key: 'documents:errors.locked' });
     for (let i = 0; i < MAX_DOCUMENTS_PER_APPLICATION; i++) expect((await save(id, 'other', JPEG)).ok).toBe(true);
     expect(await save(id, 'other', JPEG)).toMatchObject({ ok: false, key: 'documents:errors.tooMany' });
   });
 
   it('lets the employee remove and replace a document before signing, not after', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const first = await save(id, 'identity', JPEG, 'recto.jpg');
     if (!first.ok) throw new Error(first.key);
     expect(missingKinds(await listDocuments(ctx.deps.db, id), ['identity', 'proof_of_address'])).toEqual(['proof_of_address']);
 
-    const other = await givenFormApplication(ctx.deps.db);
+    const other = await givenApplicationRow(ctx.deps.db);
     const now = ctx.deps.clock.now();
     expect(await removeDocument(ctx.deps.db, { applicationId: other.id, documentId: first.document.id, now })).toBe(false);
     expect(await removeDocument(ctx.deps.db, { applicationId: id, documentId: first.document.id, now })).toBe(true);
@@ -153,7 +153,7 @@ describe('document storage', () => {
   });
 
   it('reads a document back with safe download headers, only for its application and BCs', async () => {
-    const { id, accountId } = await givenFormApplication(ctx.deps.db);
+    const { id, accountId } = await givenApplicationRow(ctx.deps.db);
     const saved = await save(id, 'identity', PDF, 'Carte.pdf');
     if (!saved.ok) throw new Error(saved.key);
     const documentId = saved.document.id;
@@ -164,7 +164,7 @@ describe('document storage', () => {
 
     const byAdmin = await readDocument(ctx.deps, ctx.deps.db, { applicationId: id, documentId, accountIds: [accountId] });
     expect((await streamToBuffer(byAdmin.stream)).length).toBe(PDF.length);
-    const other = await givenFormApplication(ctx.deps.db);
+    const other = await givenApplicationRow(ctx.deps.db);
     await expect(readDocument(ctx.deps, ctx.deps.db, { applicationId: id, documentId, accountIds: [other.accountId] })).rejects.toThrow(/not found/);
     await expect(readDocument(ctx.deps, ctx.deps.db, { applicationId: other.id, documentId })).rejects.toThrow(/not found/);
     await removeDocument(ctx.deps.db, { applicationId: id, documentId, now: ctx.deps.clock.now() });

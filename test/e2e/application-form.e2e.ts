@@ -1,7 +1,8 @@
 import { useE2E, newContext, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { BasePage } from './pages/base';
+import { EmployeePages } from './pages/employee';
 import { createInvitedApplications } from '../../src/core/application/create';
-import { openEmailData } from '../../src/core/outbox/sealed';
+import { approvalTokenFromOutbox } from '../support/outbox';
 
 /** A minimal PDF (the content's magic bytes are what the server checks). */
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
@@ -16,13 +17,11 @@ describe('the employee’s form in the browser: every section, errors, review; t
     const [app] = await db.transaction((trx) =>
       createInvitedApplications(trx, [{ accessKey: { id: key.id, accountId: key.account_id, number: key.number }, origin: 'controlled', priority: 'normal', title: 'mr', firstName: 'Hugo', lastName: 'Lefèvre', email: 'hugo.lefevre@acme.example', language: 'en' }], new Date()),
     );
-    const page = new BasePage(e2e.page);
+    const page = new EmployeePages(e2e.page, 'en');
     const p = e2e.page;
-    await page.goto(`/access?ref=${app!.reference}&lang=en`);
-    await p.getByLabel('Access key').fill(key.number);
-    await page.submit('Continue');
+    await page.signIn(app!.reference, key.number);
     await page.expectHeading('My card application');
-    expect(await p.locator('#tasks [data-section]').evaluateAll((els) => els.map((e) => e.getAttribute('data-section')))).toEqual([
+    expect(await page.sectionIds()).toEqual([
       'company',
       'priority',
       'cardholder',
@@ -35,11 +34,11 @@ describe('the employee’s form in the browser: every section, errors, review; t
     await expectNoSeriousA11yViolations(p, { label: 'task list with Before you start' });
 
     // Cardholder: Continue with nothing typed shows the errors, linked to the fields.
-    await p.getByRole('link', { name: 'Cardholder information' }).click();
+    await page.openSection('Cardholder information');
     await page.expectHeading('Cardholder information');
     await expectNoSeriousA11yViolations(p, { label: 'cardholder page' });
-    await p.fill('#firstName', '');
-    await page.submit('Continue');
+    await page.fillFields({ firstName: '' });
+    await page.continue();
     expect(await p.title()).toMatch(/^Error: /);
     expect(await page.errorSummaryItems()).toContain('Enter your first name');
     await expectNoSeriousA11yViolations(p, { label: 'cardholder page with errors' });
@@ -59,58 +58,53 @@ describe('the employee’s form in the browser: every section, errors, review; t
       jobTitle: 'Sales manager',
       employeeNumber: 'V-2231',
     });
-    await page.submit('Continue');
+    await page.continue();
     await page.expectHeading('My card application');
-    expect((await p.locator('#task-cardholder-status').textContent())?.trim()).toBe('Completed');
+    expect(await page.taskStatus('cardholder')).toBe('Completed');
 
-    await p.getByRole('link', { name: 'Individual payment' }).click();
+    await page.openSection('Individual payment');
     await expectNoSeriousA11yViolations(p, { label: 'payment page' });
-    await page.fillFields({ iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'BNPAFRPP', accountHolder: 'Hugo Lefèvre' });
-    await page.submit('Continue');
+    await page.fillPayment({ iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'BNPAFRPP', accountHolder: 'Hugo Lefèvre' });
+    await page.continue();
 
-    await p.getByRole('link', { name: 'PIN' }).click();
+    await page.openSection('PIN');
     await expectNoSeriousA11yViolations(p, { label: 'PIN page' });
-    await page.fillFields({ pin: '4826', pinConfirmation: '4826' });
-    await page.submit('Continue');
+    await page.fillPin('4826');
+    await page.continue();
 
-    await p.getByRole('link', { name: 'Supporting documents' }).click();
+    await page.openSection('Supporting documents');
     await expectNoSeriousA11yViolations(p, { label: 'documents page' });
     for (const [kind, name] of [
       ['identity', 'passport.pdf'],
       ['proof_of_address', 'invoice.pdf'],
-    ]) {
-      await p.selectOption('#kind', kind!);
-      await p.setInputFiles('#file', { name: name!, mimeType: 'application/pdf', buffer: PDF });
-      await page.submit('Attach the document');
+    ] as const) {
+      await page.attachDocument(kind, { name, mimeType: 'application/pdf', buffer: PDF });
       await expect(page.banner.textContent()).resolves.toContain(name);
     }
     await expectNoSeriousA11yViolations(p, { label: 'documents page with two documents' });
-    await page.submit('Continue');
+    await page.continue();
 
-    await p.getByRole('link', { name: 'Additional approval' }).click();
+    await page.openSection('Additional approval');
     await expectNoSeriousA11yViolations(p, { label: 'additional approval page' });
-    await p.fill('#approverName', 'Nadia Benali');
-    await p.fill('#approverEmail', 'nadia.benali@acme.example');
-    await page.submit('Send the approval request');
+    await page.requestApproval({ name: 'Nadia Benali', email: 'nadia.benali@acme.example' });
     await expect(page.banner.textContent()).resolves.toContain('nadia.benali@acme.example');
-    await page.submit('Continue');
+    await page.continue();
 
-    await p.getByRole('link', { name: 'Cardholder terms and conditions' }).click();
+    await page.openSection('Cardholder terms and conditions');
     await expectNoSeriousA11yViolations(p, { label: 'terms page' });
-    await p.getByRole('checkbox').check();
-    await page.submit('Continue');
+    await page.acceptCardholderTerms();
+    await page.continue();
 
-    await p.getByRole('link', { name: 'Check my answers' }).click();
+    await page.openSection('Check my answers');
     await page.expectHeading('Check your answers before signing');
     await expectNoSeriousA11yViolations(p, { label: 'review page' });
-    expect(await p.locator('#sign').getAttribute('href')).toBe('/application/signature');
-    expect(await p.locator('#section-payment').textContent()).toContain('0189');
+    expect(await page.signLink.getAttribute('href')).toBe('/application/signature');
+    expect(await page.reviewSection('payment').textContent()).toContain('0189');
     expect(await p.content()).not.toContain('4826');
     expectNoConsoleErrors(e2e);
 
     // The additional approver opens the e-mailed link in their own browser and approves.
-    const row = await db('outbox').where({ application_id: app!.id, template: 'additional-approval-request' }).first();
-    const token = String(openEmailData(e2e.deps.secrets.dataKeyring(), row.idempotency_key, JSON.parse(row.data)).token);
+    const token = await approvalTokenFromOutbox(e2e.deps, app!.id);
     const approver = await newContext(e2e, 'fr-FR');
     try {
       const ap = new BasePage(approver.page);

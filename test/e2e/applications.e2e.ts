@@ -1,6 +1,7 @@
 import { useE2E, newContext, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { AdminPages } from './pages/admin';
 import { BasePage } from './pages/base';
+import { EmployeePages } from './pages/employee';
 
 describe('starting applications in the browser: controlled send, employee entry, self-service', () => {
   const e2e = useE2E();
@@ -36,17 +37,15 @@ describe('starting applications in the browser: controlled send, employee entry,
     // The employee follows the link of e-mail 1 in another browser.
     const employee = await newContext(e2e, 'en-GB');
     try {
-      const page = new BasePage(employee.page);
-      await page.goto(`/access?ref=${app.reference}&lang=en`);
+      const page = new EmployeePages(employee.page, 'en');
+      await page.openEntry(app.reference);
       await page.expectHeading('Access my card application');
-      expect(await employee.page.getByLabel('Reference number').inputValue()).toBe(app.reference);
+      expect(await page.referenceInput.inputValue()).toBe(app.reference);
       await expectNoSeriousA11yViolations(employee.page, { label: 'entry form' });
-      await employee.page.getByLabel('Access key').fill('WRONGKEY');
-      await page.submit('Continue');
+      await page.enter('WRONGKEY');
       expect(await page.errorSummaryItems()).toHaveLength(1);
       await expectNoSeriousA11yViolations(employee.page, { label: 'entry form with the generic error' });
-      await employee.page.getByLabel('Access key').fill(key.number.toLowerCase());
-      await page.submit('Continue');
+      await page.enter(key.number.toLowerCase());
       await page.expectHeading('My card application');
       await expect(employee.page.locator('#status').textContent()).resolves.toContain('In progress');
       await expectNoSeriousA11yViolations(employee.page, { label: 'employee application summary' });

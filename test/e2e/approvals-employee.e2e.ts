@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { useE2E, newContext, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { AdminPages } from './pages/admin';
-import { BasePage } from './pages/base';
+import { EmployeePages } from './pages/employee';
 import type { Priority } from '../../src/core/application/create';
 import { givenPendingForClaire, type PendingApplication } from './support/pending';
 
@@ -27,18 +27,17 @@ describe('the approval queue’s decisions, seen by the employee', () => {
   }
 
   /** The employee, in a browser of their own, enters with key + reference; returns their page (closed by the caller). */
-  async function employeeEnters(a: PendingApplication, expectedHeading: string): Promise<{ page: Page; close: () => Promise<void>; errors: string[] }> {
+  async function employeeEnters(a: PendingApplication, expectedHeading: string): Promise<{ page: Page; employee: EmployeePages; close: () => Promise<void>; errors: string[] }> {
     const errors: string[] = [];
     const { context, page } = await newContext(e2e, 'en-GB', errors);
-    const employee = new BasePage(page);
-    await employee.goto(`/access?ref=${a.reference}&lang=en`);
+    const employee = new EmployeePages(page, 'en');
+    await employee.openEntry(a.reference);
     await employee.expectHeading('Access my card application');
-    expect(await page.getByLabel('Reference number').inputValue()).toBe(a.reference);
+    expect(await employee.referenceInput.inputValue()).toBe(a.reference);
     await expectNoSeriousA11yViolations(page, { label: 'employee entry page' });
-    await page.getByLabel('Access key').fill(a.keyNumber);
-    await employee.submit('Continue');
+    await employee.enter(a.keyNumber);
     await employee.expectHeading(expectedHeading);
-    return { page, errors, close: () => context.close() };
+    return { page, employee, errors, close: () => context.close() };
   }
 
   it('a returned application: the employee sees the comment on the task list and on the status page', async () => {
@@ -62,15 +61,16 @@ describe('the approval queue’s decisions, seen by the employee', () => {
     const employee = await employeeEnters(app!, 'My card application');
     try {
       const p = employee.page;
-      const shown = p.locator('#returned-comment');
+      const pages = employee.employee;
+      const shown = pages.returnedComment;
       await expect(shown.textContent()).resolves.toContain('Your application was returned to you for correction by your company:');
       await expect(shown.textContent()).resolves.toContain(comment);
       await expectNoSeriousA11yViolations(p, { label: 'employee task list after the return' });
 
-      await new BasePage(p).goto('/application/status');
-      await new BasePage(p).expectHeading('Track my card application');
-      await expect(p.locator('#current-status').textContent()).resolves.toContain('Returned');
-      const returned = p.locator('#timeline .timeline__comment');
+      await pages.openStatus();
+      await pages.expectHeading('Track my card application');
+      await expect(pages.currentStatus.textContent()).resolves.toContain('Returned');
+      const returned = pages.timelineComments;
       await expect(returned.count()).resolves.toBe(1);
       await expect(returned.locator('p').textContent()).resolves.toBe('Your company’s comment for the correction:');
       await expect(returned.locator('blockquote').textContent()).resolves.toBe(comment);
@@ -130,9 +130,10 @@ describe('the approval queue’s decisions, seen by the employee', () => {
     const employee = await employeeEnters(app!, 'Track my card application');
     try {
       const p = employee.page;
-      await expect(p.locator('#current-status').textContent()).resolves.toContain('Cancelled');
-      await expect(p.locator('#next').textContent()).resolves.toContain('Your application was cancelled by your company');
-      const shown = p.locator('#timeline .timeline__comment');
+      const pages = employee.employee;
+      await expect(pages.currentStatus.textContent()).resolves.toContain('Cancelled');
+      await expect(pages.next.textContent()).resolves.toContain('Your application was cancelled by your company');
+      const shown = pages.timelineComments;
       await expect(shown.count()).resolves.toBe(1);
       await expect(shown.locator('p').textContent()).resolves.toBe('Reason given by your company:');
       await expect(shown.locator('blockquote').textContent()).resolves.toBe(reason);
@@ -174,9 +175,10 @@ describe('the approval queue’s decisions, seen by the employee', () => {
     const employee = await employeeEnters(app!, 'My card application');
     try {
       const p = employee.page;
-      await expect(p.locator('#returned-comment').textContent()).resolves.toContain(suggested);
+      const pages = employee.employee;
+      await expect(pages.returnedComment.textContent()).resolves.toContain(suggested);
       await expectNoSeriousA11yViolations(p, { label: 'employee task list after urgent → normal' });
-      await new BasePage(p).goto('/application/status');
+      await pages.openStatus();
       await expect(p.locator('#status-summary').textContent()).resolves.toMatch(/Priority\s*Normal/);
       await expectNoSeriousA11yViolations(p, { label: 'employee status page after urgent → normal' });
       expect(employee.errors).toEqual([]);

@@ -1,6 +1,6 @@
 import { useE2E, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { AdminPages } from './pages/admin';
-import { HEADERS_FR, csvOf, validRow } from '../bulk/support';
+import { HEADERS_FR, csvOf, validRow } from '../support/spreadsheets';
 
 describe('bulk send in the browser', () => {
   const e2e = useE2E();

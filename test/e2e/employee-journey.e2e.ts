@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useE2E, newContext, expectNoSeriousA11yViolations, expectNoConsoleErrors } from './support';
 import { AdminPages } from './pages/admin';
-import { BasePage } from './pages/base';
+import { EmployeePages } from './pages/employee';
 import { MailboxPages } from './pages/mailbox';
 
 /**
@@ -41,7 +41,7 @@ describe('the employee’s journey in the browser (issue 4)', () => {
 
   it('invitation from the mailbox, save and resume, every section, documents, signature with the e-mailed code, PDFs, status', async () => {
     const p = e2e.page;
-    const page = new BasePage(p);
+    const page = new EmployeePages(p, 'fr');
     const mailbox = new MailboxPages(p);
     const email = 'zoe.lefevre-dubois@acme.example';
     const a11y = (label: string) => expectNoSeriousA11yViolations(p, { label });
@@ -90,53 +90,50 @@ describe('the employee’s journey in the browser (issue 4)', () => {
     expect(await mailbox.text()).not.toContain(accessKey!);
     await Promise.all([p.waitForURL(/\/access\?/), p.locator('#mail-links a').first().click()]);
     await page.expectHeading('Accéder à ma demande de carte');
-    expect(await p.getByLabel('Numéro de référence').inputValue()).toBe(reference);
+    expect(await page.referenceInput.inputValue()).toBe(reference);
     await a11y('entry page from the e-mailed link');
-    await p.getByLabel('Clé d’accès').fill(accessKey!);
-    await page.submit('Continuer');
+    await page.enter(accessKey!);
     await page.expectHeading('Ma demande de carte');
     await expect(p.locator('#name').textContent()).resolves.toContain('Zoé Lefèvre-Dubois');
     await a11y('task list (first visit)');
 
     // 3. The first sections; Save on the cardholder section, then Quit.
-    await Promise.all([p.waitForURL('**/application/company'), p.getByRole('link', { name: 'Informations sur la société' }).click()]);
+    await page.openSection('Informations sur la société', '/application/company');
     await a11y('company section');
-    await Promise.all([p.waitForURL('**/application'), p.getByRole('link', { name: 'Continuer' }).click()]);
-    await Promise.all([p.waitForURL('**/application/priority'), p.getByRole('link', { name: 'Priorité de la demande' }).click()]);
+    await page.continueToTaskList();
+    await page.openSection('Priorité de la demande', '/application/priority');
     await a11y('priority section');
-    await Promise.all([p.waitForURL('**/application'), p.getByRole('link', { name: 'Continuer' }).click()]);
+    await page.continueToTaskList();
 
-    await Promise.all([p.waitForURL('**/application/cardholder'), p.getByRole('link', { name: 'Informations sur le titulaire de la carte' }).click()]);
+    await page.openSection('Informations sur le titulaire de la carte', '/application/cardholder');
     await page.expectHeading('Informations sur le titulaire de la carte');
     await a11y('cardholder section');
-    expect(await p.locator('#firstName').inputValue()).toBe('Zoé');
-    expect(await p.locator('#lastName').inputValue()).toBe('Lefèvre-Dubois');
+    expect(await page.fieldValue('firstName')).toBe('Zoé');
+    expect(await page.fieldValue('lastName')).toBe('Lefèvre-Dubois');
     await page.fillFields({ dobDay: '14', dobMonth: '7', dobYear: '1988', birthPlace: 'Saint-Étienne', birthCountry: 'FR', nationality: 'FR' });
-    await page.submit(/^Sauvegarder$/);
+    await page.save();
     await expect(page.banner.textContent()).resolves.toContain('Vos réponses ont été sauvegardées');
     await a11y('cardholder section after Save');
     await p.fill('#homeCity', 'Lyon (not saved)');
-    await page.submit('Quitter sans sauvegarder cette page');
+    await page.quit();
     await page.expectHeading('Vous avez quitté votre demande');
     await a11y('left page');
 
     // Back through the entry page with the key and the reference: what was saved is there, what was not is not.
-    await Promise.all([p.waitForURL(/\/access(\?.*)?$/), p.getByRole('link', { name: 'Revenir à ma demande' }).click()]);
+    await page.comeBack();
     await page.expectHeading('Accéder à ma demande de carte');
     await a11y('entry page (coming back)');
-    await p.getByLabel('Clé d’accès').fill(accessKey!);
-    await p.getByLabel('Numéro de référence').fill(reference);
-    await page.submit('Continuer');
+    await page.enter(accessKey!, reference);
     await page.expectHeading('Ma demande de carte');
     await a11y('task list (resumed)');
-    await Promise.all([p.waitForURL('**/application/cardholder'), p.getByRole('link', { name: 'Informations sur le titulaire de la carte' }).click()]);
-    expect(await p.locator('#dobDay').inputValue()).toBe('14');
-    expect(await p.locator('#dobMonth').inputValue()).toBe('7');
-    expect(await p.locator('#dobYear').inputValue()).toBe('1988');
-    expect(await p.locator('#birthPlace').inputValue()).toBe('Saint-Étienne');
-    expect(await p.locator('#birthCountry').inputValue()).toBe('FR');
-    expect(await p.locator('#nationality').inputValue()).toBe('FR');
-    expect(await p.locator('#homeCity').inputValue()).not.toContain('not saved');
+    await page.openSection('Informations sur le titulaire de la carte', '/application/cardholder');
+    expect(await page.fieldValue('dobDay')).toBe('14');
+    expect(await page.fieldValue('dobMonth')).toBe('7');
+    expect(await page.fieldValue('dobYear')).toBe('1988');
+    expect(await page.fieldValue('birthPlace')).toBe('Saint-Étienne');
+    expect(await page.fieldValue('birthCountry')).toBe('FR');
+    expect(await page.fieldValue('nationality')).toBe('FR');
+    expect(await page.fieldValue('homeCity')).not.toContain('not saved');
     await a11y('cardholder section (resumed)');
 
     // 4. Every other section.
@@ -149,72 +146,64 @@ describe('the employee’s journey in the browser (issue 4)', () => {
       jobTitle: 'Responsable des ventes',
       employeeNumber: 'V-4821',
     });
-    await page.submit('Continuer');
+    await page.continue();
     await page.expectHeading('Ma demande de carte');
-    expect((await p.locator('#task-cardholder-status').textContent())?.trim()).toBe('Complété');
+    expect(await page.taskStatus('cardholder')).toBe('Complété');
 
-    await Promise.all([p.waitForURL('**/application/payment'), p.getByRole('link', { name: 'Paiement individuel' }).click()]);
+    await page.openSection('Paiement individuel', '/application/payment');
     await a11y('payment section');
-    await p.getByLabel('IBAN du compte').fill('FR76 3000 6000 0112 3456 7890 189');
-    await p.getByLabel('BIC de la banque').fill('BNPAFRPP');
-    await p.getByLabel('Titulaire du compte').fill('Zoé Lefèvre-Dubois');
-    await page.submit('Continuer');
-    expect((await p.locator('#task-payment-status').textContent())?.trim()).toBe('Complété');
+    await page.fillPayment({ iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'BNPAFRPP', accountHolder: 'Zoé Lefèvre-Dubois' });
+    await page.continue();
+    expect(await page.taskStatus('payment')).toBe('Complété');
 
-    await Promise.all([p.waitForURL('**/application/pin'), p.getByRole('link', { name: 'Code confidentiel (PIN)' }).click()]);
+    await page.openSection('Code confidentiel (PIN)', '/application/pin');
     await a11y('PIN section');
-    await p.getByLabel('Code confidentiel', { exact: true }).fill('7391');
-    await p.getByLabel('Confirmation du code confidentiel').fill('7391');
-    await page.submit('Continuer');
-    expect((await p.locator('#task-pin-status').textContent())?.trim()).toBe('Complété');
+    await page.fillPin('7391');
+    await page.continue();
+    expect(await page.taskStatus('pin')).toBe('Complété');
 
-    await Promise.all([p.waitForURL('**/application/documents'), p.getByRole('link', { name: 'Pièces justificatives' }).click()]);
+    await page.openSection('Pièces justificatives', '/application/documents');
     await a11y('documents section');
     for (const [kind, name] of [
       ['Pièce d’identité', 'carte-identité.pdf'],
       ['Justificatif de domicile', 'facture-électricité.pdf'],
     ] as const) {
-      await p.getByLabel('Type de document').selectOption({ label: kind });
-      await p.setInputFiles('#file', writeMinimalPdf(tmp, name));
-      await page.submit('Joindre le document');
+      await page.attachDocument({ label: kind }, writeMinimalPdf(tmp, name));
       await expect(page.banner.textContent()).resolves.toContain(name);
     }
-    expect(await p.locator('#documents tbody tr').count()).toBe(2);
+    expect(await page.documentRows.count()).toBe(2);
     await a11y('documents section with two documents');
-    await page.submit('Continuer');
-    expect((await p.locator('#task-documents-status').textContent())?.trim()).toBe('Complété');
+    await page.continue();
+    expect(await page.taskStatus('documents')).toBe('Complété');
 
-    await Promise.all([p.waitForURL('**/application/additional-approval'), p.getByRole('link', { name: 'Approbation supplémentaire' }).click()]);
+    await page.openSection('Approbation supplémentaire', '/application/additional-approval');
     await a11y('additional approval section');
-    await p.getByLabel('Nom de l’approbateur').fill('Noël Bénard');
-    await p.getByLabel('Adresse e-mail de l’approbateur').fill('noel.benard@acme.example');
-    await p.getByRole('radio', { name: 'Français' }).check();
-    await page.submit('Envoyer la demande d’approbation');
-    await expect(p.locator('#approval-state').textContent()).resolves.toContain('noel.benard@acme.example');
+    await page.requestApproval({ name: 'Noël Bénard', email: 'noel.benard@acme.example', language: 'Français' });
+    await expect(page.approvalState.textContent()).resolves.toContain('noel.benard@acme.example');
     await a11y('additional approval section, request sent');
-    await page.submit('Continuer');
-    expect((await p.locator('#task-approval-status').textContent())?.trim()).toBe('Complété');
+    await page.continue();
+    expect(await page.taskStatus('approval')).toBe('Complété');
 
-    await Promise.all([p.waitForURL('**/application/terms'), p.getByRole('link', { name: 'Conditions générales du titulaire' }).click()]);
+    await page.openSection('Conditions générales du titulaire', '/application/terms');
     await a11y('cardholder terms section');
-    await p.getByLabel(/J’ai lu et j’accepte les conditions générales du titulaire/).check();
-    await page.submit('Continuer');
+    await page.acceptCardholderTerms();
+    await page.continue();
     await page.expectHeading('Ma demande de carte');
-    expect(await p.locator('#tasks .tag').allTextContents()).toEqual(Array(8).fill('Complété'));
+    expect(await page.taskStatuses()).toEqual(Array(8).fill('Complété'));
     await a11y('task list, every section completed');
 
-    await Promise.all([p.waitForURL('**/application/review'), p.locator('#to-review').click()]);
+    await page.toReview();
     await page.expectHeading('Vérifiez vos réponses avant de signer');
     await a11y('review page');
     expect(await p.locator('main').textContent()).toContain('Saint-Étienne');
     expect(await p.content()).not.toContain('7391');
 
     // 5. The signature: terms, the PDF, the code read from the mailbox in another tab of the same browser.
-    await Promise.all([p.waitForURL('**/application/signature'), p.locator('#sign').click()]);
+    await page.startSigning();
     await page.expectHeading('Conditions de la signature électronique');
     await a11y('signature terms');
-    await p.getByLabel(/J’ai lu et j’accepte les conditions de la signature électronique/).check();
-    await page.submit('Continuer');
+    await page.acceptSignatureTerms();
+    await page.continue();
     await page.expectHeading('Votre demande en PDF');
     await a11y('signature: the PDF step');
     const draft = await download(p, '#open-pdf');
@@ -223,7 +212,7 @@ describe('the employee’s journey in the browser (issue 4)', () => {
     const draftResponse = await p.request.get('/application/signature/document/pdf');
     expect(draftResponse.headers()['content-type']).toBe('application/pdf');
     expect((await draftResponse.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    await page.submit('M’envoyer un code');
+    await page.sendCode();
     await page.expectHeading('Saisissez votre code de signature');
     await expect(page.banner.textContent()).resolves.toContain(email);
     await a11y('signature: the code step');
@@ -242,14 +231,13 @@ describe('the employee’s journey in the browser (issue 4)', () => {
     } finally {
       await tab.close();
     }
-    await p.getByLabel('Code de signature').fill(code);
-    await page.submit('Signer ma demande');
+    await page.signWithCode(code);
     await page.expectHeading('Votre demande est signée');
     await expect(p.locator('#signed-panel').textContent()).resolves.toContain(reference);
     await a11y('signed');
     // Signed before the additional approver answered: the signed page says it waits for them.
-    expect(await p.locator('#next').textContent()).toContain('attend l’accord de l’approbateur');
-    const signedHref = String(await p.locator('#signed-pdf').getAttribute('href'));
+    expect(await page.next.textContent()).toContain('attend l’accord de l’approbateur');
+    const signedHref = String(await page.signedPdfLink.getAttribute('href'));
     const signed = await download(p, '#signed-pdf');
     expect(signed.name).toMatch(/\.pdf$/);
     expect(signed.bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
@@ -278,10 +266,10 @@ describe('the employee’s journey in the browser (issue 4)', () => {
     }
 
     // 6. The status page: pending approval, with the history in the timeline.
-    await Promise.all([p.waitForURL('**/application/status'), p.locator('#status-link').click()]);
+    await page.followStatusLink();
     await page.expectHeading('Suivi de ma demande de carte');
-    expect(await p.locator('#current-status').textContent()).toContain('En attente d’approbation');
-    const done = (await p.locator('#timeline .timeline__item--done .timeline__status strong').allTextContents()).map((s) => s.trim());
+    expect(await page.currentStatus.textContent()).toContain('En attente d’approbation');
+    const done = await page.doneStatuses();
     expect(done).toEqual(expect.arrayContaining(['En attente de l’approbateur supplémentaire', 'En attente d’approbation']));
     expect(done[done.length - 1]).toBe('En attente d’approbation');
     expect(await p.locator('#signed-pdfs li').count()).toBe(1);

@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { createTestContext, getCsrf, csrfFrom, $, TestClock, type TestContext, type Agent } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
 import { luhnCheckDigit } from '../../src/lib/luhn';
-import { givenApplication } from '../applications/helpers';
+import { givenAccount, givenAdministrator, givenAccessKey, givenApplication } from '../support/builders';
 
 /** A well-formed reference (valid check digit) that no application has. */
 function unusedReference(seed: string): string {

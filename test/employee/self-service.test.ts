@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { createTestContext, getCsrf, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
 import { paths } from '../../src/platform/paths';
-import { givenApplication, outboxRows } from '../applications/helpers';
+import { givenAccount, givenAdministrator, givenAccessKey, givenApplication } from '../support/builders';
+import { outboxRows } from '../support/outbox';
 
 describe('self-service: /apply with the access key and an e-mail', () => {
   let ctx: TestContext;

@@ -5,38 +5,35 @@ import { JOBS } from '../../src/jobs/registry';
 import { createScheduler } from '../../src/jobs/scheduler';
 import { createEmailRenderer } from '../../src/core/outbox/render';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { givenAccessKey, givenAccount, givenAdministrator, givenApplicationRow } from '../support/builders';
 
 // 00:30 in Paris on 25 November 2026 (winter time: UTC+1).
 const AT_0030 = new Date('2026-11-24T23:30:00Z');
 let refSeq = 0;
 
+/** A submitted application (pending approval unless told otherwise), created on 18 November. */
 async function givenApplication(
   db: Db,
   input: { keyId: number; accountId: number; status?: string; priority?: 'normal' | 'urgent'; origin?: string; initiatedBy?: number | null; submittedAt?: string; name?: [string, string] },
 ): Promise<number> {
-  refSeq++;
-  const ts = '2026-11-20T10:00:00.000Z';
-  const [row] = await db('application')
-    .insert({
-      reference: String(5000000000 + refSeq),
-      access_key_id: input.keyId,
-      account_id: input.accountId,
+  const submittedAt = input.submittedAt ?? '2026-11-20T10:00:00.000Z';
+  const row = await givenApplicationRow(
+    db,
+    {
+      reference: String(5000000000 + ++refSeq),
       origin: input.origin ?? 'controlled',
       initiated_by: input.initiatedBy ?? null,
       priority: input.priority ?? 'normal',
       status: input.status ?? 'pending_approval',
-      first_name: input.name?.[0] ?? 'Zoé',
-      last_name: input.name?.[1] ?? 'Martin',
-      email: `employee${refSeq}@test.example`,
-      language: 'fr',
-      submitted_at: input.submittedAt ?? ts,
-      status_changed_at: input.submittedAt ?? ts,
+      ...(input.name ? { first_name: input.name[0], last_name: input.name[1] } : {}),
+      submitted_at: submittedAt,
+      status_changed_at: submittedAt,
       created_at: '2026-11-18T10:00:00.000Z',
-      updated_at: ts,
-    })
-    .returning('id');
-  return typeof row === 'object' ? (row as { id: number }).id : (row as number);
+      updated_at: '2026-11-20T10:00:00.000Z',
+    },
+    { id: input.keyId, accountId: input.accountId },
+  );
+  return row.id;
 }
 
 describe('the daily digest (e-mail 8)', () => {

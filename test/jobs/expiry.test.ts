@@ -2,7 +2,7 @@ import { expireApplications } from '../../src/jobs/expiry';
 import { transition } from '../../src/core/application/status';
 import { createTestContext, type TestContext } from '../support/app';
 import { freshDatabase, type FreshDatabase } from '../support/database';
-import { givenInvitedApplication } from './helpers';
+import { givenInvitedApplication } from '../support/builders';
 
 const DAY = 86400000;
 const T0 = new Date('2026-11-24T10:00:00Z');

@@ -3,7 +3,7 @@ import { transition } from '../../src/core/application/status';
 import { createEmailRenderer } from '../../src/core/outbox/render';
 import { createTestContext, type TestContext } from '../support/app';
 import { freshDatabase, type FreshDatabase } from '../support/database';
-import { givenInvitedApplication } from './helpers';
+import { givenInvitedApplication } from '../support/builders';
 
 // Initiated at 23:30 in Paris on 24 November; calendar days count in Paris (day 1 starts 30 minutes later).
 const T0 = new Date('2026-11-24T22:30:00Z');

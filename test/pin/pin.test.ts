@@ -7,8 +7,8 @@ import { savePin } from '../../src/core/application/pin-storage';
 import { publicKeyId, DEV_SECRET_FILES } from '../../src/platform/secrets';
 import { createTestContext, type TestContext } from '../support/app';
 import { checkpointSqlite, countOf } from '../support/database';
-import { givenFormApplication } from '../support/form-blocks';
 import { isSqlite } from '../../src/platform/db';
+import { givenApplicationRow } from '../support/builders';
 
 const E = 'pin:errors';
 
@@ -96,7 +96,7 @@ describe('savePin (stored encrypted, never in clear)', () => {
   const PIN = '7391';
 
   it('stores the PIN so that neither the database file nor the logs contain it in clear, and the issuer can decrypt it', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const now = ctx.deps.clock.now();
     const result = await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: PIN, confirmation: PIN, birthDate: '1985-03-27', now }));
     expect(result).toEqual({ ok: true });
@@ -125,7 +125,7 @@ describe('savePin (stored encrypted, never in clear)', () => {
   });
 
   it('refuses an invalid PIN without storing anything or logging it', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const result = await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: '1985', confirmation: '1985', birthDate: '1985-03-27', now: ctx.deps.clock.now() }));
     expect(result).toEqual({ ok: false, field: 'pin', key: `${E}.birthDate` });
     expect(await hasPin(ctx.deps.db, id)).toBe(false);
@@ -133,7 +133,7 @@ describe('savePin (stored encrypted, never in clear)', () => {
   });
 
   it('replaces a changed PIN and erases it once transmitted', async () => {
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const now = ctx.deps.clock.now();
     await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: PIN, confirmation: PIN, now }));
     await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: '2468', confirmation: '2468', now }));

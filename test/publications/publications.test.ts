@@ -5,30 +5,12 @@ import { currentTerms } from '../../src/core/terms/repository';
 import { paths } from '../../src/platform/paths';
 import { $, createTestContext, csrfFrom, signInAs, type Agent, type TestContext } from '../support/app';
 import { countOf } from '../support/database';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
+import { givenAccessKey, givenAccount, givenAdministrator, givenApplicationRow } from '../support/builders';
 
-let refSeq = 0;
 async function givenApplication(db: Db, input: { keyId: number; accountId: number; status: string; language?: 'fr' | 'en' }): Promise<number> {
-  refSeq++;
-  const ts = '2026-11-20T10:00:00.000Z';
-  const [row] = await db('application')
-    .insert({
-      reference: String(6000000000 + refSeq),
-      access_key_id: input.keyId,
-      account_id: input.accountId,
-      origin: 'controlled',
-      priority: 'normal',
-      status: input.status,
-      first_name: 'Zoé',
-      last_name: 'Martin',
-      email: `employee${refSeq}@test.example`,
-      language: input.language ?? 'fr',
-      status_changed_at: ts,
-      created_at: ts,
-      updated_at: ts,
-    })
-    .returning('id');
-  return typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  const at = '2026-11-20T10:00:00.000Z';
+  const columns = { status: input.status, language: input.language ?? 'fr', status_changed_at: at, created_at: at, updated_at: at };
+  return (await givenApplicationRow(db, columns, { id: input.keyId, accountId: input.accountId })).id;
 }
 
 describe('publishing terms and form versions (e-mail 9)', () => {

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { codeHmac, issueCode, MAX_TRIES, verifyCode, voidOpenCodes } from '../../src/features/signature/otp';
 import { tFor } from '../../src/platform/i18n';
 import { createTestContext, type TestContext } from '../support/app';
-import { givenFormApplication } from '../support/form-blocks';
 import { isSqlite } from '../../src/platform/db';
 import { checkpointSqlite } from '../support/database';
+import { givenApplicationRow } from '../support/builders';
 
 const PDF_HASH = 'a'.repeat(64);
 const T0 = new Date('2026-11-24T09:00:00.000Z');
@@ -19,7 +19,7 @@ describe('one-time signing codes', () => {
   beforeEach(async () => {
     ctx = await createTestContext();
     secret = ctx.deps.secrets.otpSecret();
-    applicationId = (await givenFormApplication(ctx.deps.db)).id;
+    applicationId = (await givenApplicationRow(ctx.deps.db)).id;
   });
   afterEach(() => ctx.close());
 
@@ -105,7 +105,7 @@ describe('one-time signing codes', () => {
     expect(await issue(at(3599))).toMatchObject({ ok: false, key: 'signature:errors.tooManyCodes' });
     expect((await issue(at(3601))).ok).toBe(true);
     // Another application is not affected.
-    const other = await givenFormApplication(ctx.deps.db);
+    const other = await givenApplicationRow(ctx.deps.db);
     expect((await ctx.deps.db.transaction((trx) => issueCode(trx, { applicationId: other.id, pdfSha256: PDF_HASH, sentTo: 'x@acme.example', now: at(3602), secret }))).ok).toBe(true);
   });
 

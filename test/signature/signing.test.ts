@@ -11,7 +11,9 @@ import { transition } from '../../src/core/application/status';
 import { listSignatures } from '../../src/core/application/signatures';
 import { createEmailRenderer } from '../../src/core/outbox/render';
 import request from 'supertest';
-import { acceptSignatureTerms, employeeAgent, givenApprovalRequest, givenSignableApplication, pdfText, PIN, postCode, requestCode } from './support';
+import { pdfText } from './support';
+import { givenApprovalRequest, givenSignableApplication, PIN } from '../support/builders';
+import { acceptSignatureTerms, employeeAgent, postCode, requestCode } from '../support/employee';
 
 const SECOND = 1000;
 

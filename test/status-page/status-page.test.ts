@@ -3,7 +3,8 @@ import { createTestContext, TestClock, $, csrfFrom, type TestContext } from '../
 import { paths } from '../../src/platform/paths';
 import { transition } from '../../src/core/application/status';
 import { upcomingSteps } from '../../src/features/status-page/service';
-import { acceptSignatureTerms, employeeAgent, givenSignableApplication, postCode, requestCode } from '../signature/support';
+import { givenSignableApplication } from '../support/builders';
+import { acceptSignatureTerms, employeeAgent, postCode, requestCode } from '../support/employee';
 
 describe('employee status page', () => {
   let ctx: TestContext;

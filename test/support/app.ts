@@ -6,7 +6,7 @@ import request from 'supertest';
 import * as cheerio from 'cheerio';
 import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/platform/config';
-import { buildDeps, type Clock, type Deps } from '../../src/platform/deps';
+import { buildDeps, type Clock, type Deps, type Faults } from '../../src/platform/deps';
 import { createApp } from '../../src/app';
 import { migrateLatest } from '../../src/platform/db';
 import { freshDatabase } from './database';
@@ -35,9 +35,10 @@ export class TestClock implements Clock {
 
 /**
  * The real createApp on a temporary SQLite file — or, when TEST_DATABASE_URL=postgres://… is set, on a new PostgreSQL
- * database of that server, dropped by close() — with sessions, CSRF and everything else on.
+ * database of that server, dropped by close() — with sessions, CSRF and everything else on. `faults`: the app's test
+ * hooks (see Faults in src/platform/deps), an object the test may fill and empty again between its tests.
  */
-export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestContext> {
+export async function createTestContext(env: Record<string, string> = {}, opts: { clock?: Clock; faults?: Faults } = {}): Promise<TestContext> {
   const onPostgres = process.env.TEST_DATABASE_URL?.startsWith('postgres') && !env.DATABASE_URL;
   const fresh = onPostgres ? await freshDatabase() : undefined;
   const dataDir = fresh?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-test-'));
@@ -50,7 +51,7 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
       cb();
     },
   });
-  const deps = buildDeps(config, { logger: createLogger(config.logLevel, sink), ...(opts.clock ? { clock: opts.clock } : {}) });
+  const deps = buildDeps(config, { logger: createLogger(config.logLevel, sink), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.faults ? { faults: opts.faults } : {}) });
   await migrateLatest(deps.db);
   const app = createApp(deps);
   return {

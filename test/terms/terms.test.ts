@@ -12,7 +12,7 @@ import {
 } from '../../src/core/terms/repository';
 import { seedDemo } from '../../src/seed/demo';
 import { createTestContext, type TestContext } from '../support/app';
-import { givenFormApplication } from '../support/form-blocks';
+import { givenApplicationRow } from '../support/builders';
 
 describe('terms', () => {
   let ctx: TestContext;
@@ -65,7 +65,7 @@ describe('terms', () => {
 
   it('record an acceptance with the version and the hash of the text shown', async () => {
     await seedTerms(ctx.deps.db);
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const terms = (await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'fr'))!;
     const signature = (await currentTerms(ctx.deps.db, 'signature', 'corporate', 'fr'))!;
     const now = ctx.deps.clock.now();
@@ -81,7 +81,7 @@ describe('terms', () => {
 
   it('refuse an acceptance when the stored text no longer matches its hash', async () => {
     await seedTerms(ctx.deps.db);
-    const { id } = await givenFormApplication(ctx.deps.db);
+    const { id } = await givenApplicationRow(ctx.deps.db);
     const terms = (await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en'))!;
     await ctx.deps.db('terms_version').where({ id: terms.id }).update({ body: `${terms.body} (edited)` });
     await expect(ctx.deps.db.transaction((trx) => recordAcceptance(trx, { applicationId: id, termsId: terms.id, now: ctx.deps.clock.now() }))).rejects.toThrow(TermsIntegrityError);

@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { givenApplication } from '../applications/helpers';
 import { saveDocument } from '../../src/core/application/documents';
 import { paths } from '../../src/platform/paths';
+import { givenAccount, givenAdministrator, givenAccessKey, givenApplication } from '../support/builders';
 
 type Key = { id: number; number: string; accountId: number };
 

@@ -1,12 +1,11 @@
 import request from 'supertest';
 import * as XLSX from 'xlsx';
 import { createTestContext, signInAs, $, TestClock, type TestContext, type Agent } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { givenApplication } from '../applications/helpers';
 import { paths } from '../../src/platform/paths';
 import { listPage, matchingIdsInOrder } from '../../src/features/tracking/repository';
 import { exportRows } from '../../src/features/tracking/service';
 import type { TrackingFilters } from '../../src/features/tracking/schema';
+import { givenAccount, givenAdministrator, givenAccessKey, givenApplication } from '../support/builders';
 
 type Key = { id: number; number: string; accountId: number };
 

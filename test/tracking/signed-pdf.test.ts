@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator } from '../support/builders';
-import { acceptSignatureTerms, employeeAgent, givenSignableApplication, postCode, requestCode, type Signable } from '../signature/support';
 import { paths } from '../../src/platform/paths';
+import { givenAccount, givenAdministrator, givenSignableApplication, type Signable } from '../support/builders';
+import { acceptSignatureTerms, employeeAgent, postCode, requestCode } from '../support/employee';
 
 function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];

@@ -1,9 +1,8 @@
 import supertest from 'supertest';
 import { createTestContext, signInAs, $, TestClock, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator, givenAccessKey } from '../support/builders';
-import { givenApplication } from '../applications/helpers';
 import { paths } from '../../src/platform/paths';
 import { STATUSES, type Status } from '../../src/core/application/status';
+import { givenAccount, givenAdministrator, givenAccessKey, givenApplication } from '../support/builders';
 
 type Key = { id: number; number: string; accountId: number };
 

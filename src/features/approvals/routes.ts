@@ -188,7 +188,7 @@ export function approvalRoutes(deps: Deps): Router {
     const action = run.action as ApprovalAction;
     const { input, values, errors } = parseConfirmForm(action, (req.body ?? {}) as Record<string, unknown>);
     if (errors) return renderConfirm(req, res, token, values, errors);
-    const results = await executeRun(db, actor, run, input, { now: clock.now(), timeZone: tz, audit: auditRequestContext(req) });
+    const results = await executeRun(db, actor, run, input, { now: clock.now(), timeZone: tz, audit: auditRequestContext(req), faults: deps.faults });
     if (!results) {
       setFlash(req, 'approvals:confirm.alreadyUsed', undefined, 'info');
     } else {

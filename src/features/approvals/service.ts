@@ -26,6 +26,7 @@ import { additionalApproverApproved } from '../../core/application/approval-requ
 import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
 import { isSqlite } from '../../platform/db';
+import type { Faults } from '../../platform/deps';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
 
@@ -119,7 +120,7 @@ export async function actOnApplication(
   action: ApprovalAction,
   applicationId: number,
   input: ConfirmInput,
-  ctx: { now: Date; timeZone: string; audit: AuditContext },
+  ctx: { now: Date; timeZone: string; audit: AuditContext; faults?: Faults },
 ): Promise<RunOutcome> {
   const { now } = ctx;
   let reference: string | null = null;
@@ -173,6 +174,7 @@ export async function actOnApplication(
           break;
         }
       }
+      await ctx.faults?.beforeActionEmails?.(app.id);
       await enqueueEmails(trx, emails, now);
       await recordAudit(trx, {
         ...ctx.audit,
@@ -230,7 +232,7 @@ export async function executeRun(
   actor: QueueActor,
   run: ApprovalRun,
   input: ConfirmInput,
-  ctx: { now: Date; timeZone: string; audit: AuditContext },
+  ctx: { now: Date; timeZone: string; audit: AuditContext; faults?: Faults },
 ): Promise<RunOutcome[] | null> {
   if (!(await consumeRun(db, run.id, ctx.now))) return null;
   const action = run.action as ApprovalAction;

@@ -26,7 +26,7 @@ import { insertSignature, latestSignature, nextSignatureVersion, type Consent, t
  * consumed, the status moves on (conditional transition: two tabs or a replayed form sign once), the final PDF and the
  * documents are archived write-once, the evidence row is written and e-mail 7 is queued for urgent applications.
  */
-type SigningDeps = Pick<Deps, 'config' | 'db' | 'secrets' | 'logger'>;
+type SigningDeps = Pick<Deps, 'config' | 'db' | 'secrets' | 'logger'> & Partial<Pick<Deps, 'faults'>>;
 
 /** Statuses from which an application can be signed. */
 export const SIGNABLE: Status[] = ['in_progress', 'returned'];
@@ -282,6 +282,7 @@ export async function signApplication(
       if (!verified.ok) return { ok: false, reason: 'code', key: verified.key, codeReason: verified.reason, ...(verified.params ? { params: verified.params } : {}) };
 
       const awaiting = ctx.key.additionalApproverRequired && !(await additionalApproverApproved(trx, input.applicationId));
+      await deps.faults?.afterApprovalStateRead?.(input.applicationId);
       const to: Status = awaiting ? 'awaiting_additional_approval' : 'pending_approval';
       const ts = input.now.toISOString();
       await transition(trx as Knex.Transaction, { applicationId: input.applicationId, from: SIGNABLE, to, actor: { type: 'employee' }, now: input.now, extra: { submitted_at: ts } });

@@ -1,34 +1,9 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Db } from '../../src/platform/db';
-import type { NewApplication } from '../../src/core/application/create';
-import type { Status } from '../../src/core/application/status';
 import { paths } from '../../src/platform/paths';
-import { $, csrfFrom, type Agent } from '../support/app';
-import { givenApplication } from '../applications/helpers';
+import { $, csrfFrom, type Agent } from './app';
 
-export type Key = { id: number; number: string; accountId: number };
-
-let seq = 0;
-
-/**
- * A signed application waiting in the queue: status pending_approval (or the one given), and for normal priority a
- * PIN on file (an opaque value: what matters is that one is stored), as the employee's signature leaves it.
- */
-export async function givenPending(
-  db: Db,
-  key: Key,
-  overrides: Partial<NewApplication> & { status?: Status; createdAt?: string; withPin?: boolean } = {},
-): Promise<{ id: number; reference: string }> {
-  const { status = 'pending_approval', createdAt, withPin, ...rest } = overrides;
-  seq++;
-  const created = await givenApplication(db, key, { email: `employee${seq}@acme.example`, ...rest, status });
-  if (createdAt) await db('application').where({ id: created.id }).update({ created_at: createdAt });
-  if (withPin ?? (rest.priority ?? 'normal') === 'normal') {
-    await db('application_pin').insert({ application_id: created.id, encrypted: 'v1.test.opaque', key_id: 'test', stored_at: '2026-11-24T09:00:00.000Z' });
-  }
-  return created;
-}
+/** Driving the approval queue over HTTP: select, confirm, read the results. */
 
 export interface ActOptions {
   /** Ids ticked, or 'all' for "select all matching the filter". */

@@ -1,5 +1,5 @@
-import { TestClock, createTestContext, signInAs, type Agent, type TestContext } from '../support/app';
-import { givenAccount, givenAdministrator } from '../support/builders';
+import { TestClock, createTestContext, signInAs, type Agent, type TestContext } from './app';
+import { givenAccount, givenAdministrator } from './builders';
 
 /** Two administrators with their own BCs; the clock is fixed on 24 November 2026 (Europe/Paris). */
 export interface AccessKeyWorld {
@@ -65,29 +65,4 @@ export function validForm(overrides: Record<string, string> = {}): Record<string
     notificationRecipients: '',
     ...overrides,
   };
-}
-
-/** Inserts an application row directly (the applications feature is not needed to test deletion rules). */
-export async function givenApplication(ctx: TestContext, keyId: number, accountId: number, status: string, extra: Record<string, unknown> = {}): Promise<number> {
-  const ts = '2026-11-20T09:00:00.000Z';
-  const reference = String(1000000000 + Math.floor(Math.random() * 8999999999)).slice(0, 10);
-  const [row] = await ctx.deps.db('application')
-    .insert({
-      reference,
-      access_key_id: keyId,
-      account_id: accountId,
-      origin: 'controlled',
-      priority: 'normal',
-      status,
-      first_name: 'Jeanne',
-      last_name: 'Durand',
-      email: `jeanne.${reference}@acme.example`,
-      language: 'fr',
-      status_changed_at: ts,
-      created_at: ts,
-      updated_at: ts,
-      ...extra,
-    })
-    .returning('id');
-  return typeof row === 'object' ? (row as { id: number }).id : (row as number);
 }

@@ -1,63 +1,10 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Db } from '../../src/platform/db';
 import { paths } from '../../src/platform/paths';
-import { seedTerms } from '../../src/core/terms/repository';
-import { openEmailData } from '../../src/core/outbox/sealed';
-import type { Deps } from '../../src/platform/deps';
-import { $, csrfFrom, type Agent } from '../support/app';
-import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
-import { givenApplication } from '../applications/helpers';
-import type { NewApplication } from '../../src/core/application/create';
-import type { Status } from '../../src/core/application/status';
+import { $, csrfFrom, type Agent, type TestContext } from './app';
+import { latestCode } from './outbox';
 
-export interface KeyOptions {
-  paymentType?: 'central' | 'individual';
-  liabilityType?: 'company' | 'joint' | 'individual';
-  directDebitRule?: 'required' | 'optional' | 'none';
-  approver?: boolean;
-  employeeNumberRule?: 'required' | 'optional';
-  costCentreRule?: 'required' | 'optional';
-  cardProduct?: string;
-}
-
-export interface TestKey {
-  id: number;
-  number: string;
-  accountId: number;
-  adminId: number;
-}
-
-/** A BC and its key with the rules a scenario needs; the sample terms are published once. */
-export async function givenFormKey(db: Db, opts: KeyOptions = {}): Promise<TestKey> {
-  await seedTerms(db);
-  const accountId = await givenAccount(db, {
-    company_name: 'ACME Formulaire SA',
-    payment_type: opts.paymentType ?? 'central',
-    liability_type: opts.liabilityType ?? 'company',
-    card_product: opts.cardProduct ?? 'corporate',
-  });
-  const admin = await givenAdministrator(db, {}, [accountId]);
-  const key = await givenAccessKey(db, accountId, admin.id, {
-    direct_debit_rule: opts.directDebitRule ?? 'none',
-    additional_approver_required: opts.approver ?? false,
-    employee_number_rule: opts.employeeNumberRule ?? 'optional',
-    cost_centre_rule: opts.costCentreRule ?? 'optional',
-  });
-  return { ...key, accountId, adminId: admin.id };
-}
-
-let emailSeq = 0;
-
-export async function givenFormApplication(
-  db: Db,
-  key: TestKey,
-  overrides: Partial<NewApplication> & { status?: Status } = {},
-  now?: Date,
-): Promise<{ id: number; reference: string }> {
-  emailSeq++;
-  return givenApplication(db, key, { email: `employee${emailSeq}@acme.example`, ...overrides }, now);
-}
+/** The employee's side over HTTP: entry with key and reference, form sections, documents, signature steps. */
 
 /** Key + reference entry in the given language; returns the agent bound to the application. */
 export async function enter(app: Express, key: { number: string }, reference: string, lang: 'fr' | 'en' = 'en'): Promise<Agent> {
@@ -66,6 +13,11 @@ export async function enter(app: Express, key: { number: string }, reference: st
   const res = await agent.post(paths.employee.entry).type('form').send({ _csrf: csrfFrom(page.text), accessKey: key.number, reference });
   if (res.status !== 303) throw new Error(`entry failed: ${res.status}`);
   return agent;
+}
+
+/** An employee agent in the application's session (key + reference entry), French unless told otherwise. */
+export async function employeeAgent(ctx: TestContext, a: { keyNumber: string; reference: string }, lang: 'fr' | 'en' = 'fr'): Promise<Agent> {
+  return enter(ctx.app, { number: a.keyNumber }, a.reference, lang);
 }
 
 /** GETs the page (for its CSRF token) then POSTs the fields to it. */
@@ -120,14 +72,6 @@ export async function uploadDocument(agent: Agent, kind: string, buffer: Buffer,
   return agent.post(paths.employee.form.upload).field('_csrf', token).field('kind', kind).attach('file', buffer, { filename, contentType });
 }
 
-/** The clear approval link token of the latest e-mail 3 queued for an application (the outbox row holds it sealed). */
-export async function approvalTokenFromOutbox(deps: Deps, applicationId: number): Promise<string> {
-  const row = await deps.db('outbox').where({ application_id: applicationId, template: 'additional-approval-request' }).orderBy('id', 'desc').first();
-  if (!row) throw new Error('no approval e-mail queued');
-  const data = openEmailData(deps.secrets.dataKeyring(), row.idempotency_key, JSON.parse(row.data) as Record<string, unknown>);
-  return String(data.token);
-}
-
 export function sectionIds(html: string): string[] {
   const page = $(html);
   return page('#tasks [data-section]')
@@ -137,4 +81,28 @@ export function sectionIds(html: string): string[] {
 
 export function sectionStatus(html: string, id: string): string {
   return $(html)(`#task-${id}-status`).text().trim();
+}
+
+/** Accepts the signature terms (step 1). */
+export async function acceptSignatureTerms(agent: Agent): Promise<void> {
+  const page = await agent.get(paths.employee.signature);
+  if (page.status !== 200) throw new Error(`signature terms page: ${page.status} ${page.headers.location ?? ''}`);
+  const termsId = /name="termsId" value="(\d+)"/.exec(page.text)?.[1];
+  const res = await agent.post(paths.employee.signature).type('form').send({ _csrf: csrfFrom(page.text), termsId, accept: 'yes' });
+  if (res.status !== 303) throw new Error(`accepting signature terms failed: ${res.status}`);
+}
+
+/** Requests a code (step 2) and returns it, read from the outbox row (sealed there) with the data key. */
+export async function requestCode(ctx: TestContext, agent: Agent, applicationId: number): Promise<string> {
+  const page = await agent.get(paths.employee.signing.document);
+  if (page.status !== 200) throw new Error(`document page: ${page.status} ${page.headers.location ?? ''}`);
+  const res = await agent.post(paths.employee.signing.sendCode).type('form').send({ _csrf: csrfFrom(page.text), from: 'document' });
+  if (res.status !== 303) throw new Error(`sending the code failed: ${res.status}`);
+  return latestCode(ctx, applicationId);
+}
+
+/** Posts a code on step 3; returns the response. */
+export async function postCode(agent: Agent, code: string): Promise<request.Response> {
+  const page = await agent.get(paths.employee.signing.code);
+  return agent.post(paths.employee.signing.code).type('form').send({ _csrf: csrfFrom(page.text), code });
 }
