@@ -115,12 +115,6 @@ export async function runSlot<T>(deps: CoordinatorDeps, req: SlotRequest, fn: ()
   return { ran: true, result, takenOver };
 }
 
-/** Whether (job, slot) has finished (used by catch-up at start). */
-export async function isSlotFinished(db: Db, job: string, slot: string): Promise<boolean> {
-  const row = await db('job_run').where({ job, slot }).whereNotNull('finished_at').first('id');
-  return Boolean(row);
-}
-
 /** Removes finished run records older than `before` (housekeeping). */
 export async function pruneJobRuns(db: Db, before: Date): Promise<number> {
   return db('job_run').whereNotNull('finished_at').where('finished_at', '<', before.toISOString()).delete();

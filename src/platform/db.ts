@@ -119,11 +119,6 @@ export async function readTogether<T extends readonly unknown[] | []>(db: Knex, 
   return results as unknown as T;
 }
 
-/** Current time as the ISO string every timestamp column stores, so SQLite and PostgreSQL compare alike. */
-export function isoNow(now: Date = new Date()): string {
-  return now.toISOString();
-}
-
 /**
  * `column IN (ids)` with the list as one JSON parameter instead of one placeholder per id: an administrator's BCs are
  * in nearly every query, and binding and planning fifty placeholders costs more than reading the JSON array.

@@ -37,11 +37,6 @@ export function toAdministrator(row: AdministratorRow): Administrator {
   };
 }
 
-export async function findActiveAdministratorByEmail(db: Db, email: string): Promise<Administrator | undefined> {
-  const row = await db<AdministratorRow>('administrator').where({ email: email.trim().toLowerCase(), active: true }).first();
-  return row ? toAdministrator(row) : undefined;
-}
-
 export async function findActiveAdministratorById(db: Db, id: number): Promise<Administrator | undefined> {
   const row = await db<AdministratorRow>('administrator').where({ id, active: true }).first();
   return row ? toAdministrator(row) : undefined;

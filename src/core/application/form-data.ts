@@ -296,8 +296,3 @@ export function approverValues(ctx: FormContext): { approverName: string; approv
     approverLanguage: saved?.approverLanguage ?? ctx.application.language,
   };
 }
-
-/** Writes the form back (one JSON document), bumping nothing else: the status machine owns `version`. */
-export async function storeForm(db: Knex, applicationId: number, form: FormData, now: Date): Promise<void> {
-  await db('application').where({ id: applicationId }).update({ form_data: JSON.stringify(form), updated_at: now.toISOString() });
-}

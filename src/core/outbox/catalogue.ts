@@ -1,5 +1,5 @@
 import type { Language } from '../../platform/i18n';
-import { EMAIL_TEMPLATES, type EmailTemplate } from './enqueue';
+import type { EmailTemplate } from './enqueue';
 import type { VariableKind, VariableValue } from './engine';
 
 /**
@@ -131,10 +131,6 @@ const BY_TEMPLATE = new Map<string, CatalogueEntry>(CATALOGUE.map((e) => [e.temp
 
 export function catalogueEntry(template: string): CatalogueEntry | undefined {
   return BY_TEMPLATE.get(template);
-}
-
-export function isCatalogued(template: string): template is EmailTemplate {
-  return BY_TEMPLATE.has(template) && (EMAIL_TEMPLATES as readonly string[]).includes(template);
 }
 
 /** name → kind, for the checker and the renderer. */

@@ -87,12 +87,6 @@ export async function clearCounter(db: Knex | Knex.Transaction, kind: CounterKin
   await db('attempt_counter').where({ kind, subject }).delete();
 }
 
-/** Entry failures per access key number since a time (for the digest alert). */
-export async function entryFailuresByKey(db: Knex, since: Date): Promise<Array<{ keyNumber: string; failures: number }>> {
-  const rows = await db<CounterRow>('attempt_counter').where({ kind: 'entry_key' }).where('window_started_at', '>=', since.toISOString()).select('subject', 'count');
-  return rows.map((r) => ({ keyNumber: r.subject, failures: Number(r.count) }));
-}
-
 /** Drops counters that no longer matter (window passed long ago, no lock); for a periodic job. */
 export async function purgeOldCounters(db: Knex, now: Date, olderThanMs = 48 * 60 * MINUTE): Promise<number> {
   const cutoff = new Date(now.getTime() - olderThanMs).toISOString();

@@ -234,13 +234,6 @@ function release(pooled: PooledWorker): void {
   }
 }
 
-/** Stops the idle worker, if any (for a clean shutdown). */
-export async function stopXlsxWorker(): Promise<void> {
-  const pooled = idle;
-  idle = undefined;
-  if (pooled) await pooled.worker.terminate();
-}
-
 /** Parses the first sheet in a worker thread; refuses when it takes longer than timeLimitMs or runs out of memory. */
 export function readFirstSheet(buf: Buffer, opts: { sheetRows: number; timeLimitMs?: number }): Promise<RawSheet> {
   const pooled = idle ?? spawn();
