@@ -33,11 +33,6 @@ export function createKeyring(current: Buffer, previous: Buffer[] = []): Keyring
   return { currentId: keyIdOf(current), keys };
 }
 
-/** The additional authenticated data binding a value to its place. */
-export function fieldAad(table: string, column: string, rowId: number | string): string {
-  return `${table}:${column}:${rowId}`;
-}
-
 export function encryptField(keyring: Keyring, plaintext: string, aad: string): string {
   const key = keyring.keys.get(keyring.currentId);
   if (!key) throw new FieldCryptoError('current key missing from the keyring');
@@ -70,9 +65,4 @@ export function decryptField(keyring: Keyring, value: string, aad: string): stri
 
 export function isEncryptedField(value: unknown): value is string {
   return typeof value === 'string' && value.startsWith(`${VERSION}.`) && value.split('.').length === 5;
-}
-
-/** True when the value was written with an older key and should be re-encrypted with the current one. */
-export function needsReencryption(keyring: Keyring, value: string): boolean {
-  return value.split('.')[1] !== keyring.currentId;
 }

@@ -44,13 +44,6 @@ export function checkBicMatchesIban(bic: string, iban: string): Check {
   return bic.slice(4, 6) === iban.slice(0, 2) ? ok(bic) : fail(`${E}.bic.countryMismatch`);
 }
 
-/** IBAN shown masked except the last four characters (SECURITY.md). */
-export function maskIban(iban: string): string {
-  if (iban.length <= 4) return iban;
-  const masked = '•'.repeat(iban.length - 4) + iban.slice(-4);
-  return masked.replace(/(.{4})(?=.)/g, '$1 ');
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Phone
 
@@ -278,13 +271,3 @@ export function zCheck(check: (raw: string) => Check): z.ZodType<string, string>
   });
 }
 
-export const zIban = () => zCheck(checkIban);
-export const zEmbossName = () => zCheck(checkEmbossName);
-
-/**
- * For checks that depend on another field (phone by address country, postal code by country, date of birth from
- * three fields): call inside an object schema's `superRefine`; adds the issue on `path` when the check fails.
- */
-export function refineWith(ctx: z.RefinementCtx, path: (string | number)[], result: Check<unknown>): void {
-  if (!result.ok) ctx.addIssue({ code: 'custom', path, message: result.key });
-}

@@ -1,5 +1,5 @@
 import { loadActor, findActiveAdministratorById, type Actor } from '../../src/core/administrators/repository';
-import { findActiveKeyByNumber, insertKey, uniqueViolation } from '../../src/features/access-keys/repository';
+import { insertKey, uniqueViolation } from '../../src/features/access-keys/repository';
 import { AccessKeyRuleError, createAccessKey, todayIn } from '../../src/features/access-keys/service';
 import { NotFoundError } from '../../src/lib/errors';
 import { givenAccessKey } from '../support/builders';
@@ -25,29 +25,6 @@ describe('access key repository and service', () => {
     alice = await loadActor(w.ctx.deps.db, (await findActiveAdministratorById(w.ctx.deps.db, w.alice.id))!);
   });
   afterEach(() => w.ctx.close());
-
-  describe('findActiveKeyByNumber', () => {
-    it.each([
-      ['exactly', '4Z0Y04V0'],
-      ['in lower case', '4z0y04v0'],
-      ['with O for 0', '4ZOYO4VO'],
-      ['with spaces and a hyphen', ' 4Z0Y-04V0 '],
-    ])('finds the key typed %s, with its BC', async (_how, typed) => {
-      const key = await givenAccessKey(w.ctx.deps.db, w.central, w.alice.id, { number: '4Z0Y04V0', name: 'Siège' });
-      const found = await findActiveKeyByNumber(w.ctx.deps.db, typed);
-      expect(found).toMatchObject({ id: key.id, name: 'Siège', account: { number: '00820400012', paymentType: 'central', plasticTypes: ['corporate', 'gold'] } });
-    });
-
-    it('maps I and L to 1', async () => {
-      await givenAccessKey(w.ctx.deps.db, w.central, w.alice.id, { number: '1ABC1DEF' });
-      expect((await findActiveKeyByNumber(w.ctx.deps.db, 'iabcLdef'))?.number).toBe('1ABC1DEF');
-    });
-
-    it.each([['a deleted key', '9ZZZZZZZ'], ['an unknown number', '8ZZZZZZZ'], ['a number too short', '9ZZZ'], ['something that is not text', 42]])('finds nothing for %s', async (_what, typed) => {
-      await givenAccessKey(w.ctx.deps.db, w.central, w.alice.id, { number: '9ZZZZZZZ', deleted_at: '2026-01-01T00:00:00.000Z', deleted_by: w.alice.id });
-      expect(await findActiveKeyByNumber(w.ctx.deps.db, typed)).toBeUndefined();
-    });
-  });
 
   it('draws another number when the first one is taken', async () => {
     await givenAccessKey(w.ctx.deps.db, w.individual, w.alice.id, { number: 'TAKEN000' });

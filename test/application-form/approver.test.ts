@@ -3,7 +3,8 @@ import { createTestContext, $, csrfFrom, TestClock, type TestContext, type Agent
 import { paths } from '../../src/platform/paths';
 import { createEmailRenderer } from '../../src/core/outbox/render';
 import { openEmailData } from '../../src/core/outbox/sealed';
-import { additionalApprovalDone } from '../../src/core/application/approval-requests';
+import { approvalState } from '../../src/core/application/approval-requests';
+import { loadFormContext } from '../../src/core/application/form-data';
 import { canStartSigning } from '../../src/core/application/review';
 import { givenApplication, givenFormKey, type GivenKey } from '../support/builders';
 import { enter, pdfBytes, submit, uploadDocument, VALID_CARDHOLDER, VALID_IBAN } from '../support/employee';
@@ -19,6 +20,9 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     key = await givenFormKey(ctx.deps.db, { paymentType: 'individual', directDebitRule: 'required', approver: true });
   });
   afterAll(() => ctx.close());
+
+  /** Whether the request in force was approved (what signing waits for when the key requires an approver). */
+  const approved = async (id: number) => (await approvalState(ctx.deps.db, id, clock.now())).kind === 'approved';
 
   const APPROVER = { approverName: 'Marc Durand', approverEmail: 'marc.durand@acme.example', approverLanguage: 'fr' };
 
@@ -65,7 +69,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
 
   it('shows the approver a summary without PIN, IBAN or documents; approve once; the link is then used', async () => {
     const { id, token } = await applicationWithRequest();
-    expect(await additionalApprovalDone(ctx.deps.db, id)).toBe(false);
+    expect(await approved(id)).toBe(false);
     const page = await request(ctx.app).get(`${paths.approver.decide}?token=${token}&lang=fr`);
     expect(page.status).toBe(200);
     const summary = $(page.text)('#application-summary').text();
@@ -83,7 +87,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     const row = await ctx.deps.db('approval_request').where({ application_id: id }).first();
     expect(row).toMatchObject({ decision: 'approved' });
     expect(row.used_at).toBeTruthy();
-    expect(await additionalApprovalDone(ctx.deps.db, id)).toBe(true);
+    expect(await approved(id)).toBe(true);
     expect((await ctx.deps.db('application').where({ id }).first()).status).toBe('in_progress');
 
     const again = await request(ctx.app).get(`${paths.approver.decide}?token=${token}&lang=en`);
@@ -141,7 +145,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     expect($(tasks.text)('#returned-comment').text()).toContain('Merci de corriger le centre de coûts.');
     expect($(tasks.text)('#returned-comment').text()).toContain('Your additional approver declined your application');
     expect($(tasks.text)('#task-approval-status').text()).toBe('Incomplete');
-    expect(await additionalApprovalDone(ctx.deps.db, id)).toBe(false);
+    expect(await approved(id)).toBe(false);
     // The employee may fix it and send a new request.
     expect((await submit(agent, paths.employee.form.approval, { action: 'send', ...APPROVER })).status).toBe(303);
   });
@@ -164,11 +168,11 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     expect($(page.text)('h1').text()).toBe('This application no longer needs your decision');
   });
 
-  it('hides the section when the key does not require an approver; additionalApprovalDone is then true', async () => {
+  it('hides the section when the key does not require an approver, and signing then waits for no approval', async () => {
     const plain = await givenFormKey(ctx.deps.db, {});
     const app = await givenApplication(ctx.deps.db, plain);
     const agent = await enter(ctx.app, plain, app.reference, 'en');
     expect($((await agent.get(paths.employee.application)).text)('[data-section="approval"]').length).toBe(0);
-    expect(await additionalApprovalDone(ctx.deps.db, app.id)).toBe(true);
+    expect((await loadFormContext(ctx.deps.db, app.id))?.key.additionalApproverRequired).toBe(false);
   });
 });

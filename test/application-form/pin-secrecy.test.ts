@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createTestContext, $, type TestContext } from '../support/app';
 import { isSqlite } from '../../src/platform/db';
 import { paths } from '../../src/platform/paths';
-import { decryptPinForTests } from '../../src/core/application/pin';
+import { decryptPinForTests } from '../support/issuer';
 import { DEV_SECRET_FILES } from '../../src/platform/secrets';
 import { givenApplication, givenFormKey } from '../support/builders';
 import { enter, submit, VALID_CARDHOLDER } from '../support/employee';

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { archiveDocuments, archiveEntries, archiveFile, archiveRoot, formatArchiveReport, runArchiveVerify, verifyArchive } from '../../src/core/archive/archive';
+import { archiveDocuments, archiveFile, archiveRoot, formatArchiveReport, runArchiveVerify, verifyArchive } from '../../src/core/archive/archive';
 import { listDocuments, removeDocument, saveDocument } from '../../src/core/application/documents';
 import { ROOT_DIR } from '../../src/platform/root';
 import { createTestContext, type TestContext } from '../support/app';
@@ -33,7 +33,8 @@ describe('write-once archive', () => {
     const file = path.join(ctx.dataDir, entry.path);
     expect(fs.readFileSync(file).equals(PDF)).toBe(true);
     expect(fs.statSync(file).mode & 0o777).toBe(0o440);
-    expect(await archiveEntries(ctx.deps.db, applicationId)).toEqual([entry]);
+    const recorded = await ctx.deps.db('archive_entry').where({ application_id: applicationId }).orderBy('id');
+    expect(recorded.map((r) => ({ id: Number(r.id), applicationId: Number(r.application_id), kind: r.kind, path: r.path, sha256: r.sha256, size: Number(r.size), archivedAt: r.archived_at }))).toEqual([entry]);
     const second = await archive('signed-pdf', PNG, 'png');
     expect(second.path).toBe(`archive/${applicationId}/2-signed-pdf.png`);
   });

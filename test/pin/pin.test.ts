@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decryptPinForTests, encryptPin, isTrivialPin, validatePin } from '../../src/core/application/pin';
-import { encryptedPinFor, erasePin, hasPin } from '../../src/core/application/pin-repository';
+import { encryptPin, isTrivialPin, validatePin } from '../../src/core/application/pin';
+import { erasePin, hasPin } from '../../src/core/application/pin-repository';
 import { savePin } from '../../src/core/application/pin-storage';
 import { publicKeyId, DEV_SECRET_FILES } from '../../src/platform/secrets';
 import { createTestContext, type TestContext } from '../support/app';
 import { checkpointSqlite, countOf } from '../support/database';
+import { decryptPinForTests, storedPin } from '../support/issuer';
 import { isSqlite } from '../../src/platform/db';
 import { givenApplicationRow } from '../support/builders';
 
@@ -118,7 +119,7 @@ describe('savePin (stored encrypted, never in clear)', () => {
     expect(logs).not.toContain(PIN);
 
     // The dev issuer key (DATA_DIR) decrypts what was stored: the issuer's side of the exchange.
-    const stored = await encryptedPinFor(ctx.deps.db, id);
+    const stored = await storedPin(ctx.deps.db, id);
     const privatePem = fs.readFileSync(path.join(ctx.dataDir, DEV_SECRET_FILES.issuerPrivateKey), 'utf8');
     expect(stored?.keyId).toBe(ctx.deps.secrets.pinIssuer().keyId);
     expect(decryptPinForTests(stored?.encrypted as string, privatePem, id)).toBe(PIN);
@@ -138,12 +139,12 @@ describe('savePin (stored encrypted, never in clear)', () => {
     await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: PIN, confirmation: PIN, now }));
     await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: '2468', confirmation: '2468', now }));
     const privatePem = fs.readFileSync(path.join(ctx.dataDir, DEV_SECRET_FILES.issuerPrivateKey), 'utf8');
-    expect(decryptPinForTests((await encryptedPinFor(ctx.deps.db, id))?.encrypted as string, privatePem, id)).toBe('2468');
+    expect(decryptPinForTests((await storedPin(ctx.deps.db, id))?.encrypted as string, privatePem, id)).toBe('2468');
     expect(await countOf(ctx.deps.db('application_pin').where({ application_id: id }))).toBe(1);
 
     expect(await erasePin(ctx.deps.db, id, now)).toBe(true);
     expect(await hasPin(ctx.deps.db, id)).toBe(false);
-    expect(await encryptedPinFor(ctx.deps.db, id)).toBeUndefined();
+    expect(await storedPin(ctx.deps.db, id)).toBeUndefined();
     expect(await ctx.deps.db('application_pin').where({ application_id: id }).first()).toMatchObject({ encrypted: null, erased_at: now.toISOString() });
     expect(await erasePin(ctx.deps.db, id, now)).toBe(false);
   });

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { codeHmac, issueCode, MAX_TRIES, verifyCode, voidOpenCodes } from '../../src/features/signature/otp';
+import { codeHmac, issueCode, MAX_TRIES, verifyCode } from '../../src/features/signature/otp';
 import { tFor } from '../../src/platform/i18n';
 import { createTestContext, type TestContext } from '../support/app';
 import { isSqlite } from '../../src/platform/db';
@@ -107,12 +107,6 @@ describe('one-time signing codes', () => {
     // Another application is not affected.
     const other = await givenApplicationRow(ctx.deps.db);
     expect((await ctx.deps.db.transaction((trx) => issueCode(trx, { applicationId: other.id, pdfSha256: PDF_HASH, sentTo: 'x@acme.example', now: at(3602), secret }))).ok).toBe(true);
-  });
-
-  it('voids the open code when the application changes', async () => {
-    const r = await issued(T0);
-    expect(await ctx.deps.db.transaction((trx) => voidOpenCodes(trx, applicationId, at(5)))).toBe(1);
-    expect(await verify(r.code, at(6))).toMatchObject({ ok: false, reason: 'noCode' });
   });
 
   it('has messages in both languages for every outcome', () => {

@@ -129,19 +129,8 @@ export class ApprovalRequestRefused extends Error {
 }
 
 /**
- * Whether the additional approval is done (or not needed): true when the key does not require one, or when the
- * approver of the request in force approved. The approval queue refuses to approve an application until this is true.
- */
-export async function additionalApprovalDone(db: Knex, applicationId: number): Promise<boolean> {
-  const row = await db('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').where('ap.id', applicationId).first('k.additional_approver_required');
-  if (!row) return false;
-  return !row.additional_approver_required || (await additionalApproverApproved(db, applicationId));
-}
-
-/**
  * Whether the approver of the request in force (the newest not superseded) approved. An approval stays valid after
- * its link's expiry, so this does not depend on the time. The signature, the approval queue and the page above all
- * ask this one question.
+ * its link's expiry, so this does not depend on the time. The signature and the approval queue both ask this.
  */
 export async function additionalApproverApproved(db: Knex, applicationId: number): Promise<boolean> {
   return (await latestRequest(db, applicationId))?.decision === 'approved';

@@ -12,29 +12,6 @@ type Q = Knex | Knex.Transaction;
  * application. Counts with other filters (dates, text, origin) still count `application` itself.
  */
 
-export interface ApplicationCount {
-  accountId: number;
-  keyId: number;
-  status: Status;
-  priority: Priority;
-  n: number;
-}
-
-/** Every non-zero count within the BCs, optionally for some statuses only. */
-export async function applicationCounts(db: Q, accountIds: number[], statuses?: Status[]): Promise<ApplicationCount[]> {
-  if (!accountIds.length) return [];
-  const qb = db('application_count').whereIn('account_id', accountIds).where('n', '>', 0);
-  if (statuses) qb.whereIn('status', statuses);
-  const rows: Array<{ account_id: number; access_key_id: number; status: Status; priority: Priority; n: number | string }> = await qb.select(
-    'account_id',
-    'access_key_id',
-    'status',
-    'priority',
-    'n',
-  );
-  return rows.map((r) => ({ accountId: Number(r.account_id), keyId: Number(r.access_key_id), status: r.status, priority: r.priority, n: Number(r.n) }));
-}
-
 /** How many applications of the BCs are in this status (optionally of this priority). */
 export async function countInStatus(db: Q, accountIds: number[], status: Status, priority?: Priority): Promise<number> {
   if (!accountIds.length) return 0;

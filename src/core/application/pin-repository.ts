@@ -15,12 +15,6 @@ export async function hasPin(db: Knex, applicationId: number): Promise<boolean> 
   return Boolean(row);
 }
 
-/** The encrypted value and its issuer key id, for transmission to the issuer only. */
-export async function encryptedPinFor(db: Knex, applicationId: number): Promise<{ encrypted: string; keyId: string } | undefined> {
-  const row = await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').first('encrypted', 'key_id');
-  return row ? { encrypted: row.encrypted as string, keyId: row.key_id as string } : undefined;
-}
-
 /** Erases the PIN once transmitted to the issuer (or when the application no longer needs one, e.g. urgent). */
 export async function erasePin(db: Knex, applicationId: number, now: Date): Promise<boolean> {
   const n = await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').update({ encrypted: null, erased_at: now.toISOString() });

@@ -67,18 +67,3 @@ export function encryptPin(issuer: PinIssuerKey, pin: string, applicationId: num
     dataKey.fill(0);
   }
 }
-
-/**
- * What the issuer does with its private key: unwraps the data key and decrypts. Sésame never holds that key in
- * production; this exists for tests, the demo key pair, and a reference for the issuer's side.
- */
-export function decryptPinForTests(value: string, privateKeyPem: string, applicationId: number): string {
-  const parts = value.split('.');
-  if (parts.length !== 6 || parts[0] !== VERSION) throw new Error('not an encrypted PIN');
-  const [wrapped, iv, tag, ct] = parts.slice(2).map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer, Buffer];
-  const dataKey = crypto.privateDecrypt({ key: privateKeyPem, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, wrapped);
-  const decipher = crypto.createDecipheriv('aes-256-gcm', dataKey, iv, { authTagLength: 16 });
-  decipher.setAAD(Buffer.from(pinAad(applicationId), 'utf8'));
-  decipher.setAuthTag(tag);
-  return Buffer.concat([decipher.update(ct), decipher.final()]).toString('utf8');
-}

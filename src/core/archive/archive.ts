@@ -112,11 +112,6 @@ export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }
   return out;
 }
 
-export async function archiveEntries(db: Knex, applicationId: number): Promise<ArchiveEntry[]> {
-  const rows = await db('archive_entry').where({ application_id: applicationId }).orderBy('id');
-  return rows.map((r) => ({ id: Number(r.id), applicationId: Number(r.application_id), kind: r.kind, path: r.path, sha256: r.sha256, size: Number(r.size), archivedAt: r.archived_at }));
-}
-
 export interface ArchiveReport {
   checked: number;
   intact: number;

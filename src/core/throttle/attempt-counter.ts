@@ -39,13 +39,6 @@ export async function isLocked(db: Knex | Knex.Transaction, kind: CounterKind, s
   return Boolean(row?.locked_until && row.locked_until > now.toISOString());
 }
 
-/** Events counted in the current window (0 when the window has passed). */
-export async function currentCount(db: Knex | Knex.Transaction, kind: CounterKind, subject: string, rule: CounterRule, now: Date): Promise<number> {
-  const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first();
-  if (!row || now.getTime() - Date.parse(row.window_started_at) >= rule.windowMs) return 0;
-  return Number(row.count);
-}
-
 /**
  * Takes the subject's counter row for the rest of the transaction, creating it empty when missing. On PostgreSQL two
  * attempts at once would otherwise both read the same count and both write count + 1, so parallel guesses would

@@ -248,17 +248,6 @@ export async function findKeyForActor(db: Db | Knex.Transaction, accountIds: num
   return row ? toKeyWithAccount(row) : undefined;
 }
 
-/**
- * The active (not deleted) key with the number a person typed: any case, spaces and hyphens ignored, O read as 0 and
- * I/L as 1. Not scoped to an administrator (employee entry and self-service use it); expiry is for the caller to judge.
- */
-export async function findActiveKeyByNumber(db: Db | Knex.Transaction, typed: unknown): Promise<AccessKeyWithAccount | undefined> {
-  const number = normaliseAccessKeyNumber(typed);
-  if (!number) return undefined;
-  const row = await joined(db).where('k.number', number).whereNull('k.deleted_at').first<JoinedRow | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
-  return row ? toKeyWithAccount(row) : undefined;
-}
-
 export async function accountHasActiveKey(db: Db | Knex.Transaction, accountId: number, exceptKeyId?: number): Promise<boolean> {
   const q = db('access_key').where({ account_id: accountId }).whereNull('deleted_at');
   if (exceptKeyId !== undefined) q.whereNot({ id: exceptKeyId });

@@ -117,8 +117,3 @@ export async function verifyCode(
   if (consumed !== 1) return fail('noCode');
   return { ok: true, attemptId: Number(attempt.id), sentTo: attempt.sent_to as string, pdfSha256: attempt.pdf_sha256 as string };
 }
-
-/** Voids any open code (the application was edited, returned or cancelled): the next signature needs a new one. */
-export async function voidOpenCodes(trx: Knex, applicationId: number, now: Date): Promise<number> {
-  return trx('signature_attempt').where({ application_id: applicationId }).whereNull('consumed_at').whereNull('superseded_at').update({ superseded_at: now.toISOString() });
-}
