@@ -34,12 +34,9 @@ describe('the housekeeping job', () => {
       locked_until: lockedUntil,
       updated_at: ago(updatedHoursAgo),
     });
-    await ctx.deps.db('attempt_counter').insert([
-      counter('old', 49),
-      counter('old-lock-over', 72, ago(1)),
-      counter('recent', 47),
-      counter('old-still-locked', 72, ago(-1)),
-    ]);
+    await ctx.deps
+      .db('attempt_counter')
+      .insert([counter('old', 49), counter('old-lock-over', 72, ago(1)), counter('recent', 47), counter('old-still-locked', 72, ago(-1))]);
 
     const result = await housekeeping().run(ctx.deps, NOW);
 

@@ -14,7 +14,11 @@ describe('normaliseAccessKeyNumber (what a person typed, before any lookup)', ()
     expect(normaliseAccessKeyNumber('iabcLdef')).toBe('1ABC1DEF');
   });
 
-  it.each([['a number too short', '9ZZZ'], ['a letter outside the alphabet', '9ZZZZZZU'], ['something that is not text', 42]])('refuses %s', (_what, typed) => {
+  it.each([
+    ['a number too short', '9ZZZ'],
+    ['a letter outside the alphabet', '9ZZZZZZU'],
+    ['something that is not text', 42],
+  ])('refuses %s', (_what, typed) => {
     expect(normaliseAccessKeyNumber(typed)).toBeUndefined();
   });
 });
