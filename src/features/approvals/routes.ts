@@ -5,7 +5,6 @@ import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { buildListView, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
-import { provideNavCounts } from '../../middleware/navigation';
 import { paths } from '../../platform/paths';
 import { auditRequestContext } from '../../core/audit/audit';
 import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueRow, type QueueSort } from './repository';
@@ -93,7 +92,6 @@ export function approvalRoutes(deps: Deps): Router {
     const query = parseListQuery(source, LIST_SPEC);
     const search = queueSearch(actor.accountIds, filters, query.q, tz);
     const totals = await queueTotals(db, actor.accountIds);
-    provideNavCounts(res, { pending: totals.all });
     const total = await countMatching(db, search, totals);
     const extra = filterExtra(values);
     const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
@@ -104,6 +102,8 @@ export function approvalRoutes(deps: Deps): Router {
       rows: shapeRows(rows, req.lang, tz),
       keyOptions: keys.map((k) => ({ value: String(k.id), label: `${k.name} (${k.number}) – ${k.companyName}`, selected: String(k.id) === values.key })),
       totals,
+      // The pending tab's count: the queue's own total, not counted again.
+      navCounts: { pending: totals.all },
       total,
       values,
       q: query.q,

@@ -5,7 +5,6 @@ import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { buildListView, paginate, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
-import { provideNavCounts } from '../../middleware/navigation';
 import { paths } from '../../platform/paths';
 import type { Actor } from '../../core/administrators/repository';
 import { STATUSES, type Status } from '../../core/application/status';
@@ -109,13 +108,13 @@ export function trackingRoutes(deps: Deps): Router {
       },
     };
     const cells = summaryCells(paths.admin.tracking.list, SUMMARY_STATUSES, fmt.format);
-    provideNavCounts(res, { pending: summary.totals.counts.pending_approval });
     res.render('tracking/summary.njk', {
       groups: SUMMARY_GROUPS,
       statuses: SUMMARY_STATUSES,
       statusLabels,
       rows: summary.rows.map((r) => ({ key: r.key, cellsHtml: cells.row(r.key.id, r) })),
       totalsHtml: cells.row(null, summary.totals),
+      navCounts: { pending: summary.totals.counts.pending_approval },
     });
   });
 
