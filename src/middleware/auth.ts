@@ -30,33 +30,29 @@ function safeEqual(a: string, b: string): boolean {
  * Dev mode: the session holds the administrator id chosen on the sign-in page.
  */
 export function identifyAdministrator(config: Config, db: Db): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      let email: string | undefined;
-      if (config.auth.mode === 'header') {
-        const secret = req.get(config.auth.proxySecretHeader);
-        const identity = req.get(config.auth.header);
-        if (identity && secret && config.auth.proxySecret && safeEqual(secret, config.auth.proxySecret)) {
-          email = identity;
-        }
-        if (email) {
-          const actor = await findActiveActor(db, { email });
-          if (!actor) {
-            res.locals.unknownAdministrator = true;
-          } else {
-            req.actor = actor;
-          }
-        }
-      } else if (req.session?.adminId) {
-        const actor = await findActiveActor(db, { id: req.session.adminId });
-        if (actor) req.actor = actor;
-        else delete req.session.adminId;
+  return async function identify(req, res, next) {
+    let email: string | undefined;
+    if (config.auth.mode === 'header') {
+      const secret = req.get(config.auth.proxySecretHeader);
+      const identity = req.get(config.auth.header);
+      if (identity && secret && config.auth.proxySecret && safeEqual(secret, config.auth.proxySecret)) {
+        email = identity;
       }
-      res.locals.actor = req.actor ?? null;
-      next();
-    } catch (err) {
-      next(err);
+      if (email) {
+        const actor = await findActiveActor(db, { email });
+        if (!actor) {
+          res.locals.unknownAdministrator = true;
+        } else {
+          req.actor = actor;
+        }
+      }
+    } else if (req.session?.adminId) {
+      const actor = await findActiveActor(db, { id: req.session.adminId });
+      if (actor) req.actor = actor;
+      else delete req.session.adminId;
     }
+    res.locals.actor = req.actor ?? null;
+    next();
   };
 }
 
