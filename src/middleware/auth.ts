@@ -23,42 +23,38 @@ function safeEqual(a: string, b: string): boolean {
   return crypto.timingSafeEqual(ha, hb);
 }
 
+/** How the middleware finds an active administrator with their BCs (injected by app.ts: the administrators' repository). */
+export type AdministratorLookup = (by: { email: string } | { id: number }) => Promise<Actor | undefined>;
+
 /**
  * Identifies the administrator on every request, reloading their role and BCs from the database.
  * Header mode: the identity header counts only when the request also carries the proxy's shared secret.
  * Dev mode: the session holds the administrator id chosen on the sign-in page.
  */
-/** How the middleware finds an active administrator with their BCs (injected by app.ts: the administrators' repository). */
-export type AdministratorLookup = (by: { email: string } | { id: number }) => Promise<Actor | undefined>;
-
 export function identifyAdministrator(config: Config, findActiveActor: AdministratorLookup): RequestHandler {
-  return async (req, res, next) => {
-    try {
-      let email: string | undefined;
-      if (config.auth.mode === 'header') {
-        const secret = req.get(config.auth.proxySecretHeader);
-        const identity = req.get(config.auth.header);
-        if (identity && secret && config.auth.proxySecret && safeEqual(secret, config.auth.proxySecret)) {
-          email = identity;
-        }
-        if (email) {
-          const actor = await findActiveActor({ email });
-          if (!actor) {
-            res.locals.unknownAdministrator = true;
-          } else {
-            req.actor = actor;
-          }
-        }
-      } else if (req.session?.adminId) {
-        const actor = await findActiveActor({ id: req.session.adminId });
-        if (actor) req.actor = actor;
-        else delete req.session.adminId;
+  return async function identify(req, res, next) {
+    let email: string | undefined;
+    if (config.auth.mode === 'header') {
+      const secret = req.get(config.auth.proxySecretHeader);
+      const identity = req.get(config.auth.header);
+      if (identity && secret && config.auth.proxySecret && safeEqual(secret, config.auth.proxySecret)) {
+        email = identity;
       }
-      res.locals.actor = req.actor ?? null;
-      next();
-    } catch (err) {
-      next(err);
+      if (email) {
+        const actor = await findActiveActor({ email });
+        if (!actor) {
+          res.locals.unknownAdministrator = true;
+        } else {
+          req.actor = actor;
+        }
+      }
+    } else if (req.session?.adminId) {
+      const actor = await findActiveActor({ id: req.session.adminId });
+      if (actor) req.actor = actor;
+      else delete req.session.adminId;
     }
+    res.locals.actor = req.actor ?? null;
+    next();
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { paths } from '../platform/paths';
 
 export interface NavTab {
@@ -11,15 +11,19 @@ export interface NavTab {
 /** Counts shown in tabs (e.g. pending approval); features register a provider. */
 export type NavCountProvider = (accountIds: number[]) => Promise<Record<string, number>>;
 
+/** Tab counts by name (`pending`: applications pending approval). */
+export type NavCounts = Record<string, number>;
+
 /**
- * A page that has already counted what a tab shows (the queue's own totals) hands it over, and the tabs do not
- * count it again: `provideNavCounts(res, { pending: totals.all })` before rendering.
+ * The tabs of the request, in res.locals.nav; the layout awaits `nav.tabs(navCounts)`. A page that has already
+ * counted what a tab shows (the queue's own totals) puts it in its model, `navCounts: { pending: totals.all }`, and the
+ * tabs do not count it again.
  */
-export function provideNavCounts(res: Response, counts: Record<string, number>): void {
-  res.locals.navCounts = { ...(res.locals.navCounts as Record<string, number> | undefined), ...counts };
+export interface Nav {
+  tabs(provided?: NavCounts | null): Promise<NavTab[]>;
 }
 
-function tabsFor(req: Request, counts: Record<string, number>): NavTab[] {
+function tabsFor(req: Request, counts: NavCounts): NavTab[] {
   const actor = req.actor;
   if (!actor) return [];
   const tabs: Array<Omit<NavTab, 'current'>> = [
@@ -41,36 +45,32 @@ function tabsFor(req: Request, counts: Record<string, number>): NavTab[] {
 }
 
 /**
- * The administrator's tabs, as in the issuer's guide, plus the platform administrator's own. Built when a page is
- * rendered, not on every request: redirects, downloads and form posts never count anything, and a page that has the
- * counts already (provideNavCounts) is not counted twice.
+ * The administrator's tabs, as in the issuer's guide, plus the platform administrator's own. Counted when the layout
+ * asks for them, not on every request: redirects, downloads and form posts never count anything, a page is counted
+ * at most once (an error page rendered after a failed one included), and a page that has the counts already (its
+ * model's `navCounts`) is not counted at all.
  */
 export function navigation(countProviders: NavCountProvider[] = []): RequestHandler {
-  return (req, res, next) => {
-    res.locals.nav = [];
-    const actor = req.actor;
-    if (!actor) return next();
-    type Done = (err: Error, html: string) => void;
-    const render = res.render.bind(res) as (view: string, options?: object, callback?: Done) => void;
-    res.render = ((view: string, options?: object | Done, callback?: Done) => {
-      const opts = typeof options === 'function' ? undefined : options;
-      const cb: Done | undefined = typeof options === 'function' ? (options as Done) : callback;
-      const provided = res.locals.navCounts as Record<string, number> | undefined;
-      const finish = (counts: Record<string, number>) => {
-        res.locals.nav = tabsFor(req, counts);
-        render(view, opts, cb);
-      };
-      if (provided || !countProviders.length) return finish(provided ?? {});
-      Promise.all(countProviders.map((provide) => provide(actor.accountIds))).then(
-        (all) => finish(Object.assign({}, ...all) as Record<string, number>),
+  return function navigationTabs(req, res, next) {
+    let counted: Promise<NavTab[]> | undefined;
+    const count = (accountIds: number[]): Promise<NavTab[]> =>
+      Promise.all(countProviders.map((provide) => provide(accountIds))).then(
+        (all) => tabsFor(req, Object.assign({}, ...all) as NavCounts),
         (err: unknown) => {
           // The page is still shown (an error page above all), without the tabs whose counts failed.
           req.log?.warn({ err }, 'tab counts unavailable');
-          res.locals.nav = [];
-          render(view, opts, cb);
+          return [];
         },
       );
-    }) as Response['render'];
+    const nav: Nav = {
+      tabs(provided) {
+        const actor = req.actor;
+        if (!actor) return Promise.resolve([]);
+        if (provided || !countProviders.length) return Promise.resolve(tabsFor(req, provided ?? {}));
+        return (counted ??= count(actor.accountIds));
+      },
+    };
+    res.locals.nav = nav;
     next();
   };
 }

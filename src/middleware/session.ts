@@ -1,5 +1,5 @@
 import session from 'express-session';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Config } from '../platform/config';
 import { KnexSessionStore } from '../platform/session-store';
 import type { Language } from '../platform/i18n';
@@ -40,18 +40,29 @@ export function sessionMiddleware(config: Config, store: KnexSessionStore): Requ
   });
 }
 
+/** express-session's callbacks as promises: a handler awaits them, and a failure goes to the error page like any other. */
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err: unknown) => (err ? reject(err) : resolve())));
+}
+
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err: unknown) => (err ? reject(err) : resolve())));
+}
+
+export function destroySession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.destroy((err: unknown) => (err ? reject(err) : resolve())));
+}
+
 /** Ends sessions older than the absolute lifetime, whatever their activity; employee sessions get the shorter idle timeout. */
 export function sessionLifetime(config: Config): RequestHandler {
-  return (req, _res, next) => {
+  return async function sessionLifetimeCheck(req, _res, next) {
     const s = req.session;
     if (!s) return next();
     if (s.startedAt && Date.now() - s.startedAt > config.sessionAbsoluteHours * 3600 * 1000) {
       const lang = s.lang;
-      return s.regenerate((err) => {
-        if (err) return next(err);
-        if (lang) req.session.lang = lang;
-        next();
-      });
+      await regenerateSession(req);
+      if (lang) req.session.lang = lang;
+      return next();
     }
     if (s.applicationId && !s.adminId) s.cookie.maxAge = config.employeeIdleMinutes * 60 * 1000;
     next();

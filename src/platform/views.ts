@@ -52,6 +52,15 @@ export function configureViews(app: Express | undefined, opts: { watch?: boolean
   env.addGlobal('paths', paths);
   env.addFilter('orEmpty', (v: unknown) => (v === null || v === undefined ? '' : v));
   env.addFilter('json', (v: unknown) => JSON.stringify(v));
+  // `{{ promise | await }}`: what a promise resolves to (the layout's tabs, counted lazily); needs an async render,
+  // which res.render is.
+  env.addFilter(
+    'await',
+    (v: unknown, done: (err: unknown, value?: unknown) => void) => {
+      Promise.resolve(v).then((value) => done(null, value), done);
+    },
+    true,
+  );
   if (app) {
     env.express(app);
     app.set('view engine', 'njk');

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { formatDate } from '../../platform/i18n';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
@@ -147,7 +147,7 @@ export function accessKeyRoutes(deps: Deps): Router {
     });
   }
 
-  router.get(paths.admin.accessKeys.list, admin, async (req, res) => {
+  const listKeys: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const query = parseListQuery(req.query, LIST_SPEC);
     const { rows, total } = await listAccessKeys(db, actor, query, req.lang);
@@ -161,9 +161,9 @@ export function accessKeyRoutes(deps: Deps): Router {
         csv: `${paths.admin.accessKeys.export}?format=csv&${list.queryString}`,
       },
     });
-  });
+  };
 
-  router.get(paths.admin.accessKeys.export, admin, async (req, res) => {
+  const exportKeys: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const format = req.query.format;
     if (!isSpreadsheetFormat(format)) return res.status(400).render('errors/bad-request.njk');
@@ -173,17 +173,17 @@ export function accessKeyRoutes(deps: Deps): Router {
     res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
     res.setHeader('Content-Security-Policy', 'sandbox');
     res.send(file.body);
-  });
+  };
 
-  router.get(paths.admin.accessKeys.create, admin, async (req, res) => {
+  const showCreateForm: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const requested = typeof req.query.accountId === 'string' ? req.query.accountId : '';
     const accounts = await listAccountsForActor(db, actor.accountIds);
     const account = accounts.find((a) => String(a.id) === requested);
     await renderCreateForm(req, res, 200, defaultValues(account, today()), null);
-  });
+  };
 
-  router.post(paths.admin.accessKeys.create, admin, async (req, res) => {
+  const createKey: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const body = normaliseBody(req.body);
     const values = valuesFrom(body);
@@ -201,19 +201,19 @@ export function accessKeyRoutes(deps: Deps): Router {
       if (err instanceof AccessKeyRuleError) return renderCreateForm(req, res, 400, values, toFormErrors(orderIssues(err.issues)));
       throw err;
     }
-  });
+  };
 
-  router.get(paths.admin.accessKeys.show(), admin, async (req, res) => {
+  const showKey: RequestHandler = async (req, res) => {
     const key = await getAccessKey(db, actorOf(req), idParam(req));
     res.render('access-keys/show.njk', { key, isExpired: key.expiresOn < today() });
-  });
+  };
 
-  router.get(paths.admin.accessKeys.edit(), admin, async (req, res) => {
+  const showEditForm: RequestHandler = async (req, res) => {
     const key = await getAccessKey(db, actorOf(req), idParam(req));
     renderEditForm(res, 200, key, valuesOfKey(key), null);
-  });
+  };
 
-  router.post(paths.admin.accessKeys.edit(), admin, async (req, res) => {
+  const updateKey: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const key = await getAccessKey(db, actor, idParam(req));
     const body = normaliseBody(req.body);
@@ -228,16 +228,16 @@ export function accessKeyRoutes(deps: Deps): Router {
     }
     setFlash(req, 'access-keys:flash.updated', { name: parsed.data.name });
     res.redirect(303, paths.admin.accessKeys.show(key.id));
-  });
+  };
 
-  router.get(paths.admin.accessKeys.delete(), admin, async (req, res) => {
+  const showDeleteForm: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const key = await getAccessKey(db, actor, idParam(req));
     const applications = await openApplicationsOf(db, actor, key);
     res.render('access-keys/delete.njk', { key, applications, errors: null });
-  });
+  };
 
-  router.post(paths.admin.accessKeys.delete(), admin, async (req, res) => {
+  const deleteKey: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const key = await getAccessKey(db, actor, idParam(req));
     const confirm = normaliseBody(req.body).confirm;
@@ -257,7 +257,17 @@ export function accessKeyRoutes(deps: Deps): Router {
     }
     setFlash(req, 'access-keys:flash.deleted', { name: key.name });
     res.redirect(303, paths.admin.accessKeys.list);
-  });
+  };
+
+  router.get(paths.admin.accessKeys.list, admin, listKeys);
+  router.get(paths.admin.accessKeys.export, admin, exportKeys);
+  router.get(paths.admin.accessKeys.create, admin, showCreateForm);
+  router.post(paths.admin.accessKeys.create, admin, createKey);
+  router.get(paths.admin.accessKeys.show(), admin, showKey);
+  router.get(paths.admin.accessKeys.edit(), admin, showEditForm);
+  router.post(paths.admin.accessKeys.edit(), admin, updateKey);
+  router.get(paths.admin.accessKeys.delete(), admin, showDeleteForm);
+  router.post(paths.admin.accessKeys.delete(), admin, deleteKey);
 
   return router;
 }

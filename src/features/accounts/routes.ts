@@ -1,9 +1,10 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
+import { parseUpload } from '../../middleware/upload';
 import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
 import { auditRequestContext } from '../../core/audit/audit';
@@ -19,16 +20,15 @@ export const IMPORT_MAX_BYTES = 1024 * 1024;
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5, parts: 6 } }).single('file');
 
 /** Multer's own refusals (too large, several files) become a message on the import page, not an error page. */
-function receiveFile(req: Request, res: Response, next: NextFunction): void {
-  upload(req, res, (err: unknown) => {
-    if (!err) return next();
-    if (err instanceof multer.MulterError) {
-      const key = err.code === 'LIMIT_FILE_SIZE' ? 'accounts:import.errors.tooLarge' : 'accounts:import.errors.oneFile';
-      renderImport(res, 400, [{ key }], []);
-      return;
-    }
-    next(err);
-  });
+async function receiveFile(req: Request, res: Response, next: NextFunction): Promise<void> {
+  try {
+    await parseUpload(upload, req, res);
+  } catch (err) {
+    if (!(err instanceof multer.MulterError)) throw err;
+    const key = err.code === 'LIMIT_FILE_SIZE' ? 'accounts:import.errors.tooLarge' : 'accounts:import.errors.oneFile';
+    return renderImport(res, 400, [{ key }], []);
+  }
+  next();
 }
 
 function renderImport(res: Response, status: number, fileIssues: FileIssue[], rowIssues: RowIssue[]): void {
@@ -86,15 +86,15 @@ export function accountRoutes(deps: Deps): Router {
     return account;
   };
 
-  router.get(paths.platform.accounts.list, ...platformOnly, async (_req, res) => {
+  const listAll: RequestHandler = async (_req, res) => {
     res.render('accounts/list.njk', { accounts: await listAccounts(db) });
-  });
+  };
 
-  router.get(paths.platform.accounts.create, ...platformOnly, (req, res) => {
+  const showCreateForm: RequestHandler = (req, res) => {
     renderForm(req, res, 200, { account: null, values: { addressCountry: 'FR', plasticTypes: [] }, errors: null });
-  });
+  };
 
-  router.post(paths.platform.accounts.create, ...platformOnly, async (req, res) => {
+  const createOne: RequestHandler = async (req, res) => {
     const candidate = toAccountCandidate(req.body as Record<string, unknown>);
     const parsed = accountSchema.safeParse(candidate);
     if (!parsed.success) return renderForm(req, res, 400, { account: null, values: candidate, errors: formErrorsFromZod(inFieldOrder(parsed.error)) });
@@ -103,14 +103,14 @@ export function accountRoutes(deps: Deps): Router {
     req.log?.info({ accountId: result.id }, 'account created');
     setFlash(req, 'accounts:flash.created', { number: parsed.data.number });
     res.redirect(303, paths.platform.accounts.list);
-  });
+  };
 
-  router.get(paths.platform.accounts.edit(), ...platformOnly, async (req, res) => {
+  const showEditForm: RequestHandler = async (req, res) => {
     const account = await loadAccount(req.params.id);
     renderForm(req, res, 200, { account, values: formValues(account), errors: null });
-  });
+  };
 
-  router.post(paths.platform.accounts.edit(), ...platformOnly, async (req, res) => {
+  const updateOne: RequestHandler = async (req, res) => {
     const account = await loadAccount(req.params.id);
     const candidate = toAccountCandidate(req.body as Record<string, unknown>);
     const parsed = accountSchema.safeParse(candidate);
@@ -121,26 +121,35 @@ export function accountRoutes(deps: Deps): Router {
     req.log?.info({ accountId: account.id }, 'account updated');
     setFlash(req, 'accounts:flash.updated', { number: parsed.data.number });
     res.redirect(303, paths.platform.accounts.list);
-  });
+  };
 
-  router.get(paths.platform.accounts.import, ...platformOnly, (_req, res) => {
+  const showImportForm: RequestHandler = (_req, res) => {
     renderImport(res, 200, [], []);
-  });
+  };
 
-  router.get(paths.platform.accounts.importSample, ...platformOnly, (_req, res) => {
+  const downloadImportSample: RequestHandler = (_req, res) => {
     res.type('text/csv; charset=utf-8');
     res.attachment('sesame-accounts-sample.csv');
     res.send(SAMPLE_CSV);
-  });
+  };
 
-  router.post(paths.platform.accounts.import, ...platformOnly, receiveFile, verifyCsrf, async (req, res) => {
+  const importFile: RequestHandler = async (req, res) => {
     if (!req.file) return renderImport(res, 400, [{ key: 'accounts:import.errors.noFile' }], []);
     const result = await importAccounts(db, req.file.buffer, clock.now(), auditRequestContext(req));
     if (!result.ok) return renderImport(res, 400, result.fileIssues, result.rowIssues);
     req.log?.info({ count: result.count }, 'accounts imported');
     setFlash(req, 'accounts:import.flash.imported', { count: result.count });
     res.redirect(303, paths.platform.accounts.list);
-  });
+  };
+
+  router.get(paths.platform.accounts.list, ...platformOnly, listAll);
+  router.get(paths.platform.accounts.create, ...platformOnly, showCreateForm);
+  router.post(paths.platform.accounts.create, ...platformOnly, createOne);
+  router.get(paths.platform.accounts.edit(), ...platformOnly, showEditForm);
+  router.post(paths.platform.accounts.edit(), ...platformOnly, updateOne);
+  router.get(paths.platform.accounts.import, ...platformOnly, showImportForm);
+  router.get(paths.platform.accounts.importSample, ...platformOnly, downloadImportSample);
+  router.post(paths.platform.accounts.import, ...platformOnly, receiveFile, verifyCsrf, importFile);
 
   return router;
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
@@ -36,15 +36,15 @@ export function administratorRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(paths.platform.administrators.list, ...platformOnly, async (req, res) => {
+  const listAll: RequestHandler = async (req, res) => {
     res.render('administrators/list.njk', { administrators: await listAdministrators(db), actorId: req.actor?.id });
-  });
+  };
 
-  router.get(paths.platform.administrators.create, ...platformOnly, async (_req, res) => {
+  const showCreateForm: RequestHandler = async (_req, res) => {
     await renderForm(res, 200, { administrator: null, values: { role: 'admin', language: 'fr', accountIds: [] }, errors: null, isSelf: false });
-  });
+  };
 
-  router.post(paths.platform.administrators.create, ...platformOnly, async (req, res) => {
+  const createOne: RequestHandler = async (req, res) => {
     const candidate = toAdministratorCandidate(req.body as Record<string, unknown>);
     const parsed = administratorCreateSchema.safeParse(candidate);
     const base = { administrator: null, values: candidate, isSelf: false };
@@ -54,15 +54,15 @@ export function administratorRoutes(deps: Deps): Router {
     req.log?.info({ administratorId: result.id, by: req.actor?.id }, 'administrator added');
     setFlash(req, 'administrators:flash.created', { name: parsed.data.displayName });
     res.redirect(303, paths.platform.administrators.list);
-  });
+  };
 
-  router.get(paths.platform.administrators.edit(), ...platformOnly, async (req, res) => {
+  const showEditForm: RequestHandler = async (req, res) => {
     const administrator = await loadAdministrator(req.params.id);
     const values = { displayName: administrator.displayName, role: administrator.role, language: administrator.language, accountIds: await accountIdsOf(db, administrator.id) };
     await renderForm(res, 200, { administrator, values, errors: null, isSelf: administrator.id === req.actor?.id });
-  });
+  };
 
-  router.post(paths.platform.administrators.edit(), ...platformOnly, async (req: Request, res) => {
+  const updateOne: RequestHandler = async (req, res) => {
     const administrator = await loadAdministrator(req.params.id);
     const candidate = toAdministratorCandidate(req.body as Record<string, unknown>);
     const parsed = administratorUpdateSchema.safeParse(candidate);
@@ -73,28 +73,37 @@ export function administratorRoutes(deps: Deps): Router {
     req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator updated');
     setFlash(req, 'administrators:flash.updated', { name: parsed.data.displayName });
     res.redirect(303, paths.platform.administrators.list);
-  });
+  };
 
-  router.get(paths.platform.administrators.deactivate(), ...platformOnly, async (req, res) => {
+  const showDeactivateForm: RequestHandler = async (req, res) => {
     const administrator = await loadAdministrator(req.params.id);
     res.render('administrators/deactivate.njk', { administrator, isSelf: administrator.id === req.actor?.id });
-  });
+  };
 
-  router.post(paths.platform.administrators.deactivate(), ...platformOnly, async (req, res) => {
+  const deactivate: RequestHandler = async (req, res) => {
     const target = await loadAdministrator(req.params.id);
     const { administrator } = await deactivateAdministrator(db, sessionStore, req.actor?.id as number, target.id, clock.now(), auditRequestContext(req));
     req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator deactivated');
     setFlash(req, 'administrators:flash.deactivated', { name: administrator.displayName });
     res.redirect(303, paths.platform.administrators.list);
-  });
+  };
 
-  router.post(paths.platform.administrators.reactivate(), ...platformOnly, async (req, res) => {
+  const reactivate: RequestHandler = async (req, res) => {
     const target = await loadAdministrator(req.params.id);
     const { administrator } = await reactivateAdministrator(db, target.id, clock.now(), auditRequestContext(req));
     req.log?.info({ administratorId: administrator.id, by: req.actor?.id }, 'administrator reactivated');
     setFlash(req, 'administrators:flash.reactivated', { name: administrator.displayName });
     res.redirect(303, paths.platform.administrators.list);
-  });
+  };
+
+  router.get(paths.platform.administrators.list, ...platformOnly, listAll);
+  router.get(paths.platform.administrators.create, ...platformOnly, showCreateForm);
+  router.post(paths.platform.administrators.create, ...platformOnly, createOne);
+  router.get(paths.platform.administrators.edit(), ...platformOnly, showEditForm);
+  router.post(paths.platform.administrators.edit(), ...platformOnly, updateOne);
+  router.get(paths.platform.administrators.deactivate(), ...platformOnly, showDeactivateForm);
+  router.post(paths.platform.administrators.deactivate(), ...platformOnly, deactivate);
+  router.post(paths.platform.administrators.reactivate(), ...platformOnly, reactivate);
 
   return router;
 }

@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import type { Deps } from '../../platform/deps';
 import { paths, safeLocalPath } from '../../platform/paths';
@@ -7,6 +7,8 @@ import { normaliseBody, formErrors, type FormErrors } from '../../lib/form-error
 import { NotFoundError } from '../../lib/errors';
 import { setFlash } from '../../middleware/flash';
 import { verifyCsrf } from '../../middleware/csrf';
+import { destroySession } from '../../middleware/session';
+import { parseUpload } from '../../middleware/upload';
 import { DOCUMENT_KINDS, readDocument } from '../../core/application/documents';
 import { termsParagraphs } from '../../core/terms/repository';
 import { historyOf } from '../../core/application/repository';
@@ -61,7 +63,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     }
     const state = await loadFormState(db, id, stateOpts(req));
     if (!state) {
-      await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+      await destroySession(req);
       res.redirect(303, paths.employee.entry);
       return undefined;
     }
@@ -77,43 +79,42 @@ export function applicationFormRoutes(deps: Deps): Router {
     return returnToOf((req.body as Record<string, unknown> | undefined)?.returnTo ?? req.query.returnTo) ?? paths.employee.application;
   }
 
-  function quit(req: Request, res: Response, next: NextFunction) {
+  async function quit(req: Request, res: Response) {
     const lang = req.lang;
-    req.session.destroy((err) => (err ? next(err) : res.redirect(303, `${paths.employee.left}?lang=${lang}`)));
+    await destroySession(req);
+    res.redirect(303, `${paths.employee.left}?lang=${lang}`);
   }
 
   function sectionAvailable(state: FormState, id: SectionId): boolean {
     return state.sections.some((s) => s.id === id);
   }
 
-  function wrap(handler: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler {
-    return async (req, res, next) => {
-      try {
-        await handler(req, res, next);
-      } catch (err) {
-        if (err instanceof NotEditableError) return res.redirect(303, paths.employee.application);
-        next(err);
-      }
-    };
-  }
+  /** The application stopped being editable while a page was open (signed in another tab…): back to the task list. */
+  const backToTaskListWhenNotEditable: ErrorRequestHandler = (err, _req, res, next) => {
+    if (err instanceof NotEditableError) return res.redirect(303, paths.employee.application);
+    next(err);
+  };
+
   /** Whether a section applies to an application (the sections pages and forms of those that do not send back). */
   type Applies = (state: FormState) => boolean;
   const inSections = (id: SectionId): Applies => (state) => sectionAvailable(state, id);
+
+  /** What a section's page shows, once sectionPage has the editable application. */
+  type SectionShow = (state: FormState, req: Request, res: Response) => unknown;
+  /** What a section's form does with the button pressed, once sectionForm has the editable application. */
+  type SectionSave<A extends string = never> = (state: FormState, body: Record<string, unknown>, action: Exclude<Action, 'quit'> | A, req: Request, res: Response) => unknown;
 
   /**
    * A section's page (GET): the employee's application while it can be edited (stateFor answers otherwise), back to
    * the task list when the section does not apply to it, else `show`.
    */
-  function sectionPage(path: string, show: (state: FormState, req: Request, res: Response) => unknown, applies?: Applies): void {
-    router.get(
-      path,
-      wrap(async (req, res) => {
-        const state = await stateFor(req, res, { editableOnly: true });
-        if (!state) return;
-        if (applies && !applies(state)) return res.redirect(303, paths.employee.application);
-        await show(state, req, res);
-      }),
-    );
+  function sectionPage(show: SectionShow, applies?: Applies): RequestHandler {
+    return async function showSection(req, res) {
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (applies && !applies(state)) return res.redirect(303, paths.employee.application);
+      await show(state, req, res);
+    };
   }
 
   /**
@@ -121,23 +122,16 @@ export function applicationFormRoutes(deps: Deps): Router {
    * be edited, back to the task list when the section does not apply, else `handle` with the button pressed
    * (Save, Continue, or the section's own `extraAction`). The body is trimmed unless `rawBody` (the PIN).
    */
-  function sectionForm<A extends string = never>(
-    path: string,
-    handle: (state: FormState, body: Record<string, unknown>, action: Exclude<Action, 'quit'> | A, req: Request, res: Response) => unknown,
-    opts: { applies?: Applies; rawBody?: boolean; extraAction?: A } = {},
-  ): void {
-    router.post(
-      path,
-      wrap(async (req, res, next) => {
-        const body = opts.rawBody ? (req.body as Record<string, unknown>) : normaliseBody(req.body);
-        const action = opts.extraAction !== undefined && body.action === opts.extraAction ? opts.extraAction : actionOf(body);
-        if (action === 'quit') return quit(req, res, next);
-        const state = await stateFor(req, res, { editableOnly: true });
-        if (!state) return;
-        if (opts.applies && !opts.applies(state)) return res.redirect(303, paths.employee.application);
-        await handle(state, body, action as Exclude<Action, 'quit'> | A, req, res);
-      }),
-    );
+  function sectionForm<A extends string = never>(handle: SectionSave<A>, opts: { applies?: Applies; rawBody?: boolean; extraAction?: A } = {}): RequestHandler {
+    return async function saveSection(req, res) {
+      const body = opts.rawBody ? (req.body as Record<string, unknown>) : normaliseBody(req.body);
+      const action = opts.extraAction !== undefined && body.action === opts.extraAction ? opts.extraAction : actionOf(body);
+      if (action === 'quit') return quit(req, res);
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (!state) return;
+      if (opts.applies && !opts.applies(state)) return res.redirect(303, paths.employee.application);
+      await handle(state, body, action as Exclude<Action, 'quit'> | A, req, res);
+    };
   }
 
 
@@ -149,48 +143,42 @@ export function applicationFormRoutes(deps: Deps): Router {
   // -------------------------------------------------------------------------------------------------------------
   // Task list (and the read-only page once submitted)
 
-  router.get(
-    paths.employee.application,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res);
-      if (!state) return;
-      const history = await historyOf(db, state.ctx.application.id);
-      const comment = [...history].reverse().find((h) => h.comment && ['returned', 'cancelled'].includes(h.toStatus));
-      res.render('application-form/task-list.njk', {
-        state,
-        application: state.ctx.application,
-        company: { name: state.ctx.account.companyName, keyName: state.ctx.key.name },
-        sections: state.sections.map((s) => ({ ...s, href: SECTION_PATHS[s.id] })),
-        doneCount: state.sections.filter((s) => s.status === 'completed').length,
-        showIntro: !state.ctx.form.firstSavedAt,
-        maxMb,
-        returnedComment: state.ctx.application.status === 'returned' && comment ? { text: comment.comment, by: comment.actorType, at: comment.at } : null,
-      });
-    }),
-  );
+  const showTaskList: RequestHandler = async (req, res) => {
+    const state = await stateFor(req, res);
+    if (!state) return;
+    const history = await historyOf(db, state.ctx.application.id);
+    const comment = [...history].reverse().find((h) => h.comment && ['returned', 'cancelled'].includes(h.toStatus));
+    res.render('application-form/task-list.njk', {
+      state,
+      application: state.ctx.application,
+      company: { name: state.ctx.account.companyName, keyName: state.ctx.key.name },
+      sections: state.sections.map((s) => ({ ...s, href: SECTION_PATHS[s.id] })),
+      doneCount: state.sections.filter((s) => s.status === 'completed').length,
+      showIntro: !state.ctx.form.firstSavedAt,
+      maxMb,
+      returnedComment: state.ctx.application.status === 'returned' && comment ? { text: comment.comment, by: comment.actorType, at: comment.at } : null,
+    });
+  };
 
-  router.get(paths.employee.beforeYouStart, (_req, res) => {
+  const showBeforeYouStart: RequestHandler = (_req, res) => {
     res.render('application-form/before-you-start.njk', { maxMb });
-  });
-  router.get(paths.employee.faq, (_req, res) => {
+  };
+  const showFaq: RequestHandler = (_req, res) => {
     res.render('application-form/faq.njk');
-  });
-  router.get(paths.employee.left, (_req, res) => {
+  };
+  const showLeft: RequestHandler = (_req, res) => {
     res.render('application-form/left.njk');
-  });
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Company (read-only, from the key and the BC)
 
-  router.get(
-    paths.employee.form.company,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res);
-      if (!state) return;
-      const review = reviewFromState(state, req.lang, tFor(req.lang), { timeZone: config.timeZone, now: clock.now() });
-      res.render('application-form/company.njk', { ...common(state, req), rows: review.sections.find((s) => s.id === 'company')?.rows ?? [] });
-    }),
-  );
+  const showCompany: RequestHandler = async (req, res) => {
+    const state = await stateFor(req, res);
+    if (!state) return;
+    const review = reviewFromState(state, req.lang, tFor(req.lang), { timeZone: config.timeZone, now: clock.now() });
+    res.render('application-form/company.njk', { ...common(state, req), rows: review.sections.find((s) => s.id === 'company')?.rows ?? [] });
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Priority
@@ -205,17 +193,14 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(
-    paths.employee.form.priority,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res);
-      if (!state) return;
-      const saved = state.ctx.form.priority;
-      renderPriority(res, state, req, { priority: saved?.priority ?? (canChoosePriority(state.ctx) ? '' : state.ctx.application.priority), urgentTermsAccepted: saved?.urgentTermsAccepted ?? '' }, null);
-    }),
-  );
+  const showPriority: RequestHandler = async (req, res) => {
+    const state = await stateFor(req, res);
+    if (!state) return;
+    const saved = state.ctx.form.priority;
+    renderPriority(res, state, req, { priority: saved?.priority ?? (canChoosePriority(state.ctx) ? '' : state.ctx.application.priority), urgentTermsAccepted: saved?.urgentTermsAccepted ?? '' }, null);
+  };
 
-  sectionForm(paths.employee.form.priority, async (state, body, action, req, res) => {
+  const savePriority: SectionSave = async (state, body, action, req, res) => {
     if (!canChoosePriority(state.ctx)) return res.redirect(303, afterContinue(req));
     const picked = pickPriority(body);
     const values = { priority: picked.values.priority, urgentTermsAccepted: picked.values.urgentTermsAccepted === 'yes' ? 'yes' : '' };
@@ -225,7 +210,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     if (validatePriority(values).length === 0) await choosePriority(db, state.ctx.application.id, values, now);
     else await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, priority: values } }));
     return saved(req, res, action, paths.employee.form.priority);
-  });
+  };
 
   function saved(req: Request, res: Response, action: Action, sectionPath: string) {
     if (action === 'save') {
@@ -253,9 +238,9 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  sectionPage(paths.employee.form.cardholder, (state, req, res) => renderCardholder(res, state, req, cardholderValues(state.ctx), null));
+  const showCardholder: SectionShow = (state, req, res) => renderCardholder(res, state, req, cardholderValues(state.ctx), null);
 
-  sectionForm(paths.employee.form.cardholder, async (state, body, action, req, res) => {
+  const saveCardholder: SectionSave = async (state, body, action, req, res) => {
     const picked = pickCardholder(body);
     if (picked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(picked.issues));
     const now = clock.now();
@@ -272,7 +257,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       columns: { title: v.title, first_name: v.firstName, last_name: v.lastName, language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language },
     }));
     return saved(req, res, action, paths.employee.form.cardholder);
-  });
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Individual payment (direct debit)
@@ -290,47 +275,39 @@ export function applicationFormRoutes(deps: Deps): Router {
 
   const paymentApplies: Applies = (state) => hasPaymentSection(state.ctx);
 
-  sectionPage(
-    paths.employee.form.payment,
-    (state, req, res) => {
-      const p = state.ctx.form.payment;
-      // A valid IBAN is never sent back to the page (shown masked); one still to correct comes back as typed.
-      const iban = p?.iban && p.ibanCheck !== 'ok' ? typedIban(deps.secrets.dataKeyring(), state.ctx.application.id, p) : '';
-      renderPayment(res, state, req, { directDebit: p?.directDebit ?? '', iban, bic: p?.bic ?? '', accountHolder: p?.accountHolder ?? '' }, null);
-    },
-    paymentApplies,
-  );
+  const showPayment: SectionShow = (state, req, res) => {
+    const p = state.ctx.form.payment;
+    // A valid IBAN is never sent back to the page (shown masked); one still to correct comes back as typed.
+    const iban = p?.iban && p.ibanCheck !== 'ok' ? typedIban(deps.secrets.dataKeyring(), state.ctx.application.id, p) : '';
+    renderPayment(res, state, req, { directDebit: p?.directDebit ?? '', iban, bic: p?.bic ?? '', accountHolder: p?.accountHolder ?? '' }, null);
+  };
 
-  sectionForm(
-    paths.employee.form.payment,
-    async (state, body, action, req, res) => {
-      const picked = pickPayment(body);
-      const shown = { directDebit: picked.values.directDebit, iban: picked.values.iban, bic: picked.values.bic, accountHolder: picked.values.accountHolder };
-      if (picked.issues.length) return renderPayment(res, state, req, shown, toFormErrors(picked.issues));
-      const id = state.ctx.application.id;
-      const previous = state.ctx.form.payment;
-      const keepPrevious = !picked.values.iban && Boolean(previous?.iban && previous.ibanCheck === 'ok');
-      const payment = {
-        ...(state.ctx.key.directDebitRule === 'optional' ? { directDebit: picked.values.directDebit } : {}),
-        ...paymentWithIban(deps.secrets.dataKeyring(), id, previous, picked.values.iban.replace(/\s+/g, ' '), keepPrevious),
-        bic: picked.values.bic,
-        accountHolder: picked.values.accountHolder,
-      };
-      const now = clock.now();
-      if (action === 'continue') {
-        const checked = validatePayment(payment, state.ctx);
-        if (checked.issues.length) {
-          // The IBAN field keeps what was typed; a saved valid one stays masked.
-          return renderPayment(res, { ...state, ctx: { ...state.ctx, form: { ...state.ctx.form, payment: keepPrevious ? previous : undefined } } }, req, shown, toFormErrors(checked.issues));
-        }
-        await writeForm(db, id, now, (form) => ({ form: { ...form, payment: checked.values } }));
-      } else {
-        await writeForm(db, id, now, (form) => ({ form: { ...form, payment } }));
+  const savePayment: SectionSave = async (state, body, action, req, res) => {
+    const picked = pickPayment(body);
+    const shown = { directDebit: picked.values.directDebit, iban: picked.values.iban, bic: picked.values.bic, accountHolder: picked.values.accountHolder };
+    if (picked.issues.length) return renderPayment(res, state, req, shown, toFormErrors(picked.issues));
+    const id = state.ctx.application.id;
+    const previous = state.ctx.form.payment;
+    const keepPrevious = !picked.values.iban && Boolean(previous?.iban && previous.ibanCheck === 'ok');
+    const payment = {
+      ...(state.ctx.key.directDebitRule === 'optional' ? { directDebit: picked.values.directDebit } : {}),
+      ...paymentWithIban(deps.secrets.dataKeyring(), id, previous, picked.values.iban.replace(/\s+/g, ' '), keepPrevious),
+      bic: picked.values.bic,
+      accountHolder: picked.values.accountHolder,
+    };
+    const now = clock.now();
+    if (action === 'continue') {
+      const checked = validatePayment(payment, state.ctx);
+      if (checked.issues.length) {
+        // The IBAN field keeps what was typed; a saved valid one stays masked.
+        return renderPayment(res, { ...state, ctx: { ...state.ctx, form: { ...state.ctx.form, payment: keepPrevious ? previous : undefined } } }, req, shown, toFormErrors(checked.issues));
       }
-      return saved(req, res, action, paths.employee.form.payment);
-    },
-    { applies: paymentApplies },
-  );
+      await writeForm(db, id, now, (form) => ({ form: { ...form, payment: checked.values } }));
+    } else {
+      await writeForm(db, id, now, (form) => ({ form: { ...form, payment } }));
+    }
+    return saved(req, res, action, paths.employee.form.payment);
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // PIN (never sent back to a page, never logged: fields are always rendered empty)
@@ -339,24 +316,20 @@ export function applicationFormRoutes(deps: Deps): Router {
     res.status(errors ? 400 : 200).render('application-form/pin.njk', { ...common(state, req), pinChosen: state.pinChosen, errors });
   };
 
-  sectionPage(paths.employee.form.pin, (state, req, res) => renderPin(res, state, req, null), inSections('pin'));
+  const showPin: SectionShow = (state, req, res) => renderPin(res, state, req, null);
 
-  sectionForm(
-    paths.employee.form.pin,
-    async (state, body, action, req, res) => {
-      const typed = typeof body.pin === 'string' && body.pin.trim() !== '';
-      const typedAgain = typeof body.pinConfirmation === 'string' && body.pinConfirmation.trim() !== '';
-      if (!typed && !typedAgain) {
-        // Nothing typed: Save keeps things as they are; Continue needs a PIN unless one was chosen before.
-        if (action === 'continue' && !state.pinChosen) return renderPin(res, state, req, formErrors([{ field: 'pin', key: 'pin:errors.required' }]));
-        return saved(req, res, action, paths.employee.form.pin);
-      }
-      const result = await choosePin(deps, state.ctx, body.pin, body.pinConfirmation, clock.now());
-      if (!result.ok) return renderPin(res, state, req, formErrors([{ field: result.field, key: result.key }]));
+  const savePin: SectionSave = async (state, body, action, req, res) => {
+    const typed = typeof body.pin === 'string' && body.pin.trim() !== '';
+    const typedAgain = typeof body.pinConfirmation === 'string' && body.pinConfirmation.trim() !== '';
+    if (!typed && !typedAgain) {
+      // Nothing typed: Save keeps things as they are; Continue needs a PIN unless one was chosen before.
+      if (action === 'continue' && !state.pinChosen) return renderPin(res, state, req, formErrors([{ field: 'pin', key: 'pin:errors.required' }]));
       return saved(req, res, action, paths.employee.form.pin);
-    },
-    { applies: inSections('pin'), rawBody: true },
-  );
+    }
+    const result = await choosePin(deps, state.ctx, body.pin, body.pinConfirmation, clock.now());
+    if (!result.ok) return renderPin(res, state, req, formErrors([{ field: result.field, key: result.key }]));
+    return saved(req, res, action, paths.employee.form.pin);
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Supporting documents
@@ -373,85 +346,72 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  sectionPage(paths.employee.form.documents, (state, req, res) => renderDocuments(res, state, req, null));
+  const showDocuments: SectionShow = (state, req, res) => renderDocuments(res, state, req, null);
 
   /** multer with its limits; an oversized file or a second file gets the documents page with the reason, nothing stored. */
-  const receiveFile: RequestHandler = (req, res, next) => {
-    upload.single('file')(req, res, (err?: unknown) => {
-      if (err instanceof multer.MulterError) {
-        req.log?.info({ code: err.code }, 'document upload refused by multer');
-        const tooLarge = err.code === 'LIMIT_FILE_SIZE';
-        const key = tooLarge ? 'documents:errors.tooLarge' : 'application-form:documents.errors.oneFile';
-        stateFor(req, res, { editableOnly: true })
-          .then((state) =>
-            state ? renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxMb } }]), tooLarge ? 413 : 400) : undefined,
-          )
-          .catch(next);
-        return;
-      }
-      next(err);
-    });
+  const receiveFile: RequestHandler = async (req, res, next) => {
+    try {
+      await parseUpload(upload.single('file'), req, res);
+    } catch (err) {
+      if (!(err instanceof multer.MulterError)) throw err;
+      req.log?.info({ code: err.code }, 'document upload refused by multer');
+      const tooLarge = err.code === 'LIMIT_FILE_SIZE';
+      const key = tooLarge ? 'documents:errors.tooLarge' : 'application-form:documents.errors.oneFile';
+      const state = await stateFor(req, res, { editableOnly: true });
+      if (state) await renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxMb } }]), tooLarge ? 413 : 400);
+      return;
+    }
+    next();
   };
 
-  router.post(
-    paths.employee.form.upload,
-    receiveFile,
-    verifyCsrf,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      const body = req.body as Record<string, unknown>;
-      const kind = typeof body.kind === 'string' ? body.kind : '';
-      const issues: Issue[] = [];
-      if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) issues.push({ field: 'kind', key: 'documents:errors.kind' });
-      if (!req.file || req.file.fieldname !== 'file') issues.push({ field: 'file', key: 'documents:errors.required' });
-      if (issues.length || !req.file) return renderDocuments(res, state, req, toFormErrors(issues), 400, kind);
-      const result = await uploadDocument(deps, state.ctx.application.id, { kind, buffer: req.file.buffer, originalName: req.file.originalname }, clock.now());
-      if (!result.ok) {
-        req.log?.info({ reason: result.key }, 'document refused');
-        return renderDocuments(res, state, req, formErrors([{ field: 'file', key: result.key, ...(result.params ? { params: result.params } : {}) }]), 400, kind);
-      }
-      setFlash(req, 'application-form:documents.flash.added', { name: result.document.originalName });
-      const back = returnToOf(body.returnTo);
-      res.redirect(303, back ? `${paths.employee.form.documents}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.documents);
-    }),
-  );
+  const uploadFile: RequestHandler = async (req, res) => {
+    const state = await stateFor(req, res, { editableOnly: true });
+    if (!state) return;
+    const body = req.body as Record<string, unknown>;
+    const kind = typeof body.kind === 'string' ? body.kind : '';
+    const issues: Issue[] = [];
+    if (!(DOCUMENT_KINDS as readonly string[]).includes(kind)) issues.push({ field: 'kind', key: 'documents:errors.kind' });
+    if (!req.file || req.file.fieldname !== 'file') issues.push({ field: 'file', key: 'documents:errors.required' });
+    if (issues.length || !req.file) return renderDocuments(res, state, req, toFormErrors(issues), 400, kind);
+    const result = await uploadDocument(deps, state.ctx.application.id, { kind, buffer: req.file.buffer, originalName: req.file.originalname }, clock.now());
+    if (!result.ok) {
+      req.log?.info({ reason: result.key }, 'document refused');
+      return renderDocuments(res, state, req, formErrors([{ field: 'file', key: result.key, ...(result.params ? { params: result.params } : {}) }]), 400, kind);
+    }
+    setFlash(req, 'application-form:documents.flash.added', { name: result.document.originalName });
+    const back = returnToOf(body.returnTo);
+    res.redirect(303, back ? `${paths.employee.form.documents}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.documents);
+  };
 
-  router.post(
-    paths.employee.form.removeDocument(),
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res, { editableOnly: true });
-      if (!state) return;
-      const documentId = Number(req.params.id);
-      const doc = state.documents.find((d) => d.id === documentId);
-      if (!Number.isSafeInteger(documentId) || !doc) throw new NotFoundError('document');
-      await removeOwnDocument(db, state.ctx.application.id, documentId, clock.now());
-      setFlash(req, 'application-form:documents.flash.removed', { name: doc.originalName });
-      const back = returnToOf((req.body as Record<string, unknown>).returnTo);
-      res.redirect(303, back ? `${paths.employee.form.documents}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.documents);
-    }),
-  );
+  const removeDocument: RequestHandler = async (req, res) => {
+    const state = await stateFor(req, res, { editableOnly: true });
+    if (!state) return;
+    const documentId = Number(req.params.id);
+    const doc = state.documents.find((d) => d.id === documentId);
+    if (!Number.isSafeInteger(documentId) || !doc) throw new NotFoundError('document');
+    await removeOwnDocument(db, state.ctx.application.id, documentId, clock.now());
+    setFlash(req, 'application-form:documents.flash.removed', { name: doc.originalName });
+    const back = returnToOf((req.body as Record<string, unknown>).returnTo);
+    res.redirect(303, back ? `${paths.employee.form.documents}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.documents);
+  };
 
-  router.get(
-    paths.employee.form.document(),
-    wrap(async (req, res) => {
-      const id = req.session?.applicationId;
-      if (!id) return res.redirect(303, paths.employee.entry);
-      const documentId = Number(req.params.id);
-      if (!Number.isSafeInteger(documentId)) throw new NotFoundError('document');
-      const { headers, stream } = await readDocument(deps, db, { applicationId: id, documentId });
-      res.set(headers);
-      streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId: id, documentId }, 'document stream failed'));
-    }),
-  );
+  const downloadDocument: RequestHandler = async (req, res) => {
+    const id = req.session?.applicationId;
+    if (!id) return res.redirect(303, paths.employee.entry);
+    const documentId = Number(req.params.id);
+    if (!Number.isSafeInteger(documentId)) throw new NotFoundError('document');
+    const { headers, stream } = await readDocument(deps, db, { applicationId: id, documentId });
+    res.set(headers);
+    streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId: id, documentId }, 'document stream failed'));
+  };
 
-  sectionForm(paths.employee.form.documents, async (state, _body, action, req, res) => {
+  const saveDocuments: SectionSave = async (state, _body, action, req, res) => {
     if (action === 'continue') {
       const issues = state.sections.find((s) => s.id === 'documents')?.issues ?? [];
       if (issues.length) return renderDocuments(res, state, req, toFormErrors(issues));
     }
     return saved(req, res, action, paths.employee.form.documents);
-  });
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Additional approval
@@ -460,41 +420,37 @@ export function applicationFormRoutes(deps: Deps): Router {
     res.status(status ?? (errors ? 400 : 200)).render('application-form/approval.njk', { ...common(state, req), values, errors, approval: state.approval });
   };
 
-  sectionPage(paths.employee.form.approval, (state, req, res) => renderApproval(res, state, req, approverValues(state.ctx), null), inSections('approval'));
+  const showApproval: SectionShow = (state, req, res) => renderApproval(res, state, req, approverValues(state.ctx), null);
 
-  sectionForm(
-    paths.employee.form.approval,
-    async (state, body, action, req, res) => {
-      const picked = pickApprover(body);
-      if (picked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(picked.issues));
-      const id = state.ctx.application.id;
-      const now = clock.now();
-      if (action === 'save') {
-        await writeForm(db, id, now, (form) => ({ form: { ...form, approver: picked.values } }));
-        return saved(req, res, action, paths.employee.form.approval);
+  const saveApproval: SectionSave<'send'> = async (state, body, action, req, res) => {
+    const picked = pickApprover(body);
+    if (picked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(picked.issues));
+    const id = state.ctx.application.id;
+    const now = clock.now();
+    if (action === 'save') {
+      await writeForm(db, id, now, (form) => ({ form: { ...form, approver: picked.values } }));
+      return saved(req, res, action, paths.employee.form.approval);
+    }
+    const checked = validateApprover(picked.values, [state.ctx.application.email, cardholderValues(state.ctx).businessEmail ?? '']);
+    if (checked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(checked.issues));
+    if (action === 'send') {
+      try {
+        await requestApproval(deps, id, { ...checked.values, approverLanguage: checked.values.approverLanguage as Language }, now);
+      } catch (err) {
+        if (err instanceof ApprovalRequestRefused) return renderApproval(res, state, req, picked.values, formErrors([{ field: 'send', key: err.key }]), 429);
+        throw err;
       }
-      const checked = validateApprover(picked.values, [state.ctx.application.email, cardholderValues(state.ctx).businessEmail ?? '']);
-      if (checked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(checked.issues));
-      if (action === 'send') {
-        try {
-          await requestApproval(deps, id, { ...checked.values, approverLanguage: checked.values.approverLanguage as Language }, now);
-        } catch (err) {
-          if (err instanceof ApprovalRequestRefused) return renderApproval(res, state, req, picked.values, formErrors([{ field: 'send', key: err.key }]), 429);
-          throw err;
-        }
-        req.log?.info({ applicationId: id }, 'additional approval requested');
-        setFlash(req, 'application-form:approval.flash.sent', { email: checked.values.approverEmail });
-        const back = returnToOf(body.returnTo);
-        return res.redirect(303, back ? `${paths.employee.form.approval}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.approval);
-      }
-      await writeForm(db, id, now, (form) => ({ form: { ...form, approver: checked.values } }));
-      const after = await loadFormState(db, id, stateOpts(req));
-      const issues = after?.sections.find((s) => s.id === 'approval')?.issues ?? [];
-      if (after && issues.length) return renderApproval(res, after, req, picked.values, toFormErrors(issues.map((i) => ({ ...i, href: '#send' }))));
-      return saved(req, res, 'continue', paths.employee.form.approval);
-    },
-    { applies: inSections('approval'), extraAction: 'send' },
-  );
+      req.log?.info({ applicationId: id }, 'additional approval requested');
+      setFlash(req, 'application-form:approval.flash.sent', { email: checked.values.approverEmail });
+      const back = returnToOf(body.returnTo);
+      return res.redirect(303, back ? `${paths.employee.form.approval}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.approval);
+    }
+    await writeForm(db, id, now, (form) => ({ form: { ...form, approver: checked.values } }));
+    const after = await loadFormState(db, id, stateOpts(req));
+    const issues = after?.sections.find((s) => s.id === 'approval')?.issues ?? [];
+    if (after && issues.length) return renderApproval(res, after, req, picked.values, toFormErrors(issues.map((i) => ({ ...i, href: '#send' }))));
+    return saved(req, res, 'continue', paths.employee.form.approval);
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Terms
@@ -509,9 +465,9 @@ export function applicationFormRoutes(deps: Deps): Router {
     });
   };
 
-  sectionPage(paths.employee.form.terms, (state, req, res) => renderTerms(res, state, req, null));
+  const showTerms: SectionShow = (state, req, res) => renderTerms(res, state, req, null);
 
-  sectionForm(paths.employee.form.terms, async (state, body, action, req, res) => {
+  const saveTerms: SectionSave = async (state, body, action, req, res) => {
     const ticked = body.accept === 'yes';
     const termsId = Number(body.termsId);
     if (ticked && !state.terms.accepted?.isCurrent) {
@@ -525,24 +481,46 @@ export function applicationFormRoutes(deps: Deps): Router {
       return renderTerms(res, state, req, formErrors([{ field: 'accept', key: state.terms.current ? 'application-form:terms.fields.accept.errors.required' : 'application-form:terms.errors.unavailable' }]));
     }
     return saved(req, res, action, paths.employee.form.terms);
-  });
+  };
 
   // -------------------------------------------------------------------------------------------------------------
   // Review ("check your answers")
 
-  router.get(
-    paths.employee.review,
-    wrap(async (req, res) => {
-      const state = await stateFor(req, res);
-      if (!state) return;
-      const review = reviewFromState(state, req.lang, tFor(req.lang), { timeZone: config.timeZone, now: clock.now() });
-      const incomplete = review.sections.filter((s) => !s.complete);
-      const errors: FormErrors | null = state.editable && incomplete.length
-        ? { fieldErrors: {}, summary: incomplete.map((s) => ({ key: 'application-form:review.sectionIncomplete', params: { section: s.title }, href: `#section-${s.id}` })) }
-        : null;
-      res.render('application-form/review.njk', { application: state.ctx.application, review, editable: state.editable, errors });
-    }),
-  );
+  const showReview: RequestHandler = async (req, res) => {
+    const state = await stateFor(req, res);
+    if (!state) return;
+    const review = reviewFromState(state, req.lang, tFor(req.lang), { timeZone: config.timeZone, now: clock.now() });
+    const incomplete = review.sections.filter((s) => !s.complete);
+    const errors: FormErrors | null = state.editable && incomplete.length
+      ? { fieldErrors: {}, summary: incomplete.map((s) => ({ key: 'application-form:review.sectionIncomplete', params: { section: s.title }, href: `#section-${s.id}` })) }
+      : null;
+    res.render('application-form/review.njk', { application: state.ctx.application, review, editable: state.editable, errors });
+  };
+
+  router.get(paths.employee.application, showTaskList);
+  router.get(paths.employee.beforeYouStart, showBeforeYouStart);
+  router.get(paths.employee.faq, showFaq);
+  router.get(paths.employee.left, showLeft);
+  router.get(paths.employee.form.company, showCompany);
+  router.get(paths.employee.form.priority, showPriority);
+  router.post(paths.employee.form.priority, sectionForm(savePriority));
+  router.get(paths.employee.form.cardholder, sectionPage(showCardholder));
+  router.post(paths.employee.form.cardholder, sectionForm(saveCardholder));
+  router.get(paths.employee.form.payment, sectionPage(showPayment, paymentApplies));
+  router.post(paths.employee.form.payment, sectionForm(savePayment, { applies: paymentApplies }));
+  router.get(paths.employee.form.pin, sectionPage(showPin, inSections('pin')));
+  router.post(paths.employee.form.pin, sectionForm(savePin, { applies: inSections('pin'), rawBody: true }));
+  router.get(paths.employee.form.documents, sectionPage(showDocuments));
+  router.post(paths.employee.form.upload, receiveFile, verifyCsrf, uploadFile);
+  router.post(paths.employee.form.removeDocument(), removeDocument);
+  router.get(paths.employee.form.document(), downloadDocument);
+  router.post(paths.employee.form.documents, sectionForm(saveDocuments));
+  router.get(paths.employee.form.approval, sectionPage(showApproval, inSections('approval')));
+  router.post(paths.employee.form.approval, sectionForm(saveApproval, { applies: inSections('approval'), extraAction: 'send' }));
+  router.get(paths.employee.form.terms, sectionPage(showTerms));
+  router.post(paths.employee.form.terms, sectionForm(saveTerms));
+  router.get(paths.employee.review, showReview);
+  router.use(backToTaskListWhenNotEditable);
 
   return router;
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Router, type Request, type Response, type NextFunction } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator } from '../../middleware/auth';
@@ -47,7 +47,7 @@ export function applicationAdminRoutes(deps: Deps): Router {
     res.status(409).render('applications/key-unavailable.njk', { messageKey: err.messageKey });
   }
 
-  router.get(paths.admin.applications.initiate(), requireAdmin, async (req, res, next) => {
+  const showInitiateForm: RequestHandler = async (req, res, next) => {
     try {
       const keyId = idParam(req.params.keyId);
       if (!keyId) return next();
@@ -55,11 +55,11 @@ export function applicationAdminRoutes(deps: Deps): Router {
       renderInitiate(res, key, { priority: 'normal', title: '', firstName: '', lastName: '', email: '', language: req.lang, urgentTermsAccepted: '' }, null);
     } catch (err) {
       if (err instanceof KeyUnavailableError) return renderKeyUnavailable(res, err);
-      next(err);
+      throw err;
     }
-  });
+  };
 
-  router.post(paths.admin.applications.initiate(), requireAdmin, async (req: Request, res: Response, next: NextFunction) => {
+  const initiate: RequestHandler = async (req, res, next) => {
     try {
       const actor = req.actor!;
       const keyId = idParam(req.params.keyId);
@@ -85,59 +85,56 @@ export function applicationAdminRoutes(deps: Deps): Router {
       }
     } catch (err) {
       if (err instanceof KeyUnavailableError) return renderKeyUnavailable(res, err);
-      next(err);
+      throw err;
     }
-  });
+  };
 
-  router.get(paths.admin.applications.show(), requireAdmin, async (req, res, next) => {
-    try {
-      const id = idParam(req.params.id);
-      if (!id) return next();
-      const model = await applicationForAdmin(db, req.actor!, id);
-      let resendNonce = '';
-      if (model.canResend) {
-        resendNonce = crypto.randomBytes(16).toString('hex');
-        req.session.resendNonces = { ...(req.session.resendNonces ?? {}), [String(id)]: resendNonce };
-      }
-      // The approval queue's actions on this one application, and reactivation.
-      const queue = {
-        inQueue: QUEUE_STATUSES.includes(model.application.status),
-        canReactivate: canReactivate(model.application, clock.now()),
-        reactivableUntil: model.application.status === 'cancelled' ? reactivationDeadline(model.application.createdAt).toISOString() : null,
-      };
-      // E-mails of the history, key information, the form read-only, documents, signed versions; an audited view.
-      const now = clock.now();
-      const tracking = await applicationPageSections(deps, req.actor!, model.application, auditRequestContext(req), { lang: req.lang, timeZone: config.timeZone, now });
-      res.render('applications/show.njk', { ...model, resendNonce, queue, tracking });
-    } catch (err) {
-      next(err);
+  const showApplication: RequestHandler = async (req, res, next) => {
+    const id = idParam(req.params.id);
+    if (!id) return next();
+    const model = await applicationForAdmin(db, req.actor!, id);
+    let resendNonce = '';
+    if (model.canResend) {
+      resendNonce = crypto.randomBytes(16).toString('hex');
+      req.session.resendNonces = { ...(req.session.resendNonces ?? {}), [String(id)]: resendNonce };
     }
-  });
+    // The approval queue's actions on this one application, and reactivation.
+    const queue = {
+      inQueue: QUEUE_STATUSES.includes(model.application.status),
+      canReactivate: canReactivate(model.application, clock.now()),
+      reactivableUntil: model.application.status === 'cancelled' ? reactivationDeadline(model.application.createdAt).toISOString() : null,
+    };
+    // E-mails of the history, key information, the form read-only, documents, signed versions; an audited view.
+    const now = clock.now();
+    const tracking = await applicationPageSections(deps, req.actor!, model.application, auditRequestContext(req), { lang: req.lang, timeZone: config.timeZone, now });
+    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking });
+  };
 
-  router.post(paths.admin.applications.resend(), requireAdmin, async (req, res, next) => {
-    try {
-      const id = idParam(req.params.id);
-      if (!id) return next();
-      const nonce = typeof req.body?.nonce === 'string' ? req.body.nonce : '';
-      const expected = req.session.resendNonces?.[String(id)];
-      // Scope and status first: another BC's application is a 404, a submitted one a 409, whatever the form says.
-      const { canResend } = await applicationForAdmin(db, req.actor!, id);
-      if (!canResend) throw new ConflictError('applications:resend.errors.submitted');
-      if (!nonce || !expected || nonce !== expected) {
-        setFlash(req, 'applications:resend.alreadyDone', undefined, 'info');
-        return res.redirect(303, paths.admin.applications.show(id));
-      }
-      const nonces = { ...(req.session.resendNonces ?? {}) };
-      delete nonces[String(id)];
-      req.session.resendNonces = nonces;
-      const queued = await resendInvitation(db, req.actor!, id, nonce, clock.now(), auditRequestContext(req));
-      req.log?.info({ applicationId: id, queued }, 'invitation e-mails resent');
-      setFlash(req, queued ? 'applications:resend.done' : 'applications:resend.alreadyDone', undefined, queued ? 'success' : 'info');
-      res.redirect(303, paths.admin.applications.show(id));
-    } catch (err) {
-      next(err);
+  const resendInvitationEmails: RequestHandler = async (req, res, next) => {
+    const id = idParam(req.params.id);
+    if (!id) return next();
+    const nonce = typeof req.body?.nonce === 'string' ? req.body.nonce : '';
+    const expected = req.session.resendNonces?.[String(id)];
+    // Scope and status first: another BC's application is a 404, a submitted one a 409, whatever the form says.
+    const { canResend } = await applicationForAdmin(db, req.actor!, id);
+    if (!canResend) throw new ConflictError('applications:resend.errors.submitted');
+    if (!nonce || !expected || nonce !== expected) {
+      setFlash(req, 'applications:resend.alreadyDone', undefined, 'info');
+      return res.redirect(303, paths.admin.applications.show(id));
     }
-  });
+    const nonces = { ...(req.session.resendNonces ?? {}) };
+    delete nonces[String(id)];
+    req.session.resendNonces = nonces;
+    const queued = await resendInvitation(db, req.actor!, id, nonce, clock.now(), auditRequestContext(req));
+    req.log?.info({ applicationId: id, queued }, 'invitation e-mails resent');
+    setFlash(req, queued ? 'applications:resend.done' : 'applications:resend.alreadyDone', undefined, queued ? 'success' : 'info');
+    res.redirect(303, paths.admin.applications.show(id));
+  };
+
+  router.get(paths.admin.applications.initiate(), requireAdmin, showInitiateForm);
+  router.post(paths.admin.applications.initiate(), requireAdmin, initiate);
+  router.get(paths.admin.applications.show(), requireAdmin, showApplication);
+  router.post(paths.admin.applications.resend(), requireAdmin, resendInvitationEmails);
 
   return router;
 }

@@ -1,11 +1,10 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { buildListView, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
-import { provideNavCounts } from '../../middleware/navigation';
 import { paths } from '../../platform/paths';
 import { auditRequestContext } from '../../core/audit/audit';
 import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueRow, type QueueSort } from './repository';
@@ -93,7 +92,6 @@ export function approvalRoutes(deps: Deps): Router {
     const query = parseListQuery(source, LIST_SPEC);
     const search = queueSearch(actor.accountIds, filters, query.q, tz);
     const totals = await queueTotals(db, actor.accountIds);
-    provideNavCounts(res, { pending: totals.all });
     const total = await countMatching(db, search, totals);
     const extra = filterExtra(values);
     const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
@@ -104,6 +102,8 @@ export function approvalRoutes(deps: Deps): Router {
       rows: shapeRows(rows, req.lang, tz),
       keyOptions: keys.map((k) => ({ value: String(k.id), label: `${k.name} (${k.number}) – ${k.companyName}`, selected: String(k.id) === values.key })),
       totals,
+      // The pending tab's count: the queue's own total, not counted again.
+      navCounts: { pending: totals.all },
       total,
       values,
       q: query.q,
@@ -118,12 +118,12 @@ export function approvalRoutes(deps: Deps): Router {
     });
   }
 
-  router.get(paths.admin.approvals.list, admin, async (req, res) => {
+  const showQueue: RequestHandler = async (req, res) => {
     await renderQueue(req, res, req.query, null);
-  });
+  };
 
   /** Ticked rows or "select all matching the filter", and the button pressed → a confirmation of its own. */
-  router.post(paths.admin.approvals.select, admin, async (req, res) => {
+  const selectApplications: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const action = body.action;
@@ -144,7 +144,7 @@ export function approvalRoutes(deps: Deps): Router {
     const returnTo = listQueryString(query, filterExtra(values));
     const token = await createRun(db, actor, { action, ids: inScope, unknownCount: ids.length - inScope.length, capped, returnTo, now: clock.now() });
     res.redirect(303, paths.admin.approvals.confirm(token));
-  });
+  };
 
   async function renderConfirm(req: Request, res: Response, token: string, values: Record<string, string>, errors: FormErrors | null) {
     const actor = actorOf(req);
@@ -172,11 +172,11 @@ export function approvalRoutes(deps: Deps): Router {
     });
   }
 
-  router.get(paths.admin.approvals.confirm(), admin, async (req, res) => {
+  const showConfirm: RequestHandler = async (req, res) => {
     await renderConfirm(req, res, String(req.params.token), { comment: '', urgentTermsAccepted: '' }, null);
-  });
+  };
 
-  router.post(paths.admin.approvals.confirm(), admin, async (req, res) => {
+  const confirmRun: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const token = String(req.params.token);
     const run = await findRun(db, token, actor.id);
@@ -195,9 +195,9 @@ export function approvalRoutes(deps: Deps): Router {
       req.log?.info({ action, count: results.length, succeeded: results.filter((r) => r.ok).length }, 'approval queue action');
     }
     res.redirect(303, paths.admin.approvals.results(run.token));
-  });
+  };
 
-  router.get(paths.admin.approvals.results(), admin, async (req, res) => {
+  const showResults: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const run = await findRun(db, String(req.params.token), actor.id);
     if (!run || !run.consumedAt) throw new NotFoundError('approval run');
@@ -210,9 +210,9 @@ export function approvalRoutes(deps: Deps): Router {
       finished: run.results !== null,
       backHref: `${paths.admin.approvals.list}?${run.returnTo}`,
     });
-  });
+  };
 
-  router.post(paths.admin.applications.reactivate(), admin, async (req, res) => {
+  const reactivateApplication: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const raw = req.params.id;
     if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new NotFoundError('application');
@@ -220,7 +220,14 @@ export function approvalRoutes(deps: Deps): Router {
     await reactivate(db, actor, id, { now: clock.now(), audit: auditRequestContext(req) });
     setFlash(req, 'applications:reactivate.done');
     res.redirect(303, paths.admin.applications.show(id));
-  });
+  };
+
+  router.get(paths.admin.approvals.list, admin, showQueue);
+  router.post(paths.admin.approvals.select, admin, selectApplications);
+  router.get(paths.admin.approvals.confirm(), admin, showConfirm);
+  router.post(paths.admin.approvals.confirm(), admin, confirmRun);
+  router.get(paths.admin.approvals.results(), admin, showResults);
+  router.post(paths.admin.applications.reactivate(), admin, reactivateApplication);
 
   return router;
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { TFunction } from 'i18next';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
@@ -53,41 +53,37 @@ export function approverRoutes(deps: Deps): Router {
     });
   }
 
-  router.get(paths.approver.decide, async (req, res, next) => {
-    try {
-      const token = typeof req.query.token === 'string' ? req.query.token : '';
-      const state = await linkState(db, token, clock.now());
-      await renderLink(req, res, state, token, { decision: '', comment: '' }, null);
-    } catch (err) {
-      next(err);
-    }
-  });
+  const showDecision: RequestHandler = async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const state = await linkState(db, token, clock.now());
+    await renderLink(req, res, state, token, { decision: '', comment: '' }, null);
+  };
 
-  router.post(paths.approver.decide, async (req, res, next) => {
-    try {
-      const body = normaliseBody(req.body);
-      const token = typeof body.token === 'string' ? body.token : '';
-      const decision = body.decision === 'approve' ? 'approved' : body.decision === 'decline' ? 'declined' : '';
-      const comment = typeof body.comment === 'string' ? body.comment.replace(/\r\n/g, '\n') : '';
-      const values = { decision: typeof body.decision === 'string' ? body.decision : '', comment };
-      const now = clock.now();
-      const issues: Array<{ field: string; key: string; params?: Record<string, number> }> = [];
-      if (!decision) issues.push({ field: 'decision', key: 'approver:decide.decision.errors.required' });
-      if (decision === 'declined' && !comment) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.required' });
-      if ([...comment].length > COMMENT_MAX) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.tooLong', params: { max: COMMENT_MAX } });
-      if (issues.length || !decision) return renderLink(req, res, await linkState(db, token, now), token, values, formErrors(issues));
-      const result = await decide(db, { token, decision, comment: comment || null, now, timeZone: config.timeZone });
-      if (!result.ok) return renderLink(req, res, result.state, token, values, null);
-      req.log?.info({ applicationId: result.applicationId, decision }, 'additional approver decided');
-      res.redirect(303, `${paths.approver.done}?decision=${decision}&lang=${req.lang}`);
-    } catch (err) {
-      next(err);
-    }
-  });
+  const submitDecision: RequestHandler = async (req, res) => {
+    const body = normaliseBody(req.body);
+    const token = typeof body.token === 'string' ? body.token : '';
+    const decision = body.decision === 'approve' ? 'approved' : body.decision === 'decline' ? 'declined' : '';
+    const comment = typeof body.comment === 'string' ? body.comment.replace(/\r\n/g, '\n') : '';
+    const values = { decision: typeof body.decision === 'string' ? body.decision : '', comment };
+    const now = clock.now();
+    const issues: Array<{ field: string; key: string; params?: Record<string, number> }> = [];
+    if (!decision) issues.push({ field: 'decision', key: 'approver:decide.decision.errors.required' });
+    if (decision === 'declined' && !comment) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.required' });
+    if ([...comment].length > COMMENT_MAX) issues.push({ field: 'comment', key: 'approver:decide.comment.errors.tooLong', params: { max: COMMENT_MAX } });
+    if (issues.length || !decision) return renderLink(req, res, await linkState(db, token, now), token, values, formErrors(issues));
+    const result = await decide(db, { token, decision, comment: comment || null, now, timeZone: config.timeZone });
+    if (!result.ok) return renderLink(req, res, result.state, token, values, null);
+    req.log?.info({ applicationId: result.applicationId, decision }, 'additional approver decided');
+    res.redirect(303, `${paths.approver.done}?decision=${decision}&lang=${req.lang}`);
+  };
 
-  router.get(paths.approver.done, (req, res) => {
+  const showDone: RequestHandler = (req, res) => {
     res.render('approver/done.njk', { decision: req.query.decision === 'declined' ? 'declined' : 'approved' });
-  });
+  };
+
+  router.get(paths.approver.decide, showDecision);
+  router.post(paths.approver.decide, submitDecision);
+  router.get(paths.approver.done, showDone);
 
   return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
@@ -24,36 +24,34 @@ export function auditRoutes(deps: Deps): Router {
   const router = Router();
   const { db, config } = deps;
 
-  router.get(paths.platform.audit, requireAdministrator(config), requirePlatformAdministrator, async (req, res, next) => {
-    try {
-      const raw = rawFilters(req.query as Record<string, unknown>);
-      const parsed = auditFilterSchema.safeParse(raw);
-      const listQuery = parseListQuery(req.query, { sortable: ['at'], defaultSort: 'at', defaultDir: 'desc', pageSizes: [AUDIT_PAGE_SIZE] });
-      const filters: AuditFilters = parsed.success ? parsed.data : {};
-      let items: AuditListItem[] = [];
-      let total = 0;
-      if (parsed.success) {
-        const found = await searchAuditLog(db, filters, config.timeZone, (n) => {
-          total = n;
-          return paginate(listQuery, n);
-        });
-        items = found.items;
-      }
-      const actions = await listAuditActions(db);
-      if (raw.action && !actions.includes(raw.action)) actions.push(raw.action);
-      const list = buildListView({ base: paths.platform.audit, query: listQuery, total, columns: COLUMNS, pageSizes: [AUDIT_PAGE_SIZE], extra: raw });
-      res.status(parsed.success ? 200 : 400).render('audit/list.njk', {
-        list,
-        items,
-        values: raw,
-        actions: actions.map((a) => ({ value: a, text: a })),
-        filtered: Object.values(raw).some((v) => v !== ''),
-        errors: parsed.success ? null : formErrorsFromZod(parsed.error),
+  const searchLog: RequestHandler = async (req, res) => {
+    const raw = rawFilters(req.query as Record<string, unknown>);
+    const parsed = auditFilterSchema.safeParse(raw);
+    const listQuery = parseListQuery(req.query, { sortable: ['at'], defaultSort: 'at', defaultDir: 'desc', pageSizes: [AUDIT_PAGE_SIZE] });
+    const filters: AuditFilters = parsed.success ? parsed.data : {};
+    let items: AuditListItem[] = [];
+    let total = 0;
+    if (parsed.success) {
+      const found = await searchAuditLog(db, filters, config.timeZone, (n) => {
+        total = n;
+        return paginate(listQuery, n);
       });
-    } catch (err) {
-      next(err);
+      items = found.items;
     }
-  });
+    const actions = await listAuditActions(db);
+    if (raw.action && !actions.includes(raw.action)) actions.push(raw.action);
+    const list = buildListView({ base: paths.platform.audit, query: listQuery, total, columns: COLUMNS, pageSizes: [AUDIT_PAGE_SIZE], extra: raw });
+    res.status(parsed.success ? 200 : 400).render('audit/list.njk', {
+      list,
+      items,
+      values: raw,
+      actions: actions.map((a) => ({ value: a, text: a })),
+      filtered: Object.values(raw).some((v) => v !== ''),
+      errors: parsed.success ? null : formErrorsFromZod(parsed.error),
+    });
+  };
+
+  router.get(paths.platform.audit, requireAdministrator(config), requirePlatformAdministrator, searchLog);
 
   return router;
 }

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator } from '../../middleware/auth';
@@ -6,8 +6,11 @@ import { requireAdministrator } from '../../middleware/auth';
 /** `/` and `/admin` lead administrators to their first tab. */
 export function adminHomeRoutes(deps: Deps): Router {
   const router = Router();
-  router.get([paths.home, paths.admin.home], requireAdministrator(deps.config), (_req, res) => {
+  const toFirstTab: RequestHandler = (_req, res) => {
     res.redirect(303, paths.admin.accessKeys.list);
-  });
+  };
+
+  router.get([paths.home, paths.admin.home], requireAdministrator(deps.config), toFirstTab);
+
   return router;
 }

@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps';
 import { paths, safeLocalPath } from '../../platform/paths';
 import { findActiveAdministratorById, listActiveAdministrators } from '../../core/administrators/repository';
 import { recordAudit } from '../../core/audit/audit';
+import { destroySession, regenerateSession, saveSession } from '../../middleware/session';
 
 const signInSchema = z.object({ administratorId: z.coerce.number().int().positive() });
 
@@ -12,52 +13,49 @@ export function authRoutes(deps: Deps): Router {
   const router = Router();
   const { config, db } = deps;
 
-  if (config.auth.mode === 'dev' && !config.isProduction) {
-    router.get(paths.auth.signIn, async (req, res) => {
+  const showSignIn: RequestHandler = async (req, res) => {
+    const administrators = await listActiveAdministrators(db);
+    res.render('auth/sign-in.njk', { administrators, returnTo: safeLocalPath(req.query.returnTo, paths.admin.home), error: null });
+  };
+
+  const signIn: RequestHandler = async (req, res) => {
+    const parsed = signInSchema.safeParse(req.body);
+    const admin = parsed.success ? await findActiveAdministratorById(db, parsed.data.administratorId) : undefined;
+    const returnTo = safeLocalPath(req.body.returnTo, paths.admin.home);
+    if (!admin) {
       const administrators = await listActiveAdministrators(db);
-      res.render('auth/sign-in.njk', { administrators, returnTo: safeLocalPath(req.query.returnTo, paths.admin.home), error: null });
+      return res.status(400).render('auth/sign-in.njk', { administrators, returnTo, error: 'auth:signIn.errors.choose' });
+    }
+    await recordAudit(db, {
+      at: deps.clock.now(),
+      actor: { type: 'admin', id: admin.id, email: admin.email },
+      action: 'admin.sign_in',
+      object: { type: 'administrator', id: admin.id },
+      ip: req.ip,
+      userAgent: req.get('user-agent'),
+      details: { mode: 'dev' },
     });
-
-    router.post(paths.auth.signIn, async (req, res, next) => {
-      try {
-        const parsed = signInSchema.safeParse(req.body);
-        const admin = parsed.success ? await findActiveAdministratorById(db, parsed.data.administratorId) : undefined;
-        const returnTo = safeLocalPath(req.body.returnTo, paths.admin.home);
-        if (!admin) {
-          const administrators = await listActiveAdministrators(db);
-          return res.status(400).render('auth/sign-in.njk', { administrators, returnTo, error: 'auth:signIn.errors.choose' });
-        }
-        await recordAudit(db, {
-          at: deps.clock.now(),
-          actor: { type: 'admin', id: admin.id, email: admin.email },
-          action: 'admin.sign_in',
-          object: { type: 'administrator', id: admin.id },
-          ip: req.ip,
-          userAgent: req.get('user-agent'),
-          details: { mode: 'dev' },
-        });
-        const lang = req.session.lang;
-        req.session.regenerate((err) => {
-          if (err) return next(err);
-          req.session.adminId = admin.id;
-          req.session.userKey = `admin:${admin.id}`;
-          req.session.startedAt = Date.now();
-          req.session.lang = lang ?? admin.language;
-          req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, returnTo)));
-        });
-      } catch (err) {
-        next(err);
-      }
-    });
-  }
-
-  router.post(paths.auth.signOut, (req, res, next) => {
     const lang = req.session.lang;
-    req.session.destroy((err) => {
-      if (err) return next(err);
-      res.redirect(303, config.auth.mode === 'dev' ? `${paths.auth.signIn}?lang=${lang ?? req.lang}` : `/?lang=${req.lang}`);
-    });
-  });
+    await regenerateSession(req);
+    req.session.adminId = admin.id;
+    req.session.userKey = `admin:${admin.id}`;
+    req.session.startedAt = Date.now();
+    req.session.lang = lang ?? admin.language;
+    await saveSession(req);
+    res.redirect(303, returnTo);
+  };
+
+  const signOut: RequestHandler = async (req, res) => {
+    const lang = req.session.lang;
+    await destroySession(req);
+    res.redirect(303, config.auth.mode === 'dev' ? `${paths.auth.signIn}?lang=${lang ?? req.lang}` : `/?lang=${req.lang}`);
+  };
+
+  if (config.auth.mode === 'dev' && !config.isProduction) {
+    router.get(paths.auth.signIn, showSignIn);
+    router.post(paths.auth.signIn, signIn);
+  }
+  router.post(paths.auth.signOut, signOut);
 
   return router;
 }

@@ -6,6 +6,7 @@ import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { requireAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
 import { setFlash } from '../../middleware/flash';
+import { parseUpload } from '../../middleware/upload';
 import { paths } from '../../platform/paths';
 import type { Priority } from '../../core/application/create';
 import { auditRequestContext } from '../../core/audit/audit';
@@ -83,16 +84,16 @@ export function bulkRoutes(deps: Deps): Router {
   };
 
   /** multer with its limits; a file over 5 MB or a second file gets the upload page with the reason, nothing kept. */
-  const receiveFile: RequestHandler = (req, res, next) => {
-    upload.single('file')(req, res, (err?: unknown) => {
-      if (err instanceof multer.MulterError) {
-        req.log?.info({ code: err.code }, 'bulk upload refused by multer');
-        const tooLarge = err.code === 'LIMIT_FILE_SIZE';
-        renderUploadError(req, res, tooLarge ? 413 : 400, tooLarge ? 'bulk:upload.errors.tooLarge' : 'bulk:upload.errors.oneFile', { maxMb: MAX_FILE_BYTES / 1024 / 1024 }).catch(next);
-        return;
-      }
-      next(err);
-    });
+  const receiveFile: RequestHandler = async (req, res, next) => {
+    try {
+      await parseUpload(upload.single('file'), req, res);
+    } catch (err) {
+      if (!(err instanceof multer.MulterError)) throw err;
+      req.log?.info({ code: err.code }, 'bulk upload refused by multer');
+      const tooLarge = err.code === 'LIMIT_FILE_SIZE';
+      return renderUploadError(req, res, tooLarge ? 413 : 400, tooLarge ? 'bulk:upload.errors.tooLarge' : 'bulk:upload.errors.oneFile', { maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+    }
+    next();
   };
 
   const uploadFile: RequestHandler = async (req, res) => {

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response, type NextFunction } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps';
 import { NotFoundError } from '../../lib/errors';
@@ -25,8 +25,6 @@ export function devMailboxRoutes(deps: Deps): Router {
   const { config, db } = deps;
   if (!config.mail.devMailbox || config.isProduction) return router;
 
-  const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Request, res: Response, next: NextFunction) => fn(req, res).catch(next);
-
   async function loadRow(rawId: unknown) {
     const id = idSchema.safeParse(rawId);
     const row = id.success ? await findOutboxRow(db, id.data) : undefined;
@@ -34,69 +32,64 @@ export function devMailboxRoutes(deps: Deps): Router {
     return row;
   }
 
-  router.get(
-    paths.dev.mailbox,
-    wrap(async (req, res) => {
-      const page = pageSchema.parse(req.query.page);
-      const { rows, total } = await listMailbox(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-      const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
-      res.render('outbox/mailbox.njk', {
-        messages: rows.map((r) => ({
-          id: r.id,
-          href: paths.dev.message(r.id),
-          createdAt: r.created_at,
-          to: r.recipient,
-          subject: r.subject,
-          template: r.template,
-          language: r.language,
-          status: r.status,
-        })),
-        total,
-        page,
-        previousHref: page > 1 ? `${paths.dev.mailbox}?page=${page - 1}` : null,
-        nextHref: page < pageCount ? `${paths.dev.mailbox}?page=${page + 1}` : null,
-        pageCount,
-      });
-    }),
-  );
+  const listMessages: RequestHandler = async (req, res) => {
+    const page = pageSchema.parse(req.query.page);
+    const { rows, total } = await listMailbox(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    res.render('outbox/mailbox.njk', {
+      messages: rows.map((r) => ({
+        id: r.id,
+        href: paths.dev.message(r.id),
+        createdAt: r.created_at,
+        to: r.recipient,
+        subject: r.subject,
+        template: r.template,
+        language: r.language,
+        status: r.status,
+      })),
+      total,
+      page,
+      previousHref: page > 1 ? `${paths.dev.mailbox}?page=${page - 1}` : null,
+      nextHref: page < pageCount ? `${paths.dev.mailbox}?page=${page + 1}` : null,
+      pageCount,
+    });
+  };
 
-  router.get(
-    paths.dev.message(),
-    wrap(async (req, res) => {
-      const row = await loadRow(req.params.id);
-      res.render('outbox/message.njk', {
-        message: {
-          id: row.id,
-          to: row.recipient,
-          subject: row.subject,
-          template: row.template,
-          language: row.language,
-          status: row.status,
-          attempts: row.attempts,
-          createdAt: row.created_at,
-          sentAt: row.sent_at,
-          messageId: row.message_id,
-          lastError: row.last_error,
-          text: row.text,
-          hasHtml: row.html !== null,
-          htmlHref: paths.dev.messageHtml(row.id),
-          links: row.text ? extractLinks(row.text) : [],
-        },
-        mailboxHref: paths.dev.mailbox,
-      });
-    }),
-  );
+  const showMessage: RequestHandler = async (req, res) => {
+    const row = await loadRow(req.params.id);
+    res.render('outbox/message.njk', {
+      message: {
+        id: row.id,
+        to: row.recipient,
+        subject: row.subject,
+        template: row.template,
+        language: row.language,
+        status: row.status,
+        attempts: row.attempts,
+        createdAt: row.created_at,
+        sentAt: row.sent_at,
+        messageId: row.message_id,
+        lastError: row.last_error,
+        text: row.text,
+        hasHtml: row.html !== null,
+        htmlHref: paths.dev.messageHtml(row.id),
+        links: row.text ? extractLinks(row.text) : [],
+      },
+      mailboxHref: paths.dev.mailbox,
+    });
+  };
 
-  router.get(
-    paths.dev.messageHtml(),
-    wrap(async (req, res) => {
-      const row = await loadRow(req.params.id);
-      if (row.html === null) throw new NotFoundError('e-mail body');
-      res.setHeader('Content-Security-Policy', MAIL_HTML_CSP);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.type('html').send(row.html);
-    }),
-  );
+  const showMessageHtml: RequestHandler = async (req, res) => {
+    const row = await loadRow(req.params.id);
+    if (row.html === null) throw new NotFoundError('e-mail body');
+    res.setHeader('Content-Security-Policy', MAIL_HTML_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.type('html').send(row.html);
+  };
+
+  router.get(paths.dev.mailbox, listMessages);
+  router.get(paths.dev.message(), showMessage);
+  router.get(paths.dev.messageHtml(), showMessageHtml);
 
   return router;
 }

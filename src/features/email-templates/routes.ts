@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { isLanguage, LANGUAGES, type Language } from '../../platform/i18n';
 import { paths } from '../../platform/paths';
@@ -101,7 +101,7 @@ export function emailTemplateRoutes(deps: Deps): Router {
     });
   }
 
-  router.get(paths.admin.emailTemplates.list, anyAdministrator, async (req, res) => {
+  const listTemplates: RequestHandler = async (req, res) => {
     const statuses = await templateStatuses(db, renderer, defaultsOf);
     res.render('email-templates/list.njk', {
       canEdit: Boolean(req.actor?.isPlatform),
@@ -119,14 +119,14 @@ export function emailTemplateRoutes(deps: Deps): Router {
         })),
       })),
     });
-  });
+  };
 
-  router.get(paths.admin.emailTemplates.edit(), ...platformOnly, async (req, res) => {
+  const showEditor: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     renderEditor(res, 200, { state, values: state.current, errors: null, preview: renderPreview(renderer, state.entry, state.language, state.current), previewOfDraft: false });
-  });
+  };
 
-  router.post(paths.admin.emailTemplates.preview(), ...platformOnly, async (req, res) => {
+  const previewDraft: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     const draft = normaliseDraft(req.body as Record<string, unknown>);
     const problems = checkDraft(renderer, state.entry, state.language, draft);
@@ -135,9 +135,9 @@ export function emailTemplateRoutes(deps: Deps): Router {
     }
     req.session.emailTemplateDraft = { template: state.entry.template, lang: state.language, ...draft };
     renderEditor(res, 200, { state, values: draft, errors: null, preview: renderPreview(renderer, state.entry, state.language, draft), previewOfDraft: true });
-  });
+  };
 
-  router.post(paths.admin.emailTemplates.edit(), ...platformOnly, async (req, res) => {
+  const saveDraft: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     const draft = normaliseDraft(req.body as Record<string, unknown>);
     const problems = checkDraft(renderer, state.entry, state.language, draft);
@@ -149,10 +149,10 @@ export function emailTemplateRoutes(deps: Deps): Router {
     req.log?.info({ template: state.entry.template, language: state.language, by: req.actor?.id, outcome }, 'e-mail template saved');
     setFlash(req, outcome === 'default' ? 'email-templates:flash.savedAsDefault' : 'email-templates:flash.saved', { language: state.language.toUpperCase() });
     res.redirect(303, paths.admin.emailTemplates.edit(state.entry.template, state.language));
-  });
+  };
 
   // The HTML version alone, in a sandbox: an opaque origin, no script, nothing loaded (the app's CSP forbids frames).
-  router.get(paths.admin.emailTemplates.previewHtml(), ...platformOnly, async (req, res) => {
+  const showHtmlPreview: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     const saved = req.session.emailTemplateDraft;
     const draft = req.query.draft === '1' && saved && saved.template === state.entry.template && saved.lang === state.language ? { subject: saved.subject, body: saved.body } : state.current;
@@ -165,22 +165,30 @@ export function emailTemplateRoutes(deps: Deps): Router {
     res.setHeader('Content-Security-Policy', MAIL_HTML_CSP);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.type('html').send(html);
-  });
+  };
 
-  router.get(paths.admin.emailTemplates.reset(), ...platformOnly, async (req, res) => {
+  const showResetForm: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     if (!state.override) return res.redirect(303, paths.admin.emailTemplates.edit(state.entry.template, state.language));
     res.render('email-templates/reset.njk', { entry: state.entry, language: state.language, override: state.override, action: paths.admin.emailTemplates.reset(state.entry.template, state.language), cancelHref: paths.admin.emailTemplates.edit(state.entry.template, state.language) });
-  });
+  };
 
-  router.post(paths.admin.emailTemplates.reset(), ...platformOnly, async (req, res) => {
+  const resetToDefault: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     const removed = await resetTemplate(db, { template: state.entry.template, language: state.language, audit: auditRequestContext(req), now: clock.now() });
     delete req.session.emailTemplateDraft;
     if (removed) req.log?.info({ template: state.entry.template, language: state.language, by: req.actor?.id }, 'e-mail template reset');
     setFlash(req, 'email-templates:flash.reset', { language: state.language.toUpperCase() });
     res.redirect(303, paths.admin.emailTemplates.edit(state.entry.template, state.language));
-  });
+  };
+
+  router.get(paths.admin.emailTemplates.list, anyAdministrator, listTemplates);
+  router.get(paths.admin.emailTemplates.edit(), ...platformOnly, showEditor);
+  router.post(paths.admin.emailTemplates.preview(), ...platformOnly, previewDraft);
+  router.post(paths.admin.emailTemplates.edit(), ...platformOnly, saveDraft);
+  router.get(paths.admin.emailTemplates.previewHtml(), ...platformOnly, showHtmlPreview);
+  router.get(paths.admin.emailTemplates.reset(), ...platformOnly, showResetForm);
+  router.post(paths.admin.emailTemplates.reset(), ...platformOnly, resetToDefault);
 
   return router;
 }

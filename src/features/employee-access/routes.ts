@@ -1,8 +1,9 @@
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
+import { destroySession, regenerateSession, saveSession } from '../../middleware/session';
 import { findApplicationById } from '../../core/application/repository';
 import { NOT_SUBMITTED } from '../../core/application/status';
 import { parseApply, parseEntry } from './schema';
@@ -47,71 +48,70 @@ export function employeeAccessRoutes(deps: Deps): Router {
     });
   }
 
-  router.get(paths.employee.entry, (req, res) => {
+  const showEntry: RequestHandler = (req, res) => {
     renderEntry(res, { accessKey: '', reference: req.query.ref }, null);
-  });
+  };
 
-  router.post(paths.employee.entry, entryLimit, async (req: Request, res: Response, next) => {
-    try {
-      const body = normaliseBody(req.body);
-      const parsed = parseEntry(body);
-      if (!parsed.ok) return renderEntry(res, body as { accessKey: unknown; reference: unknown }, parsed.errors);
-      const result = await enterApplication(db, parsed.keyNumber, parsed.reference, clock.now());
-      if (!result.ok) {
-        req.log?.info('employee entry refused');
-        return renderEntry(res, body as { accessKey: unknown; reference: unknown }, GENERIC_ENTRY_ERROR);
-      }
-      const lang = req.lang;
-      // Once signed (or no longer editable) the employee lands on the status page; otherwise on the form.
-      const entered = await findApplicationById(db, result.applicationId);
-      const destination = entered && !NOT_SUBMITTED.includes(entered.status) ? paths.employee.status : paths.employee.application;
-      // A fresh session (and so a fresh CSRF token) bound to that one application: no fixation.
-      req.session.regenerate((err) => {
-        if (err) return next(err);
-        req.session.applicationId = result.applicationId;
-        req.session.userKey = `application:${result.applicationId}`;
-        req.session.startedAt = Date.now();
-        req.session.lang = lang;
-        req.session.cookie.maxAge = config.employeeIdleMinutes * 60 * 1000;
-        req.log?.info({ applicationId: result.applicationId }, 'employee entered their application');
-        req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, destination)));
-      });
-    } catch (err) {
-      next(err);
+  const enter: RequestHandler = async (req, res) => {
+    const body = normaliseBody(req.body);
+    const parsed = parseEntry(body);
+    if (!parsed.ok) return renderEntry(res, body as { accessKey: unknown; reference: unknown }, parsed.errors);
+    const result = await enterApplication(db, parsed.keyNumber, parsed.reference, clock.now());
+    if (!result.ok) {
+      req.log?.info('employee entry refused');
+      return renderEntry(res, body as { accessKey: unknown; reference: unknown }, GENERIC_ENTRY_ERROR);
     }
-  });
-
-  router.post(paths.employee.signOut, (req, res, next) => {
     const lang = req.lang;
-    req.session.destroy((err) => (err ? next(err) : res.redirect(303, `${paths.employee.entry}?lang=${lang}`)));
-  });
+    // Once signed (or no longer editable) the employee lands on the status page; otherwise on the form.
+    const entered = await findApplicationById(db, result.applicationId);
+    const destination = entered && !NOT_SUBMITTED.includes(entered.status) ? paths.employee.status : paths.employee.application;
+    // A fresh session (and so a fresh CSRF token) bound to that one application: no fixation.
+    await regenerateSession(req);
+    req.session.applicationId = result.applicationId;
+    req.session.userKey = `application:${result.applicationId}`;
+    req.session.startedAt = Date.now();
+    req.session.lang = lang;
+    req.session.cookie.maxAge = config.employeeIdleMinutes * 60 * 1000;
+    req.log?.info({ applicationId: result.applicationId }, 'employee entered their application');
+    await saveSession(req);
+    res.redirect(303, destination);
+  };
 
-  router.get(paths.employee.apply, (_req, res) => {
+  const signOut: RequestHandler = async (req, res) => {
+    const lang = req.lang;
+    await destroySession(req);
+    res.redirect(303, `${paths.employee.entry}?lang=${lang}`);
+  };
+
+  const showApply: RequestHandler = (_req, res) => {
     res.render('employee/apply.njk', { values: { accessKey: '', email: '' }, errors: null });
-  });
+  };
 
-  router.post(paths.employee.apply, applyLimit, async (req, res, next) => {
-    try {
-      const body = normaliseBody(req.body);
-      const parsed = parseApply(body);
-      if (!parsed.ok) {
-        return res.status(400).render('employee/apply.njk', {
-          values: { accessKey: typeof body.accessKey === 'string' ? body.accessKey.slice(0, 40) : '', email: typeof body.email === 'string' ? body.email.slice(0, 254) : '' },
-          errors: parsed.errors,
-        });
-      }
-      const result = await startSelfService(db, { keyNumber: parsed.keyNumber, email: parsed.email, language: req.lang }, config.timeZone, clock.now());
-      // Logged without the e-mail address or the key number.
-      req.log?.info({ outcome: result.outcome, keyId: result.keyId, applicationId: result.applicationId }, 'self-service request');
-      res.redirect(303, paths.employee.applySent);
-    } catch (err) {
-      next(err);
+  const selfService: RequestHandler = async (req, res) => {
+    const body = normaliseBody(req.body);
+    const parsed = parseApply(body);
+    if (!parsed.ok) {
+      return res.status(400).render('employee/apply.njk', {
+        values: { accessKey: typeof body.accessKey === 'string' ? body.accessKey.slice(0, 40) : '', email: typeof body.email === 'string' ? body.email.slice(0, 254) : '' },
+        errors: parsed.errors,
+      });
     }
-  });
+    const result = await startSelfService(db, { keyNumber: parsed.keyNumber, email: parsed.email, language: req.lang }, config.timeZone, clock.now());
+    // Logged without the e-mail address or the key number.
+    req.log?.info({ outcome: result.outcome, keyId: result.keyId, applicationId: result.applicationId }, 'self-service request');
+    res.redirect(303, paths.employee.applySent);
+  };
 
-  router.get(paths.employee.applySent, (_req, res) => {
+  const showApplySent: RequestHandler = (_req, res) => {
     res.render('employee/apply-sent.njk');
-  });
+  };
+
+  router.get(paths.employee.entry, showEntry);
+  router.post(paths.employee.entry, entryLimit, enter);
+  router.post(paths.employee.signOut, signOut);
+  router.get(paths.employee.apply, showApply);
+  router.post(paths.employee.apply, applyLimit, selfService);
+  router.get(paths.employee.applySent, showApplySent);
 
   return router;
 }

@@ -1,15 +1,16 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 
 /** /healthz: the process answers. /readyz: the database answers too. */
 export function healthRoutes(deps: Deps): Router {
   const router = Router();
-  router.get(paths.health, (_req, res) => {
+  const alive: RequestHandler = (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ status: 'ok' });
-  });
-  router.get(paths.ready, async (_req, res) => {
+  };
+
+  const ready: RequestHandler = async (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     try {
       await deps.db.raw('select 1');
@@ -17,6 +18,10 @@ export function healthRoutes(deps: Deps): Router {
     } catch {
       res.status(503).json({ status: 'unavailable' });
     }
-  });
+  };
+
+  router.get(paths.health, alive);
+  router.get(paths.ready, ready);
+
   return router;
 }

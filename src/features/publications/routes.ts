@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
@@ -38,11 +38,11 @@ export function publicationRoutes(deps: Deps): Router {
     });
   }
 
-  router.get(paths.platform.publications.list, ...platformOnly, async (_req, res) => {
+  const showPublications: RequestHandler = async (_req, res) => {
     await renderPage(res, 200, {});
-  });
+  };
 
-  router.post(paths.platform.publications.terms, ...platformOnly, async (req, res) => {
+  const publishTerms: RequestHandler = async (req, res) => {
     const values = termsValues(req.body as Record<string, unknown>);
     const parsed = parseTermsForm(values);
     if (!parsed.ok) return renderPage(res, 400, { terms: values, termsErrors: parsed.errors });
@@ -55,9 +55,9 @@ export function publicationRoutes(deps: Deps): Router {
       if (!(err instanceof VersionExistsError)) throw err;
       return renderPage(res, 400, { terms: values, termsErrors: formErrors([{ field: 'version', key: 'publications:errors.versionExists' }]) });
     }
-  });
+  };
 
-  router.post(paths.platform.publications.formVersion, ...platformOnly, async (req, res) => {
+  const publishForm: RequestHandler = async (req, res) => {
     const values = formVersionValues(req.body as Record<string, unknown>);
     const parsed = parseFormVersionForm(values);
     if (!parsed.ok) return renderPage(res, 400, { form: values, formErrors: parsed.errors });
@@ -70,7 +70,11 @@ export function publicationRoutes(deps: Deps): Router {
       if (!(err instanceof VersionExistsError)) throw err;
       return renderPage(res, 400, { form: values, formErrors: formErrors([{ field: 'formVersion', key: 'publications:errors.versionExists' }]) });
     }
-  });
+  };
+
+  router.get(paths.platform.publications.list, ...platformOnly, showPublications);
+  router.post(paths.platform.publications.terms, ...platformOnly, publishTerms);
+  router.post(paths.platform.publications.formVersion, ...platformOnly, publishForm);
 
   return router;
 }

@@ -1,9 +1,10 @@
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { isLanguage, type Language } from '../../platform/i18n';
 import type { FormErrors } from '../../lib/form-errors';
 import { NotFoundError } from '../../lib/errors';
 import { setFlash } from '../../middleware/flash';
+import { regenerateSession, saveSession } from '../../middleware/session';
 import { paths } from '../../platform/paths';
 import { termsParagraphs } from '../../core/terms/repository';
 import { CODE_TTL_MS } from './otp';
@@ -26,16 +27,6 @@ declare module 'express-session' {
 export function signatureRoutes(deps: Deps): Router {
   const router = Router();
   const { db, clock } = deps;
-
-  function wrap(handler: (req: Request, res: Response, next: NextFunction) => Promise<unknown>): RequestHandler {
-    return async (req, res, next) => {
-      try {
-        await handler(req, res, next);
-      } catch (err) {
-        next(err);
-      }
-    };
-  }
 
   /**
    * The session's application when it can go on to `step`; otherwise a redirect: no session → entry; signed or no
@@ -82,35 +73,29 @@ export function signatureRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(
-    paths.employee.signature,
-    wrap(async (req, res) => {
-      const state = await guard(req, res, 'terms');
-      if (state) renderTerms(res, state, null);
-    }),
-  );
+  const showTerms: RequestHandler = async (req, res) => {
+    const state = await guard(req, res, 'terms');
+    if (state) renderTerms(res, state, null);
+  };
 
-  router.post(
-    paths.employee.signature,
-    wrap(async (req, res) => {
-      const state = await guard(req, res, 'terms');
-      if (!state) return;
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const termsId = Number(body.termsId);
-      if (!state.signatureTerms) return renderTerms(res, state, { fieldErrors: {}, summary: [{ key: 'signature:terms.errors.unavailable', href: '#main' }] });
-      if (body.accept !== 'yes') {
-        const error = { key: 'signature:terms.errors.required' };
-        return renderTerms(res, state, { fieldErrors: { accept: error }, summary: [{ ...error, href: '#accept' }] });
-      }
-      const ok = await acceptSignatureTerms(db, { applicationId: state.ctx.application.id, termsId, lang: req.lang, now: clock.now() });
-      if (!ok) {
-        // The terms changed while the page was open: show the version in force again.
-        const fresh = (await signingState(deps, state.ctx.application.id, req.lang, clock.now())) ?? state;
-        return renderTerms(res, fresh, { fieldErrors: {}, summary: [{ key: 'signature:terms.errors.changed', href: '#accept' }] });
-      }
-      res.redirect(303, paths.employee.signing.document);
-    }),
-  );
+  const submitTerms: RequestHandler = async (req, res) => {
+    const state = await guard(req, res, 'terms');
+    if (!state) return;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const termsId = Number(body.termsId);
+    if (!state.signatureTerms) return renderTerms(res, state, { fieldErrors: {}, summary: [{ key: 'signature:terms.errors.unavailable', href: '#main' }] });
+    if (body.accept !== 'yes') {
+      const error = { key: 'signature:terms.errors.required' };
+      return renderTerms(res, state, { fieldErrors: { accept: error }, summary: [{ ...error, href: '#accept' }] });
+    }
+    const ok = await acceptSignatureTerms(db, { applicationId: state.ctx.application.id, termsId, lang: req.lang, now: clock.now() });
+    if (!ok) {
+      // The terms changed while the page was open: show the version in force again.
+      const fresh = (await signingState(deps, state.ctx.application.id, req.lang, clock.now())) ?? state;
+      return renderTerms(res, fresh, { fieldErrors: {}, summary: [{ key: 'signature:terms.errors.changed', href: '#accept' }] });
+    }
+    res.redirect(303, paths.employee.signing.document);
+  };
 
   // Step 2 — the PDF and "send me a code"
   const renderDocument = async (res: Response, state: SigningState, errors: FormErrors | null, status = 200) => {
@@ -123,24 +108,18 @@ export function signatureRoutes(deps: Deps): Router {
     });
   };
 
-  router.get(
-    paths.employee.signing.document,
-    wrap(async (req, res) => {
-      const state = await guard(req, res, 'document');
-      if (state) await renderDocument(res, state, null);
-    }),
-  );
+  const showDocument: RequestHandler = async (req, res) => {
+    const state = await guard(req, res, 'document');
+    if (state) await renderDocument(res, state, null);
+  };
 
-  router.get(
-    paths.employee.signing.documentPdf,
-    wrap(async (req, res) => {
-      const state = await guard(req, res, 'document');
-      if (!state) return;
-      const { pdf } = await draftPdf(deps, state.ctx.application.id, req.lang, clock.now());
-      res.set(pdfHeaders(`application-${state.ctx.application.reference}-${req.lang}.pdf`, pdf.length));
-      res.end(pdf);
-    }),
-  );
+  const downloadDraftPdf: RequestHandler = async (req, res) => {
+    const state = await guard(req, res, 'document');
+    if (!state) return;
+    const { pdf } = await draftPdf(deps, state.ctx.application.id, req.lang, clock.now());
+    res.set(pdfHeaders(`application-${state.ctx.application.reference}-${req.lang}.pdf`, pdf.length));
+    res.end(pdf);
+  };
 
   const renderCode = async (res: Response, state: SigningState, errors: FormErrors | null, status = 400) => {
     const code = await openCode(db, state.ctx.application.id);
@@ -154,109 +133,103 @@ export function signatureRoutes(deps: Deps): Router {
     });
   };
 
-  router.post(
-    paths.employee.signing.sendCode,
-    wrap(async (req, res) => {
-      const state = await guard(req, res, 'document');
-      if (!state) return;
-      const from = (req.body as Record<string, unknown> | undefined)?.from === 'code' ? 'code' : 'document';
-      const result = await sendSigningCode(deps, { applicationId: state.ctx.application.id, lang: req.lang, now: clock.now() });
-      if (!result.ok) {
-        const errors: FormErrors = { fieldErrors: {}, summary: [{ key: result.key, params: result.params ?? {}, href: from === 'code' ? '#resend' : '#send-code' }] };
-        return from === 'code' ? renderCode(res, state, errors, 429) : renderDocument(res, state, errors, 429);
-      }
-      req.session.signingLang = req.lang;
-      req.log?.info({ applicationId: state.ctx.application.id }, 'signing code sent');
-      setFlash(req, 'signature:code.sent', { email: result.sentTo }, 'info');
-      res.redirect(303, paths.employee.signing.code);
-    }),
-  );
+  const sendCode: RequestHandler = async (req, res) => {
+    const state = await guard(req, res, 'document');
+    if (!state) return;
+    const from = (req.body as Record<string, unknown> | undefined)?.from === 'code' ? 'code' : 'document';
+    const result = await sendSigningCode(deps, { applicationId: state.ctx.application.id, lang: req.lang, now: clock.now() });
+    if (!result.ok) {
+      const errors: FormErrors = { fieldErrors: {}, summary: [{ key: result.key, params: result.params ?? {}, href: from === 'code' ? '#resend' : '#send-code' }] };
+      return from === 'code' ? renderCode(res, state, errors, 429) : renderDocument(res, state, errors, 429);
+    }
+    req.session.signingLang = req.lang;
+    req.log?.info({ applicationId: state.ctx.application.id }, 'signing code sent');
+    setFlash(req, 'signature:code.sent', { email: result.sentTo }, 'info');
+    res.redirect(303, paths.employee.signing.code);
+  };
 
   // Step 3 — type the code
-  router.get(
-    paths.employee.signing.code,
-    wrap(async (req, res) => {
-      const state = await guard(req, res, 'code');
-      if (!state) return;
-      if (!(await openCode(db, state.ctx.application.id))) return res.redirect(303, paths.employee.signing.document);
-      await renderCode(res, state, null);
-    }),
-  );
+  const showCode: RequestHandler = async (req, res) => {
+    const state = await guard(req, res, 'code');
+    if (!state) return;
+    if (!(await openCode(db, state.ctx.application.id))) return res.redirect(303, paths.employee.signing.document);
+    await renderCode(res, state, null);
+  };
 
-  router.post(
-    paths.employee.signing.code,
-    wrap(async (req, res, next) => {
-      const id = req.session?.applicationId;
-      if (!id) return res.redirect(303, paths.employee.entry);
-      const lang = isLanguage(req.session.signingLang) ? req.session.signingLang : req.lang;
-      const result = await signApplication(deps, {
-        applicationId: id,
-        code: (req.body as Record<string, unknown> | undefined)?.code,
-        lang,
-        ip: String(req.ip ?? '').slice(0, 64),
-        userAgent: String(req.get('user-agent') ?? '').slice(0, 512),
-        now: clock.now(),
-      });
-      if (result.ok) {
-        req.log?.info({ applicationId: id, version: result.version, status: result.status }, 'application signed');
-        // Signing ends the session it was done in: a new session id, still bound to the application for the
-        // confirmation and the signed PDF. The CSRF token is kept so that a second tab's form gets a clear answer.
-        const keep = { applicationId: id, lang: req.session.lang, userKey: req.session.userKey, startedAt: req.session.startedAt, csrfToken: req.session.csrfToken, maxAge: req.session.cookie.maxAge };
-        return req.session.regenerate((err) => {
-          if (err) return next(err);
-          req.session.applicationId = keep.applicationId;
-          if (keep.lang) req.session.lang = keep.lang;
-          if (keep.userKey) req.session.userKey = keep.userKey;
-          if (keep.startedAt) req.session.startedAt = keep.startedAt;
-          if (keep.csrfToken) req.session.csrfToken = keep.csrfToken;
-          if (keep.maxAge) req.session.cookie.maxAge = keep.maxAge;
-          req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, paths.employee.signing.signed)));
-        });
-      }
-      if (result.reason === 'alreadySigned') {
-        req.log?.info({ applicationId: id }, 'signing form posted for an application already signed');
-        return res.status(409).render('signature/already-signed.njk');
-      }
-      if (result.reason === 'notReady') return res.redirect(303, paths.employee.review);
-      const state = await guard(req, res, 'code');
-      if (!state) return;
-      req.log?.info({ applicationId: id, reason: result.codeReason }, 'signing code refused');
-      const error = { key: result.key, params: result.params ?? {} };
-      const fieldError = ['format', 'wrongCode'].includes(result.codeReason);
-      await renderCode(res, state, { fieldErrors: fieldError ? { code: error } : {}, summary: [{ ...error, href: fieldError ? '#code' : '#resend' }] });
-    }),
-  );
+  const submitCode: RequestHandler = async (req, res) => {
+    const id = req.session?.applicationId;
+    if (!id) return res.redirect(303, paths.employee.entry);
+    const lang = isLanguage(req.session.signingLang) ? req.session.signingLang : req.lang;
+    const result = await signApplication(deps, {
+      applicationId: id,
+      code: (req.body as Record<string, unknown> | undefined)?.code,
+      lang,
+      ip: String(req.ip ?? '').slice(0, 64),
+      userAgent: String(req.get('user-agent') ?? '').slice(0, 512),
+      now: clock.now(),
+    });
+    if (result.ok) {
+      req.log?.info({ applicationId: id, version: result.version, status: result.status }, 'application signed');
+      // Signing ends the session it was done in: a new session id, still bound to the application for the
+      // confirmation and the signed PDF. The CSRF token is kept so that a second tab's form gets a clear answer.
+      const keep = { applicationId: id, lang: req.session.lang, userKey: req.session.userKey, startedAt: req.session.startedAt, csrfToken: req.session.csrfToken, maxAge: req.session.cookie.maxAge };
+      await regenerateSession(req);
+      req.session.applicationId = keep.applicationId;
+      if (keep.lang) req.session.lang = keep.lang;
+      if (keep.userKey) req.session.userKey = keep.userKey;
+      if (keep.startedAt) req.session.startedAt = keep.startedAt;
+      if (keep.csrfToken) req.session.csrfToken = keep.csrfToken;
+      if (keep.maxAge) req.session.cookie.maxAge = keep.maxAge;
+      await saveSession(req);
+      return res.redirect(303, paths.employee.signing.signed);
+    }
+    if (result.reason === 'alreadySigned') {
+      req.log?.info({ applicationId: id }, 'signing form posted for an application already signed');
+      return res.status(409).render('signature/already-signed.njk');
+    }
+    if (result.reason === 'notReady') return res.redirect(303, paths.employee.review);
+    const state = await guard(req, res, 'code');
+    if (!state) return;
+    req.log?.info({ applicationId: id, reason: result.codeReason }, 'signing code refused');
+    const error = { key: result.key, params: result.params ?? {} };
+    const fieldError = ['format', 'wrongCode'].includes(result.codeReason);
+    await renderCode(res, state, { fieldErrors: fieldError ? { code: error } : {}, summary: [{ ...error, href: fieldError ? '#code' : '#resend' }] });
+  };
 
   // Confirmation
-  router.get(
-    paths.employee.signing.signed,
-    wrap(async (req, res) => {
-      const id = req.session?.applicationId;
-      if (!id) return res.redirect(303, paths.employee.entry);
-      const state = await signingState(deps, id, req.lang, clock.now());
-      if (!state) return res.redirect(303, paths.employee.entry);
-      const latest = state.latest;
-      if (!latest || !SUBMITTED.includes(state.ctx.application.status)) return res.redirect(303, paths.employee.status);
-      res.render('signature/signed.njk', {
-        ...common(state),
-        status: state.ctx.application.status,
-        signature: { version: latest.version, signedAt: latest.signedAt, email: latest.signerEmail, pdfSha256: latest.pdfSha256, href: paths.employee.signedPdf(latest.version) },
-      });
-    }),
-  );
+  const showSigned: RequestHandler = async (req, res) => {
+    const id = req.session?.applicationId;
+    if (!id) return res.redirect(303, paths.employee.entry);
+    const state = await signingState(deps, id, req.lang, clock.now());
+    if (!state) return res.redirect(303, paths.employee.entry);
+    const latest = state.latest;
+    if (!latest || !SUBMITTED.includes(state.ctx.application.status)) return res.redirect(303, paths.employee.status);
+    res.render('signature/signed.njk', {
+      ...common(state),
+      status: state.ctx.application.status,
+      signature: { version: latest.version, signedAt: latest.signedAt, email: latest.signerEmail, pdfSha256: latest.pdfSha256, href: paths.employee.signedPdf(latest.version) },
+    });
+  };
 
   // A signed PDF, from the archive, after checking it still has the hash recorded when it was signed.
-  router.get(
-    paths.employee.signedPdf(),
-    wrap(async (req, res) => {
-      const id = req.session?.applicationId;
-      if (!id) return res.redirect(303, paths.employee.entry);
-      const signed = await readSignedPdf(deps, id, Number(req.params.version));
-      if (!signed) throw new NotFoundError('signature');
-      res.set(pdfHeaders(signed.fileName, signed.pdf.length));
-      res.end(signed.pdf);
-    }),
-  );
+  const downloadSignedPdf: RequestHandler = async (req, res) => {
+    const id = req.session?.applicationId;
+    if (!id) return res.redirect(303, paths.employee.entry);
+    const signed = await readSignedPdf(deps, id, Number(req.params.version));
+    if (!signed) throw new NotFoundError('signature');
+    res.set(pdfHeaders(signed.fileName, signed.pdf.length));
+    res.end(signed.pdf);
+  };
+
+  router.get(paths.employee.signature, showTerms);
+  router.post(paths.employee.signature, submitTerms);
+  router.get(paths.employee.signing.document, showDocument);
+  router.get(paths.employee.signing.documentPdf, downloadDraftPdf);
+  router.post(paths.employee.signing.sendCode, sendCode);
+  router.get(paths.employee.signing.code, showCode);
+  router.post(paths.employee.signing.code, submitCode);
+  router.get(paths.employee.signing.signed, showSigned);
+  router.get(paths.employee.signedPdf(), downloadSignedPdf);
 
   return router;
 }

@@ -1,6 +1,7 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
+import { destroySession } from '../../middleware/session';
 import { statusPage } from './service';
 
 /** The employee's status page, in the session bound to their application (key + reference). */
@@ -8,20 +9,21 @@ export function statusPageRoutes(deps: Deps): Router {
   const router = Router();
   const { db } = deps;
 
-  router.get(paths.employee.status, async (req, res, next) => {
-    try {
-      const id = req.session?.applicationId;
-      if (!id) return res.redirect(303, paths.employee.entry);
-      const page = await statusPage(db, id);
-      if (!page) return req.session.destroy((err) => (err ? next(err) : res.redirect(303, paths.employee.entry)));
-      res.render('status-page/show.njk', {
-        ...page,
-        signatures: page.signatures.map((s) => ({ ...s, href: paths.employee.signedPdf(s.version) })),
-      });
-    } catch (err) {
-      next(err);
+  const showStatus: RequestHandler = async (req, res) => {
+    const id = req.session?.applicationId;
+    if (!id) return res.redirect(303, paths.employee.entry);
+    const page = await statusPage(db, id);
+    if (!page) {
+      await destroySession(req);
+      return res.redirect(303, paths.employee.entry);
     }
-  });
+    res.render('status-page/show.njk', {
+      ...page,
+      signatures: page.signatures.map((s) => ({ ...s, href: paths.employee.signedPdf(s.version) })),
+    });
+  };
+
+  router.get(paths.employee.status, showStatus);
 
   return router;
 }

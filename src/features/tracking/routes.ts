@@ -1,11 +1,10 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { tFor } from '../../platform/i18n';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { buildListView, paginate, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
-import { provideNavCounts } from '../../middleware/navigation';
 import { paths } from '../../platform/paths';
 import type { Actor } from '../../core/administrators/repository';
 import { STATUSES, type Status } from '../../core/application/status';
@@ -79,7 +78,7 @@ export function trackingRoutes(deps: Deps): Router {
     return { parsed, keys, batch };
   }
 
-  router.get(paths.admin.tracking.summary, admin, async (req, res) => {
+  const showSummary: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const summary = await trackingSummary(db, actor);
     const t = tFor(req.lang);
@@ -96,17 +95,17 @@ export function trackingRoutes(deps: Deps): Router {
       },
     };
     const cells = summaryCells(paths.admin.tracking.list, SUMMARY_STATUSES, fmt.format);
-    provideNavCounts(res, { pending: summary.totals.counts.pending_approval });
     res.render('tracking/summary.njk', {
       groups: SUMMARY_GROUPS,
       statuses: SUMMARY_STATUSES,
       statusLabels,
       rows: summary.rows.map((r) => ({ key: r.key, cellsHtml: cells.row(r.key.id, r) })),
       totalsHtml: cells.row(null, summary.totals),
+      navCounts: { pending: summary.totals.counts.pending_approval },
     });
-  });
+  };
 
-  router.get(paths.admin.tracking.list, admin, async (req, res) => {
+  const showList: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const { parsed, keys, batch } = await filtersOf(req, actor);
     const query = parseListQuery(req.query, LIST_SPEC);
@@ -135,9 +134,9 @@ export function trackingRoutes(deps: Deps): Router {
           ? { xlsx: `${paths.admin.tracking.export}?format=xlsx&${exportQuery}`, csv: `${paths.admin.tracking.export}?format=csv&${exportQuery}` }
           : null,
     });
-  });
+  };
 
-  router.get(paths.admin.tracking.export, admin, async (req, res) => {
+  const exportList: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const format = req.query.format;
     if (!isSpreadsheetFormat(format)) return res.status(400).render('errors/bad-request.njk');
@@ -171,10 +170,10 @@ export function trackingRoutes(deps: Deps): Router {
       }
       throw err;
     }
-  });
+  };
 
   // A supporting document, BC-scoped (another BC's → 404), audited, as a sandboxed attachment.
-  router.get(paths.admin.tracking.document(), admin, async (req, res) => {
+  const downloadDocument: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const applicationId = idParam(req.params.id);
     const documentId = idParam(req.params.documentId);
@@ -194,10 +193,10 @@ export function trackingRoutes(deps: Deps): Router {
     }
     res.set(headers);
     streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId, documentId }, 'document stream failed'));
-  });
+  };
 
   // A signed version's PDF from the archive (re-hashed against the signature's record), BC-scoped, audited.
-  router.get(paths.admin.tracking.signedPdf(), admin, async (req, res) => {
+  const downloadSignedPdf: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const applicationId = idParam(req.params.id);
     const version = idParam(req.params.version);
@@ -216,7 +215,13 @@ export function trackingRoutes(deps: Deps): Router {
     });
     res.set(pdfHeaders(signed.fileName, signed.pdf.length));
     res.end(signed.pdf);
-  });
+  };
+
+  router.get(paths.admin.tracking.summary, admin, showSummary);
+  router.get(paths.admin.tracking.list, admin, showList);
+  router.get(paths.admin.tracking.export, admin, exportList);
+  router.get(paths.admin.tracking.document(), admin, downloadDocument);
+  router.get(paths.admin.tracking.signedPdf(), admin, downloadSignedPdf);
 
   return router;
 }
