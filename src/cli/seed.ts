@@ -8,7 +8,7 @@ async function run(): Promise<void> {
   const db = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
     await migrateLatest(db);
-    console.log((await seedDemo(db)) ? 'Demo data seeded.' : 'Database not empty: nothing seeded.');
+    console.log((await seedDemo(db, new Date())) ? 'Demo data seeded.' : 'Database not empty: nothing seeded.');
   } finally {
     await db.destroy();
   }

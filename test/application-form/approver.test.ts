@@ -63,7 +63,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
 
   it('shows the approver a summary without PIN, IBAN or documents; approve once; the link is then used', async () => {
     const { id, token } = await applicationWithRequest();
-    expect(await additionalApprovalDone(ctx.deps.db, id)).toBe(false);
+    expect(await additionalApprovalDone(ctx.deps.db, id, clock.now())).toBe(false);
     const page = await request(ctx.app).get(`${paths.approver.decide}?token=${token}&lang=fr`);
     expect(page.status).toBe(200);
     const summary = $(page.text)('#application-summary').text();
@@ -81,7 +81,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     const row = await ctx.deps.db('approval_request').where({ application_id: id }).first();
     expect(row).toMatchObject({ decision: 'approved' });
     expect(row.used_at).toBeTruthy();
-    expect(await additionalApprovalDone(ctx.deps.db, id)).toBe(true);
+    expect(await additionalApprovalDone(ctx.deps.db, id, clock.now())).toBe(true);
     expect((await ctx.deps.db('application').where({ id }).first()).status).toBe('in_progress');
 
     const again = await request(ctx.app).get(`${paths.approver.decide}?token=${token}&lang=en`);
@@ -139,7 +139,7 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     expect($(tasks.text)('#returned-comment').text()).toContain('Merci de corriger le centre de coûts.');
     expect($(tasks.text)('#returned-comment').text()).toContain('Your additional approver declined your application');
     expect($(tasks.text)('#task-approval-status').text()).toBe('Incomplete');
-    expect(await additionalApprovalDone(ctx.deps.db, id)).toBe(false);
+    expect(await additionalApprovalDone(ctx.deps.db, id, clock.now())).toBe(false);
     // The employee may fix it and send a new request.
     expect((await submit(agent, paths.employee.form.approval, { action: 'send', ...APPROVER })).status).toBe(303);
   });
@@ -167,6 +167,6 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     const app = await givenFormApplication(ctx.deps.db, plain);
     const agent = await enter(ctx.app, plain, app.reference, 'en');
     expect($((await agent.get(paths.employee.application)).text)('[data-section="approval"]').length).toBe(0);
-    expect(await additionalApprovalDone(ctx.deps.db, app.id)).toBe(true);
+    expect(await additionalApprovalDone(ctx.deps.db, app.id, clock.now())).toBe(true);
   });
 });

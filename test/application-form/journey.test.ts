@@ -90,7 +90,7 @@ describe('the employee fills the form up to the review page', () => {
     expect(sectionIds(tasks.text)).toEqual(selfService && s.priority === 'urgent' ? ['company', 'priority', 'cardholder', 'pin', 'documents', 'terms'] : s.sections);
     expect($(tasks.text)('#before-you-start').length).toBe(1);
     expect(sectionStatus(tasks.text, 'cardholder')).toBe(s.lang === 'fr' ? 'Incomplet' : 'Incomplete');
-    expect(await canStartSigning(db, app.id)).toBe(false);
+    expect(await canStartSigning(db, app.id, { now: clock.now() })).toBe(false);
 
     // Company: read-only.
     const company = await agent.get(paths.employee.form.company);
@@ -191,7 +191,7 @@ describe('the employee fills the form up to the review page', () => {
     }
     expect(await canStartSigning(db, app.id, { now: clock.now(), timeZone: 'Europe/Paris' })).toBe(true);
 
-    const built = await buildReview(db, app.id, s.lang, tFor(s.lang));
+    const built = await buildReview(db, app.id, s.lang, tFor(s.lang), { now: clock.now(), timeZone: 'Europe/Paris' });
     expect(built.canSign).toBe(true);
     expect(built.sections.map((x) => x.id)).toEqual(s.sections);
     const docs = built.sections.find((x) => x.id === 'documents')!;
@@ -228,7 +228,7 @@ describe('the employee fills the form up to the review page', () => {
     expect(JSON.parse((await db('application').where({ id: app.id }).first()).form_data).cardholder).toBeUndefined();
     const review = await agent.get(paths.employee.review);
     expect($(review.text)('#sign').length).toBe(0);
-    expect(await canStartSigning(db, app.id)).toBe(false);
+    expect(await canStartSigning(db, app.id, { now: clock.now() })).toBe(false);
   });
 
   it('sends an employee without a session to the entry page', async () => {

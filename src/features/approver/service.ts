@@ -33,11 +33,11 @@ export class ApprovalRequestRefused extends Error {
  * Whether the additional approval is done (or not needed): true when the key does not require one, or when the
  * approver of the request in force approved. The approval queue refuses to approve an application until this is true.
  */
-export async function additionalApprovalDone(db: Knex, applicationId: number): Promise<boolean> {
+export async function additionalApprovalDone(db: Knex, applicationId: number, now: Date): Promise<boolean> {
   const row = await db('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').where('ap.id', applicationId).first('k.additional_approver_required');
   if (!row) return false;
   if (!row.additional_approver_required) return true;
-  const state = await approvalState(db, applicationId, new Date());
+  const state = await approvalState(db, applicationId, now);
   return state.kind === 'approved';
 }
 
