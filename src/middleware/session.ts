@@ -1,6 +1,7 @@
 import session from 'express-session';
 import type { RequestHandler } from 'express';
 import type { Config } from '../platform/config';
+import type { Clock } from '../platform/deps';
 import { KnexSessionStore } from '../platform/session-store';
 import type { Language } from '../platform/i18n';
 
@@ -41,11 +42,11 @@ export function sessionMiddleware(config: Config, store: KnexSessionStore): Requ
 }
 
 /** Ends sessions older than the absolute lifetime, whatever their activity; employee sessions get the shorter idle timeout. */
-export function sessionLifetime(config: Config): RequestHandler {
+export function sessionLifetime(config: Config, clock: Clock): RequestHandler {
   return (req, _res, next) => {
     const s = req.session;
     if (!s) return next();
-    if (s.startedAt && Date.now() - s.startedAt > config.sessionAbsoluteHours * 3600 * 1000) {
+    if (s.startedAt && clock.now().getTime() - s.startedAt > config.sessionAbsoluteHours * 3600 * 1000) {
       const lang = s.lang;
       return s.regenerate((err) => {
         if (err) return next(err);

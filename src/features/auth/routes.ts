@@ -41,7 +41,7 @@ export function authRoutes(deps: Deps): Router {
           if (err) return next(err);
           req.session.adminId = admin.id;
           req.session.userKey = `admin:${admin.id}`;
-          req.session.startedAt = Date.now();
+          req.session.startedAt = deps.clock.now().getTime();
           req.session.lang = lang ?? admin.language;
           req.session.save((saveErr) => (saveErr ? next(saveErr) : res.redirect(303, returnTo)));
         });
