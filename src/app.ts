@@ -63,7 +63,7 @@ export function createApp(deps: Deps): Express {
   app.use(rejectCrossSite(config.publicBaseUrl));
   app.use(express.urlencoded({ extended: true, limit: '200kb', parameterLimit: 2000 }));
   app.use(sessionMiddleware(config, deps.sessionStore));
-  app.use(sessionLifetime(config));
+  app.use(sessionLifetime(config, deps.clock));
   app.use(locale(config.timeZone));
   app.use(csrfProtection(MULTIPART_PATHS));
   app.use(csrfTokenLocal);

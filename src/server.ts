@@ -27,7 +27,7 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   await migrateLatest(deps.db);
   // Keys from configuration; outside production, missing ones are generated into DATA_DIR now (and logged once).
   deps.secrets.prepare();
-  if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db))) {
+  if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db, deps.clock.now()))) {
     deps.logger.info('demo data seeded (fictitious companies and administrators)');
   }
   const app = createApp(deps);

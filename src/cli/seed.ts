@@ -8,7 +8,7 @@ async function run(): Promise<void> {
   if (loadConfig().isProduction) throw new Error('The demo seed is refused when NODE_ENV=production.');
   await withDatabase(async (_config, db) => {
     await migrateLatest(db);
-    console.log((await seedDemo(db)) ? 'Demo data seeded.' : 'Database not empty: nothing seeded.');
+    console.log((await seedDemo(db, new Date())) ? 'Demo data seeded.' : 'Database not empty: nothing seeded.');
   });
 }
 

@@ -1,6 +1,7 @@
 import session from 'express-session';
 import type { Request, RequestHandler } from 'express';
 import type { Config } from '../platform/config';
+import type { Clock } from '../platform/deps';
 import { KnexSessionStore } from '../platform/session-store';
 import type { Language } from '../platform/i18n';
 
@@ -54,11 +55,11 @@ export function destroySession(req: Request): Promise<void> {
 }
 
 /** Ends sessions older than the absolute lifetime, whatever their activity; employee sessions get the shorter idle timeout. */
-export function sessionLifetime(config: Config): RequestHandler {
+export function sessionLifetime(config: Config, clock: Clock): RequestHandler {
   return async function sessionLifetimeCheck(req, _res, next) {
     const s = req.session;
     if (!s) return next();
-    if (s.startedAt && Date.now() - s.startedAt > config.sessionAbsoluteHours * 3600 * 1000) {
+    if (s.startedAt && clock.now().getTime() - s.startedAt > config.sessionAbsoluteHours * 3600 * 1000) {
       const lang = s.lang;
       await regenerateSession(req);
       if (lang) req.session.lang = lang;

@@ -22,7 +22,7 @@ export class KnexSessionStore extends session.Store {
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date,
   ) {
     super();
   }

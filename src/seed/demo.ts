@@ -6,7 +6,7 @@ import { seedTerms } from '../core/terms/repository';
  * Demo data for a fresh installation (npm start on an empty database): fictitious companies and people only.
  * A platform administrator, two program administrators, five BCs with their options, a few keys.
  */
-export async function seedDemo(db: Db, now: Date = new Date()): Promise<boolean> {
+export async function seedDemo(db: Db, now: Date): Promise<boolean> {
   // Sample terms (marked as such) first and idempotently, so a database seeded before they existed gets them too.
   await seedTerms(db);
   const existing = await db('administrator').count<{ n: number }[]>({ n: '*' });

@@ -61,8 +61,8 @@ describe('publishing terms and form versions (e-mail 9)', () => {
     expect(rows.map((r) => r.idempotency_key)).toEqual([apps.aInvited, apps.aInProgressEn, apps.aReturned].map((id) => `form-changed:${id}:terms:cardholder:corporate:2026-12`));
     expect(rows.map((r) => r.language)).toEqual(['fr', 'en', 'fr']);
     expect(rows[0]?.data).toMatchObject({ termsChanged: true, version: '2026-12', firstName: 'Zoé' });
-    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'fr'))?.version).toBe('2026-12');
-    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en'))?.body).toBe('Article 1.\n\nArticle 2.');
+    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'fr', ctx.deps.clock.now()))?.version).toBe('2026-12');
+    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en', ctx.deps.clock.now()))?.body).toBe('Article 1.\n\nArticle 2.');
     expect(await ctx.deps.db('audit_log').where({ action: 'terms.publish' }).first()).toBeDefined();
 
     const page = $((await platform.get(paths.platform.publications.list).expect(200)).text);
@@ -92,7 +92,7 @@ describe('publishing terms and form versions (e-mail 9)', () => {
   it('sends signature terms to every not-submitted application', async () => {
     expect((await post(paths.platform.publications.terms, { ...corporateTerms, kind: 'signature', cardProduct: '' })).status).toBe(303);
     expect((await notified()).map((r) => r.application_id)).toEqual([apps.aInvited, apps.aInProgressEn, apps.aReturned, apps.bInvited, apps.bInProgress]);
-    expect((await currentTerms(ctx.deps.db, 'signature', '*', 'fr'))?.version).toBe('2026-12');
+    expect((await currentTerms(ctx.deps.db, 'signature', '*', 'fr', ctx.deps.clock.now()))?.version).toBe('2026-12');
   });
 
   it('publishes a form version to all not-submitted applications, once per publication', async () => {

@@ -27,16 +27,16 @@ describe('terms', () => {
     const rows = await ctx.deps.db('terms_version').select();
     expect(rows).toHaveLength(CARD_PRODUCTS.length * 2 + 2);
     for (const product of CARD_PRODUCTS) {
-      const fr = await currentTerms(ctx.deps.db, 'cardholder', product, 'fr');
-      const en = await currentTerms(ctx.deps.db, 'cardholder', product, 'en');
+      const fr = await currentTerms(ctx.deps.db, 'cardholder', product, 'fr', ctx.deps.clock.now());
+      const en = await currentTerms(ctx.deps.db, 'cardholder', product, 'en', ctx.deps.clock.now());
       expect(fr?.body.split('\n')[0]).toMatch(/^TEXTE D’EXEMPLE rédigé pour la démonstration de Sésame/);
       expect(en?.body.split('\n')[0]).toMatch(/^SAMPLE TEXT written for the Sésame demo/);
       expect(fr?.sha256).toBe(termsSha256(fr?.body ?? ''));
     }
-    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate_air_france', 'en'))?.body).toMatch(/Miles/);
-    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en'))?.body).not.toMatch(/Miles/);
+    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate_air_france', 'en', ctx.deps.clock.now()))?.body).toMatch(/Miles/);
+    expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en', ctx.deps.clock.now()))?.body).not.toMatch(/Miles/);
     // Signature terms are common to every product.
-    const signature = await currentTerms(ctx.deps.db, 'signature', 'corporate', 'fr');
+    const signature = await currentTerms(ctx.deps.db, 'signature', 'corporate', 'fr', ctx.deps.clock.now());
     expect(signature).toMatchObject({ kind: 'signature', cardProduct: '*', language: 'fr' });
     expect(termsParagraphs(signature!)[0]).toMatch(/^TEXTE D’EXEMPLE/);
     expect(termsParagraphs(signature!).length).toBeGreaterThan(2);
@@ -66,8 +66,8 @@ describe('terms', () => {
   it('record an acceptance with the version and the hash of the text shown', async () => {
     await seedTerms(ctx.deps.db);
     const { id } = await givenApplicationRow(ctx.deps.db);
-    const terms = (await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'fr'))!;
-    const signature = (await currentTerms(ctx.deps.db, 'signature', 'corporate', 'fr'))!;
+    const terms = (await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'fr', ctx.deps.clock.now()))!;
+    const signature = (await currentTerms(ctx.deps.db, 'signature', 'corporate', 'fr', ctx.deps.clock.now()))!;
     const now = ctx.deps.clock.now();
     const accepted = await ctx.deps.db.transaction((trx) => recordAcceptance(trx, { applicationId: id, termsId: terms.id, now }));
     expect(accepted).toMatchObject({ version: terms.version, sha256: termsSha256(terms.body) });
@@ -82,7 +82,7 @@ describe('terms', () => {
   it('refuse an acceptance when the stored text no longer matches its hash', async () => {
     await seedTerms(ctx.deps.db);
     const { id } = await givenApplicationRow(ctx.deps.db);
-    const terms = (await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en'))!;
+    const terms = (await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en', ctx.deps.clock.now()))!;
     await ctx.deps.db('terms_version').where({ id: terms.id }).update({ body: `${terms.body} (edited)` });
     await expect(ctx.deps.db.transaction((trx) => recordAcceptance(trx, { applicationId: id, termsId: terms.id, now: ctx.deps.clock.now() }))).rejects.toThrow(TermsIntegrityError);
     expect(await latestAcceptances(ctx.deps.db, id)).toEqual([]);

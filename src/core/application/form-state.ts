@@ -35,7 +35,8 @@ export interface FormState {
 }
 
 export interface StateOptions {
-  now?: Date;
+  /** The instant the rules apply at (links' and terms' validity, the adult check): the caller's clock. */
+  now: Date;
   /** The service's time zone, for the adult check on the date of birth (default Europe/Paris). */
   timeZone?: string;
   /** Language of the terms to show (default: the application's correspondence language). */
@@ -66,10 +67,10 @@ export async function termsState(db: Knex, ctx: FormContext, language: string, n
   return { current, accepted: { version: latest.version, sha256: latest.sha256, acceptedAt: latest.acceptedAt, isCurrent: Boolean(inForce && inForce.id === latest.termsId) } };
 }
 
-export async function loadFormState(db: Knex, applicationId: number, opts: StateOptions = {}): Promise<FormState | undefined> {
+export async function loadFormState(db: Knex, applicationId: number, opts: StateOptions): Promise<FormState | undefined> {
   const ctx = await loadFormContext(db, applicationId);
   if (!ctx) return undefined;
-  const now = opts.now ?? new Date();
+  const now = opts.now;
   const today = todayIn(opts.timeZone ?? 'Europe/Paris', now);
   const [pinChosen, documents, approval, terms] = await readTogether(db, [
     () => hasPin(db, applicationId),

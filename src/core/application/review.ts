@@ -16,7 +16,8 @@ import { todayIn } from '../../lib/validators';
  * - `canStartSigning` is true only when every applicable section is complete (formats right, PIN chosen when
  *   applicable, documents present, terms in force accepted, additional approval requested when required) and the
  *   application is still editable.
- * Both take optional `{ now, timeZone }` (the adult check on the date of birth depends on today's date).
+ * Both take `{ now, timeZone }`, `now` required (the adult check on the date of birth, the approval link's and the
+ * terms' validity depend on it); `timeZone` defaults to Europe/Paris.
  */
 export interface ReviewRow {
   label: string;
@@ -92,7 +93,7 @@ function sizeText(bytes: number, lang: Language): string {
 }
 
 /** The translated review of the form, from its current state. */
-export function reviewFromState(state: FormState, lang: Language, t: TFunction, opts: { timeZone?: string; now?: Date } = {}): Review {
+export function reviewFromState(state: FormState, lang: Language, t: TFunction, opts: { timeZone?: string; now: Date }): Review {
   const { ctx } = state;
   const timeZone = opts.timeZone ?? 'Europe/Paris';
   const notProvided = t('common:notProvided');
@@ -125,7 +126,7 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
       }
       case 'cardholder': {
         const typed = cardholderValues(ctx);
-        const checked = validateCardholder(typed, ctx, todayIn(timeZone, opts.now ?? new Date()));
+        const checked = validateCardholder(typed, ctx, todayIn(timeZone, opts.now));
         // Normalised values where the field is valid, as typed otherwise (the section then says what is wrong).
         const bad = new Set(checked.issues.map((i) => i.field));
         const v = (f: CardholderField) => (bad.has(f) ? (typed[f] ?? '') : (checked.values[f] ?? ''));
@@ -202,14 +203,14 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
   return { sections, isComplete: state.isComplete, canSign: state.isComplete && state.editable };
 }
 
-export async function buildReview(db: Knex, applicationId: number, lang: Language, t: TFunction, opts: StateOptions = {}): Promise<Review> {
+export async function buildReview(db: Knex, applicationId: number, lang: Language, t: TFunction, opts: StateOptions): Promise<Review> {
   const state = await loadFormState(db, applicationId, { ...opts, language: lang });
   if (!state) return { sections: [], isComplete: false, canSign: false };
   return reviewFromState(state, lang, t, opts);
 }
 
 /** Every section valid, terms accepted, documents present, additional approval requested when required; still editable. */
-export async function canStartSigning(db: Knex, applicationId: number, opts: StateOptions = {}): Promise<boolean> {
+export async function canStartSigning(db: Knex, applicationId: number, opts: StateOptions): Promise<boolean> {
   const state = await loadFormState(db, applicationId, opts);
   return Boolean(state && state.isComplete && state.editable);
 }

@@ -67,7 +67,7 @@ export async function publishTerms(db: Knex, draft: TermsDraft, now: Date): Prom
  * The version in force: the latest published (at or before `now`) for the product and language; for a product
  * without its own text, the version common to every product ('*'). Undefined when none is published.
  */
-export async function currentTerms(db: Knex, kind: TermsKind, cardProduct: string, language: string, now: Date = new Date()): Promise<Terms | undefined> {
+export async function currentTerms(db: Knex, kind: TermsKind, cardProduct: string, language: string, now: Date): Promise<Terms | undefined> {
   for (const product of cardProduct === ANY_PRODUCT ? [ANY_PRODUCT] : [cardProduct, ANY_PRODUCT]) {
     const row = await db('terms_version')
       .where({ kind, card_product: product, language })

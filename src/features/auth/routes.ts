@@ -39,7 +39,7 @@ export function authRoutes(deps: Deps): Router {
     await regenerateSession(req);
     req.session.adminId = admin.id;
     req.session.userKey = `admin:${admin.id}`;
-    req.session.startedAt = Date.now();
+    req.session.startedAt = deps.clock.now().getTime();
     req.session.lang = lang ?? admin.language;
     await saveSession(req);
     res.redirect(303, returnTo);

@@ -69,7 +69,7 @@ export function employeeAccessRoutes(deps: Deps): Router {
     await regenerateSession(req);
     req.session.applicationId = result.applicationId;
     req.session.userKey = `application:${result.applicationId}`;
-    req.session.startedAt = Date.now();
+    req.session.startedAt = clock.now().getTime();
     req.session.lang = lang;
     req.session.cookie.maxAge = config.employeeIdleMinutes * 60 * 1000;
     req.log?.info({ applicationId: result.applicationId }, 'employee entered their application');
