@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Actor } from '../../core/administrators/repository';
 import { applicationSections, recordApplicationView, type ApplicationSections } from '../../core/application/details';
 import type { Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
@@ -24,15 +25,10 @@ export class DuplicateOpenApplicationError extends ConflictError {
   }
 }
 
-interface AdminActor {
-  id: number;
-  accountIds: number[];
-}
-
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
 
 /** The key an administrator initiates on: theirs (404 otherwise), neither deleted nor expired. */
-export async function keyForInitiation(db: Knex | Knex.Transaction, actor: AdminActor, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
+export async function keyForInitiation(db: Knex | Knex.Transaction, actor: Pick<Actor, 'id' | 'accountIds'>, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
   const key = await findKeyInScope(db, keyId, actor.accountIds);
   if (!key) throw new NotFoundError('access key');
   const usability = keyUsability(key, timeZone, now);
@@ -43,7 +39,7 @@ export async function keyForInitiation(db: Knex | Knex.Transaction, actor: Admin
 /** Controlled send: creates one application for one employee and queues e-mails 1 and 2, in one transaction. */
 export async function initiateControlled(
   db: Knex,
-  actor: AdminActor,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
   keyId: number,
   input: InitiateInput,
   timeZone: string,
@@ -85,7 +81,7 @@ export async function initiateControlled(
   });
 }
 
-export async function applicationForAdmin(db: Knex, actor: AdminActor, id: number): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
+export async function applicationForAdmin(db: Knex, actor: Pick<Actor, 'id' | 'accountIds'>, id: number): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
   const application = await findApplicationInScope(db, id, actor.accountIds);
   if (!application) throw new NotFoundError('application');
   const history = await historyOf(db, id);
@@ -96,7 +92,7 @@ export async function applicationForAdmin(db: Knex, actor: AdminActor, id: numbe
  * Queues e-mails 1 and 2 again. `occasion` (a one-time value carried by the form) is part of the idempotency keys,
  * so the same form submitted twice queues one pair. Returns how many e-mails were queued (0 for a repeat).
  */
-export async function resendInvitation(db: Knex, actor: AdminActor, id: number, occasion: string, now: Date, audit: AuditContext): Promise<number> {
+export async function resendInvitation(db: Knex, actor: Pick<Actor, 'id' | 'accountIds'>, id: number, occasion: string, now: Date, audit: AuditContext): Promise<number> {
   return db.transaction(async (trx) => {
     const app = await findApplicationInScope(trx, id, actor.accountIds);
     if (!app) throw new NotFoundError('application');
@@ -124,7 +120,7 @@ export async function resendInvitation(db: Knex, actor: AdminActor, id: number, 
  */
 export async function applicationPageSections(
   deps: { db: Knex; logger: { warn: (obj: object, msg: string) => void } },
-  actor: AdminActor,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
   application: ApplicationView,
   access: AuditContext,
   opts: { lang: Language; timeZone: string; now: Date },

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Actor } from '../../core/administrators/repository';
 import type { Deps } from '../../platform/deps';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
@@ -10,7 +11,7 @@ import { auditRequestContext } from '../../core/audit/audit';
 import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueRow, type QueueSort } from './repository';
 import { formatDate, tFor, type Language } from '../../platform/i18n';
 import { isAction, parseConfirmForm, parseIds, parseQueueFilters, FILTER_FIELDS, SELECT_ALL_LIMIT, type ApprovalAction, type FilterValues } from './schema';
-import { createRun, executeRun, queueSearch, reactivate, refusalFor, selectAllMatching, type QueueActor } from './service';
+import { createRun, executeRun, queueSearch, reactivate, refusalFor, selectAllMatching } from './service';
 
 const LIST_SPEC: ListSpec<QueueSort> = { sortable: QUEUE_SORTS, defaultSort: 'createdAt', defaultDir: 'asc', pageSizes: [10, 25, 50, 100], defaultPageSize: 50 };
 const COLUMNS: ColumnSpec[] = [
@@ -66,7 +67,7 @@ function shapeRows(rows: QueueRow[], lang: Language, timeZone: string) {
   }));
 }
 
-function actorOf(req: Request): QueueActor {
+function actorOf(req: Request): Actor {
   if (!req.actor) throw new UnauthenticatedError();
   return req.actor;
 }

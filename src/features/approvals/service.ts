@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Actor } from '../../core/administrators/repository';
 import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
@@ -29,12 +30,6 @@ import { isSqlite } from '../../platform/db';
 import type { Faults } from '../../platform/deps';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
-
-export interface QueueActor {
-  id: number;
-  email: string;
-  accountIds: number[];
-}
 
 /** Who acted and from where, for the audit log. */
 
@@ -116,7 +111,7 @@ const AUDIT_ACTION: Record<ApprovalAction, string> = {
  */
 export async function actOnApplication(
   db: Knex,
-  actor: QueueActor,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   action: ApprovalAction,
   applicationId: number,
   input: ConfirmInput,
@@ -199,7 +194,7 @@ export async function actOnApplication(
 /** A new confirmation: the selection (ids already limited to the actor's BCs) under a random one-time token. */
 export async function createRun(
   db: Knex,
-  actor: QueueActor,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   input: { action: ApprovalAction; ids: number[]; unknownCount: number; capped: boolean; returnTo: string; now: Date },
 ): Promise<string> {
   const token = crypto.randomBytes(32).toString('hex');
@@ -229,7 +224,7 @@ export const RUN_GROUP_SIZE = 50;
  */
 export async function executeRun(
   db: Knex,
-  actor: QueueActor,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   run: ApprovalRun,
   input: ConfirmInput,
   ctx: { now: Date; timeZone: string; audit: AuditContext; faults?: Faults },
@@ -257,7 +252,7 @@ export async function executeRun(
  * Reactivates a cancelled application: back to the status it had before the cancellation, while less than 90 days
  * have passed since its initiation. Conditional like every transition; audited.
  */
-export async function reactivate(db: Knex, actor: QueueActor, applicationId: number, ctx: { now: Date; audit: AuditContext }): Promise<Status> {
+export async function reactivate(db: Knex, actor: Pick<Actor, 'id' | 'email' | 'accountIds'>, applicationId: number, ctx: { now: Date; audit: AuditContext }): Promise<Status> {
   return db.transaction(async (trx) => {
     const app = await findTarget(trx, applicationId, actor.accountIds);
     if (!app) throw new NotFoundError('application');

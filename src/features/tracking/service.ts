@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Actor } from '../../core/administrators/repository';
 import type { Knex } from 'knex';
 import { tFor, type Language } from '../../platform/i18n';
 import type { SortDirection } from '../../lib/list-query';
@@ -19,11 +20,6 @@ import {
   type TrackingSort,
 } from './repository';
 import { filtersForAudit, type TrackingFilters } from './schema';
-
-interface AdminActor {
-  id: number;
-  accountIds: number[];
-}
 
 export type StatusCounts = Record<Status, number>;
 
@@ -50,7 +46,7 @@ function zeroCounts(): StatusCounts {
  * deleted keys only when they have some), the number of applications per status, the total and the urgent ones.
  * The numbers come from one grouped query.
  */
-export async function trackingSummary(db: Knex, actor: AdminActor): Promise<Summary> {
+export async function trackingSummary(db: Knex, actor: Pick<Actor, 'id' | 'accountIds'>): Promise<Summary> {
   const [keys, counts] = await Promise.all([keysOfAccounts(db, actor.accountIds), countsByKeyAndStatus(db, actor.accountIds)]);
   const byKey = new Map<number, SummaryRow>();
   for (const key of keys) byKey.set(key.id, { key, counts: zeroCounts(), total: 0, urgent: 0 });
@@ -149,7 +145,7 @@ export interface ExportInput {
 
 export async function exportApplications(
   db: Knex,
-  actor: AdminActor,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
   access: AuditContext,
   input: ExportInput,
 ): Promise<SpreadsheetFile> {
@@ -158,7 +154,7 @@ export async function exportApplications(
 
 async function buildExport(
   db: Knex,
-  actor: AdminActor,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
   access: AuditContext,
   input: ExportInput,
 ): Promise<SpreadsheetFile> {
