@@ -51,6 +51,18 @@ export async function holdApplication(trx: Knex | Knex.Transaction, applicationI
   await lockingRead(trx('application').where({ id: applicationId }).first('id'));
 }
 
+/** The application's status; undefined when there is no such application. */
+export async function applicationStatus(db: Q, applicationId: number): Promise<Status | undefined> {
+  const row: { status: Status } | undefined = await db('application').where({ id: applicationId }).first('status');
+  return row?.status;
+}
+
+/** The application's status, its row held until the transaction ends (as holdApplication holds it). */
+export async function heldApplicationStatus(trx: Knex.Transaction, applicationId: number): Promise<Status | undefined> {
+  const row: { status: Status } | undefined = await lockingRead(trx('application').where({ id: applicationId }).first('status'));
+  return row?.status;
+}
+
 /** A key of one of the actor's BCs (deleted ones included, so the caller can say why it cannot be used). */
 export async function findKeyInScope(db: Q, keyId: number, accountIds: number[]): Promise<KeyForApplications | undefined> {
   const row = await db('access_key as k').join('account as a', 'a.id', 'k.account_id').where('k.id', keyId).whereIn('k.account_id', accountIds).first<KeyRow | undefined>(KEY_COLUMNS);
