@@ -5,7 +5,8 @@ import { transition, type Status } from '../../core/application/status';
 import { loadFormContext } from '../../core/application/form-data';
 import { latestSignature } from '../../core/application/signatures';
 import { urgentAlertEmails } from '../../core/application/notifications';
-import { findRequestByToken, recordDecision, stateOf, type ApprovalRequest } from '../../core/application/approval-requests';
+import { findRequestByToken, stateOf, type ApprovalRequest } from '../../core/application/approval-requests';
+import { recordDecision } from '../../core/application/approval-requests-repository';
 import { applicationStatusAndPriority } from './repository';
 
 /**
