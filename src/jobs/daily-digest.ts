@@ -2,6 +2,17 @@ import type { Knex } from 'knex';
 import type { Deps } from '../platform/deps';
 import { formatDate, isLanguage, tFor, type Language } from '../platform/i18n';
 import { enqueueEmails, type EmailToQueue } from '../core/outbox/enqueue';
+import {
+  administratorAccountPairs,
+  administratorLanguages,
+  digestAdministrators,
+  digestKeys,
+  oldestPendingIds,
+  pendingApplicationDetails,
+  pendingCountsByGroup,
+  type DigestKey,
+  type PendingApplicationDetail,
+} from '../core/application/digest-repository';
 import type { Job } from './job';
 import { dailySlot } from './schedule';
 
@@ -20,32 +31,9 @@ import { dailySlot } from './schedule';
 export const DIGEST_AT = '00:30';
 /** How many of the oldest pending applications the e-mail lists. */
 export const DIGEST_OLDEST = 5;
-const PENDING = 'pending_approval';
 
 export function digestIdempotencyKey(recipient: string, slot: string): string {
   return `daily-digest:${recipient}:${slot}`;
-}
-
-interface GroupCount {
-  access_key_id: number;
-  origin: string;
-  initiated_by: number | null;
-  priority: string;
-  n: number | string;
-}
-
-interface OldRow {
-  id: number;
-  reference: string;
-  first_name: string | null;
-  last_name: string | null;
-  priority: string;
-  pending_since: string;
-  access_key_id: number;
-  origin: string;
-  initiated_by: number | null;
-  company_name: string;
-  key_name: string;
 }
 
 interface Group {
@@ -56,14 +44,7 @@ interface Group {
   notificationRecipients: string[];
   urgent: number;
   normal: number;
-  oldest: OldRow[];
-}
-
-interface KeyRow {
-  id: number;
-  created_by: number;
-  account_id: number;
-  notification_recipients: string | null;
+  oldest: PendingApplicationDetail[];
 }
 
 function parseRecipients(json: string | null): string[] {
@@ -76,7 +57,7 @@ function parseRecipients(json: string | null): string[] {
 }
 
 /** E-mail 7's first recipient: the key's creator for self-service (or no initiator), else the initiating administrator. */
-function firstRecipient(row: { origin: string; initiated_by: number | null }, key: KeyRow): number | null {
+function firstRecipient(row: { origin: string; initiated_by: number | null }, key: DigestKey): number | null {
   return row.origin === 'self_service' || row.initiated_by === null ? Number(key.created_by) : Number(row.initiated_by);
 }
 
@@ -91,16 +72,12 @@ async function inChunks<T, R>(items: T[], size: number, fn: (chunk: T[]) => Prom
  * Both passes over the applications read only application_digest_idx; the rest reads the few rows they select.
  */
 async function pendingGroups(db: Knex): Promise<Map<string, Group>> {
-  const counts: GroupCount[] = await db('application')
-    .where('status', PENDING)
-    .groupBy('access_key_id', 'origin', 'initiated_by', 'priority')
-    .select('access_key_id', 'origin', 'initiated_by', 'priority')
-    .count({ n: '*' });
+  const counts = await pendingCountsByGroup(db);
   const groups = new Map<string, Group>();
   if (!counts.length) return groups;
   const keyIds = [...new Set(counts.map((c) => Number(c.access_key_id)))];
   const keys = new Map(
-    (await inChunks(keyIds, 500, (chunk) => db('access_key').whereIn('id', chunk).select('id', 'created_by', 'account_id', 'notification_recipients') as Promise<KeyRow[]>)).map((k) => [Number(k.id), k]),
+    (await inChunks(keyIds, 500, (chunk) => digestKeys(db, chunk))).map((k) => [Number(k.id), k]),
   );
   const groupOf = (row: { access_key_id: number; origin: string; initiated_by: number | null }): Group | undefined => {
     const key = keys.get(Number(row.access_key_id));
@@ -122,18 +99,8 @@ async function pendingGroups(db: Knex): Promise<Map<string, Group>> {
   }
 
   // The oldest few of each (key, origin, initiator): a superset of the oldest few of each group, merged below.
-  const ranked = db('application')
-    .where('status', PENDING)
-    .select('id', db.raw('ROW_NUMBER() OVER (PARTITION BY access_key_id, origin, initiated_by ORDER BY submitted_at, id) AS rn'))
-    .as('ranked');
-  const ids: number[] = (await db.from(ranked).where('rn', '<=', DIGEST_OLDEST).select('id')).map((r: { id: number }) => Number(r.id));
-  const details = await inChunks(ids, 500, (chunk) =>
-    db('application as a')
-      .join('access_key as k', 'k.id', 'a.access_key_id')
-      .join('account as ac', 'ac.id', 'a.account_id')
-      .whereIn('a.id', chunk)
-      .select('a.id', 'a.reference', 'a.first_name', 'a.last_name', 'a.priority', db.raw('COALESCE(a.submitted_at, a.status_changed_at) AS pending_since'), 'a.access_key_id', 'a.origin', 'a.initiated_by', 'ac.company_name', 'k.name as key_name') as Promise<OldRow[]>,
-  );
+  const ids = await oldestPendingIds(db, DIGEST_OLDEST);
+  const details = await inChunks(ids, 500, (chunk) => pendingApplicationDetails(db, chunk));
   details.sort((a, b) => (a.pending_since < b.pending_since ? -1 : a.pending_since > b.pending_since ? 1 : Number(a.id) - Number(b.id)));
   for (const row of details) {
     const g = groupOf(row);
@@ -150,8 +117,8 @@ interface RecipientDigest {
 /** The groups each recipient is told about (a group once per recipient, even when named twice). */
 async function recipientsOf(db: Knex, groups: Map<string, Group>): Promise<RecipientDigest[]> {
   const adminIds = [...new Set([...groups.values()].map((g) => g.adminId).filter((x): x is number => x !== null))];
-  const admins = adminIds.length ? await db('administrator').whereIn('id', adminIds).select('id', 'email', 'role', 'active') : [];
-  const memberships = adminIds.length ? await db('administrator_account').whereIn('administrator_id', adminIds).select('administrator_id', 'account_id') : [];
+  const admins = adminIds.length ? await digestAdministrators(db, adminIds) : [];
+  const memberships = adminIds.length ? await administratorAccountPairs(db, adminIds) : [];
   const adminById = new Map(admins.map((a) => [Number(a.id), a]));
   const inCharge = new Set(memberships.map((m) => `${m.administrator_id}:${m.account_id}`));
 
@@ -175,7 +142,7 @@ async function recipientsOf(db: Knex, groups: Map<string, Group>): Promise<Recip
 async function languagesOf(db: Knex, emails: string[]): Promise<Map<string, Language>> {
   const out = new Map<string, Language>();
   for (let i = 0; i < emails.length; i += 500) {
-    const rows = await db('administrator').whereIn('email', emails.slice(i, i + 500)).select('email', 'language');
+    const rows = await administratorLanguages(db, emails.slice(i, i + 500));
     for (const r of rows) if (isLanguage(r.language)) out.set(String(r.email).toLowerCase(), r.language);
   }
   return out;

@@ -1,5 +1,6 @@
 import type { Deps } from '../platform/deps';
 import { NOT_SUBMITTED, StaleStateError, transition } from '../core/application/status';
+import { expiringApplicationIds } from '../core/application/repository';
 import type { Job } from './job';
 
 /** An application never submitted within this many days of its initiation expires (SPEC §3.3). */
@@ -16,14 +17,8 @@ export async function expireApplications(deps: Pick<Deps, 'db'>, now: Date): Pro
   let afterId = 0;
   for (;;) {
     const ids = await deps.db.transaction(async (trx) => {
-      const rows: Array<{ id: number }> = await trx('application')
-        .whereIn('status', NOT_SUBMITTED)
-        .where('created_at', '<=', cutoff)
-        .where('id', '>', afterId)
-        .orderBy('id')
-        .limit(BATCH_SIZE)
-        .select('id');
-      for (const { id } of rows) {
+      const batch = await expiringApplicationIds(trx, { cutoff, afterId, limit: BATCH_SIZE });
+      for (const id of batch) {
         try {
           await transition(trx, { applicationId: id, from: NOT_SUBMITTED, to: 'expired', actor: { type: 'system' }, now });
           expired++;
@@ -32,7 +27,7 @@ export async function expireApplications(deps: Pick<Deps, 'db'>, now: Date): Pro
           if (!(err instanceof StaleStateError)) throw err;
         }
       }
-      return rows.map((r) => r.id);
+      return batch;
     });
     if (ids.length < BATCH_SIZE) break;
     afterId = ids[ids.length - 1] as number;

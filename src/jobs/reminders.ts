@@ -1,6 +1,5 @@
 import type { Deps } from '../platform/deps';
-import type { Language } from '../platform/i18n';
-import { NOT_SUBMITTED } from '../core/application/status';
+import { reminderCandidates, type ReminderCandidate } from '../core/application/repository';
 import { enqueueEmails, type EmailToQueue } from '../core/outbox/enqueue';
 import type { Job } from './job';
 import { calendarDaysSince } from '../lib/time-zone';
@@ -20,16 +19,6 @@ export function reminderIdempotencyKey(applicationId: number, day: number): stri
   return `reminder:${applicationId}:day${day}`;
 }
 
-interface Candidate {
-  id: number;
-  reference: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string;
-  language: Language;
-  created_at: string;
-}
-
 /**
  * Queues the reminder due today for every application not yet submitted on a key with reminders on.
  * Correct by idempotency key (`reminder:<id>:day<N>`): running hourly, daily or twice queues one e-mail per day
@@ -43,15 +32,7 @@ export async function queueReminders(deps: Pick<Deps, 'db' | 'config'>, now: Dat
   let afterId = 0;
   for (;;) {
     const page = await deps.db.transaction(async (trx) => {
-      const rows: Candidate[] = await trx('application as a')
-        .join('access_key as k', 'k.id', 'a.access_key_id')
-        .where('k.reminder_enabled', true)
-        .whereIn('a.status', NOT_SUBMITTED)
-        .where('a.created_at', '<=', createdBefore)
-        .where('a.id', '>', afterId)
-        .orderBy('a.id')
-        .limit(PAGE_SIZE)
-        .select('a.id', 'a.reference', 'a.first_name', 'a.last_name', 'a.email', 'a.language', 'a.created_at');
+      const rows = await reminderCandidates(trx, { createdBefore, afterId, limit: PAGE_SIZE });
       const emails: EmailToQueue[] = [];
       for (const row of rows) {
         const days = calendarDaysSince(new Date(row.created_at), now, tz);
@@ -70,7 +51,7 @@ export async function queueReminders(deps: Pick<Deps, 'db' | 'config'>, now: Dat
       return rows;
     });
     if (page.length < PAGE_SIZE) break;
-    afterId = (page[page.length - 1] as Candidate).id;
+    afterId = (page[page.length - 1] as ReminderCandidate).id;
   }
   return { queued };
 }

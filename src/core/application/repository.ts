@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { OPEN_STATUSES, type Status } from './status';
+import { NOT_SUBMITTED, OPEN_STATUSES, type Status } from './status';
 import type { Origin, Priority } from './create';
 import type { Language } from '../../platform/i18n';
 import { countInStatus } from './counts';
@@ -49,6 +49,18 @@ export async function holdKey(trx: Knex.Transaction, keyId: number): Promise<voi
  */
 export async function holdApplication(trx: Knex | Knex.Transaction, applicationId: number): Promise<void> {
   await lockingRead(trx('application').where({ id: applicationId }).first('id'));
+}
+
+/** The application's status; undefined when there is no such application. */
+export async function applicationStatus(db: Q, applicationId: number): Promise<Status | undefined> {
+  const row: { status: Status } | undefined = await db('application').where({ id: applicationId }).first('status');
+  return row?.status;
+}
+
+/** The application's status, its row held until the transaction ends (as holdApplication holds it). */
+export async function heldApplicationStatus(trx: Knex.Transaction, applicationId: number): Promise<Status | undefined> {
+  const row: { status: Status } | undefined = await lockingRead(trx('application').where({ id: applicationId }).first('status'));
+  return row?.status;
 }
 
 /** A key of one of the actor's BCs (deleted ones included, so the caller can say why it cannot be used). */
@@ -245,6 +257,48 @@ export async function urgentAlertRecipients(db: Q, applicationId: number): Promi
   const langOf = new Map(admins.map((a) => [String(a.email).toLowerCase(), a.language as Language]));
   const fallback: Language = (first?.language as Language) ?? 'fr';
   return emails.map((email) => ({ email, language: langOf.get(email) ?? fallback }));
+}
+
+/**
+ * Expiry job: one page (by id, after `afterId`) of the ids of applications not submitted and created at or before
+ * `cutoff`.
+ */
+export async function expiringApplicationIds(trx: Knex.Transaction, page: { cutoff: string; afterId: number; limit: number }): Promise<number[]> {
+  const rows: Array<{ id: number }> = await trx('application')
+    .whereIn('status', NOT_SUBMITTED)
+    .where('created_at', '<=', page.cutoff)
+    .where('id', '>', page.afterId)
+    .orderBy('id')
+    .limit(page.limit)
+    .select('id');
+  return rows.map((r) => r.id);
+}
+
+/** An application a reminder may be due for (e-mail 5). */
+export interface ReminderCandidate {
+  id: number;
+  reference: string;
+  first_name: string | null;
+  last_name: string | null;
+  email: string;
+  language: Language;
+  created_at: string;
+}
+
+/**
+ * Reminder job: one page (by id, after `afterId`) of the applications not submitted, created at or before
+ * `createdBefore`, on a key with reminders on.
+ */
+export async function reminderCandidates(trx: Knex.Transaction, page: { createdBefore: string; afterId: number; limit: number }): Promise<ReminderCandidate[]> {
+  return trx('application as a')
+    .join('access_key as k', 'k.id', 'a.access_key_id')
+    .where('k.reminder_enabled', true)
+    .whereIn('a.status', NOT_SUBMITTED)
+    .where('a.created_at', '<=', page.createdBefore)
+    .where('a.id', '>', page.afterId)
+    .orderBy('a.id')
+    .limit(page.limit)
+    .select('a.id', 'a.reference', 'a.first_name', 'a.last_name', 'a.email', 'a.language', 'a.created_at');
 }
 
 /** An application as the lists show it (the approval queue, the tracking list and its export): one row, one mapper. */

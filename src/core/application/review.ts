@@ -212,5 +212,10 @@ export async function buildReview(db: Knex, applicationId: number, lang: Languag
 /** Every section valid, terms accepted, documents present, additional approval requested when required; still editable. */
 export async function canStartSigning(db: Knex, applicationId: number, opts: StateOptions): Promise<boolean> {
   const state = await loadFormState(db, applicationId, opts);
-  return Boolean(state && state.isComplete && state.editable);
+  return Boolean(state && canStartSigningFrom(state));
+}
+
+/** canStartSigning on a form state already read. */
+export function canStartSigningFrom(state: FormState): boolean {
+  return state.isComplete && state.editable;
 }

@@ -248,6 +248,12 @@ export async function findKeyForActor(db: Db | Knex.Transaction, accountIds: num
   return row ? toKeyWithAccount(row) : undefined;
 }
 
+/** The BC a key belongs to (deleted keys and every BC included: the caller checks the actor's scope afterwards). */
+export async function accountIdOfKey(trx: Knex.Transaction, id: number): Promise<number | undefined> {
+  const owner = await trx('access_key').where({ id }).first('account_id');
+  return owner ? Number(owner.account_id) : undefined;
+}
+
 export async function accountHasActiveKey(db: Db | Knex.Transaction, accountId: number, exceptKeyId?: number): Promise<boolean> {
   const q = db('access_key').where({ account_id: accountId }).whereNull('deleted_at');
   if (exceptKeyId !== undefined) q.whereNot({ id: exceptKeyId });

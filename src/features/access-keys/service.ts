@@ -11,6 +11,7 @@ import type { Actor } from '../../core/administrators/repository';
 import { holdKey } from '../../core/application/repository';
 import {
   accountHasActiveKey,
+  accountIdOfKey,
   countKeys,
   findAccountForActor,
   findKeyForActor,
@@ -192,8 +193,8 @@ export async function createAccessKey(
 export async function updateAccessKey(db: Db, actor: Actor, id: number, input: AccessKeyInput, now: Date, audit: AuditContext = actorOnly(actor)): Promise<void> {
   await db.transaction(async (trx) => {
     await holdKey(trx, id);
-    const owner = await trx('access_key').where({ id }).first('account_id');
-    if (owner) await holdAccount(trx, Number(owner.account_id));
+    const ownerId = await accountIdOfKey(trx, id);
+    if (ownerId !== undefined) await holdAccount(trx, ownerId);
     const key = await findKeyForActor(trx, actor.accountIds, id);
     if (!key) throw new NotFoundError('access key');
     checkAgainstAccount(key.account, input);

@@ -12,6 +12,7 @@ import {
   updateAdministratorFields,
   type Administrator,
 } from '../../core/administrators/repository';
+import { existingAccountIds } from './repository';
 
 /** A rule the input broke, as a translation key on one field. */
 export interface RuleIssue {
@@ -39,7 +40,7 @@ const emailTaken: RuleIssue = { field: 'email', key: 'administrators:form.email.
 /** Only existing BCs can be assigned; an id that is not one is a form error, never silently dropped. */
 async function checkAccountIds(db: Db, ids: number[]): Promise<RuleIssue[]> {
   if (!ids.length) return [];
-  const found = await db('account').whereIn('id', ids).select('id');
+  const found = await existingAccountIds(db, ids);
   return found.length === ids.length ? [] : [{ field: 'accountIds', key: 'administrators:form.accountIds.errors.unknown' }];
 }
 

@@ -15,6 +15,7 @@ import { ibanAad, isEditable, loadFormContext, type FormContext, type FormData, 
 import { checkIban } from '../../lib/validators';
 import { validateCardholder } from '../../core/application/form-schema';
 import { todayIn } from '../../lib/validators';
+import { findCardholderTerms, storeFormIfUnchanged } from './repository';
 
 /**
  * Changes to the employee's form. Every write re-reads the application in its transaction and refuses when it is no
@@ -66,9 +67,7 @@ async function touchForm(
   const { form, columns } = change(structuredClone(ctx.form), ctx);
   const first = !ctx.form.firstSavedAt;
   if (first) form.firstSavedAt = now.toISOString();
-  const n = await trx('application')
-    .where({ id: ctx.application.id, status: ctx.application.status, version: ctx.application.version })
-    .update({ form_data: JSON.stringify(form), updated_at: now.toISOString(), ...(columns ?? {}) });
+  const n = await storeFormIfUnchanged(trx, ctx.application, { form_data: JSON.stringify(form), updated_at: now.toISOString(), ...(columns ?? {}) });
   if (n !== 1) throw new NotEditableError();
   if (first && ctx.application.origin === 'self_service') {
     const a = ctx.application;
@@ -158,7 +157,7 @@ export async function removeOwnDocument(db: Knex, applicationId: number, documen
  */
 export async function acceptTerms(db: Knex, ctx: FormContext, termsId: number, now: Date): Promise<boolean> {
   return db.transaction(async (trx) => {
-    const terms = await trx('terms_version').where({ id: termsId, kind: 'cardholder' }).first('id', 'language');
+    const terms = await findCardholderTerms(trx, termsId);
     if (!terms) return false;
     const current = await currentTerms(trx, 'cardholder', ctx.account.cardProduct, terms.language, now);
     if (!current || current.id !== termsId) return false;

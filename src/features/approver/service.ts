@@ -1,11 +1,13 @@
 import type { Knex } from 'knex';
 import { enqueueEmails } from '../../core/outbox/enqueue';
-import { holdApplication } from '../../core/application/repository';
+import { applicationStatus, holdApplication } from '../../core/application/repository';
 import { transition, type Status } from '../../core/application/status';
 import { loadFormContext } from '../../core/application/form-data';
 import { latestSignature } from '../../core/application/signatures';
 import { urgentAlertEmails } from '../../core/application/notifications';
-import { findRequestByToken, recordDecision, stateOf, type ApprovalRequest } from '../../core/application/approval-requests';
+import { findRequestByToken, stateOf, type ApprovalRequest } from '../../core/application/approval-requests';
+import { recordDecision } from '../../core/application/approval-requests-repository';
+import { applicationStatusAndPriority } from './repository';
 
 /**
  * Additional approval (SPEC §2, §3.4 (7), §3.6): the employee sends a request to the approver their company requires;
@@ -30,8 +32,8 @@ export async function linkState(db: Knex, token: unknown, now: Date): Promise<Li
   if (request.usedAt) return { kind: 'used', request };
   const state = stateOf(request, now);
   if (state.kind === 'expired') return { kind: 'expired', request };
-  const app = await db('application').where({ id: request.applicationId }).first('status');
-  if (!app || !DECIDABLE.includes(app.status)) return { kind: 'closed', request };
+  const status = await applicationStatus(db, request.applicationId);
+  if (!status || !DECIDABLE.includes(status)) return { kind: 'closed', request };
   return { kind: 'open', request };
 }
 
@@ -56,7 +58,7 @@ export async function decide(
     if (!(await recordDecision(trx, { id: request.id, decision: input.decision, comment: input.comment, now: input.now }))) {
       return { ok: false as const, state: { kind: 'used' as const, request } };
     }
-    const app = await trx('application').where({ id: request.applicationId }).first('status', 'priority');
+    const app = await applicationStatusAndPriority(trx, request.applicationId);
     if (input.decision === 'declined') {
       await transition(trx, {
         applicationId: request.applicationId,

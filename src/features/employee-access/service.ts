@@ -7,6 +7,7 @@ import { keyUsability } from '../../core/application/key-state';
 import { findByReference, findKeyByNumber, findOpenApplicationOnKey, holdKey } from '../../core/application/repository';
 import { StaleStateError, transition } from '../../core/application/status';
 import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, holdCounter, isLocked } from '../../core/throttle/attempt-counter';
+import { recordFirstOpened } from './repository';
 
 /** Compared when the reference is unknown, so both failures do the same work. */
 const NO_KEY = '\u0000'.repeat(8);
@@ -46,7 +47,7 @@ export async function enterApplication(db: Knex, keyNumber: string, reference: s
         if (!(err instanceof StaleStateError)) throw err;
       }
     } else if (!app.firstOpenedAt) {
-      await trx('application').where({ id: app.id }).whereNull('first_opened_at').update({ first_opened_at: ts, updated_at: ts });
+      await recordFirstOpened(trx, app.id, ts);
     }
     return { ok: true, applicationId: app.id };
   });

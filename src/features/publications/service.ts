@@ -1,10 +1,20 @@
 import type { Knex } from 'knex';
 import type { Language } from '../../platform/i18n';
-import { NOT_SUBMITTED } from '../../core/application/status';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
-import { ANY_PRODUCT, termsSha256, type TermsKind } from '../../core/terms/repository';
+import type { TermsKind } from '../../core/terms/repository';
 import { uniqueViolationText } from '../../platform/db';
+import {
+  formVersionTaken,
+  insertFormVersion,
+  insertTermsVersion,
+  latestFormVersions,
+  latestTermsVersions,
+  notSubmittedApplications,
+  termsVersionTaken,
+  type NotifiedApplication,
+  type NotifiedScope,
+} from './repository';
 
 /**
  * Publishing a new version of the terms or of the application form (SPEC §4, e-mail 9): the version and the e-mails
@@ -63,16 +73,6 @@ async function publishing<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<
   }
 }
 
-interface Target {
-  id: number;
-  reference: string;
-  title: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  email: string;
-  language: Language;
-}
-
 export function formChangedIdempotencyKey(applicationId: number, publication: string): string {
   return `form-changed:${applicationId}:${publication}`;
 }
@@ -80,16 +80,14 @@ export function formChangedIdempotencyKey(applicationId: number, publication: st
 /** Queues e-mail 9 for every application `scope` selects (not submitted), page by page, in the caller's transaction. */
 async function notifyNotSubmitted(
   trx: Knex.Transaction,
-  scope: (qb: Knex.QueryBuilder) => void,
+  scope: NotifiedScope,
   email: { publication: string; termsChanged: boolean; version: string },
   now: Date,
 ): Promise<number> {
   let afterId = 0;
   let queued = 0;
   for (;;) {
-    const qb = trx('application as a').whereIn('a.status', NOT_SUBMITTED).where('a.id', '>', afterId).orderBy('a.id').limit(PAGE);
-    scope(qb);
-    const rows: Target[] = await qb.select('a.id', 'a.reference', 'a.title', 'a.first_name', 'a.last_name', 'a.email', 'a.language');
+    const rows = await notSubmittedApplications(trx, scope, afterId, PAGE);
     const emails: EmailToQueue[] = rows.map((r) => ({
       idempotencyKey: formChangedIdempotencyKey(r.id, email.publication),
       template: 'form-changed',
@@ -100,7 +98,7 @@ async function notifyNotSubmitted(
     }));
     queued += await enqueueEmails(trx, emails, now);
     if (rows.length < PAGE) return queued;
-    afterId = (rows[rows.length - 1] as Target).id;
+    afterId = (rows[rows.length - 1] as NotifiedApplication).id;
   }
 }
 
@@ -108,32 +106,15 @@ async function notifyNotSubmitted(
 export async function publishTermsVersion(db: Knex, input: PublishTermsInput & { audit: AuditContext; now: Date }): Promise<{ termsIds: number[]; notified: number }> {
   const publishedAt = input.now.toISOString();
   return publishing(db, async (trx) => {
-    const existing = await trx('terms_version')
-      .where({ kind: input.kind, card_product: input.cardProduct, version: input.version })
-      .whereIn(
-        'language',
-        input.texts.map((t) => t.language),
-      )
-      .first('id');
-    if (existing) throw new VersionExistsError('version');
+    if (await termsVersionTaken(trx, { kind: input.kind, cardProduct: input.cardProduct, version: input.version, languages: input.texts.map((t) => t.language) })) {
+      throw new VersionExistsError('version');
+    }
     const termsIds: number[] = [];
     for (const text of input.texts) {
-      const [row] = await trx('terms_version')
-        .insert({ kind: input.kind, card_product: input.cardProduct, language: text.language, version: input.version, title: text.title, body: text.body, sha256: termsSha256(text.body), published_at: publishedAt })
-        .returning('id');
-      termsIds.push(typeof row === 'object' ? Number((row as { id: number }).id) : Number(row));
+      termsIds.push(await insertTermsVersion(trx, { kind: input.kind, cardProduct: input.cardProduct, language: text.language, version: input.version, title: text.title, body: text.body, publishedAt }));
     }
     const languages = input.texts.map((t) => t.language);
-    const scope = (qb: Knex.QueryBuilder) => {
-      qb.whereIn('a.language', languages);
-      if (input.kind === 'signature') return;
-      qb.join('account as ac', 'ac.id', 'a.account_id');
-      if (input.cardProduct === ANY_PRODUCT) {
-        qb.whereNotExists(trx('terms_version as own').where('own.kind', 'cardholder').whereRaw('own.card_product = ac.card_product').whereRaw('own.language = a.language').select(trx.raw('1')));
-      } else {
-        qb.where('ac.card_product', input.cardProduct);
-      }
-    };
+    const scope: NotifiedScope = { kind: 'terms', termsKind: input.kind, cardProduct: input.cardProduct, languages };
     const notified = await notifyNotSubmitted(trx, scope, { publication: `terms:${input.kind}:${input.cardProduct}:${input.version}`, termsChanged: true, version: input.version }, input.now);
     await recordAudit(trx, {
       ...input.audit,
@@ -149,10 +130,9 @@ export async function publishTermsVersion(db: Knex, input: PublishTermsInput & {
 /** Publishes a form version and tells every employee whose application is not submitted yet. */
 export async function publishFormVersion(db: Knex, input: { version: string; note: string; adminId: number; audit: AuditContext; now: Date }): Promise<{ id: number; notified: number }> {
   return publishing(db, async (trx) => {
-    if (await trx('form_version').where({ version: input.version }).first('id')) throw new VersionExistsError('version');
-    const [row] = await trx('form_version').insert({ version: input.version, note: input.note, published_by: input.adminId, published_at: input.now.toISOString() }).returning('id');
-    const id = typeof row === 'object' ? Number((row as { id: number }).id) : Number(row);
-    const notified = await notifyNotSubmitted(trx, () => undefined, { publication: `form:${input.version}`, termsChanged: false, version: input.version }, input.now);
+    if (await formVersionTaken(trx, input.version)) throw new VersionExistsError('version');
+    const id = await insertFormVersion(trx, { version: input.version, note: input.note, publishedBy: input.adminId, publishedAt: input.now.toISOString() });
+    const notified = await notifyNotSubmitted(trx, { kind: 'every' }, { publication: `form:${input.version}`, termsChanged: false, version: input.version }, input.now);
     await recordAudit(trx, { ...input.audit, at: input.now, action: 'form_version.publish', object: { type: 'form_version', id }, details: { version: input.version, notified } });
     return { id, notified };
   });
@@ -168,11 +148,7 @@ export interface PublishedVersion {
 
 /** The versions published, newest first (terms grouped over their languages), for the platform page. */
 export async function listPublications(db: Knex, limit = 50): Promise<PublishedVersion[]> {
-  const terms: Array<{ kind: TermsKind; card_product: string; version: string; language: string; published_at: string }> = await db('terms_version')
-    .orderBy('published_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit * 2)
-    .select('kind', 'card_product', 'version', 'language', 'published_at');
+  const terms = await latestTermsVersions(db, limit * 2);
   const grouped = new Map<string, PublishedVersion>();
   for (const t of terms) {
     const key = `${t.kind}:${t.card_product}:${t.version}`;
@@ -184,7 +160,7 @@ export async function listPublications(db: Knex, limit = 50): Promise<PublishedV
       grouped.set(key, { kind: t.kind, cardProduct: t.card_product, version: t.version, languages: [t.language], publishedAt: t.published_at });
     }
   }
-  const forms: Array<{ version: string; published_at: string }> = await db('form_version').orderBy('published_at', 'desc').limit(limit).select('version', 'published_at');
+  const forms = await latestFormVersions(db, limit);
   const all: PublishedVersion[] = [...grouped.values(), ...forms.map((f) => ({ kind: 'form' as const, cardProduct: null, version: f.version, languages: [], publishedAt: f.published_at }))];
   for (const p of all) p.languages.sort();
   return all.sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0)).slice(0, limit);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { holdApplication } from '../../core/application/repository';
+import { codeTimesSince, consumeCode, countCodeTry, currentSignatureAttempt, insertSignatureAttempt, storeCodeHmac, supersedeOpenCodes } from './repository';
 
 /**
  * One-time signing codes. Six digits from crypto.randomInt, valid 10 minutes, single use, bound to the signing
@@ -40,10 +41,6 @@ export function codeHmac(secret: Buffer, attemptId: number, code: string): strin
   return crypto.createHmac('sha256', secret).update(`${attemptId}:${code}`, 'utf8').digest('hex');
 }
 
-function idOf(row: unknown): number {
-  return typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number);
-}
-
 /** Creates a new code for the application's signing attempt, unless sending is throttled. */
 export async function issueCode(
   trx: Knex,
@@ -53,11 +50,7 @@ export async function issueCode(
   // Two requests at once (a double click) on PostgreSQL: the second waits here for the first to commit, then sees its
   // code and is throttled, instead of both finding no recent code and both sending one.
   await holdApplication(trx, input.applicationId);
-  const recent = await trx('signature_attempt')
-    .where({ application_id: input.applicationId })
-    .where('created_at', '>', new Date(nowMs - 60 * 60 * 1000).toISOString())
-    .orderBy('created_at', 'asc')
-    .select('created_at');
+  const recent = await codeTimesSince(trx, input.applicationId, new Date(nowMs - 60 * 60 * 1000).toISOString());
   const latest = recent[recent.length - 1];
   if (latest) {
     const wait = Date.parse(latest.created_at) + RESEND_COOLDOWN_MS - nowMs;
@@ -69,14 +62,11 @@ export async function issueCode(
   }
 
   const ts = input.now.toISOString();
-  await trx('signature_attempt').where({ application_id: input.applicationId }).whereNull('consumed_at').whereNull('superseded_at').update({ superseded_at: ts });
+  await supersedeOpenCodes(trx, input.applicationId, ts);
   const expiresAt = new Date(nowMs + CODE_TTL_MS).toISOString();
-  const [row] = await trx('signature_attempt')
-    .insert({ application_id: input.applicationId, pdf_sha256: input.pdfSha256, sent_to: input.sentTo, code_hmac: null, created_at: ts, expires_at: expiresAt, attempts: 0 })
-    .returning('id');
-  const attemptId = idOf(row);
+  const attemptId = await insertSignatureAttempt(trx, { applicationId: input.applicationId, pdfSha256: input.pdfSha256, sentTo: input.sentTo, createdAt: ts, expiresAt });
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
-  await trx('signature_attempt').where({ id: attemptId }).update({ code_hmac: codeHmac(input.secret, attemptId, code) });
+  await storeCodeHmac(trx, attemptId, codeHmac(input.secret, attemptId, code));
   return { ok: true, attemptId, code, expiresAt };
 }
 
@@ -94,17 +84,14 @@ export async function verifyCode(
   const code = typeof input.code === 'string' ? input.code.replace(/[\s-]/g, '') : '';
   if (!/^\d{6}$/.test(code)) return fail('format');
 
-  const attempt = await trx('signature_attempt').where({ application_id: input.applicationId }).whereNull('superseded_at').orderBy('id', 'desc').first();
+  const attempt = await currentSignatureAttempt(trx, input.applicationId);
   if (!attempt || attempt.consumed_at || !attempt.code_hmac) return fail('noCode');
   if (Number(attempt.attempts) >= MAX_TRIES) return fail('exhausted');
   if (input.now.toISOString() >= attempt.expires_at) return fail('expired');
   if (attempt.pdf_sha256 !== input.pdfSha256) return fail('documentChanged');
 
   // Count the try before comparing, conditionally, so parallel guesses cannot exceed the limit.
-  const counted = await trx('signature_attempt')
-    .where({ id: attempt.id, attempts: attempt.attempts })
-    .whereNull('consumed_at')
-    .update({ attempts: Number(attempt.attempts) + 1 });
+  const counted = await countCodeTry(trx, attempt.id, attempt.attempts);
   if (counted !== 1) return fail('noCode');
   const tries = Number(attempt.attempts) + 1;
 
@@ -113,7 +100,7 @@ export async function verifyCode(
   if (expected.length !== actual.length || !crypto.timingSafeEqual(expected, actual)) {
     return tries >= MAX_TRIES ? fail('exhausted') : fail('wrongCode', { count: MAX_TRIES - tries });
   }
-  const consumed = await trx('signature_attempt').where({ id: attempt.id }).whereNull('consumed_at').update({ consumed_at: input.now.toISOString() });
+  const consumed = await consumeCode(trx, attempt.id, input.now.toISOString());
   if (consumed !== 1) return fail('noCode');
   return { ok: true, attemptId: Number(attempt.id), sentTo: attempt.sent_to as string, pdfSha256: attempt.pdf_sha256 as string };
 }

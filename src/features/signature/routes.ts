@@ -30,15 +30,16 @@ export function signatureRoutes(deps: Deps): Router {
 
   /**
    * The session's application when it can go on to `step`; otherwise a redirect: no session → entry; signed or no
-   * longer editable → status page; incomplete → review; signature terms not accepted → step 1.
+   * longer editable → status page; incomplete → review; signature terms not accepted → step 1. `read`: the state this
+   * request already read in the page language, not read again.
    */
-  async function guard(req: Request, res: Response, step: 'terms' | 'document' | 'code'): Promise<SigningState | undefined> {
+  async function guard(req: Request, res: Response, step: 'terms' | 'document' | 'code', read?: SigningState): Promise<SigningState | undefined> {
     const id = req.session?.applicationId;
     if (!id) {
       res.redirect(303, paths.employee.entry);
       return undefined;
     }
-    const state = await signingState(deps, id, req.lang, clock.now());
+    const state = read ?? (await signingState(deps, id, req.lang, clock.now()));
     if (!state) {
       res.redirect(303, paths.employee.entry);
       return undefined;
@@ -116,7 +117,7 @@ export function signatureRoutes(deps: Deps): Router {
   const downloadDraftPdf: RequestHandler = async (req, res) => {
     const state = await guard(req, res, 'document');
     if (!state) return;
-    const { pdf } = await draftPdf(deps, state.ctx.application.id, req.lang, clock.now());
+    const { pdf } = await draftPdf(deps, state.form, req.lang, clock.now());
     res.set(pdfHeaders(`application-${state.ctx.application.reference}-${req.lang}.pdf`, pdf.length));
     res.end(pdf);
   };
@@ -137,7 +138,7 @@ export function signatureRoutes(deps: Deps): Router {
     const state = await guard(req, res, 'document');
     if (!state) return;
     const from = (req.body as Record<string, unknown> | undefined)?.from === 'code' ? 'code' : 'document';
-    const result = await sendSigningCode(deps, { applicationId: state.ctx.application.id, lang: req.lang, now: clock.now() });
+    const result = await sendSigningCode(deps, { form: state.form, lang: req.lang, now: clock.now() });
     if (!result.ok) {
       const errors: FormErrors = { fieldErrors: {}, summary: [{ key: result.key, params: result.params ?? {}, href: from === 'code' ? '#resend' : '#send-code' }] };
       return from === 'code' ? renderCode(res, state, errors, 429) : renderDocument(res, state, errors, 429);
@@ -188,7 +189,7 @@ export function signatureRoutes(deps: Deps): Router {
       return res.status(409).render('signature/already-signed.njk');
     }
     if (result.reason === 'notReady') return res.redirect(303, paths.employee.review);
-    const state = await guard(req, res, 'code');
+    const state = await guard(req, res, 'code', lang === req.lang ? result.state : undefined);
     if (!state) return;
     req.log?.info({ applicationId: id, reason: result.codeReason }, 'signing code refused');
     const error = { key: result.key, params: result.params ?? {} };

@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Deps } from '../../platform/deps';
 import { formatDate, tFor, type Language } from '../../platform/i18n';
-import { buildReview, canStartSigning } from '../../core/application/review';
-import { cardholderValues, loadFormContext, type FormContext } from '../../core/application/form-data';
+import { canStartSigningFrom, reviewFromState } from '../../core/application/review';
+import { cardholderValues, type FormContext } from '../../core/application/form-data';
+import { loadFormState, type FormState } from '../../core/application/form-state';
 import { StaleStateError, transition, type Status } from '../../core/application/status';
-import { lockingRead } from '../../platform/db';
+import { applicationStatus, heldApplicationStatus } from '../../core/application/repository';
 import { additionalApproverApproved } from '../../core/application/approval-requests';
 import { archiveDocuments, archiveFile, archiveRoot } from '../../core/archive/archive';
-import { listDocuments } from '../../core/application/documents';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { sealEmailData } from '../../core/outbox/sealed';
 import { urgentAlertEmails } from '../../core/application/notifications';
@@ -18,6 +18,7 @@ import { issueCode, verifyCode } from './otp';
 import { sha256Hex } from '../../lib/download';
 import { renderApplicationPdf, type PdfModel, type PdfRow, type PdfSection } from './pdf';
 import { insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from '../../core/application/signatures';
+import { archivedPaths } from './repository';
 
 /**
  * Electronic signature (SPEC §3.5): signature terms → the application as a PDF → a one-time code sent to the
@@ -35,6 +36,8 @@ export const SUBMITTED: Status[] = ['awaiting_additional_approval', 'pending_app
 
 export interface SigningState {
   ctx: FormContext;
+  /** The form's state, read once for the request (terms in the page language): what the checks and the PDF use. */
+  form: FormState;
   /** Every section complete and the application still editable. */
   canSign: boolean;
   /** The signature terms in force in the page language. */
@@ -44,21 +47,29 @@ export interface SigningState {
   latest: Signature | undefined;
 }
 
+/**
+ * The form's state as the signature reads it (terms in `lang`, the adult check in the service's time zone): read once
+ * per request and passed down to the checks and the PDF. `db` may be the signing transaction.
+ */
+function readSigningForm(deps: Pick<SigningDeps, 'config' | 'db'>, applicationId: number, lang: Language, now: Date): Promise<FormState | undefined> {
+  return loadFormState(deps.db, applicationId, { now, timeZone: deps.config.timeZone, language: lang });
+}
+
 export async function signingState(deps: SigningDeps, applicationId: number, lang: Language, now: Date): Promise<SigningState | undefined> {
-  const { db, config } = deps;
-  const ctx = await loadFormContext(db, applicationId);
-  if (!ctx) return undefined;
-  const [canSign, signatureTerms, acceptances, latest] = await Promise.all([
-    canStartSigning(db, applicationId, { now, timeZone: config.timeZone, language: lang }),
-    currentTerms(db, 'signature', '*', lang, now),
-    latestAcceptances(db, applicationId),
-    latestSignature(db, applicationId),
-  ]);
+  const form = await readSigningForm(deps, applicationId, lang, now);
+  return form ? signingStateOf(deps, form, lang, now) : undefined;
+}
+
+/** The signing state around a form state already read. */
+async function signingStateOf(deps: Pick<SigningDeps, 'db'>, form: FormState, lang: Language, now: Date): Promise<SigningState> {
+  const { db } = deps;
+  const applicationId = form.ctx.application.id;
+  const [signatureTerms, acceptances, latest] = await Promise.all([currentTerms(db, 'signature', '*', lang, now), latestAcceptances(db, applicationId), latestSignature(db, applicationId)]);
   const accepted = acceptances.find((a) => a.kind === 'signature');
   const termsAccepted = Boolean(
     accepted && signatureTerms && (await signatureTermsStillInForce(db, accepted.termsId, now)) && (!latest || accepted.acceptedAt > latest.signedAt),
   );
-  return { ctx, canSign, signatureTerms, termsAccepted, latest };
+  return { ctx: form.ctx, form, canSign: canStartSigningFrom(form), signatureTerms, termsAccepted, latest };
 }
 
 /** The accepted signature terms are the version in force for their language. */
@@ -96,22 +107,20 @@ function sizeText(bytes: number, lang: Language): string {
 }
 
 /**
- * What the PDF shows, in `lang`: the header, every section of the review (the PIN only as "chosen"), the terms
- * accepted and the documents with their SHA-256, and the signature block.
+ * What the PDF shows, in `lang`, from the form's state read in `lang` (readSigningForm): the header, every section of
+ * the review (the PIN only as "chosen"), the terms accepted and the documents with their SHA-256, and the signature block.
  */
 export async function buildPdfModel(
   deps: Pick<SigningDeps, 'config' | 'db'>,
-  applicationId: number,
+  form: FormState,
   lang: Language,
   opts: { now: Date; evidence?: SigningEvidence },
 ): Promise<PdfModel> {
   const { db, config } = deps;
   const t = tFor(lang);
-  const ctx = await loadFormContext(db, applicationId);
-  if (!ctx) throw new Error(`application ${applicationId} not found`);
-  const review = await buildReview(db, applicationId, lang, t, { now: opts.now, timeZone: config.timeZone });
-  const documents = await listDocuments(db, applicationId);
-  const acceptances = await latestAcceptances(db, applicationId);
+  const { ctx, documents } = form;
+  const review = reviewFromState(form, lang, t, { now: opts.now, timeZone: config.timeZone });
+  const acceptances = await latestAcceptances(db, ctx.application.id);
   const holder = cardholderValues(ctx);
   const name = [holder.firstName || ctx.application.firstName, holder.lastName || ctx.application.lastName].filter(Boolean).join(' ');
   const when = (iso: string | Date) => formatDate(lang, iso, config.timeZone, true);
@@ -190,8 +199,8 @@ export async function buildPdfModel(
 }
 
 /** The PDF shown before signing (step 2), and its SHA-256 (the code is bound to it). */
-export async function draftPdf(deps: Pick<SigningDeps, 'config' | 'db'>, applicationId: number, lang: Language, now: Date): Promise<{ pdf: Buffer; sha256: string }> {
-  const pdf = await renderApplicationPdf(await buildPdfModel(deps, applicationId, lang, { now }));
+export async function draftPdf(deps: Pick<SigningDeps, 'config' | 'db'>, form: FormState, lang: Language, now: Date): Promise<{ pdf: Buffer; sha256: string }> {
+  const pdf = await renderApplicationPdf(await buildPdfModel(deps, form, lang, { now }));
   return { pdf, sha256: sha256Hex(pdf) };
 }
 
@@ -200,16 +209,19 @@ export async function draftPdf(deps: Pick<SigningDeps, 'config' | 'db'>, applica
 
 export type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: false; key: string; params?: Record<string, string | number> };
 
-/** Sends a code for the PDF as shown in `lang` to the application's e-mail (throttled). The code travels sealed. */
-export async function sendSigningCode(deps: SigningDeps, input: { applicationId: number; lang: Language; now: Date }): Promise<SendCodeResult> {
+/**
+ * Sends a code for the PDF as shown in `lang` to the application's e-mail (throttled). The code travels sealed.
+ * `form` is the form's state the request read in `lang` (SigningState.form).
+ */
+export async function sendSigningCode(deps: SigningDeps, input: { form: FormState; lang: Language; now: Date }): Promise<SendCodeResult> {
   const { db, secrets } = deps;
-  const ctx = await loadFormContext(db, input.applicationId);
-  if (!ctx) throw new Error('application not found');
-  const { sha256 } = await draftPdf(deps, input.applicationId, input.lang, input.now);
+  const { ctx } = input.form;
+  const applicationId = ctx.application.id;
+  const { sha256 } = await draftPdf(deps, input.form, input.lang, input.now);
   return db.transaction(async (trx) => {
-    const issued = await issueCode(trx, { applicationId: input.applicationId, pdfSha256: sha256, sentTo: ctx.application.email, now: input.now, secret: secrets.otpSecret() });
+    const issued = await issueCode(trx, { applicationId, pdfSha256: sha256, sentTo: ctx.application.email, now: input.now, secret: secrets.otpSecret() });
     if (!issued.ok) return { ok: false, key: issued.key, params: issued.params };
-    const idempotencyKey = `signing-code:${input.applicationId}:${issued.attemptId}`;
+    const idempotencyKey = `signing-code:${applicationId}:${issued.attemptId}`;
     await enqueueEmails(
       trx,
       [
@@ -219,7 +231,7 @@ export async function sendSigningCode(deps: SigningDeps, input: { applicationId:
           to: ctx.application.email,
           language: input.lang,
           data: sealEmailData(secrets.dataKeyring(), idempotencyKey, { code: issued.code }, ['code']),
-          applicationId: input.applicationId,
+          applicationId,
         },
       ],
       input.now,
@@ -233,9 +245,14 @@ export async function sendSigningCode(deps: SigningDeps, input: { applicationId:
 
 export type SignResult =
   | { ok: true; version: number; status: Status }
-  | { ok: false; reason: 'code'; key: string; params?: Record<string, string | number>; codeReason: string }
+  /** `state`: the signing state of the request (in the signing language), for the page that says what is wrong. */
+  | { ok: false; reason: 'code'; key: string; params?: Record<string, string | number>; codeReason: string; state: SigningState }
   | { ok: false; reason: 'alreadySigned' }
   | { ok: false; reason: 'notReady' };
+
+/** The transaction's answer: a refused code without the page's state yet (read after the transaction). */
+type CodeRefused = Extract<SignResult, { reason: 'code' }>;
+type SignOutcome = Exclude<SignResult, CodeRefused> | Omit<CodeRefused, 'state'>;
 
 function listFiles(dir: string): string[] {
   try {
@@ -247,8 +264,8 @@ function listFiles(dir: string): string[] {
 
 /** An application that cannot be signed now: already signed (a replayed form, another tab) or not ready yet. */
 async function whyNotSignable(db: Knex, applicationId: number): Promise<SignResult> {
-  const row: { status: Status } | undefined = await db('application').where({ id: applicationId }).first('status');
-  const signed = row !== undefined && SUBMITTED.includes(row.status) && (await latestSignature(db, applicationId)) !== undefined;
+  const status = await applicationStatus(db, applicationId);
+  const signed = status !== undefined && SUBMITTED.includes(status) && (await latestSignature(db, applicationId)) !== undefined;
   return signed ? { ok: false, reason: 'alreadySigned' } : { ok: false, reason: 'notReady' };
 }
 
@@ -256,28 +273,31 @@ async function whyNotSignable(db: Knex, applicationId: number): Promise<SignResu
  * Checks the code and signs. A wrong code's try is committed on its own; a valid code signs in the same transaction,
  * which rolls back entirely (code included) if the application changed meanwhile — then nothing is signed twice and
  * the caller says it is already signed.
+ * The form's state is read once before the transaction (the checks, the PDF the code was sent for), and once again
+ * inside it, after the application's row is held: the signed PDF shows what is stored when it is signed.
  */
 export async function signApplication(
   deps: SigningDeps,
   input: { applicationId: number; code: unknown; lang: Language; ip: string; userAgent: string; now: Date },
 ): Promise<SignResult> {
   const { db, config, secrets, logger } = deps;
-  const ctx = await loadFormContext(db, input.applicationId);
-  if (!ctx) throw new Error('application not found');
-  if (!SIGNABLE.includes(ctx.application.status)) return whyNotSignable(db, input.applicationId);
-  // Another tab may sign between these reads (PostgreSQL runs both requests at once): read the status again to say so.
-  if (!(await canStartSigning(db, input.applicationId, { now: input.now, timeZone: config.timeZone, language: input.lang }))) return whyNotSignable(db, input.applicationId);
-  const shown = await draftPdf(deps, input.applicationId, input.lang, input.now);
+  const form = await readSigningForm(deps, input.applicationId, input.lang, input.now);
+  if (!form) throw new Error('application not found');
+  const { ctx } = form;
+  // Not signable: another tab may have signed since (PostgreSQL runs both requests at once): whyNotSignable reads the
+  // status again to say so.
+  if (!SIGNABLE.includes(ctx.application.status) || !canStartSigningFrom(form)) return whyNotSignable(db, input.applicationId);
+  const shown = await draftPdf(deps, form, input.lang, input.now);
 
   // Files written by a transaction that then rolls back are removed (the archive must match its ledger).
   const archiveDir = path.join(archiveRoot(config.dataDir), String(input.applicationId));
   const before = new Set(listFiles(archiveDir));
   try {
-    return await db.transaction(async (trx): Promise<SignResult> => {
+    const result = await db.transaction(async (trx): Promise<SignOutcome> => {
       // Another tab may have signed since the checks above: say so rather than "request a code". The row stays locked
       // until the end, so a second tab typing the same code at the same moment waits here, then sees it signed.
-      const current = await lockingRead(trx('application').where({ id: input.applicationId }).first('status'));
-      if (!current || !SIGNABLE.includes(current.status)) return { ok: false, reason: 'alreadySigned' };
+      const current = await heldApplicationStatus(trx, input.applicationId);
+      if (!current || !SIGNABLE.includes(current)) return { ok: false, reason: 'alreadySigned' };
       const verified = await verifyCode(trx, { applicationId: input.applicationId, code: input.code, pdfSha256: shown.sha256, now: input.now, secret: secrets.otpSecret() });
       if (!verified.ok) return { ok: false, reason: 'code', key: verified.key, codeReason: verified.reason, ...(verified.params ? { params: verified.params } : {}) };
 
@@ -289,7 +309,9 @@ export async function signApplication(
 
       const version = await nextSignatureVersion(trx, input.applicationId);
       const evidence: SigningEvidence = { version, signedAt: input.now, email: verified.sentTo, ip: input.ip, userAgent: input.userAgent, shownSha256: shown.sha256 };
-      const pdf = await renderApplicationPdf(await buildPdfModel({ config, db: trx }, input.applicationId, input.lang, { now: input.now, evidence }));
+      const signedForm = await readSigningForm({ config, db: trx }, input.applicationId, input.lang, input.now);
+      if (!signedForm) throw new Error('application not found');
+      const pdf = await renderApplicationPdf(await buildPdfModel({ config, db: trx }, signedForm, input.lang, { now: input.now, evidence }));
       const entry = await archiveFile({ config }, trx, { applicationId: input.applicationId, kind: `signed-application-v${version}`, extension: 'pdf', buffer: pdf, now: input.now });
       await archiveDocuments({ config }, trx, input.applicationId, input.now);
 
@@ -321,8 +343,10 @@ export async function signApplication(
       }
       return { ok: true, version, status: to };
     });
+    // A wrong code: the page says so, from what this request read (the try is committed; nothing else changed).
+    return result.ok || result.reason !== 'code' ? result : { ...result, state: await signingStateOf(deps, form, input.lang, input.now) };
   } catch (err) {
-    const recorded = new Set((await db('archive_entry').where({ application_id: input.applicationId }).select('path')).map((r) => path.resolve(config.dataDir, r.path as string)));
+    const recorded = new Set((await archivedPaths(db, input.applicationId)).map((p) => path.resolve(config.dataDir, p)));
     for (const f of listFiles(archiveDir)) {
       if (!before.has(f) && !recorded.has(path.resolve(f))) await fs.promises.rm(f, { force: true });
     }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { NOT_SUBMITTED, type Status } from '../../core/application/status';
 import { listSignatures } from '../../core/application/signatures';
+import { statusHistoryRows, statusPageApplication } from './repository';
 
 /**
  * The employee's status page (SPEC §3.7): the application's timeline until the card is delivered, with the comments
@@ -34,16 +35,9 @@ export function upcomingSteps(status: Status, additionalApproval: boolean): Stat
 }
 
 export async function statusPage(db: Knex, applicationId: number): Promise<StatusPage | undefined> {
-  const app = await db('application as ap')
-    .join('account as a', 'a.id', 'ap.account_id')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .where('ap.id', applicationId)
-    .first('ap.id', 'ap.reference', 'ap.status', 'ap.priority', 'a.company_name', 'k.additional_approver_required');
+  const app = await statusPageApplication(db, applicationId);
   if (!app) return undefined;
-  const rows = await db('application_status_history')
-    .where({ application_id: applicationId })
-    .orderBy([{ column: 'at', order: 'asc' }, { column: 'id', order: 'asc' }])
-    .select('at', 'from_status', 'to_status', 'comment', 'comment_for_employee');
+  const rows = await statusHistoryRows(db, applicationId);
   const timeline: TimelineEntry[] = rows
     .map((r) => ({
       at: r.at as string,

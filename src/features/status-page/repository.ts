@@ -1,0 +1,25 @@
+import type { Knex } from 'knex';
+import type { Status } from '../../core/application/status';
+
+/** What the status page shows of the application, its BC and its key; undefined when there is no such application. */
+export async function statusPageApplication(
+  db: Knex,
+  applicationId: number,
+): Promise<{ id: number; reference: string; status: Status; priority: string; company_name: string; additional_approver_required: boolean | number } | undefined> {
+  return db('application as ap')
+    .join('account as a', 'a.id', 'ap.account_id')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .where('ap.id', applicationId)
+    .first('ap.id', 'ap.reference', 'ap.status', 'ap.priority', 'a.company_name', 'k.additional_approver_required');
+}
+
+/** The application's status history, oldest first, with the comments and whether each is addressed to the employee. */
+export async function statusHistoryRows(
+  db: Knex,
+  applicationId: number,
+): Promise<Array<{ at: string; from_status: Status | null; to_status: Status; comment: string | null; comment_for_employee: boolean | number }>> {
+  return db('application_status_history')
+    .where({ application_id: applicationId })
+    .orderBy([{ column: 'at', order: 'asc' }, { column: 'id', order: 'asc' }])
+    .select('at', 'from_status', 'to_status', 'comment', 'comment_for_employee');
+}
