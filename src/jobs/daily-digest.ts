@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../platform/db';
 import type { Deps } from '../platform/deps';
 import { formatDate, isLanguage, tFor, type Language } from '../platform/i18n';
 import { enqueueEmails, type EmailToQueue } from '../core/outbox/enqueue';
@@ -71,7 +71,7 @@ async function inChunks<T, R>(items: T[], size: number, fn: (chunk: T[]) => Prom
  * The pending applications grouped by key and first recipient, with counts per priority and the oldest few.
  * Both passes over the applications read only application_digest_idx; the rest reads the few rows they select.
  */
-async function pendingGroups(db: Knex): Promise<Map<string, Group>> {
+async function pendingGroups(db: Db): Promise<Map<string, Group>> {
   const counts = await pendingCountsByGroup(db);
   const groups = new Map<string, Group>();
   if (!counts.length) return groups;
@@ -115,7 +115,7 @@ interface RecipientDigest {
 }
 
 /** The groups each recipient is told about (a group once per recipient, even when named twice). */
-async function recipientsOf(db: Knex, groups: Map<string, Group>): Promise<RecipientDigest[]> {
+async function recipientsOf(db: Db, groups: Map<string, Group>): Promise<RecipientDigest[]> {
   const adminIds = [...new Set([...groups.values()].map((g) => g.adminId).filter((x): x is number => x !== null))];
   const admins = adminIds.length ? await digestAdministrators(db, adminIds) : [];
   const memberships = adminIds.length ? await administratorAccountPairs(db, adminIds) : [];
@@ -139,7 +139,7 @@ async function recipientsOf(db: Knex, groups: Map<string, Group>): Promise<Recip
 }
 
 /** Recipients who are administrators get their language; anyone else French (the default language). */
-async function languagesOf(db: Knex, emails: string[]): Promise<Map<string, Language>> {
+async function languagesOf(db: Db, emails: string[]): Promise<Map<string, Language>> {
   const out = new Map<string, Language>();
   for (let i = 0; i < emails.length; i += 500) {
     const rows = await administratorLanguages(db, emails.slice(i, i + 500));

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 
 /** Additional approval requests (table approval_request). Tokens are looked up by their SHA-256, never stored. */
 export interface ApprovalRequest {
@@ -32,25 +32,25 @@ function toRequest(r: Record<string, unknown>): ApprovalRequest {
 }
 
 /** The request in force: the newest one not superseded by a later request. */
-export async function latestRequest(db: Knex, applicationId: number): Promise<ApprovalRequest | undefined> {
+export async function latestRequest(db: Db, applicationId: number): Promise<ApprovalRequest | undefined> {
   const row = await db('approval_request').where({ application_id: applicationId }).whereNull('superseded_at').orderBy('id', 'desc').first();
   return row ? toRequest(row) : undefined;
 }
 
 /** The request whose token has this SHA-256. */
-export async function requestByTokenHash(db: Knex, hash: string): Promise<ApprovalRequest | undefined> {
+export async function requestByTokenHash(db: Db, hash: string): Promise<ApprovalRequest | undefined> {
   const row = await db('approval_request').where({ token_hash: hash }).first();
   return row ? toRequest(row) : undefined;
 }
 
 /** Requests sent for an application since a time (the employee may not flood an address). */
-export async function countRequestsSince(db: Knex, applicationId: number, since: Date): Promise<number> {
+export async function countRequestsSince(db: Db, applicationId: number, since: Date): Promise<number> {
   const [row] = await db('approval_request').where({ application_id: applicationId }).where('created_at', '>=', since.toISOString()).count<{ n: number | string }[]>({ n: '*' });
   return Number(row?.n ?? 0);
 }
 
 export async function insertRequest(
-  trx: Knex,
+  trx: Db,
   input: { applicationId: number; approverName: string; approverEmail: string; language: 'fr' | 'en'; tokenHash: string; expiresAt: Date; now: Date },
 ): Promise<number> {
   const ts = input.now.toISOString();
@@ -70,7 +70,7 @@ export async function insertRequest(
 }
 
 /** Records the decision once: only an unused, unsuperseded, unexpired request changes (conditional update). */
-export async function recordDecision(trx: Knex, input: { id: number; decision: 'approved' | 'declined'; comment: string | null; now: Date }): Promise<boolean> {
+export async function recordDecision(trx: Db, input: { id: number; decision: 'approved' | 'declined'; comment: string | null; now: Date }): Promise<boolean> {
   const ts = input.now.toISOString();
   const n = await trx('approval_request')
     .where({ id: input.id })

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Db } from '../../platform/db';
 import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../platform/i18n';
 import type { Keyring } from '../../lib/field-crypto';
@@ -26,7 +27,7 @@ export function newToken(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 
-export async function findRequestByToken(db: Knex, token: string): Promise<ApprovalRequest | undefined> {
+export async function findRequestByToken(db: Db, token: string): Promise<ApprovalRequest | undefined> {
   if (typeof token !== 'string' || !/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
   return requestByTokenHash(db, tokenHash(token));
 }
@@ -39,7 +40,7 @@ export function stateOf(request: ApprovalRequest | undefined, now: Date): Approv
   return { kind: 'pending', request };
 }
 
-export async function approvalState(db: Knex, applicationId: number, now: Date): Promise<ApprovalState> {
+export async function approvalState(db: Db, applicationId: number, now: Date): Promise<ApprovalState> {
   return stateOf(await latestRequest(db, applicationId), now);
 }
 
@@ -59,7 +60,7 @@ export class ApprovalRequestRefused extends Error {
  * Whether the approver of the request in force (the newest not superseded) approved. An approval stays valid after
  * its link's expiry, so this does not depend on the time. The signature and the approval queue both ask this.
  */
-export async function additionalApproverApproved(db: Knex, applicationId: number): Promise<boolean> {
+export async function additionalApproverApproved(db: Db, applicationId: number): Promise<boolean> {
   return (await latestRequest(db, applicationId))?.decision === 'approved';
 }
 

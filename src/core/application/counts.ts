@@ -1,9 +1,6 @@
-import type { Knex } from 'knex';
-import { isSqlite, whereIdIn } from '../../platform/db';
+import { isSqlite, whereIdIn, type Db } from '../../platform/db';
 import type { Priority } from './create';
 import type { Status } from './status';
-
-type Q = Knex | Knex.Transaction;
 
 /**
  * Reads of `application_count`: applications pre-counted per BC, key, status and priority, kept by triggers on
@@ -13,7 +10,7 @@ type Q = Knex | Knex.Transaction;
  */
 
 /** How many applications of the BCs are in this status (optionally of this priority). */
-export async function countInStatus(db: Q, accountIds: number[], status: Status, priority?: Priority): Promise<number> {
+export async function countInStatus(db: Db, accountIds: number[], status: Status, priority?: Priority): Promise<number> {
   if (!accountIds.length) return 0;
   const qb = whereIdIn(db('application_count').where('status', status), 'account_id', accountIds);
   if (priority) qb.where('priority', priority);
@@ -22,7 +19,7 @@ export async function countInStatus(db: Q, accountIds: number[], status: Status,
 }
 
 /** Totals per status and priority within the BCs, for some statuses (reads the status index alone). */
-export async function countsByStatusAndPriority(db: Q, accountIds: number[], statuses: Status[]): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
+export async function countsByStatusAndPriority(db: Db, accountIds: number[], statuses: Status[]): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
   if (!accountIds.length || !statuses.length) return [];
   const rows: Array<{ status: Status; priority: Priority; n: number | string | null }> = await whereIdIn(db('application_count').whereIn('status', statuses), 'account_id', accountIds)
     .groupBy('status', 'priority')
@@ -36,7 +33,7 @@ export async function countsByStatusAndPriority(db: Q, accountIds: number[], sta
  * The database packs each key's counts into one text ("status:priority:n,…") so a summary of 50 keys reads 50 rows
  * instead of 1,200: turning each row and value into JavaScript costs far more than the grouping itself.
  */
-export async function countsByKeyAndStatus(db: Q, accountIds: number[]): Promise<Array<{ keyId: number; status: Status; n: number; urgent: number }>> {
+export async function countsByKeyAndStatus(db: Db, accountIds: number[]): Promise<Array<{ keyId: number; status: Status; n: number; urgent: number }>> {
   if (!accountIds.length) return [];
   const item = "status || ':' || priority || ':' || n";
   const packed = isSqlite(db) ? `group_concat(${item}, ',')` : `string_agg(${item}, ',')`;

@@ -1,6 +1,4 @@
-import type { Knex } from 'knex';
-
-type Q = Knex | Knex.Transaction;
+import type { Db } from '../../platform/db';
 
 /** What the administrator's application page shows beside the application itself: the key's information and the e-mails sent. */
 
@@ -37,7 +35,7 @@ function parseList(json: unknown): string[] {
 }
 
 /** The key an application was made with and its BC's options (deleted keys too), within the BCs. */
-export async function keyInformation(db: Q, keyId: number, accountIds: number[]): Promise<KeyInformation | undefined> {
+export async function keyInformation(db: Db, keyId: number, accountIds: number[]): Promise<KeyInformation | undefined> {
   const r = await db('access_key as k')
     .join('account as a', 'a.id', 'k.account_id')
     .where('k.id', keyId)
@@ -99,7 +97,7 @@ export interface EmailFlow {
 }
 
 /** The e-mails queued or sent for an application (the "flows" of its history), oldest first. */
-export async function emailsOf(db: Q, applicationId: number): Promise<EmailFlow[]> {
+export async function emailsOf(db: Db, applicationId: number): Promise<EmailFlow[]> {
   const rows: Array<{ id: number; template: string; language: string; recipient: string; status: string; attempts: number; created_at: string; sent_at: string | null }> = await db(
     'outbox',
   )

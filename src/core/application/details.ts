@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import { tFor, type Language } from '../../platform/i18n';
 import { recordAudit, type AuditContext } from '../audit/audit';
 import { listDocuments, type StoredDocument } from './documents';
@@ -51,7 +51,7 @@ const camel = (code: string) => code.replace(/[-_]([a-z])/g, (_m, c: string) => 
  * the actor's BCs (404 otherwise) and records the view in the audit log.
  */
 export async function applicationSections(
-  deps: { db: Knex; logger: { warn: (obj: object, msg: string) => void } },
+  deps: { db: Db; logger: { warn: (obj: object, msg: string) => void } },
   actor: { accountIds: number[] },
   application: Pick<ApplicationView, 'id' | 'key'>,
   opts: { lang: Language; timeZone: string; now: Date },
@@ -81,6 +81,6 @@ export async function applicationSections(
 }
 
 /** An administrator opened an application's page (its personal data): who, which application, when, from where. */
-export async function recordApplicationView(db: Knex, access: AuditContext, applicationId: number, now: Date): Promise<void> {
+export async function recordApplicationView(db: Db, access: AuditContext, applicationId: number, now: Date): Promise<void> {
   await recordAudit(db, { ...access, at: now, action: 'application.view', applicationId, object: { type: 'application', id: applicationId } });
 }

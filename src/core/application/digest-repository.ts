@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 
 /**
  * The daily digest's reads (e-mail 8): the applications pending approval, grouped, and the few rows those groups need
@@ -39,7 +39,7 @@ export interface DigestKey {
 }
 
 /** The pending applications counted per key, origin, initiator and priority. */
-export async function pendingCountsByGroup(db: Knex): Promise<PendingGroupCount[]> {
+export async function pendingCountsByGroup(db: Db): Promise<PendingGroupCount[]> {
   return db('application')
     .where('status', PENDING)
     .groupBy('access_key_id', 'origin', 'initiated_by', 'priority')
@@ -48,12 +48,12 @@ export async function pendingCountsByGroup(db: Knex): Promise<PendingGroupCount[
 }
 
 /** These keys (ids), as the digest needs them. */
-export async function digestKeys(db: Knex, ids: number[]): Promise<DigestKey[]> {
+export async function digestKeys(db: Db, ids: number[]): Promise<DigestKey[]> {
   return db('access_key').whereIn('id', ids).select('id', 'created_by', 'account_id', 'notification_recipients') as Promise<DigestKey[]>;
 }
 
 /** The ids of the oldest `perGroup` pending applications of each (key, origin, initiator), by submission then id. */
-export async function oldestPendingIds(db: Knex, perGroup: number): Promise<number[]> {
+export async function oldestPendingIds(db: Db, perGroup: number): Promise<number[]> {
   const ranked = db('application')
     .where('status', PENDING)
     .select('id', db.raw('ROW_NUMBER() OVER (PARTITION BY access_key_id, origin, initiated_by ORDER BY submitted_at, id) AS rn'))
@@ -62,7 +62,7 @@ export async function oldestPendingIds(db: Knex, perGroup: number): Promise<numb
 }
 
 /** These pending applications (ids) with their BC's name, their key's name and since when they are pending. */
-export async function pendingApplicationDetails(db: Knex, ids: number[]): Promise<PendingApplicationDetail[]> {
+export async function pendingApplicationDetails(db: Db, ids: number[]): Promise<PendingApplicationDetail[]> {
   return db('application as a')
     .join('access_key as k', 'k.id', 'a.access_key_id')
     .join('account as ac', 'ac.id', 'a.account_id')
@@ -73,16 +73,16 @@ export async function pendingApplicationDetails(db: Knex, ids: number[]): Promis
 }
 
 /** These administrators (ids): e-mail, role and whether active. */
-export async function digestAdministrators(db: Knex, ids: number[]): Promise<Array<{ id: number; email: string; role: string; active: boolean | number }>> {
+export async function digestAdministrators(db: Db, ids: number[]): Promise<Array<{ id: number; email: string; role: string; active: boolean | number }>> {
   return db('administrator').whereIn('id', ids).select('id', 'email', 'role', 'active');
 }
 
 /** The BCs these administrators (ids) are in charge of, one row per administrator and BC. */
-export async function administratorAccountPairs(db: Knex, administratorIds: number[]): Promise<Array<{ administrator_id: number; account_id: number }>> {
+export async function administratorAccountPairs(db: Db, administratorIds: number[]): Promise<Array<{ administrator_id: number; account_id: number }>> {
   return db('administrator_account').whereIn('administrator_id', administratorIds).select('administrator_id', 'account_id');
 }
 
 /** The administrators among these e-mail addresses, with their language. */
-export async function administratorLanguages(db: Knex, emails: string[]): Promise<Array<{ email: string; language: string }>> {
+export async function administratorLanguages(db: Db, emails: string[]): Promise<Array<{ email: string; language: string }>> {
   return db('administrator').whereIn('email', emails).select('email', 'language');
 }

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
+import type { Db } from '../../platform/db';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Knex } from 'knex';
 import type { Config } from '../../platform/config';
 import type { Logger } from '../../platform/logger';
 import { NotFoundError } from '../../lib/errors';
@@ -86,7 +86,7 @@ function toDocument(row: Record<string, unknown>): StoredDocument {
   };
 }
 
-async function isEditable(db: Knex, applicationId: number): Promise<boolean> {
+async function isEditable(db: Db, applicationId: number): Promise<boolean> {
   const row = await db('application').where({ id: applicationId }).first('status');
   return Boolean(row && (NOT_SUBMITTED as string[]).includes(row.status));
 }
@@ -97,7 +97,7 @@ async function isEditable(db: Knex, applicationId: number): Promise<boolean> {
  */
 export async function saveDocument(
   deps: { config: Pick<Config, 'dataDir' | 'documentMaxBytes'>; logger: Logger },
-  trx: Knex,
+  trx: Db,
   input: { applicationId: number; kind: string; file: { buffer: Buffer; originalName?: string }; now: Date },
 ): Promise<SaveResult> {
   const { buffer } = input.file;
@@ -141,7 +141,7 @@ export async function saveDocument(
 }
 
 /** The current (not removed) documents of an application, oldest first. */
-export async function listDocuments(db: Knex, applicationId: number): Promise<StoredDocument[]> {
+export async function listDocuments(db: Db, applicationId: number): Promise<StoredDocument[]> {
   const rows = await db('application_document').where({ application_id: applicationId }).whereNull('removed_at').orderBy('id');
   return rows.map(toDocument);
 }
@@ -156,7 +156,7 @@ export function missingKinds(documents: Pick<StoredDocument, 'kind'>[], required
  * Removes a document before signing (logical: the row keeps removed_at; the file stays until a purge). Returns false
  * when there is nothing to remove: unknown, another application's, already removed, archived, or no longer editable.
  */
-export async function removeDocument(trx: Knex, input: { applicationId: number; documentId: number; now: Date }): Promise<boolean> {
+export async function removeDocument(trx: Db, input: { applicationId: number; documentId: number; now: Date }): Promise<boolean> {
   if (!(await isEditable(trx, input.applicationId))) return false;
   const n = await trx('application_document')
     .where({ id: input.documentId, application_id: input.applicationId, archived: false })
@@ -184,7 +184,7 @@ export function downloadHeaders(doc: Pick<StoredDocument, 'mime' | 'size' | 'ori
  */
 export async function readDocument(
   deps: { config: Pick<Config, 'dataDir'> },
-  db: Knex,
+  db: Db,
   input: { applicationId: number; documentId: number; accountIds?: number[] },
 ): Promise<{ document: StoredDocument; headers: Record<string, string>; stream: Readable }> {
   const q = db('application_document as d')

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
 import { NOT_SUBMITTED, type Status } from './status';
 import type { Origin, Priority } from './create';
@@ -144,7 +144,7 @@ function stringsOnly(v: unknown): Record<string, string> {
 }
 
 /** The application, its key and BC, and its stored form; undefined when the application does not exist. */
-export async function loadFormContext(db: Knex, applicationId: number): Promise<FormContext | undefined> {
+export async function loadFormContext(db: Db, applicationId: number): Promise<FormContext | undefined> {
   const row = await db('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .join('account as a', 'a.id', 'ap.account_id')

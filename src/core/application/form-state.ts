@@ -1,5 +1,4 @@
-import type { Knex } from 'knex';
-import { readTogether } from '../../platform/db';
+import { readTogether, type Db } from '../../platform/db';
 import { listDocuments, missingKinds, MISSING_KIND_KEYS, type DocumentKind, type StoredDocument } from './documents';
 import { hasPin } from './pin-repository';
 import { currentTerms, latestAcceptances, termsById, type Terms } from '../terms/repository';
@@ -53,7 +52,7 @@ export function requiredDocumentKinds(account: FormContext['account']): Document
   return ['individual', 'joint'].includes(account.liabilityType) ? ['identity', 'proof_of_address'] : ['identity'];
 }
 
-export async function termsState(db: Knex, ctx: FormContext, language: string, now: Date): Promise<FormState['terms']> {
+export async function termsState(db: Db, ctx: FormContext, language: string, now: Date): Promise<FormState['terms']> {
   const current = await currentTerms(db, 'cardholder', ctx.account.cardProduct, language, now);
   const latest = (await latestAcceptances(db, ctx.application.id)).find((a) => a.kind === 'cardholder');
   if (!latest) return { current, accepted: undefined };
@@ -67,7 +66,7 @@ export async function termsState(db: Knex, ctx: FormContext, language: string, n
   return { current, accepted: { version: latest.version, sha256: latest.sha256, acceptedAt: latest.acceptedAt, isCurrent: Boolean(inForce && inForce.id === latest.termsId) } };
 }
 
-export async function loadFormState(db: Knex, applicationId: number, opts: StateOptions): Promise<FormState | undefined> {
+export async function loadFormState(db: Db, applicationId: number, opts: StateOptions): Promise<FormState | undefined> {
   const ctx = await loadFormContext(db, applicationId);
   if (!ctx) return undefined;
   const now = opts.now;

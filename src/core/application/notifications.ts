@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import { formatDate } from '../../platform/i18n';
 import type { EmailToQueue } from '../outbox/enqueue';
 import { cardholderValues, type FormContext } from './form-data';
@@ -22,7 +22,7 @@ export function employeeName(ctx: FormContext): string {
  * (the approver's decision): that is when the company can approve it.
  */
 export async function urgentAlertEmails(
-  trx: Knex,
+  trx: Db,
   ctx: FormContext,
   input: { version: number; signedAt: Date; timeZone: string; awaitingAdditionalApproval: boolean; approvedByAdditionalApprover?: boolean },
 ): Promise<EmailToQueue[]> {

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Deps } from '../../platform/deps';
 import { encryptPin, validatePin, type PinCheck } from './pin';
 import { storeEncryptedPin } from './pin-repository';
@@ -9,7 +9,7 @@ import { storeEncryptedPin } from './pin-repository';
  */
 export async function savePin(
   deps: Pick<Deps, 'secrets' | 'logger'>,
-  trx: Knex,
+  trx: Db,
   input: { applicationId: number; pin: unknown; confirmation: unknown; birthDate?: string | null; now: Date },
 ): Promise<PinCheck> {
   const check = validatePin(input.pin, input.confirmation, { birthDate: input.birthDate });

@@ -3,9 +3,7 @@ import { NOT_SUBMITTED, OPEN_STATUSES, type Status } from './status';
 import type { Origin, Priority } from './create';
 import type { Language } from '../../platform/i18n';
 import { countInStatus } from './counts';
-import { lockingRead } from '../../platform/db';
-
-type Q = Knex | Knex.Transaction;
+import { lockingRead, type Db } from '../../platform/db';
 
 export interface KeyForApplications {
   id: number;
@@ -47,12 +45,12 @@ export async function holdKey(trx: Knex.Transaction, keyId: number): Promise<voi
  * (a form save, a document limit, a code throttle, the approver's decision) holds it first, so that on PostgreSQL a
  * second request on the same application waits for the first to commit, then decides on what it wrote.
  */
-export async function holdApplication(trx: Knex | Knex.Transaction, applicationId: number): Promise<void> {
+export async function holdApplication(trx: Db, applicationId: number): Promise<void> {
   await lockingRead(trx('application').where({ id: applicationId }).first('id'));
 }
 
 /** The application's status; undefined when there is no such application. */
-export async function applicationStatus(db: Q, applicationId: number): Promise<Status | undefined> {
+export async function applicationStatus(db: Db, applicationId: number): Promise<Status | undefined> {
   const row: { status: Status } | undefined = await db('application').where({ id: applicationId }).first('status');
   return row?.status;
 }
@@ -64,19 +62,19 @@ export async function heldApplicationStatus(trx: Knex.Transaction, applicationId
 }
 
 /** A key of one of the actor's BCs (deleted ones included, so the caller can say why it cannot be used). */
-export async function findKeyInScope(db: Q, keyId: number, accountIds: number[]): Promise<KeyForApplications | undefined> {
+export async function findKeyInScope(db: Db, keyId: number, accountIds: number[]): Promise<KeyForApplications | undefined> {
   const row = await db('access_key as k').join('account as a', 'a.id', 'k.account_id').where('k.id', keyId).whereIn('k.account_id', accountIds).first<KeyRow | undefined>(KEY_COLUMNS);
   return row ? toKey(row) : undefined;
 }
 
 /** Employee side: the key typed on the self-service page (no BC scope: the employee has no account). */
-export async function findKeyByNumber(db: Q, number: string): Promise<KeyForApplications | undefined> {
+export async function findKeyByNumber(db: Db, number: string): Promise<KeyForApplications | undefined> {
   const row = await db('access_key as k').join('account as a', 'a.id', 'k.account_id').where('k.number', number).first<KeyRow | undefined>(KEY_COLUMNS);
   return row ? toKey(row) : undefined;
 }
 
 /** The open application (if any) of this e-mail on this key: a second one would be a duplicate. */
-export async function findOpenApplicationOnKey(db: Q, keyId: number, email: string): Promise<ApplicationRow | undefined> {
+export async function findOpenApplicationOnKey(db: Db, keyId: number, email: string): Promise<ApplicationRow | undefined> {
   return db<ApplicationRow>('application')
     .where({ access_key_id: keyId, email: email.trim().toLowerCase() })
     .whereIn('status', OPEN_STATUSES)
@@ -126,7 +124,7 @@ export interface ApplicationView {
   companyName: string;
 }
 
-function applicationQuery(db: Q) {
+function applicationQuery(db: Db) {
   return db('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .join('account as a', 'a.id', 'ap.account_id')
@@ -175,19 +173,19 @@ function toView(r: ApplicationJoinedRow): ApplicationView {
 }
 
 /** Administrator side: only within the actor's BCs; another BC's application is simply not found. */
-export async function findApplicationInScope(db: Q, id: number, accountIds: number[]): Promise<ApplicationView | undefined> {
+export async function findApplicationInScope(db: Db, id: number, accountIds: number[]): Promise<ApplicationView | undefined> {
   const row = (await applicationQuery(db).where('ap.id', id).whereIn('ap.account_id', accountIds).first()) as ApplicationJoinedRow | undefined;
   return row ? toView(row) : undefined;
 }
 
 /** Employee side: the application their session is bound to (the id comes from the session, never the URL). */
-export async function findApplicationById(db: Q, id: number): Promise<ApplicationView | undefined> {
+export async function findApplicationById(db: Db, id: number): Promise<ApplicationView | undefined> {
   const row = (await applicationQuery(db).where('ap.id', id).first()) as ApplicationJoinedRow | undefined;
   return row ? toView(row) : undefined;
 }
 
 /** Employee entry: the application a reference names, with its key number to compare. */
-export async function findByReference(db: Q, reference: string): Promise<{ id: number; status: Status; keyNumber: string; firstOpenedAt: string | null } | undefined> {
+export async function findByReference(db: Db, reference: string): Promise<{ id: number; status: Status; keyNumber: string; firstOpenedAt: string | null } | undefined> {
   const row = await db('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .where('ap.reference', reference)
@@ -206,7 +204,7 @@ export interface HistoryEntry {
   event: string | null;
 }
 
-export async function historyOf(db: Q, applicationId: number): Promise<HistoryEntry[]> {
+export async function historyOf(db: Db, applicationId: number): Promise<HistoryEntry[]> {
   const rows = await db('application_status_history as h')
     .leftJoin('administrator as ad', function joinAdmin() {
       this.on('ad.id', '=', 'h.actor_id').andOn('h.actor_type', '=', db.raw('?', ['admin']));
@@ -226,7 +224,7 @@ export async function historyOf(db: Q, applicationId: number): Promise<HistoryEn
 }
 
 /** "En attente d'approbation (N)": applications waiting for the actor's approval, in their BCs. */
-export async function countPendingApproval(db: Q, accountIds: number[]): Promise<number> {
+export async function countPendingApproval(db: Db, accountIds: number[]): Promise<number> {
   // Shown on every administrator page: read from the pre-counted table, never by counting applications.
   return countInStatus(db, accountIds, 'pending_approval');
 }
@@ -236,7 +234,7 @@ export async function countPendingApproval(db: Q, accountIds: number[]): Promise
  * initiating administrator, and the key's notification recipients; each in their language when they are
  * administrators of Sésame, else in the first one's (French when unknown). Lower-cased, without duplicates.
  */
-export async function urgentAlertRecipients(db: Q, applicationId: number): Promise<Array<{ email: string; language: Language }>> {
+export async function urgentAlertRecipients(db: Db, applicationId: number): Promise<Array<{ email: string; language: Language }>> {
   const app = await db('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .where('ap.id', applicationId)
@@ -350,7 +348,7 @@ interface ApplicationListRecord {
  * The list rows' query: `application as ap` joined to its key (`k`) and BC (`a`), the columns of ApplicationListRow.
  * Callers add their WHERE (always the actor's BCs) and order, then map with toApplicationListRows.
  */
-export function applicationListQuery(db: Q): Knex.QueryBuilder {
+export function applicationListQuery(db: Db): Knex.QueryBuilder {
   return db('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .join('account as a', 'a.id', 'ap.account_id')

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { TFunction } from 'i18next';
 import { formatDate, isLanguage, type Language } from '../../platform/i18n';
 import { paths } from '../../platform/paths';
@@ -203,14 +203,14 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
   return { sections, isComplete: state.isComplete, canSign: state.isComplete && state.editable };
 }
 
-export async function buildReview(db: Knex, applicationId: number, lang: Language, t: TFunction, opts: StateOptions): Promise<Review> {
+export async function buildReview(db: Db, applicationId: number, lang: Language, t: TFunction, opts: StateOptions): Promise<Review> {
   const state = await loadFormState(db, applicationId, { ...opts, language: lang });
   if (!state) return { sections: [], isComplete: false, canSign: false };
   return reviewFromState(state, lang, t, opts);
 }
 
 /** Every section valid, terms accepted, documents present, additional approval requested when required; still editable. */
-export async function canStartSigning(db: Knex, applicationId: number, opts: StateOptions): Promise<boolean> {
+export async function canStartSigning(db: Db, applicationId: number, opts: StateOptions): Promise<boolean> {
   const state = await loadFormState(db, applicationId, opts);
   return Boolean(state && canStartSigningFrom(state));
 }

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 
 /** A signed version of an application (table `signature`). */
 export interface Consent {
@@ -48,28 +48,28 @@ function toSignature(row: Record<string, unknown>): Signature {
 }
 
 /** Every signed version of an application, oldest first. */
-export async function listSignatures(db: Knex, applicationId: number): Promise<Signature[]> {
+export async function listSignatures(db: Db, applicationId: number): Promise<Signature[]> {
   const rows = await db('signature').where({ application_id: applicationId }).orderBy('version');
   return rows.map(toSignature);
 }
 
-export async function findSignature(db: Knex, applicationId: number, version: number): Promise<Signature | undefined> {
+export async function findSignature(db: Db, applicationId: number, version: number): Promise<Signature | undefined> {
   const row = await db('signature').where({ application_id: applicationId, version }).first();
   return row ? toSignature(row) : undefined;
 }
 
-export async function latestSignature(db: Knex, applicationId: number): Promise<Signature | undefined> {
+export async function latestSignature(db: Db, applicationId: number): Promise<Signature | undefined> {
   const row = await db('signature').where({ application_id: applicationId }).orderBy('version', 'desc').first();
   return row ? toSignature(row) : undefined;
 }
 
-export async function nextSignatureVersion(trx: Knex, applicationId: number): Promise<number> {
+export async function nextSignatureVersion(trx: Db, applicationId: number): Promise<number> {
   const [row] = await trx('signature').where({ application_id: applicationId }).max<{ v: number | null }[]>({ v: 'version' });
   return Number(row?.v ?? 0) + 1;
 }
 
 export async function insertSignature(
-  trx: Knex,
+  trx: Db,
   s: Omit<Signature, 'id'> & { signatureAttemptId: number; createdAt: string },
 ): Promise<number> {
   const [row] = await trx('signature')
@@ -94,7 +94,7 @@ export async function insertSignature(
 }
 
 /** The latest open (not consumed, not superseded) code of an application: when it expires and where it went. */
-export async function openCode(db: Knex, applicationId: number): Promise<{ id: number; sentTo: string; expiresAt: string; attempts: number } | undefined> {
+export async function openCode(db: Db, applicationId: number): Promise<{ id: number; sentTo: string; expiresAt: string; attempts: number } | undefined> {
   const row = await db('signature_attempt').where({ application_id: applicationId }).whereNull('consumed_at').whereNull('superseded_at').orderBy('id', 'desc').first();
   return row ? { id: Number(row.id), sentTo: row.sent_to, expiresAt: row.expires_at, attempts: Number(row.attempts) } : undefined;
 }

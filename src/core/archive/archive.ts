@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
+import type { Db } from '../../platform/db';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Knex } from 'knex';
 import type { Config } from '../../platform/config';
 import { sha256Hex } from '../../lib/download';
 import { documentsDir } from '../application/documents';
@@ -45,7 +45,7 @@ function resolveEntry(dataDir: string, relative: string): string {
  */
 export async function archiveFile(
   deps: { config: Pick<Config, 'dataDir'> },
-  trx: Knex,
+  trx: Db,
   input: { applicationId: number; kind: string; extension: string; buffer?: Buffer; sourcePath?: string; now: Date },
 ): Promise<ArchiveEntry> {
   if (!/^[a-z0-9_-]{1,40}$/.test(input.kind)) throw new Error(`invalid archive kind ${input.kind}`);
@@ -98,7 +98,7 @@ export async function archiveFile(
  * Archives the application's current supporting documents (kind `document-<kind>`) and marks them archived, after
  * checking each still has the SHA-256 recorded at upload. Returns the entries in document order.
  */
-export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }, trx: Knex, applicationId: number, now: Date): Promise<ArchiveEntry[]> {
+export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }, trx: Db, applicationId: number, now: Date): Promise<ArchiveEntry[]> {
   const docs = await trx('application_document').where({ application_id: applicationId, archived: false }).whereNull('removed_at').orderBy('id');
   const out: ArchiveEntry[] = [];
   for (const doc of docs) {
@@ -136,7 +136,7 @@ function walk(dir: string): string[] {
 }
 
 /** Re-hashes every recorded file and lists what is missing, changed, or present without a record. */
-export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db: Knex }): Promise<ArchiveReport> {
+export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db: Db }): Promise<ArchiveReport> {
   const dataDir = path.resolve(deps.config.dataDir);
   const rows = await deps.db('archive_entry').orderBy('id').select('path', 'sha256', 'size');
   const report: ArchiveReport = { checked: rows.length, intact: 0, missing: [], changed: [], extra: [], clean: true };
@@ -177,7 +177,7 @@ export function formatArchiveReport(report: ArchiveReport): string[] {
 }
 
 /** What `npm run archive:verify` runs: prints the report; exit code 0 when clean, 1 on differences. */
-export async function runArchiveVerify(deps: { config: Pick<Config, 'dataDir'>; db: Knex }, print: (line: string) => void): Promise<number> {
+export async function runArchiveVerify(deps: { config: Pick<Config, 'dataDir'>; db: Db }, print: (line: string) => void): Promise<number> {
   const report = await verifyArchive(deps);
   for (const line of formatArchiveReport(report)) print(line);
   return report.clean ? 0 : 1;
@@ -191,7 +191,7 @@ export class ArchiveIntegrityError extends Error {}
  * served as the signed document: ArchiveIntegrityError). Undefined when that version does not exist. The caller decides
  * who may read it (the employee's session; an administrator's BC scope) and sends it with pdfHeaders().
  */
-export async function readSignedPdf(deps: { config: { dataDir: string }; db: Knex }, applicationId: number, version: number): Promise<{ pdf: Buffer; fileName: string } | undefined> {
+export async function readSignedPdf(deps: { config: { dataDir: string }; db: Db }, applicationId: number, version: number): Promise<{ pdf: Buffer; fileName: string } | undefined> {
   if (!Number.isInteger(version) || version < 1) return undefined;
   const signature = await findSignature(deps.db, applicationId, version);
   if (!signature) return undefined;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Db } from '../../platform/db';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { ActorType } from '../application/status';
@@ -103,7 +104,7 @@ function toFields(entry: AuditEntry): HashedFields {
   };
 }
 
-function isTransaction(db: Knex | Knex.Transaction): db is Knex.Transaction {
+function isTransaction(db: Db): db is Knex.Transaction {
   return (db as Knex.Transaction).isTransaction === true;
 }
 
@@ -111,7 +112,7 @@ function isTransaction(db: Knex | Knex.Transaction): db is Knex.Transaction {
  * Appends one entry. Pass the business transaction (`trx`) so the entry exists if and only if the action commits;
  * with `db` it runs in its own transaction.
  */
-export async function recordAudit(db: Knex | Knex.Transaction, entry: AuditEntry): Promise<{ id: number; hash: string }> {
+export async function recordAudit(db: Db, entry: AuditEntry): Promise<{ id: number; hash: string }> {
   if (!isTransaction(db)) return appendAlone(db, entry);
   const trx = db;
   if (trx.client.config.client === 'pg') {
@@ -145,7 +146,7 @@ const GROUP_MAX = 200;
  * instead of one each. Each caller's promise still resolves only once its entry is committed. If a group fails, its
  * entries are retried one by one, so one bad entry fails only its own caller.
  */
-function appendAlone(db: Knex, entry: AuditEntry): Promise<{ id: number; hash: string }> {
+function appendAlone(db: Db, entry: AuditEntry): Promise<{ id: number; hash: string }> {
   let state = waiting.get(db);
   if (!state) {
     state = { queue: [], flushing: false };
@@ -156,7 +157,7 @@ function appendAlone(db: Knex, entry: AuditEntry): Promise<{ id: number; hash: s
   return promise;
 }
 
-async function flush(db: Knex, state: { queue: Pending[]; flushing: boolean }): Promise<void> {
+async function flush(db: Db, state: { queue: Pending[]; flushing: boolean }): Promise<void> {
   state.flushing = true;
   try {
     while (state.queue.length) {
@@ -190,7 +191,7 @@ async function flush(db: Knex, state: { queue: Pending[]; flushing: boolean }): 
 export type ChainVerdict = { ok: true; count: number } | { ok: false; count: number; brokenId: number; reason: 'prev_hash' | 'hash' };
 
 /** Walks the chain in id order; reports the first entry whose link or content does not match. */
-export async function verifyAuditChain(db: Knex, pageSize = 1000): Promise<ChainVerdict> {
+export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainVerdict> {
   let prev = GENESIS_HASH;
   let afterId = 0;
   let count = 0;

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Db } from '../../platform/db';
 import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Deps } from '../../platform/deps';
@@ -114,7 +115,7 @@ export function classifySendError(err: unknown): { permanent: boolean; summary: 
  * UPDATE. The price: a crash can now leave unmarked the few rows accepted in the last few milliseconds instead of only
  * the ones in flight; they are re-sent once after their lease, like any other crash (see above).
  */
-function createGroupCommit(db: Knex, opts: { maxDelayMs: number; maxSize: number }) {
+function createGroupCommit(db: Db, opts: { maxDelayMs: number; maxSize: number }) {
   type Job = { run: (trx: Knex.Transaction) => Promise<boolean>; resolve: (v: boolean) => void; reject: (e: unknown) => void };
   let queue: Job[] = [];
   let active: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
 
 /** The e-mails of SPEC §4 and the other notices; each has a template folder in views/emails/<name>/. */
@@ -32,7 +32,7 @@ export interface EmailToQueue {
  * Queues e-mails in the caller's transaction (pass `trx`), so they exist if and only if the change that causes them
  * commits. Returns how many rows were new (duplicates by idempotency key are ignored).
  */
-export async function enqueueEmails(db: Knex | Knex.Transaction, emails: EmailToQueue[], now: Date): Promise<number> {
+export async function enqueueEmails(db: Db, emails: EmailToQueue[], now: Date): Promise<number> {
   if (!emails.length) return 0;
   const ts = now.toISOString();
   const rows = emails.map((e) => ({

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
 
@@ -25,7 +26,7 @@ export interface OutboxRow {
   sent_at: string | null;
 }
 
-function isPostgres(db: Knex): boolean {
+function isPostgres(db: Db): boolean {
   return ['pg', 'postgres', 'postgresql'].includes(String(db.client.config.client));
 }
 
@@ -46,7 +47,7 @@ function due(q: Knex.QueryBuilder, ts: string, maxAttempts: number): Knex.QueryB
  * far more than `limit`), so concurrent instances take disjoint rows instead of queueing. SQLite serialises writers.
  */
 export async function claimDueRows(
-  db: Knex,
+  db: Db,
   opts: { owner: string; now: Date; leaseUntil: Date; limit: number; maxAttempts: number },
 ): Promise<OutboxRow[]> {
   const ts = opts.now.toISOString();
@@ -63,7 +64,7 @@ export async function claimDueRows(
  * A row still `sending` after its lease, with every attempt used: its sender died mid-way and we cannot know whether
  * the server got it. It is not retried again; it goes dead with an explicit reason.
  */
-export async function buryAbandonedRows(db: Knex, now: Date, maxAttempts: number): Promise<number> {
+export async function buryAbandonedRows(db: Db, now: Date, maxAttempts: number): Promise<number> {
   return db('outbox')
     .where('status', 'sending')
     .andWhere('lease_until', '<=', now.toISOString())
@@ -72,7 +73,7 @@ export async function buryAbandonedRows(db: Knex, now: Date, maxAttempts: number
 }
 
 /** The conditional mark: only the lease holder can finish a row. Returns false when the lease was lost. */
-async function finish(db: Knex, row: Pick<OutboxRow, 'id'>, owner: string, changes: Record<string, unknown>): Promise<boolean> {
+async function finish(db: Db, row: Pick<OutboxRow, 'id'>, owner: string, changes: Record<string, unknown>): Promise<boolean> {
   const n = await db('outbox')
     .where({ id: row.id, status: 'sending', lease_owner: owner })
     .update({ ...changes, lease_owner: null, lease_until: null });
@@ -80,7 +81,7 @@ async function finish(db: Knex, row: Pick<OutboxRow, 'id'>, owner: string, chang
 }
 
 export function markSent(
-  db: Knex,
+  db: Db,
   row: Pick<OutboxRow, 'id'>,
   owner: string,
   sent: { at: Date; messageId: string; subject: string; html: string | null; text: string | null; data?: string },
@@ -97,21 +98,21 @@ export function markSent(
   });
 }
 
-export function markRetry(db: Knex, row: Pick<OutboxRow, 'id'>, owner: string, nextAttemptAt: Date, error: string): Promise<boolean> {
+export function markRetry(db: Db, row: Pick<OutboxRow, 'id'>, owner: string, nextAttemptAt: Date, error: string): Promise<boolean> {
   return finish(db, row, owner, { status: 'pending', next_attempt_at: nextAttemptAt.toISOString(), last_error: error });
 }
 
-export function markDead(db: Knex, row: Pick<OutboxRow, 'id'>, owner: string, error: string, data?: string): Promise<boolean> {
+export function markDead(db: Db, row: Pick<OutboxRow, 'id'>, owner: string, error: string, data?: string): Promise<boolean> {
   return finish(db, row, owner, { status: 'dead', last_error: error, ...(data !== undefined ? { data } : {}) });
 }
 
 /** Gives a claimed row back untouched (shutdown before its turn): pending again, the attempt not counted. */
-export function releaseRow(db: Knex, row: Pick<OutboxRow, 'id'>, owner: string): Promise<boolean> {
+export function releaseRow(db: Db, row: Pick<OutboxRow, 'id'>, owner: string): Promise<boolean> {
   return finish(db, row, owner, { status: 'pending', attempts: db.raw('attempts - 1') });
 }
 
 /** Development mailbox: the newest e-mails first. */
-export async function listMailbox(db: Knex, opts: { limit: number; offset: number }): Promise<{ rows: OutboxRow[]; total: number }> {
+export async function listMailbox(db: Db, opts: { limit: number; offset: number }): Promise<{ rows: OutboxRow[]; total: number }> {
   const [countRow] = await db('outbox').count<{ n: number | string }[]>({ n: '*' });
   const rows = (await db('outbox')
     .select('id', 'template', 'language', 'recipient', 'status', 'attempts', 'subject', 'created_at', 'sent_at', 'next_attempt_at', 'last_error')
@@ -121,6 +122,6 @@ export async function listMailbox(db: Knex, opts: { limit: number; offset: numbe
   return { rows, total: Number(countRow?.n ?? 0) };
 }
 
-export async function findOutboxRow(db: Knex, id: number): Promise<OutboxRow | undefined> {
+export async function findOutboxRow(db: Db, id: number): Promise<OutboxRow | undefined> {
   return (await db('outbox').where({ id }).first()) as OutboxRow | undefined;
 }

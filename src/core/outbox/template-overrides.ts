@@ -1,8 +1,6 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
 import type { TemplateOverride } from './render';
-
-type Q = Knex | Knex.Transaction;
 
 export interface StoredOverride extends TemplateOverride {
   template: string;
@@ -15,12 +13,12 @@ export interface StoredOverride extends TemplateOverride {
 export const overrideKey = (template: string, language: string) => `${template}:${language}`;
 
 /** Every edited template, keyed `template:language` (a handful of rows: the dispatcher reads them once per pass). */
-export async function loadOverrides(db: Q): Promise<Map<string, TemplateOverride>> {
+export async function loadOverrides(db: Db): Promise<Map<string, TemplateOverride>> {
   const rows: Array<{ template: string; language: string; subject: string | null; body: string | null }> = await db('email_template_override').select('template', 'language', 'subject', 'body');
   return new Map(rows.map((r) => [overrideKey(r.template, r.language), { subject: r.subject, body: r.body }]));
 }
 
-export async function listOverrides(db: Q): Promise<StoredOverride[]> {
+export async function listOverrides(db: Db): Promise<StoredOverride[]> {
   const rows = await db('email_template_override as o')
     .leftJoin('administrator as a', 'a.id', 'o.updated_by')
     .select('o.template', 'o.language', 'o.subject', 'o.body', 'o.updated_by', 'o.updated_at', 'a.display_name');
@@ -35,12 +33,12 @@ export async function listOverrides(db: Q): Promise<StoredOverride[]> {
   }));
 }
 
-export async function findOverride(db: Q, template: string, language: Language): Promise<StoredOverride | undefined> {
+export async function findOverride(db: Db, template: string, language: Language): Promise<StoredOverride | undefined> {
   return (await listOverrides(db)).find((o) => o.template === template && o.language === language);
 }
 
 /** Stores the edited parts (null = default); both null deletes the row. */
-export async function saveOverride(db: Q, input: { template: string; language: Language; subject: string | null; body: string | null; by: number; now: Date }): Promise<void> {
+export async function saveOverride(db: Db, input: { template: string; language: Language; subject: string | null; body: string | null; by: number; now: Date }): Promise<void> {
   if (input.subject === null && input.body === null) {
     await deleteOverride(db, input.template, input.language);
     return;
@@ -51,6 +49,6 @@ export async function saveOverride(db: Q, input: { template: string; language: L
     .merge(['subject', 'body', 'updated_by', 'updated_at']);
 }
 
-export async function deleteOverride(db: Q, template: string, language: Language): Promise<number> {
+export async function deleteOverride(db: Db, template: string, language: Language): Promise<number> {
   return db('email_template_override').where({ template, language }).delete();
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import { CARD_PRODUCTS } from '../accounts/options';
 import { sampleTerms, SAMPLE_TERMS_PUBLISHED_AT, type TermsDraft } from './sample-terms';
 
@@ -47,7 +47,7 @@ function toTerms(row: Record<string, unknown>): Terms {
 }
 
 /** Publishes a version (idempotent on kind, product, language and version: an existing one is left untouched). */
-export async function publishTerms(db: Knex, draft: TermsDraft, now: Date): Promise<void> {
+export async function publishTerms(db: Db, draft: TermsDraft, now: Date): Promise<void> {
   await db('terms_version')
     .insert({
       kind: draft.kind,
@@ -67,7 +67,7 @@ export async function publishTerms(db: Knex, draft: TermsDraft, now: Date): Prom
  * The version in force: the latest published (at or before `now`) for the product and language; for a product
  * without its own text, the version common to every product ('*'). Undefined when none is published.
  */
-export async function currentTerms(db: Knex, kind: TermsKind, cardProduct: string, language: string, now: Date): Promise<Terms | undefined> {
+export async function currentTerms(db: Db, kind: TermsKind, cardProduct: string, language: string, now: Date): Promise<Terms | undefined> {
   for (const product of cardProduct === ANY_PRODUCT ? [ANY_PRODUCT] : [cardProduct, ANY_PRODUCT]) {
     const row = await db('terms_version')
       .where({ kind, card_product: product, language })
@@ -79,7 +79,7 @@ export async function currentTerms(db: Knex, kind: TermsKind, cardProduct: strin
   return undefined;
 }
 
-export async function termsById(db: Knex, id: number): Promise<Terms | undefined> {
+export async function termsById(db: Db, id: number): Promise<Terms | undefined> {
   const row = await db('terms_version').where({ id }).first();
   return row ? toTerms(row) : undefined;
 }
@@ -90,7 +90,7 @@ export class TermsIntegrityError extends Error {}
  * Records that the employee accepted this version. The body is re-hashed: if the stored text no longer matches its
  * recorded hash, the acceptance is refused rather than recorded against a text nobody can prove was shown.
  */
-export async function recordAcceptance(trx: Knex, input: { applicationId: number; termsId: number; now: Date }): Promise<{ id: number; version: string; sha256: string }> {
+export async function recordAcceptance(trx: Db, input: { applicationId: number; termsId: number; now: Date }): Promise<{ id: number; version: string; sha256: string }> {
   const terms = await termsById(trx, input.termsId);
   if (!terms) throw new TermsIntegrityError(`terms ${input.termsId} not found`);
   if (termsSha256(terms.body) !== terms.sha256) throw new TermsIntegrityError(`terms ${input.termsId} do not match their recorded hash`);
@@ -102,7 +102,7 @@ export async function recordAcceptance(trx: Knex, input: { applicationId: number
 }
 
 /** The latest acceptance of each kind for an application (what the signed PDF lists). */
-export async function latestAcceptances(db: Knex, applicationId: number): Promise<Array<{ kind: TermsKind; termsId: number; version: string; sha256: string; acceptedAt: string }>> {
+export async function latestAcceptances(db: Db, applicationId: number): Promise<Array<{ kind: TermsKind; termsId: number; version: string; sha256: string; acceptedAt: string }>> {
   const rows = await db('terms_acceptance').where({ application_id: applicationId }).orderBy('id', 'desc');
   const seen = new Set<string>();
   const out: Array<{ kind: TermsKind; termsId: number; version: string; sha256: string; acceptedAt: string }> = [];
@@ -118,6 +118,6 @@ export async function latestAcceptances(db: Knex, applicationId: number): Promis
  * Sample terms for every card product and both languages (demo and tests only; idempotent). Dated in the past so
  * they are in force whatever clock a test uses.
  */
-export async function seedTerms(db: Knex): Promise<void> {
+export async function seedTerms(db: Db): Promise<void> {
   for (const draft of sampleTerms(CARD_PRODUCTS)) await publishTerms(db, draft, SAMPLE_TERMS_PUBLISHED_AT);
 }

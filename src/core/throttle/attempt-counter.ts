@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
-import { lockingRead } from '../../platform/db';
+import { lockingRead, type Db } from '../../platform/db';
 
 export type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email';
 
@@ -34,7 +33,7 @@ export function emailSubject(email: string): string {
   return crypto.createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
-export async function isLocked(db: Knex | Knex.Transaction, kind: CounterKind, subject: string, now: Date): Promise<boolean> {
+export async function isLocked(db: Db, kind: CounterKind, subject: string, now: Date): Promise<boolean> {
   const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first('locked_until');
   return Boolean(row?.locked_until && row.locked_until > now.toISOString());
 }
@@ -44,7 +43,7 @@ export async function isLocked(db: Knex | Knex.Transaction, kind: CounterKind, s
  * attempts at once would otherwise both read the same count and both write count + 1, so parallel guesses would
  * never reach the lock; with the row held, the second waits for the first to commit and counts after it.
  */
-export async function holdCounter(trx: Knex | Knex.Transaction, kind: CounterKind, subject: string, now: Date): Promise<void> {
+export async function holdCounter(trx: Db, kind: CounterKind, subject: string, now: Date): Promise<void> {
   const ts = now.toISOString();
   await trx('attempt_counter').insert({ kind, subject, count: 0, window_started_at: ts, locked_until: null, updated_at: ts }).onConflict(['kind', 'subject']).ignore();
   await lockingRead(trx('attempt_counter').where({ kind, subject }).first('kind'));
@@ -55,7 +54,7 @@ export async function holdCounter(trx: Knex | Knex.Transaction, kind: CounterKin
  * locked until now + lockMs and counting starts again (so 5 more failures after the lock lock it again).
  * Call it inside a transaction so the read and the write go together.
  */
-export async function countEvent(db: Knex | Knex.Transaction, kind: CounterKind, subject: string, rule: CounterRule, now: Date): Promise<number> {
+export async function countEvent(db: Db, kind: CounterKind, subject: string, rule: CounterRule, now: Date): Promise<number> {
   const ts = now.toISOString();
   await holdCounter(db, kind, subject, now);
   const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first();
@@ -76,12 +75,12 @@ export async function countEvent(db: Knex | Knex.Transaction, kind: CounterKind,
   return reached;
 }
 
-export async function clearCounter(db: Knex | Knex.Transaction, kind: CounterKind, subject: string): Promise<void> {
+export async function clearCounter(db: Db, kind: CounterKind, subject: string): Promise<void> {
   await db('attempt_counter').where({ kind, subject }).delete();
 }
 
 /** Drops counters that no longer matter (window passed long ago, no lock); for a periodic job. */
-export async function purgeOldCounters(db: Knex, now: Date, olderThanMs = 48 * 60 * MINUTE): Promise<number> {
+export async function purgeOldCounters(db: Db, now: Date, olderThanMs = 48 * 60 * MINUTE): Promise<number> {
   const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
   return db('attempt_counter')
     .where('updated_at', '<', cutoff)

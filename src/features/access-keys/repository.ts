@@ -220,7 +220,7 @@ function toKeyWithAccount(row: JoinedRow): AccessKeyWithAccount {
   };
 }
 
-function joined(db: Knex | Knex.Transaction) {
+function joined(db: Db) {
   return db('access_key as k').join('account as a', 'a.id', 'k.account_id');
 }
 
@@ -236,14 +236,14 @@ export async function listAccountsForActor(db: Db, accountIds: number[]): Promis
   return rows.map((r) => ({ ...toAccountSummary(r), activeKeyId: r.active_key_id ?? null }));
 }
 
-export async function findAccountForActor(db: Db | Knex.Transaction, accountIds: number[], accountId: number): Promise<AccountSummary | undefined> {
+export async function findAccountForActor(db: Db, accountIds: number[], accountId: number): Promise<AccountSummary | undefined> {
   if (!accountIds.includes(accountId)) return undefined;
   const row = await db<AccountRow>('account').whereIn('id', accountIds).andWhere({ id: accountId }).first();
   return row ? toAccountSummary(row) : undefined;
 }
 
 /** A key of one of the actor's BCs, not deleted; undefined for anything else (the route answers 404). */
-export async function findKeyForActor(db: Db | Knex.Transaction, accountIds: number[], id: number): Promise<AccessKeyWithAccount | undefined> {
+export async function findKeyForActor(db: Db, accountIds: number[], id: number): Promise<AccessKeyWithAccount | undefined> {
   const row = await joined(db).where('k.id', id).whereIn('k.account_id', accountIds).whereNull('k.deleted_at').first<JoinedRow | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
   return row ? toKeyWithAccount(row) : undefined;
 }
@@ -254,7 +254,7 @@ export async function accountIdOfKey(trx: Knex.Transaction, id: number): Promise
   return owner ? Number(owner.account_id) : undefined;
 }
 
-export async function accountHasActiveKey(db: Db | Knex.Transaction, accountId: number, exceptKeyId?: number): Promise<boolean> {
+export async function accountHasActiveKey(db: Db, accountId: number, exceptKeyId?: number): Promise<boolean> {
   const q = db('access_key').where({ account_id: accountId }).whereNull('deleted_at');
   if (exceptKeyId !== undefined) q.whereNot({ id: exceptKeyId });
   return Boolean(await q.first('id'));
@@ -411,7 +411,7 @@ export interface OpenApplication {
 }
 
 /** Applications of the key that are not finished (they block its deletion). */
-export async function openApplicationsOfKey(db: Db | Knex.Transaction, accountIds: number[], keyId: number): Promise<OpenApplication[]> {
+export async function openApplicationsOfKey(db: Db, accountIds: number[], keyId: number): Promise<OpenApplication[]> {
   const rows = await db('application')
     .where({ access_key_id: keyId })
     .whereIn('account_id', accountIds)

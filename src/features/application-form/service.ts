@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Deps } from '../../platform/deps';
 import { encryptField, decryptField, FieldCryptoError, type Keyring } from '../../lib/field-crypto';
 import { enqueueEmails } from '../../core/outbox/enqueue';
@@ -32,7 +33,7 @@ export class NotEditableError extends Error {
 type FormDeps = Pick<Deps, 'db' | 'config' | 'logger' | 'secrets'>;
 
 export async function writeForm(
-  db: Knex,
+  db: Db,
   applicationId: number,
   now: Date,
   change: (form: FormData, ctx: FormContext) => { form: FormData; columns?: Record<string, unknown> },
@@ -144,7 +145,7 @@ export async function uploadDocument(deps: FormDeps, applicationId: number, inpu
   });
 }
 
-export async function removeOwnDocument(db: Knex, applicationId: number, documentId: number, now: Date): Promise<boolean> {
+export async function removeOwnDocument(db: Db, applicationId: number, documentId: number, now: Date): Promise<boolean> {
   return db.transaction(async (trx) => {
     await holdApplication(trx, applicationId);
     return removeDocument(trx, { applicationId, documentId, now });
@@ -155,7 +156,7 @@ export async function removeOwnDocument(db: Knex, applicationId: number, documen
  * Records the acceptance of the terms version the employee was shown (`termsId`). Refused (false) when that version
  * is no longer the one in force for the card product and its language: the page then shows the new one.
  */
-export async function acceptTerms(db: Knex, ctx: FormContext, termsId: number, now: Date): Promise<boolean> {
+export async function acceptTerms(db: Db, ctx: FormContext, termsId: number, now: Date): Promise<boolean> {
   return db.transaction(async (trx) => {
     const terms = await findCardholderTerms(trx, termsId);
     if (!terms) return false;
@@ -186,7 +187,7 @@ export async function requestApproval(
 }
 
 /** Priority chosen in self-service; an urgent application has no chosen PIN, so any PIN stored is erased. */
-export async function choosePriority(db: Knex, applicationId: number, values: { priority: string; urgentTermsAccepted: string }, now: Date): Promise<void> {
+export async function choosePriority(db: Db, applicationId: number, values: { priority: string; urgentTermsAccepted: string }, now: Date): Promise<void> {
   await writeForm(
     db,
     applicationId,

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Actor } from '../../core/administrators/repository';
 import { applicationSections, recordApplicationView, type ApplicationSections } from '../../core/application/details';
 import type { Language } from '../../platform/i18n';
@@ -28,7 +28,7 @@ export class DuplicateOpenApplicationError extends ConflictError {
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
 
 /** The key an administrator initiates on: theirs (404 otherwise), neither deleted nor expired. */
-export async function keyForInitiation(db: Knex | Knex.Transaction, actor: Pick<Actor, 'id' | 'accountIds'>, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
+export async function keyForInitiation(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
   const key = await findKeyInScope(db, keyId, actor.accountIds);
   if (!key) throw new NotFoundError('access key');
   const usability = keyUsability(key, timeZone, now);
@@ -38,7 +38,7 @@ export async function keyForInitiation(db: Knex | Knex.Transaction, actor: Pick<
 
 /** Controlled send: creates one application for one employee and queues e-mails 1 and 2, in one transaction. */
 export async function initiateControlled(
-  db: Knex,
+  db: Db,
   actor: Pick<Actor, 'id' | 'accountIds'>,
   keyId: number,
   input: InitiateInput,
@@ -81,7 +81,7 @@ export async function initiateControlled(
   });
 }
 
-export async function applicationForAdmin(db: Knex, actor: Pick<Actor, 'id' | 'accountIds'>, id: number): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
+export async function applicationForAdmin(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, id: number): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
   const application = await findApplicationInScope(db, id, actor.accountIds);
   if (!application) throw new NotFoundError('application');
   const history = await historyOf(db, id);
@@ -92,7 +92,7 @@ export async function applicationForAdmin(db: Knex, actor: Pick<Actor, 'id' | 'a
  * Queues e-mails 1 and 2 again. `occasion` (a one-time value carried by the form) is part of the idempotency keys,
  * so the same form submitted twice queues one pair. Returns how many e-mails were queued (0 for a repeat).
  */
-export async function resendInvitation(db: Knex, actor: Pick<Actor, 'id' | 'accountIds'>, id: number, occasion: string, now: Date, audit: AuditContext): Promise<number> {
+export async function resendInvitation(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, id: number, occasion: string, now: Date, audit: AuditContext): Promise<number> {
   return db.transaction(async (trx) => {
     const app = await findApplicationInScope(trx, id, actor.accountIds);
     if (!app) throw new NotFoundError('application');
@@ -119,7 +119,7 @@ export async function resendInvitation(db: Knex, actor: Pick<Actor, 'id' | 'acco
  * read-only, the documents, the signed versions). Opening the page is an access to personal data: recorded first.
  */
 export async function applicationPageSections(
-  deps: { db: Knex; logger: { warn: (obj: object, msg: string) => void } },
+  deps: { db: Db; logger: { warn: (obj: object, msg: string) => void } },
   actor: Pick<Actor, 'id' | 'accountIds'>,
   application: ApplicationView,
   access: AuditContext,

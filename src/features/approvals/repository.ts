@@ -3,12 +3,10 @@ import type { SortDirection } from '../../lib/list-query';
 import type { Priority } from '../../core/application/create';
 import { QUEUE_STATUSES, type Status } from '../../core/application/status';
 import { countsByStatusAndPriority } from '../../core/application/counts';
-import { whereIdIn } from '../../platform/db';
+import { whereIdIn, type Db } from '../../platform/db';
 import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
 import type { QueueFilters, Stage } from './schema';
-
-type Q = Knex | Knex.Transaction;
 
 /** The status each part of the queue shows. */
 export const STAGE_STATUS: Record<Stage, Status> = {
@@ -61,7 +59,7 @@ const NEEDS_ACCOUNT: QueueSort[] = ['company', 'accountNumber', 'cardType'];
 const NEEDS_KEY: QueueSort[] = ['keyName', 'plasticType'];
 
 /** The applications matching the queue's filters, within the actor's BCs (the WHERE of every queue query). */
-function matching(db: Q, s: QueueSearch, bcFromIndex = true): Knex.QueryBuilder {
+function matching(db: Db, s: QueueSearch, bcFromIndex = true): Knex.QueryBuilder {
   const qb = db('application as ap').where('ap.status', STAGE_STATUS[s.filters.stage]);
   // `+ap.account_id` (the same value) keeps the BC list out of the index choice: see queuePage.
   whereIdIn(qb, 'ap.account_id', s.accountIds, { notFromIndex: !bcFromIndex });
@@ -80,7 +78,7 @@ function hasFilters(s: QueueSearch): boolean {
  * The header totals of both parts of the queue: all ready, urgent ready (normal = the difference), waiting for the
  * additional approver; read from the pre-counted table (applications/counts.ts) with its status index alone.
  */
-export async function queueTotals(db: Q, accountIds: number[]): Promise<QueueTotals> {
+export async function queueTotals(db: Db, accountIds: number[]): Promise<QueueTotals> {
   const totals: QueueTotals = { all: 0, urgent: 0, normal: 0, awaitingAdditional: 0 };
   for (const c of await countsByStatusAndPriority(db, accountIds, QUEUE_STATUSES)) {
     if (c.status === 'awaiting_additional_approval') {
@@ -95,14 +93,14 @@ export async function queueTotals(db: Q, accountIds: number[]): Promise<QueueTot
 }
 
 /** How many applications match the filters (the pagination's total). */
-export async function countMatching(db: Q, s: QueueSearch, totals: QueueTotals): Promise<number> {
+export async function countMatching(db: Db, s: QueueSearch, totals: QueueTotals): Promise<number> {
   if (!s.accountIds.length) return 0;
   if (!hasFilters(s)) return s.filters.stage === 'ready' ? totals.all : totals.awaitingAdditional;
   const [row] = await matching(db, s).count<{ n: number | string }[]>({ n: '*' });
   return Number(row?.n ?? 0);
 }
 
-function idsInOrder(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection, bcFromIndex = true): Knex.QueryBuilder {
+function idsInOrder(db: Db, s: QueueSearch, sort: QueueSort, dir: SortDirection, bcFromIndex = true): Knex.QueryBuilder {
   const qb = matching(db, s, bcFromIndex).select('ap.id');
   if (NEEDS_ACCOUNT.includes(sort)) qb.join('account as a', 'a.id', 'ap.account_id');
   if (NEEDS_KEY.includes(sort)) qb.join('access_key as k', 'k.id', 'ap.access_key_id');
@@ -117,7 +115,7 @@ function idsInOrder(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection, 
  * BC and date), and only those rows are joined to their BC and key, so a far page costs no more than the first.
  */
 export async function queuePage(
-  db: Q,
+  db: Db,
   s: QueueSearch,
   sort: QueueSort,
   dir: SortDirection,
@@ -150,14 +148,14 @@ export async function queuePage(
 }
 
 /** "Select all": every application matching the filters, in list order, up to `limit` (+1 to know it was capped). */
-export async function matchingIds(db: Q, s: QueueSearch, sort: QueueSort, dir: SortDirection, limit: number): Promise<number[]> {
+export async function matchingIds(db: Db, s: QueueSearch, sort: QueueSort, dir: SortDirection, limit: number): Promise<number[]> {
   if (!s.accountIds.length) return [];
   const rows: Array<{ id: number }> = await idsInOrder(db, s, sort, dir).limit(limit);
   return rows.map((r) => Number(r.id));
 }
 
 /** The applications among `ids` that are in the actor's BCs (any status), for the confirmation page. */
-export async function rowsInScope(db: Q, ids: number[], accountIds: number[]): Promise<QueueRow[]> {
+export async function rowsInScope(db: Db, ids: number[], accountIds: number[]): Promise<QueueRow[]> {
   if (!ids.length || !accountIds.length) return [];
   const out: QueueRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
@@ -168,7 +166,7 @@ export async function rowsInScope(db: Q, ids: number[], accountIds: number[]): P
 }
 
 /** The actor's access keys (for the key filter), deleted ones included: their applications may still wait. */
-export async function keysInScope(db: Q, accountIds: number[]): Promise<Array<{ id: number; name: string; number: string; companyName: string }>> {
+export async function keysInScope(db: Db, accountIds: number[]): Promise<Array<{ id: number; name: string; number: string; companyName: string }>> {
   if (!accountIds.length) return [];
   const rows: Array<{ id: number; name: string; number: string; company_name: string }> = await whereIdIn(db('access_key as k').join('account as a', 'a.id', 'k.account_id'), 'k.account_id', accountIds)
     .orderBy([{ column: 'k.name' }, { column: 'k.id' }])
@@ -193,7 +191,7 @@ export interface ActionTarget {
 }
 
 /** One application of the actor's BCs, with its key's additional-approver rule; undefined when not in scope. */
-export async function findTarget(db: Q, id: number, accountIds: number[]): Promise<ActionTarget | undefined> {
+export async function findTarget(db: Db, id: number, accountIds: number[]): Promise<ActionTarget | undefined> {
   if (!accountIds.length) return undefined;
   const r = await db('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
@@ -218,19 +216,19 @@ export async function findTarget(db: Q, id: number, accountIds: number[]): Promi
 
 
 /** The cardholder terms the employee accepted last (for e-mail 6), if any. */
-export async function acceptedCardholderTerms(db: Q, applicationId: number): Promise<{ version: string; acceptedAt: string } | undefined> {
+export async function acceptedCardholderTerms(db: Db, applicationId: number): Promise<{ version: string; acceptedAt: string } | undefined> {
   const row = await db('terms_acceptance').where({ application_id: applicationId, kind: 'cardholder' }).orderBy('id', 'desc').first('version', 'accepted_at');
   return row ? { version: String(row.version), acceptedAt: String(row.accepted_at) } : undefined;
 }
 
 /** The id of the newest history row of an application (the one a transition just wrote, inside its transaction). */
-export async function lastHistoryId(trx: Q, applicationId: number): Promise<number> {
+export async function lastHistoryId(trx: Db, applicationId: number): Promise<number> {
   const row = await trx('application_status_history').where({ application_id: applicationId }).orderBy('id', 'desc').first('id');
   return Number(row?.id);
 }
 
 /** The status an application had before it was cancelled (the newest history row into `cancelled`). */
-export async function statusBeforeCancellation(db: Q, applicationId: number): Promise<Status | undefined> {
+export async function statusBeforeCancellation(db: Db, applicationId: number): Promise<Status | undefined> {
   const row = await db('application_status_history').where({ application_id: applicationId, to_status: 'cancelled' }).orderBy('id', 'desc').first('from_status');
   return (row?.from_status as Status | null | undefined) ?? undefined;
 }
@@ -277,7 +275,7 @@ function toRun(r: Record<string, unknown>): ApprovalRun {
 }
 
 export async function insertRun(
-  db: Q,
+  db: Db,
   run: { token: string; administratorId: number; action: string; applicationIds: number[]; unknownCount: number; capped: boolean; returnTo: string; now: Date },
 ): Promise<void> {
   await db('approval_run').insert({
@@ -293,18 +291,18 @@ export async function insertRun(
 }
 
 /** A run of this administrator (another administrator's token is simply not found). */
-export async function findRun(db: Q, token: string, administratorId: number): Promise<ApprovalRun | undefined> {
+export async function findRun(db: Db, token: string, administratorId: number): Promise<ApprovalRun | undefined> {
   if (!/^[0-9a-f]{64}$/.test(token)) return undefined;
   const row = await db('approval_run').where({ token, administrator_id: administratorId }).first();
   return row ? toRun(row) : undefined;
 }
 
 /** Consumes the run's one-time token: true for the one request that got it, false for any replay. */
-export async function consumeRun(db: Q, runId: number, now: Date): Promise<boolean> {
+export async function consumeRun(db: Db, runId: number, now: Date): Promise<boolean> {
   const n = await db('approval_run').where({ id: runId }).whereNull('consumed_at').update({ consumed_at: now.toISOString() });
   return n === 1;
 }
 
-export async function saveRunResults(db: Q, runId: number, results: RunOutcome[]): Promise<void> {
+export async function saveRunResults(db: Db, runId: number, results: RunOutcome[]): Promise<void> {
   await db('approval_run').where({ id: runId }).update({ results: JSON.stringify(results) });
 }

@@ -26,7 +26,7 @@ import {
 import { additionalApproverApproved } from '../../core/application/approval-requests';
 import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
-import { isSqlite } from '../../platform/db';
+import { isSqlite, type Db } from '../../platform/db';
 import type { Faults } from '../../platform/deps';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
@@ -48,7 +48,7 @@ export function queueSearch(accountIds: number[], filters: QueueFilters, q: stri
  * Why an action cannot be done on an application as it stands, or null when it can. The same rules decide on the
  * confirmation page (as a warning) and when acting (inside the transaction).
  */
-export async function refusalFor(db: Knex | Knex.Transaction, action: ApprovalAction, app: ActionTarget): Promise<string | null> {
+export async function refusalFor(db: Db, action: ApprovalAction, app: ActionTarget): Promise<string | null> {
   if (action === 'approve') {
     if (app.status === 'awaiting_additional_approval') return 'awaitingAdditionalApprover';
     if (app.status !== 'pending_approval') return 'alreadyProcessed';
@@ -110,7 +110,7 @@ const AUDIT_ACTION: Record<ApprovalAction, string> = {
  * attempt (double submit, another administrator) finds the status changed and is refused: one approval, one e-mail.
  */
 export async function actOnApplication(
-  db: Knex,
+  db: Db,
   actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   action: ApprovalAction,
   applicationId: number,
@@ -193,7 +193,7 @@ export async function actOnApplication(
 
 /** A new confirmation: the selection (ids already limited to the actor's BCs) under a random one-time token. */
 export async function createRun(
-  db: Knex,
+  db: Db,
   actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   input: { action: ApprovalAction; ids: number[]; unknownCount: number; capped: boolean; returnTo: string; now: Date },
 ): Promise<string> {
@@ -203,7 +203,7 @@ export async function createRun(
 }
 
 /** "Select all matching the filter": the ids, in list order, at most SELECT_ALL_LIMIT. */
-export async function selectAllMatching(db: Knex, search: QueueSearch, sort: QueueSort, dir: SortDirection): Promise<{ ids: number[]; capped: boolean }> {
+export async function selectAllMatching(db: Db, search: QueueSearch, sort: QueueSort, dir: SortDirection): Promise<{ ids: number[]; capped: boolean }> {
   const ids = await matchingIds(db, search, sort, dir, SELECT_ALL_LIMIT + 1);
   return { ids: ids.slice(0, SELECT_ALL_LIMIT), capped: ids.length > SELECT_ALL_LIMIT };
 }
@@ -223,7 +223,7 @@ export const RUN_GROUP_SIZE = 50;
  * transaction on SQLite; returns the outcomes, or null when the run had already been used.
  */
 export async function executeRun(
-  db: Knex,
+  db: Db,
   actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   run: ApprovalRun,
   input: ConfirmInput,
@@ -252,7 +252,7 @@ export async function executeRun(
  * Reactivates a cancelled application: back to the status it had before the cancellation, while less than 90 days
  * have passed since its initiation. Conditional like every transition; audited.
  */
-export async function reactivate(db: Knex, actor: Pick<Actor, 'id' | 'email' | 'accountIds'>, applicationId: number, ctx: { now: Date; audit: AuditContext }): Promise<Status> {
+export async function reactivate(db: Db, actor: Pick<Actor, 'id' | 'email' | 'accountIds'>, applicationId: number, ctx: { now: Date; audit: AuditContext }): Promise<Status> {
   return db.transaction(async (trx) => {
     const app = await findTarget(trx, applicationId, actor.accountIds);
     if (!app) throw new NotFoundError('application');

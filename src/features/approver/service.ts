@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { applicationStatus, holdApplication } from '../../core/application/repository';
 import { transition, type Status } from '../../core/application/status';
@@ -26,7 +26,7 @@ export type LinkState =
   | { kind: 'open'; request: ApprovalRequest };
 
 /** What the approver's link leads to. Unknown and superseded links look the same (nothing to learn from them). */
-export async function linkState(db: Knex, token: unknown, now: Date): Promise<LinkState> {
+export async function linkState(db: Db, token: unknown, now: Date): Promise<LinkState> {
   const request = typeof token === 'string' ? await findRequestByToken(db, token) : undefined;
   if (!request || request.supersededAt) return { kind: 'invalid' };
   if (request.usedAt) return { kind: 'used', request };
@@ -46,7 +46,7 @@ export async function linkState(db: Knex, token: unknown, now: Date): Promise<Li
  * make the decline fail on the changed status). Held, the one that comes second sees what the first did.
  */
 export async function decide(
-  db: Knex,
+  db: Db,
   input: { token: string; decision: 'approved' | 'declined'; comment: string | null; now: Date; timeZone: string },
 ): Promise<{ ok: true; applicationId: number } | { ok: false; state: LinkState }> {
   return db.transaction(async (trx) => {

@@ -6,7 +6,7 @@ import type { FileType, UploadRow } from './parse';
 
 /** Every query takes the actor's BC ids; uploads are also private to the administrator who uploaded them. */
 
-type Conn = Db | Knex.Transaction;
+type Conn = Db;
 
 export interface BulkKey {
   id: number;

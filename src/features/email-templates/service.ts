@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import { LANGUAGES, type Language } from '../../platform/i18n';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import type { EmailRenderer, RenderedEmail } from '../../core/outbox/render';
@@ -75,7 +75,7 @@ export function renderPreview(renderer: EmailRenderer, entry: CatalogueEntry, la
   return renderer.render(entry.template, language, sampleData(entry, language), draft ? { subject: draft.subject, body: draft.body } : null);
 }
 
-export async function templateStatuses(db: Knex, renderer: EmailRenderer, defaultsOf: DefaultsOf): Promise<TemplateStatus[]> {
+export async function templateStatuses(db: Db, renderer: EmailRenderer, defaultsOf: DefaultsOf): Promise<TemplateStatus[]> {
   const overrides = await listOverrides(db);
   return CATALOGUE.map((entry) => ({
     entry,
@@ -99,7 +99,7 @@ export interface EditorState {
   override: StoredOverride | null;
 }
 
-export async function editorState(db: Knex, defaultsOf: DefaultsOf, template: string, language: Language): Promise<EditorState | undefined> {
+export async function editorState(db: Db, defaultsOf: DefaultsOf, template: string, language: Language): Promise<EditorState | undefined> {
   const entry = catalogueEntry(template);
   if (!entry) return undefined;
   const defaults = defaultsOf(entry, language);
@@ -119,7 +119,7 @@ export async function editorState(db: Knex, defaultsOf: DefaultsOf, template: st
  * file reaches it; a draft equal to the default in both parts removes the edited version.
  */
 export async function saveTemplate(
-  db: Knex,
+  db: Db,
   input: { state: EditorState; draft: EditableTemplate; adminId: number; audit: AuditContext; now: Date },
 ): Promise<'saved' | 'default'> {
   const { state, draft } = input;
@@ -138,7 +138,7 @@ export async function saveTemplate(
   return subject === null && body === null ? 'default' : 'saved';
 }
 
-export async function resetTemplate(db: Knex, input: { template: string; language: Language; audit: AuditContext; now: Date }): Promise<boolean> {
+export async function resetTemplate(db: Db, input: { template: string; language: Language; audit: AuditContext; now: Date }): Promise<boolean> {
   return db.transaction(async (trx) => {
     const removed = await deleteOverride(trx, input.template, input.language);
     if (removed) {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { createInvitedApplications, invitationLinkEmail } from '../../core/application/create';
@@ -26,7 +26,7 @@ export type EntryResult = { ok: true; applicationId: number } | { ok: false };
  * Success opens the application: first_opened_at, and invited → in_progress.
  * Expired or deleted keys do not matter here: existing applications continue.
  */
-export async function enterApplication(db: Knex, keyNumber: string, reference: string, now: Date): Promise<EntryResult> {
+export async function enterApplication(db: Db, keyNumber: string, reference: string, now: Date): Promise<EntryResult> {
   return db.transaction(async (trx) => {
     // Held first, so that tries at the same moment are judged one after the other (the fifth locks the sixth out).
     await holdCounter(trx, 'entry_reference', reference, now);
@@ -62,7 +62,7 @@ export type SelfServiceOutcome = 'created' | 'reference_resent' | 'unknown_key' 
  * for the log (never with the e-mail address). At most 5 requests per e-mail per hour; beyond that nothing is sent.
  */
 export async function startSelfService(
-  db: Knex,
+  db: Db,
   input: { keyNumber: string; email: string; language: Language },
   timeZone: string,
   now: Date,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
 import { NOT_SUBMITTED } from '../../core/application/status';
 import { ANY_PRODUCT, termsSha256, type TermsKind } from '../../core/terms/repository';
@@ -74,11 +75,11 @@ export async function insertFormVersion(trx: Knex.Transaction, form: { version: 
 }
 
 /** The latest terms versions published, one row per language, newest first. */
-export async function latestTermsVersions(db: Knex, limit: number): Promise<Array<{ kind: TermsKind; card_product: string; version: string; language: string; published_at: string }>> {
+export async function latestTermsVersions(db: Db, limit: number): Promise<Array<{ kind: TermsKind; card_product: string; version: string; language: string; published_at: string }>> {
   return db('terms_version').orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).select('kind', 'card_product', 'version', 'language', 'published_at');
 }
 
 /** The latest form versions published, newest first. */
-export async function latestFormVersions(db: Knex, limit: number): Promise<Array<{ version: string; published_at: string }>> {
+export async function latestFormVersions(db: Db, limit: number): Promise<Array<{ version: string; published_at: string }>> {
   return db('form_version').orderBy('published_at', 'desc').limit(limit).select('version', 'published_at');
 }

@@ -3,7 +3,7 @@ import type { Language } from '../../platform/i18n';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
 import type { TermsKind } from '../../core/terms/repository';
-import { uniqueViolationText } from '../../platform/db';
+import { uniqueViolationText, type Db } from '../../platform/db';
 import {
   formVersionTaken,
   insertFormVersion,
@@ -64,7 +64,7 @@ function isVersionTaken(err: unknown): boolean {
 }
 
 /** The transaction of a publication, its version already taken (however that is noticed) being VersionExistsError. */
-async function publishing<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+async function publishing<T>(db: Db, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   try {
     return await db.transaction(work);
   } catch (err) {
@@ -103,7 +103,7 @@ async function notifyNotSubmitted(
 }
 
 /** Publishes a terms version in one or more languages and tells the employees concerned. */
-export async function publishTermsVersion(db: Knex, input: PublishTermsInput & { audit: AuditContext; now: Date }): Promise<{ termsIds: number[]; notified: number }> {
+export async function publishTermsVersion(db: Db, input: PublishTermsInput & { audit: AuditContext; now: Date }): Promise<{ termsIds: number[]; notified: number }> {
   const publishedAt = input.now.toISOString();
   return publishing(db, async (trx) => {
     if (await termsVersionTaken(trx, { kind: input.kind, cardProduct: input.cardProduct, version: input.version, languages: input.texts.map((t) => t.language) })) {
@@ -128,7 +128,7 @@ export async function publishTermsVersion(db: Knex, input: PublishTermsInput & {
 }
 
 /** Publishes a form version and tells every employee whose application is not submitted yet. */
-export async function publishFormVersion(db: Knex, input: { version: string; note: string; adminId: number; audit: AuditContext; now: Date }): Promise<{ id: number; notified: number }> {
+export async function publishFormVersion(db: Db, input: { version: string; note: string; adminId: number; audit: AuditContext; now: Date }): Promise<{ id: number; notified: number }> {
   return publishing(db, async (trx) => {
     if (await formVersionTaken(trx, input.version)) throw new VersionExistsError('version');
     const id = await insertFormVersion(trx, { version: input.version, note: input.note, publishedBy: input.adminId, publishedAt: input.now.toISOString() });
@@ -147,7 +147,7 @@ export interface PublishedVersion {
 }
 
 /** The versions published, newest first (terms grouped over their languages), for the platform page. */
-export async function listPublications(db: Knex, limit = 50): Promise<PublishedVersion[]> {
+export async function listPublications(db: Db, limit = 50): Promise<PublishedVersion[]> {
   const terms = await latestTermsVersions(db, limit * 2);
   const grouped = new Map<string, PublishedVersion>();
   for (const t of terms) {

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import { holdApplication } from '../../core/application/repository';
 import { codeTimesSince, consumeCode, countCodeTry, currentSignatureAttempt, insertSignatureAttempt, storeCodeHmac, supersedeOpenCodes } from './repository';
 
@@ -43,7 +43,7 @@ export function codeHmac(secret: Buffer, attemptId: number, code: string): strin
 
 /** Creates a new code for the application's signing attempt, unless sending is throttled. */
 export async function issueCode(
-  trx: Knex,
+  trx: Db,
   input: { applicationId: number; pdfSha256: string; sentTo: string; now: Date; secret: Buffer },
 ): Promise<IssueResult> {
   const nowMs = input.now.getTime();
@@ -77,7 +77,7 @@ function throttled(key: 'signature:errors.resendTooSoon' | 'signature:errors.too
 
 /** Checks a typed code against the application's current code, for the PDF whose hash is given. */
 export async function verifyCode(
-  trx: Knex,
+  trx: Db,
   input: { applicationId: number; code: unknown; pdfSha256: string; now: Date; secret: Buffer },
 ): Promise<VerifyResult> {
   const fail = (reason: VerifyFailure, params?: { count: number }): VerifyResult => ({ ok: false, reason, key: ERROR_KEYS[reason], ...(params ? { params } : {}) });

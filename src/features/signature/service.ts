@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Db } from '../../platform/db';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Deps } from '../../platform/deps';
@@ -73,7 +74,7 @@ async function signingStateOf(deps: Pick<SigningDeps, 'db'>, form: FormState, la
 }
 
 /** The accepted signature terms are the version in force for their language. */
-async function signatureTermsStillInForce(db: Knex, termsId: number, now: Date): Promise<boolean> {
+async function signatureTermsStillInForce(db: Db, termsId: number, now: Date): Promise<boolean> {
   const accepted = await termsById(db, termsId);
   if (!accepted) return false;
   const current = await currentTerms(db, 'signature', '*', accepted.language, now);
@@ -81,7 +82,7 @@ async function signatureTermsStillInForce(db: Knex, termsId: number, now: Date):
 }
 
 /** Step 1: records the acceptance of the signature terms shown (refused when they are no longer the version in force). */
-export async function acceptSignatureTerms(db: Knex, input: { applicationId: number; termsId: number; lang: Language; now: Date }): Promise<boolean> {
+export async function acceptSignatureTerms(db: Db, input: { applicationId: number; termsId: number; lang: Language; now: Date }): Promise<boolean> {
   const current = await currentTerms(db, 'signature', '*', input.lang, input.now);
   if (!current || current.id !== input.termsId) return false;
   await db.transaction((trx) => recordAcceptance(trx, { applicationId: input.applicationId, termsId: current.id, now: input.now }));
@@ -263,7 +264,7 @@ function listFiles(dir: string): string[] {
 }
 
 /** An application that cannot be signed now: already signed (a replayed form, another tab) or not ready yet. */
-async function whyNotSignable(db: Knex, applicationId: number): Promise<SignResult> {
+async function whyNotSignable(db: Db, applicationId: number): Promise<SignResult> {
   const status = await applicationStatus(db, applicationId);
   const signed = status !== undefined && SUBMITTED.includes(status) && (await latestSignature(db, applicationId)) !== undefined;
   return signed ? { ok: false, reason: 'alreadySigned' } : { ok: false, reason: 'notReady' };

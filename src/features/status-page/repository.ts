@@ -1,9 +1,9 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import type { Status } from '../../core/application/status';
 
 /** What the status page shows of the application, its BC and its key; undefined when there is no such application. */
 export async function statusPageApplication(
-  db: Knex,
+  db: Db,
   applicationId: number,
 ): Promise<{ id: number; reference: string; status: Status; priority: string; company_name: string; additional_approver_required: boolean | number } | undefined> {
   return db('application as ap')
@@ -15,7 +15,7 @@ export async function statusPageApplication(
 
 /** The application's status history, oldest first, with the comments and whether each is addressed to the employee. */
 export async function statusHistoryRows(
-  db: Knex,
+  db: Db,
   applicationId: number,
 ): Promise<Array<{ at: string; from_status: Status | null; to_status: Status; comment: string | null; comment_for_employee: boolean | number }>> {
   return db('application_status_history')

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../../platform/db';
 import { NOT_SUBMITTED, type Status } from '../../core/application/status';
 import { listSignatures } from '../../core/application/signatures';
 import { statusHistoryRows, statusPageApplication } from './repository';
@@ -34,7 +34,7 @@ export function upcomingSteps(status: Status, additionalApproval: boolean): Stat
   return i >= 0 ? path.slice(i + 1) : [];
 }
 
-export async function statusPage(db: Knex, applicationId: number): Promise<StatusPage | undefined> {
+export async function statusPage(db: Db, applicationId: number): Promise<StatusPage | undefined> {
   const app = await statusPageApplication(db, applicationId);
   if (!app) return undefined;
   const rows = await statusHistoryRows(db, applicationId);

@@ -1,12 +1,10 @@
 import type { Knex } from 'knex';
-import { whereIdIn } from '../../platform/db';
+import { whereIdIn, type Db } from '../../platform/db';
 import type { SortDirection } from '../../lib/list-query';
 import { STATUSES } from '../../core/application/status';
 import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
 import type { TrackingFilters } from './schema';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
-
-type Q = Knex | Knex.Transaction;
 
 /** Tracking queries: every one takes the actor's BC ids and filters on them (`application.account_id` is denormalised). */
 
@@ -21,7 +19,7 @@ export interface SummaryKey {
 }
 
 /** Every key of the BCs (deleted ones too: the caller keeps those that have applications). */
-export async function keysOfAccounts(db: Q, accountIds: number[]): Promise<SummaryKey[]> {
+export async function keysOfAccounts(db: Db, accountIds: number[]): Promise<SummaryKey[]> {
   if (!accountIds.length) return [];
   const rows: Array<{ id: number; name: string; number: string; deleted_at: string | null; account_id: number; account_number: string; company_name: string }> = await db(
     'access_key as k',
@@ -47,7 +45,7 @@ export async function keysOfAccounts(db: Q, accountIds: number[]): Promise<Summa
 }
 
 /** The batch named in a filter, if it is one of the BCs' (id, file name and date, to say what the list shows). */
-export async function batchInScope(db: Q, batchId: number, accountIds: number[]): Promise<{ id: number; fileName: string; createdAt: string } | undefined> {
+export async function batchInScope(db: Db, batchId: number, accountIds: number[]): Promise<{ id: number; fileName: string; createdAt: string } | undefined> {
   if (!accountIds.length) return undefined;
   const row: { id: number; file_name: string; created_at: string } | undefined = await db('bulk_batch').where({ id: batchId }).whereIn('account_id', accountIds).first('id', 'file_name', 'created_at');
   return row ? { id: Number(row.id), fileName: row.file_name, createdAt: row.created_at } : undefined;
@@ -72,7 +70,7 @@ function applyFilters(qb: Knex.QueryBuilder, accountIds: number[], f: TrackingFi
   return qb;
 }
 
-function matching(db: Q, accountIds: number[], f: TrackingFilters): Knex.QueryBuilder {
+function matching(db: Db, accountIds: number[], f: TrackingFilters): Knex.QueryBuilder {
   return applyFilters(db('application as ap'), accountIds, f);
 }
 
@@ -94,7 +92,7 @@ function applySort(qb: Knex.QueryBuilder, sort: TrackingSort, dir: SortDirection
   return orderApplications(qb, SORT_TERMS[sort], dir);
 }
 
-export async function countMatching(db: Q, accountIds: number[], f: TrackingFilters): Promise<number> {
+export async function countMatching(db: Db, accountIds: number[], f: TrackingFilters): Promise<number> {
   if (!accountIds.length) return 0;
   const [row] = await matching(db, accountIds, f).count<{ n: number | string }[]>({ n: '*' });
   return Number(row?.n ?? 0);
@@ -108,7 +106,7 @@ export async function countMatching(db: Q, accountIds: number[], f: TrackingFilt
  * only when sorting by it), then only those rows are read with their details.
  */
 export async function listPage(
-  db: Q,
+  db: Db,
   accountIds: number[],
   f: TrackingFilters,
   page: { sort: TrackingSort; dir: SortDirection; limit: number; offset: number },
@@ -121,7 +119,7 @@ export async function listPage(
 }
 
 /** The ids of every matching row in list order (at most `limit`): chosen on the application table alone, as a page's. */
-export async function matchingIdsInOrder(db: Q, accountIds: number[], f: TrackingFilters, sort: TrackingSort, dir: SortDirection, limit: number): Promise<number[]> {
+export async function matchingIdsInOrder(db: Db, accountIds: number[], f: TrackingFilters, sort: TrackingSort, dir: SortDirection, limit: number): Promise<number[]> {
   if (!accountIds.length) return [];
   const ids = matching(db, accountIds, f).select('ap.id');
   if (sort === 'key') ids.join('access_key as k', 'k.id', 'ap.access_key_id');
@@ -130,7 +128,7 @@ export async function matchingIdsInOrder(db: Q, accountIds: number[], f: Trackin
 }
 
 /** These applications with their details, in the order of `ids`; any not in the actor's BCs is left out. */
-export async function rowsByIds(db: Q, accountIds: number[], ids: number[]): Promise<TrackingRow[]> {
+export async function rowsByIds(db: Db, accountIds: number[], ids: number[]): Promise<TrackingRow[]> {
   if (!accountIds.length || !ids.length) return [];
   const rows = toApplicationListRows(await whereIdIn(whereIdIn(applicationListQuery(db), 'ap.id', ids), 'ap.account_id', accountIds, { notFromIndex: true }));
   const byId = new Map(rows.map((r) => [r.id, r]));

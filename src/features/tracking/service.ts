@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Db } from '../../platform/db';
 import type { Actor } from '../../core/administrators/repository';
-import type { Knex } from 'knex';
 import { tFor, type Language } from '../../platform/i18n';
 import type { SortDirection } from '../../lib/list-query';
 import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
@@ -46,7 +46,7 @@ function zeroCounts(): StatusCounts {
  * deleted keys only when they have some), the number of applications per status, the total and the urgent ones.
  * The numbers come from one grouped query.
  */
-export async function trackingSummary(db: Knex, actor: Pick<Actor, 'id' | 'accountIds'>): Promise<Summary> {
+export async function trackingSummary(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>): Promise<Summary> {
   const [keys, counts] = await Promise.all([keysOfAccounts(db, actor.accountIds), countsByKeyAndStatus(db, actor.accountIds)]);
   const byKey = new Map<number, SummaryRow>();
   for (const key of keys) byKey.set(key.id, { key, counts: zeroCounts(), total: 0, urgent: 0 });
@@ -117,7 +117,7 @@ export const EXPORT_READ_SLICE = 1_000;
  * one go, 19,000 rows held every other request (and, on SQLite, the one connection) for 0.2–0.3 s. The list (ids,
  * count, audit entry) is fixed in one transaction; the details are read just after it.
  */
-export async function exportRows(db: Knex, accountIds: number[], ids: number[], slice = EXPORT_READ_SLICE): Promise<TrackingRow[]> {
+export async function exportRows(db: Db, accountIds: number[], ids: number[], slice = EXPORT_READ_SLICE): Promise<TrackingRow[]> {
   const rows: TrackingRow[] = [];
   for (let start = 0; start < ids.length; start += slice) {
     if (start > 0) await nextTurn();
@@ -144,7 +144,7 @@ export interface ExportInput {
 }
 
 export async function exportApplications(
-  db: Knex,
+  db: Db,
   actor: Pick<Actor, 'id' | 'accountIds'>,
   access: AuditContext,
   input: ExportInput,
@@ -153,7 +153,7 @@ export async function exportApplications(
 }
 
 async function buildExport(
-  db: Knex,
+  db: Db,
   actor: Pick<Actor, 'id' | 'accountIds'>,
   access: AuditContext,
   input: ExportInput,
