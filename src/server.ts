@@ -15,7 +15,7 @@ export function backgroundWorkers(deps: Deps): BackgroundWorker[] {
   return [createScheduler(deps), createOutboxDispatcher(deps, createMailTransport(deps.config))];
 }
 
-export interface Running {
+interface Running {
   deps: Deps;
   server: Server;
   close(): Promise<void>;

@@ -5,20 +5,20 @@ import type { Clock } from '../platform/deps';
 import type { Logger } from '../platform/logger';
 
 /** This process, as the owner of a job's lease. */
-export const INSTANCE_ID = `${os.hostname().slice(0, 60)}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
+const INSTANCE_ID = `${os.hostname().slice(0, 60)}:${process.pid}:${crypto.randomUUID().slice(0, 8)}`;
 
 export const DEFAULT_LEASE_MS = 10 * 60 * 1000;
 
 /** Released leases point here, so any later attempt may take the slot over. */
 const RELEASED = new Date(0).toISOString();
 
-export interface CoordinatorDeps {
+interface CoordinatorDeps {
   db: Db;
   logger?: Logger;
   clock?: Clock;
 }
 
-export interface SlotRequest {
+interface SlotRequest {
   job: string;
   slot: string;
   now: Date;

@@ -28,11 +28,11 @@ import { dailySlot } from './schedule';
  * a retry, a catch-up) queues nothing more.
  */
 
-export const DIGEST_AT = '00:30';
+const DIGEST_AT = '00:30';
 /** How many of the oldest pending applications the e-mail lists. */
 export const DIGEST_OLDEST = 5;
 
-export function digestIdempotencyKey(recipient: string, slot: string): string {
+function digestIdempotencyKey(recipient: string, slot: string): string {
   return `daily-digest:${recipient}:${slot}`;
 }
 

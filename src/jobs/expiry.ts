@@ -4,7 +4,7 @@ import { expiringApplicationIds } from '../core/application/repository';
 import type { Job } from './job';
 
 /** An application never submitted within this many days of its initiation expires (SPEC §3.3). */
-export const EXPIRY_DAYS = 90;
+const EXPIRY_DAYS = 90;
 const BATCH_SIZE = 200;
 
 /**

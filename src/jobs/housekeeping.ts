@@ -4,7 +4,7 @@ import { pruneJobRuns } from './coordinator';
 import { purgeOldCounters } from '../core/throttle/attempt-counter';
 
 /** Run records are kept this long, for diagnosis; older ones are deleted. */
-export const JOB_RUN_RETENTION_DAYS = 30;
+const JOB_RUN_RETENTION_DAYS = 30;
 
 /** Deletes expired sessions (admin and employee), old job run records and attempt counters that no longer matter. */
 export async function purgeExpired(deps: Pick<Deps, 'db' | 'sessionStore'>, now: Date): Promise<{ sessions: number; jobRuns: number; attemptCounters: number }> {

@@ -5,8 +5,8 @@ import type { Job } from './job';
 import { calendarDaysSince } from '../lib/time-zone';
 
 /** E-mail 5: first reminder on day 8 after initiation, then every 7 days (SPEC §4). */
-export const FIRST_REMINDER_DAY = 8;
-export const REMINDER_EVERY_DAYS = 7;
+const FIRST_REMINDER_DAY = 8;
+const REMINDER_EVERY_DAYS = 7;
 const PAGE_SIZE = 400;
 
 /** The latest reminder day due `days` calendar days after initiation, or null before the first one. */
@@ -15,7 +15,7 @@ export function dueReminderDay(days: number): number | null {
   return FIRST_REMINDER_DAY + Math.floor((days - FIRST_REMINDER_DAY) / REMINDER_EVERY_DAYS) * REMINDER_EVERY_DAYS;
 }
 
-export function reminderIdempotencyKey(applicationId: number, day: number): string {
+function reminderIdempotencyKey(applicationId: number, day: number): string {
   return `reminder:${applicationId}:day${day}`;
 }
 

@@ -6,13 +6,13 @@ import type { Job } from './job';
 import { JOBS } from './registry';
 import { cronExpression, slotFor } from './schedule';
 
-export interface JobReport {
+interface JobReport {
   job: string;
   slot: string;
   outcome: SlotOutcome<unknown> | { ran: false; reason: 'error'; error: string };
 }
 
-export interface Scheduler extends BackgroundWorker {
+interface Scheduler extends BackgroundWorker {
   /** Runs each job's current slot unless it has finished (what start() does first, after downtime). */
   catchUp(): Promise<JobReport[]>;
   /** Runs one job's current slot now, through the coordinator. */

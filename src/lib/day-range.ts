@@ -1,5 +1,5 @@
 /** A date typed as dd/mm/yyyy (also d/m/yyyy, dd-mm-yyyy, dd.mm.yyyy) or yyyy-mm-dd; 'YYYY-MM-DD' or undefined. */
-export function parseDay(raw: string): string | undefined {
+function parseDay(raw: string): string | undefined {
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(raw);
   if (match) {

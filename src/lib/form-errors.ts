@@ -1,6 +1,6 @@
 import type { ZodError, core } from 'zod';
 
-export interface FieldError {
+interface FieldError {
   key: string;
   params?: Record<string, string | number>;
 }
@@ -11,7 +11,7 @@ export interface FormErrors {
 }
 
 /** A validation problem of one field: a translation key and its interpolation values. */
-export interface FieldIssue extends FieldError {
+interface FieldIssue extends FieldError {
   field: string;
 }
 

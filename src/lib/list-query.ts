@@ -6,9 +6,9 @@
 
 export type SortDirection = 'asc' | 'desc';
 
-export const DEFAULT_PAGE_SIZES: readonly number[] = [10, 25, 50];
-export const MAX_PAGE = 1_000_000;
-export const DEFAULT_MAX_SEARCH_LENGTH = 100;
+const DEFAULT_PAGE_SIZES: readonly number[] = [10, 25, 50];
+const MAX_PAGE = 1_000_000;
+const DEFAULT_MAX_SEARCH_LENGTH = 100;
 
 export interface ListSpec<S extends string> {
   /** The only values `sort` may take (never a column name straight from the URL). */
@@ -119,7 +119,7 @@ export interface ColumnSpec {
   className?: string;
 }
 
-export interface ColumnView extends ColumnSpec {
+interface ColumnView extends ColumnSpec {
   sortable: boolean;
   /** 'ascending' | 'descending' on the sorted column, 'none' on the other sortable ones, undefined otherwise. */
   ariaSort?: 'ascending' | 'descending' | 'none';
@@ -127,13 +127,13 @@ export interface ColumnView extends ColumnSpec {
   href?: string;
 }
 
-export interface PaginationLink {
+interface PaginationLink {
   page: number;
   href: string;
   current: boolean;
 }
 
-export interface PaginationView {
+interface PaginationView {
   page: number;
   pageCount: number;
   first?: string;
@@ -143,7 +143,7 @@ export interface PaginationView {
   pages: PaginationLink[];
 }
 
-export interface ListView {
+interface ListView {
   base: string;
   query: ListQuery;
   window: PageWindow;

@@ -14,7 +14,7 @@ export function luhnCheckDigit(digits: string): number {
   return (10 - (sum % 10)) % 10;
 }
 
-export function isValidLuhn(value: string): boolean {
+function isValidLuhn(value: string): boolean {
   if (!/^\d{2,}$/.test(value)) return false;
   return luhnCheckDigit(value.slice(0, -1)) === Number(value.slice(-1));
 }

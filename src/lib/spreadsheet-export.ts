@@ -8,9 +8,9 @@ import { oneAtATime } from './one-at-a-time';
  */
 
 export type SpreadsheetFormat = 'xlsx' | 'csv';
-export const SPREADSHEET_FORMATS: readonly SpreadsheetFormat[] = ['xlsx', 'csv'];
+const SPREADSHEET_FORMATS: readonly SpreadsheetFormat[] = ['xlsx', 'csv'];
 
-export type CellValue = string | number | boolean | null | undefined;
+type CellValue = string | number | boolean | null | undefined;
 
 const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
 
@@ -71,7 +71,7 @@ function writeBook(X: typeof XLSX, all: string[][], sheetName: string): Uint8Arr
 
 /** Above this many rows an xlsx is written in a worker thread: writing 20,000 rows takes a second or two. */
 export const OFF_THREAD_ROWS = 2_000;
-export const XLSX_WRITE_TIME_LIMIT_MS = 60_000;
+const XLSX_WRITE_TIME_LIMIT_MS = 60_000;
 
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');

@@ -18,7 +18,7 @@ const E = 'application-form:errors';
 // IBAN and BIC
 
 /** Spaces, dashes and dots dropped, upper-cased: what a person copies from a bank statement becomes the electronic form. */
-export function normaliseIban(raw: string): string {
+function normaliseIban(raw: string): string {
   return electronicFormatIBAN(raw.normalize('NFKC').replace(/[\s.-]/g, '')) ?? '';
 }
 
@@ -79,7 +79,7 @@ interface PostalRule {
 const digits = (n: number): PostalRule => ({ normalise: (v) => v.replace(/\s/g, ''), pattern: new RegExp(`^\\d{${n}}$`) });
 
 /** Countries with a known format; elsewhere a generic rule (2–10 letters, digits, spaces or hyphens). */
-export const POSTAL_CODE_RULES: Record<string, PostalRule> = {
+const POSTAL_CODE_RULES: Record<string, PostalRule> = {
   FR: { normalise: (v) => v.replace(/\s/g, ''), pattern: /^(?:0[1-9]|[1-8]\d|9[0-8])\d{3}$/ },
   MC: { normalise: (v) => v.replace(/\s/g, ''), pattern: /^980\d{2}$/ },
   BE: { normalise: (v) => v.replace(/^B-?/, '').replace(/\s/g, ''), pattern: /^[1-9]\d{3}$/ },
@@ -120,8 +120,8 @@ export interface DateParts {
   year?: string | number | null;
 }
 
-export const MINIMUM_AGE = 18;
-export const MAXIMUM_AGE = 120;
+const MINIMUM_AGE = 18;
+const MAXIMUM_AGE = 120;
 
 /** Whole years between a birth date and a day, both 'YYYY-MM-DD'. */
 export function ageOn(birthDate: string, today: string): number {
@@ -161,7 +161,7 @@ export { todayIn } from './today';
 // ---------------------------------------------------------------------------------------------------------------
 // E-mail
 
-export const EMAIL_MAX_LENGTH = 254;
+const EMAIL_MAX_LENGTH = 254;
 const emailSchema = z.email();
 
 /** E-mail address, trimmed and lower-cased, at most 254 characters. */
@@ -176,7 +176,7 @@ export function checkEmail(raw: string | null | undefined): Check {
 // ---------------------------------------------------------------------------------------------------------------
 // Name to emboss
 
-export const EMBOSS_MAX_LENGTH = 26;
+const EMBOSS_MAX_LENGTH = 26;
 
 /** Letters that Unicode decomposition does not reduce to A–Z. */
 const SPECIAL_LETTERS: Record<string, string> = {
@@ -209,7 +209,7 @@ const SPECIAL_LETTERS: Record<string, string> = {
  * Upper-case A–Z with accents transliterated (É→E, ß→SS, Œ→OE, Ø→O…), typographic apostrophes and dashes made
  * ASCII, anything else turned into a space; runs of spaces collapsed.
  */
-export function transliterateForEmbossing(value: string): string {
+function transliterateForEmbossing(value: string): string {
   return value
     .normalize('NFC')
     .replace(/[ßẞÆæŒœØøĐđÐðŁłÞþıĦħŦŧŊŋ]/g, (c) => SPECIAL_LETTERS[c] ?? c)

@@ -11,7 +11,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export class UnknownAdministratorError extends ForbiddenError {
+class UnknownAdministratorError extends ForbiddenError {
   constructor() {
     super('errors:unknownAdministrator.body');
   }
@@ -24,7 +24,7 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 /** How the middleware finds an active administrator with their BCs (injected by app.ts: the administrators' repository). */
-export type AdministratorLookup = (by: { email: string } | { id: number }) => Promise<Actor | undefined>;
+type AdministratorLookup = (by: { email: string } | { id: number }) => Promise<Actor | undefined>;
 
 /**
  * Identifies the administrator on every request, reloading their role and BCs from the database.

@@ -11,7 +11,7 @@ const { csrfSynchronisedProtection, generateToken, isRequestValid } = csrfSync({
   errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
 });
 
-export class CsrfError extends Error {
+class CsrfError extends Error {
   readonly status = 403;
   readonly code = 'EBADCSRFTOKEN';
 }

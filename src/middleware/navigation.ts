@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import { paths } from '../platform/paths';
 
-export interface NavTab {
+interface NavTab {
   href: string;
   labelKey: string;
   count: number;

@@ -20,8 +20,8 @@ declare module 'express-session' {
   }
 }
 
-export const SESSION_COOKIE = 'sesame.sid';
-export const SECURE_SESSION_COOKIE = '__Host-sesame.sid';
+const SESSION_COOKIE = 'sesame.sid';
+const SECURE_SESSION_COOKIE = '__Host-sesame.sid';
 
 export function sessionMiddleware(config: Config, store: KnexSessionStore): RequestHandler {
   return session({

@@ -50,7 +50,7 @@ interface RawSqliteConnection {
 }
 
 /** Prepared statements kept per connection, by SQL text (least recently used dropped first). */
-export const STATEMENT_CACHE_SIZE = 500;
+const STATEMENT_CACHE_SIZE = 500;
 
 /**
  * Knex prepares every query anew; SQLite then parses and plans it each time (0.02–0.06 ms for a query with a BC list,

@@ -8,7 +8,7 @@ export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+const systemClock: Clock = { now: () => new Date() };
 
 /**
  * For tests only: points where a test makes one step fail, or waits at the worst moment, without replacing the app's

@@ -41,7 +41,7 @@ export interface AccountRow {
   updated_at: string;
 }
 
-export function toAccount(row: AccountRow): Account {
+function toAccount(row: AccountRow): Account {
   return {
     id: row.id,
     number: row.number,
@@ -141,7 +141,7 @@ export async function updateAccount(db: Db, id: number, input: AccountInput, now
   return db('account').where({ id }).update({ ...toRow(input), updated_at: now.toISOString() });
 }
 
-export interface ActiveKeyOptions {
+interface ActiveKeyOptions {
   id: number;
   number: string;
   name: string;

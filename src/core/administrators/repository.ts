@@ -1,6 +1,6 @@
 import { isSqlite, lockingRead, type Db } from '../../platform/db';
 
-export type Role = 'admin' | 'platform';
+type Role = 'admin' | 'platform';
 
 export interface Administrator {
   id: number;
@@ -26,7 +26,7 @@ interface AdministratorRow {
   active: number | boolean;
 }
 
-export function toAdministrator(row: AdministratorRow): Administrator {
+function toAdministrator(row: AdministratorRow): Administrator {
   return {
     id: row.id,
     email: row.email,
@@ -89,13 +89,13 @@ export async function findActiveActor(db: Db, by: { email: string } | { id: numb
 
 // ---- Platform administration (every administrator, active or not) ------------------------------------------------
 
-export interface ManagedAccount {
+interface ManagedAccount {
   id: number;
   number: string;
   companyName: string;
 }
 
-export interface AdministratorWithAccounts extends Administrator {
+interface AdministratorWithAccounts extends Administrator {
   accounts: ManagedAccount[];
 }
 
@@ -136,7 +136,7 @@ export async function listAdministrators(db: Db): Promise<AdministratorWithAccou
   return rows.map((r) => ({ ...toAdministrator(r), accounts: byAdmin.get(r.id) ?? [] }));
 }
 
-export interface AdministratorFields {
+interface AdministratorFields {
   displayName: string;
   role: Role;
   language: 'fr' | 'en';

@@ -45,9 +45,9 @@ export async function approvalState(db: Db, applicationId: number, now: Date): P
 }
 
 /** The additional approval (SPEC §2, §3.4 (7)): e-mail 3 carries a single-use link valid 7 days. */
-export const APPROVAL_LINK_DAYS = 7;
+const APPROVAL_LINK_DAYS = 7;
 /** At most this many requests per application in 24 hours (each sends an e-mail to an address the employee typed). */
-export const MAX_REQUESTS_PER_DAY = 5;
+const MAX_REQUESTS_PER_DAY = 5;
 export const COMMENT_MAX = 1000;
 
 export class ApprovalRequestRefused extends Error {

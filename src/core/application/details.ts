@@ -14,13 +14,13 @@ import { listSignatures } from './signatures';
  */
 
 /** "e***@acme.example": enough to recognise an address on the history without showing it whole. */
-export function maskEmail(email: string): string {
+function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');
   if (at <= 0) return '***';
   return `${email.slice(0, 1)}***${email.slice(at)}`;
 }
 
-export interface EmailFlowView extends Omit<EmailFlow, 'recipient'> {
+interface EmailFlowView extends Omit<EmailFlow, 'recipient'> {
   /** Translation key suffix of the template (camelCase). */
   templateKey: string;
   recipientMasked: string;
@@ -36,7 +36,7 @@ export interface ApplicationSections {
   signatures: SignedVersion[];
 }
 
-export interface SignedVersion {
+interface SignedVersion {
   version: number;
   signedAt: string;
   pdfSha256: string;

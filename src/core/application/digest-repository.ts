@@ -7,7 +7,7 @@ import type { Db } from '../../platform/db';
 const PENDING = 'pending_approval';
 
 /** How many applications are pending per key, origin, initiator and priority. */
-export interface PendingGroupCount {
+interface PendingGroupCount {
   access_key_id: number;
   origin: string;
   initiated_by: number | null;

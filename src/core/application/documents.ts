@@ -17,8 +17,8 @@ import { NOT_SUBMITTED } from './status';
 export const DOCUMENT_KINDS = ['identity', 'proof_of_address', 'other'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-export const ACCEPTED_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
-export type AcceptedType = (typeof ACCEPTED_TYPES)[number];
+/** The types a supporting document may be, told from its first bytes (sniffType), never from its name. */
+type AcceptedType = 'application/pdf' | 'image/jpeg' | 'image/png';
 
 /** At most this many current documents per application (several pages of a scan, front and back…). */
 export const MAX_DOCUMENTS_PER_APPLICATION = 10;

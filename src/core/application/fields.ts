@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const TITLES = ['mr', 'mrs', 'ms'] as const;
 export const PRIORITIES = ['normal', 'urgent'] as const;
 export const NAME_MAX = 60;
-export const EMAIL_MAX = 254;
+const EMAIL_MAX = 254;
 
 /** Letters (accents included), with single spaces, hyphens or apostrophes between them: "Anne-Sophie", "N’Diaye", "de la Tour". */
 const NAME_RE = /^[\p{L}\p{M}]+(?:[ '’-]+[\p{L}\p{M}]+)*$/u;

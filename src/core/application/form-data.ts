@@ -11,7 +11,7 @@ import type { Account } from '../accounts/repository';
  * formats: see schema.ts.
  */
 
-export const SECTION_IDS = ['company', 'priority', 'cardholder', 'payment', 'pin', 'documents', 'approval', 'terms'] as const;
+const SECTION_IDS = ['company', 'priority', 'cardholder', 'payment', 'pin', 'documents', 'approval', 'terms'] as const;
 export type SectionId = (typeof SECTION_IDS)[number];
 
 /** Cardholder fields and their storage limits (what Save checks, with the type: strings only). */

@@ -78,7 +78,7 @@ function choiceSchema(section: string, field: string, accepted: (v: string) => b
  * Save: every listed field must be a string (absent = empty) no longer than its limit; anything else in the body
  * is ignored. Values are kept as typed (trimmed and NFC by normaliseBody).
  */
-export function pickStrings<K extends string>(body: Record<string, unknown>, limits: Record<K, number>, section: string): { values: Record<K, string>; issues: Issue[] } {
+function pickStrings<K extends string>(body: Record<string, unknown>, limits: Record<K, number>, section: string): { values: Record<K, string>; issues: Issue[] } {
   const values = {} as Record<K, string>;
   const issues: Issue[] = [];
   for (const field of Object.keys(limits) as K[]) {

@@ -12,9 +12,9 @@ import { todayIn } from '../../lib/validators';
  * from what is stored each time (form_data, the PIN row, documents, approval requests, terms acceptances), so a
  * change of the key's rules or a new terms version is reflected at once.
  */
-export type SectionStatus = 'completed' | 'incomplete';
+type SectionStatus = 'completed' | 'incomplete';
 
-export interface SectionState {
+interface SectionState {
   id: SectionId;
   status: SectionStatus;
   /** What is missing or wrong, as form errors (field, key, params); empty when completed. */
@@ -52,7 +52,7 @@ export function requiredDocumentKinds(account: FormContext['account']): Document
   return ['individual', 'joint'].includes(account.liabilityType) ? ['identity', 'proof_of_address'] : ['identity'];
 }
 
-export async function termsState(db: Db, ctx: FormContext, language: string, now: Date): Promise<FormState['terms']> {
+async function termsState(db: Db, ctx: FormContext, language: string, now: Date): Promise<FormState['terms']> {
   const current = await currentTerms(db, 'cardholder', ctx.account.cardProduct, language, now);
   const latest = (await latestAcceptances(db, ctx.application.id)).find((a) => a.kind === 'cardholder');
   if (!latest) return { current, accepted: undefined };

@@ -5,7 +5,7 @@ export function isKeyExpired(expiresOn: string, timeZone: string, now: Date): bo
   return todayIn(timeZone, now) > expiresOn;
 }
 
-export type KeyUsability = 'usable' | 'deleted' | 'expired';
+type KeyUsability = 'usable' | 'deleted' | 'expired';
 
 /** Whether a key may start a NEW application. */
 export function keyUsability(key: { deletedAt: string | null; expiresOn: string }, timeZone: string, now: Date): KeyUsability {

@@ -27,7 +27,7 @@ export function isTrivialPin(pin: string): boolean {
 }
 
 /** The PIN must not be the cardholder's year of birth, nor its day and month (DDMM or MMDD). */
-export function isBirthDatePin(pin: string, birthDate?: string | null): boolean {
+function isBirthDatePin(pin: string, birthDate?: string | null): boolean {
   const m = birthDate ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(birthDate) : null;
   if (!m) return false;
   const [, year, month, day] = m as unknown as [string, string, string, string];
@@ -47,7 +47,7 @@ export function validatePin(pin: unknown, confirmation: unknown, opts: { birthDa
   return { ok: true };
 }
 
-export function pinAad(applicationId: number): string {
+function pinAad(applicationId: number): string {
   return `application:pin:${applicationId}`;
 }
 

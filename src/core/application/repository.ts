@@ -82,7 +82,7 @@ export async function findOpenApplicationOnKey(db: Db, keyId: number, email: str
     .first();
 }
 
-export interface ApplicationRow {
+interface ApplicationRow {
   id: number;
   reference: string;
   access_key_id: number;

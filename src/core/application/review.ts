@@ -19,7 +19,7 @@ import { todayIn } from '../../lib/validators';
  * Both take `{ now, timeZone }`, `now` required (the adult check on the date of birth, the approval link's and the
  * terms' validity depend on it); `timeZone` defaults to Europe/Paris.
  */
-export interface ReviewRow {
+interface ReviewRow {
   label: string;
   value: string;
   changeHref?: string;
@@ -42,7 +42,7 @@ export interface Review {
 }
 
 /** A section page's URL with the return to the review page. */
-export function changeLink(section: SectionId): string {
+function changeLink(section: SectionId): string {
   return `${SECTION_PATHS[section]}?returnTo=${encodeURIComponent(paths.employee.review)}`;
 }
 

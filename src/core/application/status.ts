@@ -25,7 +25,7 @@ export const OPEN_STATUSES: Status[] = ['invited', 'in_progress', 'returned', 'a
 export const QUEUE_STATUSES: Status[] = ['pending_approval', 'awaiting_additional_approval'];
 
 /** A cancelled application may be reactivated until this many days after its initiation. */
-export const REACTIVATION_DAYS = 90;
+const REACTIVATION_DAYS = 90;
 
 /** The last instant a cancelled application initiated at `createdAt` may be reactivated (exclusive). */
 export function reactivationDeadline(createdAt: string): Date {

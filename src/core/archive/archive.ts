@@ -13,7 +13,7 @@ import { findSignature } from '../application/signatures';
  * overwritten), read-only (0440) and synced to disk; each file's SHA-256 and size go into archive_entry.
  * verifyArchive re-hashes everything and reports missing, changed and unrecorded files (npm run archive:verify).
  */
-export interface ArchiveEntry {
+interface ArchiveEntry {
   id: number;
   applicationId: number;
   kind: string;
@@ -112,7 +112,7 @@ export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }
   return out;
 }
 
-export interface ArchiveReport {
+interface ArchiveReport {
   checked: number;
   intact: number;
   missing: string[];
@@ -184,7 +184,7 @@ export async function runArchiveVerify(deps: { config: Pick<Config, 'dataDir'>; 
 }
 
 /** An archived file that does not match the hash recorded when it was archived (or lies outside the archive). */
-export class ArchiveIntegrityError extends Error {}
+class ArchiveIntegrityError extends Error {}
 
 /**
  * A signed version's PDF from the archive, re-hashed against the SHA-256 recorded at signing (a tampered file is never

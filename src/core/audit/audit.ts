@@ -17,7 +17,7 @@ const USER_AGENT_MAX = 200;
 /** Arbitrary constant naming the audit chain's advisory lock on PostgreSQL. */
 const PG_LOCK_KEY = 74_201_101;
 
-export interface AuditActor {
+interface AuditActor {
   type: ActorType;
   id?: number | null;
   /** Administrators only (staff e-mail, the identity the SSO gives); never an employee's e-mail. */
@@ -59,7 +59,7 @@ export interface AuditRow {
 type HashedFields = Omit<AuditRow, 'id' | 'prev_hash' | 'hash'>;
 
 /** JSON with object keys sorted at every level, so the same content always gives the same text. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
@@ -188,7 +188,7 @@ async function flush(db: Db, state: { queue: Pending[]; flushing: boolean }): Pr
   }
 }
 
-export type ChainVerdict = { ok: true; count: number } | { ok: false; count: number; brokenId: number; reason: 'prev_hash' | 'hash' };
+type ChainVerdict = { ok: true; count: number } | { ok: false; count: number; brokenId: number; reason: 'prev_hash' | 'hash' };
 
 /** Walks the chain in id order; reports the first entry whose link or content does not match. */
 export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainVerdict> {

@@ -13,7 +13,7 @@ import type { VariableKind, VariableValue } from './engine';
 
 type Sample = string | number | boolean | { fr: string; en: string };
 
-export interface TemplateVariable {
+interface TemplateVariable {
   name: string;
   kind: VariableKind;
   sample: Sample;
@@ -30,7 +30,7 @@ export interface CatalogueEntry {
 }
 
 /** A variable computed from others at render time (never stored): e.g. the full name from first and last names. */
-export interface DerivedVariable {
+interface DerivedVariable {
   name: string;
   from: string[];
   separator: string;

@@ -27,7 +27,7 @@ const CLOSE = '\uE001';
 const placeholder = (name: string) => `${OPEN}${name}${CLOSE}`;
 const PLACEHOLDER_RE = /\uE000([A-Za-z0-9_.]+)\uE001/g;
 
-export class DefaultNotEditableError extends Error {
+class DefaultNotEditableError extends Error {
   constructor(template: string, language: string, reason: string) {
     super(`the default of ${template}/${language} cannot be shown in the editor: ${reason}`);
     this.name = 'DefaultNotEditableError';

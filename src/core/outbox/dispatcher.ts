@@ -46,7 +46,7 @@ const MAX_DELAY_MS = 6 * 60 * 60 * 1000;
 /** Templates whose data is a secret that must not rest in the database once the e-mail has left (SECURITY.md). */
 const SECRET_TEMPLATES = new Set(['signing-code', 'additional-approval-request']);
 
-export interface DispatcherOptions {
+interface DispatcherOptions {
   /** Rows claimed per query. */
   batchSize?: number;
   /** Messages in flight at once (match the SMTP pool size). */
@@ -62,7 +62,7 @@ export interface DispatcherOptions {
   renderer?: EmailRenderer;
 }
 
-export interface RunSummary {
+interface RunSummary {
   claimed: number;
   sent: number;
   retried: number;

@@ -142,7 +142,7 @@ export function parseTemplate(source: string): TemplateNode[] {
 }
 
 /** Every problem with the names a template uses: unknown variables, and yes/no variables printed instead of tested. */
-export function checkVariables(nodes: TemplateNode[], variables: ReadonlyMap<string, VariableKind>): TemplateProblem[] {
+function checkVariables(nodes: TemplateNode[], variables: ReadonlyMap<string, VariableKind>): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   const walk = (list: TemplateNode[]) => {
     for (const node of list) {

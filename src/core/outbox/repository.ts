@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Db } from '../../platform/db';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
+type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead';
 
 /** An outbox row as stored (snake_case columns, ISO timestamps). */
 export interface OutboxRow {

@@ -6,7 +6,7 @@ import { decryptField, encryptField, isEncryptedField, type Keyring } from '../.
  * so a sealed value cannot be moved to another row), the dispatcher opens them just before rendering, and wipes the
  * row's data once the e-mail has left (SECRET_TEMPLATES in dispatcher.ts).
  */
-export function sealAad(idempotencyKey: string): string {
+function sealAad(idempotencyKey: string): string {
   return `outbox:data:${idempotencyKey}`;
 }
 

@@ -23,7 +23,7 @@ export interface MailTransport {
   close(): Promise<void>;
 }
 
-export interface SmtpTransportOptions {
+interface SmtpTransportOptions {
   /** Parallel SMTP connections (nodemailer pool). */
   maxConnections?: number;
   connectionTimeoutMs?: number;
@@ -79,7 +79,7 @@ export function createSmtpTransport(mail: Config['mail'], opts: SmtpTransportOpt
  * Development mailbox (no SMTP_URL outside production): nothing leaves the machine. The dispatcher stores the rendered
  * subject and bodies in the outbox row as for any sent e-mail, and /dev/mailbox shows them.
  */
-export function createDevMailboxTransport(): MailTransport {
+function createDevMailboxTransport(): MailTransport {
   return {
     kind: 'dev-mailbox',
     async send() {},

@@ -4,7 +4,7 @@ import type { CardProduct } from '../accounts/options';
  * Sample terms for the demo and tests. Written for Sésame, they are NOT the card issuer's terms: each text says so
  * in its first line. A real installation publishes the issuer's versions (publishTerms).
  */
-export const SAMPLE_TERMS_VERSION = '2026-01-demo';
+const SAMPLE_TERMS_VERSION = '2026-01-demo';
 export const SAMPLE_TERMS_PUBLISHED_AT = new Date('2026-01-01T00:00:00.000Z');
 
 const SAMPLE_FR = 'TEXTE D’EXEMPLE rédigé pour la démonstration de Sésame — ce ne sont pas les conditions de l’émetteur de la carte.';

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { lockingRead, type Db } from '../../platform/db';
 
-export type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email';
+type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email';
 
-export interface CounterRule {
+interface CounterRule {
   /** Counting restarts when the first counted event is older than this. */
   windowMs: number;
   /** At this count the subject is locked (and counting restarts), when lockMs is set. */

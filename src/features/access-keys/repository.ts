@@ -5,8 +5,8 @@ import { escapeLike, type ListQuery } from '../../lib/list-query';
 
 /** Access keys and the BC options they carry. Every administrator query takes the actor's BC ids. */
 
-export type FieldRule = 'required' | 'optional';
-export type DirectDebitRule = 'required' | 'optional' | 'none';
+type FieldRule = 'required' | 'optional';
+type DirectDebitRule = 'required' | 'optional' | 'none';
 
 export interface AccountSummary {
   id: number;
@@ -33,7 +33,7 @@ export interface KeyFields {
   expiresOn: string;
 }
 
-export interface AccessKey extends KeyFields {
+interface AccessKey extends KeyFields {
   id: number;
   number: string;
   accountId: number;
@@ -91,7 +91,7 @@ const SORT_COLUMNS: Record<AccessKeySort, string> = {
 export type SortLabels = Partial<Record<AccessKeySort, Record<string, string>>>;
 
 /** Open applications that block a key's deletion (not finished: neither transmitted nor closed). */
-export const DELETE_BLOCKING_STATUSES = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'] as const;
+const DELETE_BLOCKING_STATUSES = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'] as const;
 
 interface AccountRow {
   id: number;
@@ -132,7 +132,7 @@ function parseJsonArray(text: string | null | undefined): string[] {
   }
 }
 
-export function toAccountSummary(row: AccountRow): AccountSummary {
+function toAccountSummary(row: AccountRow): AccountSummary {
   return {
     id: row.id,
     number: row.number,

@@ -7,14 +7,14 @@ import type { AccountSummary, KeyFields } from './repository';
 
 export const NAME_MAX = 30;
 /** Letters (accents allowed), digits, space and - _ . / only. */
-export const NAME_PATTERN = /^[\p{L}\p{M}0-9 _./-]+$/u;
-export const MAX_RECIPIENTS = 20;
-export const KEY_VALIDITY_YEARS = 20;
+const NAME_PATTERN = /^[\p{L}\p{M}0-9 _./-]+$/u;
+const MAX_RECIPIENTS = 20;
+const KEY_VALIDITY_YEARS = 20;
 
 const P = 'access-keys:form';
 
 /** Ids of the fields the error summary links to (the first radio, the day of a date). */
-export const FIELD_IDS: Record<string, string> = { expiresOn: 'expiresDay' };
+const FIELD_IDS: Record<string, string> = { expiresOn: 'expiresDay' };
 
 /** A valid key form: the fields the repository writes. */
 export type AccessKeyInput = KeyFields;
@@ -47,7 +47,7 @@ export function maxExpiry(createdOn: string): string {
 }
 
 /** The date three form fields stand for, or undefined when it is not a real calendar date. */
-export function dateFromParts(day: string, month: string, year: string): string | undefined {
+function dateFromParts(day: string, month: string, year: string): string | undefined {
   if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined;
   const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
   const d = new Date(`${iso}T00:00:00Z`);
@@ -60,7 +60,7 @@ export function datePartsOf(iso: string): { day: string; month: string; year: st
 }
 
 /** Splits a list of e-mails typed one per line or separated by commas / semicolons. */
-export function splitRecipients(text: string): string[] {
+function splitRecipients(text: string): string[] {
   return text
     .split(/[\s,;]+/)
     .map((s) => s.trim())
@@ -203,7 +203,7 @@ export function orderIssues(issues: Issue[]): Issue[] {
 }
 
 /** The order fields appear on the page, so the error summary lists them in that order. */
-export const FIELD_ORDER = [
+const FIELD_ORDER = [
   'name',
   'accountId',
   'plasticType',

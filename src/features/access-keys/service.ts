@@ -64,7 +64,7 @@ export function creationDay(createdAt: string, timeZone: string): string {
 }
 
 /** Labels of the BC option codes in a language, so code columns sort by what the page shows. */
-export function sortLabels(lang: Language): SortLabels {
+function sortLabels(lang: Language): SortLabels {
   const t = tFor(lang);
   const labels = (prefix: string, codes: readonly string[]) => Object.fromEntries(codes.map((c) => [c, t(`accounts:${prefix}.${c}`)]));
   return {

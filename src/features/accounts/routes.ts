@@ -15,7 +15,7 @@ import { COUNTRIES, accountSchema, inFieldOrder, toAccountCandidate } from '../.
 import { findAccount, listAccounts, type Account } from '../../core/accounts/repository';
 import { createAccount, updateAccount, importAccounts, CSV_COLUMNS, SAMPLE_CSV, MAX_IMPORT_ROWS, type FileIssue, type RowIssue } from './service';
 
-export const IMPORT_MAX_BYTES = 1024 * 1024;
+const IMPORT_MAX_BYTES = 1024 * 1024;
 
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: IMPORT_MAX_BYTES, files: 1, fields: 5, parts: 6 } }).single('file');
 

@@ -110,7 +110,7 @@ export interface RowIssue {
   params?: Record<string, string | number>;
 }
 
-export type ImportResult = { ok: true; count: number } | { ok: false; fileIssues: FileIssue[]; rowIssues: RowIssue[] };
+type ImportResult = { ok: true; count: number } | { ok: false; fileIssues: FileIssue[]; rowIssues: RowIssue[] };
 
 /** `;` when the header line holds more semicolons than commas (French spreadsheet exports), else `,`. */
 function detectDelimiter(text: string): ',' | ';' {
@@ -140,7 +140,7 @@ function decodeCsv(buffer: Buffer): { text: string } | { issue: FileIssue } {
  * Reads a CSV of BCs and checks every row with the form's schema, plus duplicates within the file and against the
  * database. Nothing is written: see importAccounts.
  */
-export async function checkAccountsCsv(db: Db, buffer: Buffer): Promise<{ inputs: AccountInput[] } | { fileIssues: FileIssue[]; rowIssues: RowIssue[] }> {
+async function checkAccountsCsv(db: Db, buffer: Buffer): Promise<{ inputs: AccountInput[] } | { fileIssues: FileIssue[]; rowIssues: RowIssue[] }> {
   const decoded = decodeCsv(buffer);
   if ('issue' in decoded) return { fileIssues: [decoded.issue], rowIssues: [] };
   let records: string[][];

@@ -24,11 +24,11 @@ export interface RuleIssue {
 export type SaveResult = { ok: true; id: number } | { ok: false; issues: RuleIssue[] };
 
 /** What deactivation needs from the session store: ending every session of one user. */
-export interface SessionRevoker {
+interface SessionRevoker {
   destroyForUser(userKey: string): Promise<number>;
 }
 
-export const sessionUserKey = (administratorId: number) => `admin:${administratorId}`;
+const sessionUserKey = (administratorId: number) => `admin:${administratorId}`;
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
 
@@ -128,7 +128,7 @@ export async function reactivateAdministrator(db: Db, id: number, now: Date, aud
   return { administrator, changed };
 }
 
-export type AddPlatformAdministratorResult =
+type AddPlatformAdministratorResult =
   | { ok: true; id: number; email: string }
   | { ok: false; reason: 'exists'; email: string }
   | { ok: false; reason: 'invalid'; issues: Array<{ option: string; key: string }> };

@@ -9,7 +9,7 @@ import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetw
 import type { QueueFilters, Stage } from './schema';
 
 /** The status each part of the queue shows. */
-export const STAGE_STATUS: Record<Stage, Status> = {
+const STAGE_STATUS: Record<Stage, Status> = {
   ready: 'pending_approval',
   additional: 'awaiting_additional_approval',
 };
@@ -21,7 +21,7 @@ export type QueueSort = (typeof QUEUE_SORTS)[number];
 /** A row of the queue: the application as every list shows it. */
 export type QueueRow = ApplicationListRow;
 
-export interface QueueTotals {
+interface QueueTotals {
   all: number;
   urgent: number;
   normal: number;

@@ -3,14 +3,14 @@ import { formErrors, type FormErrors } from '../../lib/form-errors';
 import type { Priority } from '../../core/application/create';
 
 /** What the queue's buttons do. `urgent` / `normal`: change the priority to that value. */
-export const ACTIONS = ['approve', 'return', 'cancel', 'urgent', 'normal'] as const;
+const ACTIONS = ['approve', 'return', 'cancel', 'urgent', 'normal'] as const;
 export type ApprovalAction = (typeof ACTIONS)[number];
 
 /**
  * Which part of the queue is shown: `ready` = signed and submitted (pending_approval), the default; `additional` =
  * signed but still waiting for the additional approver (awaiting_additional_approval), which cannot be approved yet.
  */
-export const STAGES = ['ready', 'additional'] as const;
+const STAGES = ['ready', 'additional'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const COMMENT_MAX = 1000;
@@ -79,7 +79,7 @@ export function parseIds(value: unknown): number[] {
 }
 
 /** The free comment: NFC, control characters removed (line breaks kept), trimmed. */
-export function normaliseComment(value: unknown): string {
+function normaliseComment(value: unknown): string {
   const raw = Array.isArray(value) ? value[0] : value;
   if (typeof raw !== 'string') return '';
   return raw

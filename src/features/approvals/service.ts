@@ -109,7 +109,7 @@ const AUDIT_ACTION: Record<ApprovalAction, string> = {
  * outbox (idempotency key tied to that history row) and the audit entry commit together or not at all. A second
  * attempt (double submit, another administrator) finds the status changed and is refused: one approval, one e-mail.
  */
-export async function actOnApplication(
+async function actOnApplication(
   db: Db,
   actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   action: ApprovalAction,

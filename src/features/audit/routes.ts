@@ -7,7 +7,7 @@ import { buildListView, paginate, parseListQuery, type ColumnSpec } from '../../
 import { auditFilterSchema, rawFilters, type AuditFilters } from './schema';
 import { listAuditActions, searchAuditLog, type AuditListItem } from './repository';
 
-export const AUDIT_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 const COLUMNS: ColumnSpec[] = [
   { key: 'at', labelKey: 'audit:list.columns.at', sortable: false },

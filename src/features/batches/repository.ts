@@ -11,9 +11,9 @@ export const STATUS_GROUPS: Record<'invited' | 'inProgress' | 'pendingApproval' 
   approved: ['approved', 'transmitted', 'card_issued', 'card_delivered'],
   closed: ['cancelled', 'expired', 'declined_by_issuer'],
 };
-export type StatusGroup = keyof typeof STATUS_GROUPS;
+type StatusGroup = keyof typeof STATUS_GROUPS;
 
-export interface BatchSummary {
+interface BatchSummary {
   id: number;
   createdAt: string;
   fileName: string;
@@ -128,7 +128,7 @@ export async function findBatch(db: Db, id: number, accountIds: number[]): Promi
   return (await withCounts(db, [row]))[0];
 }
 
-export interface BatchApplication {
+interface BatchApplication {
   id: number;
   reference: string;
   firstName: string | null;

@@ -49,7 +49,7 @@ const ALIASES: Partial<Record<ColumnKey, string[]>> = {
 const NOISE_SUFFIX = /\s+(obligatoire|facultatif|optionnel|optional|mandatory|required)$/;
 
 /** Lower-case, no accents, punctuation as single spaces: "E-mail de l’approbateur*" → "e mail de l approbateur". */
-export function normaliseHeader(text: string): string {
+function normaliseHeader(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

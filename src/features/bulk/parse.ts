@@ -14,7 +14,7 @@ import { inspectXlsxZip, isOleCompound, isZip, readFirstSheet, type RawCell } fr
 export const MAX_DATA_ROWS = 3000;
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Longer cells are cut (every column's own limit is far below, so the row is still reported as too long). */
-export const MAX_CELL_LENGTH = 500;
+const MAX_CELL_LENGTH = 500;
 
 export type FileType = 'xlsx' | 'csv';
 
@@ -25,7 +25,7 @@ export interface UploadRow {
   v: string[];
 }
 
-export interface ParsedUpload {
+interface ParsedUpload {
   fileType: FileType;
   rows: UploadRow[];
   /** Header texts that matched no template column (their cells are ignored). */
@@ -133,7 +133,7 @@ function cellText(cell: RawCell): string {
  * NFC, control characters as spaces, trimmed, length-capped. A leading apostrophe before = + - @ is the neutraliser
  * our own exports add (the rejected-rows file): it is removed so a corrected file reads as the administrator sees it.
  */
-export function cleanText(raw: string): string {
+function cleanText(raw: string): string {
   let s = raw.normalize('NFC');
   if (/^'[=+\-@\t\r]/.test(s)) s = s.slice(1);
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed

@@ -36,7 +36,7 @@ import { XLSX_CONTENT_TYPE, columnLabel, rejectedWorkbook, templateWorkbook } fr
 /** Upload path pattern, for MULTIPART_PATHS in app.ts (the only multipart route of this feature). */
 export const BULK_UPLOAD_PATH = /^\/admin\/access-keys\/\d+\/bulk$/;
 
-export const PREVIEW_PAGE_SIZE = 100;
+const PREVIEW_PAGE_SIZE = 100;
 
 function actorOf(req: Request): BulkActor {
   return req.actor as BulkActor;

@@ -144,7 +144,7 @@ export function priorityOf(priorities: Record<string, Priority>, n: number): Pri
   return priorities[String(n)] === 'urgent' ? 'urgent' : 'normal';
 }
 
-export interface ValidationResult {
+interface ValidationResult {
   batchId: number;
   created: number;
   rejected: number;

@@ -21,7 +21,7 @@ export interface RowError {
 export type Title = 'mr' | 'mrs' | 'ms';
 
 /** What a valid row initiates: the application's own columns plus the optional pre-fills. */
-export interface RowApplication {
+interface RowApplication {
   title: Title;
   firstName: string;
   lastName: string;
@@ -38,7 +38,7 @@ export interface CheckedRow {
   application?: RowApplication;
 }
 
-export const LIMITS = {
+const LIMITS = {
   name: 60,
   code: 30,
   jobTitle: 60,
@@ -84,13 +84,13 @@ function bare(text: string): string {
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'code' });
 
-export function isCountryCode(code: string): boolean {
+function isCountryCode(code: string): boolean {
   if (!/^[A-Z]{2}$/.test(code) || ['ZZ', 'EU', 'EZ', 'UN', 'QO', 'XA', 'XB'].includes(code)) return false;
   return regionNames.of(code) !== code;
 }
 
 /** dd/mm/yyyy (also with - or . and one-digit day/month) or yyyy-mm-dd → its parts, or undefined. */
-export function dateParts(text: string): { day: string; month: string; year: string } | undefined {
+function dateParts(text: string): { day: string; month: string; year: string } | undefined {
   let match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
   if (match) return { day: match[1] as string, month: match[2] as string, year: match[3] as string };
   match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);

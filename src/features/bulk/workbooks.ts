@@ -54,7 +54,7 @@ export function templateWorkbook(t: TFunction): Buffer {
   return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
 }
 
-export function errorText(t: TFunction, e: RowError): string {
+function errorText(t: TFunction, e: RowError): string {
   const message = t(e.key, e.params ?? {});
   return e.column ? t('bulk:errorWithColumn', { column: columnLabel(t, e.column), message }) : message;
 }

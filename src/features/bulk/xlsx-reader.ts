@@ -14,7 +14,7 @@ import { UploadRefused } from './upload-refused';
  *    error, a polluted prototype, or 50 files.
  */
 
-export const ZIP_LIMITS = {
+const ZIP_LIMITS = {
   maxTotalUncompressed: 50 * 1024 * 1024,
   /** Compression ratio above which a large entry is treated as a bomb. */
   maxRatio: 100,
@@ -139,7 +139,7 @@ export function inspectXlsxZip(buf: Buffer): void {
 /** One cell as the worker returns it: [type, value, formatted text, number format]; null for an empty cell. */
 export type RawCell = [string, string | number | boolean | null, string | null, string | null] | null;
 
-export interface RawSheet {
+interface RawSheet {
   /** [0-based row index, cells] for every row SheetJS returned (empty rows may be missing). */
   rows: Array<[number, RawCell[]]>;
   /** The sheet has rows beyond sheetRows (SheetJS stopped reading). */
@@ -195,7 +195,7 @@ parentPort.on('message', (msg) => {
 });
 `;
 
-export const XLSX_TIME_LIMIT_MS = 10_000;
+const XLSX_TIME_LIMIT_MS = 10_000;
 /** A warm worker is replaced after this many files, so nothing it accumulates lives long. */
 const MAX_USES = 50;
 

@@ -10,12 +10,12 @@ import { deleteOverride, findOverride, listOverrides, saveOverride, type StoredO
 export const SUBJECT_MAX = 200;
 export const BODY_MAX = 20000;
 
-export type DraftField = 'subject' | 'body';
+type DraftField = 'subject' | 'body';
 export interface DraftProblem extends TemplateProblem {
   field: DraftField;
 }
 
-export interface TemplateStatus {
+interface TemplateStatus {
   entry: CatalogueEntry;
   languages: Array<{ language: Language; override: StoredOverride | null; valid: boolean }>;
 }
@@ -33,7 +33,7 @@ export function createDefaultsCache(renderer: EmailRenderer) {
     return found;
   };
 }
-export type DefaultsOf = ReturnType<typeof createDefaultsCache>;
+type DefaultsOf = ReturnType<typeof createDefaultsCache>;
 
 /** Line endings as typed on any system, NFC, no trailing blank lines. */
 export function normaliseDraft(raw: { subject?: unknown; body?: unknown }): EditableTemplate {

@@ -18,7 +18,7 @@ function sameKey(a: string, b: string): boolean {
   return crypto.timingSafeEqual(ha, hb);
 }
 
-export type EntryResult = { ok: true; applicationId: number } | { ok: false };
+type EntryResult = { ok: true; applicationId: number } | { ok: false };
 
 /**
  * Key + reference. An unknown reference, a key that is not the application's, and a locked reference all fail alike
@@ -53,7 +53,7 @@ export async function enterApplication(db: Db, keyNumber: string, reference: str
   });
 }
 
-export type SelfServiceOutcome = 'created' | 'reference_resent' | 'unknown_key' | 'key_deleted' | 'key_expired' | 'email_limit';
+type SelfServiceOutcome = 'created' | 'reference_resent' | 'unknown_key' | 'key_deleted' | 'key_expired' | 'email_limit';
 
 /**
  * Self-service start. An open application of that e-mail on that key gets its reference again (even if the key has

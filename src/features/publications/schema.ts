@@ -6,11 +6,11 @@ import type { PublishTermsInput } from './service';
 
 /** The two publication forms of the platform page. Messages are translation keys. */
 
-export const VERSION_MAX = 20;
-export const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-export const TITLE_MAX = 200;
+const VERSION_MAX = 20;
+const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const TITLE_MAX = 200;
 export const BODY_MAX = 100_000;
-export const NOTE_MAX = 500;
+const NOTE_MAX = 500;
 export const TERMS_KINDS: TermsKind[] = ['cardholder', 'signature'];
 export const PRODUCT_CHOICES: string[] = [ANY_PRODUCT, ...CARD_PRODUCTS];
 

@@ -33,7 +33,7 @@ import {
 
 const PAGE = 500;
 
-export interface TermsText {
+interface TermsText {
   language: Language;
   title: string;
   body: string;
@@ -73,7 +73,7 @@ async function publishing<T>(db: Db, work: (trx: Knex.Transaction) => Promise<T>
   }
 }
 
-export function formChangedIdempotencyKey(applicationId: number, publication: string): string {
+function formChangedIdempotencyKey(applicationId: number, publication: string): string {
   return `form-changed:${applicationId}:${publication}`;
 }
 
@@ -138,7 +138,7 @@ export async function publishFormVersion(db: Db, input: { version: string; note:
   });
 }
 
-export interface PublishedVersion {
+interface PublishedVersion {
   kind: TermsKind | 'form';
   cardProduct: string | null;
   version: string;

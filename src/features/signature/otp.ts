@@ -15,16 +15,16 @@ import { codeTimesSince, consumeCode, countCodeTry, currentSignatureAttempt, ins
  */
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_TRIES = 5;
-export const RESEND_COOLDOWN_MS = 60 * 1000;
-export const MAX_CODES_PER_HOUR = 5;
+const RESEND_COOLDOWN_MS = 60 * 1000;
+const MAX_CODES_PER_HOUR = 5;
 
-export type IssueResult =
+type IssueResult =
   | { ok: true; attemptId: number; code: string; expiresAt: string }
   | { ok: false; key: 'signature:errors.resendTooSoon' | 'signature:errors.tooManyCodes'; params: { seconds: number; minutes: number } };
 
-export type VerifyFailure = 'format' | 'noCode' | 'expired' | 'exhausted' | 'documentChanged' | 'wrongCode';
+type VerifyFailure = 'format' | 'noCode' | 'expired' | 'exhausted' | 'documentChanged' | 'wrongCode';
 
-export type VerifyResult =
+type VerifyResult =
   | { ok: true; attemptId: number; sentTo: string; pdfSha256: string }
   | { ok: false; reason: VerifyFailure; key: string; params?: { count: number } };
 

@@ -6,7 +6,7 @@ export async function archivedPaths(db: Db, applicationId: number): Promise<stri
 }
 
 /** A signing code's row (table signature_attempt): only the code's HMAC is stored. */
-export interface SignatureAttemptRow {
+interface SignatureAttemptRow {
   id: number;
   application_id: number;
   pdf_sha256: string;

@@ -31,7 +31,7 @@ import { archivedPaths } from './repository';
 type SigningDeps = Pick<Deps, 'config' | 'db' | 'secrets' | 'logger'> & Partial<Pick<Deps, 'faults'>>;
 
 /** Statuses from which an application can be signed. */
-export const SIGNABLE: Status[] = ['in_progress', 'returned'];
+const SIGNABLE: Status[] = ['in_progress', 'returned'];
 /** Statuses in which the application has been signed and submitted (or gone further). */
 export const SUBMITTED: Status[] = ['awaiting_additional_approval', 'pending_approval', 'approved', 'transmitted', 'card_issued', 'card_delivered', 'declined_by_issuer'];
 
@@ -92,7 +92,7 @@ export async function acceptSignatureTerms(db: Db, input: { applicationId: numbe
 // ---------------------------------------------------------------------------------------------------------------
 // The PDF
 
-export interface SigningEvidence {
+interface SigningEvidence {
   version: number;
   signedAt: Date;
   email: string;
@@ -111,7 +111,7 @@ function sizeText(bytes: number, lang: Language): string {
  * What the PDF shows, in `lang`, from the form's state read in `lang` (readSigningForm): the header, every section of
  * the review (the PIN only as "chosen"), the terms accepted and the documents with their SHA-256, and the signature block.
  */
-export async function buildPdfModel(
+async function buildPdfModel(
   deps: Pick<SigningDeps, 'config' | 'db'>,
   form: FormState,
   lang: Language,
@@ -208,7 +208,7 @@ export async function draftPdf(deps: Pick<SigningDeps, 'config' | 'db'>, form: F
 // ---------------------------------------------------------------------------------------------------------------
 // The code
 
-export type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: false; key: string; params?: Record<string, string | number> };
+type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: false; key: string; params?: Record<string, string | number> };
 
 /**
  * Sends a code for the PDF as shown in `lang` to the application's e-mail (throttled). The code travels sealed.
@@ -244,7 +244,7 @@ export async function sendSigningCode(deps: SigningDeps, input: { form: FormStat
 // ---------------------------------------------------------------------------------------------------------------
 // Signing
 
-export type SignResult =
+type SignResult =
   | { ok: true; version: number; status: Status }
   /** `state`: the signing state of the request (in the signing language), for the page that says what is wrong. */
   | { ok: false; reason: 'code'; key: string; params?: Record<string, string | number>; codeReason: string; state: SigningState }

@@ -8,14 +8,14 @@ import { statusHistoryRows, statusPageApplication } from './repository';
  * addressed to the employee (returns and cancellations: application_status_history.comment_for_employee), the signed
  * PDFs, and what happens next. Never the administrators' names or internal comments.
  */
-export interface TimelineEntry {
+interface TimelineEntry {
   at: string;
   status: Status;
   /** A comment addressed to the employee, else null. */
   comment: string | null;
 }
 
-export interface StatusPage {
+interface StatusPage {
   application: { id: number; reference: string; status: Status; priority: string; companyName: string };
   timeline: TimelineEntry[];
   /** The steps still to come on the way to the card, in order. */

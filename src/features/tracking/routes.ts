@@ -41,7 +41,7 @@ const LIST_COLUMNS: ColumnSpec[] = [
  * The summary's columns: each status on its own, grouped visually the way an administrator follows applications
  * (to fill, to approve, approved and beyond, closed).
  */
-export const SUMMARY_GROUPS: Array<{ id: string; statuses: Status[] }> = [
+const SUMMARY_GROUPS: Array<{ id: string; statuses: Status[] }> = [
   { id: 'filling', statuses: ['invited', 'in_progress', 'returned'] },
   { id: 'approval', statuses: ['awaiting_additional_approval', 'pending_approval'] },
   { id: 'approved', statuses: ['approved', 'transmitted', 'card_issued', 'card_delivered'] },

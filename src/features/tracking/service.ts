@@ -21,9 +21,9 @@ import {
 } from './repository';
 import { filtersForAudit, type TrackingFilters } from './schema';
 
-export type StatusCounts = Record<Status, number>;
+type StatusCounts = Record<Status, number>;
 
-export interface SummaryRow {
+interface SummaryRow {
   key: SummaryKey;
   counts: StatusCounts;
   total: number;
@@ -86,7 +86,7 @@ export function localDateTime(iso: string | null, timeZone: string): string {
   return `${String(local.getUTCFullYear()).padStart(4, '0')}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())} ${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
 }
 
-export const EXPORT_COLUMN_KEYS = [
+const EXPORT_COLUMN_KEYS = [
   'reference',
   'title',
   'firstName',
@@ -110,7 +110,7 @@ export const EXPORT_COLUMN_KEYS = [
  * same transaction as the read, so there is no file without its entry.
  */
 /** Rows read per query for an export; other requests are served between two reads. */
-export const EXPORT_READ_SLICE = 1_000;
+const EXPORT_READ_SLICE = 1_000;
 
 /**
  * The rows of an export, in list order, read EXPORT_READ_SLICE at a time with the event loop free in between: read in
@@ -133,7 +133,7 @@ export async function exportRows(db: Db, accountIds: number[], ids: number[], sl
  */
 const exportTurn = oneAtATime();
 
-export interface ExportInput {
+interface ExportInput {
   filters: TrackingFilters;
   sort: TrackingSort;
   dir: SortDirection;

@@ -10,13 +10,13 @@ import type { Status } from '../../core/application/status';
  * Each part is escaped once, not once per cell: the list's address and each status's query part when the row
  * builder is made, the row's own query part when a row starts, each number's text the first time it is shown.
  */
-export interface SummaryRowCounts {
+interface SummaryRowCounts {
   counts: Record<Status, number>;
   total: number;
   urgent: number;
 }
 
-export interface SummaryCellsBuilder {
+interface SummaryCellsBuilder {
   /** The cells of one row: one per status, then the total and the urgent ones; `keyId` null for the totals row. */
   row(keyId: number | null, counts: SummaryRowCounts): string;
 }
