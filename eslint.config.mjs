@@ -25,11 +25,17 @@ const policies = [
   { from: { element: { type: 'migrations' } }, allow: to('migrations') },
   { from: { element: { type: 'core' } }, allow: to('lib', 'platform', 'core') },
   // Middleware sees the core's types only (the administrator lookup and the tab counts are injected by app.ts).
-  { from: { element: { type: 'middleware' } }, allow: [to('lib', 'platform', 'middleware'), { to: { element: { type: 'core' } }, dependency: { kind: 'type' } }] },
+  {
+    from: { element: { type: 'middleware' } },
+    allow: [to('lib', 'platform', 'middleware'), { to: { element: { type: 'core' } }, dependency: { kind: 'type' } }],
+  },
   // A page feature: the core, lib, platform, middleware, and its own folder — never another feature.
   {
     from: { element: { type: 'feature' } },
-    allow: [to('lib', 'platform', 'core', 'middleware'), { to: { element: { type: 'feature', captured: { feature: '{{ from.element.captured.feature }}' } } } }],
+    allow: [
+      to('lib', 'platform', 'core', 'middleware'),
+      { to: { element: { type: 'feature', captured: { feature: '{{ from.element.captured.feature }}' } } } },
+    ],
   },
   { from: { element: { type: 'jobs' } }, allow: to('lib', 'platform', 'core', 'jobs') },
   { from: { element: { type: 'seed' } }, allow: to('lib', 'platform', 'core') },

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const data = rows(ROWS);
   const xlsx = xlsxOf([HEADERS_FR, ...data]);
   const csv = csvOf([HEADERS_FR, ...data]);
-  console.log(`Bulk send, ${ROWS} rows × ${HEADERS_FR.length} columns: xlsx ${(xlsx.length / 1024).toFixed(0)} KB, csv ${(csv.length / 1024).toFixed(0)} KB; Node ${process.version}\n`);
+  console.log(
+    `Bulk send, ${ROWS} rows × ${HEADERS_FR.length} columns: xlsx ${(xlsx.length / 1024).toFixed(0)} KB, csv ${(csv.length / 1024).toFixed(0)} KB; Node ${process.version}\n`,
+  );
 
   const ctx = await createTestContext({ LOG_LEVEL: 'silent' });
   const { deps } = ctx;
@@ -63,7 +65,12 @@ async function main(): Promise<void> {
       add('HTTP POST upload (xlsx) → 303', postMs);
       const [getMs, preview] = await time(async () => agent.get(up.headers.location as string));
       add('HTTP GET preview page (first 100 rows)', getMs);
-      const [validateHttpMs, done] = await time(async () => agent.post(up.headers.location as string).type('form').send({ _csrf: csrfFrom(preview.text), action: 'validate' }));
+      const [validateHttpMs, done] = await time(async () =>
+        agent
+          .post(up.headers.location as string)
+          .type('form')
+          .send({ _csrf: csrfFrom(preview.text), action: 'validate' }),
+      );
       if (done.status !== 303) throw new Error(`validate answered ${done.status}`);
       add('HTTP POST validate → 303', validateHttpMs);
       add('HTTP total: upload + preview + validate', postMs + getMs + validateHttpMs);

@@ -46,7 +46,13 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : 0;
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-bench-outbox-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SMTP_URL: `smtp://127.0.0.1:${port}`, LOG_LEVEL: 'warn', PUBLIC_BASE_URL: 'https://sesame.example.com' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    SMTP_URL: `smtp://127.0.0.1:${port}`,
+    LOG_LEVEL: 'warn',
+    PUBLIC_BASE_URL: 'https://sesame.example.com',
+  });
   const logger = createLogger(config.logLevel, new Writable({ write: (_c, _e, cb) => cb() }));
   const deps = buildDeps(config, { logger });
   await migrateLatest(deps.db);
@@ -57,7 +63,10 @@ async function main(): Promise<void> {
     template: i % 2 ? 'invitation-key' : 'invitation-link',
     to: `person${i}@example.test`,
     language: i % 3 ? 'fr' : 'en',
-    data: i % 2 ? { accessKey: 'AB12CD34', firstName: 'Zoé', lastName: 'Martin', title: 'ms' } : { reference: '1234567897', firstName: 'Zoé', lastName: 'Martin', title: 'ms' },
+    data:
+      i % 2
+        ? { accessKey: 'AB12CD34', firstName: 'Zoé', lastName: 'Martin', title: 'ms' }
+        : { reference: '1234567897', firstName: 'Zoé', lastName: 'Martin', title: 'ms' },
   }));
   const t0 = performance.now();
   await deps.db.transaction((trx) => enqueueEmails(trx, emails, now));

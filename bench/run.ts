@@ -119,7 +119,12 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-async function measure(name: string, url: string, headers: Record<string, string>, pid: number): Promise<{ result: autocannon.Result; maxRss: number; cpuPerRequest: number }> {
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  pid: number,
+): Promise<{ result: autocannon.Result; maxRss: number; cpuPerRequest: number }> {
   if (WARMUP > 0) await autocannon({ url, connections: CONNECTIONS, duration: WARMUP, headers });
   let maxRss = 0;
   const sampler = setInterval(() => {
@@ -145,7 +150,12 @@ async function main(): Promise<void> {
   if (!fs.existsSync(dist)) throw new Error('dist/src/cli/start.js missing: run `npm run build` first (npm run bench does)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-bench-'));
   const timeZone = 'Europe/Paris';
-  console.log(`Sésame benchmark — Node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `Sésame benchmark — Node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model ?? '?'}), load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`DATA_DIR ${dataDir}`);
 
   // ---- 1. Seed -----------------------------------------------------------------------------------------------
@@ -167,9 +177,18 @@ async function main(): Promise<void> {
   const adminTotal = Number((await one(mine().count({ n: '*' }))).n);
   // The key with the most pending normal applications (a full filtered page), and a pending application to open.
   const filterKey = (await one(
-    mine().where({ status: 'pending_approval', priority: 'normal' }).groupBy('access_key_id').select({ id: 'access_key_id' }).count({ n: '*' }).orderBy('n', 'desc').limit(1),
+    mine()
+      .where({ status: 'pending_approval', priority: 'normal' })
+      .groupBy('access_key_id')
+      .select({ id: 'access_key_id' })
+      .count({ n: '*' })
+      .orderBy('n', 'desc')
+      .limit(1),
   )) as { id: number; n: number };
-  const oneApplication = (await one(mine().where({ status: 'pending_approval' }).orderBy('id', 'desc').offset(100).limit(1).select('id', 'reference'))) as { id: number; reference: string };
+  const oneApplication = (await one(mine().where({ status: 'pending_approval' }).orderBy('id', 'desc').offset(100).limit(1).select('id', 'reference'))) as {
+    id: number;
+    reference: string;
+  };
   await probe.destroy();
   console.log(
     `Measured as ${admin.email} (administrator of ${admin.accountIds.length} BCs / keys: ${adminTotal} applications, ${adminPending} pending approval)\n`,
@@ -206,7 +225,11 @@ async function main(): Promise<void> {
   const app = spawn(process.execPath, [...nodeOptions, dist], { cwd: ROOT, env, stdio: ['ignore', appLog, 'pipe'] });
   let appStderr = '';
   app.stderr?.on('data', (d: Buffer) => (appStderr += d.toString()));
-  const bare = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bare-server.ts')], { cwd: ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'production' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const bare = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'bare-server.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const barePort = await new Promise<number>((resolve, reject) => {
     let out = '';
     bare.stdout?.on('data', (d: Buffer) => {
@@ -236,7 +259,12 @@ async function main(): Promise<void> {
     const pages: Array<{ name: string; path: string; expect: RegExp; rows?: number }> = [
       { name: 'Approval queue, page 1', path: '/admin/approvals', expect: /<table/, rows: 50 },
       { name: 'Approval queue, page 100', path: '/admin/approvals?page=100', expect: /<table/, rows: 50 },
-      { name: 'Queue filtered by key + priority', path: `/admin/approvals?key=${filterKey.id}&priority=normal`, expect: /<table/, rows: Math.min(50, filterKey.n) },
+      {
+        name: 'Queue filtered by key + priority',
+        path: `/admin/approvals?key=${filterKey.id}&priority=normal`,
+        expect: /<table/,
+        rows: Math.min(50, filterKey.n),
+      },
       { name: 'Status summary (tracking)', path: '/admin/tracking', expect: /<table/ },
       { name: 'Application page', path: `/admin/applications/${oneApplication.id}`, expect: new RegExp(oneApplication.reference) },
     ];
@@ -280,7 +308,9 @@ async function main(): Promise<void> {
   // ---- 3. Report pages -------------------------------------------------------------------------------------
   const bareRps = (results.find((r) => r.bare) as PageResult).rps;
   const failures: string[] = [];
-  console.log(`\nPages (autocannon, ${CONNECTIONS} connections, ${DURATION} s each, loopback; targets: p99 < ${TARGET_P99_MS} ms and ≥ ${TARGET_RATIO * 100} % of the bare page)\n`);
+  console.log(
+    `\nPages (autocannon, ${CONNECTIONS} connections, ${DURATION} s each, loopback; targets: p99 < ${TARGET_P99_MS} ms and ≥ ${TARGET_RATIO * 100} % of the bare page)\n`,
+  );
   console.log(`${pad('page', 36)} ${lpad('req/s', 8)} ${lpad('p50 ms', 8)} ${lpad('p99 ms', 8)} ${lpad('vs bare', 8)} ${lpad('CPU/req', 9)}  verdict`);
   for (const r of results) {
     const ratio = r.rps / bareRps;
@@ -317,7 +347,9 @@ async function main(): Promise<void> {
   for (const j of jobResults) {
     const ok = j.ms !== null && j.ms < TARGET_JOB_MS;
     if (!ok) failures.push(`${j.name}: ${j.ms === null ? 'not available' : `${j.ms.toFixed(0)} ms`}`);
-    console.log(`  ${pad(j.name, 34)} ${j.ms === null ? '     n/a' : lpad(`${j.ms.toFixed(0)} ms`, 8)}  ${j.detail}  ${j.ms === null ? 'MISSING' : ok ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `  ${pad(j.name, 34)} ${j.ms === null ? '     n/a' : lpad(`${j.ms.toFixed(0)} ms`, 8)}  ${j.detail}  ${j.ms === null ? 'MISSING' : ok ? 'PASS' : 'FAIL'}`,
+    );
   }
 
   console.log(failures.length ? `\n${failures.length} target(s) missed:\n  - ${failures.join('\n  - ')}` : '\nEvery target met.');
@@ -327,7 +359,17 @@ async function main(): Promise<void> {
 
 function toResult(name: string, p: string, run: { result: autocannon.Result; cpuPerRequest: number }, bare = false): PageResult {
   const r = run.result;
-  return { name, path: p, rps: r.requests.average, cpuMs: run.cpuPerRequest, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, bare };
+  return {
+    name,
+    path: p,
+    rps: r.requests.average,
+    cpuMs: run.cpuPerRequest,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    bare,
+  };
 }
 
 interface JobTiming {
@@ -348,7 +390,8 @@ async function timeJobs(env: NodeJS.ProcessEnv, seed: SeedResult, jobNames: stri
   const deps = buildDeps(config, { clock: { now: () => at } });
   try {
     deps.secrets.prepare();
-    const outboxCount = async (template: string) => Number(((await deps.db('outbox').where({ template }).count({ n: '*' })) as Array<{ n: number }>)[0]?.n ?? 0);
+    const outboxCount = async (template: string) =>
+      Number(((await deps.db('outbox').where({ template }).count({ n: '*' })) as Array<{ n: number }>)[0]?.n ?? 0);
 
     const before = await outboxCount('reminder');
     let t0 = performance.now();

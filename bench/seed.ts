@@ -87,11 +87,99 @@ const PATH: Record<Status, Status[]> = {
 };
 const SUBMITTED_AT_STEP: Partial<Record<Status, true>> = { pending_approval: true, awaiting_additional_approval: true };
 
-const FIRST_NAMES = ['Amélie', 'Benoît', 'Camille', 'Chloé', 'Damien', 'Élodie', 'François', 'Gaëlle', 'Hugo', 'Inès', 'Jérôme', 'Léa', 'Loïc', 'Manon', 'Noémie', 'Océane', 'Pierre', 'Quentin', 'Raphaël', 'Sophie', 'Théo', 'Zoé', 'Anna', 'James', 'Olivia', 'Lucas'];
-const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon', 'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard', 'André', 'Lefebvre', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez'];
-const CITIES: Array<[string, string]> = [['Paris', '75008'], ['Lyon', '69002'], ['Marseille', '13001'], ['Lille', '59000'], ['Nantes', '44000'], ['Bordeaux', '33000'], ['Toulouse', '31000'], ['Strasbourg', '67000']];
+const FIRST_NAMES = [
+  'Amélie',
+  'Benoît',
+  'Camille',
+  'Chloé',
+  'Damien',
+  'Élodie',
+  'François',
+  'Gaëlle',
+  'Hugo',
+  'Inès',
+  'Jérôme',
+  'Léa',
+  'Loïc',
+  'Manon',
+  'Noémie',
+  'Océane',
+  'Pierre',
+  'Quentin',
+  'Raphaël',
+  'Sophie',
+  'Théo',
+  'Zoé',
+  'Anna',
+  'James',
+  'Olivia',
+  'Lucas',
+];
+const LAST_NAMES = [
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Lefebvre',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+];
+const CITIES: Array<[string, string]> = [
+  ['Paris', '75008'],
+  ['Lyon', '69002'],
+  ['Marseille', '13001'],
+  ['Lille', '59000'],
+  ['Nantes', '44000'],
+  ['Bordeaux', '33000'],
+  ['Toulouse', '31000'],
+  ['Strasbourg', '67000'],
+];
 const COMPANY_WORDS = ['Atelier', 'Groupe', 'Société', 'Compagnie', 'Maison', 'Études', 'Services', 'Industries'];
-const COMPANY_NAMES = ['Ardoise', 'Belvédère', 'Cèdre', 'Dunes', 'Écluse', 'Falaise', 'Garance', 'Horizon', 'Iris', 'Jasmin', 'Lavande', 'Mistral', 'Nacre', 'Olivier', 'Pivoine', 'Quartz', 'Roseau', 'Saule', 'Tilleul', 'Vernis'];
+const COMPANY_NAMES = [
+  'Ardoise',
+  'Belvédère',
+  'Cèdre',
+  'Dunes',
+  'Écluse',
+  'Falaise',
+  'Garance',
+  'Horizon',
+  'Iris',
+  'Jasmin',
+  'Lavande',
+  'Mistral',
+  'Nacre',
+  'Olivier',
+  'Pivoine',
+  'Quartz',
+  'Roseau',
+  'Saule',
+  'Tilleul',
+  'Vernis',
+];
 const PLASTICS = ['corporate', 'gold', 'platinum', 'green'];
 
 /** Small deterministic PRNG (mulberry32), so two runs seed the same data. */
@@ -165,9 +253,7 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
     }
 
     // ---- Administrators: windows of 50 BCs, 10 apart (each BC managed by 5); the last one is a platform admin ---
-    const insAdmin = db.prepare(
-      `INSERT INTO administrator (email, display_name, role, language, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
-    );
+    const insAdmin = db.prepare(`INSERT INTO administrator (email, display_name, role, language, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`);
     const insMembership = db.prepare('INSERT INTO administrator_account (administrator_id, account_id) VALUES (?, ?)');
     const span = Math.min(50, ACCOUNTS);
     for (let i = 0; i < ADMINS; i++) {
@@ -272,8 +358,14 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       const priority = rnd() < 0.1 ? 'urgent' : 'normal';
       const first = pick(FIRST_NAMES);
       const last = pick(LAST_NAMES);
-      const plainFirst = first.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-      const plainLast = last.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+      const plainFirst = first
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase();
+      const plainLast = last
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .toLowerCase();
       const email = `${plainFirst}.${plainLast}.${i}@bench.example`;
       const language = rnd() < 0.8 ? 'fr' : 'en';
       const title = pick(['mr', 'mrs', 'ms'] as const);
@@ -309,7 +401,11 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
               mobilePhone: `+33 6 ${String(10_000_000 + int(89_999_999)).replace(/(\d\d)(?=\d)/g, '$1 ')}`,
               businessEmail: email,
               jobTitle: pick(['Consultant', 'Ingénieure', 'Chef de projet', 'Commercial', 'Acheteuse']),
-              embossName: `${first} ${last}`.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().slice(0, 26),
+              embossName: `${first} ${last}`
+                .normalize('NFD')
+                .replace(/[\u0300-\u036f]/g, '')
+                .toUpperCase()
+                .slice(0, 26),
               correspondenceLanguage: language,
             },
             priority: { priority },
@@ -346,9 +442,22 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       let from: Status = 'invited';
       steps.forEach((to, s) => {
         const byAdmin = to === 'approved' || to === 'returned' || to === 'cancelled';
-        const actorType = byAdmin ? 'admin' : to === 'expired' || to === 'transmitted' || to.startsWith('card') || to === 'declined_by_issuer' ? 'system' : 'employee';
+        const actorType = byAdmin
+          ? 'admin'
+          : to === 'expired' || to === 'transmitted' || to.startsWith('card') || to === 'declined_by_issuer'
+            ? 'system'
+            : 'employee';
         const comment = to === 'returned' ? 'Merci de corriger votre date de naissance.' : to === 'cancelled' ? 'Demande en double.' : null;
-        insHistory.run(id, iso(stepTimes[s] as number), actorType, byAdmin ? pick(managers.get(key.accountId) ?? [admins[0]!.id]) : null, from, to, comment, comment ? 1 : 0);
+        insHistory.run(
+          id,
+          iso(stepTimes[s] as number),
+          actorType,
+          byAdmin ? pick(managers.get(key.accountId) ?? [admins[0]!.id]) : null,
+          from,
+          to,
+          comment,
+          comment ? 1 : 0,
+        );
         count('application_status_history');
         from = to;
       });
@@ -356,10 +465,34 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       if (i % 3 === 0) {
         const created = iso(createdMs);
         const sent = iso(createdMs + 20_000);
-        insOutbox.run(`invitation-link:${id}:initial`, 'invitation-link', language, email, JSON.stringify({ reference, firstName: first, lastName: last, title }), id, created, `<bench-l-${id}@sesame.example>`, 'Votre demande de carte', created, sent);
+        insOutbox.run(
+          `invitation-link:${id}:initial`,
+          'invitation-link',
+          language,
+          email,
+          JSON.stringify({ reference, firstName: first, lastName: last, title }),
+          id,
+          created,
+          `<bench-l-${id}@sesame.example>`,
+          'Votre demande de carte',
+          created,
+          sent,
+        );
         count('outbox');
         if (origin !== 'self_service') {
-          insOutbox.run(`invitation-key:${id}:initial`, 'invitation-key', language, email, JSON.stringify({ accessKey: key.number, firstName: first, lastName: last, title }), id, created, `<bench-k-${id}@sesame.example>`, 'Votre clé d’accès', created, sent);
+          insOutbox.run(
+            `invitation-key:${id}:initial`,
+            'invitation-key',
+            language,
+            email,
+            JSON.stringify({ accessKey: key.number, firstName: first, lastName: last, title }),
+            id,
+            created,
+            `<bench-k-${id}@sesame.example>`,
+            'Votre clé d’accès',
+            created,
+            sent,
+          );
           count('outbox');
         }
       }

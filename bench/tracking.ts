@@ -66,7 +66,9 @@ async function main(): Promise<void> {
       await flush();
       await db.raw('ANALYZE');
     });
-    console.log(`Tracking over ${APPLICATIONS.toLocaleString('en')} applications, ${ACCOUNTS} BCs, ${keys.length} keys (inserted in ${(insertMs / 1000).toFixed(1)} s); Node ${process.version}\n`);
+    console.log(
+      `Tracking over ${APPLICATIONS.toLocaleString('en')} applications, ${ACCOUNTS} BCs, ${keys.length} keys (inserted in ${(insertMs / 1000).toFixed(1)} s); Node ${process.version}\n`,
+    );
 
     const some = { id: creator.id, accountIds: accounts.slice(0, 20) };
     const all = { id: creator.id, accountIds: accounts };
@@ -74,7 +76,10 @@ async function main(): Promise<void> {
     const results: Record<string, number[]> = {};
     const add = (label: string, ms: number) => (results[label] ??= []).push(ms);
     for (let run = 0; run < RUNS; run++) {
-      for (const [who, actor] of [['20 BCs', some], ['200 BCs', all]] as const) {
+      for (const [who, actor] of [
+        ['20 BCs', some],
+        ['200 BCs', all],
+      ] as const) {
         add(`summary (${who})`, (await time(() => trackingSummary(db, actor)))[0]);
         add(
           `list: count + first page, newest first (${who})`,
@@ -85,7 +90,10 @@ async function main(): Promise<void> {
             })
           )[0],
         );
-        add(`list: page 200, sorted by name (${who})`, (await time(() => listPage(db, actor.accountIds, none, { sort: 'name', dir: 'asc', limit: 25, offset: 199 * 25 })))[0]);
+        add(
+          `list: page 200, sorted by name (${who})`,
+          (await time(() => listPage(db, actor.accountIds, none, { sort: 'name', dir: 'asc', limit: 25, offset: 199 * 25 })))[0],
+        );
         const filtered: TrackingFilters = { statuses: ['pending_approval', 'approved'], priority: 'urgent', q: '' };
         add(
           `list: 2 statuses + urgent, count + page (${who})`,

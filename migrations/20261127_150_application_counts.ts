@@ -44,7 +44,9 @@ export async function up(knex: Knex): Promise<void> {
         END IF;
         RETURN NULL;
       END $$`);
-    await knex.raw('CREATE TRIGGER application_count_insert_delete AFTER INSERT OR DELETE ON application FOR EACH ROW EXECUTE FUNCTION application_count_apply()');
+    await knex.raw(
+      'CREATE TRIGGER application_count_insert_delete AFTER INSERT OR DELETE ON application FOR EACH ROW EXECUTE FUNCTION application_count_apply()',
+    );
     await knex.raw(
       `CREATE TRIGGER application_count_update AFTER UPDATE OF ${KEY} ON application FOR EACH ROW WHEN (${changed}) EXECUTE FUNCTION application_count_apply()`,
     );

@@ -35,11 +35,7 @@ import { emailTemplateRoutes } from './features/email-templates/routes';
 import { publicationRoutes } from './features/publications/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
-const MULTIPART_PATHS: RegExp[] = [
-  /^\/platform\/accounts\/import$/,
-  BULK_UPLOAD_PATH,
-  DOCUMENT_UPLOAD_PATH,
-];
+const MULTIPART_PATHS: RegExp[] = [/^\/platform\/accounts\/import$/, BULK_UPLOAD_PATH, DOCUMENT_UPLOAD_PATH];
 
 export function createApp(deps: Deps): Express {
   const { config, logger } = deps;

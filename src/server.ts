@@ -37,7 +37,10 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   });
   workers.forEach((w) => w.start());
   const address = server.address();
-  deps.logger.info({ port: typeof address === 'object' && address ? address.port : config.port, authMode: config.auth.mode, devMailbox: config.mail.devMailbox }, 'Sésame listening');
+  deps.logger.info(
+    { port: typeof address === 'object' && address ? address.port : config.port, authMode: config.auth.mode, devMailbox: config.mail.devMailbox },
+    'Sésame listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>

@@ -9,7 +9,10 @@ exitWith(
       console.log(`Audit log intact: ${verdict.count} entries, hash chain verified.`);
       return 0;
     }
-    const what = verdict.reason === 'hash' ? 'its content does not match its hash (edited)' : 'it does not link to the previous entry (an entry before it was removed, inserted or reordered)';
+    const what =
+      verdict.reason === 'hash'
+        ? 'its content does not match its hash (edited)'
+        : 'it does not link to the previous entry (an entry before it was removed, inserted or reordered)';
     console.error(`Audit log BROKEN at entry ${verdict.brokenId}: ${what}. ${verdict.count} entries before it verified.`);
     return 1;
   }),

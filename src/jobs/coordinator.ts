@@ -28,9 +28,7 @@ interface SlotRequest {
 }
 
 export type SlotOutcome<T> =
-  | { ran: true; result: T; takenOver: boolean }
-  | { ran: false; reason: 'finished'; result: unknown }
-  | { ran: false; reason: 'busy'; owner: string };
+  { ran: true; result: T; takenOver: boolean } | { ran: false; reason: 'finished'; result: unknown } | { ran: false; reason: 'busy'; owner: string };
 
 interface JobRunRow {
   id: number;

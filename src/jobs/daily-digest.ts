@@ -76,9 +76,7 @@ async function pendingGroups(db: Db): Promise<Map<string, Group>> {
   const groups = new Map<string, Group>();
   if (!counts.length) return groups;
   const keyIds = [...new Set(counts.map((c) => Number(c.access_key_id)))];
-  const keys = new Map(
-    (await inChunks(keyIds, 500, (chunk) => digestKeys(db, chunk))).map((k) => [Number(k.id), k]),
-  );
+  const keys = new Map((await inChunks(keyIds, 500, (chunk) => digestKeys(db, chunk))).map((k) => [Number(k.id), k]));
   const groupOf = (row: { access_key_id: number; origin: string; initiated_by: number | null }): Group | undefined => {
     const key = keys.get(Number(row.access_key_id));
     if (!key) return undefined;
@@ -86,7 +84,16 @@ async function pendingGroups(db: Db): Promise<Map<string, Group>> {
     const id = `${key.id}:${adminId ?? ''}`;
     let g = groups.get(id);
     if (!g) {
-      g = { key: id, accessKeyId: Number(key.id), adminId, accountId: Number(key.account_id), notificationRecipients: parseRecipients(key.notification_recipients), urgent: 0, normal: 0, oldest: [] };
+      g = {
+        key: id,
+        accessKeyId: Number(key.id),
+        adminId,
+        accountId: Number(key.account_id),
+        notificationRecipients: parseRecipients(key.notification_recipients),
+        urgent: 0,
+        normal: 0,
+        oldest: [],
+      };
       groups.set(id, g);
     }
     return g;
@@ -182,7 +189,10 @@ export async function queueDailyDigests(deps: Pick<Deps, 'db' | 'config'>, now: 
   const groups = await pendingGroups(db);
   if (!groups.size) return { recipients: 0, queued: 0 };
   const recipients = await recipientsOf(db, groups);
-  const languages = await languagesOf(db, recipients.map((r) => r.to));
+  const languages = await languagesOf(
+    db,
+    recipients.map((r) => r.to),
+  );
   const emails = recipients.map((r) => digestEmail(r, languages.get(r.to) ?? 'fr', slot, config.timeZone));
   const queued = await db.transaction((trx) => enqueueEmails(trx, emails, now));
   return { recipients: emails.length, queued };

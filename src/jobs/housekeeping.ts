@@ -7,7 +7,10 @@ import { purgeOldCounters } from '../core/throttle/attempt-counter';
 const JOB_RUN_RETENTION_DAYS = 30;
 
 /** Deletes expired sessions (admin and employee), old job run records and attempt counters that no longer matter. */
-export async function purgeExpired(deps: Pick<Deps, 'db' | 'sessionStore'>, now: Date): Promise<{ sessions: number; jobRuns: number; attemptCounters: number }> {
+export async function purgeExpired(
+  deps: Pick<Deps, 'db' | 'sessionStore'>,
+  now: Date,
+): Promise<{ sessions: number; jobRuns: number; attemptCounters: number }> {
   const sessions = await deps.sessionStore.purgeExpired();
   const jobRuns = await pruneJobRuns(deps.db, new Date(now.getTime() - JOB_RUN_RETENTION_DAYS * 86400000));
   const attemptCounters = await purgeOldCounters(deps.db, now);

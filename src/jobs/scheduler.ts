@@ -105,10 +105,12 @@ export function createScheduler(deps: Deps, jobs: Job[] = JOBS, opts: { owner?: 
       stopped = true;
       for (const timer of retryTimers) clearTimeout(timer);
       retryTimers.clear();
-      await Promise.all(tasks.map(async (t) => {
-        await t.stop();
-        await t.destroy();
-      }));
+      await Promise.all(
+        tasks.map(async (t) => {
+          await t.stop();
+          await t.destroy();
+        }),
+      );
       tasks.length = 0;
       await Promise.allSettled([startup, ...inFlight]);
     },

@@ -16,12 +16,7 @@ export function generateAccessKeyNumber(randomInt: (max: number) => number = cry
  */
 export function normaliseAccessKeyNumber(input: unknown): string | undefined {
   if (typeof input !== 'string') return undefined;
-  const cleaned = input
-    .normalize('NFKC')
-    .replace(/[\s-]/g, '')
-    .toUpperCase()
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const cleaned = input.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase().replace(/O/g, '0').replace(/[IL]/g, '1');
   if (cleaned.length !== ACCESS_KEY_LENGTH) return undefined;
   for (const ch of cleaned) if (!ACCESS_KEY_ALPHABET.includes(ch)) return undefined;
   return cleaned;

@@ -25,7 +25,10 @@ export class ForbiddenError extends DomainError {
 
 /** A rule refused the change; messageKey explains why in the page language. */
 export class ConflictError extends DomainError {
-  constructor(messageKey: string, readonly params: Record<string, unknown> = {}) {
+  constructor(
+    messageKey: string,
+    readonly params: Record<string, unknown> = {},
+  ) {
     super(`conflict: ${messageKey}`, 409, messageKey);
   }
 }

@@ -91,7 +91,12 @@ const writerTurn = oneAtATime();
  * moment waits for the first (a couple of seconds) rather than doubling the process's memory. Rejects if the worker
  * fails, runs out of memory or takes longer than the time limit (counted from its own start).
  */
-export function toXlsxBufferOffThread(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName = 'Export', timeLimitMs = XLSX_WRITE_TIME_LIMIT_MS): Promise<Buffer> {
+export function toXlsxBufferOffThread(
+  headers: readonly string[],
+  rows: ReadonlyArray<readonly CellValue[]>,
+  sheetName = 'Export',
+  timeLimitMs = XLSX_WRITE_TIME_LIMIT_MS,
+): Promise<Buffer> {
   return writerTurn(() => writeInWorker(headers, rows, sheetName, timeLimitMs));
 }
 

@@ -3,7 +3,6 @@
  * move the clock. Intl does the time-zone arithmetic, daylight saving time included.
  */
 
-
 interface LocalParts {
   year: number;
   month: number;

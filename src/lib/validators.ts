@@ -270,4 +270,3 @@ export function zCheck(check: (raw: string) => Check): z.ZodType<string, string>
     return z.NEVER;
   });
 }
-

@@ -58,4 +58,3 @@ export function rejectCrossSite(publicBaseUrl: string): RequestHandler {
 export function isCsrfError(err: unknown): boolean {
   return err instanceof CsrfError;
 }
-

@@ -2,9 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** A 256-bit key in base64 (openssl rand -base64 32). */
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
@@ -33,7 +31,10 @@ const schema = z
     SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).default(12),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SEED_DEMO: bool.default(true),
-    SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
     MAIL_FROM: z.string().min(3).default('Sésame <no-reply@sesame.example>'),
     OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
@@ -44,7 +45,12 @@ const schema = z
     DATA_ENCRYPTION_KEY: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64 (openssl rand -base64 32)').optional(),
     DATA_ENCRYPTION_KEY_PREVIOUS: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64').optional(),
     OTP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    DOCUMENT_MAX_BYTES: z.coerce.number().int().min(10 * 1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+    DOCUMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(10 * 1024)
+      .max(50 * 1024 * 1024)
+      .default(5 * 1024 * 1024),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {

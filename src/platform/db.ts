@@ -15,9 +15,7 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
   if (opts.databaseUrl?.startsWith('postgres')) {
     return knexFactory({ client: 'pg', connection: opts.databaseUrl, pool: { min: 0, max: 10 } });
   }
-  const file = opts.databaseUrl?.startsWith('sqlite:')
-    ? opts.databaseUrl.slice('sqlite:'.length)
-    : path.join(opts.dataDir, 'sesame.sqlite');
+  const file = opts.databaseUrl?.startsWith('sqlite:') ? opts.databaseUrl.slice('sqlite:'.length) : path.join(opts.dataDir, 'sesame.sqlite');
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   return knexFactory({
     client: 'better-sqlite3',

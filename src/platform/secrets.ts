@@ -32,7 +32,11 @@ export const DEV_SECRET_FILES = {
 
 /** A short public identifier of an RSA public key: SHA-256 of its SubjectPublicKeyInfo, 16 hex characters. */
 export function publicKeyId(publicKey: KeyObject): string {
-  return crypto.createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return crypto
+    .createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export function createSecrets(config: Config, logger: Logger): Secrets {
@@ -86,7 +90,8 @@ export function createSecrets(config: Config, logger: Logger): Secrets {
     otpSecret() {
       if (!otp) {
         const value =
-          config.secrets.otpSecret ?? devFile(DEV_SECRET_FILES.otpSecret, 'a one-time-code secret', 'OTP_SECRET', () => crypto.randomBytes(32).toString('hex')).trim();
+          config.secrets.otpSecret ??
+          devFile(DEV_SECRET_FILES.otpSecret, 'a one-time-code secret', 'OTP_SECRET', () => crypto.randomBytes(32).toString('hex')).trim();
         otp = Buffer.from(value, 'utf8');
       }
       return otp;

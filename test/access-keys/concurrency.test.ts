@@ -13,13 +13,32 @@ describe('access keys under simultaneous requests', () => {
 
   async function givenKeyAndActor() {
     const key = await givenKey(db);
-    const actor: Actor = { id: key.adminId, email: key.adminEmail, displayName: 'Admin', role: 'admin', language: 'fr', active: true, accountIds: [key.accountId], isPlatform: false };
+    const actor: Actor = {
+      id: key.adminId,
+      email: key.adminEmail,
+      displayName: 'Admin',
+      role: 'admin',
+      language: 'fr',
+      active: true,
+      accountIds: [key.accountId],
+      isPlatform: false,
+    };
     return { key, actor, audit: { actor: { type: 'admin' as const, id: key.adminId } } };
   }
 
-  it.each([['initiation', 'deletion'], ['deletion', 'initiation']])('never leaves a deleted key with an open application (%s sent first, %s at once)', async (first) => {
+  it.each([
+    ['initiation', 'deletion'],
+    ['deletion', 'initiation'],
+  ])('never leaves a deleted key with an open application (%s sent first, %s at once)', async (first) => {
     const { key, actor, audit } = await givenKeyAndActor();
-    const input = { priority: 'normal' as const, title: 'mr' as const, firstName: 'Paul', lastName: 'Durand', email: 'paul.durand@acme.example', language: 'fr' as const };
+    const input = {
+      priority: 'normal' as const,
+      title: 'mr' as const,
+      firstName: 'Paul',
+      lastName: 'Durand',
+      email: 'paul.durand@acme.example',
+      language: 'fr' as const,
+    };
     const initiate = () => initiateControlled(db, actor, key.id, input, 'Europe/Paris', now, audit);
     const remove = () => deleteAccessKey(db, actor, key.id, now, audit);
     const [initiated, deleted] =

@@ -20,7 +20,13 @@ describe('deleting access keys, and who may see which key', () => {
   async function postDelete(confirm: string | undefined, who: 'alice' | 'bob' = 'alice', lang: 'fr' | 'en' = 'fr', id = key.id) {
     const agent = await w.as(who, lang);
     const token = await getCsrf(agent, paths.admin.accessKeys.create);
-    return { agent, res: await agent.post(paths.admin.accessKeys.delete(id)).type('form').send({ _csrf: token, ...(confirm ? { confirm } : {}) }) };
+    return {
+      agent,
+      res: await agent
+        .post(paths.admin.accessKeys.delete(id))
+        .type('form')
+        .send({ _csrf: token, ...(confirm ? { confirm } : {}) }),
+    };
   }
 
   it('asks for confirmation, then deletes logically and keeps the row', async () => {
@@ -28,7 +34,11 @@ describe('deleting access keys, and who may see which key', () => {
     const page = $((await agent.get(paths.admin.accessKeys.delete(key.id))).text);
     expect(page('h1').text()).toBe('Supprimer la clé d’accès Siège');
     expect(page('main').text()).toContain(`Voulez-vous vraiment supprimer la clé d’accès Siège (${key.number}) ?`);
-    expect(page('input[name="confirm"]').map((_i, e) => page(e).val()).get()).toEqual(['yes', 'no']);
+    expect(
+      page('input[name="confirm"]')
+        .map((_i, e) => page(e).val())
+        .get(),
+    ).toEqual(['yes', 'no']);
 
     const { agent: a2, res } = await postDelete('yes');
     expect(res.status).toBe(303);
@@ -60,7 +70,11 @@ describe('deleting access keys, and who may see which key', () => {
   });
 
   it('refuses deletion while applications are open, and lists them', async () => {
-    const { id: open } = await givenApplicationRow(w.ctx.deps.db, { status: 'pending_approval', first_name: 'Jeanne', last_name: 'Durand' }, { id: key.id, accountId: w.central });
+    const { id: open } = await givenApplicationRow(
+      w.ctx.deps.db,
+      { status: 'pending_approval', first_name: 'Jeanne', last_name: 'Durand' },
+      { id: key.id, accountId: w.central },
+    );
     await givenApplicationRow(w.ctx.deps.db, { status: 'in_progress', first_name: 'Paul', last_name: 'Martin' }, { id: key.id, accountId: w.central });
     await givenApplicationRow(w.ctx.deps.db, { status: 'card_delivered', first_name: 'Fini', last_name: 'Terminé' }, { id: key.id, accountId: w.central });
     await givenApplicationRow(w.ctx.deps.db, { status: 'cancelled', first_name: 'Annulé', last_name: 'Annulée' }, { id: key.id, accountId: w.central });
@@ -68,8 +82,19 @@ describe('deleting access keys, and who may see which key', () => {
     const page = $((await agent.get(paths.admin.accessKeys.delete(key.id))).text);
     expect(page('h1').text()).toBe('Access key Siège cannot be deleted yet');
     expect(page('.warning').text()).toBe('This key has 2 applications in progress. Cancel them first, then delete the key.');
-    const rows = page('tbody tr').map((_i, tr) => page(tr).find('td').map((_j, td) => page(td).text().trim()).get().join(' | ')).get();
-    expect(rows).toEqual([expect.stringMatching(/^\d{10} \| Jeanne Durand \| Pending approval$/), expect.stringMatching(/^\d{10} \| Paul Martin \| In progress$/)]);
+    const rows = page('tbody tr')
+      .map((_i, tr) =>
+        page(tr)
+          .find('td')
+          .map((_j, td) => page(td).text().trim())
+          .get()
+          .join(' | '),
+      )
+      .get();
+    expect(rows).toEqual([
+      expect.stringMatching(/^\d{10} \| Jeanne Durand \| Pending approval$/),
+      expect.stringMatching(/^\d{10} \| Paul Martin \| In progress$/),
+    ]);
     expect(page(`a[href="${paths.admin.applications.show(open)}"]`).length).toBe(1);
     expect(page('input[name="confirm"]').length).toBe(0);
 
@@ -79,20 +104,26 @@ describe('deleting access keys, and who may see which key', () => {
     expect((await row(key.id)).deleted_at).toBeNull();
   });
 
-  it.each(['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'])('is blocked by an application %s', async (status) => {
-    await givenApplicationRow(w.ctx.deps.db, { status }, { id: key.id, accountId: w.central });
-    const { res } = await postDelete('yes');
-    expect(res.status).toBe(409);
-    expect((await row(key.id)).deleted_at).toBeNull();
-  });
+  it.each(['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'])(
+    'is blocked by an application %s',
+    async (status) => {
+      await givenApplicationRow(w.ctx.deps.db, { status }, { id: key.id, accountId: w.central });
+      const { res } = await postDelete('yes');
+      expect(res.status).toBe(409);
+      expect((await row(key.id)).deleted_at).toBeNull();
+    },
+  );
 
-  it.each(['transmitted', 'card_issued', 'card_delivered', 'cancelled', 'expired', 'declined_by_issuer'])('is not blocked by an application %s', async (status) => {
-    await givenApplicationRow(w.ctx.deps.db, { status }, { id: key.id, accountId: w.central });
-    const { res } = await postDelete('yes');
-    expect(res.status).toBe(303);
-    expect((await row(key.id)).deleted_at).not.toBeNull();
-    expect(await w.ctx.deps.db('application').where({ access_key_id: key.id })).toHaveLength(1);
-  });
+  it.each(['transmitted', 'card_issued', 'card_delivered', 'cancelled', 'expired', 'declined_by_issuer'])(
+    'is not blocked by an application %s',
+    async (status) => {
+      await givenApplicationRow(w.ctx.deps.db, { status }, { id: key.id, accountId: w.central });
+      const { res } = await postDelete('yes');
+      expect(res.status).toBe(303);
+      expect((await row(key.id)).deleted_at).not.toBeNull();
+      expect(await w.ctx.deps.db('application').where({ access_key_id: key.id })).toHaveLength(1);
+    },
+  );
 
   it('refuses a deletion without its CSRF token, and deletes nothing', async () => {
     const agent = await w.as('alice');
@@ -131,7 +162,10 @@ describe('deleting access keys, and who may see which key', () => {
     it('answers 404 to an edit, and changes nothing', async () => {
       const agent = await w.as('alice');
       const token = await getCsrf(agent, paths.admin.accessKeys.create);
-      const res = await agent.post(paths.admin.accessKeys.edit(bobsKey.id)).type('form').send({ _csrf: token, ...validForm({ name: 'Pwned' }) });
+      const res = await agent
+        .post(paths.admin.accessKeys.edit(bobsKey.id))
+        .type('form')
+        .send({ _csrf: token, ...validForm({ name: 'Pwned' }) });
       expect(res.status).toBe(404);
       expect((await row(bobsKey.id)).name).toBe('Globex');
     });
@@ -161,11 +195,25 @@ describe('deleting access keys, and who may see which key', () => {
   });
 
   it('shows the key page with every setting and the BC’s options', async () => {
-    await w.ctx.deps.db('access_key').where({ id: key.id }).update({ notification_recipients: JSON.stringify(['final@acme.example']), cost_centre_rule: 'required' });
+    await w.ctx.deps
+      .db('access_key')
+      .where({ id: key.id })
+      .update({ notification_recipients: JSON.stringify(['final@acme.example']), cost_centre_rule: 'required' });
     const agent = await w.as('alice', 'en');
     const page = $((await agent.get(paths.admin.accessKeys.show(key.id))).text);
     const text = page('main').text();
-    for (const expected of ['Access key Siège', key.number, '00820400012', 'Acme Industries', 'American Express Corporate Card', 'Company liability', 'Centralised billing', 'Central payment', 'final@acme.example', '23 November 2046']) {
+    for (const expected of [
+      'Access key Siège',
+      key.number,
+      '00820400012',
+      'Acme Industries',
+      'American Express Corporate Card',
+      'Company liability',
+      'Centralised billing',
+      'Central payment',
+      'final@acme.example',
+      '23 November 2046',
+    ]) {
       expect(text).toContain(expected);
     }
     expect(page('dt:contains("Cost-centre code") + dd').text()).toBe('Required');

@@ -15,7 +15,10 @@ describe('creating and editing access keys', () => {
   async function postCreate(form: Record<string, string>, lang: 'fr' | 'en' = 'fr') {
     const agent = await w.as('alice', lang);
     const token = await getCsrf(agent, paths.admin.accessKeys.create);
-    return agent.post(paths.admin.accessKeys.create).type('form').send({ _csrf: token, ...form });
+    return agent
+      .post(paths.admin.accessKeys.create)
+      .type('form')
+      .send({ _csrf: token, ...form });
   }
 
   it('shows the form with only the actor’s BCs, their read-only options and the default expiry', async () => {
@@ -23,7 +26,9 @@ describe('creating and editing access keys', () => {
     const res = await agent.get(paths.admin.accessKeys.create);
     expect(res.status).toBe(200);
     const page = $(res.text);
-    const options = page('select#accountId option').map((_i, o) => page(o).attr('value')).get();
+    const options = page('select#accountId option')
+      .map((_i, o) => page(o).attr('value'))
+      .get();
     expect(options).toEqual(['', String(w.central), String(w.individual), String(w.third)]);
     expect(page('select#accountId').text()).not.toContain('Globex');
     expect(page('main').text()).toContain('Central payment');
@@ -36,7 +41,11 @@ describe('creating and editing access keys', () => {
   it('tailors the form to a BC chosen with ?accountId= (its plastic types; no direct debit on central payment)', async () => {
     const agent = await w.as('alice', 'en');
     const central = $((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text);
-    expect(central('input[name="plasticType"]').map((_i, e) => central(e).val()).get()).toEqual(['corporate', 'gold']);
+    expect(
+      central('input[name="plasticType"]')
+        .map((_i, e) => central(e).val())
+        .get(),
+    ).toEqual(['corporate', 'gold']);
     expect(central('input[name="directDebitRule"][type="hidden"]').val()).toBe('none');
     expect(central('select#accountId option[selected]').val()).toBe(String(w.central));
     const individual = $((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.individual}`)).text);
@@ -48,7 +57,12 @@ describe('creating and editing access keys', () => {
 
   it('creates a key with a generated number, every field stored, and a flash banner on its page', async () => {
     const res = await postCreate(
-      validForm({ accountId: String(w.individual), plasticType: 'platinum', directDebitRule: 'required', notificationRecipients: 'Final.Approver@Acme.example;\nsecond@acme.example, final.approver@acme.example' }),
+      validForm({
+        accountId: String(w.individual),
+        plasticType: 'platinum',
+        directDebitRule: 'required',
+        notificationRecipients: 'Final.Approver@Acme.example;\nsecond@acme.example, final.approver@acme.example',
+      }),
     );
     expect(res.status).toBe(303);
     const [key] = await keysOf(w.individual);
@@ -70,7 +84,10 @@ describe('creating and editing access keys', () => {
 
     const agent = await w.as('alice');
     const token = await getCsrf(agent, paths.admin.accessKeys.create);
-    const again = await agent.post(paths.admin.accessKeys.create).type('form').send({ _csrf: token, ...validForm({ accountId: String(w.central), name: 'Siège' }) });
+    const again = await agent
+      .post(paths.admin.accessKeys.create)
+      .type('form')
+      .send({ _csrf: token, ...validForm({ accountId: String(w.central), name: 'Siège' }) });
     const shown = await agent.get(again.headers.location as string);
     const page = $(shown.text);
     const created = await keysOf(w.central).first();
@@ -87,25 +104,73 @@ describe('creating and editing access keys', () => {
   it.each([
     ['name missing', { name: '' }, 'name', 'Saisissez le nom de la clé d’accès', 'Enter a name for the access key'],
     ['name too long', { name: 'a'.repeat(31) }, 'name', 'Le nom doit comporter 30 caractères au plus', 'The name must be 30 characters or fewer'],
-    ['name with forbidden characters', { name: '=cmd|calc' }, 'name', 'Le nom ne peut contenir que des lettres, des chiffres, des espaces et - _ . /', 'The name can only contain letters, digits, spaces and - _ . /'],
+    [
+      'name with forbidden characters',
+      { name: '=cmd|calc' },
+      'name',
+      'Le nom ne peut contenir que des lettres, des chiffres, des espaces et - _ . /',
+      'The name can only contain letters, digits, spaces and - _ . /',
+    ],
     ['name with an apostrophe', { name: 'Dépt d’achats' }, 'name', 'Le nom ne peut contenir que', 'The name can only contain'],
     ['no BC', { accountId: '' }, 'accountId', 'Choisissez l’un de vos comptes société', 'Choose one of your billing accounts'],
     ['BC not a number', { accountId: 'abc' }, 'accountId', 'Choisissez l’un de vos comptes société', 'Choose one of your billing accounts'],
     ['no plastic type', { plasticType: '' }, 'plasticType', 'Choisissez le type de plastique', 'Choose the plastic type'],
     ['unknown plastic type', { plasticType: 'diamond' }, 'plasticType', 'Choisissez le type de plastique', 'Choose the plastic type'],
-    ['plastic type the BC does not allow', { plasticType: 'platinum' }, 'plasticType', 'Ce type de plastique n’est pas autorisé', 'This plastic type is not allowed for this billing account'],
-    ['no cost-centre rule', { costCentreRule: '' }, 'costCentreRule', 'Indiquez si le code du service est obligatoire', 'Choose whether the cost-centre code is required'],
+    [
+      'plastic type the BC does not allow',
+      { plasticType: 'platinum' },
+      'plasticType',
+      'Ce type de plastique n’est pas autorisé',
+      'This plastic type is not allowed for this billing account',
+    ],
+    [
+      'no cost-centre rule',
+      { costCentreRule: '' },
+      'costCentreRule',
+      'Indiquez si le code du service est obligatoire',
+      'Choose whether the cost-centre code is required',
+    ],
     ['bad employee-number rule', { employeeNumberRule: 'none' }, 'employeeNumberRule', 'Indiquez si le n° d’employé', 'Choose whether the employee number'],
     ['bad direct-debit rule', { directDebitRule: 'maybe' }, 'directDebitRule', 'Indiquez si le prélèvement automatique', 'Choose whether direct debit'],
-    ['direct debit on a central-payment BC', { directDebitRule: 'optional' }, 'directDebitRule', 'paiement individuel : choisissez « Non proposé »', 'individual payment: choose “Not offered”'],
-    ['no reminder choice', { reminderEnabled: '' }, 'reminderEnabled', 'Indiquez si des e-mails de relance sont envoyés', 'Choose whether reminder e-mails are sent'],
-    ['no additional-approver choice', { additionalApproverRequired: 'maybe' }, 'additionalApproverRequired', 'Indiquez si un approbateur supplémentaire', 'Choose whether an additional approver'],
+    [
+      'direct debit on a central-payment BC',
+      { directDebitRule: 'optional' },
+      'directDebitRule',
+      'paiement individuel : choisissez « Non proposé »',
+      'individual payment: choose “Not offered”',
+    ],
+    [
+      'no reminder choice',
+      { reminderEnabled: '' },
+      'reminderEnabled',
+      'Indiquez si des e-mails de relance sont envoyés',
+      'Choose whether reminder e-mails are sent',
+    ],
+    [
+      'no additional-approver choice',
+      { additionalApproverRequired: 'maybe' },
+      'additionalApproverRequired',
+      'Indiquez si un approbateur supplémentaire',
+      'Choose whether an additional approver',
+    ],
     ['expiry missing', { expiresDay: '', expiresMonth: '', expiresYear: '' }, 'expiresOn', 'Saisissez la date d’expiration', 'Enter the expiry date'],
     ['expiry not a real date', { expiresDay: '31', expiresMonth: '2', expiresYear: '2030' }, 'expiresOn', 'doit être une date réelle', 'must be a real date'],
     ['expiry partly typed', { expiresDay: '12', expiresMonth: '', expiresYear: '2030' }, 'expiresOn', 'doit être une date réelle', 'must be a real date'],
     ['expiry in the past', { expiresDay: '23', expiresMonth: '11', expiresYear: '2026' }, 'expiresOn', 'aujourd’hui ou plus tard', 'today or in the future'],
-    ['expiry beyond 20 years', { expiresDay: '24', expiresMonth: '11', expiresYear: '2046' }, 'expiresOn', 'le 23 novembre 2046 au plus tard', '23 November 2046 or earlier'],
-    ['a bad e-mail in the list', { notificationRecipients: 'ok@acme.example\nnot-an-email' }, 'notificationRecipients', '« not-an-email » n’en est pas une', '“not-an-email” is not one'],
+    [
+      'expiry beyond 20 years',
+      { expiresDay: '24', expiresMonth: '11', expiresYear: '2046' },
+      'expiresOn',
+      'le 23 novembre 2046 au plus tard',
+      '23 November 2046 or earlier',
+    ],
+    [
+      'a bad e-mail in the list',
+      { notificationRecipients: 'ok@acme.example\nnot-an-email' },
+      'notificationRecipients',
+      '« not-an-email » n’en est pas une',
+      '“not-an-email” is not one',
+    ],
     [
       'more than 20 e-mails',
       { notificationRecipients: Array.from({ length: 21 }, (_v, i) => `p${i}@acme.example`).join(',') },
@@ -114,7 +179,10 @@ describe('creating and editing access keys', () => {
       'Enter at most 20 e-mail addresses',
     ],
   ])('refuses %s, in both languages, keeping what was typed', async (_case, override, field, fr, en) => {
-    for (const [lang, message] of [['fr', fr], ['en', en]] as const) {
+    for (const [lang, message] of [
+      ['fr', fr],
+      ['en', en],
+    ] as const) {
       const form = validForm({ accountId: String(w.central), ...override });
       const res = await postCreate(form, lang);
       expect(res.status).toBe(400);
@@ -132,7 +200,9 @@ describe('creating and editing access keys', () => {
 
   it('accepts accented letters, digits and - _ . / in the name, and 20 recipients deduplicated', async () => {
     const recipients = Array.from({ length: 20 }, (_v, i) => `p${i}@acme.example`);
-    const res = await postCreate(validForm({ accountId: String(w.central), name: 'Équipe Ünï_2024-Paris./RH', notificationRecipients: [...recipients, 'P0@ACME.example'].join('; ') }));
+    const res = await postCreate(
+      validForm({ accountId: String(w.central), name: 'Équipe Ünï_2024-Paris./RH', notificationRecipients: [...recipients, 'P0@ACME.example'].join('; ') }),
+    );
     expect(res.status).toBe(303);
     const key = await keysOf(w.central).first();
     expect(key.name).toBe('Équipe Ünï_2024-Paris./RH');
@@ -147,7 +217,9 @@ describe('creating and editing access keys', () => {
   it('lists every error at once, in page order', async () => {
     const res = await postCreate(validForm({ name: '', accountId: '', plasticType: '', expiresYear: '1999', notificationRecipients: 'x' }), 'en');
     expect(res.status).toBe(400);
-    const hrefs = $(res.text)('.error-summary a').map((_i, a) => $(res.text)(a).attr('href')).get();
+    const hrefs = $(res.text)('.error-summary a')
+      .map((_i, a) => $(res.text)(a).attr('href'))
+      .get();
     expect(hrefs).toEqual(['#name', '#accountId', '#plasticType', '#expiresDay', '#notificationRecipients']);
   });
 
@@ -180,7 +252,10 @@ describe('creating and editing access keys', () => {
   it('refuses a create without its CSRF token, and creates nothing', async () => {
     const agent = await w.as('alice');
     await agent.get(paths.admin.accessKeys.create);
-    const res = await agent.post(paths.admin.accessKeys.create).type('form').send(validForm({ accountId: String(w.central) }));
+    const res = await agent
+      .post(paths.admin.accessKeys.create)
+      .type('form')
+      .send(validForm({ accountId: String(w.central) }));
     expect(res.status).toBe(403);
     expect(await keysOf(w.central)).toHaveLength(0);
   });
@@ -200,7 +275,10 @@ describe('creating and editing access keys', () => {
     async function postEdit(form: Record<string, string>, lang: 'fr' | 'en' = 'fr', who: 'alice' | 'bob' = 'alice') {
       const agent = await w.as(who, lang);
       const token = await getCsrf(agent, paths.admin.accessKeys.create);
-      return agent.post(paths.admin.accessKeys.edit(key.id)).type('form').send({ _csrf: token, ...form });
+      return agent
+        .post(paths.admin.accessKeys.edit(key.id))
+        .type('form')
+        .send({ _csrf: token, ...form });
     }
 
     it('shows the current values, the number and the BC read-only', async () => {
@@ -272,7 +350,10 @@ describe('creating and editing access keys', () => {
     it('refuses an edit without its CSRF token', async () => {
       const agent = await w.as('alice');
       await agent.get(paths.admin.accessKeys.edit(key.id));
-      const res = await agent.post(paths.admin.accessKeys.edit(key.id)).type('form').send(validForm({ name: 'Changed' }));
+      const res = await agent
+        .post(paths.admin.accessKeys.edit(key.id))
+        .type('form')
+        .send(validForm({ name: 'Changed' }));
       expect(res.status).toBe(403);
       expect((await w.ctx.deps.db('access_key').where({ id: key.id }).first()).name).toBe('Ventes');
     });

@@ -22,7 +22,8 @@ describe('the access keys list and its export', () => {
     const db = w.ctx.deps.db;
     // 23 more BCs for Alice, one key each, so the list has 26 keys: names K01..K23 plus three named ones.
     const extra: number[] = [];
-    for (let i = 1; i <= 23; i++) extra.push(await givenAccount(db, { number: `0099000${String(i).padStart(4, '0')}`, company_name: `Filiale ${String(i).padStart(2, '0')}` }));
+    for (let i = 1; i <= 23; i++)
+      extra.push(await givenAccount(db, { number: `0099000${String(i).padStart(4, '0')}`, company_name: `Filiale ${String(i).padStart(2, '0')}` }));
     await db('administrator_account').insert(extra.map((account_id) => ({ administrator_id: w.alice.id, account_id })));
     for (const [i, id] of extra.entries()) {
       const name = `K${String(i + 1).padStart(2, '0')}`;
@@ -42,7 +43,9 @@ describe('the access keys list and its export', () => {
 
   const namesOn = (html: string) => {
     const page = $(html);
-    return page('table.access-keys-table tbody tr td:first-child a').map((_i, a) => page(a).text()).get();
+    return page('table.access-keys-table tbody tr td:first-child a')
+      .map((_i, a) => page(a).text())
+      .get();
   };
 
   it('shows 10 keys per page with the issuer’s columns, the count and an accessible pagination', async () => {
@@ -51,7 +54,11 @@ describe('the access keys list and its export', () => {
     expect(res.status).toBe(200);
     const page = $(res.text);
     expect(page('.list-count').text()).toBe('Affichage 1 à 10 des 26 enregistrement(s)');
-    expect(page('thead th').map((_i, th) => page(th).find('a').first().contents().first().text().trim() || page(th).text().trim()).get()).toEqual([
+    expect(
+      page('thead th')
+        .map((_i, th) => page(th).find('a').first().contents().first().text().trim() || page(th).text().trim())
+        .get(),
+    ).toEqual([
       'Nom de la clé d’accès',
       'Numéro de la clé d’accès',
       'Nom de la société (niveau BC)',
@@ -67,9 +74,20 @@ describe('the access keys list and its export', () => {
     expect(page('th[aria-sort="ascending"]').text()).toContain('Nom de la clé d’accès');
     const nav = page('nav[aria-label="Pagination"]');
     expect(nav.find('a[aria-current="page"]').text()).toBe('1');
-    expect(nav.find('a').map((_i, a) => page(a).text()).get()).toEqual(['1', '2', '3', 'Page suivante', 'Dernière page']);
+    expect(
+      nav
+        .find('a')
+        .map((_i, a) => page(a).text())
+        .get(),
+    ).toEqual(['1', '2', '3', 'Page suivante', 'Dernière page']);
     const row = page('table.access-keys-table tbody tr').first();
-    expect(row.find('td').map((_i, td) => page(td).text().trim()).get().slice(0, 9)).toEqual([
+    expect(
+      row
+        .find('td')
+        .map((_i, td) => page(td).text().trim())
+        .get()
+        .slice(0, 9),
+    ).toEqual([
       'Direction financière',
       '4Z0Y04V0',
       'Acme Industries',
@@ -87,7 +105,10 @@ describe('the access keys list and its export', () => {
     const page = $((await agent.get(paths.admin.accessKeys.list)).text);
     const key = await w.ctx.deps.db('access_key').where({ name: 'Direction financière' }).first();
     const row = page('table.access-keys-table tbody tr').first();
-    const hrefs = row.find('a').map((_i, a) => page(a).attr('href')).get();
+    const hrefs = row
+      .find('a')
+      .map((_i, a) => page(a).attr('href'))
+      .get();
     expect(hrefs).toEqual([
       paths.admin.accessKeys.show(key.id),
       paths.admin.applications.initiate(key.id),

@@ -67,8 +67,12 @@ describe('access key repository and service', () => {
 
   it('refuses, in the service too, a BC that is not the actor’s and the BC rules', async () => {
     await expect(createAccessKey(w.ctx.deps.db, alice, { ...input, accountId: w.foreign }, w.clock.now())).rejects.toBeInstanceOf(NotFoundError);
-    await expect(createAccessKey(w.ctx.deps.db, alice, { ...input, accountId: w.central, plasticType: 'platinum' }, w.clock.now())).rejects.toBeInstanceOf(AccessKeyRuleError);
-    await expect(createAccessKey(w.ctx.deps.db, alice, { ...input, accountId: w.central, directDebitRule: 'required' }, w.clock.now())).rejects.toBeInstanceOf(AccessKeyRuleError);
+    await expect(createAccessKey(w.ctx.deps.db, alice, { ...input, accountId: w.central, plasticType: 'platinum' }, w.clock.now())).rejects.toBeInstanceOf(
+      AccessKeyRuleError,
+    );
+    await expect(createAccessKey(w.ctx.deps.db, alice, { ...input, accountId: w.central, directDebitRule: 'required' }, w.clock.now())).rejects.toBeInstanceOf(
+      AccessKeyRuleError,
+    );
     expect(await w.ctx.deps.db('access_key')).toHaveLength(0);
   });
 

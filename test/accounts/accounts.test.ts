@@ -36,7 +36,10 @@ describe('platform administrator: BC accounts', () => {
 
   async function post(agent: Agent, url: string, body: Record<string, unknown>, lang = 'fr') {
     const token = await getCsrf(agent, `${url}?lang=${lang}`);
-    return agent.post(url).type('form').send({ _csrf: token, ...body });
+    return agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: token, ...body });
   }
 
   describe('access', () => {
@@ -67,7 +70,10 @@ describe('platform administrator: BC accounts', () => {
         res =
           target === paths.platform.accounts.import
             ? await claire.post(target).field('_csrf', token).attach('file', Buffer.from('number\n00820400999\n'), 'a.csv')
-            : await claire.post(target).type('form').send({ _csrf: token, ...validForm, number: '00820400998' });
+            : await claire
+                .post(target)
+                .type('form')
+                .send({ _csrf: token, ...validForm, number: '00820400998' });
       }
       expect(res.status).toBe(403);
       expect($(res.text)('h1').text()).toBe('Access denied');
@@ -87,7 +93,13 @@ describe('platform administrator: BC accounts', () => {
 
   describe('list', () => {
     it('shows number, company, city, card product, payment type and the number of active keys', async () => {
-      const id = await givenAccount(ctx.deps.db, { number: '00820400020', company_name: 'Globex', address_city: 'Bruxelles', card_product: 'corporate_air_france', payment_type: 'individual' });
+      const id = await givenAccount(ctx.deps.db, {
+        number: '00820400020',
+        company_name: 'Globex',
+        address_city: 'Bruxelles',
+        card_product: 'corporate_air_france',
+        payment_type: 'individual',
+      });
       await givenAccessKey(ctx.deps.db, id, platformId);
       await givenAccessKey(ctx.deps.db, id, platformId, { deleted_at: '2026-11-24T10:00:00.000Z', deleted_by: platformId });
       const res = await platform.get(`${paths.platform.accounts.list}?lang=en`);
@@ -125,29 +137,44 @@ describe('platform administrator: BC accounts', () => {
     });
 
     it.each([
-      ['fr', 'Erreur :', 'Il y a un problème', 'Le numéro de compte doit comporter exactement 11 chiffres', 'Cochez au moins un type de carte', 'Saisissez un numéro de téléphone valide'],
+      [
+        'fr',
+        'Erreur :',
+        'Il y a un problème',
+        'Le numéro de compte doit comporter exactement 11 chiffres',
+        'Cochez au moins un type de carte',
+        'Saisissez un numéro de téléphone valide',
+      ],
       ['en', 'Error:', 'There is a problem', 'The account number must be exactly 11 digits', 'Select at least one plastic type', 'Enter a valid phone number'],
-    ])('in %s, refuses invalid input with a summary and inline errors, keeping the values', async (lang, prefix, summaryTitle, numberError, plasticError, phoneError) => {
-      const before = await ctx.deps.db('account').count<{ n: number }[]>({ n: '*' });
-      const res = await post(platform, paths.platform.accounts.create, { ...validForm, number: '12345', plasticTypes: [], phone: '12', companyName: 'Société <b>Test</b>', addressCity: '' }, lang);
-      expect(res.status).toBe(400);
-      const page = $(res.text);
-      expect(page('title').text().startsWith(prefix)).toBe(true);
-      expect(page('.error-summary h2').text()).toBe(summaryTitle);
-      const summary = page('.error-summary a')
-        .map((_i, el) => page(el).attr('href'))
-        .get();
-      expect(summary).toEqual(['#number', '#addressCity', '#phone', '#plasticTypes']);
-      expect(page('#number-error').text()).toContain(numberError);
-      expect(page('#plasticTypes-error').text()).toContain(plasticError);
-      expect(page('#phone-error').text()).toContain(phoneError);
-      expect(page('#number').val()).toBe('12345');
-      expect(page('#companyName').val()).toBe('Société <b>Test</b>');
-      expect(page('#addressPostalCode').val()).toBe('44000');
-      expect(page('input[name="liabilityType"][value="joint"]').attr('checked')).toBeDefined();
-      expect(res.text).not.toContain('<b>Test</b>');
-      expect(await ctx.deps.db('account').count<{ n: number }[]>({ n: '*' })).toEqual(before);
-    });
+    ])(
+      'in %s, refuses invalid input with a summary and inline errors, keeping the values',
+      async (lang, prefix, summaryTitle, numberError, plasticError, phoneError) => {
+        const before = await ctx.deps.db('account').count<{ n: number }[]>({ n: '*' });
+        const res = await post(
+          platform,
+          paths.platform.accounts.create,
+          { ...validForm, number: '12345', plasticTypes: [], phone: '12', companyName: 'Société <b>Test</b>', addressCity: '' },
+          lang,
+        );
+        expect(res.status).toBe(400);
+        const page = $(res.text);
+        expect(page('title').text().startsWith(prefix)).toBe(true);
+        expect(page('.error-summary h2').text()).toBe(summaryTitle);
+        const summary = page('.error-summary a')
+          .map((_i, el) => page(el).attr('href'))
+          .get();
+        expect(summary).toEqual(['#number', '#addressCity', '#phone', '#plasticTypes']);
+        expect(page('#number-error').text()).toContain(numberError);
+        expect(page('#plasticTypes-error').text()).toContain(plasticError);
+        expect(page('#phone-error').text()).toContain(phoneError);
+        expect(page('#number').val()).toBe('12345');
+        expect(page('#companyName').val()).toBe('Société <b>Test</b>');
+        expect(page('#addressPostalCode').val()).toBe('44000');
+        expect(page('input[name="liabilityType"][value="joint"]').attr('checked')).toBeDefined();
+        expect(res.text).not.toContain('<b>Test</b>');
+        expect(await ctx.deps.db('account').count<{ n: number }[]>({ n: '*' })).toEqual(before);
+      },
+    );
 
     it('refuses a number that already exists', async () => {
       const res = await post(platform, paths.platform.accounts.create, { ...validForm, number: '008 2040 0012' }, 'en');
@@ -156,7 +183,12 @@ describe('platform administrator: BC accounts', () => {
     });
 
     it('refuses an unknown code for a card option', async () => {
-      const res = await post(platform, paths.platform.accounts.create, { ...validForm, number: '00820400778', cardProduct: 'black', plasticTypes: ['gold', 'titanium'] }, 'en');
+      const res = await post(
+        platform,
+        paths.platform.accounts.create,
+        { ...validForm, number: '00820400778', cardProduct: 'black', plasticTypes: ['gold', 'titanium'] },
+        'en',
+      );
       expect(res.status).toBe(400);
       expect($(res.text)('#cardProduct-error').text()).toContain('Choose the card product');
       expect($(res.text)('#plasticTypes-error').text()).toContain('Select plastic types from the list');
@@ -164,7 +196,10 @@ describe('platform administrator: BC accounts', () => {
 
     it('refuses a form without its CSRF token', async () => {
       await platform.get(paths.platform.accounts.create);
-      const res = await platform.post(paths.platform.accounts.create).type('form').send({ ...validForm, number: '00820400779' });
+      const res = await platform
+        .post(paths.platform.accounts.create)
+        .type('form')
+        .send({ ...validForm, number: '00820400779' });
       expect(res.status).toBe(403);
       expect(await ctx.deps.db('account').where({ number: '00820400779' }).first()).toBeUndefined();
     });
@@ -201,8 +236,16 @@ describe('platform administrator: BC accounts', () => {
       expect(page('#number').val()).toBe(row.number);
       expect(page('#companyName').val()).toBe(row.company_name);
       expect(page('#addressCountry option[selected]').val()).toBe('FR');
-      expect(page('input[name="plasticTypes"][checked]').map((_i, el) => page(el).val()).get()).toEqual(['corporate', 'gold', 'platinum']);
-      const res = await post(platform, paths.platform.accounts.edit(editId), formOf(row, { companyName: 'Renamed SA', addressCountry: 'BE', phone: '+32 2 500 00 00', statementOption: 'centralised' }));
+      expect(
+        page('input[name="plasticTypes"][checked]')
+          .map((_i, el) => page(el).val())
+          .get(),
+      ).toEqual(['corporate', 'gold', 'platinum']);
+      const res = await post(
+        platform,
+        paths.platform.accounts.edit(editId),
+        formOf(row, { companyName: 'Renamed SA', addressCountry: 'BE', phone: '+32 2 500 00 00', statementOption: 'centralised' }),
+      );
       expect(res.status).toBe(303);
       const after = await ctx.deps.db('account').where({ id: editId }).first();
       expect(after).toMatchObject({ company_name: 'Renamed SA', address_country: 'BE', phone: '+32 2 500 00 00', statement_option: 'centralised' });

@@ -22,7 +22,16 @@ describe('a BC and its keys changed by two administrators at once', () => {
   async function givenBc() {
     const accountId = await givenAccount(db, { payment_type: 'individual', plastic_types: JSON.stringify(['corporate', 'gold']) });
     const admin = await givenAdministrator(db, {}, [accountId]);
-    const actor: Actor = { id: admin.id, email: admin.email, displayName: 'Admin', role: 'admin', language: 'fr', active: true, accountIds: [accountId], isPlatform: false };
+    const actor: Actor = {
+      id: admin.id,
+      email: admin.email,
+      displayName: 'Admin',
+      role: 'admin',
+      language: 'fr',
+      active: true,
+      accountIds: [accountId],
+      isPlatform: false,
+    };
     const account = (await findAccount(db, accountId))!;
     const settings: AccountInput = { ...account, addressCountry: 'FR', phone: '' };
     return { accountId, actor, settings };
@@ -44,7 +53,9 @@ describe('a BC and its keys changed by two administrators at once', () => {
   async function consistent(accountId: number): Promise<boolean> {
     const account = (await findAccount(db, accountId))!;
     const keys = await db('access_key').where({ account_id: accountId }).whereNull('deleted_at').select('plastic_type', 'direct_debit_rule');
-    return keys.every((k) => (account.plasticTypes as string[]).includes(k.plastic_type) && (account.paymentType !== 'central' || k.direct_debit_rule === 'none'));
+    return keys.every(
+      (k) => (account.plasticTypes as string[]).includes(k.plastic_type) && (account.paymentType !== 'central' || k.direct_debit_rule === 'none'),
+    );
   }
 
   /** A few rounds, each on a BC of its own: the two requests interleave differently from one round to the next. */
@@ -54,7 +65,10 @@ describe('a BC and its keys changed by two administrators at once', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { accountId, actor, settings } = await givenBc();
       const key = await givenAccessKey(db, accountId, actor.id);
-      await Promise.allSettled([updateAccount(db, accountId, { ...settings, plasticTypes: ['corporate'] }, now, audit), updateAccessKey(db, actor, key.id, { ...keyInput, plasticType: 'gold' }, now)]);
+      await Promise.allSettled([
+        updateAccount(db, accountId, { ...settings, plasticTypes: ['corporate'] }, now, audit),
+        updateAccessKey(db, actor, key.id, { ...keyInput, plasticType: 'gold' }, now),
+      ]);
       expect(await consistent(accountId)).toBe(true);
     }
   });
@@ -63,7 +77,10 @@ describe('a BC and its keys changed by two administrators at once', () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { accountId, actor, settings } = await givenBc();
       const key = await givenAccessKey(db, accountId, actor.id);
-      await Promise.allSettled([updateAccount(db, accountId, { ...settings, paymentType: 'central' }, now, audit), updateAccessKey(db, actor, key.id, { ...keyInput, directDebitRule: 'optional' }, now)]);
+      await Promise.allSettled([
+        updateAccount(db, accountId, { ...settings, paymentType: 'central' }, now, audit),
+        updateAccessKey(db, actor, key.id, { ...keyInput, directDebitRule: 'optional' }, now),
+      ]);
       expect(await consistent(accountId)).toBe(true);
     }
   });
@@ -71,7 +88,10 @@ describe('a BC and its keys changed by two administrators at once', () => {
   it('never leaves a new key with a plastic type the BC stopped offering (key created as the BC is edited)', async () => {
     for (let round = 0; round < ROUNDS; round++) {
       const { accountId, actor, settings } = await givenBc();
-      await Promise.allSettled([updateAccount(db, accountId, { ...settings, plasticTypes: ['corporate'] }, now, audit), createAccessKey(db, actor, { ...keyInput, plasticType: 'gold', accountId }, now)]);
+      await Promise.allSettled([
+        updateAccount(db, accountId, { ...settings, plasticTypes: ['corporate'] }, now, audit),
+        createAccessKey(db, actor, { ...keyInput, plasticType: 'gold', accountId }, now),
+      ]);
       expect(await consistent(accountId)).toBe(true);
     }
   });

@@ -3,7 +3,8 @@ import { givenAccount, givenAdministrator } from '../support/builders';
 import { paths } from '../../src/platform/paths';
 import { SAMPLE_CSV } from '../../src/features/accounts/service';
 
-const HEADER = 'number,company_name,address_building,address_street,address_city,address_postal_code,address_country,phone,card_product,plastic_types,liability_type,statement_option,payment_type';
+const HEADER =
+  'number,company_name,address_building,address_street,address_city,address_postal_code,address_country,phone,card_product,plastic_types,liability_type,statement_option,payment_type';
 
 function csv(lines: string[], delimiter = ','): Buffer {
   return Buffer.from([delimiter === ',' ? HEADER : HEADER.replace(/,/g, delimiter), ...lines].join('\n'), 'utf8');
@@ -64,7 +65,12 @@ describe('platform administrator: importing BC accounts from CSV', () => {
     expect(res.headers.location).toBe(paths.platform.accounts.list);
     expect(await count()).toBe(before + 2);
     const row = await ctx.deps.db('account').where({ number: '00820500001' }).first();
-    expect(row).toMatchObject({ company_name: 'Société Générale d’Essai', address_street: '3, place de l’Église', address_country: 'FR', phone: '+33 1 40 00 00 01' });
+    expect(row).toMatchObject({
+      company_name: 'Société Générale d’Essai',
+      address_street: '3, place de l’Église',
+      address_country: 'FR',
+      phone: '+33 1 40 00 00 01',
+    });
     expect(JSON.parse(row.plastic_types)).toEqual(['corporate', 'gold']);
     const list = await platform.get(paths.platform.accounts.list);
     expect($(list.text)('.banner').text()).toContain('2 comptes importés.');
@@ -116,11 +122,23 @@ describe('platform administrator: importing BC accounts from CSV', () => {
   it.each([
     ['a PNG image', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), 'The file is not a CSV text file'],
     ['an Excel workbook', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(40, 1)]), 'The file is an Excel workbook'],
-    ['Latin-1 text', Buffer.from(`${HEADER}\n00820700001,Soci\xe9t\xe9,,1 rue,Paris,75001,FR,,corporate,corporate,company,centralised,central\n`, 'latin1'), 'not encoded in UTF-8'],
-    ['an unclosed quote', Buffer.from(`${HEADER}\n00820700001,"Unclosed,,1 rue,Paris,75001,FR,,corporate,corporate,company,centralised,central\n`), 'cannot be read as CSV'],
+    [
+      'Latin-1 text',
+      Buffer.from(`${HEADER}\n00820700001,Soci\xe9t\xe9,,1 rue,Paris,75001,FR,,corporate,corporate,company,centralised,central\n`, 'latin1'),
+      'not encoded in UTF-8',
+    ],
+    [
+      'an unclosed quote',
+      Buffer.from(`${HEADER}\n00820700001,"Unclosed,,1 rue,Paris,75001,FR,,corporate,corporate,company,centralised,central\n`),
+      'cannot be read as CSV',
+    ],
     ['an empty file', Buffer.alloc(0), 'The file is empty'],
     ['a header without rows', Buffer.from(`${HEADER}\n`), 'header line but no account'],
-    ['missing and unknown columns', Buffer.from('number;company;city\n00820700001;X;Paris\n'), 'Missing columns in the first line: company_name, address_street'],
+    [
+      'missing and unknown columns',
+      Buffer.from('number;company;city\n00820700001;X;Paris\n'),
+      'Missing columns in the first line: company_name, address_street',
+    ],
   ])('refuses %s with a clear message', async (_what, file, message) => {
     const before = await count();
     const res = await upload(file, 'en', 'accounts.csv');

@@ -36,7 +36,11 @@ describe('adding a platform administrator (first installation)', () => {
   it('refuses an e-mail that is already an administrator, in any case and even deactivated, changing nothing', async () => {
     await givenAdministrator(db, { email: 'old.admin@company.example', role: 'admin', active: false });
     const before = await db('administrator').orderBy('id');
-    expect(await addPlatformAdministrator(db, { email: 'OLD.admin@company.example', name: 'Old' }, now)).toEqual({ ok: false, reason: 'exists', email: 'old.admin@company.example' });
+    expect(await addPlatformAdministrator(db, { email: 'OLD.admin@company.example', name: 'Old' }, now)).toEqual({
+      ok: false,
+      reason: 'exists',
+      email: 'old.admin@company.example',
+    });
     expect(await addPlatformAdministrator(db, { email: 'first.admin@company.example', name: 'Again' }, now)).toMatchObject({ ok: false, reason: 'exists' });
     expect(await db('administrator').orderBy('id')).toEqual(before);
   });

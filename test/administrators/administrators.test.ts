@@ -24,10 +24,14 @@ describe('platform administrator: administrators', () => {
 
   async function post(agent: Agent, url: string, body: Record<string, unknown>, lang = 'fr', formUrl = url) {
     const token = await getCsrf(agent, `${formUrl}?lang=${lang}`);
-    return agent.post(url).type('form').send({ _csrf: token, ...body });
+    return agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: token, ...body });
   }
   const adminRow = (email: string) => ctx.deps.db('administrator').where({ email }).first();
-  const accountsOf = async (id: number) => (await ctx.deps.db('administrator_account').where({ administrator_id: id }).orderBy('account_id')).map((r: { account_id: number }) => r.account_id);
+  const accountsOf = async (id: number) =>
+    (await ctx.deps.db('administrator_account').where({ administrator_id: id }).orderBy('account_id')).map((r: { account_id: number }) => r.account_id);
 
   describe('access', () => {
     it.each([
@@ -42,7 +46,13 @@ describe('platform administrator: administrators', () => {
     ])('refuses a program administrator: %s %s → 403, nothing changed', async (method, url) => {
       const other = await givenAdministrator(ctx.deps.db, { display_name: 'Target', active: url !== 'reactivate' });
       const target =
-        url === 'edit' ? paths.platform.administrators.edit(other.id) : url === 'deactivate' ? paths.platform.administrators.deactivate(other.id) : url === 'reactivate' ? paths.platform.administrators.reactivate(other.id) : url;
+        url === 'edit'
+          ? paths.platform.administrators.edit(other.id)
+          : url === 'deactivate'
+            ? paths.platform.administrators.deactivate(other.id)
+            : url === 'reactivate'
+              ? paths.platform.administrators.reactivate(other.id)
+              : url;
       const claire = await signInAs(ctx.app, ctx.deps, 'claire@test.example', 'en');
       const before = await ctx.deps.db('administrator').orderBy('id');
       let res;
@@ -50,7 +60,10 @@ describe('platform administrator: administrators', () => {
         res = await claire.get(target);
       } else {
         const token = csrfFrom((await claire.get(paths.platform.administrators.list)).text);
-        res = await claire.post(target).type('form').send({ _csrf: token, displayName: 'Hacked', email: 'new@test.example', role: 'platform', language: 'en', accountIds: [String(globex)] });
+        res = await claire
+          .post(target)
+          .type('form')
+          .send({ _csrf: token, displayName: 'Hacked', email: 'new@test.example', role: 'platform', language: 'en', accountIds: [String(globex)] });
       }
       expect(res.status).toBe(403);
       expect($(res.text)('h1').text()).toBe('Access denied');
@@ -80,7 +93,13 @@ describe('platform administrator: administrators', () => {
 
   describe('add', () => {
     it('adds an administrator with a lower-case e-mail, role, language and BCs', async () => {
-      const res = await post(platform, paths.platform.administrators.create, { displayName: 'Marc Dupont', email: 'Marc.Dupont@Globex.example', role: 'admin', language: 'en', accountIds: [String(globex), String(acme)] });
+      const res = await post(platform, paths.platform.administrators.create, {
+        displayName: 'Marc Dupont',
+        email: 'Marc.Dupont@Globex.example',
+        role: 'admin',
+        language: 'en',
+        accountIds: [String(globex), String(acme)],
+      });
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(paths.platform.administrators.list);
       const row = await adminRow('marc.dupont@globex.example');
@@ -92,7 +111,12 @@ describe('platform administrator: administrators', () => {
     });
 
     it('refuses an e-mail already used, whatever its case', async () => {
-      const res = await post(platform, paths.platform.administrators.create, { displayName: 'Claire Bis', email: 'CLAIRE@test.example', role: 'admin', language: 'fr' }, 'en');
+      const res = await post(
+        platform,
+        paths.platform.administrators.create,
+        { displayName: 'Claire Bis', email: 'CLAIRE@test.example', role: 'admin', language: 'fr' },
+        'en',
+      );
       expect(res.status).toBe(400);
       expect($(res.text)('#email-error').text()).toContain('An administrator already has this e-mail address');
       expect(await ctx.deps.db('administrator').where({ display_name: 'Claire Bis' }).first()).toBeUndefined();
@@ -102,11 +126,20 @@ describe('platform administrator: administrators', () => {
       ['fr', 'Erreur :', 'Saisissez le nom complet', 'Saisissez une adresse e-mail au bon format', 'Choisissez le rôle'],
       ['en', 'Error:', 'Enter the full name', 'Enter an e-mail address in the correct format', 'Choose the role'],
     ])('in %s, refuses invalid input with a summary and inline errors, keeping the values', async (lang, prefix, nameError, emailError, roleError) => {
-      const res = await post(platform, paths.platform.administrators.create, { displayName: '', email: 'not-an-email', role: 'superuser', language: 'en', accountIds: [String(globex)] }, lang);
+      const res = await post(
+        platform,
+        paths.platform.administrators.create,
+        { displayName: '', email: 'not-an-email', role: 'superuser', language: 'en', accountIds: [String(globex)] },
+        lang,
+      );
       expect(res.status).toBe(400);
       const page = $(res.text);
       expect(page('title').text().startsWith(prefix)).toBe(true);
-      expect(page('.error-summary a').map((_i, el) => page(el).attr('href')).get()).toEqual(['#displayName', '#email', '#role']);
+      expect(
+        page('.error-summary a')
+          .map((_i, el) => page(el).attr('href'))
+          .get(),
+      ).toEqual(['#displayName', '#email', '#role']);
       expect(page('#displayName-error').text()).toContain(nameError);
       expect(page('#email-error').text()).toContain(emailError);
       expect(page('#role-error').text()).toContain(roleError);
@@ -117,7 +150,12 @@ describe('platform administrator: administrators', () => {
     });
 
     it('refuses a BC that does not exist', async () => {
-      const res = await post(platform, paths.platform.administrators.create, { displayName: 'Zed', email: 'zed@test.example', role: 'admin', language: 'fr', accountIds: ['999999'] }, 'en');
+      const res = await post(
+        platform,
+        paths.platform.administrators.create,
+        { displayName: 'Zed', email: 'zed@test.example', role: 'admin', language: 'fr', accountIds: ['999999'] },
+        'en',
+      );
       expect(res.status).toBe(400);
       expect($(res.text)('#accountIds-error').text()).toContain('Select accounts from the list');
       expect(await adminRow('zed@test.example')).toBeUndefined();
@@ -131,7 +169,13 @@ describe('platform administrator: administrators', () => {
       expect(form('#displayName').val()).toBe('Edit Me');
       expect(form('#email').text()).toBe('edit.me@test.example');
       expect(form(`input[name="accountIds"][value="${acme}"]`).attr('checked')).toBeDefined();
-      const res = await post(platform, paths.platform.administrators.edit(id), { displayName: 'Edited', email: 'hijack@test.example', role: 'platform', language: 'en', accountIds: [String(globex)] });
+      const res = await post(platform, paths.platform.administrators.edit(id), {
+        displayName: 'Edited',
+        email: 'hijack@test.example',
+        role: 'platform',
+        language: 'en',
+        accountIds: [String(globex)],
+      });
       expect(res.status).toBe(303);
       const row = await ctx.deps.db('administrator').where({ id }).first();
       expect(row).toMatchObject({ email: 'edit.me@test.example', display_name: 'Edited', role: 'platform', language: 'en' });
@@ -151,7 +195,10 @@ describe('platform administrator: administrators', () => {
     it('answers 404 for an unknown administrator', async () => {
       expect((await platform.get(paths.platform.administrators.edit(999999))).status).toBe(404);
       const token = csrfFrom((await platform.get(paths.platform.administrators.list)).text);
-      expect((await platform.post(paths.platform.administrators.edit(999999)).type('form').send({ _csrf: token, displayName: 'X', role: 'admin', language: 'fr' })).status).toBe(404);
+      expect(
+        (await platform.post(paths.platform.administrators.edit(999999)).type('form').send({ _csrf: token, displayName: 'X', role: 'admin', language: 'fr' }))
+          .status,
+      ).toBe(404);
       expect((await platform.post(paths.platform.administrators.deactivate(999999)).type('form').send({ _csrf: token })).status).toBe(404);
       expect((await platform.post(paths.platform.administrators.reactivate('abc')).type('form').send({ _csrf: token })).status).toBe(404);
     });

@@ -32,7 +32,10 @@ describe('two platform administrators acting on each other at once', () => {
 
   it('deactivating each other: one is deactivated, the other stays', async () => {
     const { a, b, both } = await twoPlatformAdministrators();
-    const results = await Promise.allSettled([deactivateAdministrator(db, sessions, a, b, now, audit), deactivateAdministrator(db, sessions, b, a, now, audit)]);
+    const results = await Promise.allSettled([
+      deactivateAdministrator(db, sessions, a, b, now, audit),
+      deactivateAdministrator(db, sessions, b, a, now, audit),
+    ]);
     expect(await activePlatform(both)).toBe(1);
     expectOneRefused(results);
   });

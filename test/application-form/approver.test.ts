@@ -42,7 +42,10 @@ describe('additional approver: e-mail 3, single-use expiring link, approve / dec
     const agent = request.agent(ctx.app);
     const page = await agent.get(`${paths.approver.decide}?token=${token}&lang=${lang}`);
     if (page.status !== 200) return page;
-    return agent.post(paths.approver.decide).type('form').send({ _csrf: csrfFrom(page.text), token, ...fields });
+    return agent
+      .post(paths.approver.decide)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), token, ...fields });
   }
 
   it('queues e-mail 3 to the approver, in their language, with the token sealed in the outbox', async () => {

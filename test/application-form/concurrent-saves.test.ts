@@ -6,7 +6,8 @@ import { listDocuments, MAX_DOCUMENTS_PER_APPLICATION } from '../../src/core/app
 import { givenApplicationRow } from '../support/builders';
 
 /** A small JPEG (its signature is what the upload checks), different each time. */
-const jpeg = () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), crypto.randomBytes(100), Buffer.from([0xff, 0xd9])]);
+const jpeg = () =>
+  Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), crypto.randomBytes(100), Buffer.from([0xff, 0xd9])]);
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL, where two saves really arrive at the same time. */
 describe('two sections saved at the same moment (two tabs)', () => {
@@ -21,7 +22,9 @@ describe('two sections saved at the same moment (two tabs)', () => {
     const now = ctx.deps.clock.now();
     await ctx.deps.db('application').where({ id }).first('id'); // connections of the pool open before the race
     await Promise.all([
-      writeForm(ctx.deps.db, id, now, (form) => ({ form: { ...form, approver: { approverName: 'Marc Durand', approverEmail: 'marc.durand@acme.example', approverLanguage: 'fr' } } })),
+      writeForm(ctx.deps.db, id, now, (form) => ({
+        form: { ...form, approver: { approverName: 'Marc Durand', approverEmail: 'marc.durand@acme.example', approverLanguage: 'fr' } },
+      })),
       writeForm(ctx.deps.db, id, now, (form) => ({ form: { ...form, priority: { priority: 'normal' } } })),
       writeForm(ctx.deps.db, id, now, (form) => ({ form: { ...form, payment: { directDebit: 'no' } as never } })),
     ]);

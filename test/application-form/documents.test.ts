@@ -33,17 +33,26 @@ describe('supporting documents: checked by content and size, stored outside publ
     const res = await uploadDocument(agent, 'identity', bytes, 'Passeport Élodie.pdf');
     expect(res.status).toBe(303);
     const [doc] = await documents(id);
-    expect(doc).toMatchObject({ kind: 'identity', mime: 'application/pdf', size: bytes.length, sha256: crypto.createHash('sha256').update(bytes).digest('hex'), original_name: 'Passeport Élodie.pdf' });
+    expect(doc).toMatchObject({
+      kind: 'identity',
+      mime: 'application/pdf',
+      size: bytes.length,
+      sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+      original_name: 'Passeport Élodie.pdf',
+    });
     expect(fs.existsSync(path.join(ctx.dataDir, 'documents', doc.stored_name))).toBe(true);
     expect(path.resolve(ctx.dataDir).startsWith(path.resolve(PUBLIC_DIR))).toBe(false);
     const page = await agent.get(paths.employee.form.documents);
     expect($(page.text)('.banner').text()).toContain('Passeport Élodie.pdf');
     expect($(page.text)(`#documents tr[data-document="${doc.id}"]`).text()).toContain('Identity document');
-    const download = await agent.get(paths.employee.form.document(doc.id)).buffer(true).parse((r, cb) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    const download = await agent
+      .get(paths.employee.form.document(doc.id))
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
     expect(download.status).toBe(200);
     expect(download.headers['content-disposition']).toMatch(/^attachment;/);
     expect(download.headers['x-content-type-options']).toBe('nosniff');
@@ -79,7 +88,10 @@ describe('supporting documents: checked by content and size, stored outside publ
 
   it('refuses an upload without the CSRF token', async () => {
     const { agent, id } = await newAgent();
-    const res = await agent.post(paths.employee.form.upload).field('kind', 'identity').attach('file', pdfBytes(), { filename: 'a.pdf', contentType: 'application/pdf' });
+    const res = await agent
+      .post(paths.employee.form.upload)
+      .field('kind', 'identity')
+      .attach('file', pdfBytes(), { filename: 'a.pdf', contentType: 'application/pdf' });
     expect(res.status).toBe(403);
     expect(await documents(id)).toHaveLength(0);
   });
@@ -94,7 +106,10 @@ describe('supporting documents: checked by content and size, stored outside publ
     const [old] = await documents(id);
     const page = await agent.get(paths.employee.form.documents);
     const removeForm = $(page.text)(`form[action="${paths.employee.form.removeDocument(old.id)}"]`);
-    const removed = await agent.post(paths.employee.form.removeDocument(old.id)).type('form').send({ _csrf: removeForm.find('input[name="_csrf"]').val() as string });
+    const removed = await agent
+      .post(paths.employee.form.removeDocument(old.id))
+      .type('form')
+      .send({ _csrf: removeForm.find('input[name="_csrf"]').val() as string });
     expect(removed.status).toBe(303);
     expect((await documents(id))[0].removed_at).toBeTruthy();
     const afterRemove = await submit(agent, paths.employee.form.documents, { action: 'continue' });
@@ -130,7 +145,11 @@ describe('supporting documents: checked by content and size, stored outside publ
     const page = await agent.get(paths.employee.form.documents);
     const token = $(page.text)('#upload-form input[name="_csrf"]').val() as string;
     await ctx.deps.db('application').where({ id }).update({ status: 'pending_approval' });
-    const res = await agent.post(paths.employee.form.upload).field('_csrf', token).field('kind', 'other').attach('file', pdfBytes(), { filename: 'late.pdf', contentType: 'application/pdf' });
+    const res = await agent
+      .post(paths.employee.form.upload)
+      .field('_csrf', token)
+      .field('kind', 'other')
+      .attach('file', pdfBytes(), { filename: 'late.pdf', contentType: 'application/pdf' });
     expect(res.headers.location).toBe(paths.employee.application);
     expect(await documents(id)).toHaveLength(1);
   });

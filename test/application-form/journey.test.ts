@@ -18,12 +18,31 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'normal, central payment, no approver (fr)', lang: 'fr', key: {}, priority: 'normal', sections: ['company', 'priority', 'cardholder', 'pin', 'documents', 'terms'] },
-  { name: 'urgent, central payment (en): no PIN section', lang: 'en', key: {}, priority: 'urgent', sections: ['company', 'priority', 'cardholder', 'documents', 'terms'] },
+  {
+    name: 'normal, central payment, no approver (fr)',
+    lang: 'fr',
+    key: {},
+    priority: 'normal',
+    sections: ['company', 'priority', 'cardholder', 'pin', 'documents', 'terms'],
+  },
+  {
+    name: 'urgent, central payment (en): no PIN section',
+    lang: 'en',
+    key: {},
+    priority: 'urgent',
+    sections: ['company', 'priority', 'cardholder', 'documents', 'terms'],
+  },
   {
     name: 'normal, individual payment with direct debit required, additional approver (en)',
     lang: 'en',
-    key: { paymentType: 'individual', liabilityType: 'individual', directDebitRule: 'required', approver: true, employeeNumberRule: 'required', costCentreRule: 'required' },
+    key: {
+      paymentType: 'individual',
+      liabilityType: 'individual',
+      directDebitRule: 'required',
+      approver: true,
+      employeeNumberRule: 'required',
+      costCentreRule: 'required',
+    },
     priority: 'normal',
     sections: ['company', 'priority', 'cardholder', 'payment', 'pin', 'documents', 'approval', 'terms'],
   },
@@ -88,7 +107,9 @@ describe('the employee fills the form up to the review page', () => {
     let tasks = await agent.get(paths.employee.application);
     expect(tasks.status).toBe(200);
     expect($(tasks.text)('html').attr('lang')).toBe(s.lang);
-    expect(sectionIds(tasks.text)).toEqual(selfService && s.priority === 'urgent' ? ['company', 'priority', 'cardholder', 'pin', 'documents', 'terms'] : s.sections);
+    expect(sectionIds(tasks.text)).toEqual(
+      selfService && s.priority === 'urgent' ? ['company', 'priority', 'cardholder', 'pin', 'documents', 'terms'] : s.sections,
+    );
     expect($(tasks.text)('#before-you-start').length).toBe(1);
     expect(sectionStatus(tasks.text, 'cardholder')).toBe(s.lang === 'fr' ? 'Incomplet' : 'Incomplete');
     expect(await canStartSigning(db, app.id, { now: clock.now() })).toBe(false);
@@ -100,7 +121,11 @@ describe('the employee fills the form up to the review page', () => {
 
     // Priority.
     if (selfService) {
-      const res = await submit(agent, paths.employee.form.priority, { action: 'continue', priority: s.priority, ...(s.priority === 'urgent' ? { urgentTermsAccepted: 'yes' } : {}) });
+      const res = await submit(agent, paths.employee.form.priority, {
+        action: 'continue',
+        priority: s.priority,
+        ...(s.priority === 'urgent' ? { urgentTermsAccepted: 'yes' } : {}),
+      });
       expect(res.status).toBe(303);
       expect((await db('application').where({ id: app.id }).first()).priority).toBe(s.priority);
     } else {
@@ -121,7 +146,10 @@ describe('the employee fills the form up to the review page', () => {
 
     // Individual payment.
     if (s.sections.includes('payment')) {
-      const fields: Record<string, string> = s.directDebit === 'no' ? { directDebit: 'no' } : { iban: VALID_IBAN, bic: 'BNPAFRPP', accountHolder: 'Élodie Dupré', ...(s.directDebit ? { directDebit: 'yes' } : {}) };
+      const fields: Record<string, string> =
+        s.directDebit === 'no'
+          ? { directDebit: 'no' }
+          : { iban: VALID_IBAN, bic: 'BNPAFRPP', accountHolder: 'Élodie Dupré', ...(s.directDebit ? { directDebit: 'yes' } : {}) };
       const res = await submit(agent, paths.employee.form.payment, { action: 'continue', ...fields });
       expect(res.status).toBe(303);
     } else {
@@ -151,12 +179,33 @@ describe('the employee fills the form up to the review page', () => {
 
     // Additional approval.
     if (s.sections.includes('approval')) {
-      const notSent = await submit(agent, paths.employee.form.approval, { action: 'continue', approverName: 'Marc Durand', approverEmail: 'marc.durand@acme.example', approverLanguage: 'fr' });
+      const notSent = await submit(agent, paths.employee.form.approval, {
+        action: 'continue',
+        approverName: 'Marc Durand',
+        approverEmail: 'marc.durand@acme.example',
+        approverLanguage: 'fr',
+      });
       expect(notSent.status).toBe(400);
-      const sent = await submit(agent, paths.employee.form.approval, { action: 'send', approverName: 'Marc Durand', approverEmail: 'marc.durand@acme.example', approverLanguage: 'fr' });
+      const sent = await submit(agent, paths.employee.form.approval, {
+        action: 'send',
+        approverName: 'Marc Durand',
+        approverEmail: 'marc.durand@acme.example',
+        approverLanguage: 'fr',
+      });
       expect(sent.status).toBe(303);
-      expect(await countOf(db('outbox').where({ application_id: app.id, template: 'additional-approval-request', recipient: 'marc.durand@acme.example' }))).toBe(1);
-      expect((await submit(agent, paths.employee.form.approval, { action: 'continue', approverName: 'Marc Durand', approverEmail: 'marc.durand@acme.example', approverLanguage: 'fr' })).status).toBe(303);
+      expect(
+        await countOf(db('outbox').where({ application_id: app.id, template: 'additional-approval-request', recipient: 'marc.durand@acme.example' })),
+      ).toBe(1);
+      expect(
+        (
+          await submit(agent, paths.employee.form.approval, {
+            action: 'continue',
+            approverName: 'Marc Durand',
+            approverEmail: 'marc.durand@acme.example',
+            approverLanguage: 'fr',
+          })
+        ).status,
+      ).toBe(303);
     } else {
       expect((await agent.get(paths.employee.form.approval)).headers.location).toBe(paths.employee.application);
     }
@@ -165,7 +214,9 @@ describe('the employee fills the form up to the review page', () => {
     const termsPage = await agent.get(paths.employee.form.terms);
     expect($(termsPage.text)('#terms-title').text()).toBeTruthy();
     const termsId = $(termsPage.text)('input[name="termsId"]').val() as string;
-    const terms = await db('terms_version').where({ id: Number(termsId) }).first();
+    const terms = await db('terms_version')
+      .where({ id: Number(termsId) })
+      .first();
     expect(terms.language).toBe(s.lang);
     expect((await submit(agent, paths.employee.form.terms, { action: 'continue', accept: 'yes', termsId })).status).toBe(303);
     const acceptance = await db('terms_acceptance').where({ application_id: app.id }).first();
@@ -180,9 +231,15 @@ describe('the employee fills the form up to the review page', () => {
     expect(page('h1').text()).toBe(s.lang === 'fr' ? 'Vérifiez vos réponses avant de signer' : 'Check your answers before signing');
     expect(page('.error-summary').length).toBe(0);
     expect(page('#sign').attr('href')).toBe(paths.employee.signature);
-    expect(page('.review-section').map((_i, el) => page(el).attr('id')).get()).toEqual(s.sections.map((id) => `section-${id}`));
+    expect(
+      page('.review-section')
+        .map((_i, el) => page(el).attr('id'))
+        .get(),
+    ).toEqual(s.sections.map((id) => `section-${id}`));
     // Each editable section has "change" links back to itself, returning to the review.
-    expect(page('#section-cardholder a.summary-list__change').first().attr('href')).toBe(`${paths.employee.form.cardholder}?returnTo=${encodeURIComponent(paths.employee.review)}`);
+    expect(page('#section-cardholder a.summary-list__change').first().attr('href')).toBe(
+      `${paths.employee.form.cardholder}?returnTo=${encodeURIComponent(paths.employee.review)}`,
+    );
     expect(page('#section-company a.summary-list__change').length).toBe(0);
     // Not in the page, leaving out the random CSRF token (which may contain these digits by chance).
     expect(review.text.replace(/name="_csrf" value="[^"]*"/g, '')).not.toContain('5827');

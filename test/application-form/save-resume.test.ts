@@ -58,7 +58,8 @@ describe('Save: whatever was typed comes back exactly as left', () => {
     const page = $((await second.get(paths.employee.form.cardholder)).text);
     for (const [field, value] of Object.entries(typed)) {
       if (['title', 'correspondenceLanguage'].includes(field)) expect(page(`input[name="${field}"]:checked`).val()).toBe(value);
-      else if (['birthCountry', 'nationality', 'homeCountry', 'businessCountry'].includes(field)) expect(page(`#${field}`).find('option[selected]').val() ?? '').toBe(value);
+      else if (['birthCountry', 'nationality', 'homeCountry', 'businessCountry'].includes(field))
+        expect(page(`#${field}`).find('option[selected]').val() ?? '').toBe(value);
       else expect(page(`#${field}`).val()).toBe(value);
     }
     // The application's own columns are not changed by a Save (only by a valid Continue).
@@ -75,7 +76,15 @@ describe('Save: whatever was typed comes back exactly as left', () => {
     const key = await givenFormKey(db);
     const app = await givenApplication(db, key, {
       language: 'fr',
-      prefill: { employeeNumber: 'M-778', costCentre: 'FIN-01', jobTitle: 'Contrôleuse de gestion', mobilePhone: '+33612345678', dateOfBirth: '1990-04-09', birthName: 'Martin', additionalApproverEmail: 'chef@acme.example' },
+      prefill: {
+        employeeNumber: 'M-778',
+        costCentre: 'FIN-01',
+        jobTitle: 'Contrôleuse de gestion',
+        mobilePhone: '+33612345678',
+        dateOfBirth: '1990-04-09',
+        birthName: 'Martin',
+        additionalApproverEmail: 'chef@acme.example',
+      },
     });
     const agent = await enter(ctx.app, key, app.reference, 'fr');
     const page = $((await agent.get(paths.employee.form.cardholder)).text);
@@ -119,7 +128,9 @@ describe('Save: whatever was typed comes back exactly as left', () => {
     expect(page('#iban-saved').text()).toContain('0189');
     expect(res.text).not.toContain('3000 6000 0112');
     // Leaving the field empty keeps the saved IBAN.
-    expect((await submit(agent, paths.employee.form.payment, { action: 'continue', iban: '', bic: 'BNPAFRPP', accountHolder: 'Élodie Dupré' })).status).toBe(303);
+    expect((await submit(agent, paths.employee.form.payment, { action: 'continue', iban: '', bic: 'BNPAFRPP', accountHolder: 'Élodie Dupré' })).status).toBe(
+      303,
+    );
     stored = JSON.parse((await db('application').where({ id: app.id }).first()).form_data).payment;
     expect(stored.ibanLast4).toBe('0189');
   });
@@ -129,7 +140,10 @@ describe('Save: whatever was typed comes back exactly as left', () => {
     const key = await givenFormKey(db);
     const app = await givenApplication(db, key, { origin: 'self_service' });
     const agent = await enter(ctx.app, key, app.reference, 'en');
-    const count = async () => (await db('outbox').where({ application_id: app.id, template: 'invitation-link' }).select('idempotency_key')).map((r: { idempotency_key: string }) => r.idempotency_key);
+    const count = async () =>
+      (await db('outbox').where({ application_id: app.id, template: 'invitation-link' }).select('idempotency_key')).map(
+        (r: { idempotency_key: string }) => r.idempotency_key,
+      );
     expect(await count()).toEqual([`invitation-link:${app.id}:initial`]);
     await submit(agent, paths.employee.form.cardholder, { action: 'save', firstName: 'Élodie' });
     await submit(agent, paths.employee.form.cardholder, { action: 'save', firstName: 'Élo' });

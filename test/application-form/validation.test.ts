@@ -11,27 +11,97 @@ type Case = [string, string, string, string, string, string];
 const CARDHOLDER_CASES: Case[] = [
   ['title', '', '#title', '#title-error', 'Choisissez votre civilité', 'Choose your title'],
   ['firstName', '', '#firstName', '#firstName-error', 'Saisissez votre prénom', 'Enter your first name'],
-  ['firstName', 'J0hn', '#firstName', '#firstName-error', 'Le champ « Prénom » ne peut contenir que des lettres', 'First name must only include letters, spaces, hyphens and apostrophes'],
-  ['lastName', 'A'.repeat(61), '#lastName', '#lastName-error', 'Le champ « Nom » doit comporter au plus 60 caractères', 'Last name must be 60 characters or fewer'],
+  [
+    'firstName',
+    'J0hn',
+    '#firstName',
+    '#firstName-error',
+    'Le champ « Prénom » ne peut contenir que des lettres',
+    'First name must only include letters, spaces, hyphens and apostrophes',
+  ],
+  [
+    'lastName',
+    'A'.repeat(61),
+    '#lastName',
+    '#lastName-error',
+    'Le champ « Nom » doit comporter au plus 60 caractères',
+    'Last name must be 60 characters or fewer',
+  ],
   ['dobMonth', '13', '#dobDay', '#dateOfBirth-error', 'La date de naissance doit être une date réelle', 'Date of birth must be a real date'],
   ['dobYear', '2015', '#dobDay', '#dateOfBirth-error', 'Le titulaire de la carte doit être majeur', 'The cardholder must be an adult'],
-  ['dobMonth', '', '#dobDay', '#dateOfBirth-error', 'La date de naissance doit comporter un jour, un mois et une année', 'Date of birth must include a day, month and year'],
+  [
+    'dobMonth',
+    '',
+    '#dobDay',
+    '#dateOfBirth-error',
+    'La date de naissance doit comporter un jour, un mois et une année',
+    'Date of birth must include a day, month and year',
+  ],
   ['birthPlace', '<script>', '#birthPlace', '#birthPlace-error', 'Le champ « Lieu de naissance » ne doit pas contenir', 'Place of birth must not include'],
   ['birthCountry', 'ZZ', '#birthCountry', '#birthCountry-error', 'Le champ « Pays de naissance » : choisissez un pays', 'Country of birth: choose a country'],
   ['nationality', '', '#nationality', '#nationality-error', 'Choisissez votre nationalité', 'Choose your nationality'],
-  ['homePostalCode', '7500', '#homePostalCode', '#homePostalCode-error', 'Saisissez un code postal valide pour le pays', 'Enter a valid postcode for the address’s country'],
+  [
+    'homePostalCode',
+    '7500',
+    '#homePostalCode',
+    '#homePostalCode-error',
+    'Saisissez un code postal valide pour le pays',
+    'Enter a valid postcode for the address’s country',
+  ],
   ['homeCity', '', '#homeCity', '#homeCity-error', 'Saisissez la ville de votre adresse personnelle', 'Enter the town or city of your home address'],
   ['mobilePhone', '01 23 45 67 89', '#mobilePhone', '#mobilePhone-error', 'Saisissez un numéro de téléphone mobile', 'Enter a mobile phone number'],
   ['mobilePhone', '06 12 ab', '#mobilePhone', '#mobilePhone-error', 'Saisissez un numéro de téléphone valide', 'Enter a valid phone number'],
   ['businessPhone', '12', '#businessPhone', '#businessPhone-error', 'Saisissez un numéro de téléphone valide', 'Enter a valid phone number'],
-  ['businessEmail', 'elodie.dupre@', '#businessEmail', '#businessEmail-error', 'Saisissez une adresse e-mail au bon format', 'Enter an email address in the correct format'],
-  ['businessPostalCode', 'ABCDE', '#businessPostalCode', '#businessPostalCode-error', 'Saisissez un code postal valide pour le pays', 'Enter a valid postcode for the address’s country'],
+  [
+    'businessEmail',
+    'elodie.dupre@',
+    '#businessEmail',
+    '#businessEmail-error',
+    'Saisissez une adresse e-mail au bon format',
+    'Enter an email address in the correct format',
+  ],
+  [
+    'businessPostalCode',
+    'ABCDE',
+    '#businessPostalCode',
+    '#businessPostalCode-error',
+    'Saisissez un code postal valide pour le pays',
+    'Enter a valid postcode for the address’s country',
+  ],
   ['jobTitle', '', '#jobTitle', '#jobTitle-error', 'Saisissez votre fonction', 'Enter your job title'],
   ['employeeNumber', '', '#employeeNumber', '#employeeNumber-error', 'Saisissez votre numéro d’employé', 'Enter your employee number'],
-  ['costCentre', 'CC#1', '#costCentre', '#costCentre-error', 'Le champ « Code du centre de coûts » ne peut contenir que des lettres, des chiffres', 'Cost centre code must only include letters, digits'],
-  ['embossName', 'JEAN 2', '#embossName', '#embossName-error', 'Le nom à graver ne peut contenir que des lettres', 'Name to print must only include letters, spaces, hyphens and apostrophes'],
-  ['embossName', 'ABCDEFGHIJKLMNOPQRSTUVWXYZA', '#embossName', '#embossName-error', 'Le champ « Nom à graver sur la carte » doit comporter au plus 26 caractères', 'Name to print on the card must be 26 characters or fewer'],
-  ['correspondenceLanguage', 'de', '#correspondenceLanguage', '#correspondenceLanguage-error', 'Choisissez la langue de correspondance', 'Choose the correspondence language'],
+  [
+    'costCentre',
+    'CC#1',
+    '#costCentre',
+    '#costCentre-error',
+    'Le champ « Code du centre de coûts » ne peut contenir que des lettres, des chiffres',
+    'Cost centre code must only include letters, digits',
+  ],
+  [
+    'embossName',
+    'JEAN 2',
+    '#embossName',
+    '#embossName-error',
+    'Le nom à graver ne peut contenir que des lettres',
+    'Name to print must only include letters, spaces, hyphens and apostrophes',
+  ],
+  [
+    'embossName',
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZA',
+    '#embossName',
+    '#embossName-error',
+    'Le champ « Nom à graver sur la carte » doit comporter au plus 26 caractères',
+    'Name to print on the card must be 26 characters or fewer',
+  ],
+  [
+    'correspondenceLanguage',
+    'de',
+    '#correspondenceLanguage',
+    '#correspondenceLanguage-error',
+    'Choisissez la langue de correspondance',
+    'Choose the correspondence language',
+  ],
 ];
 
 const PAYMENT_CASES: Case[] = [
@@ -46,14 +116,35 @@ const PIN_CASES: Array<[string, string, string, string, string, string]> = [
   ['1234', '1234', '#pin', '#pin-error', 'Ce code PIN est trop facile à deviner', 'This PIN is too easy to guess'],
   ['0000', '0000', '#pin', '#pin-error', 'Ce code PIN est trop facile à deviner', 'This PIN is too easy to guess'],
   ['12a4', '12a4', '#pin', '#pin-error', 'Le code PIN doit comporter exactement 4 chiffres', 'PIN must be exactly 4 digits'],
-  ['1986', '1986', '#pin', '#pin-error', 'Le code PIN ne doit pas reprendre votre date ou votre année de naissance', 'PIN must not be your date or year of birth'],
+  [
+    '1986',
+    '1986',
+    '#pin',
+    '#pin-error',
+    'Le code PIN ne doit pas reprendre votre date ou votre année de naissance',
+    'PIN must not be your date or year of birth',
+  ],
   ['5827', '5828', '#pinConfirmation', '#pinConfirmation-error', 'Les deux codes PIN saisis ne sont pas identiques', 'The two PINs you entered do not match'],
 ];
 
 const APPROVER_CASES: Case[] = [
   ['approverName', '', '#approverName', '#approverName-error', 'Saisissez le nom de votre approbateur', 'Enter your approver’s name'],
-  ['approverEmail', 'marc@', '#approverEmail', '#approverEmail-error', 'Saisissez une adresse e-mail au bon format', 'Enter an email address in the correct format'],
-  ['approverEmail', 'APPLICANT', '#approverEmail', '#approverEmail-error', 'L’approbateur doit être une autre personne que vous', 'The approver must be someone other than you'],
+  [
+    'approverEmail',
+    'marc@',
+    '#approverEmail',
+    '#approverEmail-error',
+    'Saisissez une adresse e-mail au bon format',
+    'Enter an email address in the correct format',
+  ],
+  [
+    'approverEmail',
+    'APPLICANT',
+    '#approverEmail',
+    '#approverEmail-error',
+    'L’approbateur doit être une autre personne que vous',
+    'The approver must be someone other than you',
+  ],
 ];
 
 function expectError(html: string, href: string, inlineId: string, message: string) {
@@ -103,7 +194,13 @@ describe('format checks: error summary and inline errors in the page language, w
 
   describe.each(['fr', 'en'] as const)('individual payment (%s)', (lang) => {
     it.each(PAYMENT_CASES)('%s = %j', async (field, value, href, inlineId, fr, en) => {
-      const res = await submit(agents[lang]!, paths.employee.form.payment, { action: 'continue', iban: VALID_IBAN, bic: 'BNPAFRPP', accountHolder: 'Élodie Dupré', [field]: value });
+      const res = await submit(agents[lang]!, paths.employee.form.payment, {
+        action: 'continue',
+        iban: VALID_IBAN,
+        bic: 'BNPAFRPP',
+        accountHolder: 'Élodie Dupré',
+        [field]: value,
+      });
       expect(res.status).toBe(400);
       expectError(res.text, href, inlineId, lang === 'fr' ? fr : en);
       expect($(res.text)(`#${field}`).val()).toBe(value);
@@ -128,7 +225,13 @@ describe('format checks: error summary and inline errors in the page language, w
   describe.each(['fr', 'en'] as const)('additional approver (%s)', (lang) => {
     it.each(APPROVER_CASES)('%s = %j', async (field, typed, href, inlineId, fr, en) => {
       const value = typed === 'APPLICANT' ? emails[lang]! : typed;
-      const res = await submit(agents[lang]!, paths.employee.form.approval, { action: 'send', approverName: 'Marc Durand', approverEmail: 'marc@acme.example', approverLanguage: 'fr', [field]: value });
+      const res = await submit(agents[lang]!, paths.employee.form.approval, {
+        action: 'send',
+        approverName: 'Marc Durand',
+        approverEmail: 'marc@acme.example',
+        approverLanguage: 'fr',
+        [field]: value,
+      });
       expect(res.status).toBe(400);
       expectError(res.text, href, inlineId, lang === 'fr' ? fr : en);
       expect($(res.text)(`#${field}`).val()).toBe(value);
@@ -142,7 +245,12 @@ describe('format checks: error summary and inline errors in the page language, w
     const agent = await enter(ctx.app, key, app.reference, lang);
     const res = await submit(agent, paths.employee.form.priority, { action: 'continue', priority: 'urgent' });
     expect(res.status).toBe(400);
-    expectError(res.text, '#urgentTermsAccepted', '#urgentTermsAccepted-error', lang === 'fr' ? 'Acceptez les conditions d’une demande urgente' : 'Accept the terms of an urgent application');
+    expectError(
+      res.text,
+      '#urgentTermsAccepted',
+      '#urgentTermsAccepted-error',
+      lang === 'fr' ? 'Acceptez les conditions d’une demande urgente' : 'Accept the terms of an urgent application',
+    );
     expect($(res.text)('input[name="priority"][value="urgent"]').attr('checked')).toBeDefined();
     expect((await db('application').where({ id: app.id }).first()).priority).toBe('normal');
   });
@@ -150,7 +258,12 @@ describe('format checks: error summary and inline errors in the page language, w
   it.each(['fr', 'en'] as const)('terms must be ticked to continue (%s)', async (lang) => {
     const res = await submit(agents[lang]!, paths.employee.form.terms, { action: 'continue' });
     expect(res.status).toBe(400);
-    expectError(res.text, '#accept', '#accept-error', lang === 'fr' ? 'Acceptez les conditions générales du titulaire' : 'Accept the cardholder terms and conditions');
+    expectError(
+      res.text,
+      '#accept',
+      '#accept-error',
+      lang === 'fr' ? 'Acceptez les conditions générales du titulaire' : 'Accept the cardholder terms and conditions',
+    );
   });
 
   it('Save refuses only what does not fit (lengths), not formats', async () => {

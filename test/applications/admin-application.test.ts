@@ -27,7 +27,14 @@ describe('the administrator’s application page and the resend of e-mails 1 and
   it('shows the application: reference, status, origin, key, priority, name, e-mail and its history', async () => {
     const app = await givenApplication(ctx.deps.db, keyA, { initiatedBy: adminA.id, priority: 'urgent', email: 'show@acme.example' });
     await ctx.deps.db('application_status_history').insert({
-      application_id: app.id, at: '2026-11-24T10:00:00.000Z', actor_type: 'employee', actor_id: null, from_status: 'invited', to_status: 'in_progress', comment: null, comment_for_employee: false,
+      application_id: app.id,
+      at: '2026-11-24T10:00:00.000Z',
+      actor_type: 'employee',
+      actor_id: null,
+      from_status: 'invited',
+      to_status: 'in_progress',
+      comment: null,
+      comment_for_employee: false,
     });
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
     const res = await agent.get(paths.admin.applications.show(app.id));
@@ -76,7 +83,10 @@ describe('the administrator’s application page and the resend of e-mails 1 and
     // A new display of the page gives a new form: one more pair.
     const again = await agent.get(paths.admin.applications.show(app.id));
     const form2 = $(again.text)('form.resend-form');
-    await agent.post(paths.admin.applications.resend(app.id)).type('form').send({ _csrf: csrfFrom(again.text), nonce: String(form2.find('input[name="nonce"]').val()) });
+    await agent
+      .post(paths.admin.applications.resend(app.id))
+      .type('form')
+      .send({ _csrf: csrfFrom(again.text), nonce: String(form2.find('input[name="nonce"]').val()) });
     expect(await outboxRows(ctx.deps.db, app.id)).toHaveLength(6);
   });
 
@@ -97,7 +107,10 @@ describe('the administrator’s application page and the resend of e-mails 1 and
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
     const page = await agent.get(paths.admin.applications.show(app.id));
     expect($(page.text)('form.resend-form').length).toBe(0);
-    const res = await agent.post(paths.admin.applications.resend(app.id)).type('form').send({ _csrf: csrfFrom(page.text), nonce: 'whatever' });
+    const res = await agent
+      .post(paths.admin.applications.resend(app.id))
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), nonce: 'whatever' });
     expect(res.status).toBe(409);
     expect($(res.text)('main').text()).toContain('already been submitted');
     expect(await outboxRows(ctx.deps.db, app.id)).toHaveLength(2);
@@ -109,7 +122,10 @@ describe('the administrator’s application page and the resend of e-mails 1 and
     expect((await agent.get(paths.admin.applications.show(appB.id))).status).toBe(404);
     const own = await givenApplication(ctx.deps.db, keyA, { email: 'own@acme.example' });
     const page = await agent.get(paths.admin.applications.show(own.id));
-    const res = await agent.post(paths.admin.applications.resend(appB.id)).type('form').send({ _csrf: csrfFrom(page.text), nonce: 'x' });
+    const res = await agent
+      .post(paths.admin.applications.resend(appB.id))
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), nonce: 'x' });
     expect(res.status).toBe(404);
     expect(await outboxRows(ctx.deps.db, appB.id)).toHaveLength(2);
     const owner = await signInAs(ctx.app, ctx.deps, adminB.email);

@@ -8,7 +8,14 @@ describe('controlled send under simultaneous requests', () => {
   let db: Db;
   useFreshDatabase((opened) => (db = opened));
   const now = new Date('2026-11-25T09:00:00Z');
-  const input = { priority: 'normal' as const, title: 'mrs' as const, firstName: 'Anne', lastName: 'Martin', email: 'anne.martin@acme.example', language: 'fr' as const };
+  const input = {
+    priority: 'normal' as const,
+    title: 'mrs' as const,
+    firstName: 'Anne',
+    lastName: 'Martin',
+    email: 'anne.martin@acme.example',
+    language: 'fr' as const,
+  };
 
   it('creates one application and one pair of e-mails when the form is submitted twice at once', async () => {
     const accountId = await givenAccount(db);

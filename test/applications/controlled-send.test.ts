@@ -35,7 +35,10 @@ describe('controlled send: initiate one application from a key', () => {
 
   async function post(agent: Agent, keyId: number, body: Record<string, string>, lang = 'fr') {
     const token = await getCsrf(agent, `${paths.admin.applications.initiate(keyId)}?lang=${lang}`);
-    return agent.post(paths.admin.applications.initiate(keyId)).type('form').send({ _csrf: token, ...body });
+    return agent
+      .post(paths.admin.applications.initiate(keyId))
+      .type('form')
+      .send({ _csrf: token, ...body });
   }
 
   async function count(table: string): Promise<number> {
@@ -167,7 +170,10 @@ describe('controlled send: initiate one application from a key', () => {
     expect($(page.text)('main p').first().text()).toContain('This access key has expired');
     const token = await getCsrf(agent, `${paths.admin.applications.initiate(keyA.id)}`);
     const before = await count('application');
-    const res = await agent.post(paths.admin.applications.initiate(expired.id)).type('form').send({ _csrf: token, ...valid, email: 'late@acme.example' });
+    const res = await agent
+      .post(paths.admin.applications.initiate(expired.id))
+      .type('form')
+      .send({ _csrf: token, ...valid, email: 'late@acme.example' });
     expect(res.status).toBe(409);
     expect(await count('application')).toBe(before);
   });
@@ -188,7 +194,10 @@ describe('controlled send: initiate one application from a key', () => {
     expect((await agent.get(paths.admin.applications.initiate(keyB.id))).status).toBe(404);
     const token = await getCsrf(agent, paths.admin.applications.initiate(keyA.id));
     const before = await count('application');
-    const res = await agent.post(paths.admin.applications.initiate(keyB.id)).type('form').send({ _csrf: token, ...valid, email: 'intruder@acme.example' });
+    const res = await agent
+      .post(paths.admin.applications.initiate(keyB.id))
+      .type('form')
+      .send({ _csrf: token, ...valid, email: 'intruder@acme.example' });
     expect(res.status).toBe(404);
     expect(await count('application')).toBe(before);
     // ... while its own administrator can use it
@@ -202,7 +211,10 @@ describe('controlled send: initiate one application from a key', () => {
     expect(anon.headers.location).toContain(paths.auth.signIn);
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email);
     const before = await count('application');
-    const res = await agent.post(paths.admin.applications.initiate(keyA.id)).type('form').send({ ...valid, email: 'nocsrf@acme.example' });
+    const res = await agent
+      .post(paths.admin.applications.initiate(keyA.id))
+      .type('form')
+      .send({ ...valid, email: 'nocsrf@acme.example' });
     expect(res.status).toBe(403);
     expect(await count('application')).toBe(before);
   });

@@ -65,10 +65,26 @@ describe('approval queue actions: approve, return, cancel', () => {
     const db = ctx.deps.db;
     const app = await givenPending(db, keyA, { language: 'en' });
     const [terms] = await db('terms_version')
-      .insert({ kind: 'cardholder', card_product: 'corporate', language: 'en', version: '2026-10', title: 'Terms', body: 'Terms body', sha256: 'a'.repeat(64), published_at: '2026-10-01T00:00:00.000Z' })
+      .insert({
+        kind: 'cardholder',
+        card_product: 'corporate',
+        language: 'en',
+        version: '2026-10',
+        title: 'Terms',
+        body: 'Terms body',
+        sha256: 'a'.repeat(64),
+        published_at: '2026-10-01T00:00:00.000Z',
+      })
       .returning('id');
     const termsId = typeof terms === 'object' ? (terms as { id: number }).id : (terms as number);
-    await db('terms_acceptance').insert({ application_id: app.id, terms_version_id: termsId, kind: 'cardholder', version: '2026-10', sha256: 'a'.repeat(64), accepted_at: '2026-11-25T10:00:00.000Z' });
+    await db('terms_acceptance').insert({
+      application_id: app.id,
+      terms_version_id: termsId,
+      kind: 'cardholder',
+      version: '2026-10',
+      sha256: 'a'.repeat(64),
+      accepted_at: '2026-11-25T10:00:00.000Z',
+    });
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
     await act(agent, { ids: [app.id], action: 'approve' });
     const [mail] = (await outboxRows(db, app.id)).filter((m) => m.template === 'approved');
@@ -80,7 +96,9 @@ describe('approval queue actions: approve, return, cancel', () => {
     const app = await givenPending(ctx.deps.db, keyA, { language: lang });
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, lang);
     const { confirmUrl, html, csrf } = await select(agent, { ids: [app.id], action: 'return' });
-    expect($(html)('h1').text()).toBe(lang === 'fr' ? 'Renvoyer la/les demande(s) de carte au(x) demandeur(s)' : 'Return the card application(s) to the applicant(s)');
+    expect($(html)('h1').text()).toBe(
+      lang === 'fr' ? 'Renvoyer la/les demande(s) de carte au(x) demandeur(s)' : 'Return the card application(s) to the applicant(s)',
+    );
     const missing = await agent.post(confirmUrl).type('form').send({ _csrf: csrf, comment: '   ' });
     expect(missing.status).toBe(400);
     expect($(missing.text)('title').text()).toMatch(lang === 'fr' ? /^Erreur :/ : /^Error:/);
@@ -99,7 +117,9 @@ describe('approval queue actions: approve, return, cancel', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0]!.language).toBe(lang);
     const mail = renderer().render('returned', lang, JSON.parse(mails[0]!.data));
-    expect(mail.subject).toBe(lang === 'fr' ? 'Votre demande de carte Corporate vous est renvoyée pour correction' : 'Your corporate card application has been returned for correction');
+    expect(mail.subject).toBe(
+      lang === 'fr' ? 'Votre demande de carte Corporate vous est renvoyée pour correction' : 'Your corporate card application has been returned for correction',
+    );
     expect(mail.text).toContain(comment);
     expect(mail.html).toContain('merci de corriger &lt;b&gt;vite&lt;/b&gt;');
     expect(mail.text).toContain(app.reference);
@@ -107,24 +127,29 @@ describe('approval queue actions: approve, return, cancel', () => {
     expect(NOT_SUBMITTED).toContain('returned');
   });
 
-  it.each(['fr', 'en'] as const)('cancels with the required comment, kept for the employee’s status page, and queues the cancellation notice (%s)', async (lang) => {
-    const app = await givenPending(ctx.deps.db, keyA, { language: lang, priority: 'urgent' });
-    const agent = await signInAs(ctx.app, ctx.deps, adminA.email, lang);
-    const { confirmUrl, html, csrf } = await select(agent, { ids: [app.id], action: 'cancel' });
-    expect($(html)('main').text()).toContain(lang === 'fr' ? 'réactivée jusqu’à 90 jours après son initiation' : 'reactivated until 90 days after its initiation');
-    expect((await agent.post(confirmUrl).type('form').send({ _csrf: csrf })).status).toBe(400);
-    const comment = lang === 'fr' ? 'Votre société a annulé votre demande.' : 'Your company cancelled your application.';
-    expect((await agent.post(confirmUrl).type('form').send({ _csrf: csrf, comment })).status).toBe(303);
-    expect(await statusOf(app.id)).toBe('cancelled');
-    const last = (await history(app.id)).pop();
-    expect(last).toMatchObject({ to_status: 'cancelled', comment, actor_id: adminA.id });
-    expect(Boolean(last.comment_for_employee)).toBe(true);
-    const [mail] = (await outboxRows(ctx.deps.db, app.id)).filter((m) => m.template === 'cancelled');
-    expect(mail!.language).toBe(lang);
-    const rendered = renderer().render('cancelled', lang, JSON.parse(mail!.data));
-    expect(rendered.subject).toBe(lang === 'fr' ? 'Votre demande de carte Corporate a été annulée' : 'Your corporate card application has been cancelled');
-    expect(rendered.text).toContain(comment);
-  });
+  it.each(['fr', 'en'] as const)(
+    'cancels with the required comment, kept for the employee’s status page, and queues the cancellation notice (%s)',
+    async (lang) => {
+      const app = await givenPending(ctx.deps.db, keyA, { language: lang, priority: 'urgent' });
+      const agent = await signInAs(ctx.app, ctx.deps, adminA.email, lang);
+      const { confirmUrl, html, csrf } = await select(agent, { ids: [app.id], action: 'cancel' });
+      expect($(html)('main').text()).toContain(
+        lang === 'fr' ? 'réactivée jusqu’à 90 jours après son initiation' : 'reactivated until 90 days after its initiation',
+      );
+      expect((await agent.post(confirmUrl).type('form').send({ _csrf: csrf })).status).toBe(400);
+      const comment = lang === 'fr' ? 'Votre société a annulé votre demande.' : 'Your company cancelled your application.';
+      expect((await agent.post(confirmUrl).type('form').send({ _csrf: csrf, comment })).status).toBe(303);
+      expect(await statusOf(app.id)).toBe('cancelled');
+      const last = (await history(app.id)).pop();
+      expect(last).toMatchObject({ to_status: 'cancelled', comment, actor_id: adminA.id });
+      expect(Boolean(last.comment_for_employee)).toBe(true);
+      const [mail] = (await outboxRows(ctx.deps.db, app.id)).filter((m) => m.template === 'cancelled');
+      expect(mail!.language).toBe(lang);
+      const rendered = renderer().render('cancelled', lang, JSON.parse(mail!.data));
+      expect(rendered.subject).toBe(lang === 'fr' ? 'Votre demande de carte Corporate a été annulée' : 'Your corporate card application has been cancelled');
+      expect(rendered.text).toContain(comment);
+    },
+  );
 
   it('acts on many at once and reports per application what succeeded and what did not', async () => {
     const db = ctx.deps.db;
@@ -159,14 +184,21 @@ describe('approval queue actions: approve, return, cancel', () => {
       if (applicationId === failing) throw new StaleStateError(failing);
     };
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
-    const { results } = await act(agent, { ids, action: 'return', form: { comment: 'Merci de vérifier votre adresse' } }).finally(() => delete faults.beforeActionEmails);
+    const { results } = await act(agent, { ids, action: 'return', form: { comment: 'Merci de vérifier votre adresse' } }).finally(
+      () => delete faults.beforeActionEmails,
+    );
     expect(await statusOf(failing)).toBe('pending_approval');
     expect(await countOf(db('application_status_history').where({ application_id: failing, to_status: 'returned' }))).toBe(0);
     const returned = ids.filter((id) => !refusedIds.includes(id));
     expect(resultRows(results.text, 'succeeded').map((r) => r.id)).toEqual(returned);
     expect(resultRows(results.text, 'refused').map((r) => r.id)).toEqual(refusedIds);
     const rows = await db('application').whereIn('id', ids).select('id', 'status');
-    expect(rows.filter((r) => r.status === 'returned').map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual([...returned].sort((a, b) => a - b));
+    expect(
+      rows
+        .filter((r) => r.status === 'returned')
+        .map((r) => Number(r.id))
+        .sort((a, b) => a - b),
+    ).toEqual([...returned].sort((a, b) => a - b));
     expect(await countOf(db('outbox').whereIn('application_id', ids).where({ template: 'returned' }))).toBe(returned.length);
     expect(await countOf(db('audit_log').whereIn('application_id', ids).where({ action: 'application.return' }))).toBe(returned.length);
   });
@@ -246,13 +278,23 @@ describe('approval queue actions: approve, return, cancel', () => {
   it('refuses a selection without the CSRF token, and asks for a selection and an action', async () => {
     const app = await givenPending(ctx.deps.db, keyA);
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
-    expect((await agent.post(paths.admin.approvals.select).type('form').send({ ids: String(app.id), action: 'approve' })).status).toBe(403);
+    expect(
+      (
+        await agent
+          .post(paths.admin.approvals.select)
+          .type('form')
+          .send({ ids: String(app.id), action: 'approve' })
+      ).status,
+    ).toBe(403);
     const csrf = csrfFrom((await agent.get(paths.admin.approvals.list)).text);
     const none = await agent.post(paths.admin.approvals.select).type('form').send({ _csrf: csrf, action: 'approve' });
     expect(none.status).toBe(400);
     expect($(none.text)('.error-summary a').attr('href')).toBe('#select-all');
     expect($(none.text)('.error-summary').text()).toContain('Select at least one application');
-    const noAction = await agent.post(paths.admin.approvals.select).type('form').send({ _csrf: csrf, ids: String(app.id), action: 'delete' });
+    const noAction = await agent
+      .post(paths.admin.approvals.select)
+      .type('form')
+      .send({ _csrf: csrf, ids: String(app.id), action: 'delete' });
     expect(noAction.status).toBe(400);
     expect(await statusOf(app.id)).toBe('pending_approval');
   });
@@ -264,7 +306,10 @@ describe('approval queue actions: approve, return, cancel', () => {
     const form = $(page.text)('form.queue-actions-form');
     expect(form.attr('action')).toBe(paths.admin.approvals.select);
     expect(form.find('button[value="approve"]').text()).toBe('Approve');
-    const res = await agent.post(paths.admin.approvals.select).type('form').send({ _csrf: csrfFrom(page.text), ids: String(app.id), action: 'approve' });
+    const res = await agent
+      .post(paths.admin.approvals.select)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ids: String(app.id), action: 'approve' });
     expect(res.status).toBe(303);
     const confirm = await agent.get(res.headers.location as string);
     expect($(confirm.text)('#selection tbody tr').attr('data-id')).toBe(String(app.id));

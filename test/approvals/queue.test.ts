@@ -26,10 +26,22 @@ describe('the approval queue page', () => {
     // One active key per BC: the second key of the BC was deleted since (its applications still wait).
     keyA2 = { ...(await givenAccessKey(db, accountA, adminA.id, { name: 'Ventes', deleted_at: '2026-11-23T00:00:00.000Z' })), accountId: accountA };
     keyB = { ...(await givenAccessKey(db, accountB, adminB.id, { name: 'Globex key' })), accountId: accountB };
-    ids.zoe = await givenPending(db, keyA, { title: 'ms', firstName: 'Zoé', lastName: 'Martin', email: 'zoe.martin@acme.example', priority: 'urgent', createdAt: '2026-11-02T08:00:00.000Z' });
+    ids.zoe = await givenPending(db, keyA, {
+      title: 'ms',
+      firstName: 'Zoé',
+      lastName: 'Martin',
+      email: 'zoe.martin@acme.example',
+      priority: 'urgent',
+      createdAt: '2026-11-02T08:00:00.000Z',
+    });
     ids.adam = await givenPending(db, keyA, { firstName: 'Adam', lastName: 'Bernard', email: 'adam@acme.example', createdAt: '2026-11-10T08:00:00.000Z' });
     ids.lea = await givenPending(db, keyA2, { firstName: 'Léa', lastName: 'Durand', email: 'lea@acme.example', createdAt: '2026-11-20T23:30:00.000Z' });
-    ids.waiting = await givenPending(db, keyA2, { firstName: 'Wait', lastName: 'Ing', status: 'awaiting_additional_approval', createdAt: '2026-11-21T08:00:00.000Z' });
+    ids.waiting = await givenPending(db, keyA2, {
+      firstName: 'Wait',
+      lastName: 'Ing',
+      status: 'awaiting_additional_approval',
+      createdAt: '2026-11-21T08:00:00.000Z',
+    });
     ids.inProgress = await givenPending(db, keyA, { firstName: 'Not', lastName: 'Signed', status: 'in_progress' });
     ids.other = await givenPending(db, keyB, { firstName: 'Other', lastName: 'Company', email: 'other@globex.example' });
   });
@@ -40,7 +52,10 @@ describe('the approval queue page', () => {
     const res = await agent.get(`${paths.admin.approvals.list}${query}`);
     return { res, page: $(res.text), agent };
   }
-  const refs = (page: ReturnType<typeof $>) => page('#queue tbody tr td:nth-child(2)').toArray().map((td) => page(td).text().trim());
+  const refs = (page: ReturnType<typeof $>) =>
+    page('#queue tbody tr td:nth-child(2)')
+      .toArray()
+      .map((td) => page(td).text().trim());
 
   it('shows the count in the tab, the totals (all, urgent, normal) and one row per pending application of the actor’s BCs', async () => {
     const { res, page } = await queue('', 'fr');
@@ -57,7 +72,9 @@ describe('the approval queue page', () => {
 
   it('has the issuer’s columns, a labelled checkbox per row and links to the application page', async () => {
     const { page } = await queue('', 'fr');
-    const headers = page('#queue thead th').toArray().map((th) => page(th).text().replace(/\s+/g, ' ').trim());
+    const headers = page('#queue thead th')
+      .toArray()
+      .map((th) => page(th).text().replace(/\s+/g, ' ').trim());
     expect(headers).toEqual([
       'Sélection',
       'Référence de suivi',
@@ -70,7 +87,11 @@ describe('the approval queue page', () => {
       'Type de carte',
       'Type de plastique',
     ]);
-    const cells = page('#queue tbody tr').first().find('td').toArray().map((td) => page(td).text().replace(/\s+/g, ' ').trim());
+    const cells = page('#queue tbody tr')
+      .first()
+      .find('td')
+      .toArray()
+      .map((td) => page(td).text().replace(/\s+/g, ' ').trim());
     expect(cells.slice(1)).toEqual([
       ids.zoe!.reference,
       'Mlle Zoé Martin',
@@ -131,7 +152,9 @@ describe('the approval queue page', () => {
   it('ignores a key filter naming another BC’s key, and lists only the actor’s keys', async () => {
     const { page } = await queue(`?key=${keyB.id}`);
     expect(refs(page)).toHaveLength(3);
-    const options = page('#filter-key option').toArray().map((o) => page(o).text());
+    const options = page('#filter-key option')
+      .toArray()
+      .map((o) => page(o).text());
     expect(options.some((o) => o.includes('Globex'))).toBe(false);
     expect(options.some((o) => o.includes('Finance'))).toBe(true);
   });
@@ -140,7 +163,11 @@ describe('the approval queue page', () => {
     const { res, page } = await queue('?from=31/02/2026&to=abc');
     expect(res.status).toBe(400);
     expect(page('title').text()).toMatch(/^Error:/);
-    expect(page('.error-summary a').toArray().map((a) => page(a).attr('href'))).toEqual(['#from', '#to']);
+    expect(
+      page('.error-summary a')
+        .toArray()
+        .map((a) => page(a).attr('href')),
+    ).toEqual(['#from', '#to']);
     expect(page('#from-error').text()).toContain('Enter the start date as a real date');
     expect(page('#from').val()).toBe('31/02/2026');
     expect(refs(page)).toHaveLength(3);
@@ -180,7 +207,8 @@ describe('pagination and "select all" over a filter spanning several pages', () 
     const adminB = await givenAdministrator(db, {}, [accountB]);
     keyA = { ...(await givenAccessKey(db, accountA, adminA.id)), accountId: accountA };
     keyB = { ...(await givenAccessKey(db, accountB, adminB.id)), accountId: accountB };
-    for (let i = 0; i < 60; i++) urgent.push((await givenPending(db, keyA, { priority: 'urgent', createdAt: `2026-10-01T08:${String(i).padStart(2, '0')}:00.000Z` })).id);
+    for (let i = 0; i < 60; i++)
+      urgent.push((await givenPending(db, keyA, { priority: 'urgent', createdAt: `2026-10-01T08:${String(i).padStart(2, '0')}:00.000Z` })).id);
     for (let i = 0; i < 5; i++) normal.push((await givenPending(db, keyA, { createdAt: `2026-10-02T08:0${i}:00.000Z` })).id);
     otherBc = await givenPending(db, keyB, { priority: 'urgent' });
   });
@@ -211,8 +239,15 @@ describe('pagination and "select all" over a filter spanning several pages', () 
     const { html } = await select(agent, { ids: 'all', action: 'approve', filters });
     expect($(html)('#selection-count').text()).toContain('60 applications selected.');
     const { results } = await act(agent, { ids: 'all', action: 'approve', filters: { ...filters, ids: String(normal[0]) } });
-    expect(resultRows(results.text, 'succeeded').map((r) => r.id).sort((a, b) => a - b)).toEqual([...urgent].sort((a, b) => a - b));
-    const statuses = await ctx.deps.db('application').whereIn('id', [...normal, otherBc.id]).pluck('status');
+    expect(
+      resultRows(results.text, 'succeeded')
+        .map((r) => r.id)
+        .sort((a, b) => a - b),
+    ).toEqual([...urgent].sort((a, b) => a - b));
+    const statuses = await ctx.deps
+      .db('application')
+      .whereIn('id', [...normal, otherBc.id])
+      .pluck('status');
     expect(new Set(statuses)).toEqual(new Set(['pending_approval']));
     const mails = await ctx.deps.db('outbox').where({ template: 'approved' }).pluck('application_id');
     expect(mails.sort((a: number, b: number) => a - b)).toEqual([...urgent].sort((a, b) => a - b));

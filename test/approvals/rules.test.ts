@@ -94,7 +94,9 @@ describe('approval queue rules: priority changes, additional approver, reactivat
       const { html } = await select(agent, { ids: [a.id], action: 'approve' });
       expect($(html)(`#selection tr[data-id="${a.id}"] .warning-cell`).text()).toContain('Normal priority without a PIN');
       const { results: refused } = await act(agent, { ids: [a.id], action: 'approve' });
-      expect(resultRows(refused.text, 'refused')).toEqual([{ id: a.id, text: `${a.reference} Normal priority without a PIN: return it to the applicant so that they choose their PIN` }]);
+      expect(resultRows(refused.text, 'refused')).toEqual([
+        { id: a.id, text: `${a.reference} Normal priority without a PIN: return it to the applicant so that they choose their PIN` },
+      ]);
       expect((await app(a.id)).status).toBe('pending_approval');
       expect((await outboxRows(ctx.deps.db, a.id)).map((m) => m.template)).not.toContain('approved');
     });
@@ -190,7 +192,10 @@ describe('approval queue rules: priority changes, additional approver, reactivat
       expect($(page.text)('#reactivation').text()).toContain('can be reactivated until');
       const form = $(page.text)('form.reactivate-form');
       expect(form.attr('action')).toBe(paths.admin.applications.reactivate(a.id));
-      const res = await agent.post(paths.admin.applications.reactivate(a.id)).type('form').send({ _csrf: csrfFrom(page.text) });
+      const res = await agent
+        .post(paths.admin.applications.reactivate(a.id))
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) });
       expect(res.status).toBe(303);
       expect((await app(a.id)).status).toBe('pending_approval');
       const last = await ctx.deps.db('application_status_history').where({ application_id: a.id }).orderBy('id', 'desc').first();
@@ -200,7 +205,10 @@ describe('approval queue rules: priority changes, additional approver, reactivat
       expect(shown('.banner').text()).toContain('reactivated');
       expect(shown('#history').text()).toContain('Reactivated: back to “Pending approval”');
       // A second click changes nothing more.
-      const again = await agent.post(paths.admin.applications.reactivate(a.id)).type('form').send({ _csrf: csrfFrom(page.text) });
+      const again = await agent
+        .post(paths.admin.applications.reactivate(a.id))
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) });
       expect(again.status).toBe(409);
       expect(await ctx.deps.db('application_status_history').where({ application_id: a.id, event: 'reactivated' })).toHaveLength(1);
     });
@@ -210,7 +218,10 @@ describe('approval queue rules: priority changes, additional approver, reactivat
       const page = await agent.get(paths.admin.applications.show(a.id));
       expect($(page.text)('#reactivation').text()).toContain('can no longer be reactivated');
       expect($(page.text)('form.reactivate-form').length).toBe(0);
-      const res = await agent.post(paths.admin.applications.reactivate(a.id)).type('form').send({ _csrf: csrfFrom(page.text) });
+      const res = await agent
+        .post(paths.admin.applications.reactivate(a.id))
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text) });
       expect(res.status).toBe(409);
       expect($(res.text)('main').text()).toContain('more than 90 days have passed');
       expect((await app(a.id)).status).toBe('cancelled');

@@ -20,7 +20,6 @@ describe('the additional approver deciding while the employee signs', () => {
   });
   afterAll(() => ctx.close());
 
-
   it.each([
     ['approved', 'pending_approval'],
     ['declined', 'returned'],
@@ -35,7 +34,13 @@ describe('the additional approver deciding while the employee signs', () => {
     const now = clock.now();
     faults.afterApprovalStateRead = async (applicationId) => {
       if (applicationId === a.id && !deciding) {
-        deciding = decide(ctx.deps.db, { token, decision, comment: decision === 'declined' ? 'Pas de carte pour ce poste' : null, now, timeZone: ctx.config.timeZone });
+        deciding = decide(ctx.deps.db, {
+          token,
+          decision,
+          comment: decision === 'declined' ? 'Pas de carte pour ce poste' : null,
+          now,
+          timeZone: ctx.config.timeZone,
+        });
         await Promise.race([deciding.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 300))]);
       }
     };

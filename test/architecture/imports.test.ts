@@ -11,7 +11,9 @@ const ROOT = path.resolve(__dirname, '../..');
 const SRC = path.join(ROOT, 'src');
 
 function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 /** Relative imports of a file (type-only ones included: a loop of types is still a loop to read), resolved to files. */
@@ -83,7 +85,11 @@ describe('architecture', () => {
     async function boundaryErrors(file: string, code: string): Promise<string[]> {
       let out: string;
       try {
-        out = execFileSync(process.execPath, [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', file], { cwd: ROOT, input: code, encoding: 'utf8' });
+        out = execFileSync(process.execPath, [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', file], {
+          cwd: ROOT,
+          input: code,
+          encoding: 'utf8',
+        });
       } catch (err) {
         out = (err as { stdout: string }).stdout; // exit code 1 when there are errors
       }
@@ -92,7 +98,10 @@ describe('architecture', () => {
     }
 
     it('refuses a page feature importing another feature', async () => {
-      const errors = await boundaryErrors('src/features/tracking/probe.ts', "import { signatureRoutes } from '../signature/routes';\nexport const x = signatureRoutes;\n");
+      const errors = await boundaryErrors(
+        'src/features/tracking/probe.ts',
+        "import { signatureRoutes } from '../signature/routes';\nexport const x = signatureRoutes;\n",
+      );
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/feature="tracking".*feature="signature"/);
     });
@@ -110,7 +119,12 @@ describe('architecture', () => {
     });
 
     it('refuses the core importing a feature, or jobs', async () => {
-      expect(await boundaryErrors('src/core/application/probe.ts', "import { trackingRoutes } from '../../features/tracking/routes';\nexport const x = trackingRoutes;\n")).toHaveLength(1);
+      expect(
+        await boundaryErrors(
+          'src/core/application/probe.ts',
+          "import { trackingRoutes } from '../../features/tracking/routes';\nexport const x = trackingRoutes;\n",
+        ),
+      ).toHaveLength(1);
       expect(await boundaryErrors('src/core/application/probe.ts', "import { jobs } from '../../jobs/registry';\nexport const x = jobs;\n")).toHaveLength(1);
     });
 
@@ -119,8 +133,15 @@ describe('architecture', () => {
     });
 
     it('lets middleware import the core only for its types', async () => {
-      expect(await boundaryErrors('src/middleware/probe.ts', "import type { Actor } from '../core/administrators/repository';\nexport type X = Actor;\n")).toEqual([]);
-      expect(await boundaryErrors('src/middleware/probe.ts', "import { findActiveActor } from '../core/administrators/repository';\nexport const x = findActiveActor;\n")).toHaveLength(1);
+      expect(
+        await boundaryErrors('src/middleware/probe.ts', "import type { Actor } from '../core/administrators/repository';\nexport type X = Actor;\n"),
+      ).toEqual([]);
+      expect(
+        await boundaryErrors(
+          'src/middleware/probe.ts',
+          "import { findActiveActor } from '../core/administrators/repository';\nexport const x = findActiveActor;\n",
+        ),
+      ).toHaveLength(1);
     });
   });
 });

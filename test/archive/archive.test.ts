@@ -34,7 +34,17 @@ describe('write-once archive', () => {
     expect(fs.readFileSync(file).equals(PDF)).toBe(true);
     expect(fs.statSync(file).mode & 0o777).toBe(0o440);
     const recorded = await ctx.deps.db('archive_entry').where({ application_id: applicationId }).orderBy('id');
-    expect(recorded.map((r) => ({ id: Number(r.id), applicationId: Number(r.application_id), kind: r.kind, path: r.path, sha256: r.sha256, size: Number(r.size), archivedAt: r.archived_at }))).toEqual([entry]);
+    expect(
+      recorded.map((r) => ({
+        id: Number(r.id),
+        applicationId: Number(r.application_id),
+        kind: r.kind,
+        path: r.path,
+        sha256: r.sha256,
+        size: Number(r.size),
+        archivedAt: r.archived_at,
+      })),
+    ).toEqual([entry]);
     const second = await archive('signed-pdf', PNG, 'png');
     expect(second.path).toBe(`archive/${applicationId}/2-signed-pdf.png`);
   });
@@ -55,12 +65,18 @@ describe('write-once archive', () => {
 
   it('archives the current documents after checking their upload hash, and they can no longer be removed', async () => {
     const now = ctx.deps.clock.now();
-    const saved = await ctx.deps.db.transaction((trx) => saveDocument(ctx.deps, trx, { applicationId, kind: 'identity', file: { buffer: PNG, originalName: 'id.png' }, now }));
-    const removed = await ctx.deps.db.transaction((trx) => saveDocument(ctx.deps, trx, { applicationId, kind: 'other', file: { buffer: PDF, originalName: 'x.pdf' }, now }));
+    const saved = await ctx.deps.db.transaction((trx) =>
+      saveDocument(ctx.deps, trx, { applicationId, kind: 'identity', file: { buffer: PNG, originalName: 'id.png' }, now }),
+    );
+    const removed = await ctx.deps.db.transaction((trx) =>
+      saveDocument(ctx.deps, trx, { applicationId, kind: 'other', file: { buffer: PDF, originalName: 'x.pdf' }, now }),
+    );
     if (!saved.ok || !removed.ok) throw new Error('upload failed');
     await removeDocument(ctx.deps.db, { applicationId, documentId: removed.document.id, now });
     const entries = await ctx.deps.db.transaction((trx) => archiveDocuments(ctx.deps, trx, applicationId, now));
-    expect(entries).toEqual([expect.objectContaining({ kind: 'document-identity', path: `archive/${applicationId}/1-document-identity.png`, sha256: sha(PNG) })]);
+    expect(entries).toEqual([
+      expect.objectContaining({ kind: 'document-identity', path: `archive/${applicationId}/1-document-identity.png`, sha256: sha(PNG) }),
+    ]);
     expect((await listDocuments(ctx.deps.db, applicationId))[0]?.archived).toBe(true);
     expect(await removeDocument(ctx.deps.db, { applicationId, documentId: saved.document.id, now })).toBe(false);
   });
@@ -102,7 +118,9 @@ describe('write-once archive', () => {
     if (isSqlite(ctx.deps.db)) await checkpointSqlite(ctx.deps.db);
     const run = promisify(execFile);
     const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
-    const result = await run(tsx, [path.join(ROOT_DIR, 'src/cli/archive-verify.ts')], { env: { ...process.env, NODE_ENV: 'test', DATA_DIR: ctx.dataDir, ...(ctx.config.databaseUrl ? { DATABASE_URL: ctx.config.databaseUrl } : {}) } }).then(
+    const result = await run(tsx, [path.join(ROOT_DIR, 'src/cli/archive-verify.ts')], {
+      env: { ...process.env, NODE_ENV: 'test', DATA_DIR: ctx.dataDir, ...(ctx.config.databaseUrl ? { DATABASE_URL: ctx.config.databaseUrl } : {}) },
+    }).then(
       (r) => ({ code: 0, stdout: r.stdout }),
       (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
     );

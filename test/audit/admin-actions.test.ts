@@ -14,7 +14,12 @@ describe('audit log: administrative actions', () => {
   beforeAll(async () => {
     ctx = await createTestContext({}, { clock: new TestClock(new Date('2026-11-24T09:00:00Z')) });
     const db = ctx.deps.db;
-    account = await givenAccount(db, { number: '00820400012', company_name: 'Acme Industries', payment_type: 'central', plastic_types: JSON.stringify(['corporate', 'gold']) });
+    account = await givenAccount(db, {
+      number: '00820400012',
+      company_name: 'Acme Industries',
+      payment_type: 'central',
+      plastic_types: JSON.stringify(['corporate', 'gold']),
+    });
     claire = await givenAdministrator(db, { email: 'claire@acme.example', display_name: 'Claire Martin' }, [account]);
     paula = await givenAdministrator(db, { email: 'paula@test.example', display_name: 'Paula Plateforme', role: 'platform' });
   });
@@ -22,7 +27,10 @@ describe('audit log: administrative actions', () => {
 
   async function post(agent: Agent, formUrl: string, url: string, body: Record<string, unknown>) {
     const token = await getCsrf(agent, formUrl);
-    return agent.post(url).type('form').send({ _csrf: token, ...body });
+    return agent
+      .post(url)
+      .type('form')
+      .send({ _csrf: token, ...body });
   }
   const rowsOf = (action: string): Promise<AuditRow[]> => ctx.deps.db('audit_log').where({ action }).orderBy('id');
 
@@ -34,7 +42,13 @@ describe('audit log: administrative actions', () => {
     expect(key).toBeDefined();
 
     const [create] = await rowsOf('access_key.create');
-    expect(create).toMatchObject({ actor_type: 'admin', actor_id: claire.id, actor_email: 'claire@acme.example', object_type: 'access_key', object_id: String(key.id) });
+    expect(create).toMatchObject({
+      actor_type: 'admin',
+      actor_id: claire.id,
+      actor_email: 'claire@acme.example',
+      object_type: 'access_key',
+      object_id: String(key.id),
+    });
     expect(JSON.parse(create!.details)).toEqual({ accountId: account });
 
     // A refused edit (validation error) writes nothing; the saved one is recorded.
@@ -68,7 +82,13 @@ describe('audit log: administrative actions', () => {
     const application = await ctx.deps.db('application').where({ email: 'anne.dupont@acme.example' }).first();
     const rows = await rowsOf('application.initiate');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor_id: claire.id, actor_email: 'claire@acme.example', application_id: application.id, object_type: 'application', object_id: String(application.id) });
+    expect(rows[0]).toMatchObject({
+      actor_id: claire.id,
+      actor_email: 'claire@acme.example',
+      application_id: application.id,
+      object_type: 'application',
+      object_id: String(application.id),
+    });
     const text = JSON.stringify(rows[0]);
     expect(text).not.toContain('anne.dupont');
     expect(text).not.toContain('Dupont');
@@ -81,7 +101,13 @@ describe('audit log: administrative actions', () => {
     expect(res.status).toBe(303);
     const rows = await rowsOf('administrator.deactivate');
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor_type: 'admin', actor_id: paula.id, actor_email: 'paula@test.example', object_type: 'administrator', object_id: String(leaving.id) });
+    expect(rows[0]).toMatchObject({
+      actor_type: 'admin',
+      actor_id: paula.id,
+      actor_email: 'paula@test.example',
+      object_type: 'administrator',
+      object_id: String(leaving.id),
+    });
     expect(rows[0]!.details).not.toContain('leaving');
 
     const back = await post(platform, paths.platform.administrators.list, paths.platform.administrators.reactivate(leaving.id), {});

@@ -69,7 +69,14 @@ describe('the audit log', () => {
     expect(rows[1].prev_hash).toBe(rows[0].hash);
     expect(rows[2].prev_hash).toBe(rows[1].hash);
     expect(rows[0].hash).toBe(auditHash(GENESIS_HASH, rows[0]));
-    expect(rows[0]).toMatchObject({ actor_email: 'claire@test.example', action: 'application.view', application_id: 101, object_type: 'application', object_id: '101', ip: '203.0.113.9' });
+    expect(rows[0]).toMatchObject({
+      actor_email: 'claire@test.example',
+      action: 'application.view',
+      application_id: 101,
+      object_type: 'application',
+      object_id: '101',
+      ip: '203.0.113.9',
+    });
     expect(rows[0].user_agent).toHaveLength(200);
     expect(JSON.parse(rows[0].details)).toEqual({ n: 1, section: 'identity' });
     expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: true, count: 3 });
@@ -106,7 +113,10 @@ describe('the audit log', () => {
 
     // recomputing that row's hash does not help: the next entry no longer links to it
     const row = await ctx.deps.db('audit_log').where({ id: ids[1] }).first();
-    await ctx.deps.db('audit_log').where({ id: ids[1] }).update({ hash: auditHash(row.prev_hash, row) });
+    await ctx.deps
+      .db('audit_log')
+      .where({ id: ids[1] })
+      .update({ hash: auditHash(row.prev_hash, row) });
     expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: false, count: 2, brokenId: ids[2], reason: 'prev_hash' });
 
     await ctx.deps.db('audit_log').where({ id: ids[1] }).delete();

@@ -28,7 +28,12 @@ describe('the audit log page (/platform/audit)', () => {
         ip: '198.51.100.1',
       });
     }
-    await recordAudit(ctx.deps.db, { at: new Date('2026-11-23T10:00:00Z'), actor: { type: 'admin', id: 2, email: 'exporter@test.example' }, action: 'tracking.export', details: { format: 'xlsx', rows: 12 } });
+    await recordAudit(ctx.deps.db, {
+      at: new Date('2026-11-23T10:00:00Z'),
+      actor: { type: 'admin', id: 2, email: 'exporter@test.example' },
+      action: 'tracking.export',
+      details: { format: 'xlsx', rows: 12 },
+    });
     await recordAudit(ctx.deps.db, { at: new Date('2026-11-23T23:30:00Z'), actor: { type: 'system' }, action: 'application.purge', applicationId });
   });
   afterAll(async () => {
@@ -121,7 +126,13 @@ describe('the dev sign-in', () => {
       await signInAs(ctx.app, ctx.deps, 'claire@test.example');
       const rows = await ctx.deps.db('audit_log').where({ action: 'admin.sign_in' });
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ actor_type: 'admin', actor_id: admin.id, actor_email: 'claire@test.example', object_type: 'administrator', object_id: String(admin.id) });
+      expect(rows[0]).toMatchObject({
+        actor_type: 'admin',
+        actor_id: admin.id,
+        actor_email: 'claire@test.example',
+        object_type: 'administrator',
+        object_id: String(admin.id),
+      });
       expect(rows[0].ip).toBeTruthy();
       expect(Math.abs(Date.parse(rows[0].at) - Date.now())).toBeLessThan(60000);
     } finally {

@@ -13,10 +13,16 @@ describe('bulk batches page', () => {
 
   async function sendBatch(agent: Agent, keyId: number, fileRows: string[][], name: string): Promise<number> {
     const token = await getCsrf(agent, paths.admin.bulk.start(keyId));
-    const up = await agent.post(paths.admin.bulk.start(keyId)).field('_csrf', token).attach('file', csvOf([HEADERS_FR, ...fileRows]), name);
+    const up = await agent
+      .post(paths.admin.bulk.start(keyId))
+      .field('_csrf', token)
+      .attach('file', csvOf([HEADERS_FR, ...fileRows]), name);
     expect(up.status).toBe(303);
     const preview = await agent.get(up.headers.location as string);
-    const res = await agent.post(up.headers.location as string).type('form').send({ _csrf: csrfFrom(preview.text), action: 'validate' });
+    const res = await agent
+      .post(up.headers.location as string)
+      .type('form')
+      .send({ _csrf: csrfFrom(preview.text), action: 'validate' });
     expect(res.status).toBe(303);
     return Number(/(\d+)$/.exec(res.headers.location as string)?.[1]);
   }

@@ -44,7 +44,16 @@ describe('bulk send under simultaneous requests', () => {
   it('never leaves a deleted key with open applications when a file is validated as the key is deleted', async () => {
     const { key, actor, admin } = await givenBulkKey();
     const upload = await receiveUpload(ctx.deps, actor, key, file, now);
-    const administrator: Actor = { id: admin.id, email: admin.email, displayName: 'Admin', role: 'admin', language: 'fr', active: true, accountIds: actor.accountIds, isPlatform: false };
+    const administrator: Actor = {
+      id: admin.id,
+      email: admin.email,
+      displayName: 'Admin',
+      role: 'admin',
+      language: 'fr',
+      active: true,
+      accountIds: actor.accountIds,
+      isPlatform: false,
+    };
     const [validated, deleted] = await Promise.allSettled([validate(actor, upload), deleteAccessKey(ctx.deps.db, administrator, key.id, now)]);
     const keyRow = await ctx.deps.db('access_key').where({ id: key.id }).first('deleted_at');
     const created = await countOf(ctx.deps.db('application').where({ access_key_id: key.id }));

@@ -22,7 +22,10 @@ describe('bulk send at full size', () => {
 
   it('refuses a 3,001-row workbook whole', async () => {
     const token = await getCsrf(agent, paths.admin.bulk.start(keyId));
-    const res = await agent.post(paths.admin.bulk.start(keyId)).field('_csrf', token).attach('file', xlsxOf([HEADERS_FR, ...rows(3001)]), '3001.xlsx');
+    const res = await agent
+      .post(paths.admin.bulk.start(keyId))
+      .field('_csrf', token)
+      .attach('file', xlsxOf([HEADERS_FR, ...rows(3001)]), '3001.xlsx');
     expect(res.status).toBe(400);
     expect($(res.text)('#file-error').text()).toContain('plus de 3000 lignes');
     expect(await count('bulk_upload')).toBe(0);
@@ -31,11 +34,17 @@ describe('bulk send at full size', () => {
 
   it('initiates 3,000 applications and queues 6,000 e-mails from a 3,000-row workbook', async () => {
     const token = await getCsrf(agent, paths.admin.bulk.start(keyId));
-    const up = await agent.post(paths.admin.bulk.start(keyId)).field('_csrf', token).attach('file', xlsxOf([HEADERS_FR, ...rows(3000)]), '3000.xlsx');
+    const up = await agent
+      .post(paths.admin.bulk.start(keyId))
+      .field('_csrf', token)
+      .attach('file', xlsxOf([HEADERS_FR, ...rows(3000)]), '3000.xlsx');
     expect(up.status).toBe(303);
     const preview = await agent.get(up.headers.location as string);
     expect($(preview.text)('[data-count="valid"]').text()).toBe('3\u202f000');
-    const res = await agent.post(up.headers.location as string).type('form').send({ _csrf: csrfFrom(preview.text), action: 'validate' });
+    const res = await agent
+      .post(up.headers.location as string)
+      .type('form')
+      .send({ _csrf: csrfFrom(preview.text), action: 'validate' });
     expect(res.status).toBe(303);
     expect(await count('application')).toBe(3000);
     expect(await count('outbox')).toBe(6000);

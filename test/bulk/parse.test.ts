@@ -74,8 +74,16 @@ describe('reading an uploaded spreadsheet', () => {
     ['a file of blank lines', Buffer.from('\r\n \r\n'), 'bulk:upload.errors.empty'],
     ['a PNG image renamed .xlsx', PNG, 'bulk:upload.errors.wrongType'],
     ['a Windows program renamed .xlsx', EXE, 'bulk:upload.errors.wrongType'],
-    ['an Excel 97-2003 file', Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512, 0)]), 'bulk:upload.errors.oldExcel'],
-    ['a CSV saved in Windows-1252', Buffer.from('Civilit\xe9;Pr\xe9nom;Nom;Adresse e-mail\r\nM.;Fran\xe7ois;Martin;f@example.com\r\n', 'latin1'), 'bulk:upload.errors.encoding'],
+    [
+      'an Excel 97-2003 file',
+      Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512, 0)]),
+      'bulk:upload.errors.oldExcel',
+    ],
+    [
+      'a CSV saved in Windows-1252',
+      Buffer.from('Civilit\xe9;Pr\xe9nom;Nom;Adresse e-mail\r\nM.;Fran\xe7ois;Martin;f@example.com\r\n', 'latin1'),
+      'bulk:upload.errors.encoding',
+    ],
     ['headers only (xlsx)', xlsxOf([HEADERS_FR]), 'bulk:upload.errors.noDataRows'],
     ['headers only (csv)', csvOf([HEADERS_FR]), 'bulk:upload.errors.noDataRows'],
     ['a CSV with an unclosed quote', Buffer.from('Civilité;Prénom;Nom;Adresse e-mail\n"M.;Jo;Smith;jo@example.com\n'), 'bulk:upload.errors.csvMalformed'],
@@ -101,13 +109,23 @@ describe('reading an uploaded spreadsheet', () => {
   });
 
   it('names the missing mandatory columns', async () => {
-    const err = await refusal(csvOf([['Civilité', 'Prénom', 'Téléphone mobile'], ['M.', 'Jo', '0612345678']]));
+    const err = await refusal(
+      csvOf([
+        ['Civilité', 'Prénom', 'Téléphone mobile'],
+        ['M.', 'Jo', '0612345678'],
+      ]),
+    );
     expect(err.key).toBe('bulk:upload.errors.missingColumns');
     expect(err.columns).toEqual(['lastName', 'email']);
   });
 
   it('refuses a column given twice (French and English header for the same column)', async () => {
-    const err = await refusal(csvOf([[...HEADERS_FR, 'E-mail address'], [...validRow(1), 'x@example.com']]));
+    const err = await refusal(
+      csvOf([
+        [...HEADERS_FR, 'E-mail address'],
+        [...validRow(1), 'x@example.com'],
+      ]),
+    );
     expect(err.key).toBe('bulk:upload.errors.duplicateColumn');
     expect(err.columns).toEqual(['email']);
   });
@@ -159,7 +177,12 @@ describe('reading an uploaded spreadsheet', () => {
   });
 
   it('copies cells into plain data: a __proto__ header or value pollutes nothing', async () => {
-    const parsed = await parseUpload(csvOf([[...HEADERS_FR, '__proto__'], [...validRow(1), '{"polluted":true}']]));
+    const parsed = await parseUpload(
+      csvOf([
+        [...HEADERS_FR, '__proto__'],
+        [...validRow(1), '{"polluted":true}'],
+      ]),
+    );
     expect(parsed.ignoredColumns).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Array.isArray(parsed.rows[0]?.v)).toBe(true);

@@ -65,7 +65,9 @@ describe('bulk send', () => {
     it('answers 404 for another BC’s key, and for a deleted key', async () => {
       expect((await agentA.get(paths.admin.bulk.start(keyB.id))).status).toBe(404);
       const deleted = await givenAccessKey(ctx.deps.db, await givenAccount(ctx.deps.db), adminA.id, { deleted_at: '2026-11-01T00:00:00.000Z' });
-      await ctx.deps.db('administrator_account').insert({ administrator_id: adminA.id, account_id: (await ctx.deps.db('access_key').where({ id: deleted.id }).first()).account_id });
+      await ctx.deps
+        .db('administrator_account')
+        .insert({ administrator_id: adminA.id, account_id: (await ctx.deps.db('access_key').where({ id: deleted.id }).first()).account_id });
       expect((await agentA.get(paths.admin.bulk.start(deleted.id))).status).toBe(404);
     });
 
@@ -73,11 +75,14 @@ describe('bulk send', () => {
       ['fr', HEADERS_FR[0], 'Obligatoire'],
       ['en', 'Title', 'Mandatory'],
     ])('downloads the template with 19 headers and format notes (%s)', async (lang, firstHeader, mandatory) => {
-      const res = await agentA.get(`${paths.admin.bulk.template}?lang=${lang}`).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await agentA
+        .get(`${paths.admin.bulk.template}?lang=${lang}`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toContain('spreadsheetml');
       expect(res.headers['content-disposition']).toMatch(/^attachment; filename=".+\.xlsx"$/);
@@ -97,11 +102,14 @@ describe('bulk send', () => {
     });
 
     it('accepts the template back once rows are added under its headers', async () => {
-      const res = await agentA.get(`${paths.admin.bulk.template}?lang=en`).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await agentA
+        .get(`${paths.admin.bulk.template}?lang=en`)
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       const book = XLSX.read(res.body as Buffer, { type: 'buffer' });
       const sheet = book.Sheets[book.SheetNames[0] as string] as XLSX.WorkSheet;
       XLSX.utils.sheet_add_aoa(sheet, [validRow(900)], { origin: 'A2' });
@@ -154,7 +162,15 @@ describe('bulk send', () => {
       await ctx.deps.db.transaction((trx) =>
         createInvitedApplications(
           trx,
-          [{ accessKey: { id: keyA.id, accountId: accountA, number: keyA.number }, origin: 'controlled', priority: 'normal', email: 'deja.invite@entreprise.example', language: 'fr' }],
+          [
+            {
+              accessKey: { id: keyA.id, accountId: accountA, number: keyA.number },
+              origin: 'controlled',
+              priority: 'normal',
+              email: 'deja.invite@entreprise.example',
+              language: 'fr',
+            },
+          ],
           new Date(),
         ),
       );
@@ -175,7 +191,12 @@ describe('bulk send', () => {
     });
 
     it('warns about columns it does not recognise', async () => {
-      const id = await uploadOk(csvOf([[...HEADERS_FR, 'Commentaire interne'], [...validRow(30), 'rien']]));
+      const id = await uploadOk(
+        csvOf([
+          [...HEADERS_FR, 'Commentaire interne'],
+          [...validRow(30), 'rien'],
+        ]),
+      );
       const page = $((await agentA.get(paths.admin.bulk.preview(id))).text);
       expect(page('#ignored-columns').text()).toContain('Commentaire interne');
     });
@@ -184,7 +205,12 @@ describe('bulk send', () => {
       ['a PNG named .xlsx', PNG, 'image.xlsx', 'ni un classeur Excel'],
       ['an empty file', Buffer.alloc(0), 'vide.csv', 'Le fichier est vide'],
       ['headers only', csvOf([HEADERS_FR]), 'entetes.csv', 'ne contient que les en-têtes'],
-      ['a file without the e-mail column', csvOf([HEADERS_FR.slice(0, 3), ['M.', 'Jean', 'Dupont']]), 'incomplet.csv', 'Colonnes obligatoires manquantes : Adresse e-mail.'],
+      [
+        'a file without the e-mail column',
+        csvOf([HEADERS_FR.slice(0, 3), ['M.', 'Jean', 'Dupont']]),
+        'incomplet.csv',
+        'Colonnes obligatoires manquantes : Adresse e-mail.',
+      ],
       ['a formula', xlsxOf([HEADERS_FR, validRow(1, { 4: '=1+1' })]), 'formule.xlsx', 'Les formules ne sont pas acceptées (ligne 2, colonne E)'],
     ])('refuses %s with a clear message and stores nothing', async (_name, buf, fileName, message) => {
       const before = await uploadsStored();
@@ -210,18 +236,26 @@ describe('bulk send', () => {
       await agentA.get(paths.admin.bulk.start(keyA.id));
       const res = await agentA.post(paths.admin.bulk.start(keyA.id)).attach('file', csvOf([HEADERS_FR, validRow(1)]), 'a.csv');
       expect(res.status).toBe(403);
-      const forged = await agentA.post(paths.admin.bulk.start(keyA.id)).field('_csrf', 'forged').attach('file', csvOf([HEADERS_FR, validRow(1)]), 'a.csv');
+      const forged = await agentA
+        .post(paths.admin.bulk.start(keyA.id))
+        .field('_csrf', 'forged')
+        .attach('file', csvOf([HEADERS_FR, validRow(1)]), 'a.csv');
       expect(forged.status).toBe(403);
       expect(await uploadsStored()).toBe(before);
     });
 
     it('refuses an upload on an expired key', async () => {
       const expired = await givenAccessKey(ctx.deps.db, await givenAccount(ctx.deps.db), adminA.id, { expires_on: '2026-01-01' });
-      await ctx.deps.db('administrator_account').insert({ administrator_id: adminA.id, account_id: (await ctx.deps.db('access_key').where({ id: expired.id }).first()).account_id });
+      await ctx.deps
+        .db('administrator_account')
+        .insert({ administrator_id: adminA.id, account_id: (await ctx.deps.db('access_key').where({ id: expired.id }).first()).account_id });
       const pageRes = await agentA.get(paths.admin.bulk.start(expired.id));
       expect($(pageRes.text)('#key-expired').length).toBe(1);
       const token = await getCsrf(agentA, paths.admin.bulk.start(keyA.id));
-      const res = await agentA.post(paths.admin.bulk.start(expired.id)).field('_csrf', token).attach('file', csvOf([HEADERS_FR, validRow(1)]), 'a.csv');
+      const res = await agentA
+        .post(paths.admin.bulk.start(expired.id))
+        .field('_csrf', token)
+        .attach('file', csvOf([HEADERS_FR, validRow(1)]), 'a.csv');
       expect(res.status).toBe(409);
     });
   });
@@ -236,7 +270,10 @@ describe('bulk send', () => {
       expect(post.status).toBe(404);
       expect(await count('application', { email: 'employe40@entreprise.example' })).toBe(0);
       const before = await uploadsStored();
-      const res = await agentB.post(paths.admin.bulk.start(keyA.id)).field('_csrf', token).attach('file', csvOf([HEADERS_FR, validRow(1)]), 'a.csv');
+      const res = await agentB
+        .post(paths.admin.bulk.start(keyA.id))
+        .field('_csrf', token)
+        .attach('file', csvOf([HEADERS_FR, validRow(1)]), 'a.csv');
       expect(res.status).toBe(404);
       expect(await uploadsStored()).toBe(before);
     });
@@ -247,17 +284,47 @@ describe('bulk send', () => {
       const fileRows = [validRow(50), validRow(51), validRow(52, { [col('email')]: 'faux' }), validRow(53)];
       const id = await uploadOk(xlsxOf([HEADERS_FR, ...fileRows]), 'lot-mars.xlsx');
       const previewRes = await agentA.get(paths.admin.bulk.preview(id));
-      const res = await agentA.post(paths.admin.bulk.preview(id)).type('form').send({ _csrf: csrfFrom(previewRes.text), action: 'validate', page: '1' });
+      const res = await agentA
+        .post(paths.admin.bulk.preview(id))
+        .type('form')
+        .send({ _csrf: csrfFrom(previewRes.text), action: 'validate', page: '1' });
       expect(res.status).toBe(303);
       const batch = await ctx.deps.db('bulk_batch').orderBy('id', 'desc').first();
       expect(res.headers.location).toBe(paths.admin.batches.show(batch.id));
-      expect(batch).toMatchObject({ file_name: 'lot-mars.xlsx', access_key_id: keyA.id, account_id: accountA, uploaded_by: adminA.id, row_count: 3, rejected_count: 1 });
+      expect(batch).toMatchObject({
+        file_name: 'lot-mars.xlsx',
+        access_key_id: keyA.id,
+        account_id: accountA,
+        uploaded_by: adminA.id,
+        row_count: 3,
+        rejected_count: 1,
+      });
       const apps = await ctx.deps.db('application').where({ batch_id: batch.id }).orderBy('id');
       expect(apps).toHaveLength(3);
-      expect(apps.map((a: { email: string }) => a.email)).toEqual(['employe50@entreprise.example', 'employe51@entreprise.example', 'employe53@entreprise.example']);
-      expect(apps[0]).toMatchObject({ origin: 'bulk', initiated_by: adminA.id, status: 'invited', priority: 'normal', title: 'mr', first_name: 'Hélène', language: 'en' });
-      expect(JSON.parse(apps[1].prefill)).toMatchObject({ embossName: 'HELENE DUPONT', dateOfBirth: '1985-03-27', mobilePhone: '+33612345678', additionalApproverEmail: 'manager51@entreprise.example' });
-      const outbox = await ctx.deps.db('outbox').whereIn('application_id', apps.map((a: { id: number }) => a.id));
+      expect(apps.map((a: { email: string }) => a.email)).toEqual([
+        'employe50@entreprise.example',
+        'employe51@entreprise.example',
+        'employe53@entreprise.example',
+      ]);
+      expect(apps[0]).toMatchObject({
+        origin: 'bulk',
+        initiated_by: adminA.id,
+        status: 'invited',
+        priority: 'normal',
+        title: 'mr',
+        first_name: 'Hélène',
+        language: 'en',
+      });
+      expect(JSON.parse(apps[1].prefill)).toMatchObject({
+        embossName: 'HELENE DUPONT',
+        dateOfBirth: '1985-03-27',
+        mobilePhone: '+33612345678',
+        additionalApproverEmail: 'manager51@entreprise.example',
+      });
+      const outbox = await ctx.deps.db('outbox').whereIn(
+        'application_id',
+        apps.map((a: { id: number }) => a.id),
+      );
       expect(outbox).toHaveLength(6);
       expect(outbox.filter((o: { template: string }) => o.template === 'invitation-link')).toHaveLength(3);
       expect(outbox.filter((o: { template: string }) => o.template === 'invitation-key')).toHaveLength(3);
@@ -300,7 +367,19 @@ describe('bulk send', () => {
       const token = csrfFrom((await agentA.get(paths.admin.bulk.preview(id))).text);
       // meanwhile, employee 70 gets an application on the key another way
       await ctx.deps.db.transaction((trx) =>
-        createInvitedApplications(trx, [{ accessKey: { id: keyA.id, accountId: accountA, number: keyA.number }, origin: 'controlled', priority: 'normal', email: 'employe70@entreprise.example', language: 'fr' }], new Date()),
+        createInvitedApplications(
+          trx,
+          [
+            {
+              accessKey: { id: keyA.id, accountId: accountA, number: keyA.number },
+              origin: 'controlled',
+              priority: 'normal',
+              email: 'employe70@entreprise.example',
+              language: 'fr',
+            },
+          ],
+          new Date(),
+        ),
       );
       const res = await agentA.post(paths.admin.bulk.preview(id)).type('form').send({ _csrf: token, action: 'validate' });
       expect(res.status).toBe(303);
@@ -322,7 +401,10 @@ describe('bulk send', () => {
     it('needs the urgent terms when a row is urgent, then initiates it as urgent', async () => {
       const id = await uploadOk(csvOf([HEADERS_FR, validRow(80), validRow(81)]));
       const token = csrfFrom((await agentA.get(paths.admin.bulk.preview(id))).text);
-      const refused = await agentA.post(paths.admin.bulk.preview(id)).type('form').send({ _csrf: token, action: 'validate', 'priority-2': 'normal', 'priority-3': 'urgent' });
+      const refused = await agentA
+        .post(paths.admin.bulk.preview(id))
+        .type('form')
+        .send({ _csrf: token, action: 'validate', 'priority-2': 'normal', 'priority-3': 'urgent' });
       expect(refused.status).toBe(400);
       const page = $(refused.text);
       expect(page('.error-summary a[href="#urgentTerms"]').text()).toContain('Acceptez les conditions d’une demande urgente');
@@ -330,7 +412,10 @@ describe('bulk send', () => {
       expect(page('main').text()).toContain('30 €');
       expect(await count('application', { email: 'employe81@entreprise.example' })).toBe(0);
 
-      const ok = await agentA.post(paths.admin.bulk.preview(id)).type('form').send({ _csrf: token, action: 'validate', 'priority-2': 'normal', 'priority-3': 'urgent', urgentTerms: 'yes' });
+      const ok = await agentA
+        .post(paths.admin.bulk.preview(id))
+        .type('form')
+        .send({ _csrf: token, action: 'validate', 'priority-2': 'normal', 'priority-3': 'urgent', urgentTerms: 'yes' });
       expect(ok.status).toBe(303);
       expect((await ctx.deps.db('application').where({ email: 'employe81@entreprise.example' }).first()).priority).toBe('urgent');
       expect((await ctx.deps.db('application').where({ email: 'employe80@entreprise.example' }).first()).priority).toBe('normal');
@@ -363,7 +448,10 @@ describe('bulk send', () => {
       expect(first('.pagination a')).toHaveLength(3);
       const third = $((await agentA.get(`${paths.admin.bulk.preview(id)}?page=3`)).text);
       expect(third('#rows tbody tr')).toHaveLength(30);
-      const res = await agentA.post(paths.admin.bulk.preview(id)).type('form').send({ _csrf: csrfFrom(first.html()), action: 'validate' });
+      const res = await agentA
+        .post(paths.admin.bulk.preview(id))
+        .type('form')
+        .send({ _csrf: csrfFrom(first.html()), action: 'validate' });
       expect(res.status).toBe(303);
       const batch = await ctx.deps.db('bulk_batch').orderBy('id', 'desc').first();
       expect(await count('application', { batch_id: batch.id })).toBe(229);
@@ -374,11 +462,14 @@ describe('bulk send', () => {
     it('gives the rejected rows with their original columns, an error column, and neutralised cells', async () => {
       const bad = validRow(100, { [col('email')]: 'faux', [col('jobTitle')]: '-Chef', [col('businessPhone')]: '+33 1 23 45 67 89' });
       const id = await uploadOk(csvOf([HEADERS_FR, validRow(101), bad]));
-      const res = await agentA.get(paths.admin.bulk.rejected(id)).buffer(true).parse((r, cb) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      const res = await agentA
+        .get(paths.admin.bulk.rejected(id))
+        .buffer(true)
+        .parse((r, cb) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
       expect(res.status).toBe(200);
       expect(res.headers['content-disposition']).toMatch(/^attachment; filename="lignes-rejetees-\d+\.xlsx"$/);
       expect(res.headers['content-security-policy']).toBe('sandbox');

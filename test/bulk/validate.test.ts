@@ -90,7 +90,12 @@ describe('bulk row rules', () => {
     ['a date in words', { dateOfBirth: '27 mars 1985' }, 'dateOfBirth', 'bulk:rowErrors.date'],
     ['a minor', { dateOfBirth: '25/11/2008' }, 'dateOfBirth', 'application-form:errors.dateOfBirth.tooYoung'],
     ['a job title with markup', { jobTitle: '<b>Boss</b>' }, 'jobTitle', 'bulk:rowErrors.freeText'],
-    ['the employee as their own approver', { additionalApproverEmail: 'EMPLOYE1@entreprise.example' }, 'additionalApproverEmail', 'bulk:rowErrors.approverIsApplicant'],
+    [
+      'the employee as their own approver',
+      { additionalApproverEmail: 'EMPLOYE1@entreprise.example' },
+      'additionalApproverEmail',
+      'bulk:rowErrors.approverIsApplicant',
+    ],
   ])('reports %s on its column', (_name, overrides, column, key) => {
     const row = check(overrides);
     expect(row.application).toBeUndefined();
@@ -104,7 +109,13 @@ describe('bulk row rules', () => {
   });
 
   it('transliterates the name to emboss and reads phones by the address country', () => {
-    const row = check({ embossName: 'Zoé d’Œuvray', businessCountry: 'BE', businessPostalCode: '1000', businessPhone: '02 555 12 34', mobilePhone: '+33 6 12 34 56 78' });
+    const row = check({
+      embossName: 'Zoé d’Œuvray',
+      businessCountry: 'BE',
+      businessPostalCode: '1000',
+      businessPhone: '02 555 12 34',
+      mobilePhone: '+33 6 12 34 56 78',
+    });
     expect(row.application?.prefill.embossName).toBe("ZOE D'OEUVRAY");
     expect(row.application?.prefill.businessPhone).toBe('+3225551234');
   });

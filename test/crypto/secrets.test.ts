@@ -61,15 +61,21 @@ describe('configuration of the keys', () => {
   });
 
   it('refuses a data key that is not 32 bytes of base64', () => {
-    expect(() => loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATA_ENCRYPTION_KEY: crypto.randomBytes(16).toString('base64') })).toThrow(/DATA_ENCRYPTION_KEY/);
+    expect(() => loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, DATA_ENCRYPTION_KEY: crypto.randomBytes(16).toString('base64') })).toThrow(
+      /DATA_ENCRYPTION_KEY/,
+    );
   });
 
   it('reads the issuer key from PIN_ISSUER_PUBLIC_KEY_FILE, and accepts a one-line PEM with \\n', () => {
     const file = path.join(dataDir, 'issuer.pem');
     fs.writeFileSync(file, issuerPem);
-    expect(createSecrets(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PIN_ISSUER_PUBLIC_KEY_FILE: file }), capture().logger).pinIssuer().keyId).toBe(publicKeyId(issuerPublic));
+    expect(createSecrets(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PIN_ISSUER_PUBLIC_KEY_FILE: file }), capture().logger).pinIssuer().keyId).toBe(
+      publicKeyId(issuerPublic),
+    );
     const oneLine = issuerPem.trim().replace(/\n/g, '\\n');
-    expect(createSecrets(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PIN_ISSUER_PUBLIC_KEY: oneLine }), capture().logger).pinIssuer().keyId).toBe(publicKeyId(issuerPublic));
+    expect(createSecrets(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PIN_ISSUER_PUBLIC_KEY: oneLine }), capture().logger).pinIssuer().keyId).toBe(
+      publicKeyId(issuerPublic),
+    );
   });
 
   it('outside production generates each key once into DATA_DIR (mode 600), says so once, and reuses it', () => {

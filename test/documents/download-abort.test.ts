@@ -38,7 +38,12 @@ describe('a document download the browser abandons', () => {
     const key = { ...(await givenAccessKey(db, accountId, admin.id)), accountId };
     const app = await givenApplication(db, key, { initiatedBy: admin.id, status: 'in_progress' });
     const saved = await db.transaction((trx) =>
-      saveDocument({ config: ctx.config, logger: ctx.deps.logger }, trx, { applicationId: app.id, kind: 'identity', file: { buffer: PDF, originalName: 'passeport.pdf' }, now: ctx.deps.clock.now() }),
+      saveDocument({ config: ctx.config, logger: ctx.deps.logger }, trx, {
+        applicationId: app.id,
+        kind: 'identity',
+        file: { buffer: PDF, originalName: 'passeport.pdf' },
+        now: ctx.deps.clock.now(),
+      }),
     );
     if (!saved.ok) throw new Error(saved.key);
     server = ctx.app.listen(0, '127.0.0.1');

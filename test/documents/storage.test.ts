@@ -20,7 +20,12 @@ import { givenApplicationRow } from '../support/builders';
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n'), crypto.randomBytes(200), Buffer.from('\n%%EOF\n')]);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), crypto.randomBytes(100), Buffer.from([0xff, 0xd9])]);
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(100)]);
-const EXE = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'), Buffer.alloc(56), Buffer.from('This program cannot be run in DOS mode.'), crypto.randomBytes(64)]);
+const EXE = Buffer.concat([
+  Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'latin1'),
+  Buffer.alloc(56),
+  Buffer.from('This program cannot be run in DOS mode.'),
+  crypto.randomBytes(64),
+]);
 
 async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -87,7 +92,15 @@ describe('document storage', () => {
     const result = await save(id, 'identity', PDF, 'Passeport.pdf');
     if (!result.ok) throw new Error(result.key);
     const doc = result.document;
-    expect(doc).toMatchObject({ applicationId: id, kind: 'identity', mime: 'application/pdf', size: PDF.length, originalName: 'Passeport.pdf', removedAt: null, archived: false });
+    expect(doc).toMatchObject({
+      applicationId: id,
+      kind: 'identity',
+      mime: 'application/pdf',
+      size: PDF.length,
+      originalName: 'Passeport.pdf',
+      removedAt: null,
+      archived: false,
+    });
     expect(doc.sha256).toBe(crypto.createHash('sha256').update(PDF).digest('hex'));
     expect(doc.storedName).toMatch(/^[\w-]{24}\.bin$/);
 
@@ -97,7 +110,11 @@ describe('document storage', () => {
     expect(path.resolve(file).startsWith(path.resolve(ctx.dataDir) + path.sep)).toBe(true);
     expect(path.resolve(file).startsWith(PUBLIC_DIR)).toBe(false);
     expect(path.resolve(file).startsWith(ROOT_DIR + path.sep + 'public')).toBe(false);
-    expect(await ctx.deps.db('application_document').where({ id: doc.id }).first()).toMatchObject({ sha256: doc.sha256, stored_name: doc.storedName, mime: 'application/pdf' });
+    expect(await ctx.deps.db('application_document').where({ id: doc.id }).first()).toMatchObject({
+      sha256: doc.sha256,
+      stored_name: doc.storedName,
+      mime: 'application/pdf',
+    });
     expect(ctx.logs.join('')).not.toContain('Passeport');
   });
 
@@ -116,7 +133,11 @@ describe('document storage', () => {
 
   it('states the size limit in the error', async () => {
     const { id } = await givenApplicationRow(ctx.deps.db);
-    expect(await save(id, 'identity', Buffer.concat([PDF, Buffer.alloc(64 * 1024)]))).toEqual({ ok: false, key: 'documents:errors.tooLarge', params: { maxMb: 0.1 } });
+    expect(await save(id, 'identity', Buffer.concat([PDF, Buffer.alloc(64 * 1024)]))).toEqual({
+      ok: false,
+      key: 'documents:errors.tooLarge',
+      params: { maxMb: 0.1 },
+    });
   });
 
   it('refuses an unknown kind, a signed application, and more than the maximum', async () => {
@@ -160,7 +181,11 @@ describe('document storage', () => {
 
     const read = await readDocument(ctx.deps, ctx.deps.db, { applicationId: id, documentId });
     expect((await streamToBuffer(read.stream)).equals(PDF)).toBe(true);
-    expect(read.headers).toMatchObject({ 'Content-Type': 'application/pdf', 'X-Content-Type-Options': 'nosniff', 'Content-Disposition': expect.stringMatching(/^attachment;/) });
+    expect(read.headers).toMatchObject({
+      'Content-Type': 'application/pdf',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Disposition': expect.stringMatching(/^attachment;/),
+    });
 
     const byAdmin = await readDocument(ctx.deps, ctx.deps.db, { applicationId: id, documentId, accountIds: [accountId] });
     expect((await streamToBuffer(byAdmin.stream)).length).toBe(PDF.length);

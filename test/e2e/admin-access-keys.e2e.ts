@@ -80,11 +80,18 @@ describe('an administrator creates an access key in the browser', () => {
     expect(csv.content).toContain('Access key name');
 
     // The database agrees, scoped to her BC.
-    const stored = await e2e.deps.db('access_key').join('account', 'account.id', 'access_key.account_id').where('access_key.name', 'Voyages-Paris').select('access_key.number', 'account.number as accountNumber', 'access_key.plastic_type as plasticType');
+    const stored = await e2e.deps
+      .db('access_key')
+      .join('account', 'account.id', 'access_key.account_id')
+      .where('access_key.name', 'Voyages-Paris')
+      .select('access_key.number', 'account.number as accountNumber', 'access_key.plastic_type as plasticType');
     expect(stored).toEqual([{ number, accountNumber: '00820400061', plasticType: 'platinum' }]);
 
     // A page in English after navigating on: the key page.
-    await Promise.all([page.waitForURL(/\/admin\/access-keys\/\d+$/), keys.row('Voyages-Paris').getByRole('link', { name: 'Voyages-Paris', exact: true }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/admin\/access-keys\/\d+$/),
+      keys.row('Voyages-Paris').getByRole('link', { name: 'Voyages-Paris', exact: true }).click(),
+    ]);
     await keys.expectHeading('Access key Voyages-Paris');
     await expectNoSeriousA11yViolations(page, { label: 'key page (en)' });
     expectNoConsoleErrors(e2e);

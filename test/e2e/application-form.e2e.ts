@@ -15,22 +15,28 @@ describe('the employee’s form in the browser: every section, errors, review; t
     // Ventes-Lyon: individual payment with direct debit required, joint liability, employee number, additional approver.
     const key = await db('access_key').where({ name: 'Ventes-Lyon' }).first();
     const [app] = await db.transaction((trx) =>
-      createInvitedApplications(trx, [{ accessKey: { id: key.id, accountId: key.account_id, number: key.number }, origin: 'controlled', priority: 'normal', title: 'mr', firstName: 'Hugo', lastName: 'Lefèvre', email: 'hugo.lefevre@acme.example', language: 'en' }], new Date()),
+      createInvitedApplications(
+        trx,
+        [
+          {
+            accessKey: { id: key.id, accountId: key.account_id, number: key.number },
+            origin: 'controlled',
+            priority: 'normal',
+            title: 'mr',
+            firstName: 'Hugo',
+            lastName: 'Lefèvre',
+            email: 'hugo.lefevre@acme.example',
+            language: 'en',
+          },
+        ],
+        new Date(),
+      ),
     );
     const page = new EmployeePages(e2e.page, 'en');
     const p = e2e.page;
     await page.signIn(app!.reference, key.number);
     await page.expectHeading('My card application');
-    expect(await page.sectionIds()).toEqual([
-      'company',
-      'priority',
-      'cardholder',
-      'payment',
-      'pin',
-      'documents',
-      'approval',
-      'terms',
-    ]);
+    expect(await page.sectionIds()).toEqual(['company', 'priority', 'cardholder', 'payment', 'pin', 'documents', 'approval', 'terms']);
     await expectNoSeriousA11yViolations(p, { label: 'task list with Before you start' });
 
     // Cardholder: Continue with nothing typed shows the errors, linked to the fields.

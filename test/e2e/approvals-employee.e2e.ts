@@ -27,7 +27,10 @@ describe('the approval queue’s decisions, seen by the employee', () => {
   }
 
   /** The employee, in a browser of their own, enters with key + reference; returns their page (closed by the caller). */
-  async function employeeEnters(a: PendingApplication, expectedHeading: string): Promise<{ page: Page; employee: EmployeePages; close: () => Promise<void>; errors: string[] }> {
+  async function employeeEnters(
+    a: PendingApplication,
+    expectedHeading: string,
+  ): Promise<{ page: Page; employee: EmployeePages; close: () => Promise<void>; errors: string[] }> {
     const errors: string[] = [];
     const { context, page } = await newContext(e2e, 'en-GB', errors);
     const employee = new EmployeePages(page, 'en');
@@ -163,7 +166,9 @@ describe('the approval queue’s decisions, seen by the employee', () => {
     await admin.submit('Change to normal and return to the applicant');
     await admin.expectHeading('Result – Change the priority – from urgent to normal');
     await expect(e2e.page.locator('#results-summary').textContent()).resolves.toBe('1 processed, 0 not processed.');
-    await expect(e2e.page.locator('#succeeded tbody tr').textContent()).resolves.toContain('Priority changed to normal and returned to the applicant to choose a PIN');
+    await expect(e2e.page.locator('#succeeded tbody tr').textContent()).resolves.toContain(
+      'Priority changed to normal and returned to the applicant to choose a PIN',
+    );
     await expectNoSeriousA11yViolations(e2e.page, { label: 'urgent → normal results' });
 
     await admin.goto(`/admin/applications/${app!.id}`);

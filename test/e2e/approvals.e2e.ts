@@ -44,7 +44,11 @@ describe('the approval queue in the browser', () => {
     await expect(e2e.page.locator('#selection-count').textContent()).resolves.toContain('2 applications selected.');
     await admin.submit('Approve');
     await expect(e2e.page.locator('#results-summary').textContent()).resolves.toBe('2 processed, 0 not processed.');
-    const statuses = await e2e.deps.db('application').whereIn('id', [first!.id, ...others.map((o) => o.id)]).orderBy('id').pluck('status');
+    const statuses = await e2e.deps
+      .db('application')
+      .whereIn('id', [first!.id, ...others.map((o) => o.id)])
+      .orderBy('id')
+      .pluck('status');
     expect(statuses).toEqual(['returned', 'approved', 'approved']);
     expectNoConsoleErrors(e2e);
   });

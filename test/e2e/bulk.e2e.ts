@@ -19,7 +19,12 @@ describe('bulk send in the browser', () => {
     expect(await admin.errorSummaryItems()).toEqual(['Choisissez un fichier xlsx ou csv']);
     await expectNoSeriousA11yViolations(e2e.page, { label: 'bulk start with an error' });
 
-    const file = csvOf([HEADERS_FR, validRow(1, { 3: 'bulk.e2e.1@acme.example' }), validRow(2, { 3: 'bulk.e2e.2@acme.example' }), validRow(3, { 3: 'pas-une-adresse' })]);
+    const file = csvOf([
+      HEADERS_FR,
+      validRow(1, { 3: 'bulk.e2e.1@acme.example' }),
+      validRow(2, { 3: 'bulk.e2e.2@acme.example' }),
+      validRow(3, { 3: 'pas-une-adresse' }),
+    ]);
     await e2e.page.getByLabel('Fichier (xlsx ou csv)').setInputFiles({ name: 'salariés.csv', mimeType: 'text/csv', buffer: file });
     await admin.submit('Envoyer et vérifier');
     await admin.expectHeading('Aperçu de la demande groupée');

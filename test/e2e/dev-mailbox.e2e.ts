@@ -11,7 +11,18 @@ describe('development mailbox in the browser', () => {
     const [created] = await db.transaction((trx) =>
       createInvitedApplications(
         trx,
-        [{ accessKey: { id: key.id, accountId: key.account_id, number: key.number }, origin: 'controlled', priority: 'normal', email: 'newcomer@acme.example', language: 'fr', firstName: 'Zoé', lastName: '<b>Nouvelle</b>', title: 'ms' }],
+        [
+          {
+            accessKey: { id: key.id, accountId: key.account_id, number: key.number },
+            origin: 'controlled',
+            priority: 'normal',
+            email: 'newcomer@acme.example',
+            language: 'fr',
+            firstName: 'Zoé',
+            lastName: '<b>Nouvelle</b>',
+            title: 'ms',
+          },
+        ],
         e2e.deps.clock.now(),
       ),
     );

@@ -21,7 +21,9 @@ describe('e-mail templates and publications in the browser', () => {
     await body.fill('Bonjour {{ prenom }},\n\nVotre demande {{ reference }} vous attend.\n\n{{ links.entry }}');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     expect(await page.title()).toMatch(/^Erreur : /);
-    expect(await admin.errorSummaryItems()).toEqual(['Corps du message, ligne 1 : « prenom » n’est pas une variable de cet e-mail. Utilisez une des variables listées.']);
+    expect(await admin.errorSummaryItems()).toEqual([
+      'Corps du message, ligne 1 : « prenom » n’est pas une variable de cet e-mail. Utilisez une des variables listées.',
+    ]);
     await expectNoSeriousA11yViolations(page, { label: 'template editor with an error' });
 
     // Preview, then save.

@@ -19,7 +19,13 @@ import { MailboxPages } from './pages/mailbox';
 /** A minimal PDF (the server checks the magic bytes), written to a temporary file for setInputFiles. */
 function writeMinimalPdf(dir: string, name: string): string {
   const file = path.join(dir, name);
-  fs.writeFileSync(file, Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1'));
+  fs.writeFileSync(
+    file,
+    Buffer.from(
+      '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+      'latin1',
+    ),
+  );
   return file;
 }
 

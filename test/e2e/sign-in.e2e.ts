@@ -55,7 +55,9 @@ describe('sign-in and error pages in the browser', () => {
 
   it('the axe check itself fails on a page with a serious violation (guards against a silently passing check)', async () => {
     await e2e.page.goto('/sign-in?lang=en');
-    await e2e.page.setContent('<html lang="en"><head><title>t</title></head><body><main><h1>Bad</h1><img src="/public/favicon.svg"><form><input type="text"></form></main></body></html>');
+    await e2e.page.setContent(
+      '<html lang="en"><head><title>t</title></head><body><main><h1>Bad</h1><img src="/public/favicon.svg"><form><input type="text"></form></main></body></html>',
+    );
     await expect(expectNoSeriousA11yViolations(e2e.page)).rejects.toThrow(/\[critical\] image-alt[\s\S]*\[critical\] label/);
   });
 });

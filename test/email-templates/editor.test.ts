@@ -34,7 +34,15 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
   async function deliverInvitation(language: 'fr' | 'en' = 'fr') {
     await enqueueEmails(
       ctx.deps.db,
-      [{ idempotencyKey: `test:${language}:${Date.now()}`, template: 'invitation-link', to: 'zoe@test.example', language, data: { reference: '1234567897', firstName: 'Zoé', lastName: 'Martin', title: '' } }],
+      [
+        {
+          idempotencyKey: `test:${language}:${Date.now()}`,
+          template: 'invitation-link',
+          to: 'zoe@test.example',
+          language,
+          data: { reference: '1234567897', firstName: 'Zoé', lastName: 'Martin', title: '' },
+        },
+      ],
       ctx.deps.clock.now(),
     );
     await createOutboxDispatcher(ctx.deps, createMailTransport(ctx.config)).runOnce();
@@ -47,7 +55,9 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
     expect(page('#email-templates tbody tr')).toHaveLength(11);
     expect(page('tr[data-template="daily-digest"] td[data-language="fr"] a').attr('href')).toBe(edit('daily-digest', 'fr'));
     expect(page('tr[data-template="daily-digest"] td[data-language="en"] a').attr('href')).toBe(edit('daily-digest', 'en'));
-    expect(page('tr[data-template="invitation-link"] td[data-language="en"] .template-subject').text()).toBe('Your corporate card application: link and reference number');
+    expect(page('tr[data-template="invitation-link"] td[data-language="en"] .template-subject').text()).toBe(
+      'Your corporate card application: link and reference number',
+    );
     expect(page('#read-only-notice')).toHaveLength(0);
   });
 
@@ -56,14 +66,21 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
     const page = $(res.text);
     expect(page('#subject').val()).toBe('Votre demande de carte Corporate : lien et numéro de référence');
     expect(page('#body').text()).toContain('Votre numéro de référence : {{ reference }}');
-    expect(page('#template-variables tbody tr').map((_i, el) => page(el).attr('data-variable')).get()).toEqual(['reference', 'firstName', 'lastName', 'fullName', 'links.entry']);
+    expect(
+      page('#template-variables tbody tr')
+        .map((_i, el) => page(el).attr('data-variable'))
+        .get(),
+    ).toEqual(['reference', 'firstName', 'lastName', 'fullName', 'links.entry']);
     expect(page('#template-variables').text()).toContain('{{ links.entry }}');
     expect(page('#preview-text').text()).toContain('Votre numéro de référence : 4975300125');
     expect(page('#template-state').text()).toContain('Modèle par défaut');
   });
 
   it('previews a draft without saving it, the HTML version on its own sandboxed URL', async () => {
-    const res = await submit({ body: 'Bonjour {{ fullName }} <b>,\n\nVotre référence : {{ reference }}\n\n{{ links.entry }}' }, { action: paths.admin.emailTemplates.preview('invitation-link', 'fr') });
+    const res = await submit(
+      { body: 'Bonjour {{ fullName }} <b>,\n\nVotre référence : {{ reference }}\n\n{{ links.entry }}' },
+      { action: paths.admin.emailTemplates.preview('invitation-link', 'fr') },
+    );
     expect(res.status).toBe(200);
     const page = $(res.text);
     expect(page('#preview-text').text()).toContain('Bonjour Zoé Martin <b>,\n\nVotre référence : 4975300125');
@@ -75,13 +92,18 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
     const html = await platform.get(htmlHref).expect(200);
     expect(html.headers['content-security-policy']).toContain('sandbox');
     expect(html.text).toContain('Bonjour Zoé Martin &lt;b&gt;,');
-    expect(html.text).toContain('<a href="https://localhost:3000/access?ref=4975300125"'.replace('https://localhost:3000', ctx.config.publicBaseUrl.replace(/\/$/, '')));
+    expect(html.text).toContain(
+      '<a href="https://localhost:3000/access?ref=4975300125"'.replace('https://localhost:3000', ctx.config.publicBaseUrl.replace(/\/$/, '')),
+    );
     // Without ?draft=1: the saved (here default) version.
     expect((await platform.get(paths.admin.emailTemplates.previewHtml('invitation-link', 'fr')).expect(200)).text).not.toContain('&lt;b&gt;');
   });
 
   it('saves an edited template, which the next e-mails use; the other language keeps its default', async () => {
-    const res = await submit({ subject: 'Votre référence Sésame {{ reference }}', body: 'Bonjour{% if fullName %} {{ fullName }}{% endif %},\n\nVotre référence :\n{{ reference }}\n\nOuvrez :\n{{ links.entry }}\n\nL’équipe' });
+    const res = await submit({
+      subject: 'Votre référence Sésame {{ reference }}',
+      body: 'Bonjour{% if fullName %} {{ fullName }}{% endif %},\n\nVotre référence :\n{{ reference }}\n\nOuvrez :\n{{ links.entry }}\n\nL’équipe',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(edit());
     const row = await overrideRow();
@@ -195,7 +217,10 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
   it('resets to the default after a confirmation', async () => {
     await submit({ subject: 'Autre objet {{ reference }}' });
     const confirm = await platform.get(paths.admin.emailTemplates.reset('invitation-link', 'fr')).expect(200);
-    const res = await platform.post(paths.admin.emailTemplates.reset('invitation-link', 'fr')).type('form').send({ _csrf: csrfFrom(confirm.text) });
+    const res = await platform
+      .post(paths.admin.emailTemplates.reset('invitation-link', 'fr'))
+      .type('form')
+      .send({ _csrf: csrfFrom(confirm.text) });
     expect(res.status).toBe(303);
     expect(await overrideRow()).toBeUndefined();
     const after = $((await platform.get(edit()).expect(200)).text);

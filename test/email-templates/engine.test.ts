@@ -1,6 +1,14 @@
 import { CATALOGUE, catalogueEntry, sampleData, variableKinds, type CatalogueEntry } from '../../src/core/outbox/catalogue';
 import { editableDefault } from '../../src/core/outbox/defaults';
-import { chunksToHtml, compileTemplate, parseTemplate, renderNodes, TemplateError, type TemplateProblem, type VariableKind } from '../../src/core/outbox/engine';
+import {
+  chunksToHtml,
+  compileTemplate,
+  parseTemplate,
+  renderNodes,
+  TemplateError,
+  type TemplateProblem,
+  type VariableKind,
+} from '../../src/core/outbox/engine';
 import { EMAIL_TEMPLATES } from '../../src/core/outbox/enqueue';
 import { createEmailRenderer } from '../../src/core/outbox/render';
 
@@ -81,7 +89,16 @@ describe('the e-mail template language', () => {
   it('builds the HTML body with every character escaped, links clickable, codes large', () => {
     const nodes = compileTemplate('Bonjour {{ name }} <script>\n\n{{ reference }}\n\nOuvrez :\n{{ links.entry }}\n\n{{ comment }}', kinds);
     const html = chunksToHtml(
-      renderNodes(nodes, new Map<string, string>([['name', '<img src=x onerror=alert(1)>'], ['reference', '123'], ['links.entry', 'https://s.example/access?ref=1&x=2'], ['comment', 'a\n<b>']]), kinds),
+      renderNodes(
+        nodes,
+        new Map<string, string>([
+          ['name', '<img src=x onerror=alert(1)>'],
+          ['reference', '123'],
+          ['links.entry', 'https://s.example/access?ref=1&x=2'],
+          ['comment', 'a\n<b>'],
+        ]),
+        kinds,
+      ),
     );
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<img');
@@ -142,7 +159,9 @@ describe('the defaults in the editor', () => {
   it('shows variables as {{ name }} and conditions as {% if %}', () => {
     const approved = editableDefault(renderer, catalogueEntry('approved') as CatalogueEntry, 'fr');
     expect(approved.body).toContain('Bonjour{% if fullName %} {{ fullName }}{% endif %},');
-    expect(approved.body).toContain('{% if termsVersion %} (version {{ termsVersion }}{% if termsAcceptedOn %}, acceptée le {{ termsAcceptedOn }}{% endif %}){% endif %}');
+    expect(approved.body).toContain(
+      '{% if termsVersion %} (version {{ termsVersion }}{% if termsAcceptedOn %}, acceptée le {{ termsAcceptedOn }}{% endif %}){% endif %}',
+    );
     expect(approved.body).toContain('{{ links.entry }}');
   });
 });

@@ -11,7 +11,9 @@ function unusedReference(seed: string): string {
 
 /** The page without what legitimately differs between two requests: CSRF token and what the person typed. */
 function normalised(html: string): string {
-  return html.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""').replace(/(id="(accessKey|reference)" name="\2" type="text" value=")[^"]*"/g, '$1"');
+  return html
+    .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
+    .replace(/(id="(accessKey|reference)" name="\2" type="text" value=")[^"]*"/g, '$1"');
 }
 
 function sessionCookie(res: request.Response): string | undefined {
@@ -86,8 +88,18 @@ describe('employee entry: access key + reference number', () => {
     expect($(unknown.text)('.field-error').length).toBe(0);
     expect(normalised(unknown.text)).toBe(normalised(wrongKey.text));
     const rows = await counters();
-    expect(rows.filter((r) => r.kind === 'entry_reference').map((r) => r.subject).sort()).toEqual([app.reference, unusedReference('987654321')].sort());
-    expect(rows.filter((r) => r.kind === 'entry_key').map((r) => r.subject).sort()).toEqual([key.number, 'ZZZZZZZZ'].sort());
+    expect(
+      rows
+        .filter((r) => r.kind === 'entry_reference')
+        .map((r) => r.subject)
+        .sort(),
+    ).toEqual([app.reference, unusedReference('987654321')].sort());
+    expect(
+      rows
+        .filter((r) => r.kind === 'entry_key')
+        .map((r) => r.subject)
+        .sort(),
+    ).toEqual([key.number, 'ZZZZZZZZ'].sort());
   });
 
   it('locks a reference after 5 failures for 15 minutes, even with the right key', async () => {
@@ -106,12 +118,21 @@ describe('employee entry: access key + reference number', () => {
   });
 
   it('opens a session bound to the application (new cookie), shows its summary, and moves it to in progress', async () => {
-    const app = await givenApplication(ctx.deps.db, key, { email: 'camille@acme.example', firstName: 'Camille', lastName: 'Lefèvre', title: 'ms', priority: 'urgent' });
+    const app = await givenApplication(ctx.deps.db, key, {
+      email: 'camille@acme.example',
+      firstName: 'Camille',
+      lastName: 'Lefèvre',
+      title: 'ms',
+      priority: 'urgent',
+    });
     const agent = request.agent(ctx.app);
     const form = await agent.get(`${paths.employee.entry}?lang=en&ref=${app.reference}`);
     const before = sessionCookie(form);
     expect(before).toBeDefined();
-    const res = await agent.post(paths.employee.entry).type('form').send({ _csrf: csrfFrom(form.text), accessKey: key.number.toLowerCase(), reference: app.reference });
+    const res = await agent
+      .post(paths.employee.entry)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), accessKey: key.number.toLowerCase(), reference: app.reference });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(paths.employee.application);
     const after = sessionCookie(res);
@@ -146,7 +167,10 @@ describe('employee entry: access key + reference number', () => {
     expect(await ctx.deps.db('application_status_history').where({ application_id: app.id })).toHaveLength(2);
 
     // Sign-out ends the session.
-    const signOut = await agent.post(paths.employee.signOut).type('form').send({ _csrf: csrfFrom(page.text) });
+    const signOut = await agent
+      .post(paths.employee.signOut)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(signOut.status).toBe(303);
     expect((await agent.get(paths.employee.application)).headers.location).toBe(paths.employee.entry);
     expect(await ctx.deps.db('session').where({ user_key: `application:${app.id}` })).toHaveLength(1); // only the "again" session

@@ -17,9 +17,17 @@ describe('self-service start and controlled send for the same person at the same
     const email = `anne.martin${round}@acme.example`;
     const results = await Promise.allSettled([
       startSelfService(db, { keyNumber: key.number, email, language: 'fr' }, 'Europe/Paris', now),
-      initiateControlled(db, { id: admin.id, accountIds: [accountId] }, key.id, { priority: 'normal', title: 'mrs', firstName: 'Anne', lastName: 'Martin', email, language: 'fr' }, 'Europe/Paris', now, {
-        actor: { type: 'admin', id: admin.id },
-      }),
+      initiateControlled(
+        db,
+        { id: admin.id, accountIds: [accountId] },
+        key.id,
+        { priority: 'normal', title: 'mrs', firstName: 'Anne', lastName: 'Martin', email, language: 'fr' },
+        'Europe/Paris',
+        now,
+        {
+          actor: { type: 'admin', id: admin.id },
+        },
+      ),
     ]);
     expect(results[0]).toMatchObject({ status: 'fulfilled' });
     expect(await countOf(db('application').where({ access_key_id: key.id, email }))).toBe(1);

@@ -54,7 +54,10 @@ describe('self-service: /apply with the access key and an e-mail', () => {
     const mails = await outboxRows(ctx.deps.db, app.id);
     expect(mails.map((m) => m.template)).toEqual(['invitation-link']);
     expect(mails[0]!.language).toBe('en');
-    expect((await ctx.deps.db('application_status_history').where({ application_id: app.id }))[0]).toMatchObject({ to_status: 'invited', actor_type: 'employee' });
+    expect((await ctx.deps.db('application_status_history').where({ application_id: app.id }))[0]).toMatchObject({
+      to_status: 'invited',
+      actor_type: 'employee',
+    });
   });
 
   it('re-sends the reference when that e-mail already has an open application on the key, creating nothing', async () => {
@@ -156,7 +159,11 @@ describe('self-service: per-IP limit (second layer)', () => {
   it('answers a translated 429 after 30 requests from one address', async () => {
     const agent = request.agent(ctx.app);
     const token = await getCsrf(agent, `${paths.employee.apply}?lang=fr`);
-    for (let i = 0; i < 30; i++) await agent.post(paths.employee.apply).type('form').send({ _csrf: token, accessKey: 'ZZZZ9999', email: `p${i}@acme.example` });
+    for (let i = 0; i < 30; i++)
+      await agent
+        .post(paths.employee.apply)
+        .type('form')
+        .send({ _csrf: token, accessKey: 'ZZZZ9999', email: `p${i}@acme.example` });
     const blocked = await agent.post(paths.employee.apply).type('form').send({ _csrf: token, accessKey: 'ZZZZ9999', email: 'last@acme.example' });
     expect(blocked.status).toBe(429);
     expect($(blocked.text)('h1').text()).toBe('Trop de tentatives');

@@ -64,7 +64,10 @@ describe('the base app', () => {
   it('refuses a forged token and a cross-site request', async () => {
     const agent = request.agent(ctx.app);
     const token = await getCsrf(agent, '/sign-in');
-    const forged = await agent.post('/sign-in').type('form').send({ _csrf: token.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')), administratorId: 1 });
+    const forged = await agent
+      .post('/sign-in')
+      .type('form')
+      .send({ _csrf: token.replace(/.$/, (c) => (c === 'a' ? 'b' : 'a')), administratorId: 1 });
     expect(forged.status).toBe(403);
     const crossSite = await agent.post('/sign-in').set('Sec-Fetch-Site', 'cross-site').type('form').send({ _csrf: token, administratorId: 1 });
     expect(crossSite.status).toBe(403);

@@ -38,7 +38,12 @@ describe('configuration', () => {
   it('accepts a complete production configuration with header authentication', () => {
     const config = loadConfig(production);
     expect(config.isProduction).toBe(true);
-    expect(config.auth).toEqual({ mode: 'header', header: 'x-forwarded-email', proxySecretHeader: 'x-sesame-proxy-secret', proxySecret: 'proxy-secret-0123456789' });
+    expect(config.auth).toEqual({
+      mode: 'header',
+      header: 'x-forwarded-email',
+      proxySecretHeader: 'x-sesame-proxy-secret',
+      proxySecret: 'proxy-secret-0123456789',
+    });
   });
 
   it('refuses dev sign-in in production, naming AUTH_MODE, whether set or left to its default', () => {

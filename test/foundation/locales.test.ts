@@ -48,7 +48,9 @@ describe('locale files', () => {
   });
 
   it('translate every value (French differs from English unless allow-listed)', () => {
-    const untranslated = fr.filter((k) => valueOf('fr', k) === valueOf('en', k) && !SAME_IN_BOTH.some((re) => re.test(k)) && !/^[\s\d{}().,:%/+-]*$/.test(valueOf('fr', k) ?? ''));
+    const untranslated = fr.filter(
+      (k) => valueOf('fr', k) === valueOf('en', k) && !SAME_IN_BOTH.some((re) => re.test(k)) && !/^[\s\d{}().,:%/+-]*$/.test(valueOf('fr', k) ?? ''),
+    );
     expect(untranslated).toEqual([]);
   });
 

@@ -39,9 +39,7 @@ describe('navigation tabs', () => {
     const tabs = JSON.parse(counted.text) as Array<{ href: string; count: number; current: boolean }>;
     expect(tabs.find((t) => t.href === '/admin/approvals')).toMatchObject({ count: 4, current: true });
 
-    const provided = await request(
-      appWith([provider], (_req, res) => res.render('page.txt', { navCounts: { pending: 9 } })),
-    ).get('/admin/approvals');
+    const provided = await request(appWith([provider], (_req, res) => res.render('page.txt', { navCounts: { pending: 9 } }))).get('/admin/approvals');
     expect(calls).toBe(1);
     expect((JSON.parse(provided.text) as Array<{ href: string; count: number }>).find((t) => t.href === '/admin/approvals')?.count).toBe(9);
 

@@ -52,8 +52,12 @@ describe('security headers', () => {
   const headersOf = (res: request.Response) => Object.fromEntries(Object.entries(res.headers).filter(([k]) => !drop.includes(k)));
 
   it.each([false, true])('are exactly the headers helmet sets on each request (TLS %s), and strict', async (onTls) => {
-    const ours = express().use(securityHeaders(onTls)).get('/', (_req, res) => res.send('x'));
-    const perRequest = express().use(helmetFor(onTls)).get('/', (_req, res) => res.send('x'));
+    const ours = express()
+      .use(securityHeaders(onTls))
+      .get('/', (_req, res) => res.send('x'));
+    const perRequest = express()
+      .use(helmetFor(onTls))
+      .get('/', (_req, res) => res.send('x'));
     const a = await request(ours).get('/');
     const b = await request(perRequest).get('/');
     expect(headersOf(a)).toEqual(headersOf(b));

@@ -51,7 +51,14 @@ describe('the job run coordinator (two instances sharing one database)', () => {
   });
 
   it('leaves a live lease alone and takes over a stale one (a crashed run) once', async () => {
-    await a('job_run').insert({ job: 'expire', slot: 's1', owner: 'crashed', started_at: '2026-11-24T08:00:00.000Z', lease_until: '2026-11-24T09:30:00.000Z', finished_at: null });
+    await a('job_run').insert({
+      job: 'expire',
+      slot: 's1',
+      owner: 'crashed',
+      started_at: '2026-11-24T08:00:00.000Z',
+      lease_until: '2026-11-24T09:30:00.000Z',
+      finished_at: null,
+    });
     let runs = 0;
     const live = await runSlot({ db: a }, { job: 'expire', slot: 's1', now: NOW }, async () => ++runs);
     expect(live).toEqual({ ran: false, reason: 'busy', owner: 'crashed' });
@@ -70,9 +77,11 @@ describe('the job run coordinator (two instances sharing one database)', () => {
   });
 
   it('releases the lease when the body fails, so the slot can be retried at once', async () => {
-    await expect(runSlot({ db: a }, { job: 'flaky', slot: 's1', now: NOW }, async () => {
-      throw new Error('SMTP down');
-    })).rejects.toThrow('SMTP down');
+    await expect(
+      runSlot({ db: a }, { job: 'flaky', slot: 's1', now: NOW }, async () => {
+        throw new Error('SMTP down');
+      }),
+    ).rejects.toThrow('SMTP down');
     const failed = await a('job_run').where({ job: 'flaky' }).first();
     expect(failed.finished_at).toBeNull();
     expect(JSON.parse(failed.result)).toEqual({ error: 'SMTP down' });
@@ -83,10 +92,12 @@ describe('the job run coordinator (two instances sharing one database)', () => {
   it('runs each slot once when many runs race from both instances', async () => {
     const runs: string[] = [];
     const attempts = Array.from({ length: 5 }, (_, slot) =>
-      [a, b, a, b].map((db, i) => runSlot({ db }, { job: 'race', slot: `s${slot}`, now: NOW, owner: `owner-${i}` }, async () => {
-        runs.push(`s${slot}`);
-        await sleep(10);
-      })),
+      [a, b, a, b].map((db, i) =>
+        runSlot({ db }, { job: 'race', slot: `s${slot}`, now: NOW, owner: `owner-${i}` }, async () => {
+          runs.push(`s${slot}`);
+          await sleep(10);
+        }),
+      ),
     ).flat();
     const outcomes = await Promise.all(attempts);
     expect(runs.sort()).toEqual(['s0', 's1', 's2', 's3', 's4']);

@@ -14,7 +14,16 @@ let refSeq = 0;
 /** A submitted application (pending approval unless told otherwise), created on 18 November. */
 async function givenApplication(
   db: Db,
-  input: { keyId: number; accountId: number; status?: string; priority?: 'normal' | 'urgent'; origin?: string; initiatedBy?: number | null; submittedAt?: string; name?: [string, string] },
+  input: {
+    keyId: number;
+    accountId: number;
+    status?: string;
+    priority?: 'normal' | 'urgent';
+    origin?: string;
+    initiatedBy?: number | null;
+    submittedAt?: string;
+    name?: [string, string];
+  },
 ): Promise<number> {
   const submittedAt = input.submittedAt ?? '2026-11-20T10:00:00.000Z';
   const row = await givenApplicationRow(
@@ -45,14 +54,17 @@ describe('the daily digest (e-mail 8)', () => {
   });
   afterEach(() => ctx.close());
 
-  const digests = () => ctx.deps.db('outbox').where({ template: 'daily-digest' }).orderBy('recipient').select('idempotency_key', 'recipient', 'language', 'data');
+  const digests = () =>
+    ctx.deps.db('outbox').where({ template: 'daily-digest' }).orderBy('recipient').select('idempotency_key', 'recipient', 'language', 'data');
 
   /** A BC with an administrator (initiator), the key's creator, and a key with one notification recipient. */
   async function givenKey(opts: { adminLanguage?: 'fr' | 'en'; recipients?: string[] } = {}) {
     const accountId = await givenAccount(ctx.deps.db);
     const initiator = await givenAdministrator(ctx.deps.db, { language: opts.adminLanguage ?? 'fr' }, [accountId]);
     const creator = await givenAdministrator(ctx.deps.db, {}, [accountId]);
-    const key = await givenAccessKey(ctx.deps.db, accountId, creator.id, { notification_recipients: JSON.stringify(opts.recipients ?? ['finance@test.example']) });
+    const key = await givenAccessKey(ctx.deps.db, accountId, creator.id, {
+      notification_recipients: JSON.stringify(opts.recipients ?? ['finance@test.example']),
+    });
     return { accountId, initiator, creator, keyId: key.id };
   }
 
@@ -63,7 +75,13 @@ describe('the daily digest (e-mail 8)', () => {
 
   it('at 00:30 sends one e-mail per recipient, with the counts, the oldest applications and a link to the queue', async () => {
     const k = await givenKey({ adminLanguage: 'en' });
-    await givenApplication(ctx.deps.db, { ...k, initiatedBy: k.initiator.id, priority: 'urgent', submittedAt: '2026-11-19T09:00:00.000Z', name: ['Louis', 'Bernard'] });
+    await givenApplication(ctx.deps.db, {
+      ...k,
+      initiatedBy: k.initiator.id,
+      priority: 'urgent',
+      submittedAt: '2026-11-19T09:00:00.000Z',
+      name: ['Louis', 'Bernard'],
+    });
     await givenApplication(ctx.deps.db, { ...k, initiatedBy: k.initiator.id, submittedAt: '2026-11-21T09:00:00.000Z' });
     // Self-service: the key's creator is told.
     await givenApplication(ctx.deps.db, { ...k, origin: 'self_service', submittedAt: '2026-11-22T09:00:00.000Z', name: ['Ana', 'Lopes'] });
@@ -119,7 +137,13 @@ describe('the daily digest (e-mail 8)', () => {
       await ctx.deps.db('administrator_account').insert({ administrator_id: admin.id, account_id: accountId });
       const key = await givenAccessKey(ctx.deps.db, accountId, admin.id);
       for (let j = 0; j < 4; j++) {
-        await givenApplication(ctx.deps.db, { keyId: key.id, accountId, initiatedBy: admin.id, priority: j === 0 ? 'urgent' : 'normal', submittedAt: `2026-11-${String(10 + i * 4 + j).padStart(2, '0')}T09:00:00.000Z` });
+        await givenApplication(ctx.deps.db, {
+          keyId: key.id,
+          accountId,
+          initiatedBy: admin.id,
+          priority: j === 0 ? 'urgent' : 'normal',
+          submittedAt: `2026-11-${String(10 + i * 4 + j).padStart(2, '0')}T09:00:00.000Z`,
+        });
       }
     }
     await queueDailyDigests(ctx.deps, AT_0030);
@@ -127,7 +151,13 @@ describe('the daily digest (e-mail 8)', () => {
     expect(rows).toHaveLength(1);
     const data = JSON.parse(rows[0].data);
     expect(data).toMatchObject({ pendingCount: 8, urgentCount: 2, normalCount: 6, notListedCount: 8 - DIGEST_OLDEST });
-    expect(data.oldest.map((o: { signedOn: string }) => o.signedOn)).toEqual(['10 novembre 2026', '11 novembre 2026', '12 novembre 2026', '13 novembre 2026', '14 novembre 2026']);
+    expect(data.oldest.map((o: { signedOn: string }) => o.signedOn)).toEqual([
+      '10 novembre 2026',
+      '11 novembre 2026',
+      '12 novembre 2026',
+      '13 novembre 2026',
+      '14 novembre 2026',
+    ]);
     expect(data.oldestList.split('\n')).toHaveLength(DIGEST_OLDEST);
   });
 
@@ -185,6 +215,9 @@ describe('the daily digest (e-mail 8)', () => {
     const third = createScheduler(ctx.deps, [dailyDigestJob], { cron: false });
     await third.runDue(dailyDigestJob);
     await third.stop();
-    expect((await digests()).map((r) => r.idempotency_key)).toEqual([`daily-digest:${k.initiator.email}:2026-11-25`, `daily-digest:${k.initiator.email}:2026-11-26`]);
+    expect((await digests()).map((r) => r.idempotency_key)).toEqual([
+      `daily-digest:${k.initiator.email}:2026-11-25`,
+      `daily-digest:${k.initiator.email}:2026-11-26`,
+    ]);
   });
 });

@@ -23,7 +23,11 @@ describe('the reminder job (e-mail 5)', () => {
   });
 
   const reminders = (applicationId?: number) =>
-    ctx.deps.db('outbox').where({ template: 'reminder', ...(applicationId ? { application_id: applicationId } : {}) }).orderBy('id').select('idempotency_key', 'recipient', 'language', 'data');
+    ctx.deps
+      .db('outbox')
+      .where({ template: 'reminder', ...(applicationId ? { application_id: applicationId } : {}) })
+      .orderBy('id')
+      .select('idempotency_key', 'recipient', 'language', 'data');
 
   it.each([
     [7, null],
@@ -75,7 +79,9 @@ describe('the reminder job (e-mail 5)', () => {
     const app = await givenInvitedApplication(ctx.deps.db, T0);
     const quiet = await givenInvitedApplication(ctx.deps.db, T0, { reminderEnabled: false });
     await queueReminders(ctx.deps, day(8));
-    await ctx.deps.db.transaction((trx) => transition(trx, { applicationId: app.id, from: ['invited'], to: 'pending_approval', actor: { type: 'employee' }, now: day(10) }));
+    await ctx.deps.db.transaction((trx) =>
+      transition(trx, { applicationId: app.id, from: ['invited'], to: 'pending_approval', actor: { type: 'employee' }, now: day(10) }),
+    );
     expect(await queueReminders(ctx.deps, day(15))).toEqual({ queued: 0 });
     expect(await queueReminders(ctx.deps, day(22))).toEqual({ queued: 0 });
     expect((await reminders(app.id)).map((r) => r.idempotency_key)).toEqual([`reminder:${app.id}:day8`]);

@@ -96,7 +96,10 @@ describe('the scheduler', () => {
     const scheduler = createScheduler(ctx.deps, [flaky, countingJob(runs)], { cron: false });
     const reports = await scheduler.catchUp();
     await scheduler.stop();
-    expect(reports.map((r) => r.outcome)).toEqual([{ ran: false, reason: 'error', error: 'database busy' }, { ran: true, result: { runs: 1 }, takenOver: false }]);
+    expect(reports.map((r) => r.outcome)).toEqual([
+      { ran: false, reason: 'error', error: 'database busy' },
+      { ran: true, result: { runs: 1 }, takenOver: false },
+    ]);
     expect(ctx.logs.join('')).toContain('job failed');
 
     const again = createScheduler(ctx.deps, [flaky], { cron: false });
@@ -113,7 +116,9 @@ describe('the scheduler', () => {
       // next 00:30 in Paris (winter time) from the real current date
       const next = task?.getNextRun();
       expect(next).toBeInstanceOf(Date);
-      expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next as Date)).toBe('00:30');
+      expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next as Date)).toBe(
+        '00:30',
+      );
     } finally {
       await scheduler.stop();
     }

@@ -132,16 +132,11 @@ describe('views/macros/table.njk', () => {
     expect($('th[aria-sort="descending"] a').attr('href')).toContain('sort=number&dir=asc');
     expect($('th[aria-sort="none"] a').text()).toBe('Modifier');
     expect($('.list-count').text()).toBe('Affichage 11 à 20 des 35 enregistrement(s)');
-    expect($('nav[aria-label="Pagination"] a').map((_i, a) => $(a).text()).get()).toEqual([
-      'Première page',
-      'Page précédente',
-      '1',
-      '2',
-      '3',
-      '4',
-      'Page suivante',
-      'Dernière page',
-    ]);
+    expect(
+      $('nav[aria-label="Pagination"] a')
+        .map((_i, a) => $(a).text())
+        .get(),
+    ).toEqual(['Première page', 'Page précédente', '1', '2', '3', '4', 'Page suivante', 'Dernière page']);
     expect($('a[aria-current="page"]').text()).toBe('2');
     expect($('a[aria-current="page"]').attr('aria-label')).toBe('Page 2');
     expect($('form[role="search"] input[name="sort"]').val()).toBe('number');

@@ -11,7 +11,11 @@ describe('mapInSlices', () => {
     const seen: boolean[] = [];
     let otherWorkRan = false;
     setImmediate(() => (otherWorkRan = true));
-    await mapInSlices(Array.from({ length: 25 }, (_v, i) => i), () => seen.push(otherWorkRan), 10);
+    await mapInSlices(
+      Array.from({ length: 25 }, (_v, i) => i),
+      () => seen.push(otherWorkRan),
+      10,
+    );
     // The first slice runs before anything else; the event loop gets its turn before the second.
     expect(seen.slice(0, 10)).toEqual(Array(10).fill(false));
     expect(seen.slice(10)).toEqual(Array(15).fill(true));

@@ -33,7 +33,17 @@ describe('outbox dispatcher over real SMTP', () => {
     return ctx.deps.db.transaction((trx) =>
       createInvitedApplications(
         trx,
-        items.map((i) => ({ accessKey: key, origin: 'controlled', priority: 'normal', email: `person${++seq}@example.test`, language: 'fr', firstName: 'Zoé', lastName: 'Martin', title: 'ms', ...i })),
+        items.map((i) => ({
+          accessKey: key,
+          origin: 'controlled',
+          priority: 'normal',
+          email: `person${++seq}@example.test`,
+          language: 'fr',
+          firstName: 'Zoé',
+          lastName: 'Martin',
+          title: 'ms',
+          ...i,
+        })),
         clock.now(),
       ),
     );
@@ -43,7 +53,14 @@ describe('outbox dispatcher over real SMTP', () => {
     await ctx.deps.db.transaction((trx) =>
       enqueueEmails(
         trx,
-        emails.map((e) => ({ idempotencyKey: `test:${++seq}`, template: 'invitation-key', to: `person${seq}@example.test`, language: 'en', data: { accessKey: 'AB12CD34', firstName: 'A', lastName: 'B', title: '' }, ...e })),
+        emails.map((e) => ({
+          idempotencyKey: `test:${++seq}`,
+          template: 'invitation-key',
+          to: `person${seq}@example.test`,
+          language: 'en',
+          data: { accessKey: 'AB12CD34', firstName: 'A', lastName: 'B', title: '' },
+          ...e,
+        })),
         clock.now(),
       ),
     );
@@ -53,7 +70,10 @@ describe('outbox dispatcher over real SMTP', () => {
 
   beforeAll(async () => {
     await smtp.start();
-    ctx = await createTestContext({ SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', PUBLIC_BASE_URL: 'https://sesame.example.com', MAIL_FROM: 'Sésame <no-reply@sesame.example.com>' }, { clock });
+    ctx = await createTestContext(
+      { SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '3', PUBLIC_BASE_URL: 'https://sesame.example.com', MAIL_FROM: 'Sésame <no-reply@sesame.example.com>' },
+      { clock },
+    );
     const accountId = await givenAccount(ctx.deps.db);
     const admin = await givenAdministrator(ctx.deps.db, {}, [accountId]);
     const k = await givenAccessKey(ctx.deps.db, accountId, admin.id);
@@ -98,7 +118,9 @@ describe('outbox dispatcher over real SMTP', () => {
       expect(link.parsed.html).toContain(`href="${entry}"`);
       expect(link.parsed.text).not.toContain(key.number);
       expect(link.parsed.headers.get('content-language')).toBe(lang);
-      expect(link.parsed.subject).toBe(lang === 'fr' ? 'Votre demande de carte Corporate : lien et numéro de référence' : 'Your corporate card application: link and reference number');
+      expect(link.parsed.subject).toBe(
+        lang === 'fr' ? 'Votre demande de carte Corporate : lien et numéro de référence' : 'Your corporate card application: link and reference number',
+      );
       // e-mail 2: the key and the plain entry URL, never the reference
       expect(keyMail.parsed.text).toContain(key.number);
       expect(keyMail.parsed.text).toContain('https://sesame.example.com/access\n');
@@ -110,8 +132,18 @@ describe('outbox dispatcher over real SMTP', () => {
     };
     check('zoe.martin@example.test', fr!.reference, 'fr');
     check('john.smith@example.test', en!.reference, 'en');
-    expect(smtp.to('zoe.martin@example.test').map((m) => m.parsed.text).join()).toContain('Bonjour Zoé Martin,');
-    expect(smtp.to('john.smith@example.test').map((m) => m.parsed.text).join()).toContain('Hello John Smith,');
+    expect(
+      smtp
+        .to('zoe.martin@example.test')
+        .map((m) => m.parsed.text)
+        .join(),
+    ).toContain('Bonjour Zoé Martin,');
+    expect(
+      smtp
+        .to('john.smith@example.test')
+        .map((m) => m.parsed.text)
+        .join(),
+    ).toContain('Hello John Smith,');
 
     // Message-ID derived from the idempotency key; the rendered message is kept on the row
     const stored = await rows();

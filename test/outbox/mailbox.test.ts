@@ -15,7 +15,16 @@ describe('development mailbox', () => {
   async function queue(e: Partial<EmailToQueue>): Promise<number> {
     await enqueueEmails(
       ctx.deps.db,
-      [{ idempotencyKey: `mailbox-test:${++seq}`, template: 'invitation-link', to: 'zoe.martin@example.test', language: 'fr', data: { reference: '1234567897', firstName: '<script>alert(1)</script>', lastName: 'Martin', title: '' }, ...e }],
+      [
+        {
+          idempotencyKey: `mailbox-test:${++seq}`,
+          template: 'invitation-link',
+          to: 'zoe.martin@example.test',
+          language: 'fr',
+          data: { reference: '1234567897', firstName: '<script>alert(1)</script>', lastName: 'Martin', title: '' },
+          ...e,
+        },
+      ],
       ctx.deps.clock.now(),
     );
     return (await ctx.deps.db('outbox').max<{ id: number }[]>({ id: 'id' }))[0]!.id;

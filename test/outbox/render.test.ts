@@ -38,7 +38,12 @@ describe('e-mail rendering', () => {
   });
 
   it('escapes the data in the HTML body but keeps the subject and text as typed', () => {
-    const mail = renderer.render('invitation-link', 'fr', { reference: '1234567897', firstName: '<script>alert(1)</script>', lastName: 'O’Brien & "Co"', title: '' });
+    const mail = renderer.render('invitation-link', 'fr', {
+      reference: '1234567897',
+      firstName: '<script>alert(1)</script>',
+      lastName: 'O’Brien & "Co"',
+      title: '',
+    });
     expect(mail.html).not.toContain('<script>');
     expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(mail.html).toContain('O’Brien &amp; &quot;Co&quot;');
@@ -55,7 +60,12 @@ describe('e-mail rendering', () => {
   });
 
   it('never lets the data replace the links or the translation function', () => {
-    const mail = renderer.render('invitation-key', 'fr', { accessKey: 'AB12CD34', ...person, links: { entry: 'https://evil.example' }, baseUrl: 'https://evil.example' });
+    const mail = renderer.render('invitation-key', 'fr', {
+      accessKey: 'AB12CD34',
+      ...person,
+      links: { entry: 'https://evil.example' },
+      baseUrl: 'https://evil.example',
+    });
     expect(mail.text).not.toContain('evil');
   });
 
@@ -72,15 +82,26 @@ describe('e-mail rendering', () => {
 
   it('has every e-mail folder in both languages, each a known template', () => {
     const dir = path.join(VIEWS_DIR, 'emails');
-    const folders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const folders = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     expect(folders).toEqual(expect.arrayContaining(['invitation-link', 'invitation-key', 'signing-code']));
     for (const folder of folders) {
       expect(EMAIL_TEMPLATES).toContain(folder);
-      expect(fs.readdirSync(path.join(dir, folder)).filter((f) => f.endsWith('.njk')).sort()).toEqual(['en.njk', 'fr.njk']);
+      expect(
+        fs
+          .readdirSync(path.join(dir, folder))
+          .filter((f) => f.endsWith('.njk'))
+          .sort(),
+      ).toEqual(['en.njk', 'fr.njk']);
     }
   });
 
   it('extracts absolute links from a text body', () => {
-    expect(extractLinks('Go to https://a.example/x?ref=1. Or (http://b.example/y) https://a.example/x?ref=1')).toEqual(['https://a.example/x?ref=1', 'http://b.example/y']);
+    expect(extractLinks('Go to https://a.example/x?ref=1. Or (http://b.example/y) https://a.example/x?ref=1')).toEqual([
+      'https://a.example/x?ref=1',
+      'http://b.example/y',
+    ]);
   });
 });

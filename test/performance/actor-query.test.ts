@@ -8,7 +8,6 @@ describe('findActiveActor', () => {
   let db: Db;
   useFreshDatabase((opened) => (db = opened));
 
-
   it('loads an administrator with their BCs by e-mail or id, every BC for a platform administrator, nothing when inactive', async () => {
     const accounts = [await givenAccount(db), await givenAccount(db), await givenAccount(db)];
     const admin = await givenAdministrator(db, { email: 'Manager@Test.example'.toLowerCase() }, [accounts[2] as number, accounts[0] as number]);

@@ -14,7 +14,6 @@ describe('application counts kept by triggers', () => {
   useFreshDatabase((opened) => (db = opened));
   let seq = 0;
 
-
   async function actual(): Promise<string[]> {
     const rows: Array<{ account_id: number; access_key_id: number; status: string; priority: string; n: number | string }> = await db('application')
       .groupBy('account_id', 'access_key_id', 'status', 'priority')
@@ -58,7 +57,11 @@ describe('application counts kept by triggers', () => {
     // A bulk insert in one statement, then more in a transaction.
     await db('application').insert([app(k1, a1), app(k1, a1, 'urgent'), app(k2, a2), app(k2, a2, 'normal', 'pending_approval')]);
     await db.transaction(async (trx) => {
-      await trx.batchInsert('application', Array.from({ length: 30 }, (_, i) => app(i % 2 ? k1 : k2, i % 2 ? a1 : a2, i % 5 ? 'normal' : 'urgent', 'pending_approval')), 10);
+      await trx.batchInsert(
+        'application',
+        Array.from({ length: 30 }, (_, i) => app(i % 2 ? k1 : k2, i % 2 ? a1 : a2, i % 5 ? 'normal' : 'urgent', 'pending_approval')),
+        10,
+      );
     });
     expect(await counted([a1, a2])).toEqual(await actual());
     expect(await countInStatus(db, [a1, a2], 'pending_approval')).toBe(31);
@@ -67,7 +70,9 @@ describe('application counts kept by triggers', () => {
 
     // Transitions (one committed, one rolled back), a priority change, a move to another key, deletes.
     const ids = (await db('application').orderBy('id').select('id')).map((r: { id: number }) => Number(r.id));
-    await db.transaction((trx) => transition(trx, { applicationId: ids[0] as number, from: ['invited'], to: 'in_progress', actor: { type: 'employee' }, now: new Date() }));
+    await db.transaction((trx) =>
+      transition(trx, { applicationId: ids[0] as number, from: ['invited'], to: 'in_progress', actor: { type: 'employee' }, now: new Date() }),
+    );
     await expect(
       db.transaction(async (trx) => {
         await transition(trx, { applicationId: ids[1] as number, from: ['invited'], to: 'cancelled', actor: { type: 'system' }, now: new Date() });
@@ -77,13 +82,17 @@ describe('application counts kept by triggers', () => {
     await db('application').where({ id: ids[4] }).update({ priority: 'urgent' });
     await db('application').where({ id: ids[5] }).update({ access_key_id: k1b.id, account_id: a1 });
     await db('application').where({ id: ids[6] }).update({ updated_at: '2026-11-21T00:00:00.000Z' }); // no counted column: no change
-    await db('application').whereIn('id', [ids[2], ids[7]] as number[]).delete();
+    await db('application')
+      .whereIn('id', [ids[2], ids[7]] as number[])
+      .delete();
     expect(await counted([a1, a2])).toEqual(await actual());
     expect(await counted([a2])).toEqual((await actual()).filter((k) => k.startsWith(`${a2}/`)));
     expect(await countInStatus(db, [], 'pending_approval')).toBe(0);
 
     // The grouped reads agree with the table too.
-    const rows: Array<{ access_key_id: number; status: string; priority: string }> = await db('application').whereIn('account_id', [a1, a2]).select('access_key_id', 'status', 'priority');
+    const rows: Array<{ access_key_id: number; status: string; priority: string }> = await db('application')
+      .whereIn('account_id', [a1, a2])
+      .select('access_key_id', 'status', 'priority');
     const perKeyStatus = new Map<string, { n: number; urgent: number }>();
     for (const r of rows) {
       const k = `${r.access_key_id}/${r.status}`;

@@ -10,7 +10,6 @@ describe('audit entries recorded on their own: group commit', () => {
   let db: Db;
   useFreshDatabase((opened) => (db = opened));
 
-
   const view = (applicationId: number): AuditEntry => ({
     at: new Date('2026-11-24T10:00:00Z'),
     actor: { type: 'admin', id: 1, email: 'admin@test.example' },
@@ -32,7 +31,9 @@ describe('audit entries recorded on their own: group commit', () => {
     const bad = { ...view(99), action: null } as unknown as AuditEntry;
     const outcomes = await Promise.allSettled([recordAudit(db, view(100)), recordAudit(db, view(101)), recordAudit(db, bad), recordAudit(db, view(102))]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    const apps = (await db('audit_log').where('id', '>', 30).orderBy('id').select('application_id')).map((r: { application_id: number }) => Number(r.application_id));
+    const apps = (await db('audit_log').where('id', '>', 30).orderBy('id').select('application_id')).map((r: { application_id: number }) =>
+      Number(r.application_id),
+    );
     expect(apps).toEqual([100, 101, 102]);
     expect(await verifyAuditChain(db)).toEqual({ ok: true, count: 33 });
   });

@@ -43,7 +43,17 @@ describe('approval queue pages read from the end', () => {
     const otherKey = await givenAccessKey(db, other, admin.id);
     for (let i = 0; i < 40; i++) {
       const at = `2026-11-${String(10 + (i % 4)).padStart(2, '0')}T09:00:00.000Z`;
-      rows.push({ ...(rows[0] as (typeof rows)[number]), reference: String(7_000_000_000 + i), access_key_id: otherKey.id, account_id: other, status: 'pending_approval', email: `o${i}@test.example`, created_at: at, status_changed_at: at, updated_at: at });
+      rows.push({
+        ...(rows[0] as (typeof rows)[number]),
+        reference: String(7_000_000_000 + i),
+        access_key_id: otherKey.id,
+        account_id: other,
+        status: 'pending_approval',
+        email: `o${i}@test.example`,
+        created_at: at,
+        status_changed_at: at,
+        updated_at: at,
+      });
     }
     await db('application').insert(rows);
     search = { accountIds: accounts, filters: { stage: 'ready' }, q: '' };

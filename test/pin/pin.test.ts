@@ -99,7 +99,9 @@ describe('savePin (stored encrypted, never in clear)', () => {
   it('stores the PIN so that neither the database file nor the logs contain it in clear, and the issuer can decrypt it', async () => {
     const { id } = await givenApplicationRow(ctx.deps.db);
     const now = ctx.deps.clock.now();
-    const result = await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: PIN, confirmation: PIN, birthDate: '1985-03-27', now }));
+    const result = await ctx.deps.db.transaction((trx) =>
+      savePin(ctx.deps, trx, { applicationId: id, pin: PIN, confirmation: PIN, birthDate: '1985-03-27', now }),
+    );
     expect(result).toEqual({ ok: true });
     expect(await hasPin(ctx.deps.db, id)).toBe(true);
 
@@ -127,7 +129,9 @@ describe('savePin (stored encrypted, never in clear)', () => {
 
   it('refuses an invalid PIN without storing anything or logging it', async () => {
     const { id } = await givenApplicationRow(ctx.deps.db);
-    const result = await ctx.deps.db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: id, pin: '1985', confirmation: '1985', birthDate: '1985-03-27', now: ctx.deps.clock.now() }));
+    const result = await ctx.deps.db.transaction((trx) =>
+      savePin(ctx.deps, trx, { applicationId: id, pin: '1985', confirmation: '1985', birthDate: '1985-03-27', now: ctx.deps.clock.now() }),
+    );
     expect(result).toEqual({ ok: false, field: 'pin', key: `${E}.birthDate` });
     expect(await hasPin(ctx.deps.db, id)).toBe(false);
     expect(ctx.logs.join('')).not.toContain('1985');

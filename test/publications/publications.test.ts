@@ -41,24 +41,39 @@ describe('publishing terms and form versions (e-mail 9)', () => {
   afterEach(() => ctx.close());
 
   const notified = async () =>
-    (await ctx.deps.db('outbox').where({ template: 'form-changed' }).orderBy('application_id').select('application_id', 'idempotency_key', 'language', 'data')).map((r) => ({
+    (
+      await ctx.deps.db('outbox').where({ template: 'form-changed' }).orderBy('application_id').select('application_id', 'idempotency_key', 'language', 'data')
+    ).map((r) => ({
       ...r,
       data: JSON.parse(r.data),
     }));
 
   async function post(url: string, fields: Record<string, string>) {
     const page = await platform.get(paths.platform.publications.list).expect(200);
-    return platform.post(url).type('form').send({ _csrf: csrfFrom(page.text), ...fields });
+    return platform
+      .post(url)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...fields });
   }
 
-  const corporateTerms = { kind: 'cardholder', cardProduct: 'corporate', version: '2026-12', titleFr: 'Conditions', bodyFr: 'Article 1.\n\nArticle 2.', titleEn: 'Terms', bodyEn: 'Article 1.\n\nArticle 2.' };
+  const corporateTerms = {
+    kind: 'cardholder',
+    cardProduct: 'corporate',
+    version: '2026-12',
+    titleFr: 'Conditions',
+    bodyFr: 'Article 1.\n\nArticle 2.',
+    titleEn: 'Terms',
+    bodyEn: 'Article 1.\n\nArticle 2.',
+  };
 
   it('publishes cardholder terms of a card product and tells exactly the not-submitted applications of that product, once each', async () => {
     const res = await post(paths.platform.publications.terms, corporateTerms);
     expect(res.status).toBe(303);
     const rows = await notified();
     expect(rows.map((r) => r.application_id)).toEqual([apps.aInvited, apps.aInProgressEn, apps.aReturned]);
-    expect(rows.map((r) => r.idempotency_key)).toEqual([apps.aInvited, apps.aInProgressEn, apps.aReturned].map((id) => `form-changed:${id}:terms:cardholder:corporate:2026-12`));
+    expect(rows.map((r) => r.idempotency_key)).toEqual(
+      [apps.aInvited, apps.aInProgressEn, apps.aReturned].map((id) => `form-changed:${id}:terms:cardholder:corporate:2026-12`),
+    );
     expect(rows.map((r) => r.language)).toEqual(['fr', 'en', 'fr']);
     expect(rows[0]?.data).toMatchObject({ termsChanged: true, version: '2026-12', firstName: 'Zoé' });
     expect((await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'fr', ctx.deps.clock.now()))?.version).toBe('2026-12');
@@ -77,7 +92,13 @@ describe('publishing terms and form versions (e-mail 9)', () => {
   });
 
   it('tells only the applications in the languages published', async () => {
-    const res = await post(paths.platform.publications.terms, { kind: 'cardholder', cardProduct: 'corporate', version: 'v2', titleFr: 'Conditions', bodyFr: 'Texte.' });
+    const res = await post(paths.platform.publications.terms, {
+      kind: 'cardholder',
+      cardProduct: 'corporate',
+      version: 'v2',
+      titleFr: 'Conditions',
+      bodyFr: 'Texte.',
+    });
     expect(res.status).toBe(303);
     expect((await notified()).map((r) => r.application_id)).toEqual([apps.aInvited, apps.aReturned]);
   });
@@ -106,7 +127,9 @@ describe('publishing terms and form versions (e-mail 9)', () => {
     const again = await post(paths.platform.publications.formVersion, { formVersion: '2026.2', formNote: '' });
     expect(again.status).toBe(400);
     expect($(again.text)('#formVersion-error').text()).toContain('déjà publiée');
-    await expect(publishFormVersion(ctx.deps.db, { version: '2026.2', note: '', adminId: 1, audit: { actor: { type: 'system' } }, now: new Date() })).rejects.toThrow('already published');
+    await expect(
+      publishFormVersion(ctx.deps.db, { version: '2026.2', note: '', adminId: 1, audit: { actor: { type: 'system' } }, now: new Date() }),
+    ).rejects.toThrow('already published');
     expect(await notified()).toHaveLength(5);
   });
 
@@ -144,7 +167,11 @@ describe('publishing terms and form versions (e-mail 9)', () => {
     const plain = await signInAs(ctx.app, ctx.deps, 'plain@test.example');
     const token = csrfFrom((await plain.get(paths.admin.accessKeys.create)).text);
     await plain.get(paths.platform.publications.list).expect(403);
-    await plain.post(paths.platform.publications.terms).type('form').send({ _csrf: token, ...corporateTerms }).expect(403);
+    await plain
+      .post(paths.platform.publications.terms)
+      .type('form')
+      .send({ _csrf: token, ...corporateTerms })
+      .expect(403);
     await plain.post(paths.platform.publications.formVersion).type('form').send({ _csrf: token, formVersion: 'x1' }).expect(403);
     expect(await notified()).toHaveLength(0);
     const nav = $((await platform.get(paths.platform.publications.list)).text);

@@ -23,8 +23,10 @@ describe('one-time signing codes', () => {
   });
   afterEach(() => ctx.close());
 
-  const issue = (now: Date, pdfSha256 = PDF_HASH) => ctx.deps.db.transaction((trx) => issueCode(trx, { applicationId, pdfSha256, sentTo: 'jean@acme.example', now, secret }));
-  const verify = (code: unknown, now: Date, pdfSha256 = PDF_HASH) => ctx.deps.db.transaction((trx) => verifyCode(trx, { applicationId, code, pdfSha256, now, secret }));
+  const issue = (now: Date, pdfSha256 = PDF_HASH) =>
+    ctx.deps.db.transaction((trx) => issueCode(trx, { applicationId, pdfSha256, sentTo: 'jean@acme.example', now, secret }));
+  const verify = (code: unknown, now: Date, pdfSha256 = PDF_HASH) =>
+    ctx.deps.db.transaction((trx) => verifyCode(trx, { applicationId, code, pdfSha256, now, secret }));
   const issued = async (now: Date, pdfSha256 = PDF_HASH) => {
     const r = await issue(now, pdfSha256);
     if (!r.ok) throw new Error(r.key);
@@ -74,7 +76,12 @@ describe('one-time signing codes', () => {
   it('allows 5 tries, counting down, then needs a new code even for the right one', async () => {
     const r = await issued(T0);
     for (let i = 1; i < MAX_TRIES; i++) {
-      expect(await verify(wrong(r.code), at(i))).toEqual({ ok: false, reason: 'wrongCode', key: 'signature:errors.wrongCode', params: { count: MAX_TRIES - i } });
+      expect(await verify(wrong(r.code), at(i))).toEqual({
+        ok: false,
+        reason: 'wrongCode',
+        key: 'signature:errors.wrongCode',
+        params: { count: MAX_TRIES - i },
+      });
     }
     expect(await verify(wrong(r.code), at(5))).toMatchObject({ ok: false, reason: 'exhausted', key: 'signature:errors.exhausted' });
     expect(await verify(r.code, at(6))).toMatchObject({ ok: false, reason: 'exhausted' });
@@ -106,7 +113,13 @@ describe('one-time signing codes', () => {
     expect((await issue(at(3601))).ok).toBe(true);
     // Another application is not affected.
     const other = await givenApplicationRow(ctx.deps.db);
-    expect((await ctx.deps.db.transaction((trx) => issueCode(trx, { applicationId: other.id, pdfSha256: PDF_HASH, sentTo: 'x@acme.example', now: at(3602), secret }))).ok).toBe(true);
+    expect(
+      (
+        await ctx.deps.db.transaction((trx) =>
+          issueCode(trx, { applicationId: other.id, pdfSha256: PDF_HASH, sentTo: 'x@acme.example', now: at(3602), secret }),
+        )
+      ).ok,
+    ).toBe(true);
   });
 
   it('has messages in both languages for every outcome', () => {

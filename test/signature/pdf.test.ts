@@ -71,7 +71,15 @@ describe('sealed outbox data', () => {
 
 describe('e-mail 7 (urgent-alert)', () => {
   const renderer = createEmailRenderer({ baseUrl: 'https://sesame.example.com' });
-  const data = { reference: '1234567897', employeeName: 'Élodie Dupré', companyName: 'Acme & Fils', accountNumber: '00820400012', keyName: 'Finance', signedOn: '24 novembre 2026 à 10:00', awaitingAdditionalApproval: true };
+  const data = {
+    reference: '1234567897',
+    employeeName: 'Élodie Dupré',
+    companyName: 'Acme & Fils',
+    accountNumber: '00820400012',
+    keyName: 'Finance',
+    signedOn: '24 novembre 2026 à 10:00',
+    awaitingAdditionalApproval: true,
+  };
   it.each([
     ['fr', 'Demande de carte urgente à approuver – référence 1234567897', 'approbateur supplémentaire'],
     ['en', 'Urgent card application to approve – reference 1234567897', 'additional approver'],

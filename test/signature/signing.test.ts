@@ -65,7 +65,10 @@ describe('electronic signature', () => {
     expect(terms.status).toBe(200);
     expect($(terms.text)('#terms-text').text()).toContain('signature');
     expect((await agent.get(paths.employee.signing.document)).headers.location).toBe(paths.employee.signature);
-    const refused = await agent.post(paths.employee.signature).type('form').send({ _csrf: csrfFrom(terms.text), termsId: $(terms.text)('input[name=termsId]').val() });
+    const refused = await agent
+      .post(paths.employee.signature)
+      .type('form')
+      .send({ _csrf: csrfFrom(terms.text), termsId: $(terms.text)('input[name=termsId]').val() });
     expect(refused.status).toBe(400);
     expect($(refused.text)('.error-summary a').attr('href')).toBe('#accept');
     await acceptSignatureTerms(agent);
@@ -87,7 +90,11 @@ describe('electronic signature', () => {
 
     tick(3 * 60 * SECOND);
     const signedAt = clock.now().toISOString();
-    const res = await agent.post(paths.employee.signing.code).type('form').set('User-Agent', 'TestBrowser/1.0').send({ _csrf: csrfFrom(codePage.text), code });
+    const res = await agent
+      .post(paths.employee.signing.code)
+      .type('form')
+      .set('User-Agent', 'TestBrowser/1.0')
+      .send({ _csrf: csrfFrom(codePage.text), code });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(paths.employee.signing.signed);
 
@@ -135,7 +142,17 @@ describe('electronic signature', () => {
     const agent = await employeeAgent(ctx, a);
     await acceptSignatureTerms(agent);
     const fr = pdfText((await agent.get(paths.employee.signing.documentPdf).buffer(true)).body);
-    for (const v of ['Élodie', 'Dupré', 'Besançon', '12 rue de l’Église', 'Chargée d’études à Noël', 'ELODIE DUPRE', a.reference, 'Demande de carte Corporate', 'Conditions acceptées']) {
+    for (const v of [
+      'Élodie',
+      'Dupré',
+      'Besançon',
+      '12 rue de l’Église',
+      'Chargée d’études à Noël',
+      'ELODIE DUPRE',
+      a.reference,
+      'Demande de carte Corporate',
+      'Conditions acceptées',
+    ]) {
       expect(fr).toContain(v);
     }
     const doc = await ctx.deps.db('application_document').where({ application_id: a.id }).first();
@@ -184,7 +201,10 @@ describe('electronic signature', () => {
   it('throttles resending (60 s)', async () => {
     const { a, agent } = await codeSent();
     const page = await agent.get(paths.employee.signing.code);
-    const res = await agent.post(paths.employee.signing.sendCode).type('form').send({ _csrf: csrfFrom(page.text), from: 'code' });
+    const res = await agent
+      .post(paths.employee.signing.sendCode)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), from: 'code' });
     expect(res.status).toBe(429);
     expect($(res.text)('.error-summary').text()).toContain('Un code vient d’être envoyé');
     expect(await countOf(ctx.deps.db('outbox').where({ application_id: a.id, template: 'signing-code' }))).toBe(1);
@@ -196,7 +216,10 @@ describe('electronic signature', () => {
     await acceptSignatureTerms(agent);
     const page = await agent.get(paths.employee.signing.document);
     const form = { _csrf: csrfFrom(page.text), from: 'document' };
-    const results = await Promise.all([agent.post(paths.employee.signing.sendCode).type('form').send(form), agent.post(paths.employee.signing.sendCode).type('form').send(form)]);
+    const results = await Promise.all([
+      agent.post(paths.employee.signing.sendCode).type('form').send(form),
+      agent.post(paths.employee.signing.sendCode).type('form').send(form),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([303, 429]);
     expect(await countOf(ctx.deps.db('outbox').where({ application_id: a.id, template: 'signing-code' }))).toBe(1);
     expect(await countOf(ctx.deps.db('signature_attempt').where({ application_id: a.id }))).toBe(1);
@@ -207,7 +230,10 @@ describe('electronic signature', () => {
     const row = await ctx.deps.db('application').where({ id: a.id }).first('form_data');
     const form = JSON.parse(row.form_data);
     form.cardholder.jobTitle = 'Directrice';
-    await ctx.deps.db('application').where({ id: a.id }).update({ form_data: JSON.stringify(form) });
+    await ctx.deps
+      .db('application')
+      .where({ id: a.id })
+      .update({ form_data: JSON.stringify(form) });
     const res = await postCode(agent, code);
     expect(res.status).toBe(400);
     expect($(res.text)('.error-summary').text()).toContain('La demande a changé depuis l’envoi du code');
@@ -230,7 +256,10 @@ describe('electronic signature', () => {
     const { a, agent, code } = await codeSent();
     const page = await agent.get(paths.employee.signing.code);
     const form = { _csrf: csrfFrom(page.text), code };
-    const results = await Promise.all([agent.post(paths.employee.signing.code).type('form').send(form), agent.post(paths.employee.signing.code).type('form').send(form)]);
+    const results = await Promise.all([
+      agent.post(paths.employee.signing.code).type('form').send(form),
+      agent.post(paths.employee.signing.code).type('form').send(form),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([303, 409]);
     expect(await listSignatures(ctx.deps.db, a.id)).toHaveLength(1);
     expect(await ctx.deps.db('archive_entry').where({ application_id: a.id, kind: 'signed-application-v1' })).toHaveLength(1);
@@ -305,11 +334,17 @@ describe('electronic signature', () => {
       tick(3600 * SECOND);
       const approver = request.agent(ctx.app);
       const page = await approver.get(`${paths.approver.decide}?token=${token}&lang=fr`);
-      const decided = await approver.post(paths.approver.decide).type('form').send({ _csrf: csrfFrom(page.text), token, decision: 'approve', comment: '' });
+      const decided = await approver
+        .post(paths.approver.decide)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), token, decision: 'approve', comment: '' });
       expect(decided.status).toBe(303);
       expect(await statusOf(a.id)).toBe('pending_approval');
       // A replayed decision changes nothing and sends nothing.
-      await approver.post(paths.approver.decide).type('form').send({ _csrf: csrfFrom(page.text), token, decision: 'approve', comment: '' });
+      await approver
+        .post(paths.approver.decide)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), token, decision: 'approve', comment: '' });
 
       const rows = await alerts();
       if (priority === 'normal') {
@@ -321,7 +356,12 @@ describe('electronic signature', () => {
       expect(atSigning!.data).toMatchObject({ awaitingAdditionalApproval: true });
       expect(atSigning!.data.approvedByAdditionalApprover).toBeUndefined();
       expect(atApproval).toMatchObject({ recipient: a.adminEmail });
-      expect(atApproval!.data).toMatchObject({ reference: a.reference, awaitingAdditionalApproval: false, approvedByAdditionalApprover: true, signedOn: atSigning!.data.signedOn });
+      expect(atApproval!.data).toMatchObject({
+        reference: a.reference,
+        awaitingAdditionalApproval: false,
+        approvedByAdditionalApprover: true,
+        signedOn: atSigning!.data.signedOn,
+      });
       expect(atApproval!.idempotency_key).not.toBe(atSigning!.idempotency_key);
       const fr = renderer.render('urgent-alert', 'fr', atApproval!.data);
       expect(fr.text).toContain('L’approbateur supplémentaire vient d’approuver une demande de carte Corporate URGENTE');
@@ -359,7 +399,15 @@ describe('electronic signature', () => {
     const { a, agent } = await signedJourney();
     tick(3600 * SECOND);
     await ctx.deps.db.transaction((trx) =>
-      transition(trx, { applicationId: a.id, from: ['pending_approval'], to: 'returned', actor: { type: 'admin', id: a.adminId }, comment: 'Merci de joindre une pièce d’identité lisible', commentForEmployee: true, now: clock.now() }),
+      transition(trx, {
+        applicationId: a.id,
+        from: ['pending_approval'],
+        to: 'returned',
+        actor: { type: 'admin', id: a.adminId },
+        comment: 'Merci de joindre une pièce d’identité lisible',
+        commentForEmployee: true,
+        now: clock.now(),
+      }),
     );
 
     const status = await agent.get(paths.employee.status);
@@ -384,7 +432,11 @@ describe('electronic signature', () => {
     expect(sigs[0]!.archivePath).not.toBe(sigs[1]!.archivePath);
     expect(await archiveProblems(a.id)).toEqual([]);
     const after = $((await agent.get(paths.employee.status)).text);
-    expect(after('#signed-pdfs a').map((_i, el) => after(el).attr('href')).get()).toEqual([paths.employee.signedPdf(1), paths.employee.signedPdf(2)]);
+    expect(
+      after('#signed-pdfs a')
+        .map((_i, el) => after(el).attr('href'))
+        .get(),
+    ).toEqual([paths.employee.signedPdf(1), paths.employee.signedPdf(2)]);
     expect((await agent.get(paths.employee.signedPdf(1))).status).toBe(200);
   });
 

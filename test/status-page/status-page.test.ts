@@ -16,14 +16,28 @@ describe('employee status page', () => {
 
   const move = (id: number, from: string, to: string, extra: { comment?: string; forEmployee?: boolean } = {}) =>
     ctx.deps.db.transaction((trx) =>
-      transition(trx, { applicationId: id, from: [from as never], to: to as never, actor: { type: 'admin', id: 1 }, comment: extra.comment ?? null, commentForEmployee: extra.forEmployee ?? false, now: clock.now() }),
+      transition(trx, {
+        applicationId: id,
+        from: [from as never],
+        to: to as never,
+        actor: { type: 'admin', id: 1 },
+        comment: extra.comment ?? null,
+        commentForEmployee: extra.forEmployee ?? false,
+        now: clock.now(),
+      }),
     );
 
   it('needs the key + reference session', async () => {
     const res = await request(ctx.app).get(paths.employee.status);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(paths.employee.entry);
-    for (const url of [paths.employee.signature, paths.employee.signing.document, paths.employee.signing.code, paths.employee.signing.documentPdf, paths.employee.signedPdf(1)]) {
+    for (const url of [
+      paths.employee.signature,
+      paths.employee.signing.document,
+      paths.employee.signing.code,
+      paths.employee.signing.documentPdf,
+      paths.employee.signedPdf(1),
+    ]) {
       expect((await request(ctx.app).get(url)).headers.location).toBe(paths.employee.entry);
     }
   });
@@ -37,7 +51,12 @@ describe('employee status page', () => {
     let page = $((await agent.get(paths.employee.status)).text);
     expect(page('#current-status').text()).toContain('En attente d’approbation');
     expect(page('#next').text()).toContain('attend l’approbation');
-    expect(page('.timeline__item--todo').map((_i, el) => page(el).text().trim()).get().join('|')).toMatch(/^Approuvée.*\|Transmise.*\|Carte émise.*\|Carte reçue/);
+    expect(
+      page('.timeline__item--todo')
+        .map((_i, el) => page(el).text().trim())
+        .get()
+        .join('|'),
+    ).toMatch(/^Approuvée.*\|Transmise.*\|Carte émise.*\|Carte reçue/);
     expect(page('#signed-pdfs a').attr('href')).toBe(paths.employee.signedPdf(1));
 
     // Minutes, not days: the session store judges expiry by this clock.
@@ -65,7 +84,10 @@ describe('employee status page', () => {
     const enter = async () => {
       const agent = request.agent(ctx.app);
       const page = await agent.get(paths.employee.entry);
-      return agent.post(paths.employee.entry).type('form').send({ _csrf: csrfFrom(page.text), accessKey: a.keyNumber, reference: a.reference });
+      return agent
+        .post(paths.employee.entry)
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), accessKey: a.keyNumber, reference: a.reference });
     };
     expect((await enter()).headers.location).toBe(paths.employee.application);
     const agent = await employeeAgent(ctx, a);

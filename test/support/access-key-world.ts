@@ -22,7 +22,12 @@ export async function givenWorld(): Promise<AccessKeyWorld> {
   const clock = new TestClock(new Date('2026-11-24T09:00:00Z'));
   const ctx = await createTestContext({}, { clock });
   const db = ctx.deps.db;
-  const central = await givenAccount(db, { number: '00820400012', company_name: 'Acme Industries', payment_type: 'central', plastic_types: JSON.stringify(['corporate', 'gold']) });
+  const central = await givenAccount(db, {
+    number: '00820400012',
+    company_name: 'Acme Industries',
+    payment_type: 'central',
+    plastic_types: JSON.stringify(['corporate', 'gold']),
+  });
   const individual = await givenAccount(db, {
     number: '00820400044',
     company_name: 'Acme Ventes',

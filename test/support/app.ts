@@ -43,7 +43,14 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
   const fresh = onPostgres ? await freshDatabase() : undefined;
   const dataDir = fresh?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-test-'));
   const database = fresh ? { DATABASE_URL: fresh.url } : {};
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'test-secret-test-secret-test-secret-00', LOG_LEVEL: 'info', ...database, ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-00',
+    LOG_LEVEL: 'info',
+    ...database,
+    ...env,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -51,7 +58,11 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
       cb();
     },
   });
-  const deps = buildDeps(config, { logger: createLogger(config.logLevel, sink), ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.faults ? { faults: opts.faults } : {}) });
+  const deps = buildDeps(config, {
+    logger: createLogger(config.logLevel, sink),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.faults ? { faults: opts.faults } : {}),
+  });
   await migrateLatest(deps.db);
   const app = createApp(deps);
   return {

@@ -26,7 +26,9 @@ export async function givenAccount(db: Db, overrides: Record<string, unknown> = 
   seq++;
   const [row] = await db('account')
     .insert({
-      number: String(90000000000 + seq).padStart(11, '0').slice(-11),
+      number: String(90000000000 + seq)
+        .padStart(11, '0')
+        .slice(-11),
       company_name: `Test Company ${seq}`,
       address_building: '',
       address_street: '1 rue du Test',
@@ -47,11 +49,7 @@ export async function givenAccount(db: Db, overrides: Record<string, unknown> = 
   return idOf(row);
 }
 
-export async function givenAdministrator(
-  db: Db,
-  overrides: Record<string, unknown> = {},
-  accountIds: number[] = [],
-): Promise<{ id: number; email: string }> {
+export async function givenAdministrator(db: Db, overrides: Record<string, unknown> = {}, accountIds: number[] = []): Promise<{ id: number; email: string }> {
   seq++;
   const email = (overrides.email as string) ?? `admin${seq}@test.example`;
   const [row] = await db('administrator')
@@ -62,7 +60,12 @@ export async function givenAdministrator(
   return { id, email };
 }
 
-export async function givenAccessKey(db: Db, accountId: number, createdBy: number, overrides: Record<string, unknown> = {}): Promise<{ id: number; number: string }> {
+export async function givenAccessKey(
+  db: Db,
+  accountId: number,
+  createdBy: number,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: number; number: string }> {
   seq++;
   const number = (overrides.number as string) ?? generateAccessKeyNumber();
   const [row] = await db('access_key')
@@ -280,32 +283,54 @@ export interface Signable {
  */
 export async function givenSignableApplication(
   ctx: { deps: Pick<Deps, 'db' | 'clock' | 'logger' | 'secrets' | 'config'>; config: Config },
-  opts: { priority?: 'normal' | 'urgent'; additionalApprover?: boolean; notificationRecipients?: string[]; origin?: 'controlled' | 'self_service'; email?: string } = {},
+  opts: {
+    priority?: 'normal' | 'urgent';
+    additionalApprover?: boolean;
+    notificationRecipients?: string[];
+    origin?: 'controlled' | 'self_service';
+    email?: string;
+  } = {},
 ): Promise<Signable> {
   const { db } = ctx.deps;
   await seedTerms(db);
   const key = await givenKey(db, {
     key: { additional_approver_required: Boolean(opts.additionalApprover), notification_recipients: JSON.stringify(opts.notificationRecipients ?? []) },
   });
-  const created = await givenApplication(
-    db,
-    key,
-    { priority: opts.priority ?? 'normal', status: 'in_progress', email: opts.email ?? 'elodie.dupre@acme.example', ...(opts.origin === 'self_service' ? { origin: 'self_service', initiatedBy: null } : { initiatedBy: key.adminId }) } as never,
-  );
+  const created = await givenApplication(db, key, {
+    priority: opts.priority ?? 'normal',
+    status: 'in_progress',
+    email: opts.email ?? 'elodie.dupre@acme.example',
+    ...(opts.origin === 'self_service' ? { origin: 'self_service', initiatedBy: null } : { initiatedBy: key.adminId }),
+  } as never);
   const now = ctx.deps.clock.now();
   const priority = opts.origin === 'self_service' ? { priority: { priority: opts.priority ?? 'normal', urgentTermsAccepted: 'yes' } } : {};
-  await db('application').where({ id: created.id }).update({ form_data: JSON.stringify({ ...priority, cardholder: CARDHOLDER, firstSavedAt: now.toISOString() }) });
+  await db('application')
+    .where({ id: created.id })
+    .update({ form_data: JSON.stringify({ ...priority, cardholder: CARDHOLDER, firstSavedAt: now.toISOString() }) });
   if ((opts.priority ?? 'normal') === 'normal') {
     const saved = await db.transaction((trx) => savePin(ctx.deps, trx, { applicationId: created.id, pin: PIN, confirmation: PIN, now }));
     if (!saved.ok) throw new Error(saved.key);
   }
   await db.transaction((trx) =>
-    saveDocument({ config: ctx.config, logger: ctx.deps.logger }, trx, { applicationId: created.id, kind: 'identity', file: { buffer: PDF_FILE, originalName: 'carte-identité.pdf' }, now }),
+    saveDocument({ config: ctx.config, logger: ctx.deps.logger }, trx, {
+      applicationId: created.id,
+      kind: 'identity',
+      file: { buffer: PDF_FILE, originalName: 'carte-identité.pdf' },
+      now,
+    }),
   );
   const terms = await currentTerms(db, 'cardholder', 'corporate', 'fr', now);
   if (!terms) throw new Error('no cardholder terms');
   await db.transaction((trx) => recordAcceptance(trx, { applicationId: created.id, termsId: terms.id, now }));
-  return { id: created.id, reference: created.reference, keyNumber: key.number, keyId: key.id, accountId: key.accountId, adminEmail: key.adminEmail, adminId: key.adminId };
+  return {
+    id: created.id,
+    reference: created.reference,
+    keyNumber: key.number,
+    keyId: key.id,
+    accountId: key.accountId,
+    adminEmail: key.adminEmail,
+    adminId: key.adminId,
+  };
 }
 
 /**
@@ -317,7 +342,9 @@ export async function givenApprovalRequest(ctx: { deps: Pick<Deps, 'db'> }, appl
   const row = await db('application').where({ id: applicationId }).first('form_data');
   const form = JSON.parse(row.form_data);
   form.approver = { approverName: 'Marc Lefèvre', approverEmail: 'marc.lefevre@acme.example', approverLanguage: 'fr' };
-  await db('application').where({ id: applicationId }).update({ form_data: JSON.stringify(form) });
+  await db('application')
+    .where({ id: applicationId })
+    .update({ form_data: JSON.stringify(form) });
   const token = newToken();
   await db('approval_request').insert({
     application_id: applicationId,

@@ -10,7 +10,10 @@ import { latestCode } from './outbox';
 export async function enter(app: Express, key: { number: string }, reference: string, lang: 'fr' | 'en' = 'en'): Promise<Agent> {
   const agent = request.agent(app);
   const page = await agent.get(`${paths.employee.entry}?lang=${lang}`);
-  const res = await agent.post(paths.employee.entry).type('form').send({ _csrf: csrfFrom(page.text), accessKey: key.number, reference });
+  const res = await agent
+    .post(paths.employee.entry)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), accessKey: key.number, reference });
   if (res.status !== 303) throw new Error(`entry failed: ${res.status}`);
   return agent;
 }
@@ -24,7 +27,10 @@ export async function employeeAgent(ctx: TestContext, a: { keyNumber: string; re
 export async function submit(agent: Agent, path: string, fields: Record<string, string>, getPath = path): Promise<request.Response> {
   const page = await agent.get(getPath);
   if (page.status !== 200) throw new Error(`GET ${getPath}: ${page.status} ${page.headers.location ?? ''}`);
-  return agent.post(path).type('form').send({ _csrf: csrfFrom(page.text), ...fields });
+  return agent
+    .post(path)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), ...fields });
 }
 
 export const VALID_CARDHOLDER: Record<string, string> = {
@@ -88,7 +94,10 @@ export async function acceptSignatureTerms(agent: Agent): Promise<void> {
   const page = await agent.get(paths.employee.signature);
   if (page.status !== 200) throw new Error(`signature terms page: ${page.status} ${page.headers.location ?? ''}`);
   const termsId = /name="termsId" value="(\d+)"/.exec(page.text)?.[1];
-  const res = await agent.post(paths.employee.signature).type('form').send({ _csrf: csrfFrom(page.text), termsId, accept: 'yes' });
+  const res = await agent
+    .post(paths.employee.signature)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), termsId, accept: 'yes' });
   if (res.status !== 303) throw new Error(`accepting signature terms failed: ${res.status}`);
 }
 
@@ -96,7 +105,10 @@ export async function acceptSignatureTerms(agent: Agent): Promise<void> {
 export async function requestCode(ctx: TestContext, agent: Agent, applicationId: number): Promise<string> {
   const page = await agent.get(paths.employee.signing.document);
   if (page.status !== 200) throw new Error(`document page: ${page.status} ${page.headers.location ?? ''}`);
-  const res = await agent.post(paths.employee.signing.sendCode).type('form').send({ _csrf: csrfFrom(page.text), from: 'document' });
+  const res = await agent
+    .post(paths.employee.signing.sendCode)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), from: 'document' });
   if (res.status !== 303) throw new Error(`sending the code failed: ${res.status}`);
   return latestCode(ctx, applicationId);
 }
@@ -104,5 +116,8 @@ export async function requestCode(ctx: TestContext, agent: Agent, applicationId:
 /** Posts a code on step 3; returns the response. */
 export async function postCode(agent: Agent, code: string): Promise<request.Response> {
   const page = await agent.get(paths.employee.signing.code);
-  return agent.post(paths.employee.signing.code).type('form').send({ _csrf: csrfFrom(page.text), code });
+  return agent
+    .post(paths.employee.signing.code)
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), code });
 }

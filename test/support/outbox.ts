@@ -4,7 +4,10 @@ import { openEmailData } from '../../src/core/outbox/sealed';
 
 /** Reading what the app queued in the outbox (sealed fields opened with the data key). */
 
-export async function outboxRows(db: Db, applicationId?: number): Promise<Array<{ template: string; language: string; recipient: string; idempotency_key: string; data: string }>> {
+export async function outboxRows(
+  db: Db,
+  applicationId?: number,
+): Promise<Array<{ template: string; language: string; recipient: string; idempotency_key: string; data: string }>> {
   const q = db('outbox').orderBy('id');
   if (applicationId !== undefined) q.where({ application_id: applicationId });
   return q.select('template', 'language', 'recipient', 'idempotency_key', 'data');

@@ -115,9 +115,7 @@ export function zipOf(entries: Array<{ name: string; data: Buffer; declaredSize?
   return Buffer.concat([...locals, cd, eocd]);
 }
 
-const CONTENT_TYPES = Buffer.from(
-  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"></Types>',
-);
+const CONTENT_TYPES = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"></Types>');
 
 /** A "workbook" whose one worksheet inflates to `size` bytes, optionally declared smaller than it really is. */
 export function zipBomb(size: number, declaredSize?: number): Buffer {
@@ -133,7 +131,12 @@ export const PNG = Buffer.concat([
   Buffer.alloc(64, 0),
 ]);
 
-export const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.from([0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00]), Buffer.from('This program cannot be run in DOS mode.'), Buffer.alloc(64, 0)]);
+export const EXE = Buffer.concat([
+  Buffer.from('MZ'),
+  Buffer.from([0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00]),
+  Buffer.from('This program cannot be run in DOS mode.'),
+  Buffer.alloc(64, 0),
+]);
 
 /** The headers of a workbook's first sheet, as text. */
 export function headersOf(buf: Buffer): string[] {

@@ -83,8 +83,13 @@ describe('terms', () => {
     await seedTerms(ctx.deps.db);
     const { id } = await givenApplicationRow(ctx.deps.db);
     const terms = (await currentTerms(ctx.deps.db, 'cardholder', 'corporate', 'en', ctx.deps.clock.now()))!;
-    await ctx.deps.db('terms_version').where({ id: terms.id }).update({ body: `${terms.body} (edited)` });
-    await expect(ctx.deps.db.transaction((trx) => recordAcceptance(trx, { applicationId: id, termsId: terms.id, now: ctx.deps.clock.now() }))).rejects.toThrow(TermsIntegrityError);
+    await ctx.deps
+      .db('terms_version')
+      .where({ id: terms.id })
+      .update({ body: `${terms.body} (edited)` });
+    await expect(ctx.deps.db.transaction((trx) => recordAcceptance(trx, { applicationId: id, termsId: terms.id, now: ctx.deps.clock.now() }))).rejects.toThrow(
+      TermsIntegrityError,
+    );
     expect(await latestAcceptances(ctx.deps.db, id)).toEqual([]);
   });
 });

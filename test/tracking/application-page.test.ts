@@ -31,7 +31,12 @@ describe('tracking on the administrator’s application page: history and e-mail
 
   async function store(applicationId: number, kind: string, buffer: Buffer, name: string): Promise<number> {
     const saved = await ctx.deps.db.transaction((trx) =>
-      saveDocument({ config: ctx.config, logger: ctx.deps.logger }, trx, { applicationId, kind, file: { buffer, originalName: name }, now: ctx.deps.clock.now() }),
+      saveDocument({ config: ctx.config, logger: ctx.deps.logger }, trx, {
+        applicationId,
+        kind,
+        file: { buffer, originalName: name },
+        now: ctx.deps.clock.now(),
+      }),
     );
     if (!saved.ok) throw new Error(saved.key);
     return saved.document.id;
@@ -51,14 +56,32 @@ describe('tracking on the administrator’s application page: history and e-mail
       .where({ id: app.id })
       .update({
         form_data: JSON.stringify({
-          cardholder: { title: 'mrs', firstName: 'Élodie', lastName: 'Dupré', birthPlace: 'Besançon', dobDay: '14', dobMonth: '3', dobYear: '1985', jobTitle: 'Chargée d’études' },
+          cardholder: {
+            title: 'mrs',
+            firstName: 'Élodie',
+            lastName: 'Dupré',
+            birthPlace: 'Besançon',
+            dobDay: '14',
+            dobMonth: '3',
+            dobYear: '1985',
+            jobTitle: 'Chargée d’études',
+          },
           firstSavedAt: '2026-11-24T09:00:00.000Z',
         }),
       });
     await db('application_status_history').insert({
-      application_id: app.id, at: '2026-11-24T10:00:00.000Z', actor_type: 'admin', actor_id: adminA.id, from_status: 'invited', to_status: 'in_progress', comment: 'Relancée par téléphone', comment_for_employee: false,
+      application_id: app.id,
+      at: '2026-11-24T10:00:00.000Z',
+      actor_type: 'admin',
+      actor_id: adminA.id,
+      from_status: 'invited',
+      to_status: 'in_progress',
+      comment: 'Relancée par téléphone',
+      comment_for_employee: false,
     });
-    await db('outbox').where({ application_id: app.id, template: 'invitation-link' }).update({ status: 'sent', sent_at: '2026-11-24T09:01:00.000Z', attempts: 1 });
+    await db('outbox')
+      .where({ application_id: app.id, template: 'invitation-link' })
+      .update({ status: 'sent', sent_at: '2026-11-24T09:01:00.000Z', attempts: 1 });
     identityId = await store(app.id, 'identity', PDF, 'carte-identité.pdf');
     removedId = await store(app.id, 'other', PNG, 'ancien.png');
     await db('application_document').where({ id: removedId }).update({ removed_at: '2026-11-24T09:30:00.000Z' });
@@ -125,7 +148,15 @@ describe('tracking on the administrator’s application page: history and e-mail
     const entries = await ctx.deps.db('audit_log').where({ action: 'application.view', application_id: app.id }).orderBy('id');
     expect(entries.length).toBe(Number(before[0]!.n) + 1);
     const last = entries[entries.length - 1];
-    expect(last).toMatchObject({ actor_type: 'admin', actor_id: adminA.id, actor_email: adminA.email, object_type: 'application', object_id: String(app.id), user_agent: 'Viewer/2.0', at: ctx.deps.clock.now().toISOString() });
+    expect(last).toMatchObject({
+      actor_type: 'admin',
+      actor_id: adminA.id,
+      actor_email: adminA.email,
+      object_type: 'application',
+      object_id: String(app.id),
+      user_agent: 'Viewer/2.0',
+      at: ctx.deps.clock.now().toISOString(),
+    });
     expect(last.ip).toBeTruthy();
     expect(last.details).not.toMatch(/elodie|Dupré/i);
   });
@@ -142,7 +173,14 @@ describe('tracking on the administrator’s application page: history and e-mail
     expect(res.headers['content-security-policy']).toContain('sandbox');
     expect(res.headers['cache-control']).toContain('no-store');
     const entry = await ctx.deps.db('audit_log').where({ action: 'document.download' }).orderBy('id', 'desc').first();
-    expect(entry).toMatchObject({ actor_id: adminA.id, actor_email: adminA.email, application_id: app.id, object_type: 'document', object_id: String(identityId), user_agent: 'Downloader/3.1' });
+    expect(entry).toMatchObject({
+      actor_id: adminA.id,
+      actor_email: adminA.email,
+      application_id: app.id,
+      object_type: 'document',
+      object_id: String(identityId),
+      user_agent: 'Downloader/3.1',
+    });
     expect(entry.ip).toBeTruthy();
     expect(JSON.parse(entry.details)).toMatchObject({ kind: 'identity' });
   });
@@ -168,10 +206,20 @@ describe('tracking on the administrator’s application page: history and e-mail
 
   it('renders in French and in English', async () => {
     const fr = $((await (await signInAs(ctx.app, ctx.deps, adminA.email, 'fr')).get(paths.admin.applications.show(app.id))).text);
-    expect(fr('h2').map((_i, el) => fr(el).text()).get()).toEqual(expect.arrayContaining(['Historique du statut et des flux', 'Informations sur la clé d’accès', 'La demande (lecture seule)', 'Pièces justificatives']));
+    expect(
+      fr('h2')
+        .map((_i, el) => fr(el).text())
+        .get(),
+    ).toEqual(
+      expect.arrayContaining(['Historique du statut et des flux', 'Informations sur la clé d’accès', 'La demande (lecture seule)', 'Pièces justificatives']),
+    );
     expect(fr('#emails-title').text()).toBe('E-mails de la demande');
     expect(fr('#emails tr[data-template="invitation-link"]').text()).toContain('Envoyé');
     const en = $((await (await signInAs(ctx.app, ctx.deps, adminA.email, 'en')).get(paths.admin.applications.show(app.id))).text);
-    expect(en('h2').map((_i, el) => en(el).text()).get()).toEqual(expect.arrayContaining(['Access key information', 'The application (read-only)', 'Supporting documents']));
+    expect(
+      en('h2')
+        .map((_i, el) => en(el).text())
+        .get(),
+    ).toEqual(expect.arrayContaining(['Access key information', 'The application (read-only)', 'Supporting documents']));
   });
 });

@@ -31,7 +31,9 @@ describe('tracking: the applications list, its filters, sort, pages and export',
 
   const refsOf = (html: string) => {
     const p = $(html);
-    return p('#applications tbody tr').map((_i, el) => p(el).attr('data-reference')).get();
+    return p('#applications tbody tr')
+      .map((_i, el) => p(el).attr('data-reference'))
+      .get();
   };
 
   beforeAll(async () => {
@@ -48,11 +50,31 @@ describe('tracking: the applications list, its filters, sort, pages and export',
     // 30 plain applications on key A over three days (for paging and date filters), in Paris time.
     for (let i = 0; i < 30; i++) {
       const day = i < 10 ? '2026-11-01' : i < 20 ? '2026-11-15' : '2026-11-28';
-      newest = await givenApplication(db, keyA, { email: `person${String(i).padStart(2, '0')}@acme.example`, firstName: 'Jean', lastName: `Martin${String(i).padStart(2, '0')}` }, new Date(`${day}T10:00:00Z`));
+      newest = await givenApplication(
+        db,
+        keyA,
+        { email: `person${String(i).padStart(2, '0')}@acme.example`, firstName: 'Jean', lastName: `Martin${String(i).padStart(2, '0')}` },
+        new Date(`${day}T10:00:00Z`),
+      );
     }
-    dupre = await givenApplication(db, keyA2, { firstName: 'Élodie', lastName: 'Dupré', email: 'elodie.dupre@acme.example', priority: 'urgent', status: 'pending_approval' }, new Date('2026-11-20T10:00:00Z'));
-    formula = await givenApplication(db, keyA2, { firstName: '=HYPERLINK("http://evil.example","x")', lastName: '+Cmd', email: '@risky@acme.example', status: 'approved' }, new Date('2026-11-21T10:00:00Z'));
-    bulkOne = await givenApplication(db, keyA2, { origin: 'bulk', firstName: 'Bruno', lastName: 'Lot', email: 'bruno.lot@acme.example', status: 'in_progress' }, new Date('2026-11-22T10:00:00Z'));
+    dupre = await givenApplication(
+      db,
+      keyA2,
+      { firstName: 'Élodie', lastName: 'Dupré', email: 'elodie.dupre@acme.example', priority: 'urgent', status: 'pending_approval' },
+      new Date('2026-11-20T10:00:00Z'),
+    );
+    formula = await givenApplication(
+      db,
+      keyA2,
+      { firstName: '=HYPERLINK("http://evil.example","x")', lastName: '+Cmd', email: '@risky@acme.example', status: 'approved' },
+      new Date('2026-11-21T10:00:00Z'),
+    );
+    bulkOne = await givenApplication(
+      db,
+      keyA2,
+      { origin: 'bulk', firstName: 'Bruno', lastName: 'Lot', email: 'bruno.lot@acme.example', status: 'in_progress' },
+      new Date('2026-11-22T10:00:00Z'),
+    );
     otherBc = await givenApplication(db, keyB, { firstName: 'Zoé', lastName: 'Ailleurs', email: 'zoe@other.example' }, new Date('2026-11-22T10:00:00Z'));
     // A status change later than the initiation, to sort by.
     await db('application').where({ id: dupre.id }).update({ status_changed_at: '2026-11-29T10:00:00.000Z' });
@@ -89,9 +111,15 @@ describe('tracking: the applications list, its filters, sort, pages and export',
   });
 
   it('filters by key, by several statuses, by priority and by origin', async () => {
-    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?key=${keyA2.id}`)).text).sort()).toEqual([dupre, formula, bulkOne].map((a) => a.reference).sort());
-    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?status=pending_approval&status=approved`)).text).sort()).toEqual([dupre, formula].map((a) => a.reference).sort());
-    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?status=pending_approval,in_progress`)).text).sort()).toEqual([dupre, bulkOne].map((a) => a.reference).sort());
+    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?key=${keyA2.id}`)).text).sort()).toEqual(
+      [dupre, formula, bulkOne].map((a) => a.reference).sort(),
+    );
+    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?status=pending_approval&status=approved`)).text).sort()).toEqual(
+      [dupre, formula].map((a) => a.reference).sort(),
+    );
+    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?status=pending_approval,in_progress`)).text).sort()).toEqual(
+      [dupre, bulkOne].map((a) => a.reference).sort(),
+    );
     expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?priority=urgent`)).text)).toEqual([dupre.reference]);
     expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?origin=bulk`)).text)).toEqual([bulkOne.reference]);
     const page = $((await agentA.get(`${paths.admin.tracking.list}?status=pending_approval&status=approved&key=${keyA2.id}`)).text);
@@ -107,7 +135,9 @@ describe('tracking: the applications list, its filters, sort, pages and export',
 
   it('filters by initiation dates (inclusive, in the service’s time zone) and says when a date is wrong', async () => {
     expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?from=15/11/2026&to=2026-11-15&pageSize=50`)).text)).toHaveLength(10);
-    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?from=20/11/2026&to=22/11/2026`)).text).sort()).toEqual([dupre, formula, bulkOne].map((a) => a.reference).sort());
+    expect(refsOf((await agentA.get(`${paths.admin.tracking.list}?from=20/11/2026&to=22/11/2026`)).text).sort()).toEqual(
+      [dupre, formula, bulkOne].map((a) => a.reference).sort(),
+    );
     const bad = await agentA.get(`${paths.admin.tracking.list}?from=31/02/2026`);
     expect(bad.status).toBe(400);
     const page = $(bad.text);
@@ -176,8 +206,13 @@ describe('tracking: the applications list, its filters, sort, pages and export',
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain('sandbox');
     expect(res.headers['cache-control']).toContain('no-store');
-    const lines = res.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('Reference number,Title,First name,Last name,Email address,Company,BC number,Access key name,Access key number,Status,Priority,Origin,Initiated on,Last status change,Submitted on');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'Reference number,Title,First name,Last name,Email address,Company,BC number,Access key name,Access key number,Status,Priority,Origin,Initiated on,Last status change,Submitted on',
+    );
     expect(lines).toHaveLength(4);
     const dupreLine = lines.find((l) => l.startsWith(dupre.reference)) as string;
     expect(dupreLine).toContain('Mrs,Élodie,Dupré,elodie.dupre@acme.example,ACME Two');
@@ -233,12 +268,26 @@ describe('tracking: the applications list, its filters, sort, pages and export',
   it('filters by bulk batch, linked from the batch page; another BC’s batch is a 404', async () => {
     const db = ctx.deps.db;
     const [batchRow] = await db('bulk_batch')
-      .insert({ access_key_id: keyA2.id, account_id: keyA2.accountId, file_name: 'salariés-novembre.xlsx', uploaded_by: adminA.id, row_count: 1, created_at: '2026-11-22T10:00:00.000Z' })
+      .insert({
+        access_key_id: keyA2.id,
+        account_id: keyA2.accountId,
+        file_name: 'salariés-novembre.xlsx',
+        uploaded_by: adminA.id,
+        row_count: 1,
+        created_at: '2026-11-22T10:00:00.000Z',
+      })
       .returning('id');
     const batchId = typeof batchRow === 'object' ? (batchRow as { id: number }).id : (batchRow as number);
     await db('application').where({ id: bulkOne.id }).update({ batch_id: batchId });
     const [otherBatchRow] = await db('bulk_batch')
-      .insert({ access_key_id: keyB.id, account_id: keyB.accountId, file_name: 'b.xlsx', uploaded_by: adminB.id, row_count: 1, created_at: '2026-11-22T10:00:00.000Z' })
+      .insert({
+        access_key_id: keyB.id,
+        account_id: keyB.accountId,
+        file_name: 'b.xlsx',
+        uploaded_by: adminB.id,
+        row_count: 1,
+        created_at: '2026-11-22T10:00:00.000Z',
+      })
       .returning('id');
     const otherBatchId = typeof otherBatchRow === 'object' ? (otherBatchRow as { id: number }).id : (otherBatchRow as number);
 

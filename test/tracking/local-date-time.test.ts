@@ -11,7 +11,15 @@ describe('localDateTime (the export’s date columns)', () => {
   });
 
   it('agrees with Intl every 7 minutes over a day of each season', () => {
-    const reference = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const reference = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Paris',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     for (const day of ['2026-01-15', '2026-03-29', '2026-07-15', '2026-10-25']) {
       for (let m = 0; m < 24 * 60; m += 7) {
         const at = new Date(Date.parse(`${day}T00:00:00Z`) + m * 60_000);
@@ -23,7 +31,15 @@ describe('localDateTime (the export’s date columns)', () => {
   it('agrees with Intl at every minute of every clock-change day of 2026 and 2027, in zones with odd offsets', () => {
     // The offset is remembered per quarter hour of UTC: a change inside a quarter hour would show here.
     for (const zone of ['Europe/Paris', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'America/St_Johns', 'Pacific/Chatham']) {
-      const reference = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      const reference = new Intl.DateTimeFormat('sv-SE', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
       const offsetAt = (ms: number) => Date.parse(`${reference.format(new Date(ms)).replace(' ', 'T')}:00Z`) - Math.floor(ms / 60_000) * 60_000;
       let changeDays = 0;
       for (let day = Date.parse('2026-01-01T00:00:00Z'); day < Date.parse('2028-01-01T00:00:00Z'); day += 86_400_000) {

@@ -59,7 +59,14 @@ describe('tracking: the signed PDF on the administrator’s application page', (
     expect(res.headers['content-security-policy']).toContain('sandbox');
     expect(res.headers['cache-control']).toContain('no-store');
     const entry = await ctx.deps.db('audit_log').where({ action: 'signed_pdf.download' }).orderBy('id', 'desc').first();
-    expect(entry).toMatchObject({ actor_id: signed.adminId, actor_email: signed.adminEmail, application_id: signed.id, object_type: 'signature', object_id: String(row.id), user_agent: 'PdfReader/1' });
+    expect(entry).toMatchObject({
+      actor_id: signed.adminId,
+      actor_email: signed.adminEmail,
+      application_id: signed.id,
+      object_type: 'signature',
+      object_id: String(row.id),
+      user_agent: 'PdfReader/1',
+    });
     expect(entry.ip).toBeTruthy();
     expect(JSON.parse(entry.details)).toEqual({ version: 1, sha256: row.pdf_sha256 });
   });

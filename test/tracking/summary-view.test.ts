@@ -3,10 +3,16 @@ import { summaryCells } from '../../src/features/tracking/summary-view';
 import type { Status } from '../../src/core/application/status';
 
 const STATUSES: Status[] = ['invited', 'pending_approval'];
-const counts = (invited: number, pending: number, urgent: number) => ({ counts: { invited, pending_approval: pending } as Record<Status, number>, total: invited + pending, urgent });
+const counts = (invited: number, pending: number, urgent: number) => ({
+  counts: { invited, pending_approval: pending } as Record<Status, number>,
+  total: invited + pending,
+  urgent,
+});
 
 describe('summary cells as markup', () => {
-  const cells = summaryCells('/admin/tracking/applications', STATUSES, (n) => (n >= 1000 ? `${Math.floor(n / 1000)} ${String(n % 1000).padStart(3, '0')}` : String(n)));
+  const cells = summaryCells('/admin/tracking/applications', STATUSES, (n) =>
+    n >= 1000 ? `${Math.floor(n / 1000)} ${String(n % 1000).padStart(3, '0')}` : String(n),
+  );
 
   it('links each non-zero count to its list, with its count and status as data attributes; zero is plain text', () => {
     expect(cells.row(7, counts(1234, 0, 2))).toBe(

@@ -33,7 +33,10 @@ describe('tracking: the status summary per key', () => {
     adminA = await givenAdministrator(db, {}, [accountA, accountC]);
     adminB = await givenAdministrator(db, {}, [accountB]);
     keyA2Deleted = { ...(await givenAccessKey(db, accountA, adminA.id, { name: 'Ancienne', deleted_at: '2026-11-20T09:00:00.000Z' })), accountId: accountA };
-    keyA3DeletedEmpty = { ...(await givenAccessKey(db, accountA, adminA.id, { name: 'Jamais utilisée', deleted_at: '2026-11-21T09:00:00.000Z' })), accountId: accountA };
+    keyA3DeletedEmpty = {
+      ...(await givenAccessKey(db, accountA, adminA.id, { name: 'Jamais utilisée', deleted_at: '2026-11-21T09:00:00.000Z' })),
+      accountId: accountA,
+    };
     keyA1 = { ...(await givenAccessKey(db, accountA, adminA.id, { name: 'Finance' })), accountId: accountA };
     keyC = { ...(await givenAccessKey(db, accountC, adminA.id, { name: 'Filiale vide' })), accountId: accountC };
     keyB = { ...(await givenAccessKey(db, accountB, adminB.id, { name: 'Autre' })), accountId: accountB };
@@ -50,7 +53,8 @@ describe('tracking: the status summary per key', () => {
   });
   afterAll(() => ctx.close());
 
-  const count = (page: ReturnType<typeof $>, rowKey: string | number, status: string) => Number(page(`tr[data-key="${rowKey}"] td[data-status="${status}"]`).attr('data-count'));
+  const count = (page: ReturnType<typeof $>, rowKey: string | number, status: string) =>
+    Number(page(`tr[data-key="${rowKey}"] td[data-status="${status}"]`).attr('data-count'));
   const cells = (page: ReturnType<typeof $>, rowKey: string | number) => page(`tr[data-key="${rowKey}"] td.num`);
 
   it('shows one row per key of the administrator’s BCs, with zero rows, and deleted keys only when they have applications', async () => {
@@ -59,7 +63,9 @@ describe('tracking: the status summary per key', () => {
     expect(res.status).toBe(200);
     const page = $(res.text);
     expect(page('h1').text()).toBe('Suivi du statut des demandes de cartes');
-    const keys = page('#summary tbody tr').map((_i, el) => page(el).attr('data-key')).get();
+    const keys = page('#summary tbody tr')
+      .map((_i, el) => page(el).attr('data-key'))
+      .get();
     expect(keys.sort()).toEqual([keyA1.id, keyA2Deleted.id, keyC.id].map(String).sort());
     expect(keys).not.toContain(String(keyA3DeletedEmpty.id));
     expect(keys).not.toContain(String(keyB.id));
@@ -86,7 +92,9 @@ describe('tracking: the status summary per key', () => {
     expect(Number(a1.eq(STATUSES.length).attr('data-count'))).toBe(6); // total
     expect(Number(a1.eq(STATUSES.length + 1).attr('data-count'))).toBe(2); // urgent
     expect(count(page, keyA2Deleted.id, 'card_delivered')).toBe(1);
-    const empty = cells(page, keyC.id).map((_i, el) => Number(page(el).attr('data-count'))).get();
+    const empty = cells(page, keyC.id)
+      .map((_i, el) => Number(page(el).attr('data-count')))
+      .get();
     expect(empty.every((n) => n === 0)).toBe(true);
     expect(page(`tr[data-key="${keyC.id}"] a`).length).toBe(0);
     const all = cells(page, 'all');
@@ -105,14 +113,20 @@ describe('tracking: the status summary per key', () => {
       const res = await agent.get(href as string);
       expect(res.status).toBe(200);
       const p = $(res.text);
-      return p('#applications tbody tr').map((_i, el) => p(el).attr('data-reference')).get().sort();
+      return p('#applications tbody tr')
+        .map((_i, el) => p(el).attr('data-reference'))
+        .get()
+        .sort();
     };
     expect(await listed(page(`tr[data-key="${keyA1.id}"] td[data-status="invited"] a`).attr('href'))).toEqual([...refs['a1-invited']!].sort());
     expect(await listed(page(`tr[data-key="${keyA1.id}"] td[data-status="pending_approval"] a`).attr('href'))).toEqual([...refs['a1-pending']!].sort());
     const a1 = cells(page, keyA1.id);
     const allA1 = [...refs['a1-invited']!, ...refs['a1-pending']!, ...refs['a1-cancelled']!].sort();
     expect(await listed(a1.eq(STATUSES.length).find('a').attr('href'))).toEqual(allA1);
-    const urgentHref = a1.eq(STATUSES.length + 1).find('a').attr('href');
+    const urgentHref = a1
+      .eq(STATUSES.length + 1)
+      .find('a')
+      .attr('href');
     const urgent = await listed(urgentHref);
     expect(urgent).toHaveLength(2);
     expect(urgent).toContain(refs['a1-invited']![2]);
@@ -126,13 +140,21 @@ describe('tracking: the status summary per key', () => {
   it('is scoped to the administrator’s BCs: the second administrator sees none of the first’s keys', async () => {
     const agent = await signInAs(ctx.app, ctx.deps, adminB.email, 'fr');
     const page = $((await agent.get(paths.admin.tracking.summary)).text);
-    const keys = page('#summary tbody tr').map((_i, el) => page(el).attr('data-key')).get();
+    const keys = page('#summary tbody tr')
+      .map((_i, el) => page(el).attr('data-key'))
+      .get();
     expect(keys).toEqual([String(keyB.id)]);
     expect(page.text()).not.toContain('Finance');
     expect(page.text()).not.toContain('ACME');
     expect(count(page, keyB.id, 'invited')).toBe(4);
     expect(count(page, 'all', 'invited')).toBe(4);
-    expect(Number(cells(page, 'all').eq(STATUSES.length + 1).attr('data-count'))).toBe(1);
+    expect(
+      Number(
+        cells(page, 'all')
+          .eq(STATUSES.length + 1)
+          .attr('data-count'),
+      ),
+    ).toBe(1);
   });
 
   it('says so when the administrator has no key yet', async () => {

@@ -117,7 +117,9 @@ export async function findAccount(db: Db, id: number): Promise<Account | undefin
 export async function existingNumbers(db: Db, numbers: string[], exceptId?: number): Promise<Set<string>> {
   const found = new Set<string>();
   for (let i = 0; i < numbers.length; i += 500) {
-    const q = db('account').whereIn('number', numbers.slice(i, i + 500)).select('number');
+    const q = db('account')
+      .whereIn('number', numbers.slice(i, i + 500))
+      .select('number');
     if (exceptId !== undefined) q.whereNot({ id: exceptId });
     for (const r of (await q) as Array<{ number: string }>) found.add(r.number);
   }
@@ -138,7 +140,9 @@ export async function insertAccounts(db: Db, inputs: AccountInput[], now: Date):
 }
 
 export async function updateAccount(db: Db, id: number, input: AccountInput, now: Date): Promise<number> {
-  return db('account').where({ id }).update({ ...toRow(input), updated_at: now.toISOString() });
+  return db('account')
+    .where({ id })
+    .update({ ...toRow(input), updated_at: now.toISOString() });
 }
 
 interface ActiveKeyOptions {
@@ -151,7 +155,10 @@ interface ActiveKeyOptions {
 
 /** The BC's active keys with the options an account edit could invalidate. */
 export async function activeKeysOf(db: Db, accountId: number): Promise<ActiveKeyOptions[]> {
-  const rows = await db('access_key').where({ account_id: accountId }).whereNull('deleted_at').select('id', 'number', 'name', 'plastic_type', 'direct_debit_rule');
+  const rows = await db('access_key')
+    .where({ account_id: accountId })
+    .whereNull('deleted_at')
+    .select('id', 'number', 'name', 'plastic_type', 'direct_debit_rule');
   return rows.map((r: { id: number; number: string; name: string; plastic_type: string; direct_debit_rule: string }) => ({
     id: r.id,
     number: r.number,

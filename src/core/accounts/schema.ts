@@ -31,7 +31,10 @@ const isPlasticType = (v: string): v is PlasticType => (PLASTIC_TYPES as readonl
 
 export const accountSchema = z
   .object({
-    number: z.string().min(1, e('number', 'required')).regex(/^\d{11}$/, e('number', 'format')),
+    number: z
+      .string()
+      .min(1, e('number', 'required'))
+      .regex(/^\d{11}$/, e('number', 'format')),
     companyName: requiredText('companyName', 100),
     addressBuilding: z.string().max(100, e('addressBuilding', 'tooLong')),
     addressStreet: requiredText('addressStreet', 100),
@@ -51,7 +54,8 @@ export const accountSchema = z
   })
   .superRefine((v, ctx) => {
     // Zod runs this even when other fields failed: check the phone only against a known country.
-    if (v.phone && (COUNTRIES as readonly string[]).includes(v.addressCountry) && !parsePhone(v.phone, v.addressCountry)) ctx.addIssue({ code: 'custom', path: ['phone'], message: e('phone', 'format') });
+    if (v.phone && (COUNTRIES as readonly string[]).includes(v.addressCountry) && !parsePhone(v.phone, v.addressCountry))
+      ctx.addIssue({ code: 'custom', path: ['phone'], message: e('phone', 'format') });
   })
   .transform((v) => ({ ...v, phone: v.phone ? (parsePhone(v.phone, v.addressCountry) as string) : '' }));
 
@@ -83,9 +87,15 @@ export function toAccountCandidate(raw: Record<string, unknown>): Record<Account
   };
   const plastic = raw.plasticTypes;
   const plasticTypes = Array.isArray(plastic)
-    ? plastic.filter((p): p is string => typeof p === 'string').map((p) => p.trim()).filter(Boolean)
+    ? plastic
+        .filter((p): p is string => typeof p === 'string')
+        .map((p) => p.trim())
+        .filter(Boolean)
     : typeof plastic === 'string'
-      ? plastic.split(/[|,\s]+/).map((p) => p.trim().toLowerCase()).filter(Boolean)
+      ? plastic
+          .split(/[|,\s]+/)
+          .map((p) => p.trim().toLowerCase())
+          .filter(Boolean)
       : [];
   return {
     number: text('number').replace(/[\s.]/g, ''),

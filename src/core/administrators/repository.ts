@@ -43,7 +43,9 @@ export async function findActiveAdministratorById(db: Db, id: number): Promise<A
 }
 
 export async function listActiveAdministrators(db: Db): Promise<Administrator[]> {
-  const rows = await db<AdministratorRow>('administrator').where({ active: true }).orderBy([{ column: 'role', order: 'desc' }, 'display_name']);
+  const rows = await db<AdministratorRow>('administrator')
+    .where({ active: true })
+    .orderBy([{ column: 'role', order: 'desc' }, 'display_name']);
   return rows.map(toAdministrator);
 }
 
@@ -54,10 +56,7 @@ export async function accountIdsOf(db: Db, administratorId: number): Promise<num
 
 /** Loads the actor with their BC memberships. A platform administrator manages every BC. */
 export async function loadActor(db: Db, admin: Administrator): Promise<Actor> {
-  const accountIds =
-    admin.role === 'platform'
-      ? (await db('account').select('id')).map((r: { id: number }) => r.id)
-      : await accountIdsOf(db, admin.id);
+  const accountIds = admin.role === 'platform' ? (await db('account').select('id')).map((r: { id: number }) => r.id) : await accountIdsOf(db, admin.id);
   return { ...admin, accountIds, isPlatform: admin.role === 'platform' };
 }
 
@@ -83,7 +82,12 @@ export async function findActiveActor(db: Db, by: { email: string } | { id: numb
   if (!row) return undefined;
   const admin = toAdministrator(row);
   if (admin.role === 'platform') return loadActor(db, admin);
-  const accountIds = row.account_ids ? row.account_ids.split(',').map(Number).sort((a, b) => a - b) : [];
+  const accountIds = row.account_ids
+    ? row.account_ids
+        .split(',')
+        .map(Number)
+        .sort((a, b) => a - b)
+    : [];
   return { ...admin, accountIds, isPlatform: false };
 }
 
@@ -145,13 +149,23 @@ interface AdministratorFields {
 export async function insertAdministrator(db: Db, input: AdministratorFields & { email: string }, now: Date): Promise<number> {
   const ts = now.toISOString();
   const [row] = await db('administrator')
-    .insert({ email: input.email.trim().toLowerCase(), display_name: input.displayName, role: input.role, language: input.language, active: true, created_at: ts, updated_at: ts })
+    .insert({
+      email: input.email.trim().toLowerCase(),
+      display_name: input.displayName,
+      role: input.role,
+      language: input.language,
+      active: true,
+      created_at: ts,
+      updated_at: ts,
+    })
     .returning('id');
   return typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number);
 }
 
 export async function updateAdministratorFields(db: Db, id: number, input: AdministratorFields, now: Date): Promise<number> {
-  return db('administrator').where({ id }).update({ display_name: input.displayName, role: input.role, language: input.language, updated_at: now.toISOString() });
+  return db('administrator')
+    .where({ id })
+    .update({ display_name: input.displayName, role: input.role, language: input.language, updated_at: now.toISOString() });
 }
 
 /** Replaces the BCs an administrator manages. */

@@ -45,7 +45,10 @@ export async function requestByTokenHash(db: Db, hash: string): Promise<Approval
 
 /** Requests sent for an application since a time (the employee may not flood an address). */
 export async function countRequestsSince(db: Db, applicationId: number, since: Date): Promise<number> {
-  const [row] = await db('approval_request').where({ application_id: applicationId }).where('created_at', '>=', since.toISOString()).count<{ n: number | string }[]>({ n: '*' });
+  const [row] = await db('approval_request')
+    .where({ application_id: applicationId })
+    .where('created_at', '>=', since.toISOString())
+    .count<{ n: number | string }[]>({ n: '*' });
   return Number(row?.n ?? 0);
 }
 
@@ -80,4 +83,3 @@ export async function recordDecision(trx: Db, input: { id: number; decision: 'ap
     .update({ used_at: ts, decision: input.decision, comment: input.comment });
   return n === 1;
 }
-

@@ -75,7 +75,8 @@ export async function sendApprovalRequest(
   input: { approverName: string; approverEmail: string; approverLanguage: Language; now: Date; timeZone: string; keyring: Keyring },
 ): Promise<number> {
   const since = new Date(input.now.getTime() - 24 * 3600 * 1000);
-  if ((await countRequestsSince(trx, ctx.application.id, since)) >= MAX_REQUESTS_PER_DAY) throw new ApprovalRequestRefused('application-form:approval.errors.tooMany');
+  if ((await countRequestsSince(trx, ctx.application.id, since)) >= MAX_REQUESTS_PER_DAY)
+    throw new ApprovalRequestRefused('application-form:approval.errors.tooMany');
   const token = newToken();
   const expiresAt = new Date(input.now.getTime() + APPROVAL_LINK_DAYS * 24 * 3600 * 1000);
   const id = await insertRequest(trx, {
@@ -88,11 +89,27 @@ export async function sendApprovalRequest(
     now: input.now,
   });
   const idempotencyKey = `additional-approval-request:${ctx.application.id}:${id}`;
-  const data = { approverName: input.approverName, employeeName: employeeName(ctx), companyName: ctx.account.companyName, expiresOn: formatDate(input.approverLanguage, expiresAt, input.timeZone), language: input.approverLanguage, token };
+  const data = {
+    approverName: input.approverName,
+    employeeName: employeeName(ctx),
+    companyName: ctx.account.companyName,
+    expiresOn: formatDate(input.approverLanguage, expiresAt, input.timeZone),
+    language: input.approverLanguage,
+    token,
+  };
   await enqueueEmails(
     trx,
     // The token is sealed in the outbox row (and the row wiped once sent): the link never rests in clear.
-    [{ idempotencyKey, template: 'additional-approval-request', to: input.approverEmail, language: input.approverLanguage, data: sealEmailData(input.keyring, idempotencyKey, data, ['token']), applicationId: ctx.application.id }],
+    [
+      {
+        idempotencyKey,
+        template: 'additional-approval-request',
+        to: input.approverEmail,
+        language: input.approverLanguage,
+        data: sealEmailData(input.keyring, idempotencyKey, data, ['token']),
+        applicationId: ctx.application.id,
+      },
+    ],
     input.now,
   );
   return id;

@@ -19,9 +19,17 @@ export async function countInStatus(db: Db, accountIds: number[], status: Status
 }
 
 /** Totals per status and priority within the BCs, for some statuses (reads the status index alone). */
-export async function countsByStatusAndPriority(db: Db, accountIds: number[], statuses: Status[]): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
+export async function countsByStatusAndPriority(
+  db: Db,
+  accountIds: number[],
+  statuses: Status[],
+): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
   if (!accountIds.length || !statuses.length) return [];
-  const rows: Array<{ status: Status; priority: Priority; n: number | string | null }> = await whereIdIn(db('application_count').whereIn('status', statuses), 'account_id', accountIds)
+  const rows: Array<{ status: Status; priority: Priority; n: number | string | null }> = await whereIdIn(
+    db('application_count').whereIn('status', statuses),
+    'account_id',
+    accountIds,
+  )
     .groupBy('status', 'priority')
     .select('status', 'priority')
     .sum({ n: 'n' });

@@ -63,7 +63,9 @@ export async function createInvitedApplications(
   for (let i = 0; i < rows.length; i += 200) {
     const chunk = rows.slice(i, i + 200);
     const ids = await trx('application').insert(chunk).returning('id');
-    ids.forEach((r: unknown, j: number) => created.push({ id: typeof r === 'object' ? (r as { id: number }).id : (r as number), reference: chunk[j]!.reference }));
+    ids.forEach((r: unknown, j: number) =>
+      created.push({ id: typeof r === 'object' ? (r as { id: number }).id : (r as number), reference: chunk[j]!.reference }),
+    );
   }
   const history = created.map((c, i) => ({
     application_id: c.id,
@@ -87,7 +89,11 @@ export async function createInvitedApplications(
 }
 
 /** E-mail 1. `occasion` distinguishes the first sending from later resends in the idempotency key. */
-export function invitationLinkEmail(app: CreatedApplication, a: Pick<NewApplication, 'email' | 'language' | 'title' | 'firstName' | 'lastName'>, occasion: string): EmailToQueue {
+export function invitationLinkEmail(
+  app: CreatedApplication,
+  a: Pick<NewApplication, 'email' | 'language' | 'title' | 'firstName' | 'lastName'>,
+  occasion: string,
+): EmailToQueue {
   return {
     idempotencyKey: `invitation-link:${app.id}:${occasion}`,
     template: 'invitation-link',
@@ -99,7 +105,11 @@ export function invitationLinkEmail(app: CreatedApplication, a: Pick<NewApplicat
 }
 
 /** E-mail 2, separate from e-mail 1 so the link and the key never travel together. */
-export function invitationKeyEmail(app: CreatedApplication, a: Pick<NewApplication, 'email' | 'language' | 'title' | 'firstName' | 'lastName' | 'accessKey'>, occasion: string): EmailToQueue {
+export function invitationKeyEmail(
+  app: CreatedApplication,
+  a: Pick<NewApplication, 'email' | 'language' | 'title' | 'firstName' | 'lastName' | 'accessKey'>,
+  occasion: string,
+): EmailToQueue {
   return {
     idempotencyKey: `invitation-key:${app.id}:${occasion}`,
     template: 'invitation-key',
@@ -121,7 +131,11 @@ async function uniqueReferences(trx: Knex.Transaction, count: number, random: ()
     const batch = [...fresh];
     const taken = new Set<string>();
     for (let i = 0; i < batch.length; i += 500) {
-      (await trx('application').whereIn('reference', batch.slice(i, i + 500)).select('reference')).forEach((r: { reference: string }) => taken.add(r.reference));
+      (
+        await trx('application')
+          .whereIn('reference', batch.slice(i, i + 500))
+          .select('reference')
+      ).forEach((r: { reference: string }) => taken.add(r.reference));
     }
     batch.filter((r) => !taken.has(r)).forEach((r) => chosen.add(r));
   }

@@ -98,9 +98,16 @@ export interface EmailFlow {
 
 /** The e-mails queued or sent for an application (the "flows" of its history), oldest first. */
 export async function emailsOf(db: Db, applicationId: number): Promise<EmailFlow[]> {
-  const rows: Array<{ id: number; template: string; language: string; recipient: string; status: string; attempts: number; created_at: string; sent_at: string | null }> = await db(
-    'outbox',
-  )
+  const rows: Array<{
+    id: number;
+    template: string;
+    language: string;
+    recipient: string;
+    status: string;
+    attempts: number;
+    created_at: string;
+    sent_at: string | null;
+  }> = await db('outbox')
     .where({ application_id: applicationId })
     .orderBy([
       { column: 'created_at', order: 'asc' },

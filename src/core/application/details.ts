@@ -66,7 +66,12 @@ export async function applicationSections(
   let review: ReviewSection[] | null = null;
   try {
     const built = await buildReview(db, application.id, opts.lang, tFor(opts.lang), { now: opts.now, timeZone: opts.timeZone, documents });
-    review = built.sections.map((s) => ({ id: s.id, title: s.title, rows: s.rows.map((r) => ({ label: r.label, value: r.value })), complete: Boolean(s.complete) }));
+    review = built.sections.map((s) => ({
+      id: s.id,
+      title: s.title,
+      rows: s.rows.map((r) => ({ label: r.label, value: r.value })),
+      complete: Boolean(s.complete),
+    }));
   } catch (err) {
     // The page still shows everything else; the section says the form cannot be shown.
     deps.logger.warn({ applicationId: application.id, err: (err as Error).message }, 'application review unavailable on the admin page');

@@ -67,9 +67,19 @@ export async function pendingApplicationDetails(db: Db, ids: number[]): Promise<
     .join('access_key as k', 'k.id', 'a.access_key_id')
     .join('account as ac', 'ac.id', 'a.account_id')
     .whereIn('a.id', ids)
-    .select('a.id', 'a.reference', 'a.first_name', 'a.last_name', 'a.priority', db.raw('COALESCE(a.submitted_at, a.status_changed_at) AS pending_since'), 'a.access_key_id', 'a.origin', 'a.initiated_by', 'ac.company_name', 'k.name as key_name') as Promise<
-    PendingApplicationDetail[]
-  >;
+    .select(
+      'a.id',
+      'a.reference',
+      'a.first_name',
+      'a.last_name',
+      'a.priority',
+      db.raw('COALESCE(a.submitted_at, a.status_changed_at) AS pending_since'),
+      'a.access_key_id',
+      'a.origin',
+      'a.initiated_by',
+      'ac.company_name',
+      'k.name as key_name',
+    ) as Promise<PendingApplicationDetail[]>;
 }
 
 /** These administrators (ids): e-mail, role and whether active. */

@@ -62,7 +62,11 @@ export function sanitiseFileName(name: string | undefined, type: AcceptedType): 
     .replace(/\s+/g, ' ')
     .replace(/^[.\s-]+/, '')
     .trim();
-  const base = cleaned.replace(/\.[^.]{1,10}$/, '').slice(0, 90).trim() || 'document';
+  const base =
+    cleaned
+      .replace(/\.[^.]{1,10}$/, '')
+      .slice(0, 90)
+      .trim() || 'document';
   return `${base}.${EXTENSIONS[type]}`;
 }
 
@@ -104,12 +108,14 @@ export async function saveDocument(
   if (!(DOCUMENT_KINDS as readonly string[]).includes(input.kind)) return { ok: false, key: 'documents:errors.kind' };
   if (!buffer || buffer.length === 0) return { ok: false, key: 'documents:errors.empty' };
   const maxBytes = deps.config.documentMaxBytes;
-  if (buffer.length > maxBytes) return { ok: false, key: 'documents:errors.tooLarge', params: { maxMb: Math.max(0.1, Math.round((maxBytes / (1024 * 1024)) * 10) / 10) } };
+  if (buffer.length > maxBytes)
+    return { ok: false, key: 'documents:errors.tooLarge', params: { maxMb: Math.max(0.1, Math.round((maxBytes / (1024 * 1024)) * 10) / 10) } };
   const mime = sniffType(buffer);
   if (!mime) return { ok: false, key: 'documents:errors.type' };
   if (!(await isEditable(trx, input.applicationId))) return { ok: false, key: 'documents:errors.locked' };
   const current = await trx('application_document').where({ application_id: input.applicationId }).whereNull('removed_at').count<{ n: number }[]>({ n: '*' });
-  if (Number(current[0]?.n ?? 0) >= MAX_DOCUMENTS_PER_APPLICATION) return { ok: false, key: 'documents:errors.tooMany', params: { max: MAX_DOCUMENTS_PER_APPLICATION } };
+  if (Number(current[0]?.n ?? 0) >= MAX_DOCUMENTS_PER_APPLICATION)
+    return { ok: false, key: 'documents:errors.tooMany', params: { max: MAX_DOCUMENTS_PER_APPLICATION } };
 
   const dir = documentsDir(deps.config.dataDir);
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -167,7 +173,11 @@ export async function removeDocument(trx: Db, input: { applicationId: number; do
 
 /** Response headers for a download: attachment (never rendered inline), no sniffing, sandboxed, not cached. */
 export function downloadHeaders(doc: Pick<StoredDocument, 'mime' | 'size' | 'originalName'>): Record<string, string> {
-  const ascii = doc.originalName.normalize('NFD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '') || 'document';
+  const ascii =
+    doc.originalName
+      .normalize('NFD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/["\\]/g, '') || 'document';
   return {
     'Content-Type': doc.mime,
     'Content-Length': String(doc.size),

@@ -14,13 +14,7 @@ export function nameField(prefix: string) {
   return z
     .string({ error: `${prefix}.required` })
     .transform((s) => s.replace(/\s+/g, ' ').trim())
-    .pipe(
-      z
-        .string()
-        .min(1, `${prefix}.required`)
-        .max(NAME_MAX, `${prefix}.tooLong`)
-        .regex(NAME_RE, `${prefix}.invalid`),
-    );
+    .pipe(z.string().min(1, `${prefix}.required`).max(NAME_MAX, `${prefix}.tooLong`).regex(NAME_RE, `${prefix}.invalid`));
 }
 
 /** An e-mail address, lower-cased; `prefix` holds `errors.required|invalid|tooLong`. */

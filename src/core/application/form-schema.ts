@@ -14,7 +14,18 @@ import {
   type FormContext,
   type PaymentData,
 } from './form-data';
-import { checkBic, checkBicMatchesIban, checkDateOfBirth, checkEmail, checkEmbossName, checkPhone, checkPostalCode, deriveEmbossName, zCheck, type DateParts } from '../../lib/validators';
+import {
+  checkBic,
+  checkBicMatchesIban,
+  checkDateOfBirth,
+  checkEmail,
+  checkEmbossName,
+  checkPhone,
+  checkPostalCode,
+  deriveEmbossName,
+  zCheck,
+  type DateParts,
+} from '../../lib/validators';
 
 /**
  * Two levels of checks for each section:
@@ -78,7 +89,11 @@ function choiceSchema(section: string, field: string, accepted: (v: string) => b
  * Save: every listed field must be a string (absent = empty) no longer than its limit; anything else in the body
  * is ignored. Values are kept as typed (trimmed and NFC by normaliseBody).
  */
-function pickStrings<K extends string>(body: Record<string, unknown>, limits: Record<K, number>, section: string): { values: Record<K, string>; issues: Issue[] } {
+function pickStrings<K extends string>(
+  body: Record<string, unknown>,
+  limits: Record<K, number>,
+  section: string,
+): { values: Record<K, string>; issues: Issue[] } {
   const values = {} as Record<K, string>;
   const issues: Issue[] = [];
   for (const field of Object.keys(limits) as K[]) {
@@ -101,7 +116,18 @@ export function pickCardholder(body: Record<string, unknown>) {
 }
 
 const NAME_FIELDS = ['firstName', 'lastName', 'birthName'] as const;
-const TEXT_FIELDS = ['birthPlace', 'homeAddressLine1', 'homeAddressLine2', 'homeCity', 'businessAddressLine1', 'businessAddressLine2', 'businessCity', 'jobTitle', 'employeeNumber', 'costCentre'] as const;
+const TEXT_FIELDS = [
+  'birthPlace',
+  'homeAddressLine1',
+  'homeAddressLine2',
+  'homeCity',
+  'businessAddressLine1',
+  'businessAddressLine2',
+  'businessCity',
+  'jobTitle',
+  'employeeNumber',
+  'costCentre',
+] as const;
 
 const cardholderName = (field: (typeof NAME_FIELDS)[number], isRequired: boolean) =>
   textSchema('cardholder', field, { required: isRequired, max: CARDHOLDER_LIMITS[field], pattern: NAME, patternKey: `${NS}:errors.nameCharacters` });
@@ -140,7 +166,10 @@ export function validateCardholder(input: CardholderValues, ctx: FormContext, to
   // Derived from the name when left empty; an edited one is checked as typed (nothing silently dropped).
   if (!v.embossName) v.embossName = deriveEmbossName(v.firstName, v.lastName);
 
-  field('title', choiceSchema('cardholder', 'title', (t) => (TITLES as readonly string[]).includes(t)));
+  field(
+    'title',
+    choiceSchema('cardholder', 'title', (t) => (TITLES as readonly string[]).includes(t)),
+  );
   field('firstName', cardholderName('firstName', true));
   field('lastName', cardholderName('lastName', true));
   field('birthName', cardholderName('birthName', false));
@@ -152,17 +181,30 @@ export function validateCardholder(input: CardholderValues, ctx: FormContext, to
   field('homeAddressLine1', cardholderText('homeAddressLine1', true));
   field('homeAddressLine2', cardholderText('homeAddressLine2', false));
   field('homeCountry', cardholderCountry('homeCountry'));
-  field('homePostalCode', zCheck((c) => checkPostalCode(c, homeCountry ?? null)));
+  field(
+    'homePostalCode',
+    zCheck((c) => checkPostalCode(c, homeCountry ?? null)),
+  );
   field('homeCity', cardholderText('homeCity', true));
 
-  field('mobilePhone', zCheck((p) => checkPhone(p, homeCountry ?? 'FR', { mobileOnly: true })));
-  if (v.businessPhone) field('businessPhone', zCheck((p) => checkPhone(p, businessCountry ?? homeCountry ?? 'FR')));
+  field(
+    'mobilePhone',
+    zCheck((p) => checkPhone(p, homeCountry ?? 'FR', { mobileOnly: true })),
+  );
+  if (v.businessPhone)
+    field(
+      'businessPhone',
+      zCheck((p) => checkPhone(p, businessCountry ?? homeCountry ?? 'FR')),
+    );
   field('businessEmail', zCheck(checkEmail));
 
   field('businessAddressLine1', cardholderText('businessAddressLine1', true));
   field('businessAddressLine2', cardholderText('businessAddressLine2', false));
   field('businessCountry', cardholderCountry('businessCountry'));
-  field('businessPostalCode', zCheck((c) => checkPostalCode(c, businessCountry ?? null)));
+  field(
+    'businessPostalCode',
+    zCheck((c) => checkPostalCode(c, businessCountry ?? null)),
+  );
   field('businessCity', cardholderText('businessCity', true));
 
   field('jobTitle', cardholderText('jobTitle', true));
@@ -192,7 +234,8 @@ export function directDebitChosen(ctx: FormContext, payment: PaymentData | undef
 /** The IBAN as stored: its own check was made when it was typed (it is kept encrypted); this reads the recorded result. */
 const storedIbanSchema = z.custom<PaymentData>().superRefine((p, ctx) => {
   if (!p.iban) ctx.addIssue({ code: 'custom', message: `${NS}:errors.iban.required` });
-  else if (p.ibanCheck !== 'ok') ctx.addIssue({ code: 'custom', message: p.ibanCheck && p.ibanCheck.startsWith(`${NS}:errors.iban.`) ? p.ibanCheck : `${NS}:errors.iban.invalid` });
+  else if (p.ibanCheck !== 'ok')
+    ctx.addIssue({ code: 'custom', message: p.ibanCheck && p.ibanCheck.startsWith(`${NS}:errors.iban.`) ? p.ibanCheck : `${NS}:errors.iban.invalid` });
 });
 
 const accountHolderSchema = z
@@ -208,14 +251,26 @@ const accountHolderSchema = z
 export function validatePayment(payment: PaymentData | undefined, ctx: FormContext): { values: PaymentData; issues: Issue[] } {
   const p: PaymentData = { ...(payment ?? {}) };
   const issues: Issue[] = [];
-  if (ctx.key.directDebitRule === 'optional') run(issues, 'directDebit', choiceSchema('payment', 'directDebit', (d) => d === 'yes' || d === 'no'), p.directDebit ?? '');
+  if (ctx.key.directDebitRule === 'optional')
+    run(
+      issues,
+      'directDebit',
+      choiceSchema('payment', 'directDebit', (d) => d === 'yes' || d === 'no'),
+      p.directDebit ?? '',
+    );
   if (!directDebitChosen(ctx, p)) return { values: p, issues };
   run(issues, 'iban', storedIbanSchema, p);
   const bic = run(issues, 'bic', zCheck(checkBic), p.bic ?? '');
   if (bic !== undefined) {
     p.bic = bic;
     const ibanCountry = p.ibanCheck === 'ok' ? p.ibanCountry : undefined;
-    if (ibanCountry) run(issues, 'bic', zCheck((b) => checkBicMatchesIban(b, ibanCountry)), bic);
+    if (ibanCountry)
+      run(
+        issues,
+        'bic',
+        zCheck((b) => checkBicMatchesIban(b, ibanCountry)),
+        bic,
+      );
   }
   p.accountHolder = (p.accountHolder ?? '').replace(/\s+/g, ' ').trim();
   run(issues, 'accountHolder', accountHolderSchema, p.accountHolder);
@@ -231,8 +286,19 @@ export function pickPriority(body: Record<string, unknown>) {
 
 export function validatePriority(values: { priority?: string; urgentTermsAccepted?: string } | undefined): Issue[] {
   const issues: Issue[] = [];
-  const priority = run(issues, 'priority', choiceSchema('priority', 'priority', (p) => (PRIORITIES as readonly string[]).includes(p)), values?.priority);
-  if (priority === 'urgent') run(issues, 'urgentTermsAccepted', choiceSchema('priority', 'urgentTermsAccepted', (a) => a === 'yes'), values?.urgentTermsAccepted);
+  const priority = run(
+    issues,
+    'priority',
+    choiceSchema('priority', 'priority', (p) => (PRIORITIES as readonly string[]).includes(p)),
+    values?.priority,
+  );
+  if (priority === 'urgent')
+    run(
+      issues,
+      'urgentTermsAccepted',
+      choiceSchema('priority', 'urgentTermsAccepted', (a) => a === 'yes'),
+      values?.urgentTermsAccepted,
+    );
   return issues;
 }
 
@@ -243,7 +309,12 @@ export function pickApprover(body: Record<string, unknown>) {
   return pickStrings(body, APPROVER_LIMITS, 'approval');
 }
 
-const approverNameSchema = textSchema('approval', 'approverName', { required: true, max: APPROVER_LIMITS.approverName, pattern: NAME, patternKey: `${NS}:errors.nameCharacters` });
+const approverNameSchema = textSchema('approval', 'approverName', {
+  required: true,
+  max: APPROVER_LIMITS.approverName,
+  pattern: NAME,
+  patternKey: `${NS}:errors.nameCharacters`,
+});
 
 /** The approver's name and e-mail; the approver cannot be the applicant. */
 export function validateApprover(
@@ -258,7 +329,12 @@ export function validateApprover(
   if (checked !== undefined) {
     email = checked;
     const applicants = applicantEmails.map((e) => e.trim().toLowerCase());
-    run(issues, 'approverEmail', z.string().refine((e) => !applicants.includes(e), `${NS}:approval.fields.approverEmail.errors.applicant`), email);
+    run(
+      issues,
+      'approverEmail',
+      z.string().refine((e) => !applicants.includes(e), `${NS}:approval.fields.approverEmail.errors.applicant`),
+      email,
+    );
   }
   const language = isLanguage(input?.approverLanguage) ? input.approverLanguage : '';
   run(issues, 'approverLanguage', choiceSchema('approval', 'approverLanguage', isLanguage), language);

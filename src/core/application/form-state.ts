@@ -3,7 +3,16 @@ import { listDocuments, missingKinds, MISSING_KIND_KEYS, type DocumentKind, type
 import { hasPin } from './pin-repository';
 import { currentTerms, latestAcceptances, termsById, type Terms } from '../terms/repository';
 import { approvalState, type ApprovalState } from './approval-requests';
-import { applicableSections, approverValues, canChoosePriority, cardholderValues, isEditable, loadFormContext, type FormContext, type SectionId } from './form-data';
+import {
+  applicableSections,
+  approverValues,
+  canChoosePriority,
+  cardholderValues,
+  isEditable,
+  loadFormContext,
+  type FormContext,
+  type SectionId,
+} from './form-data';
 import { validateApprover, validateCardholder, validatePayment, validatePriority, type Issue } from './form-schema';
 import { todayIn } from '../../lib/validators';
 
@@ -63,7 +72,10 @@ async function termsState(db: Db, ctx: FormContext, language: string, now: Date)
     : acceptedTerms.language === language
       ? current
       : await currentTerms(db, 'cardholder', ctx.account.cardProduct, acceptedTerms.language, now);
-  return { current, accepted: { version: latest.version, sha256: latest.sha256, acceptedAt: latest.acceptedAt, isCurrent: Boolean(inForce && inForce.id === latest.termsId) } };
+  return {
+    current,
+    accepted: { version: latest.version, sha256: latest.sha256, acceptedAt: latest.acceptedAt, isCurrent: Boolean(inForce && inForce.id === latest.termsId) },
+  };
 }
 
 export async function loadFormState(db: Db, applicationId: number, opts: StateOptions): Promise<FormState | undefined> {
@@ -86,7 +98,9 @@ export async function loadFormState(db: Db, applicationId: number, opts: StateOp
       case 'priority':
         if (!canChoosePriority(ctx)) return [];
         return validatePriority(ctx.form.priority).concat(
-          ctx.form.priority?.priority && ctx.form.priority.priority !== ctx.application.priority ? [{ field: 'priority', key: 'application-form:priority.fields.priority.errors.required' }] : [],
+          ctx.form.priority?.priority && ctx.form.priority.priority !== ctx.application.priority
+            ? [{ field: 'priority', key: 'application-form:priority.fields.priority.errors.required' }]
+            : [],
         );
       case 'cardholder':
         return validateCardholder(cardholderValues(ctx), ctx, today).issues;

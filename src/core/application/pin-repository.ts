@@ -17,6 +17,9 @@ export async function hasPin(db: Db, applicationId: number): Promise<boolean> {
 
 /** Erases the PIN once transmitted to the issuer (or when the application no longer needs one, e.g. urgent). */
 export async function erasePin(db: Db, applicationId: number, now: Date): Promise<boolean> {
-  const n = await db('application_pin').where({ application_id: applicationId }).whereNotNull('encrypted').update({ encrypted: null, erased_at: now.toISOString() });
+  const n = await db('application_pin')
+    .where({ application_id: applicationId })
+    .whereNotNull('encrypted')
+    .update({ encrypted: null, erased_at: now.toISOString() });
   return n > 0;
 }

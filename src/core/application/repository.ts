@@ -63,7 +63,11 @@ export async function heldApplicationStatus(trx: Knex.Transaction, applicationId
 
 /** A key of one of the actor's BCs (deleted ones included, so the caller can say why it cannot be used). */
 export async function findKeyInScope(db: Db, keyId: number, accountIds: number[]): Promise<KeyForApplications | undefined> {
-  const row = await db('access_key as k').join('account as a', 'a.id', 'k.account_id').where('k.id', keyId).whereIn('k.account_id', accountIds).first<KeyRow | undefined>(KEY_COLUMNS);
+  const row = await db('access_key as k')
+    .join('account as a', 'a.id', 'k.account_id')
+    .where('k.id', keyId)
+    .whereIn('k.account_id', accountIds)
+    .first<KeyRow | undefined>(KEY_COLUMNS);
   return row ? toKey(row) : undefined;
 }
 
@@ -185,11 +189,19 @@ export async function findApplicationById(db: Db, id: number): Promise<Applicati
 }
 
 /** Employee entry: the application a reference names, with its key number to compare. */
-export async function findByReference(db: Db, reference: string): Promise<{ id: number; status: Status; keyNumber: string; firstOpenedAt: string | null } | undefined> {
+export async function findByReference(
+  db: Db,
+  reference: string,
+): Promise<{ id: number; status: Status; keyNumber: string; firstOpenedAt: string | null } | undefined> {
   const row = await db('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .where('ap.reference', reference)
-    .first<{ id: number; status: Status; key_number: string; first_opened_at: string | null } | undefined>('ap.id', 'ap.status', 'k.number as key_number', 'ap.first_opened_at');
+    .first<{ id: number; status: Status; key_number: string; first_opened_at: string | null } | undefined>(
+      'ap.id',
+      'ap.status',
+      'k.number as key_number',
+      'ap.first_opened_at',
+    );
   return row ? { id: row.id, status: row.status, keyNumber: row.key_number, firstOpenedAt: row.first_opened_at } : undefined;
 }
 
@@ -210,17 +222,30 @@ export async function historyOf(db: Db, applicationId: number): Promise<HistoryE
       this.on('ad.id', '=', 'h.actor_id').andOn('h.actor_type', '=', db.raw('?', ['admin']));
     })
     .where('h.application_id', applicationId)
-    .orderBy([{ column: 'h.at', order: 'asc' }, { column: 'h.id', order: 'asc' }])
+    .orderBy([
+      { column: 'h.at', order: 'asc' },
+      { column: 'h.id', order: 'asc' },
+    ])
     .select('h.at', 'h.actor_type', 'ad.display_name as actor_name', 'h.from_status', 'h.to_status', 'h.comment', 'h.event');
-  return rows.map((r: { at: string; actor_type: string; actor_name: string | null; from_status: Status | null; to_status: Status; comment: string | null; event: string | null }) => ({
-    at: r.at,
-    actorType: r.actor_type,
-    actorName: r.actor_name,
-    fromStatus: r.from_status,
-    toStatus: r.to_status,
-    comment: r.comment,
-    event: r.event ?? null,
-  }));
+  return rows.map(
+    (r: {
+      at: string;
+      actor_type: string;
+      actor_name: string | null;
+      from_status: Status | null;
+      to_status: Status;
+      comment: string | null;
+      event: string | null;
+    }) => ({
+      at: r.at,
+      actorType: r.actor_type,
+      actorName: r.actor_name,
+      fromStatus: r.from_status,
+      toStatus: r.to_status,
+      comment: r.comment,
+      event: r.event ?? null,
+    }),
+  );
 }
 
 /** "En attente d'approbation (N)": applications waiting for the actor's approval, in their BCs. */

@@ -99,14 +99,20 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
   const notProvided = t('common:notProvided');
   const edit = state.editable;
   const link = (id: SectionId) => (edit ? changeLink(id) : undefined);
-  const row = (label: string, value: string | undefined | null, changeHref?: string): ReviewRow => ({ label, value: value ? value : notProvided, ...(changeHref ? { changeHref } : {}) });
+  const row = (label: string, value: string | undefined | null, changeHref?: string): ReviewRow => ({
+    label,
+    value: value ? value : notProvided,
+    ...(changeHref ? { changeHref } : {}),
+  });
   const L = (section: string, field: string) => t(`application-form:${section}.fields.${field}.label`);
 
   const build = (id: SectionId): ReviewRow[] => {
     switch (id) {
       case 'company': {
         const a = ctx.account;
-        const address = [a.addressBuilding, a.addressStreet, `${a.addressPostalCode} ${a.addressCity}`, countryName(a.addressCountry, lang)].filter((x) => x && x.trim()).join(', ');
+        const address = [a.addressBuilding, a.addressStreet, `${a.addressPostalCode} ${a.addressCity}`, countryName(a.addressCountry, lang)]
+          .filter((x) => x && x.trim())
+          .join(', ');
         return [
           row(t('application-form:company.fields.companyName'), a.companyName),
           row(t('application-form:company.fields.accountNumber'), a.number),
@@ -120,7 +126,9 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
         ];
       }
       case 'priority': {
-        const rows = [row(L('priority', 'priority'), t(`applications:priorities.${ctx.application.priority}`), canChoosePriority(ctx) ? link('priority') : undefined)];
+        const rows = [
+          row(L('priority', 'priority'), t(`applications:priorities.${ctx.application.priority}`), canChoosePriority(ctx) ? link('priority') : undefined),
+        ];
         if (ctx.application.priority === 'urgent') rows.push(row(t('application-form:priority.urgentFeeLabel'), t('application-form:priority.urgentSummary')));
         return rows;
       }
@@ -130,9 +138,14 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
         // Normalised values where the field is valid, as typed otherwise (the section then says what is wrong).
         const bad = new Set(checked.issues.map((i) => i.field));
         const v = (f: CardholderField) => (bad.has(f) ? (typed[f] ?? '') : (checked.values[f] ?? ''));
-        return CARDHOLDER_ROWS.filter((f) => !(f === 'birthName' || f === 'homeAddressLine2' || f === 'businessAddressLine2' || f === 'businessPhone') || v(f as CardholderField)).map((f) => {
+        return CARDHOLDER_ROWS.filter(
+          (f) => !(f === 'birthName' || f === 'homeAddressLine2' || f === 'businessAddressLine2' || f === 'businessPhone') || v(f as CardholderField),
+        ).map((f) => {
           if (f === 'dateOfBirth') {
-            const iso = !bad.has('dateOfBirth') && typed.dobYear ? `${typed.dobYear}-${String(Number(typed.dobMonth)).padStart(2, '0')}-${String(Number(typed.dobDay)).padStart(2, '0')}` : '';
+            const iso =
+              !bad.has('dateOfBirth') && typed.dobYear
+                ? `${typed.dobYear}-${String(Number(typed.dobMonth)).padStart(2, '0')}-${String(Number(typed.dobDay)).padStart(2, '0')}`
+                : '';
             const shown = iso ? formatDate(lang, iso, timeZone) : [typed.dobDay, typed.dobMonth, typed.dobYear].filter(Boolean).join('/');
             return row(L('cardholder', 'dateOfBirth'), shown, link('cardholder'));
           }
@@ -147,10 +160,17 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
         const p = validatePayment(ctx.form.payment, ctx).values;
         const rows: ReviewRow[] = [];
         if (ctx.key.directDebitRule === 'optional') {
-          rows.push(row(L('payment', 'directDebit'), p.directDebit === 'yes' ? t('common:yes') : p.directDebit === 'no' ? t('common:no') : '', link('payment')));
+          rows.push(
+            row(L('payment', 'directDebit'), p.directDebit === 'yes' ? t('common:yes') : p.directDebit === 'no' ? t('common:no') : '', link('payment')),
+          );
         }
         if (directDebitChosen(ctx, p)) {
-          const masked = p.iban && p.ibanCheck === 'ok' && p.ibanLast4 ? t('application-form:payment.ibanMasked', { last4: p.ibanLast4 }) : p.iban ? t('application-form:payment.ibanToCorrect') : '';
+          const masked =
+            p.iban && p.ibanCheck === 'ok' && p.ibanLast4
+              ? t('application-form:payment.ibanMasked', { last4: p.ibanLast4 })
+              : p.iban
+                ? t('application-form:payment.ibanToCorrect')
+                : '';
           rows.push(row(L('payment', 'iban'), masked, link('payment')));
           rows.push(row(L('payment', 'bic'), p.bic, link('payment')));
           rows.push(row(L('payment', 'accountHolder'), p.accountHolder, link('payment')));
@@ -175,7 +195,12 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
         const requestText =
           s.kind === 'none'
             ? t('application-form:approval.state.none')
-            : t(`application-form:approval.state.${s.kind}`, { email: s.request.approverEmail, date: formatDate(lang, s.request.createdAt, timeZone), decidedOn: formatDate(lang, s.request.usedAt, timeZone), comment: s.request.comment ?? '' });
+            : t(`application-form:approval.state.${s.kind}`, {
+                email: s.request.approverEmail,
+                date: formatDate(lang, s.request.createdAt, timeZone),
+                decidedOn: formatDate(lang, s.request.usedAt, timeZone),
+                comment: s.request.comment ?? '',
+              });
         return [
           row(L('approval', 'approverName'), a.approverName, link('approval')),
           row(L('approval', 'approverEmail'), a.approverEmail, link('approval')),
@@ -185,7 +210,12 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
       case 'terms': {
         const acc = state.terms.accepted;
         const value = acc?.isCurrent
-          ? t('application-form:terms.acceptedValue', { title: state.terms.current?.title ?? '', version: acc.version, date: formatDate(lang, acc.acceptedAt, timeZone), sha256: acc.sha256 })
+          ? t('application-form:terms.acceptedValue', {
+              title: state.terms.current?.title ?? '',
+              version: acc.version,
+              date: formatDate(lang, acc.acceptedAt, timeZone),
+              sha256: acc.sha256,
+            })
           : '';
         return [row(t('application-form:terms.reviewLabel'), value, link('terms'))];
       }

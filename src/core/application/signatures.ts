@@ -68,10 +68,7 @@ export async function nextSignatureVersion(trx: Db, applicationId: number): Prom
   return Number(row?.v ?? 0) + 1;
 }
 
-export async function insertSignature(
-  trx: Db,
-  s: Omit<Signature, 'id'> & { signatureAttemptId: number; createdAt: string },
-): Promise<number> {
+export async function insertSignature(trx: Db, s: Omit<Signature, 'id'> & { signatureAttemptId: number; createdAt: string }): Promise<number> {
   const [row] = await trx('signature')
     .insert({
       application_id: s.applicationId,
@@ -95,6 +92,11 @@ export async function insertSignature(
 
 /** The latest open (not consumed, not superseded) code of an application: when it expires and where it went. */
 export async function openCode(db: Db, applicationId: number): Promise<{ id: number; sentTo: string; expiresAt: string; attempts: number } | undefined> {
-  const row = await db('signature_attempt').where({ application_id: applicationId }).whereNull('consumed_at').whereNull('superseded_at').orderBy('id', 'desc').first();
+  const row = await db('signature_attempt')
+    .where({ application_id: applicationId })
+    .whereNull('consumed_at')
+    .whereNull('superseded_at')
+    .orderBy('id', 'desc')
+    .first();
   return row ? { id: Number(row.id), sentTo: row.sent_to, expiresAt: row.expires_at, attempts: Number(row.attempts) } : undefined;
 }

@@ -19,7 +19,16 @@ export type Status = (typeof STATUSES)[number];
 /** Not yet submitted: the employee may still fill the form; reminders and expiry apply. */
 export const NOT_SUBMITTED: Status[] = ['invited', 'in_progress', 'returned'];
 /** Open = neither finished nor abandoned: a second application for the same e-mail and key is a duplicate. */
-export const OPEN_STATUSES: Status[] = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved', 'transmitted', 'card_issued'];
+export const OPEN_STATUSES: Status[] = [
+  'invited',
+  'in_progress',
+  'returned',
+  'awaiting_additional_approval',
+  'pending_approval',
+  'approved',
+  'transmitted',
+  'card_issued',
+];
 
 /** The statuses of the approval queue: signed, waiting for the company's approval or for the additional approver. */
 export const QUEUE_STATUSES: Status[] = ['pending_approval', 'awaiting_additional_approval'];

@@ -87,7 +87,15 @@ export async function archiveFile(
   };
   try {
     const [row] = await trx('archive_entry').insert(entry).returning('id');
-    return { id: idOf(row), applicationId: entry.application_id, kind: entry.kind, path: entry.path, sha256: entry.sha256, size: entry.size, archivedAt: entry.archived_at };
+    return {
+      id: idOf(row),
+      applicationId: entry.application_id,
+      kind: entry.kind,
+      path: entry.path,
+      sha256: entry.sha256,
+      size: entry.size,
+      archivedAt: entry.archived_at,
+    };
   } catch (err) {
     await fs.promises.rm(full, { force: true });
     throw err;
@@ -191,7 +199,11 @@ class ArchiveIntegrityError extends Error {}
  * served as the signed document: ArchiveIntegrityError). Undefined when that version does not exist. The caller decides
  * who may read it (the employee's session; an administrator's BC scope) and sends it with pdfHeaders().
  */
-export async function readSignedPdf(deps: { config: { dataDir: string }; db: Db }, applicationId: number, version: number): Promise<{ pdf: Buffer; fileName: string } | undefined> {
+export async function readSignedPdf(
+  deps: { config: { dataDir: string }; db: Db },
+  applicationId: number,
+  version: number,
+): Promise<{ pdf: Buffer; fileName: string } | undefined> {
   if (!Number.isInteger(version) || version < 1) return undefined;
   const signature = await findSignature(deps.db, applicationId, version);
   if (!signature) return undefined;
@@ -200,6 +212,7 @@ export async function readSignedPdf(deps: { config: { dataDir: string }; db: Db 
   const file = path.resolve(deps.config.dataDir, signature.archivePath);
   if (!file.startsWith(root + path.sep)) throw new ArchiveIntegrityError(`signature ${signature.id} points outside the archive`);
   const pdf = await fs.promises.readFile(file);
-  if (sha256Hex(pdf) !== signature.pdfSha256) throw new ArchiveIntegrityError(`archived signed PDF of application ${applicationId} v${version} does not match its recorded hash`);
+  if (sha256Hex(pdf) !== signature.pdfSha256)
+    throw new ArchiveIntegrityError(`archived signed PDF of application ${applicationId} v${version} does not match its recorded hash`);
   return { pdf, fileName: `application-${app?.reference ?? applicationId}-signed-v${version}.pdf` };
 }

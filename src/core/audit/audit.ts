@@ -85,7 +85,12 @@ function hashedFields(row: HashedFields): HashedFields {
 }
 
 export function auditHash(prevHash: string, row: HashedFields): string {
-  return crypto.createHash('sha256').update(prevHash).update('\n').update(canonicalJson(hashedFields(row))).digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(canonicalJson(hashedFields(row)))
+    .digest('hex');
 }
 
 function toFields(entry: AuditEntry): HashedFields {
@@ -125,7 +130,9 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<{ id: numb
   const prevHash = last?.hash ?? GENESIS_HASH;
   const fields = toFields(entry);
   const hash = auditHash(prevHash, fields);
-  const [row] = await trx('audit_log').insert({ ...fields, prev_hash: prevHash, hash }).returning('id');
+  const [row] = await trx('audit_log')
+    .insert({ ...fields, prev_hash: prevHash, hash })
+    .returning('id');
   const id = typeof row === 'object' && row !== null ? Number((row as { id: number }).id) : Number(row);
   return { id, hash };
 }

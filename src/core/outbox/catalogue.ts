@@ -54,7 +54,12 @@ const companyName: TemplateVariable = { name: 'companyName', kind: 'text', sampl
 
 export const CATALOGUE: CatalogueEntry[] = [
   { template: 'invitation-link', number: 1, recipient: 'employee', variables: [reference, ...employee, entryLink] },
-  { template: 'invitation-key', number: 2, recipient: 'employee', variables: [{ name: 'accessKey', kind: 'code', sample: 'K7M2Q9XA' }, ...employee, entryLink] },
+  {
+    template: 'invitation-key',
+    number: 2,
+    recipient: 'employee',
+    variables: [{ name: 'accessKey', kind: 'code', sample: 'K7M2Q9XA' }, ...employee, entryLink],
+  },
   {
     template: 'additional-approval-request',
     number: 3,
@@ -68,7 +73,12 @@ export const CATALOGUE: CatalogueEntry[] = [
     ],
   },
   { template: 'returned', number: 4, recipient: 'employee', variables: [reference, ...employee, comment, entryLink] },
-  { template: 'reminder', number: 5, recipient: 'employee', variables: [reference, ...employee, { name: 'daysSinceInitiation', kind: 'number', sample: 15 }, entryLink] },
+  {
+    template: 'reminder',
+    number: 5,
+    recipient: 'employee',
+    variables: [reference, ...employee, { name: 'daysSinceInitiation', kind: 'number', sample: 15 }, entryLink],
+  },
   {
     template: 'approved',
     number: 6,
@@ -121,7 +131,13 @@ export const CATALOGUE: CatalogueEntry[] = [
     template: 'form-changed',
     number: 9,
     recipient: 'employee',
-    variables: [reference, ...employee, { name: 'termsChanged', kind: 'flag', sample: true, optional: true }, { name: 'version', kind: 'text', sample: '2026-12' }, entryLink],
+    variables: [
+      reference,
+      ...employee,
+      { name: 'termsChanged', kind: 'flag', sample: true, optional: true },
+      { name: 'version', kind: 'text', sample: '2026-12' },
+      entryLink,
+    ],
   },
   { template: 'signing-code', number: null, recipient: 'employee', variables: [{ name: 'code', kind: 'code', sample: '482913' }] },
   { template: 'cancelled', number: null, recipient: 'employee', variables: [reference, ...employee, comment, entryLink] },

@@ -63,7 +63,13 @@ function difference(name: string, base: string, variant: string): Interval | nul
   let endB = variant.length - s;
   // Move the block's line breaks to its front (the same text either way), so its tags follow the text of the line
   // before instead of standing alone on a line, which the engine would remove.
-  while (start > 0 && base[start - 1] === '\n' && (endA === start || base[endA - 1] === '\n') && (endB === start || variant[endB - 1] === '\n') && !(endA === start && endB === start)) {
+  while (
+    start > 0 &&
+    base[start - 1] === '\n' &&
+    (endA === start || base[endA - 1] === '\n') &&
+    (endB === start || variant[endB - 1] === '\n') &&
+    !(endA === start && endB === start)
+  ) {
     start--;
     endA--;
     endB--;
@@ -104,7 +110,8 @@ function wrap(base: string, intervals: Interval[]): string | null {
       const iv = list[i] as Interval;
       const inner: Interval[] = [];
       let j = i + 1;
-      while (iv.start < iv.end && j < list.length && (list[j] as Interval).start >= iv.start && (list[j] as Interval).end <= iv.end) inner.push(list[j++] as Interval);
+      while (iv.start < iv.end && j < list.length && (list[j] as Interval).start >= iv.start && (list[j] as Interval).end <= iv.end)
+        inner.push(list[j++] as Interval);
       out += base.slice(pos, iv.start);
       if (iv.start === iv.end) out += `{% if not ${iv.name} %}${iv.otherwise}{% endif %}`;
       else out += `{% if ${iv.name} %}${emit(inner, iv.start, iv.end)}${iv.otherwise ? `{% else %}${iv.otherwise}` : ''}{% endif %}`;
@@ -132,7 +139,10 @@ export function editableDefault(renderer: EmailRenderer, entry: CatalogueEntry, 
       else if (!derived.some((d) => d.name === v.name)) data[v.name] = v.name === empty ? falsyOf(v.kind) : placeholder(v.name);
     }
     for (const d of derived) if (d.name === empty) for (const f of d.from) data[f] = '';
-    let subject = renderer.renderDefaultPart(entry.template, language, 'subject', { ...data, links }).replace(/\s+/g, ' ').trim();
+    let subject = renderer
+      .renderDefaultPart(entry.template, language, 'subject', { ...data, links })
+      .replace(/\s+/g, ' ')
+      .trim();
     let body = withoutSignature(tidyText(renderer.renderDefaultPart(entry.template, language, 'text', { ...data, links })));
     for (const d of derived) {
       const joined = d.from.map(placeholder).join(d.separator);
@@ -145,7 +155,9 @@ export function editableDefault(renderer: EmailRenderer, entry: CatalogueEntry, 
   const base = renderWith();
   const variants = new Map(optional.map((v) => [v.name, renderWith(v.name)]));
   const build = (part: 'subject' | 'body'): string => {
-    const intervals = optional.map((v) => difference(v.name, base[part], (variants.get(v.name) as { subject: string; body: string })[part])).filter((x): x is Interval => x !== null);
+    const intervals = optional
+      .map((v) => difference(v.name, base[part], (variants.get(v.name) as { subject: string; body: string })[part]))
+      .filter((x): x is Interval => x !== null);
     const wrapped = wrap(base[part], intervals) ?? fail(`the ${part}'s optional blocks overlap`);
     return wrapped.replace(PLACEHOLDER_RE, (_m, name: string) => `{{ ${name} }}`);
   };

@@ -171,7 +171,12 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
   let stopping = false;
 
   /** Sends one claimed row and queues its mark in `marks` (committed by the group commit; runOnce waits for them). */
-  async function deliver(row: OutboxRow, now: Date, marks: Promise<unknown>[], overrides: Map<string, TemplateOverride>): Promise<keyof Omit<RunSummary, 'claimed'>> {
+  async function deliver(
+    row: OutboxRow,
+    now: Date,
+    marks: Promise<unknown>[],
+    overrides: Map<string, TemplateOverride>,
+  ): Promise<keyof Omit<RunSummary, 'claimed'>> {
     const mark = (run: (trx: Knex.Transaction) => Promise<boolean>, then?: (marked: boolean) => void) => {
       marks.push(commit(run).then(then));
     };

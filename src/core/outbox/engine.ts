@@ -120,7 +120,14 @@ export function parseTemplate(source: string): TemplateNode[] {
     const ifMatch = IF_RE.exec(inner);
     if (ifMatch) {
       if (stack.length >= MAX_DEPTH) fail('email-templates:errors.tooDeep', start, { max: MAX_DEPTH, allowed: ALLOWED_TAGS });
-      const node: Extract<TemplateNode, { type: 'if' }> = { type: 'if', name: ifMatch[2] as string, negate: Boolean(ifMatch[1]), then: [], otherwise: [], line: lineAt(source, start) };
+      const node: Extract<TemplateNode, { type: 'if' }> = {
+        type: 'if',
+        name: ifMatch[2] as string,
+        negate: Boolean(ifMatch[1]),
+        then: [],
+        otherwise: [],
+        line: lineAt(source, start),
+      };
       target().push(node);
       stack.push({ node, inElse: false });
     } else if (inner === 'else') {
@@ -149,7 +156,8 @@ function checkVariables(nodes: TemplateNode[], variables: ReadonlyMap<string, Va
       if (node.type === 'text') continue;
       const kind = variables.get(node.name);
       if (kind === undefined) problems.push({ key: 'email-templates:errors.unknownVariable', params: { name: node.name, line: node.line } });
-      else if (node.type === 'var' && kind === 'flag') problems.push({ key: 'email-templates:errors.flagOutput', params: { name: node.name, line: node.line, ...OUTPUT_DELIMITERS } });
+      else if (node.type === 'var' && kind === 'flag')
+        problems.push({ key: 'email-templates:errors.flagOutput', params: { name: node.name, line: node.line, ...OUTPUT_DELIMITERS } });
       if (node.type === 'if') {
         walk(node.then);
         walk(node.otherwise);
@@ -202,10 +210,10 @@ export function renderNodes(nodes: TemplateNode[], values: ReadonlyMap<string, V
 
 export const chunksToText = (chunks: Chunk[]): string => chunks.map((c) => c.text).join('');
 
-
 const P_STYLE = 'margin:0 0 16px;';
 const LINK_STYLE = 'color:#0b4f8a;word-break:break-all;';
-const CODE_STYLE = 'display:inline-block;padding:8px 16px;border:2px solid #1b1f24;font-family:Consolas,Menlo,monospace;font-size:24px;font-weight:bold;letter-spacing:2px;';
+const CODE_STYLE =
+  'display:inline-block;padding:8px 16px;border:2px solid #1b1f24;font-family:Consolas,Menlo,monospace;font-size:24px;font-weight:bold;letter-spacing:2px;';
 
 function chunkHtml(chunk: Chunk): string {
   if (chunk.kind === 'link' && /^https?:\/\//.test(chunk.text)) {

@@ -6,7 +6,17 @@ import { paths } from '../../platform/paths';
 import { VIEWS_DIR } from '../../platform/root';
 import type { EmailTemplate } from './enqueue';
 import { catalogueEntry, templateValues, variableKinds } from './catalogue';
-import { chunksToHtml, chunksToText, compileTemplate, MissingValueError, renderNodes, TemplateError, type Chunk, type TemplateNode, type VariableKind } from './engine';
+import {
+  chunksToHtml,
+  chunksToText,
+  compileTemplate,
+  MissingValueError,
+  renderNodes,
+  TemplateError,
+  type Chunk,
+  type TemplateNode,
+  type VariableKind,
+} from './engine';
 
 /**
  * E-mail rendering.
@@ -157,7 +167,10 @@ export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string; 
     let subjectText: string | undefined;
     let chunks: Chunk[] | undefined;
     try {
-      if (subjectNodes) subjectText = chunksToText(renderNodes(subjectNodes, values, kinds)).replace(/\s+/g, ' ').trim();
+      if (subjectNodes)
+        subjectText = chunksToText(renderNodes(subjectNodes, values, kinds))
+          .replace(/\s+/g, ' ')
+          .trim();
       if (bodyNodes) chunks = renderNodes(bodyNodes, values, kinds);
     } catch (err) {
       // A value the edited version prints is missing from this e-mail's data (e.g. queued before the variable existed).
@@ -180,7 +193,10 @@ export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string; 
       const file = fileOf(template, language);
       // The data first, so a data key can never replace baseUrl, links, lang or t.
       const context = { ...data, baseUrl, links: linksFor(template, data), lang: language, t: tOf(language) };
-      const subject = plainEnv.render(file, { ...context, part: 'subject' }).replace(/\s+/g, ' ').trim();
+      const subject = plainEnv
+        .render(file, { ...context, part: 'subject' })
+        .replace(/\s+/g, ' ')
+        .trim();
       const html = htmlEnv.render(file, { ...context, part: 'html' }).trim() + '\n';
       const text = tidyText(plainEnv.render(file, { ...context, part: 'text' }));
       return { subject, html, text };

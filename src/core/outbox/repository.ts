@@ -46,10 +46,7 @@ function due(q: Knex.QueryBuilder, ts: string, maxAttempts: number): Knex.QueryB
  * (run once: as a plain `IN (subquery)` the planner may rescan it per row and, skipping the rows it just locked, claim
  * far more than `limit`), so concurrent instances take disjoint rows instead of queueing. SQLite serialises writers.
  */
-export async function claimDueRows(
-  db: Db,
-  opts: { owner: string; now: Date; leaseUntil: Date; limit: number; maxAttempts: number },
-): Promise<OutboxRow[]> {
+export async function claimDueRows(db: Db, opts: { owner: string; now: Date; leaseUntil: Date; limit: number; maxAttempts: number }): Promise<OutboxRow[]> {
   const ts = opts.now.toISOString();
   const candidates = due(db('outbox').select('id'), ts, opts.maxAttempts).orderBy('next_attempt_at').orderBy('id').limit(opts.limit);
   const query = isPostgres(db) ? db.withMaterialized('candidate', candidates.forUpdate().skipLocked()) : db.with('candidate', candidates);

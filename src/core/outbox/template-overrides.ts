@@ -14,7 +14,12 @@ export const overrideKey = (template: string, language: string) => `${template}:
 
 /** Every edited template, keyed `template:language` (a handful of rows: the dispatcher reads them once per pass). */
 export async function loadOverrides(db: Db): Promise<Map<string, TemplateOverride>> {
-  const rows: Array<{ template: string; language: string; subject: string | null; body: string | null }> = await db('email_template_override').select('template', 'language', 'subject', 'body');
+  const rows: Array<{ template: string; language: string; subject: string | null; body: string | null }> = await db('email_template_override').select(
+    'template',
+    'language',
+    'subject',
+    'body',
+  );
   return new Map(rows.map((r) => [overrideKey(r.template, r.language), { subject: r.subject, body: r.body }]));
 }
 
@@ -38,13 +43,23 @@ export async function findOverride(db: Db, template: string, language: Language)
 }
 
 /** Stores the edited parts (null = default); both null deletes the row. */
-export async function saveOverride(db: Db, input: { template: string; language: Language; subject: string | null; body: string | null; by: number; now: Date }): Promise<void> {
+export async function saveOverride(
+  db: Db,
+  input: { template: string; language: Language; subject: string | null; body: string | null; by: number; now: Date },
+): Promise<void> {
   if (input.subject === null && input.body === null) {
     await deleteOverride(db, input.template, input.language);
     return;
   }
   await db('email_template_override')
-    .insert({ template: input.template, language: input.language, subject: input.subject, body: input.body, updated_by: input.by, updated_at: input.now.toISOString() })
+    .insert({
+      template: input.template,
+      language: input.language,
+      subject: input.subject,
+      body: input.body,
+      updated_by: input.by,
+      updated_at: input.now.toISOString(),
+    })
     .onConflict(['template', 'language'])
     .merge(['subject', 'body', 'updated_by', 'updated_at']);
 }

@@ -29,7 +29,10 @@ export function termsSha256(body: string): string {
 
 /** The body split into paragraphs (blank-line separated), for pages and the PDF. */
 export function termsParagraphs(terms: Pick<Terms, 'body'>): string[] {
-  return terms.body.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+  return terms.body
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 function toTerms(row: Record<string, unknown>): Terms {
@@ -72,7 +75,10 @@ export async function currentTerms(db: Db, kind: TermsKind, cardProduct: string,
     const row = await db('terms_version')
       .where({ kind, card_product: product, language })
       .where('published_at', '<=', now.toISOString())
-      .orderBy([{ column: 'published_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'published_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .first();
     if (row) return toTerms(row);
   }
@@ -90,19 +96,32 @@ export class TermsIntegrityError extends Error {}
  * Records that the employee accepted this version. The body is re-hashed: if the stored text no longer matches its
  * recorded hash, the acceptance is refused rather than recorded against a text nobody can prove was shown.
  */
-export async function recordAcceptance(trx: Db, input: { applicationId: number; termsId: number; now: Date }): Promise<{ id: number; version: string; sha256: string }> {
+export async function recordAcceptance(
+  trx: Db,
+  input: { applicationId: number; termsId: number; now: Date },
+): Promise<{ id: number; version: string; sha256: string }> {
   const terms = await termsById(trx, input.termsId);
   if (!terms) throw new TermsIntegrityError(`terms ${input.termsId} not found`);
   if (termsSha256(terms.body) !== terms.sha256) throw new TermsIntegrityError(`terms ${input.termsId} do not match their recorded hash`);
   const [row] = await trx('terms_acceptance')
-    .insert({ application_id: input.applicationId, terms_version_id: terms.id, kind: terms.kind, version: terms.version, sha256: terms.sha256, accepted_at: input.now.toISOString() })
+    .insert({
+      application_id: input.applicationId,
+      terms_version_id: terms.id,
+      kind: terms.kind,
+      version: terms.version,
+      sha256: terms.sha256,
+      accepted_at: input.now.toISOString(),
+    })
     .returning('id');
   const id = typeof row === 'object' ? (row as { id: number }).id : (row as number);
   return { id, version: terms.version, sha256: terms.sha256 };
 }
 
 /** The latest acceptance of each kind for an application (what the signed PDF lists). */
-export async function latestAcceptances(db: Db, applicationId: number): Promise<Array<{ kind: TermsKind; termsId: number; version: string; sha256: string; acceptedAt: string }>> {
+export async function latestAcceptances(
+  db: Db,
+  applicationId: number,
+): Promise<Array<{ kind: TermsKind; termsId: number; version: string; sha256: string; acceptedAt: string }>> {
   const rows = await db('terms_acceptance').where({ application_id: applicationId }).orderBy('id', 'desc');
   const seen = new Set<string>();
   const out: Array<{ kind: TermsKind; termsId: number; version: string; sha256: string; acceptedAt: string }> = [];

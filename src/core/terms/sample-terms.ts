@@ -85,10 +85,38 @@ export interface TermsDraft {
 export function sampleTerms(products: readonly CardProduct[]): TermsDraft[] {
   const out: TermsDraft[] = [];
   for (const product of products) {
-    out.push({ kind: 'cardholder', cardProduct: product, language: 'fr', version: SAMPLE_TERMS_VERSION, title: `Conditions d’utilisation de ${productNames[product].fr} (exemple)`, body: cardholderFr(product) });
-    out.push({ kind: 'cardholder', cardProduct: product, language: 'en', version: SAMPLE_TERMS_VERSION, title: `Terms of use of ${productNames[product].en} (sample)`, body: cardholderEn(product) });
+    out.push({
+      kind: 'cardholder',
+      cardProduct: product,
+      language: 'fr',
+      version: SAMPLE_TERMS_VERSION,
+      title: `Conditions d’utilisation de ${productNames[product].fr} (exemple)`,
+      body: cardholderFr(product),
+    });
+    out.push({
+      kind: 'cardholder',
+      cardProduct: product,
+      language: 'en',
+      version: SAMPLE_TERMS_VERSION,
+      title: `Terms of use of ${productNames[product].en} (sample)`,
+      body: cardholderEn(product),
+    });
   }
-  out.push({ kind: 'signature', cardProduct: '*', language: 'fr', version: SAMPLE_TERMS_VERSION, title: 'Conditions de la signature électronique (exemple)', body: SIGNATURE_FR });
-  out.push({ kind: 'signature', cardProduct: '*', language: 'en', version: SAMPLE_TERMS_VERSION, title: 'Electronic signature terms (sample)', body: SIGNATURE_EN });
+  out.push({
+    kind: 'signature',
+    cardProduct: '*',
+    language: 'fr',
+    version: SAMPLE_TERMS_VERSION,
+    title: 'Conditions de la signature électronique (exemple)',
+    body: SIGNATURE_FR,
+  });
+  out.push({
+    kind: 'signature',
+    cardProduct: '*',
+    language: 'en',
+    version: SAMPLE_TERMS_VERSION,
+    title: 'Electronic signature terms (sample)',
+    body: SIGNATURE_EN,
+  });
   return out;
 }

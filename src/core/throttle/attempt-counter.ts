@@ -45,7 +45,10 @@ export async function isLocked(db: Db, kind: CounterKind, subject: string, now: 
  */
 export async function holdCounter(trx: Db, kind: CounterKind, subject: string, now: Date): Promise<void> {
   const ts = now.toISOString();
-  await trx('attempt_counter').insert({ kind, subject, count: 0, window_started_at: ts, locked_until: null, updated_at: ts }).onConflict(['kind', 'subject']).ignore();
+  await trx('attempt_counter')
+    .insert({ kind, subject, count: 0, window_started_at: ts, locked_until: null, updated_at: ts })
+    .onConflict(['kind', 'subject'])
+    .ignore();
   await lockingRead(trx('attempt_counter').where({ kind, subject }).first('kind'));
 }
 

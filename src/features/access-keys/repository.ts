@@ -244,7 +244,11 @@ export async function findAccountForActor(db: Db, accountIds: number[], accountI
 
 /** A key of one of the actor's BCs, not deleted; undefined for anything else (the route answers 404). */
 export async function findKeyForActor(db: Db, accountIds: number[], id: number): Promise<AccessKeyWithAccount | undefined> {
-  const row = await joined(db).where('k.id', id).whereIn('k.account_id', accountIds).whereNull('k.deleted_at').first<JoinedRow | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
+  const row = await joined(db)
+    .where('k.id', id)
+    .whereIn('k.account_id', accountIds)
+    .whereNull('k.deleted_at')
+    .first<JoinedRow | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
   return row ? toKeyWithAccount(row) : undefined;
 }
 
@@ -398,7 +402,11 @@ export async function updateKey(trx: Knex.Transaction, accountIds: number[], id:
 
 /** Logical deletion: the row (and its applications' history) stays. Returns the row count. */
 export async function softDeleteKey(trx: Knex.Transaction, accountIds: number[], id: number, deletedBy: number, now: string): Promise<number> {
-  return trx('access_key').where({ id }).whereIn('account_id', accountIds).whereNull('deleted_at').update({ deleted_at: now, deleted_by: deletedBy, updated_at: now });
+  return trx('access_key')
+    .where({ id })
+    .whereIn('account_id', accountIds)
+    .whereNull('deleted_at')
+    .update({ deleted_at: now, deleted_by: deletedBy, updated_at: now });
 }
 
 export interface OpenApplication {

@@ -218,5 +218,7 @@ const FIELD_ORDER = [
 
 /** Issues → what the form macros render; the summary links to each field (the day of a date, the first radio). */
 export function toFormErrors(issues: Issue[]): FormErrors {
-  return formErrors(issues.map((i) => ({ field: i.field, key: i.message, ...(i.params ? { params: i.params } : {}), href: `#${FIELD_IDS[i.field] ?? i.field}` })));
+  return formErrors(
+    issues.map((i) => ({ field: i.field, key: i.message, ...(i.params ? { params: i.params } : {}), href: `#${FIELD_IDS[i.field] ?? i.field}` })),
+  );
 }

@@ -170,9 +170,7 @@ export async function createAccessKey(
       const number = generateNumber();
       try {
         // A savepoint, so a unique violation leaves the outer transaction usable (PostgreSQL aborts it otherwise).
-        const id = await trx.transaction((sp) =>
-          insertKey(sp, { ...input, number, accountId: account.id, createdBy: actor.id, now: now.toISOString() }),
-        );
+        const id = await trx.transaction((sp) => insertKey(sp, { ...input, number, accountId: account.id, createdBy: actor.id, now: now.toISOString() }));
         await recordAudit(trx, { ...audit, at: now, action: 'access_key.create', object: { type: 'access_key', id }, details: { accountId: account.id } });
         return { id, number };
       } catch (err) {
@@ -190,7 +188,14 @@ export async function createAccessKey(
  * are held before the BC's rules are checked (always in that order, as initiations hold the key and then touch the BC),
  * so a change of the BC's settings at the same moment comes before or after, never in between.
  */
-export async function updateAccessKey(db: Db, actor: Actor, id: number, input: AccessKeyInput, now: Date, audit: AuditContext = actorOnly(actor)): Promise<void> {
+export async function updateAccessKey(
+  db: Db,
+  actor: Actor,
+  id: number,
+  input: AccessKeyInput,
+  now: Date,
+  audit: AuditContext = actorOnly(actor),
+): Promise<void> {
   await db.transaction(async (trx) => {
     await holdKey(trx, id);
     const ownerId = await accountIdOfKey(trx, id);

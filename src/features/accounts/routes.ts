@@ -33,7 +33,8 @@ async function receiveFile(req: Request, res: Response, next: NextFunction): Pro
 
 function renderImport(res: Response, status: number, fileIssues: FileIssue[], rowIssues: RowIssue[]): void {
   const summary = fileIssues.map((i) => ({ ...i, href: '#file' }));
-  if (rowIssues.length) summary.push({ key: 'accounts:import.errors.rowsInvalid', params: { count: new Set(rowIssues.map((r) => r.row)).size }, href: '#row-errors' });
+  if (rowIssues.length)
+    summary.push({ key: 'accounts:import.errors.rowsInvalid', params: { count: new Set(rowIssues.map((r) => r.row)).size }, href: '#row-errors' });
   const errors: FormErrors | null = summary.length ? { fieldErrors: fileIssues[0] ? { file: fileIssues[0] } : {}, summary } : null;
   res.status(status).render('accounts/import.njk', { errors, rowIssues, columns: CSV_COLUMNS, codes: CSV_CODES, maxRows: MAX_IMPORT_ROWS });
 }
@@ -64,7 +65,12 @@ export function accountRoutes(deps: Deps): Router {
   const { db, clock } = deps;
   const platformOnly = [requireAdministrator(deps.config), requirePlatformAdministrator];
 
-  const renderForm = (req: Request, res: Response, status: number, model: { account: Account | null; values: Record<string, unknown>; errors: FormErrors | null }) => {
+  const renderForm = (
+    req: Request,
+    res: Response,
+    status: number,
+    model: { account: Account | null; values: Record<string, unknown>; errors: FormErrors | null },
+  ) => {
     res.status(status).render('accounts/form.njk', {
       ...model,
       action: model.account ? paths.platform.accounts.edit(model.account.id) : paths.platform.accounts.create,

@@ -46,7 +46,11 @@ export async function updateAccount(db: Db, id: number, input: AccountInput, now
       const keys = await activeKeysOf(trx, id);
       const orphan = keys.find((k) => !(input.plasticTypes as string[]).includes(k.plasticType));
       if (orphan) {
-        issues.push({ field: 'plasticTypes', key: 'accounts:form.plasticTypes.errors.usedByKey', params: { plastic: orphan.plasticType, key: orphan.name, keyNumber: orphan.number } });
+        issues.push({
+          field: 'plasticTypes',
+          key: 'accounts:form.plasticTypes.errors.usedByKey',
+          params: { plastic: orphan.plasticType, key: orphan.name, keyNumber: orphan.number },
+        });
       }
       const debit = input.paymentType === 'central' ? keys.find((k) => k.directDebitRule !== 'none') : undefined;
       if (debit) {
@@ -198,7 +202,10 @@ async function checkAccountsCsv(db: Db, buffer: Buffer): Promise<{ inputs: Accou
     firstRowOfNumber.set(parsed.data.number, row);
     inputs.push({ row, input: parsed.data });
   });
-  const taken = await existingNumbers(db, inputs.map((i) => i.input.number));
+  const taken = await existingNumbers(
+    db,
+    inputs.map((i) => i.input.number),
+  );
   for (const { row, input } of inputs) {
     if (taken.has(input.number)) rowIssues.push({ row, column: 'number', key: 'accounts:form.number.errors.taken' });
   }

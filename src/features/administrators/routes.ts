@@ -24,7 +24,11 @@ export function administratorRoutes(deps: Deps): Router {
     return admin;
   };
 
-  const renderForm = async (res: Response, status: number, model: { administrator: Administrator | null; values: Record<string, unknown>; errors: FormErrors | null; isSelf: boolean }) => {
+  const renderForm = async (
+    res: Response,
+    status: number,
+    model: { administrator: Administrator | null; values: Record<string, unknown>; errors: FormErrors | null; isSelf: boolean },
+  ) => {
     const values = { ...model.values, accountIds: ((model.values.accountIds as unknown[]) ?? []).map(String) };
     res.status(status).render('administrators/form.njk', {
       ...model,
@@ -58,7 +62,12 @@ export function administratorRoutes(deps: Deps): Router {
 
   const showEditForm: RequestHandler = async (req, res) => {
     const administrator = await loadAdministrator(req.params.id);
-    const values = { displayName: administrator.displayName, role: administrator.role, language: administrator.language, accountIds: await accountIdsOf(db, administrator.id) };
+    const values = {
+      displayName: administrator.displayName,
+      role: administrator.role,
+      language: administrator.language,
+      accountIds: await accountIdsOf(db, administrator.id),
+    };
     await renderForm(res, 200, { administrator, values, errors: null, isSelf: administrator.id === req.actor?.id });
   };
 

@@ -53,7 +53,13 @@ export async function createAdministrator(db: Db, input: AdministratorCreateInpu
       if (issues.length) return { ok: false, issues } as const;
       const id = await insertAdministrator(trx, input, now);
       await setAdministratorAccounts(trx, id, input.accountIds);
-      await recordAudit(trx, { ...audit, at: now, action: 'administrator.create', object: { type: 'administrator', id }, details: { role: input.role, accountIds: input.accountIds } });
+      await recordAudit(trx, {
+        ...audit,
+        at: now,
+        action: 'administrator.create',
+        object: { type: 'administrator', id },
+        details: { role: input.role, accountIds: input.accountIds },
+      });
       return { ok: true, id } as const;
     });
   } catch (err) {
@@ -76,17 +82,31 @@ async function holdActorAndTarget(trx: Db, actorId: number, id: number): Promise
 }
 
 /** Name, role, language and BCs. A platform administrator cannot take their own platform role away. */
-export async function updateAdministrator(db: Db, actorId: number, id: number, input: AdministratorUpdateInput, now: Date, audit: AuditContext): Promise<SaveResult> {
+export async function updateAdministrator(
+  db: Db,
+  actorId: number,
+  id: number,
+  input: AdministratorUpdateInput,
+  now: Date,
+  audit: AuditContext,
+): Promise<SaveResult> {
   return db.transaction(async (trx) => {
     const existing = await holdActorAndTarget(trx, actorId, id);
     if (!existing) throw new NotFoundError('administrator');
     const issues: RuleIssue[] = [];
-    if (id === actorId && existing.role === 'platform' && input.role !== 'platform') issues.push({ field: 'role', key: 'administrators:form.role.errors.self' });
+    if (id === actorId && existing.role === 'platform' && input.role !== 'platform')
+      issues.push({ field: 'role', key: 'administrators:form.role.errors.self' });
     issues.push(...(await checkAccountIds(trx, input.accountIds)));
     if (issues.length) return { ok: false, issues } as const;
     await updateAdministratorFields(trx, id, input, now);
     await setAdministratorAccounts(trx, id, input.accountIds);
-    await recordAudit(trx, { ...audit, at: now, action: 'administrator.update', object: { type: 'administrator', id }, details: { role: input.role, accountIds: input.accountIds } });
+    await recordAudit(trx, {
+      ...audit,
+      at: now,
+      action: 'administrator.update',
+      object: { type: 'administrator', id },
+      details: { role: input.role, accountIds: input.accountIds },
+    });
     return { ok: true, id } as const;
   });
 }
@@ -137,7 +157,11 @@ type AddPlatformAdministratorResult =
  * The first platform administrator of a new installation (command `npm run add-platform-admin`). Refuses an e-mail
  * that already belongs to an administrator, active or not, rather than changing their role behind anyone's back.
  */
-export async function addPlatformAdministrator(db: Db, raw: { email?: string; name?: string; language?: string }, now: Date): Promise<AddPlatformAdministratorResult> {
+export async function addPlatformAdministrator(
+  db: Db,
+  raw: { email?: string; name?: string; language?: string },
+  now: Date,
+): Promise<AddPlatformAdministratorResult> {
   const parsed = administratorCreateSchema.safeParse({
     email: (raw.email ?? '').trim(),
     displayName: (raw.name ?? '').normalize('NFC').trim(),

@@ -14,12 +14,41 @@ import { termsParagraphs } from '../../core/terms/repository';
 import { historyOf } from '../../core/application/repository';
 import { ApprovalRequestRefused } from '../../core/application/approval-requests';
 import { countryItems } from '../../core/application/countries';
-import { approverValues, canChoosePriority, cardholderValues, hasPaymentSection, type CardholderValues, type SectionId } from '../../core/application/form-data';
-import { pickApprover, pickCardholder, pickPayment, pickPriority, toFormErrors, validateApprover, validateCardholder, validatePayment, validatePriority, type Issue } from '../../core/application/form-schema';
+import {
+  approverValues,
+  canChoosePriority,
+  cardholderValues,
+  hasPaymentSection,
+  type CardholderValues,
+  type SectionId,
+} from '../../core/application/form-data';
+import {
+  pickApprover,
+  pickCardholder,
+  pickPayment,
+  pickPriority,
+  toFormErrors,
+  validateApprover,
+  validateCardholder,
+  validatePayment,
+  validatePriority,
+  type Issue,
+} from '../../core/application/form-schema';
 import { TITLES } from '../../core/application/fields';
 import { loadFormState, type FormState } from '../../core/application/form-state';
 import { reviewFromState, SECTION_PATHS } from '../../core/application/review';
-import { acceptTerms, choosePin, choosePriority, NotEditableError, paymentWithIban, removeOwnDocument, requestApproval, typedIban, uploadDocument, writeForm } from './service';
+import {
+  acceptTerms,
+  choosePin,
+  choosePriority,
+  NotEditableError,
+  paymentWithIban,
+  removeOwnDocument,
+  requestApproval,
+  typedIban,
+  uploadDocument,
+  writeForm,
+} from './service';
 import { todayIn } from '../../lib/validators';
 import { streamToResponse } from '../../lib/stream-response';
 
@@ -97,12 +126,21 @@ export function applicationFormRoutes(deps: Deps): Router {
 
   /** Whether a section applies to an application (the sections pages and forms of those that do not send back). */
   type Applies = (state: FormState) => boolean;
-  const inSections = (id: SectionId): Applies => (state) => sectionAvailable(state, id);
+  const inSections =
+    (id: SectionId): Applies =>
+    (state) =>
+      sectionAvailable(state, id);
 
   /** What a section's page shows, once sectionPage has the editable application. */
   type SectionShow = (state: FormState, req: Request, res: Response) => unknown;
   /** What a section's form does with the button pressed, once sectionForm has the editable application. */
-  type SectionSave<A extends string = never> = (state: FormState, body: Record<string, unknown>, action: Exclude<Action, 'quit'> | A, req: Request, res: Response) => unknown;
+  type SectionSave<A extends string = never> = (
+    state: FormState,
+    body: Record<string, unknown>,
+    action: Exclude<Action, 'quit'> | A,
+    req: Request,
+    res: Response,
+  ) => unknown;
 
   /**
    * A section's page (GET): the employee's application while it can be edited (stateFor answers otherwise), back to
@@ -133,7 +171,6 @@ export function applicationFormRoutes(deps: Deps): Router {
       await handle(state, body, action as Exclude<Action, 'quit'> | A, req, res);
     };
   }
-
 
   const common = (state: FormState, req: Request) => ({
     application: state.ctx.application,
@@ -183,7 +220,13 @@ export function applicationFormRoutes(deps: Deps): Router {
   // -------------------------------------------------------------------------------------------------------------
   // Priority
 
-  const renderPriority = (res: Response, state: FormState, req: Request, values: { priority: string; urgentTermsAccepted: string }, errors: FormErrors | null) => {
+  const renderPriority = (
+    res: Response,
+    state: FormState,
+    req: Request,
+    values: { priority: string; urgentTermsAccepted: string },
+    errors: FormErrors | null,
+  ) => {
     res.status(errors ? 400 : 200).render('application-form/priority.njk', {
       ...common(state, req),
       canChoose: canChoosePriority(state.ctx) && state.editable,
@@ -197,7 +240,16 @@ export function applicationFormRoutes(deps: Deps): Router {
     const state = await stateFor(req, res);
     if (!state) return;
     const saved = state.ctx.form.priority;
-    renderPriority(res, state, req, { priority: saved?.priority ?? (canChoosePriority(state.ctx) ? '' : state.ctx.application.priority), urgentTermsAccepted: saved?.urgentTermsAccepted ?? '' }, null);
+    renderPriority(
+      res,
+      state,
+      req,
+      {
+        priority: saved?.priority ?? (canChoosePriority(state.ctx) ? '' : state.ctx.application.priority),
+        urgentTermsAccepted: saved?.urgentTermsAccepted ?? '',
+      },
+      null,
+    );
   };
 
   const savePriority: SectionSave = async (state, body, action, req, res) => {
@@ -254,7 +306,12 @@ export function applicationFormRoutes(deps: Deps): Router {
     await writeForm(db, state.ctx.application.id, now, (form) => ({
       form: { ...form, cardholder: v },
       // The application's own columns follow the form (lists, e-mails in the chosen language).
-      columns: { title: v.title, first_name: v.firstName, last_name: v.lastName, language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language },
+      columns: {
+        title: v.title,
+        first_name: v.firstName,
+        last_name: v.lastName,
+        language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language,
+      },
     }));
     return saved(req, res, action, paths.employee.form.cardholder);
   };
@@ -262,7 +319,13 @@ export function applicationFormRoutes(deps: Deps): Router {
   // -------------------------------------------------------------------------------------------------------------
   // Individual payment (direct debit)
 
-  const renderPayment = (res: Response, state: FormState, req: Request, values: { directDebit: string; iban: string; bic: string; accountHolder: string }, errors: FormErrors | null) => {
+  const renderPayment = (
+    res: Response,
+    state: FormState,
+    req: Request,
+    values: { directDebit: string; iban: string; bic: string; accountHolder: string },
+    errors: FormErrors | null,
+  ) => {
     const p = state.ctx.form.payment;
     res.status(errors ? 400 : 200).render('application-form/payment.njk', {
       ...common(state, req),
@@ -300,7 +363,13 @@ export function applicationFormRoutes(deps: Deps): Router {
       const checked = validatePayment(payment, state.ctx);
       if (checked.issues.length) {
         // The IBAN field keeps what was typed; a saved valid one stays masked.
-        return renderPayment(res, { ...state, ctx: { ...state.ctx, form: { ...state.ctx.form, payment: keepPrevious ? previous : undefined } } }, req, shown, toFormErrors(checked.issues));
+        return renderPayment(
+          res,
+          { ...state, ctx: { ...state.ctx, form: { ...state.ctx.form, payment: keepPrevious ? previous : undefined } } },
+          req,
+          shown,
+          toFormErrors(checked.issues),
+        );
       }
       await writeForm(db, id, now, (form) => ({ form: { ...form, payment: checked.values } }));
     } else {
@@ -416,7 +485,14 @@ export function applicationFormRoutes(deps: Deps): Router {
   // -------------------------------------------------------------------------------------------------------------
   // Additional approval
 
-  const renderApproval = (res: Response, state: FormState, req: Request, values: { approverName: string; approverEmail: string; approverLanguage: string }, errors: FormErrors | null, status?: number) => {
+  const renderApproval = (
+    res: Response,
+    state: FormState,
+    req: Request,
+    values: { approverName: string; approverEmail: string; approverLanguage: string },
+    errors: FormErrors | null,
+    status?: number,
+  ) => {
     res.status(status ?? (errors ? 400 : 200)).render('application-form/approval.njk', { ...common(state, req), values, errors, approval: state.approval });
   };
 
@@ -478,7 +554,14 @@ export function applicationFormRoutes(deps: Deps): Router {
         return renderTerms(res, fresh, req, formErrors([{ field: 'accept', key: 'application-form:terms.errors.changed' }]), 409);
       }
     } else if (action === 'continue' && !ticked && !state.terms.accepted?.isCurrent) {
-      return renderTerms(res, state, req, formErrors([{ field: 'accept', key: state.terms.current ? 'application-form:terms.fields.accept.errors.required' : 'application-form:terms.errors.unavailable' }]));
+      return renderTerms(
+        res,
+        state,
+        req,
+        formErrors([
+          { field: 'accept', key: state.terms.current ? 'application-form:terms.fields.accept.errors.required' : 'application-form:terms.errors.unavailable' },
+        ]),
+      );
     }
     return saved(req, res, action, paths.employee.form.terms);
   };
@@ -491,9 +574,13 @@ export function applicationFormRoutes(deps: Deps): Router {
     if (!state) return;
     const review = reviewFromState(state, req.lang, tFor(req.lang), { timeZone: config.timeZone, now: clock.now() });
     const incomplete = review.sections.filter((s) => !s.complete);
-    const errors: FormErrors | null = state.editable && incomplete.length
-      ? { fieldErrors: {}, summary: incomplete.map((s) => ({ key: 'application-form:review.sectionIncomplete', params: { section: s.title }, href: `#section-${s.id}` })) }
-      : null;
+    const errors: FormErrors | null =
+      state.editable && incomplete.length
+        ? {
+            fieldErrors: {},
+            summary: incomplete.map((s) => ({ key: 'application-form:review.sectionIncomplete', params: { section: s.title }, href: `#section-${s.id}` })),
+          }
+        : null;
     res.render('application-form/review.njk', { application: state.ctx.application, review, editable: state.editable, errors });
   };
 
@@ -524,4 +611,3 @@ export function applicationFormRoutes(deps: Deps): Router {
 
   return router;
 }
-

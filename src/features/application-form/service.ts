@@ -74,7 +74,13 @@ async function touchForm(
     const a = ctx.application;
     await enqueueEmails(
       trx,
-      [invitationLinkEmail({ id: a.id, reference: a.reference }, { email: a.email, language: a.language, title: a.title, firstName: a.firstName, lastName: a.lastName }, 'first-save')],
+      [
+        invitationLinkEmail(
+          { id: a.id, reference: a.reference },
+          { email: a.email, language: a.language, title: a.title, firstName: a.firstName, lastName: a.lastName },
+          'first-save',
+        ),
+      ],
       now,
     );
   }
@@ -93,7 +99,12 @@ async function markSaved(trx: Knex.Transaction, applicationId: number, now: Date
 
 export function paymentWithIban(keyring: Keyring, applicationId: number, previous: PaymentData | undefined, typed: string, keepPrevious: boolean): PaymentData {
   if (keepPrevious && previous?.iban) {
-    return { iban: previous.iban, ...(previous.ibanCheck ? { ibanCheck: previous.ibanCheck } : {}), ...(previous.ibanLast4 ? { ibanLast4: previous.ibanLast4 } : {}), ...(previous.ibanCountry ? { ibanCountry: previous.ibanCountry } : {}) };
+    return {
+      iban: previous.iban,
+      ...(previous.ibanCheck ? { ibanCheck: previous.ibanCheck } : {}),
+      ...(previous.ibanLast4 ? { ibanLast4: previous.ibanLast4 } : {}),
+      ...(previous.ibanCountry ? { ibanCountry: previous.ibanCountry } : {}),
+    };
   }
   if (!typed) return {};
   const check = checkIban(typed);
@@ -135,7 +146,12 @@ export async function choosePin(deps: FormDeps, ctx: FormContext, pin: unknown, 
   });
 }
 
-export async function uploadDocument(deps: FormDeps, applicationId: number, input: { kind: string; buffer: Buffer; originalName?: string }, now: Date): Promise<SaveResult> {
+export async function uploadDocument(
+  deps: FormDeps,
+  applicationId: number,
+  input: { kind: string; buffer: Buffer; originalName?: string },
+  now: Date,
+): Promise<SaveResult> {
   return deps.db.transaction(async (trx) => {
     // Held first: two uploads at once must not both find room under the per-application limit.
     await holdApplication(trx, applicationId);

@@ -11,7 +11,15 @@ import type { KeyForApplications } from '../../core/application/repository';
 import { INITIATE_FIELDS, initiateSchema } from './schema';
 import { PRIORITIES, TITLES } from '../../core/application/fields';
 import { QUEUE_STATUSES, canReactivate, reactivationDeadline } from '../../core/application/status';
-import { applicationForAdmin, applicationPageSections, DuplicateOpenApplicationError, initiateControlled, KeyUnavailableError, keyForInitiation, resendInvitation } from './service';
+import {
+  applicationForAdmin,
+  applicationPageSections,
+  DuplicateOpenApplicationError,
+  initiateControlled,
+  KeyUnavailableError,
+  keyForInitiation,
+  resendInvitation,
+} from './service';
 
 declare module 'express-session' {
   interface SessionData {
@@ -106,7 +114,11 @@ export function applicationAdminRoutes(deps: Deps): Router {
     };
     // E-mails of the history, key information, the form read-only, documents, signed versions; an audited view.
     const now = clock.now();
-    const tracking = await applicationPageSections(deps, req.actor!, model.application, auditRequestContext(req), { lang: req.lang, timeZone: config.timeZone, now });
+    const tracking = await applicationPageSections(deps, req.actor!, model.application, auditRequestContext(req), {
+      lang: req.lang,
+      timeZone: config.timeZone,
+      now,
+    });
     res.render('applications/show.njk', { ...model, resendNonce, queue, tracking });
   };
 

@@ -7,7 +7,16 @@ import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from '../../core/application/create';
 import { keyUsability } from '../../core/application/key-state';
-import { findApplicationInScope, findKeyInScope, findOpenApplicationOnKey, historyOf, holdKey, type ApplicationView, type HistoryEntry, type KeyForApplications } from '../../core/application/repository';
+import {
+  findApplicationInScope,
+  findKeyInScope,
+  findOpenApplicationOnKey,
+  historyOf,
+  holdKey,
+  type ApplicationView,
+  type HistoryEntry,
+  type KeyForApplications,
+} from '../../core/application/repository';
 import type { InitiateInput } from './schema';
 import { NOT_SUBMITTED } from '../../core/application/status';
 
@@ -28,7 +37,13 @@ export class DuplicateOpenApplicationError extends ConflictError {
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
 
 /** The key an administrator initiates on: theirs (404 otherwise), neither deleted nor expired. */
-export async function keyForInitiation(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, keyId: number, timeZone: string, now: Date): Promise<KeyForApplications> {
+export async function keyForInitiation(
+  db: Db,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
+  keyId: number,
+  timeZone: string,
+  now: Date,
+): Promise<KeyForApplications> {
   const key = await findKeyInScope(db, keyId, actor.accountIds);
   if (!key) throw new NotFoundError('access key');
   const usability = keyUsability(key, timeZone, now);
@@ -81,7 +96,11 @@ export async function initiateControlled(
   });
 }
 
-export async function applicationForAdmin(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, id: number): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
+export async function applicationForAdmin(
+  db: Db,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
+  id: number,
+): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
   const application = await findApplicationInScope(db, id, actor.accountIds);
   if (!application) throw new NotFoundError('application');
   const history = await historyOf(db, id);
@@ -92,7 +111,14 @@ export async function applicationForAdmin(db: Db, actor: Pick<Actor, 'id' | 'acc
  * Queues e-mails 1 and 2 again. `occasion` (a one-time value carried by the form) is part of the idempotency keys,
  * so the same form submitted twice queues one pair. Returns how many e-mails were queued (0 for a repeat).
  */
-export async function resendInvitation(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, id: number, occasion: string, now: Date, audit: AuditContext): Promise<number> {
+export async function resendInvitation(
+  db: Db,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
+  id: number,
+  occasion: string,
+  now: Date,
+  audit: AuditContext,
+): Promise<number> {
   return db.transaction(async (trx) => {
     const app = await findApplicationInScope(trx, id, actor.accountIds);
     if (!app) throw new NotFoundError('application');
@@ -108,7 +134,14 @@ export async function resendInvitation(db: Db, actor: Pick<Actor, 'id' | 'accoun
       now,
     );
     if (queued) {
-      await recordAudit(trx, { ...audit, at: now, action: 'application.resend_invitation', applicationId: app.id, object: { type: 'application', id: app.id }, details: { queued } });
+      await recordAudit(trx, {
+        ...audit,
+        at: now,
+        action: 'application.resend_invitation',
+        applicationId: app.id,
+        object: { type: 'application', id: app.id },
+        details: { queued },
+      });
     }
     return queued;
   });

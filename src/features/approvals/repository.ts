@@ -107,9 +107,6 @@ function idsInOrder(db: Db, s: QueueSearch, sort: QueueSort, dir: SortDirection,
   return applySort(qb, sort, dir);
 }
 
-
-
-
 /**
  * One page of the queue. Deferred join: the page's ids are chosen on the application table alone (index on status,
  * BC and date), and only those rows are joined to their BC and key, so a far page costs no more than the first.
@@ -159,7 +156,13 @@ export async function rowsInScope(db: Db, ids: number[], accountIds: number[]): 
   if (!ids.length || !accountIds.length) return [];
   const out: QueueRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    out.push(...toApplicationListRows(await applicationListQuery(db).whereIn('ap.id', ids.slice(i, i + 500)).whereIn('ap.account_id', accountIds)));
+    out.push(
+      ...toApplicationListRows(
+        await applicationListQuery(db)
+          .whereIn('ap.id', ids.slice(i, i + 500))
+          .whereIn('ap.account_id', accountIds),
+      ),
+    );
   }
   const order = new Map(ids.map((id, i) => [id, i]));
   return out.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
@@ -168,7 +171,11 @@ export async function rowsInScope(db: Db, ids: number[], accountIds: number[]): 
 /** The actor's access keys (for the key filter), deleted ones included: their applications may still wait. */
 export async function keysInScope(db: Db, accountIds: number[]): Promise<Array<{ id: number; name: string; number: string; companyName: string }>> {
   if (!accountIds.length) return [];
-  const rows: Array<{ id: number; name: string; number: string; company_name: string }> = await whereIdIn(db('access_key as k').join('account as a', 'a.id', 'k.account_id'), 'k.account_id', accountIds)
+  const rows: Array<{ id: number; name: string; number: string; company_name: string }> = await whereIdIn(
+    db('access_key as k').join('account as a', 'a.id', 'k.account_id'),
+    'k.account_id',
+    accountIds,
+  )
     .orderBy([{ column: 'k.name' }, { column: 'k.id' }])
     .select('k.id', 'k.name', 'k.number', 'a.company_name');
   return rows.map((r) => ({ id: Number(r.id), name: r.name, number: r.number, companyName: r.company_name }));
@@ -197,7 +204,19 @@ export async function findTarget(db: Db, id: number, accountIds: number[]): Prom
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .where('ap.id', id)
     .whereIn('ap.account_id', accountIds)
-    .first('ap.id', 'ap.reference', 'ap.status', 'ap.priority', 'ap.created_at', 'ap.email', 'ap.language', 'ap.title', 'ap.first_name', 'ap.last_name', 'k.additional_approver_required');
+    .first(
+      'ap.id',
+      'ap.reference',
+      'ap.status',
+      'ap.priority',
+      'ap.created_at',
+      'ap.email',
+      'ap.language',
+      'ap.title',
+      'ap.first_name',
+      'ap.last_name',
+      'k.additional_approver_required',
+    );
   if (!r) return undefined;
   return {
     id: Number(r.id),
@@ -214,7 +233,6 @@ export async function findTarget(db: Db, id: number, accountIds: number[]): Prom
   };
 }
 
-
 /** The cardholder terms the employee accepted last (for e-mail 6), if any. */
 export async function acceptedCardholderTerms(db: Db, applicationId: number): Promise<{ version: string; acceptedAt: string } | undefined> {
   const row = await db('terms_acceptance').where({ application_id: applicationId, kind: 'cardholder' }).orderBy('id', 'desc').first('version', 'accepted_at');
@@ -229,7 +247,10 @@ export async function lastHistoryId(trx: Db, applicationId: number): Promise<num
 
 /** The status an application had before it was cancelled (the newest history row into `cancelled`). */
 export async function statusBeforeCancellation(db: Db, applicationId: number): Promise<Status | undefined> {
-  const row = await db('application_status_history').where({ application_id: applicationId, to_status: 'cancelled' }).orderBy('id', 'desc').first('from_status');
+  const row = await db('application_status_history')
+    .where({ application_id: applicationId, to_status: 'cancelled' })
+    .orderBy('id', 'desc')
+    .first('from_status');
   return (row?.from_status as Status | null | undefined) ?? undefined;
 }
 
@@ -304,5 +325,7 @@ export async function consumeRun(db: Db, runId: number, now: Date): Promise<bool
 }
 
 export async function saveRunResults(db: Db, runId: number, results: RunOutcome[]): Promise<void> {
-  await db('approval_run').where({ id: runId }).update({ results: JSON.stringify(results) });
+  await db('approval_run')
+    .where({ id: runId })
+    .update({ results: JSON.stringify(results) });
 }

@@ -13,7 +13,13 @@ import { formatDate, tFor, type Language } from '../../platform/i18n';
 import { isAction, parseConfirmForm, parseIds, parseQueueFilters, FILTER_FIELDS, SELECT_ALL_LIMIT, type ApprovalAction, type FilterValues } from './schema';
 import { createRun, executeRun, queueSearch, reactivate, refusalFor, selectAllMatching } from './service';
 
-const LIST_SPEC: ListSpec<QueueSort> = { sortable: QUEUE_SORTS, defaultSort: 'createdAt', defaultDir: 'asc', pageSizes: [10, 25, 50, 100], defaultPageSize: 50 };
+const LIST_SPEC: ListSpec<QueueSort> = {
+  sortable: QUEUE_SORTS,
+  defaultSort: 'createdAt',
+  defaultDir: 'asc',
+  pageSizes: [10, 25, 50, 100],
+  defaultPageSize: 50,
+};
 const COLUMNS: ColumnSpec[] = [
   { key: 'reference', labelKey: 'approvals:columns.reference' },
   { key: 'name', labelKey: 'approvals:columns.name' },
@@ -89,7 +95,14 @@ export function approvalRoutes(deps: Deps): Router {
   async function renderQueue(req: Request, res: Response, source: unknown, selectionErrors: FormErrors | null) {
     const actor = actorOf(req);
     const keys = await keysInScope(db, actor.accountIds);
-    const { filters, values, errors: filterErrors } = parseQueueFilters(source, keys.map((k) => k.id));
+    const {
+      filters,
+      values,
+      errors: filterErrors,
+    } = parseQueueFilters(
+      source,
+      keys.map((k) => k.id),
+    );
     const query = parseListQuery(source, LIST_SPEC);
     const search = queueSearch(actor.accountIds, filters, query.q, tz);
     const totals = await queueTotals(db, actor.accountIds);
@@ -128,9 +141,13 @@ export function approvalRoutes(deps: Deps): Router {
     const actor = actorOf(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const action = body.action;
-    if (!isAction(action)) return renderQueue(req, res, body, formErrors([{ field: 'actions', key: 'approvals:select.errors.action', href: '#queue-actions' }]));
+    if (!isAction(action))
+      return renderQueue(req, res, body, formErrors([{ field: 'actions', key: 'approvals:select.errors.action', href: '#queue-actions' }]));
     const keys = await keysInScope(db, actor.accountIds);
-    const { filters, values } = parseQueueFilters(body, keys.map((k) => k.id));
+    const { filters, values } = parseQueueFilters(
+      body,
+      keys.map((k) => k.id),
+    );
     const query = parseListQuery(body, LIST_SPEC);
     let ids: number[];
     let capped = false;

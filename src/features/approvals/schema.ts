@@ -97,15 +97,20 @@ export interface ConfirmInput {
 }
 
 /** The confirmation form: a comment required where the employee must be told why, the urgent terms ticked. */
-export function parseConfirmForm(action: ApprovalAction, body: Record<string, unknown>): { input: ConfirmInput; values: Record<string, string>; errors: FormErrors | null } {
+export function parseConfirmForm(
+  action: ApprovalAction,
+  body: Record<string, unknown>,
+): { input: ConfirmInput; values: Record<string, string>; errors: FormErrors | null } {
   const comment = normaliseComment(body.comment);
   const urgentTermsAccepted = body.urgentTermsAccepted === 'yes';
   const returnToApplicant = action === 'normal' && body.followUp === 'return';
   const values = { comment, urgentTermsAccepted: urgentTermsAccepted ? 'yes' : '' };
   const problems: Array<{ field: string; key: string; params?: Record<string, number> }> = [];
-  if (action === 'urgent' && !urgentTermsAccepted) problems.push({ field: 'urgentTermsAccepted', key: 'approvals:confirm.urgentTermsAccepted.errors.required' });
+  if (action === 'urgent' && !urgentTermsAccepted)
+    problems.push({ field: 'urgentTermsAccepted', key: 'approvals:confirm.urgentTermsAccepted.errors.required' });
   const commentRequired = action === 'return' || action === 'cancel' || returnToApplicant;
-  if (commentRequired && !comment) problems.push({ field: 'comment', key: `approvals:confirm.comment.errors.${returnToApplicant ? 'requiredForReturn' : `required.${action}`}` });
+  if (commentRequired && !comment)
+    problems.push({ field: 'comment', key: `approvals:confirm.comment.errors.${returnToApplicant ? 'requiredForReturn' : `required.${action}`}` });
   if (comment.length > COMMENT_MAX) problems.push({ field: 'comment', key: 'approvals:confirm.comment.errors.tooLong', params: { max: COMMENT_MAX } });
   return { input: { comment, urgentTermsAccepted, returnToApplicant }, values, errors: problems.length ? formErrors(problems) : null };
 }

@@ -95,7 +95,13 @@ async function approvedEmail(trx: Knex.Transaction, app: ActionTarget, historyId
   };
 }
 
-const SUCCESS: Record<ApprovalAction, string> = { approve: 'approved', return: 'returned', cancel: 'cancelled', urgent: 'priorityUrgent', normal: 'priorityNormal' };
+const SUCCESS: Record<ApprovalAction, string> = {
+  approve: 'approved',
+  return: 'returned',
+  cancel: 'cancelled',
+  urgent: 'priorityUrgent',
+  normal: 'priorityNormal',
+};
 const AUDIT_ACTION: Record<ApprovalAction, string> = {
   approve: 'application.approve',
   return: 'application.return',
@@ -179,7 +185,9 @@ async function actOnApplication(
         object: { type: 'application', id: app.id },
         details: {
           from: app.status,
-          ...(action === 'urgent' || action === 'normal' ? { priority: { from: app.priority, to: action }, urgentTermsAccepted: action === 'urgent' ? input.urgentTermsAccepted : undefined } : {}),
+          ...(action === 'urgent' || action === 'normal'
+            ? { priority: { from: app.priority, to: action }, urgentTermsAccepted: action === 'urgent' ? input.urgentTermsAccepted : undefined }
+            : {}),
           ...(code === 'priorityNormalReturned' ? { returned: true } : {}),
         },
       });
@@ -198,7 +206,16 @@ export async function createRun(
   input: { action: ApprovalAction; ids: number[]; unknownCount: number; capped: boolean; returnTo: string; now: Date },
 ): Promise<string> {
   const token = crypto.randomBytes(32).toString('hex');
-  await insertRun(db, { token, administratorId: actor.id, action: input.action, applicationIds: input.ids, unknownCount: input.unknownCount, capped: input.capped, returnTo: input.returnTo, now: input.now });
+  await insertRun(db, {
+    token,
+    administratorId: actor.id,
+    action: input.action,
+    applicationIds: input.ids,
+    unknownCount: input.unknownCount,
+    capped: input.capped,
+    returnTo: input.returnTo,
+    now: input.now,
+  });
   return token;
 }
 
@@ -252,7 +269,12 @@ export async function executeRun(
  * Reactivates a cancelled application: back to the status it had before the cancellation, while less than 90 days
  * have passed since its initiation. Conditional like every transition; audited.
  */
-export async function reactivate(db: Db, actor: Pick<Actor, 'id' | 'email' | 'accountIds'>, applicationId: number, ctx: { now: Date; audit: AuditContext }): Promise<Status> {
+export async function reactivate(
+  db: Db,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
+  applicationId: number,
+  ctx: { now: Date; audit: AuditContext },
+): Promise<Status> {
   return db.transaction(async (trx) => {
     const app = await findTarget(trx, applicationId, actor.accountIds);
     if (!app) throw new NotFoundError('application');
@@ -261,12 +283,26 @@ export async function reactivate(db: Db, actor: Pick<Actor, 'id' | 'email' | 'ac
     const previous = await statusBeforeCancellation(trx, app.id);
     if (!previous || previous === 'cancelled') throw new ConflictError('applications:reactivate.errors.notCancelled');
     try {
-      await transition(trx, { applicationId: app.id, from: ['cancelled'], to: previous, actor: { type: 'admin', id: actor.id }, now: ctx.now, event: 'reactivated' });
+      await transition(trx, {
+        applicationId: app.id,
+        from: ['cancelled'],
+        to: previous,
+        actor: { type: 'admin', id: actor.id },
+        now: ctx.now,
+        event: 'reactivated',
+      });
     } catch (err) {
       if (err instanceof StaleStateError) throw new ConflictError('applications:reactivate.errors.notCancelled');
       throw err;
     }
-    await recordAudit(trx, { ...ctx.audit, at: ctx.now, action: 'application.reactivate', applicationId: app.id, object: { type: 'application', id: app.id }, details: { to: previous } });
+    await recordAudit(trx, {
+      ...ctx.audit,
+      at: ctx.now,
+      action: 'application.reactivate',
+      applicationId: app.id,
+      object: { type: 'application', id: app.id },
+      details: { to: previous },
+    });
     return previous;
   });
 }

@@ -35,7 +35,14 @@ export function approverRoutes(deps: Deps): Router {
     return rows.map((r) => ({ ...r, value: r.value || t('common:notProvided') }));
   }
 
-  async function renderLink(req: Request, res: Response, state: LinkState, token: string, values: { decision: string; comment: string }, errors: FormErrors | null) {
+  async function renderLink(
+    req: Request,
+    res: Response,
+    state: LinkState,
+    token: string,
+    values: { decision: string; comment: string },
+    errors: FormErrors | null,
+  ) {
     if (state.kind !== 'open') {
       const status = state.kind === 'invalid' ? 404 : 410;
       return res.status(status).render('approver/unavailable.njk', { reason: state.kind });

@@ -53,7 +53,11 @@ export async function searchAuditLog<P extends { offset: number; pageSize: numbe
   const applicationId = await resolveApplication(db, filters);
   const countRow = await applyFilters(db('audit_log'), filters, timeZone, applicationId).count<{ n: number | string }[]>({ n: '*' });
   const page = pageFor(Number(countRow[0]?.n ?? 0));
-  const ids = applyFilters(db('audit_log'), filters, timeZone, applicationId).orderBy('audit_log.id', 'desc').limit(page.pageSize).offset(page.offset).select('audit_log.id');
+  const ids = applyFilters(db('audit_log'), filters, timeZone, applicationId)
+    .orderBy('audit_log.id', 'desc')
+    .limit(page.pageSize)
+    .offset(page.offset)
+    .select('audit_log.id');
   const rows: Array<AuditRow & { reference: string | null }> = await db('audit_log')
     .leftJoin('application', 'application.id', 'audit_log.application_id')
     .whereIn('audit_log.id', ids)

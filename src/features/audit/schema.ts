@@ -28,7 +28,12 @@ export const auditFilterSchema = z
     from: optional(isoDate),
     to: optional(isoDate),
     actor: optional(z.string().trim().max(254, 'audit:filters.errors.actor')),
-    action: optional(z.string().trim().regex(/^[a-z0-9_.-]{1,60}$/, 'audit:filters.errors.action')),
+    action: optional(
+      z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9_.-]{1,60}$/, 'audit:filters.errors.action'),
+    ),
     application: optional(applicationRef),
   })
   .superRefine((f, ctx) => {

@@ -160,8 +160,24 @@ export async function listBatchApplications(
     .select('id', 'reference', 'first_name', 'last_name', 'email', 'status', 'priority')
     .orderBy('id')
     .limit(q.limit)
-    .offset(q.offset)) as Array<{ id: number; reference: string; first_name: string | null; last_name: string | null; email: string; status: Status; priority: 'normal' | 'urgent' }>;
-  return rows.map((r) => ({ id: r.id, reference: r.reference, firstName: r.first_name, lastName: r.last_name, email: r.email, status: r.status, priority: r.priority }));
+    .offset(q.offset)) as Array<{
+    id: number;
+    reference: string;
+    first_name: string | null;
+    last_name: string | null;
+    email: string;
+    status: Status;
+    priority: 'normal' | 'urgent';
+  }>;
+  return rows.map((r) => ({
+    id: r.id,
+    reference: r.reference,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    email: r.email,
+    status: r.status,
+    priority: r.priority,
+  }));
 }
 
 export function isStatus(v: unknown): v is Status {

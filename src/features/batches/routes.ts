@@ -9,7 +9,12 @@ import { STATUS_GROUPS, countBatchApplications, countBatches, findBatch, isStatu
 
 /** "Suivi du statut des demandes groupées": one row per uploaded file, and each batch's applications. */
 
-const LIST_SPEC = { sortable: ['createdAt', 'fileName', 'rowCount'] as const, defaultSort: 'createdAt' as const, defaultDir: 'desc' as const, pageSizes: [20, 50, 100] };
+const LIST_SPEC = {
+  sortable: ['createdAt', 'fileName', 'rowCount'] as const,
+  defaultSort: 'createdAt' as const,
+  defaultDir: 'desc' as const,
+  pageSizes: [20, 50, 100],
+};
 const BATCH_PAGE_SIZE = 50;
 
 function accountIdsOf(req: Request): number[] {

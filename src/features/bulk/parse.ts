@@ -86,7 +86,8 @@ function csvGrid(buf: Buffer): Grid {
       max_record_size: 64 * 1024,
     }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
   } catch (err) {
-    if (err instanceof CsvError) throw new UploadRefused('bulk:upload.errors.csvMalformed', { line: Number((err as CsvError & { lines?: number }).lines) || 1 });
+    if (err instanceof CsvError)
+      throw new UploadRefused('bulk:upload.errors.csvMalformed', { line: Number((err as CsvError & { lines?: number }).lines) || 1 });
     throw err;
   }
   return { rows: records.map((r) => ({ n: r.info.lines, cells: r.record.map(cleanText) })), truncated: false };
@@ -136,8 +137,13 @@ function cellText(cell: RawCell): string {
 function cleanText(raw: string): string {
   let s = raw.normalize('NFC');
   if (/^'[=+\-@\t\r]/.test(s)) s = s.slice(1);
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  return s.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, MAX_CELL_LENGTH);
+  return (
+    s
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+      .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+      .trim()
+      .slice(0, MAX_CELL_LENGTH)
+  );
 }
 
 function rowsFromGrid(grid: Grid): { rows: UploadRow[]; ignoredColumns: string[] } {

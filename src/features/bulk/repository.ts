@@ -91,7 +91,16 @@ function toUpload(row: UploadRowDb): BulkUpload {
 
 export async function insertUpload(
   db: Conn,
-  u: { accessKeyId: number; accountId: number; uploadedBy: number; fileName: string; fileType: FileType; rows: UploadRow[]; ignoredColumns: string[]; now: Date },
+  u: {
+    accessKeyId: number;
+    accountId: number;
+    uploadedBy: number;
+    fileName: string;
+    fileType: FileType;
+    rows: UploadRow[];
+    ignoredColumns: string[];
+    now: Date;
+  },
 ): Promise<number> {
   const [row] = await db('bulk_upload')
     .insert({
@@ -117,7 +126,10 @@ export async function findUpload(db: Conn, id: number, actor: { id: number; acco
 /** Saves priorities while the upload is still open; false when it was consumed meanwhile. */
 export async function savePriorities(db: Conn, id: number, priorities: Record<string, Priority>): Promise<boolean> {
   const urgentOnly = Object.fromEntries(Object.entries(priorities).filter(([, p]) => p === 'urgent'));
-  const updated = await db('bulk_upload').where({ id }).whereNull('consumed_at').update({ priorities: JSON.stringify(urgentOnly) });
+  const updated = await db('bulk_upload')
+    .where({ id })
+    .whereNull('consumed_at')
+    .update({ priorities: JSON.stringify(urgentOnly) });
   return updated === 1;
 }
 

@@ -91,7 +91,9 @@ export function bulkRoutes(deps: Deps): Router {
       if (!(err instanceof multer.MulterError)) throw err;
       req.log?.info({ code: err.code }, 'bulk upload refused by multer');
       const tooLarge = err.code === 'LIMIT_FILE_SIZE';
-      return renderUploadError(req, res, tooLarge ? 413 : 400, tooLarge ? 'bulk:upload.errors.tooLarge' : 'bulk:upload.errors.oneFile', { maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+      return renderUploadError(req, res, tooLarge ? 413 : 400, tooLarge ? 'bulk:upload.errors.tooLarge' : 'bulk:upload.errors.oneFile', {
+        maxMb: MAX_FILE_BYTES / 1024 / 1024,
+      });
     }
     next();
   };
@@ -137,7 +139,15 @@ export function bulkRoutes(deps: Deps): Router {
       priority: priorityOf(up.priorities, r.n),
     }));
     res.status(status).render('bulk/preview.njk', {
-      upload: { id: up.id, fileName: up.fileName, fileType: up.fileType, createdAt: up.createdAt, consumedAt: up.consumedAt, batchId: up.batchId, ignoredColumns: up.ignoredColumns },
+      upload: {
+        id: up.id,
+        fileName: up.fileName,
+        fileType: up.fileType,
+        createdAt: up.createdAt,
+        consumedAt: up.consumedAt,
+        batchId: up.batchId,
+        ignoredColumns: up.ignoredColumns,
+      },
       key,
       counts: {
         total: checked.length,
@@ -179,7 +189,14 @@ export function bulkRoutes(deps: Deps): Router {
     const page = typeof body.page === 'string' && /^\d{1,5}$/.test(body.page) ? Number(body.page) : 1;
     try {
       if (body.action === 'validate') {
-        const result = await validateUpload(deps, actor, id, { ...changes, urgentTermsAccepted: body.urgentTerms === 'yes' }, deps.clock.now(), auditRequestContext(req));
+        const result = await validateUpload(
+          deps,
+          actor,
+          id,
+          { ...changes, urgentTermsAccepted: body.urgentTerms === 'yes' },
+          deps.clock.now(),
+          auditRequestContext(req),
+        );
         req.log?.info({ batchId: result.batchId, created: result.created, rejected: result.rejected }, 'bulk batch initiated');
         setFlash(req, 'bulk:preview.validated', { created: result.created, rejected: result.rejected, count: result.created });
         return res.redirect(303, paths.admin.batches.show(result.batchId));
@@ -212,7 +229,14 @@ export function bulkRoutes(deps: Deps): Router {
     const { upload: up } = await uploadFor(deps, actorOf(req), Number(req.params.id));
     const t = tFor(req.lang);
     const checked = await checkUpload(deps.db, up, deps.clock.now(), deps.config.timeZone);
-    attachment(res, `${t('bulk:rejected.fileName')}-${up.id}.xlsx`, rejectedWorkbook(t, checked.filter((r) => !r.application)));
+    attachment(
+      res,
+      `${t('bulk:rejected.fileName')}-${up.id}.xlsx`,
+      rejectedWorkbook(
+        t,
+        checked.filter((r) => !r.application),
+      ),
+    );
   };
 
   router.get(paths.admin.bulk.template, admin, downloadTemplate);

@@ -87,8 +87,12 @@ export async function receiveUpload(deps: Deps, actor: BulkActor, key: BulkKey, 
 /** A file name to show and store: no path, no control characters, at most 255 characters. */
 export function cleanFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-  const clean = base.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 255);
+  const clean = base
+    .normalize('NFC')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 255);
   return clean || 'fichier';
 }
 
@@ -214,7 +218,13 @@ export async function validateUpload(
     await createInvitedApplications(trx, items, now);
     await linkUploadToBatch(trx, upload.id, batchId);
     const result = { batchId, created: valid.length, rejected: upload.rows.length - valid.length };
-    await recordAudit(trx, { ...audit, at: now, action: 'bulk.validate', object: { type: 'bulk_batch', id: batchId }, details: { accessKeyId: key.id, created: result.created, rejected: result.rejected } });
+    await recordAudit(trx, {
+      ...audit,
+      at: now,
+      action: 'bulk.validate',
+      object: { type: 'bulk_batch', id: batchId },
+      details: { accessKeyId: key.id, created: result.created, rejected: result.rejected },
+    });
     return result;
   });
 }

@@ -62,6 +62,9 @@ function errorText(t: TFunction, e: RowError): string {
 /** The rows that will not be initiated, as they were uploaded, with their errors in a last column. */
 export function rejectedWorkbook(t: TFunction, rows: CheckedRow[]): Buffer {
   const headers = [...COLUMN_KEYS.map((k) => columnLabel(t, k)), t('bulk:rejected.errorsColumn')];
-  const body = rows.map((r) => [...r.v, t('bulk:rejected.rowErrors', { row: r.n, errors: r.errors.map((e) => errorText(t, e)).join(t('bulk:listSeparator')) })]);
+  const body = rows.map((r) => [
+    ...r.v,
+    t('bulk:rejected.rowErrors', { row: r.n, errors: r.errors.map((e) => errorText(t, e)).join(t('bulk:listSeparator')) }),
+  ]);
   return toXlsxBuffer(headers, body, t('bulk:rejected.sheetName'));
 }

@@ -7,7 +7,11 @@ import { extractLinks, MAIL_HTML_CSP } from '../../core/outbox/render';
 import { findOutboxRow, listMailbox } from '../../core/outbox/repository';
 
 const PAGE_SIZE = 50;
-const idSchema = z.coerce.number().int().positive().max(2 ** 31 - 1);
+const idSchema = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31 - 1);
 const pageSchema = z.coerce.number().int().min(1).max(100000).catch(1);
 
 /**

@@ -60,7 +60,12 @@ export function emailTemplateRoutes(deps: Deps): Router {
   function problemsToErrors(problems: DraftProblem[], t: Translate): FormErrors {
     const out: FormErrors = { fieldErrors: {}, summary: [] };
     for (const p of problems) {
-      const where = p.field === 'subject' ? t('email-templates:errors.where.subject') : typeof p.params.line === 'number' ? t('email-templates:errors.where.line', { line: p.params.line }) : t('email-templates:errors.where.body');
+      const where =
+        p.field === 'subject'
+          ? t('email-templates:errors.where.subject')
+          : typeof p.params.line === 'number'
+            ? t('email-templates:errors.where.line', { line: p.params.line })
+            : t('email-templates:errors.where.body');
       const fe = { key: p.key, params: { ...p.params, where } };
       out.fieldErrors[p.field] ??= fe;
       out.summary.push({ ...fe, href: `#${p.field}` });
@@ -89,7 +94,7 @@ export function emailTemplateRoutes(deps: Deps): Router {
         token: `{{ ${v.name} }}`,
         name: v.name,
         kind: v.kind,
-        sample: v.name.startsWith('links.') ? renderer.linksFor(state.entry.template, {})[v.name.slice(6)] ?? '' : String(sampleValue(v, state.language)),
+        sample: v.name.startsWith('links.') ? (renderer.linksFor(state.entry.template, {})[v.name.slice(6)] ?? '') : String(sampleValue(v, state.language)),
       })),
       ifExample: { open: '{% if awaitingAdditionalApproval %}', close: '{% endif %}', otherwise: '{% else %}', not: '{% if not termsVersion %}' },
       otherLanguages: LANGUAGES.filter((l) => l !== state.language).map((l) => ({ lang: l, href: paths.admin.emailTemplates.edit(state.entry.template, l) })),
@@ -109,7 +114,21 @@ export function emailTemplateRoutes(deps: Deps): Router {
         template: s.entry.template,
         number: s.entry.number,
         recipient: s.entry.recipient,
-        subjects: s.languages.map((l) => ({ language: l.language, subject: renderPreview(renderer, s.entry, l.language, l.override && l.valid ? { ...defaultsOf(s.entry, l.language), ...(l.override.subject !== null ? { subject: l.override.subject } : {}), ...(l.override.body !== null ? { body: l.override.body } : {}) } : null).subject })),
+        subjects: s.languages.map((l) => ({
+          language: l.language,
+          subject: renderPreview(
+            renderer,
+            s.entry,
+            l.language,
+            l.override && l.valid
+              ? {
+                  ...defaultsOf(s.entry, l.language),
+                  ...(l.override.subject !== null ? { subject: l.override.subject } : {}),
+                  ...(l.override.body !== null ? { body: l.override.body } : {}),
+                }
+              : null,
+          ).subject,
+        })),
         languages: s.languages.map((l) => ({
           language: l.language,
           state: !l.override ? 'default' : l.valid ? 'edited' : 'invalid',
@@ -123,7 +142,13 @@ export function emailTemplateRoutes(deps: Deps): Router {
 
   const showEditor: RequestHandler = async (req, res) => {
     const state = await loadState(req);
-    renderEditor(res, 200, { state, values: state.current, errors: null, preview: renderPreview(renderer, state.entry, state.language, state.current), previewOfDraft: false });
+    renderEditor(res, 200, {
+      state,
+      values: state.current,
+      errors: null,
+      preview: renderPreview(renderer, state.entry, state.language, state.current),
+      previewOfDraft: false,
+    });
   };
 
   const previewDraft: RequestHandler = async (req, res) => {
@@ -131,7 +156,13 @@ export function emailTemplateRoutes(deps: Deps): Router {
     const draft = normaliseDraft(req.body as Record<string, unknown>);
     const problems = checkDraft(renderer, state.entry, state.language, draft);
     if (problems.length) {
-      return renderEditor(res, 400, { state, values: draft, errors: problemsToErrors(problems, res.locals.t as Translate), preview: null, previewOfDraft: false });
+      return renderEditor(res, 400, {
+        state,
+        values: draft,
+        errors: problemsToErrors(problems, res.locals.t as Translate),
+        preview: null,
+        previewOfDraft: false,
+      });
     }
     req.session.emailTemplateDraft = { template: state.entry.template, lang: state.language, ...draft };
     renderEditor(res, 200, { state, values: draft, errors: null, preview: renderPreview(renderer, state.entry, state.language, draft), previewOfDraft: true });
@@ -142,7 +173,13 @@ export function emailTemplateRoutes(deps: Deps): Router {
     const draft = normaliseDraft(req.body as Record<string, unknown>);
     const problems = checkDraft(renderer, state.entry, state.language, draft);
     if (problems.length) {
-      return renderEditor(res, 400, { state, values: draft, errors: problemsToErrors(problems, res.locals.t as Translate), preview: null, previewOfDraft: false });
+      return renderEditor(res, 400, {
+        state,
+        values: draft,
+        errors: problemsToErrors(problems, res.locals.t as Translate),
+        preview: null,
+        previewOfDraft: false,
+      });
     }
     const outcome = await saveTemplate(db, { state, draft, adminId: req.actor?.id as number, audit: auditRequestContext(req), now: clock.now() });
     delete req.session.emailTemplateDraft;
@@ -155,7 +192,10 @@ export function emailTemplateRoutes(deps: Deps): Router {
   const showHtmlPreview: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     const saved = req.session.emailTemplateDraft;
-    const draft = req.query.draft === '1' && saved && saved.template === state.entry.template && saved.lang === state.language ? { subject: saved.subject, body: saved.body } : state.current;
+    const draft =
+      req.query.draft === '1' && saved && saved.template === state.entry.template && saved.lang === state.language
+        ? { subject: saved.subject, body: saved.body }
+        : state.current;
     let html: string;
     try {
       html = renderPreview(renderer, state.entry, state.language, draft).html;
@@ -170,7 +210,13 @@ export function emailTemplateRoutes(deps: Deps): Router {
   const showResetForm: RequestHandler = async (req, res) => {
     const state = await loadState(req);
     if (!state.override) return res.redirect(303, paths.admin.emailTemplates.edit(state.entry.template, state.language));
-    res.render('email-templates/reset.njk', { entry: state.entry, language: state.language, override: state.override, action: paths.admin.emailTemplates.reset(state.entry.template, state.language), cancelHref: paths.admin.emailTemplates.edit(state.entry.template, state.language) });
+    res.render('email-templates/reset.njk', {
+      entry: state.entry,
+      language: state.language,
+      override: state.override,
+      action: paths.admin.emailTemplates.reset(state.entry.template, state.language),
+      cancelHref: paths.admin.emailTemplates.edit(state.entry.template, state.language),
+    });
   };
 
   const resetToDefault: RequestHandler = async (req, res) => {

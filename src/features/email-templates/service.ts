@@ -38,7 +38,12 @@ type DefaultsOf = ReturnType<typeof createDefaultsCache>;
 /** Line endings as typed on any system, NFC, no trailing blank lines. */
 export function normaliseDraft(raw: { subject?: unknown; body?: unknown }): EditableTemplate {
   const clean = (v: unknown) => (typeof v === 'string' ? v : '').normalize('NFC').replace(/\r\n?/g, '\n');
-  return { subject: clean(raw.subject).trim(), body: clean(raw.body).replace(/[ \t]+$/gm, '').replace(/^\n+|\s+$/g, '') };
+  return {
+    subject: clean(raw.subject).trim(),
+    body: clean(raw.body)
+      .replace(/[ \t]+$/gm, '')
+      .replace(/^\n+|\s+$/g, ''),
+  };
 }
 
 /** Every problem of a draft (shape, syntax, variables, a trial render on the sample data). */
@@ -64,7 +69,11 @@ export function checkDraft(renderer: EmailRenderer, entry: CatalogueEntry, langu
     try {
       renderPreview(renderer, entry, language, draft);
     } catch (err) {
-      problems.push({ field: 'body', key: 'email-templates:errors.renderFailed', params: { message: err instanceof Error ? err.message.slice(0, 200) : String(err) } });
+      problems.push({
+        field: 'body',
+        key: 'email-templates:errors.renderFailed',
+        params: { message: err instanceof Error ? err.message.slice(0, 200) : String(err) },
+      });
     }
   }
   return problems;
@@ -83,7 +92,11 @@ export async function templateStatuses(db: Db, renderer: EmailRenderer, defaults
       const override = overrides.find((o) => o.template === entry.template && o.language === language) ?? null;
       let valid = true;
       if (override) {
-        const current = { ...defaultsOf(entry, language), ...(override.subject !== null ? { subject: override.subject } : {}), ...(override.body !== null ? { body: override.body } : {}) };
+        const current = {
+          ...defaultsOf(entry, language),
+          ...(override.subject !== null ? { subject: override.subject } : {}),
+          ...(override.body !== null ? { body: override.body } : {}),
+        };
         valid = checkDraft(renderer, entry, language, current).length === 0;
       }
       return { language, override, valid };
@@ -113,7 +126,6 @@ export async function editorState(db: Db, defaultsOf: DefaultsOf, template: stri
   };
 }
 
-
 /**
  * Saves a checked draft: a part equal to the default is stored as "default" (null), so a later change of the default
  * file reaches it; a draft equal to the default in both parts removes the edited version.
@@ -142,7 +154,12 @@ export async function resetTemplate(db: Db, input: { template: string; language:
   return db.transaction(async (trx) => {
     const removed = await deleteOverride(trx, input.template, input.language);
     if (removed) {
-      await recordAudit(trx, { ...input.audit, at: input.now, action: 'email_template.reset', object: { type: 'email_template', id: `${input.template}:${input.language}` } });
+      await recordAudit(trx, {
+        ...input.audit,
+        at: input.now,
+        action: 'email_template.reset',
+        object: { type: 'email_template', id: `${input.template}:${input.language}` },
+      });
     }
     return removed > 0;
   });

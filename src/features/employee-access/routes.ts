@@ -43,7 +43,10 @@ export function employeeAccessRoutes(deps: Deps): Router {
 
   function renderEntry(res: Response, values: { accessKey: unknown; reference: unknown }, errors: FormErrors | null) {
     res.status(errors ? 400 : 200).render('employee/entry.njk', {
-      values: { accessKey: typeof values.accessKey === 'string' ? values.accessKey.slice(0, 40) : '', reference: typeof values.reference === 'string' ? values.reference.slice(0, 40) : '' },
+      values: {
+        accessKey: typeof values.accessKey === 'string' ? values.accessKey.slice(0, 40) : '',
+        reference: typeof values.reference === 'string' ? values.reference.slice(0, 40) : '',
+      },
       errors,
     });
   }
@@ -92,7 +95,10 @@ export function employeeAccessRoutes(deps: Deps): Router {
     const parsed = parseApply(body);
     if (!parsed.ok) {
       return res.status(400).render('employee/apply.njk', {
-        values: { accessKey: typeof body.accessKey === 'string' ? body.accessKey.slice(0, 40) : '', email: typeof body.email === 'string' ? body.email.slice(0, 254) : '' },
+        values: {
+          accessKey: typeof body.accessKey === 'string' ? body.accessKey.slice(0, 40) : '',
+          email: typeof body.email === 'string' ? body.email.slice(0, 254) : '',
+        },
         errors: parsed.errors,
       });
     }

@@ -42,7 +42,14 @@ export async function enterApplication(db: Db, keyNumber: string, reference: str
     const ts = now.toISOString();
     if (app.status === 'invited') {
       try {
-        await transition(trx, { applicationId: app.id, from: ['invited'], to: 'in_progress', actor: { type: 'employee' }, now, extra: { first_opened_at: app.firstOpenedAt ?? ts } });
+        await transition(trx, {
+          applicationId: app.id,
+          from: ['invited'],
+          to: 'in_progress',
+          actor: { type: 'employee' },
+          now,
+          extra: { first_opened_at: app.firstOpenedAt ?? ts },
+        });
       } catch (err) {
         if (!(err instanceof StaleStateError)) throw err;
       }
@@ -97,7 +104,15 @@ export async function startSelfService(
     if (usability !== 'usable') return { outcome: usability === 'deleted' ? 'key_deleted' : 'key_expired', keyId: key.id };
     const [created] = await createInvitedApplications(
       trx,
-      [{ accessKey: { id: key.id, accountId: key.accountId, number: key.number }, origin: 'self_service', priority: 'normal', email: input.email, language: input.language }],
+      [
+        {
+          accessKey: { id: key.id, accountId: key.accountId, number: key.number },
+          origin: 'self_service',
+          priority: 'normal',
+          email: input.email,
+          language: input.language,
+        },
+      ],
       now,
     );
     return { outcome: 'created', keyId: key.id, applicationId: created?.id };

@@ -30,7 +30,13 @@ export async function notSubmittedApplications(trx: Knex.Transaction, scope: Not
     if (scope.termsKind !== 'signature') {
       qb.join('account as ac', 'ac.id', 'a.account_id');
       if (scope.cardProduct === ANY_PRODUCT) {
-        qb.whereNotExists(trx('terms_version as own').where('own.kind', 'cardholder').whereRaw('own.card_product = ac.card_product').whereRaw('own.language = a.language').select(trx.raw('1')));
+        qb.whereNotExists(
+          trx('terms_version as own')
+            .where('own.kind', 'cardholder')
+            .whereRaw('own.card_product = ac.card_product')
+            .whereRaw('own.language = a.language')
+            .select(trx.raw('1')),
+        );
       } else {
         qb.where('ac.card_product', scope.cardProduct);
       }
@@ -40,7 +46,10 @@ export async function notSubmittedApplications(trx: Knex.Transaction, scope: Not
 }
 
 /** Whether this terms version is already published in one of these languages. */
-export async function termsVersionTaken(trx: Knex.Transaction, terms: { kind: TermsKind; cardProduct: string; version: string; languages: Language[] }): Promise<boolean> {
+export async function termsVersionTaken(
+  trx: Knex.Transaction,
+  terms: { kind: TermsKind; cardProduct: string; version: string; languages: Language[] },
+): Promise<boolean> {
   const existing = await trx('terms_version')
     .where({ kind: terms.kind, card_product: terms.cardProduct, version: terms.version })
     .whereIn('language', terms.languages)
@@ -58,7 +67,16 @@ export async function insertTermsVersion(
   terms: { kind: TermsKind; cardProduct: string; language: Language; version: string; title: string; body: string; publishedAt: string },
 ): Promise<number> {
   const [row] = await trx('terms_version')
-    .insert({ kind: terms.kind, card_product: terms.cardProduct, language: terms.language, version: terms.version, title: terms.title, body: terms.body, sha256: termsSha256(terms.body), published_at: terms.publishedAt })
+    .insert({
+      kind: terms.kind,
+      card_product: terms.cardProduct,
+      language: terms.language,
+      version: terms.version,
+      title: terms.title,
+      body: terms.body,
+      sha256: termsSha256(terms.body),
+      published_at: terms.publishedAt,
+    })
     .returning('id');
   return insertedId(row);
 }
@@ -69,14 +87,26 @@ export async function formVersionTaken(trx: Knex.Transaction, version: string): 
 }
 
 /** Inserts a form version: its id. */
-export async function insertFormVersion(trx: Knex.Transaction, form: { version: string; note: string; publishedBy: number; publishedAt: string }): Promise<number> {
-  const [row] = await trx('form_version').insert({ version: form.version, note: form.note, published_by: form.publishedBy, published_at: form.publishedAt }).returning('id');
+export async function insertFormVersion(
+  trx: Knex.Transaction,
+  form: { version: string; note: string; publishedBy: number; publishedAt: string },
+): Promise<number> {
+  const [row] = await trx('form_version')
+    .insert({ version: form.version, note: form.note, published_by: form.publishedBy, published_at: form.publishedAt })
+    .returning('id');
   return insertedId(row);
 }
 
 /** The latest terms versions published, one row per language, newest first. */
-export async function latestTermsVersions(db: Db, limit: number): Promise<Array<{ kind: TermsKind; card_product: string; version: string; language: string; published_at: string }>> {
-  return db('terms_version').orderBy('published_at', 'desc').orderBy('id', 'desc').limit(limit).select('kind', 'card_product', 'version', 'language', 'published_at');
+export async function latestTermsVersions(
+  db: Db,
+  limit: number,
+): Promise<Array<{ kind: TermsKind; card_product: string; version: string; language: string; published_at: string }>> {
+  return db('terms_version')
+    .orderBy('published_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .select('kind', 'card_product', 'version', 'language', 'published_at');
 }
 
 /** The latest form versions published, newest first. */

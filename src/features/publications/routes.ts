@@ -5,7 +5,16 @@ import { requireAdministrator, requirePlatformAdministrator } from '../../middle
 import { setFlash } from '../../middleware/flash';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { auditRequestContext } from '../../core/audit/audit';
-import { formVersionValues, parseFormVersionForm, parseTermsForm, PRODUCT_CHOICES, termsValues, TERMS_KINDS, type FormVersionValues, type TermsValues } from './schema';
+import {
+  formVersionValues,
+  parseFormVersionForm,
+  parseTermsForm,
+  PRODUCT_CHOICES,
+  termsValues,
+  TERMS_KINDS,
+  type FormVersionValues,
+  type TermsValues,
+} from './schema';
 import { listPublications, publishFormVersion, publishTermsVersion, VersionExistsError } from './service';
 
 const EMPTY_TERMS: TermsValues = { kind: 'cardholder', cardProduct: '', version: '', titleFr: '', bodyFr: '', titleEn: '', bodyEn: '' };
@@ -20,7 +29,11 @@ export function publicationRoutes(deps: Deps): Router {
   const { db, clock, config } = deps;
   const platformOnly = [requireAdministrator(config), requirePlatformAdministrator];
 
-  async function renderPage(res: Response, status: number, model: { terms?: TermsValues; termsErrors?: FormErrors | null; form?: FormVersionValues; formErrors?: FormErrors | null }) {
+  async function renderPage(
+    res: Response,
+    status: number,
+    model: { terms?: TermsValues; termsErrors?: FormErrors | null; form?: FormVersionValues; formErrors?: FormErrors | null },
+  ) {
     const termsErrors = model.termsErrors ?? null;
     const formVersionErrors = model.formErrors ?? null;
     const t = res.locals.t as (key: string) => string;
@@ -48,7 +61,10 @@ export function publicationRoutes(deps: Deps): Router {
     if (!parsed.ok) return renderPage(res, 400, { terms: values, termsErrors: parsed.errors });
     try {
       const { notified } = await publishTermsVersion(db, { ...parsed.input, audit: auditRequestContext(req), now: clock.now() });
-      req.log?.info({ kind: parsed.input.kind, cardProduct: parsed.input.cardProduct, version: parsed.input.version, notified, by: req.actor?.id }, 'terms published');
+      req.log?.info(
+        { kind: parsed.input.kind, cardProduct: parsed.input.cardProduct, version: parsed.input.version, notified, by: req.actor?.id },
+        'terms published',
+      );
       setFlash(req, 'publications:flash.termsPublished', { version: parsed.input.version, count: notified });
       res.redirect(303, paths.platform.publications.list);
     } catch (err) {
@@ -62,7 +78,13 @@ export function publicationRoutes(deps: Deps): Router {
     const parsed = parseFormVersionForm(values);
     if (!parsed.ok) return renderPage(res, 400, { form: values, formErrors: parsed.errors });
     try {
-      const { notified } = await publishFormVersion(db, { version: parsed.version, note: parsed.note, adminId: req.actor?.id as number, audit: auditRequestContext(req), now: clock.now() });
+      const { notified } = await publishFormVersion(db, {
+        version: parsed.version,
+        note: parsed.note,
+        adminId: req.actor?.id as number,
+        audit: auditRequestContext(req),
+        now: clock.now(),
+      });
       req.log?.info({ version: parsed.version, notified, by: req.actor?.id }, 'form version published');
       setFlash(req, 'publications:flash.formPublished', { version: parsed.version, count: notified });
       res.redirect(303, paths.platform.publications.list);

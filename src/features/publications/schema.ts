@@ -51,7 +51,10 @@ export function parseTermsForm(values: TermsValues): { ok: true; input: PublishT
   if (kind === 'cardholder' && !PRODUCT_CHOICES.includes(cardProduct)) issues.push({ field: 'cardProduct', key: `${P}.cardProduct` });
   checkVersion(values.version, 'version', issues);
   const texts: PublishTermsInput['texts'] = [];
-  for (const [language, suffix] of [['fr', 'Fr'], ['en', 'En']] as Array<[Language, 'Fr' | 'En']>) {
+  for (const [language, suffix] of [
+    ['fr', 'Fr'],
+    ['en', 'En'],
+  ] as Array<[Language, 'Fr' | 'En']>) {
     const title = values[`title${suffix}`];
     const body = values[`body${suffix}`];
     if (!title && !body) continue;

@@ -46,7 +46,6 @@ export interface PublishTermsInput {
   texts: TermsText[];
 }
 
-
 export class VersionExistsError extends Error {
   constructor(readonly field: 'version') {
     super('version already published');
@@ -94,7 +93,14 @@ async function notifyNotSubmitted(
       to: r.email,
       language: r.language,
       applicationId: r.id,
-      data: { reference: r.reference, title: r.title ?? '', firstName: r.first_name ?? '', lastName: r.last_name ?? '', termsChanged: email.termsChanged, version: email.version },
+      data: {
+        reference: r.reference,
+        title: r.title ?? '',
+        firstName: r.first_name ?? '',
+        lastName: r.last_name ?? '',
+        termsChanged: email.termsChanged,
+        version: email.version,
+      },
     }));
     queued += await enqueueEmails(trx, emails, now);
     if (rows.length < PAGE) return queued;
@@ -103,19 +109,39 @@ async function notifyNotSubmitted(
 }
 
 /** Publishes a terms version in one or more languages and tells the employees concerned. */
-export async function publishTermsVersion(db: Db, input: PublishTermsInput & { audit: AuditContext; now: Date }): Promise<{ termsIds: number[]; notified: number }> {
+export async function publishTermsVersion(
+  db: Db,
+  input: PublishTermsInput & { audit: AuditContext; now: Date },
+): Promise<{ termsIds: number[]; notified: number }> {
   const publishedAt = input.now.toISOString();
   return publishing(db, async (trx) => {
-    if (await termsVersionTaken(trx, { kind: input.kind, cardProduct: input.cardProduct, version: input.version, languages: input.texts.map((t) => t.language) })) {
+    if (
+      await termsVersionTaken(trx, { kind: input.kind, cardProduct: input.cardProduct, version: input.version, languages: input.texts.map((t) => t.language) })
+    ) {
       throw new VersionExistsError('version');
     }
     const termsIds: number[] = [];
     for (const text of input.texts) {
-      termsIds.push(await insertTermsVersion(trx, { kind: input.kind, cardProduct: input.cardProduct, language: text.language, version: input.version, title: text.title, body: text.body, publishedAt }));
+      termsIds.push(
+        await insertTermsVersion(trx, {
+          kind: input.kind,
+          cardProduct: input.cardProduct,
+          language: text.language,
+          version: input.version,
+          title: text.title,
+          body: text.body,
+          publishedAt,
+        }),
+      );
     }
     const languages = input.texts.map((t) => t.language);
     const scope: NotifiedScope = { kind: 'terms', termsKind: input.kind, cardProduct: input.cardProduct, languages };
-    const notified = await notifyNotSubmitted(trx, scope, { publication: `terms:${input.kind}:${input.cardProduct}:${input.version}`, termsChanged: true, version: input.version }, input.now);
+    const notified = await notifyNotSubmitted(
+      trx,
+      scope,
+      { publication: `terms:${input.kind}:${input.cardProduct}:${input.version}`, termsChanged: true, version: input.version },
+      input.now,
+    );
     await recordAudit(trx, {
       ...input.audit,
       at: input.now,
@@ -128,12 +154,26 @@ export async function publishTermsVersion(db: Db, input: PublishTermsInput & { a
 }
 
 /** Publishes a form version and tells every employee whose application is not submitted yet. */
-export async function publishFormVersion(db: Db, input: { version: string; note: string; adminId: number; audit: AuditContext; now: Date }): Promise<{ id: number; notified: number }> {
+export async function publishFormVersion(
+  db: Db,
+  input: { version: string; note: string; adminId: number; audit: AuditContext; now: Date },
+): Promise<{ id: number; notified: number }> {
   return publishing(db, async (trx) => {
     if (await formVersionTaken(trx, input.version)) throw new VersionExistsError('version');
     const id = await insertFormVersion(trx, { version: input.version, note: input.note, publishedBy: input.adminId, publishedAt: input.now.toISOString() });
-    const notified = await notifyNotSubmitted(trx, { kind: 'every' }, { publication: `form:${input.version}`, termsChanged: false, version: input.version }, input.now);
-    await recordAudit(trx, { ...input.audit, at: input.now, action: 'form_version.publish', object: { type: 'form_version', id }, details: { version: input.version, notified } });
+    const notified = await notifyNotSubmitted(
+      trx,
+      { kind: 'every' },
+      { publication: `form:${input.version}`, termsChanged: false, version: input.version },
+      input.now,
+    );
+    await recordAudit(trx, {
+      ...input.audit,
+      at: input.now,
+      action: 'form_version.publish',
+      object: { type: 'form_version', id },
+      details: { version: input.version, notified },
+    });
     return { id, notified };
   });
 }
@@ -161,7 +201,10 @@ export async function listPublications(db: Db, limit = 50): Promise<PublishedVer
     }
   }
   const forms = await latestFormVersions(db, limit);
-  const all: PublishedVersion[] = [...grouped.values(), ...forms.map((f) => ({ kind: 'form' as const, cardProduct: null, version: f.version, languages: [], publishedAt: f.published_at }))];
+  const all: PublishedVersion[] = [
+    ...grouped.values(),
+    ...forms.map((f) => ({ kind: 'form' as const, cardProduct: null, version: f.version, languages: [], publishedAt: f.published_at })),
+  ];
   for (const p of all) p.languages.sort();
   return all.sort((a, b) => (a.publishedAt < b.publishedAt ? 1 : a.publishedAt > b.publishedAt ? -1 : 0)).slice(0, limit);
 }

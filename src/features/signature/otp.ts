@@ -25,8 +25,7 @@ type IssueResult =
 type VerifyFailure = 'format' | 'noCode' | 'expired' | 'exhausted' | 'documentChanged' | 'wrongCode';
 
 type VerifyResult =
-  | { ok: true; attemptId: number; sentTo: string; pdfSha256: string }
-  | { ok: false; reason: VerifyFailure; key: string; params?: { count: number } };
+  { ok: true; attemptId: number; sentTo: string; pdfSha256: string } | { ok: false; reason: VerifyFailure; key: string; params?: { count: number } };
 
 const ERROR_KEYS: Record<VerifyFailure, string> = {
   format: 'signature:errors.codeFormat',
@@ -42,10 +41,7 @@ export function codeHmac(secret: Buffer, attemptId: number, code: string): strin
 }
 
 /** Creates a new code for the application's signing attempt, unless sending is throttled. */
-export async function issueCode(
-  trx: Db,
-  input: { applicationId: number; pdfSha256: string; sentTo: string; now: Date; secret: Buffer },
-): Promise<IssueResult> {
+export async function issueCode(trx: Db, input: { applicationId: number; pdfSha256: string; sentTo: string; now: Date; secret: Buffer }): Promise<IssueResult> {
   const nowMs = input.now.getTime();
   // Two requests at once (a double click) on PostgreSQL: the second waits here for the first to commit, then sees its
   // code and is throttled, instead of both finding no recent code and both sending one.
@@ -64,7 +60,13 @@ export async function issueCode(
   const ts = input.now.toISOString();
   await supersedeOpenCodes(trx, input.applicationId, ts);
   const expiresAt = new Date(nowMs + CODE_TTL_MS).toISOString();
-  const attemptId = await insertSignatureAttempt(trx, { applicationId: input.applicationId, pdfSha256: input.pdfSha256, sentTo: input.sentTo, createdAt: ts, expiresAt });
+  const attemptId = await insertSignatureAttempt(trx, {
+    applicationId: input.applicationId,
+    pdfSha256: input.pdfSha256,
+    sentTo: input.sentTo,
+    createdAt: ts,
+    expiresAt,
+  });
   const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
   await storeCodeHmac(trx, attemptId, codeHmac(input.secret, attemptId, code));
   return { ok: true, attemptId, code, expiresAt };
@@ -80,7 +82,12 @@ export async function verifyCode(
   trx: Db,
   input: { applicationId: number; code: unknown; pdfSha256: string; now: Date; secret: Buffer },
 ): Promise<VerifyResult> {
-  const fail = (reason: VerifyFailure, params?: { count: number }): VerifyResult => ({ ok: false, reason, key: ERROR_KEYS[reason], ...(params ? { params } : {}) });
+  const fail = (reason: VerifyFailure, params?: { count: number }): VerifyResult => ({
+    ok: false,
+    reason,
+    key: ERROR_KEYS[reason],
+    ...(params ? { params } : {}),
+  });
   const code = typeof input.code === 'string' ? input.code.replace(/[\s-]/g, '') : '';
   if (!/^\d{6}$/.test(code)) return fail('format');
 

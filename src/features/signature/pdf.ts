@@ -47,7 +47,23 @@ export interface PdfModel {
 const WIN_ANSI_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
 const SPACES = /[\u2000-\u200a\u202f\u205f\u3000]/g;
 const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
-const FALLBACK: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', Ħ: 'H', ħ: 'h', ı: 'i', Ŀ: 'L', ŀ: 'l', '‐': '-', '‑': '-', '‒': '-', '−': '-', '′': "'", '″': '"' };
+const FALLBACK: Record<string, string> = {
+  Ł: 'L',
+  ł: 'l',
+  Đ: 'D',
+  đ: 'd',
+  Ħ: 'H',
+  ħ: 'h',
+  ı: 'i',
+  Ŀ: 'L',
+  ŀ: 'l',
+  '‐': '-',
+  '‑': '-',
+  '‒': '-',
+  '−': '-',
+  '′': "'",
+  '″': '"',
+};
 
 function isWinAnsi(ch: string): boolean {
   const c = ch.codePointAt(0) ?? 0;
@@ -111,7 +127,12 @@ export function renderApplicationPdf(model: PdfModel): Promise<Buffer> {
       ensure(h + 30);
       doc.moveDown(0.6);
       doc.text(toWinAnsi(text), MARGIN, doc.y, { width });
-      doc.moveTo(MARGIN, doc.y + 2).lineTo(MARGIN + width, doc.y + 2).lineWidth(0.5).strokeColor('#8a96a3').stroke();
+      doc
+        .moveTo(MARGIN, doc.y + 2)
+        .lineTo(MARGIN + width, doc.y + 2)
+        .lineWidth(0.5)
+        .strokeColor('#8a96a3')
+        .stroke();
       doc.moveDown(0.5);
     };
 
@@ -127,7 +148,10 @@ export function renderApplicationPdf(model: PdfModel): Promise<Buffer> {
       ensure(h + 4);
       const y = doc.y;
       doc.font('Helvetica-Bold').fontSize(9).fillColor('#1b1f24').text(label, MARGIN, y, { width: LABEL_WIDTH });
-      doc.font(mono ? 'Courier' : 'Helvetica').fontSize(mono ? 7.5 : 9.5).text(value, valueX, y + (mono ? 1 : 0), { width: valueWidth });
+      doc
+        .font(mono ? 'Courier' : 'Helvetica')
+        .fontSize(mono ? 7.5 : 9.5)
+        .text(value, valueX, y + (mono ? 1 : 0), { width: valueWidth });
       doc.x = MARGIN;
       doc.y = y + h + 5;
     };
@@ -161,7 +185,11 @@ export function renderApplicationPdf(model: PdfModel): Promise<Buffer> {
       doc.switchToPage(i);
       const saved = doc.page.margins.bottom;
       doc.page.margins.bottom = 0;
-      doc.font('Helvetica').fontSize(8).fillColor('#4a5460').text(toWinAnsi(model.texts.page(i - range.start + 1, range.count)), MARGIN, doc.page.height - MARGIN, { width, align: 'center', lineBreak: false });
+      doc
+        .font('Helvetica')
+        .fontSize(8)
+        .fillColor('#4a5460')
+        .text(toWinAnsi(model.texts.page(i - range.start + 1, range.count)), MARGIN, doc.page.height - MARGIN, { width, align: 'center', lineBreak: false });
       doc.page.margins.bottom = saved;
     }
     doc.end();

@@ -34,9 +34,20 @@ function idOf(row: unknown): number {
 }
 
 /** Inserts a code's row, its HMAC not set yet: its id. */
-export async function insertSignatureAttempt(trx: Db, attempt: { applicationId: number; pdfSha256: string; sentTo: string; createdAt: string; expiresAt: string }): Promise<number> {
+export async function insertSignatureAttempt(
+  trx: Db,
+  attempt: { applicationId: number; pdfSha256: string; sentTo: string; createdAt: string; expiresAt: string },
+): Promise<number> {
   const [row] = await trx('signature_attempt')
-    .insert({ application_id: attempt.applicationId, pdf_sha256: attempt.pdfSha256, sent_to: attempt.sentTo, code_hmac: null, created_at: attempt.createdAt, expires_at: attempt.expiresAt, attempts: 0 })
+    .insert({
+      application_id: attempt.applicationId,
+      pdf_sha256: attempt.pdfSha256,
+      sent_to: attempt.sentTo,
+      code_hmac: null,
+      created_at: attempt.createdAt,
+      expires_at: attempt.expiresAt,
+      attempts: 0,
+    })
     .returning('id');
   return idOf(row);
 }

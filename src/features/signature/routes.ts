@@ -68,7 +68,14 @@ export function signatureRoutes(deps: Deps): Router {
   const renderTerms = (res: Response, state: SigningState, errors: FormErrors | null) => {
     res.status(errors ? 400 : 200).render('signature/terms.njk', {
       ...common(state),
-      terms: state.signatureTerms ? { id: state.signatureTerms.id, title: state.signatureTerms.title, version: state.signatureTerms.version, paragraphs: termsParagraphs(state.signatureTerms) } : null,
+      terms: state.signatureTerms
+        ? {
+            id: state.signatureTerms.id,
+            title: state.signatureTerms.title,
+            version: state.signatureTerms.version,
+            paragraphs: termsParagraphs(state.signatureTerms),
+          }
+        : null,
       accepted: state.termsAccepted,
       errors,
     });
@@ -140,7 +147,10 @@ export function signatureRoutes(deps: Deps): Router {
     const from = (req.body as Record<string, unknown> | undefined)?.from === 'code' ? 'code' : 'document';
     const result = await sendSigningCode(deps, { form: state.form, lang: req.lang, now: clock.now() });
     if (!result.ok) {
-      const errors: FormErrors = { fieldErrors: {}, summary: [{ key: result.key, params: result.params ?? {}, href: from === 'code' ? '#resend' : '#send-code' }] };
+      const errors: FormErrors = {
+        fieldErrors: {},
+        summary: [{ key: result.key, params: result.params ?? {}, href: from === 'code' ? '#resend' : '#send-code' }],
+      };
       return from === 'code' ? renderCode(res, state, errors, 429) : renderDocument(res, state, errors, 429);
     }
     req.session.signingLang = req.lang;
@@ -173,7 +183,14 @@ export function signatureRoutes(deps: Deps): Router {
       req.log?.info({ applicationId: id, version: result.version, status: result.status }, 'application signed');
       // Signing ends the session it was done in: a new session id, still bound to the application for the
       // confirmation and the signed PDF. The CSRF token is kept so that a second tab's form gets a clear answer.
-      const keep = { applicationId: id, lang: req.session.lang, userKey: req.session.userKey, startedAt: req.session.startedAt, csrfToken: req.session.csrfToken, maxAge: req.session.cookie.maxAge };
+      const keep = {
+        applicationId: id,
+        lang: req.session.lang,
+        userKey: req.session.userKey,
+        startedAt: req.session.startedAt,
+        csrfToken: req.session.csrfToken,
+        maxAge: req.session.cookie.maxAge,
+      };
       await regenerateSession(req);
       req.session.applicationId = keep.applicationId;
       if (keep.lang) req.session.lang = keep.lang;
@@ -208,7 +225,13 @@ export function signatureRoutes(deps: Deps): Router {
     res.render('signature/signed.njk', {
       ...common(state),
       status: state.ctx.application.status,
-      signature: { version: latest.version, signedAt: latest.signedAt, email: latest.signerEmail, pdfSha256: latest.pdfSha256, href: paths.employee.signedPdf(latest.version) },
+      signature: {
+        version: latest.version,
+        signedAt: latest.signedAt,
+        email: latest.signerEmail,
+        pdfSha256: latest.pdfSha256,
+        href: paths.employee.signedPdf(latest.version),
+      },
     });
   };
 

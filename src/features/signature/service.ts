@@ -33,7 +33,15 @@ type SigningDeps = Pick<Deps, 'config' | 'db' | 'secrets' | 'logger'> & Partial<
 /** Statuses from which an application can be signed. */
 const SIGNABLE: Status[] = ['in_progress', 'returned'];
 /** Statuses in which the application has been signed and submitted (or gone further). */
-export const SUBMITTED: Status[] = ['awaiting_additional_approval', 'pending_approval', 'approved', 'transmitted', 'card_issued', 'card_delivered', 'declined_by_issuer'];
+export const SUBMITTED: Status[] = [
+  'awaiting_additional_approval',
+  'pending_approval',
+  'approved',
+  'transmitted',
+  'card_issued',
+  'card_delivered',
+  'declined_by_issuer',
+];
 
 export interface SigningState {
   ctx: FormContext;
@@ -65,7 +73,11 @@ export async function signingState(deps: SigningDeps, applicationId: number, lan
 async function signingStateOf(deps: Pick<SigningDeps, 'db'>, form: FormState, lang: Language, now: Date): Promise<SigningState> {
   const { db } = deps;
   const applicationId = form.ctx.application.id;
-  const [signatureTerms, acceptances, latest] = await Promise.all([currentTerms(db, 'signature', '*', lang, now), latestAcceptances(db, applicationId), latestSignature(db, applicationId)]);
+  const [signatureTerms, acceptances, latest] = await Promise.all([
+    currentTerms(db, 'signature', '*', lang, now),
+    latestAcceptances(db, applicationId),
+    latestSignature(db, applicationId),
+  ]);
   const accepted = acceptances.find((a) => a.kind === 'signature');
   const termsAccepted = Boolean(
     accepted && signatureTerms && (await signatureTermsStillInForce(db, accepted.termsId, now)) && (!latest || accepted.acceptedAt > latest.signedAt),
@@ -144,13 +156,19 @@ async function buildPdfModel(
     if (!a) continue;
     const terms = await termsById(db, a.termsId);
     termsRows.push(
-      { label: t(`signature:pdf.terms.${kind}`), value: t('signature:pdf.terms.value', { title: terms?.title ?? '', version: a.version, date: when(a.acceptedAt) }) },
+      {
+        label: t(`signature:pdf.terms.${kind}`),
+        value: t('signature:pdf.terms.value', { title: terms?.title ?? '', version: a.version, date: when(a.acceptedAt) }),
+      },
       { label: t('signature:pdf.sha256'), value: a.sha256 },
     );
   }
   const documentRows: PdfRow[] = documents.length
     ? documents.flatMap((d) => [
-        { label: t(`documents:kinds.${d.kind}`), value: t('signature:pdf.documents.value', { name: d.originalName, size: sizeText(d.size, lang), date: when(d.uploadedAt) }) },
+        {
+          label: t(`documents:kinds.${d.kind}`),
+          value: t('signature:pdf.documents.value', { name: d.originalName, size: sizeText(d.size, lang), date: when(d.uploadedAt) }),
+        },
         { label: t('signature:pdf.sha256'), value: d.sha256 },
       ])
     : [{ label: t('signature:pdf.documents.title'), value: t('signature:pdf.documents.none') }];
@@ -299,21 +317,48 @@ export async function signApplication(
       // until the end, so a second tab typing the same code at the same moment waits here, then sees it signed.
       const current = await heldApplicationStatus(trx, input.applicationId);
       if (!current || !SIGNABLE.includes(current)) return { ok: false, reason: 'alreadySigned' };
-      const verified = await verifyCode(trx, { applicationId: input.applicationId, code: input.code, pdfSha256: shown.sha256, now: input.now, secret: secrets.otpSecret() });
-      if (!verified.ok) return { ok: false, reason: 'code', key: verified.key, codeReason: verified.reason, ...(verified.params ? { params: verified.params } : {}) };
+      const verified = await verifyCode(trx, {
+        applicationId: input.applicationId,
+        code: input.code,
+        pdfSha256: shown.sha256,
+        now: input.now,
+        secret: secrets.otpSecret(),
+      });
+      if (!verified.ok)
+        return { ok: false, reason: 'code', key: verified.key, codeReason: verified.reason, ...(verified.params ? { params: verified.params } : {}) };
 
       const awaiting = ctx.key.additionalApproverRequired && !(await additionalApproverApproved(trx, input.applicationId));
       await deps.faults?.afterApprovalStateRead?.(input.applicationId);
       const to: Status = awaiting ? 'awaiting_additional_approval' : 'pending_approval';
       const ts = input.now.toISOString();
-      await transition(trx as Knex.Transaction, { applicationId: input.applicationId, from: SIGNABLE, to, actor: { type: 'employee' }, now: input.now, extra: { submitted_at: ts } });
+      await transition(trx as Knex.Transaction, {
+        applicationId: input.applicationId,
+        from: SIGNABLE,
+        to,
+        actor: { type: 'employee' },
+        now: input.now,
+        extra: { submitted_at: ts },
+      });
 
       const version = await nextSignatureVersion(trx, input.applicationId);
-      const evidence: SigningEvidence = { version, signedAt: input.now, email: verified.sentTo, ip: input.ip, userAgent: input.userAgent, shownSha256: shown.sha256 };
+      const evidence: SigningEvidence = {
+        version,
+        signedAt: input.now,
+        email: verified.sentTo,
+        ip: input.ip,
+        userAgent: input.userAgent,
+        shownSha256: shown.sha256,
+      };
       const signedForm = await readSigningForm({ config, db: trx }, input.applicationId, input.lang, input.now);
       if (!signedForm) throw new Error('application not found');
       const pdf = await renderApplicationPdf(await buildPdfModel({ config, db: trx }, signedForm, input.lang, { now: input.now, evidence }));
-      const entry = await archiveFile({ config }, trx, { applicationId: input.applicationId, kind: `signed-application-v${version}`, extension: 'pdf', buffer: pdf, now: input.now });
+      const entry = await archiveFile({ config }, trx, {
+        applicationId: input.applicationId,
+        kind: `signed-application-v${version}`,
+        extension: 'pdf',
+        buffer: pdf,
+        now: input.now,
+      });
       await archiveDocuments({ config }, trx, input.applicationId, input.now);
 
       const acceptances = await latestAcceptances(trx, input.applicationId);
@@ -340,7 +385,11 @@ export async function signApplication(
       });
 
       if (ctx.application.priority === 'urgent') {
-        await enqueueEmails(trx, await urgentAlertEmails(trx, ctx, { version, signedAt: input.now, timeZone: config.timeZone, awaitingAdditionalApproval: awaiting }), input.now);
+        await enqueueEmails(
+          trx,
+          await urgentAlertEmails(trx, ctx, { version, signedAt: input.now, timeZone: config.timeZone, awaitingAdditionalApproval: awaiting }),
+          input.now,
+        );
       }
       return { ok: true, version, status: to };
     });
@@ -358,4 +407,3 @@ export async function signApplication(
     throw err;
   }
 }
-

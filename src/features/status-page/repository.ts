@@ -5,7 +5,9 @@ import type { Status } from '../../core/application/status';
 export async function statusPageApplication(
   db: Db,
   applicationId: number,
-): Promise<{ id: number; reference: string; status: Status; priority: string; company_name: string; additional_approver_required: boolean | number } | undefined> {
+): Promise<
+  { id: number; reference: string; status: Status; priority: string; company_name: string; additional_approver_required: boolean | number } | undefined
+> {
   return db('application as ap')
     .join('account as a', 'a.id', 'ap.account_id')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
@@ -20,6 +22,9 @@ export async function statusHistoryRows(
 ): Promise<Array<{ at: string; from_status: Status | null; to_status: Status; comment: string | null; comment_for_employee: boolean | number }>> {
   return db('application_status_history')
     .where({ application_id: applicationId })
-    .orderBy([{ column: 'at', order: 'asc' }, { column: 'id', order: 'asc' }])
+    .orderBy([
+      { column: 'at', order: 'asc' },
+      { column: 'id', order: 'asc' },
+    ])
     .select('at', 'from_status', 'to_status', 'comment', 'comment_for_employee');
 }

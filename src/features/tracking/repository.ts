@@ -21,18 +21,17 @@ export interface SummaryKey {
 /** Every key of the BCs (deleted ones too: the caller keeps those that have applications). */
 export async function keysOfAccounts(db: Db, accountIds: number[]): Promise<SummaryKey[]> {
   if (!accountIds.length) return [];
-  const rows: Array<{ id: number; name: string; number: string; deleted_at: string | null; account_id: number; account_number: string; company_name: string }> = await db(
-    'access_key as k',
-  )
-    .join('account as a', 'a.id', 'k.account_id')
-    .modify((qb) => whereIdIn(qb, 'k.account_id', accountIds))
-    .orderBy([
-      { column: 'a.company_name', order: 'asc' },
-      { column: 'a.number', order: 'asc' },
-      { column: 'k.name', order: 'asc' },
-      { column: 'k.id', order: 'asc' },
-    ])
-    .select('k.id', 'k.name', 'k.number', 'k.deleted_at', 'k.account_id', 'a.number as account_number', 'a.company_name');
+  const rows: Array<{ id: number; name: string; number: string; deleted_at: string | null; account_id: number; account_number: string; company_name: string }> =
+    await db('access_key as k')
+      .join('account as a', 'a.id', 'k.account_id')
+      .modify((qb) => whereIdIn(qb, 'k.account_id', accountIds))
+      .orderBy([
+        { column: 'a.company_name', order: 'asc' },
+        { column: 'a.number', order: 'asc' },
+        { column: 'k.name', order: 'asc' },
+        { column: 'k.id', order: 'asc' },
+      ])
+      .select('k.id', 'k.name', 'k.number', 'k.deleted_at', 'k.account_id', 'a.number as account_number', 'a.company_name');
   return rows.map((r) => ({
     id: Number(r.id),
     name: r.name,
@@ -47,7 +46,10 @@ export async function keysOfAccounts(db: Db, accountIds: number[]): Promise<Summ
 /** The batch named in a filter, if it is one of the BCs' (id, file name and date, to say what the list shows). */
 export async function batchInScope(db: Db, batchId: number, accountIds: number[]): Promise<{ id: number; fileName: string; createdAt: string } | undefined> {
   if (!accountIds.length) return undefined;
-  const row: { id: number; file_name: string; created_at: string } | undefined = await db('bulk_batch').where({ id: batchId }).whereIn('account_id', accountIds).first('id', 'file_name', 'created_at');
+  const row: { id: number; file_name: string; created_at: string } | undefined = await db('bulk_batch')
+    .where({ id: batchId })
+    .whereIn('account_id', accountIds)
+    .first('id', 'file_name', 'created_at');
   return row ? { id: Number(row.id), fileName: row.file_name, createdAt: row.created_at } : undefined;
 }
 
@@ -98,9 +100,6 @@ export async function countMatching(db: Db, accountIds: number[], f: TrackingFil
   return Number(row?.n ?? 0);
 }
 
-
-
-
 /**
  * One page of the list. Deferred join: the page's ids are chosen on the application table alone (joined to the key
  * only when sorting by it), then only those rows are read with their details.
@@ -119,7 +118,14 @@ export async function listPage(
 }
 
 /** The ids of every matching row in list order (at most `limit`): chosen on the application table alone, as a page's. */
-export async function matchingIdsInOrder(db: Db, accountIds: number[], f: TrackingFilters, sort: TrackingSort, dir: SortDirection, limit: number): Promise<number[]> {
+export async function matchingIdsInOrder(
+  db: Db,
+  accountIds: number[],
+  f: TrackingFilters,
+  sort: TrackingSort,
+  dir: SortDirection,
+  limit: number,
+): Promise<number[]> {
   if (!accountIds.length) return [];
   const ids = matching(db, accountIds, f).select('ap.id');
   if (sort === 'key') ids.join('access_key as k', 'k.id', 'ap.access_key_id');
@@ -134,4 +140,3 @@ export async function rowsByIds(db: Db, accountIds: number[], ids: number[]): Pr
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
-

@@ -69,11 +69,19 @@ export function trackingRoutes(deps: Deps): Router {
   const admin = requireAdministrator(config);
 
   /** The list's filters, checked against the actor's keys and (when one is named) batch; a foreign one is a 404. */
-  async function filtersOf(req: Request, actor: Actor): Promise<{ parsed: ParsedFilters; keys: SummaryKey[]; batch: Awaited<ReturnType<typeof batchInScope>> }> {
+  async function filtersOf(
+    req: Request,
+    actor: Actor,
+  ): Promise<{ parsed: ParsedFilters; keys: SummaryKey[]; batch: Awaited<ReturnType<typeof batchInScope>> }> {
     const keys = await keysOfAccounts(db, actor.accountIds);
     const rawBatch = typeof req.query.batch === 'string' ? req.query.batch.trim() : '';
     const batch = /^\d{1,9}$/.test(rawBatch) ? await batchInScope(db, Number(rawBatch), actor.accountIds) : undefined;
-    const parsed = parseTrackingFilters(req.query, keys.map((k) => k.id), config.timeZone, batch ? [batch.id] : []);
+    const parsed = parseTrackingFilters(
+      req.query,
+      keys.map((k) => k.id),
+      config.timeZone,
+      batch ? [batch.id] : [],
+    );
     if (parsed.foreignKey) throw new NotFoundError('access key or batch');
     return { parsed, keys, batch };
   }
@@ -166,7 +174,9 @@ export function trackingRoutes(deps: Deps): Router {
       if (err instanceof ExportTooLargeError) {
         const back = new URLSearchParams(Object.entries(filterParams(parsed.values)).filter((e): e is [string, string] => Boolean(e[1])));
         if (query.q) back.set('q', query.q);
-        return res.status(409).render('tracking/export-too-large.njk', { count: err.count, max: EXPORT_MAX_ROWS, back: `${paths.admin.tracking.list}?${back.toString()}` });
+        return res
+          .status(409)
+          .render('tracking/export-too-large.njk', { count: err.count, max: EXPORT_MAX_ROWS, back: `${paths.admin.tracking.list}?${back.toString()}` });
       }
       throw err;
     }

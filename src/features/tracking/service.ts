@@ -10,15 +10,7 @@ import { localDate, utcOffsetMs } from '../../lib/time-zone';
 import { mapInSlices } from '../../lib/slices';
 import { oneAtATime } from '../../lib/one-at-a-time';
 import { countsByKeyAndStatus } from '../../core/application/counts';
-import {
-  countMatching,
-  keysOfAccounts,
-  matchingIdsInOrder,
-  rowsByIds,
-  type SummaryKey,
-  type TrackingRow,
-  type TrackingSort,
-} from './repository';
+import { countMatching, keysOfAccounts, matchingIdsInOrder, rowsByIds, type SummaryKey, type TrackingRow, type TrackingSort } from './repository';
 import { filtersForAudit, type TrackingFilters } from './schema';
 
 type StatusCounts = Record<Status, number>;
@@ -143,21 +135,11 @@ interface ExportInput {
   now: Date;
 }
 
-export async function exportApplications(
-  db: Db,
-  actor: Pick<Actor, 'id' | 'accountIds'>,
-  access: AuditContext,
-  input: ExportInput,
-): Promise<SpreadsheetFile> {
+export async function exportApplications(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, access: AuditContext, input: ExportInput): Promise<SpreadsheetFile> {
   return exportTurn(() => buildExport(db, actor, access, input));
 }
 
-async function buildExport(
-  db: Db,
-  actor: Pick<Actor, 'id' | 'accountIds'>,
-  access: AuditContext,
-  input: ExportInput,
-): Promise<SpreadsheetFile> {
+async function buildExport(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, access: AuditContext, input: ExportInput): Promise<SpreadsheetFile> {
   const t = tFor(input.lang);
   const ids = await db.transaction(async (trx) => {
     const count = await countMatching(trx, actor.accountIds, input.filters);
@@ -194,4 +176,3 @@ async function buildExport(
   const headers = EXPORT_COLUMN_KEYS.map((k) => t(`tracking:export.columns.${k}`));
   return spreadsheetFile(input.format, `${t('tracking:export.fileName')}-${localDate(input.now, tz)}`, headers, cells, t('tracking:export.sheetName'));
 }
-

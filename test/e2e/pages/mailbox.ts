@@ -16,7 +16,11 @@ export class MailboxPages extends BasePage {
     const deadline = Date.now() + (opts.timeoutMs ?? 10000);
     for (;;) {
       await this.page.goto(`/dev/mailbox?lang=${lang}`);
-      const row = this.page.locator('#mailbox tbody tr', { hasText: recipient }).filter({ has: this.page.getByRole('link', { name: subjectRe }) }).filter({ hasText: delivered }).first();
+      const row = this.page
+        .locator('#mailbox tbody tr', { hasText: recipient })
+        .filter({ has: this.page.getByRole('link', { name: subjectRe }) })
+        .filter({ hasText: delivered })
+        .first();
       if (await row.count()) {
         if (opts.axe) await expectNoSeriousA11yViolations(this.page, { label: 'mailbox list' });
         await Promise.all([this.page.waitForURL(/\/dev\/mailbox\/\d+$/), row.getByRole('link', { name: subjectRe }).click()]);
@@ -39,6 +43,9 @@ export class MailboxPages extends BasePage {
 
   /** From a message's page, back to the list. */
   async backToList(lang: 'fr' | 'en' = 'fr'): Promise<void> {
-    await Promise.all([this.page.waitForURL(/\/dev\/mailbox(\?.*)?$/), this.page.getByRole('link', { name: lang === 'fr' ? 'Retour à la boîte aux lettres' : 'Back to the mailbox' }).click()]);
+    await Promise.all([
+      this.page.waitForURL(/\/dev\/mailbox(\?.*)?$/),
+      this.page.getByRole('link', { name: lang === 'fr' ? 'Retour à la boîte aux lettres' : 'Back to the mailbox' }).click(),
+    ]);
   }
 }

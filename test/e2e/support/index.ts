@@ -124,7 +124,16 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -149,7 +158,11 @@ interface CurrentTest {
 }
 
 /** A new browser context on the app (own cookies), with short action timeouts and console errors collected. */
-export async function newContext(e2e: Pick<E2E, 'browser' | 'baseUrl'>, locale = 'fr-FR', consoleErrors: string[] = []): Promise<{ context: BrowserContext; page: Page }> {
+export async function newContext(
+  e2e: Pick<E2E, 'browser' | 'baseUrl'>,
+  locale = 'fr-FR',
+  consoleErrors: string[] = [],
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await e2e.browser.newContext({ baseURL: e2e.baseUrl, locale, acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(10000);
   context.setDefaultNavigationTimeout(15000);
@@ -224,7 +237,13 @@ export function useE2E(options: UseE2EOptions = {}): E2E {
 export async function saveFailureArtifacts(page: Page, testName: string): Promise<void> {
   try {
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
-    const base = path.join(RESULTS_DIR, testName.replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '').slice(0, 120) || 'test');
+    const base = path.join(
+      RESULTS_DIR,
+      testName
+        .replace(/[^\p{L}\p{N}]+/gu, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 120) || 'test',
+    );
     await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 5000 });
     fs.writeFileSync(`${base}.html`, `<!-- ${page.url()} -->\n${await page.content()}`);
     console.error(`Failure artefacts: ${base}.png, ${base}.html (page ${page.url()})`);
@@ -264,14 +283,26 @@ export async function expectNoSeriousA11yViolations(page: Page, opts: { exclude?
     const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;
     const context = exclude.length ? { exclude: exclude.map((s) => [s]) } : { exclude: [] as string[][] };
     const result = await axe.run(context, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl, nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+    }));
   }, opts.exclude ?? []);
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   if (serious.length) {
     const where = `${opts.label ? `${opts.label} – ` : ''}${page.url()}`;
     const lines = serious.flatMap((v) => [
       `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`,
-      ...v.nodes.slice(0, 5).flatMap((n) => [`      at ${n.target.map(String).join(' ')}`, `         ${n.html.slice(0, 200)}`, ...(n.failureSummary ? [`         ${n.failureSummary.replace(/\n/g, '\n         ')}`] : [])]),
+      ...v.nodes
+        .slice(0, 5)
+        .flatMap((n) => [
+          `      at ${n.target.map(String).join(' ')}`,
+          `         ${n.html.slice(0, 200)}`,
+          ...(n.failureSummary ? [`         ${n.failureSummary.replace(/\n/g, '\n         ')}`] : []),
+        ]),
       ...(v.nodes.length > 5 ? [`      … and ${v.nodes.length - 5} more element(s)`] : []),
     ]);
     throw new Error(`axe found ${serious.length} serious or critical accessibility violation(s) on ${where}:\n${lines.join('\n')}`);
