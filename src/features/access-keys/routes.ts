@@ -12,10 +12,12 @@ import { paths } from '../../platform/paths';
 import { PLASTIC_TYPES } from '../../core/accounts/options';
 import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
-import { ACCESS_KEY_SORTS, listAccountsForActor, type AccessKeySort, type AccessKeyWithAccount, type AccountSummary } from './repository';
+import type { AccessKeySort, AccessKeyWithAccount, AccountSummary } from './repository';
 import { accessKeyCreateSchema, accessKeyEditSchema, datePartsOf, formIssues, maxExpiry, orderIssues, toFormErrors, type FormContext } from './schema';
 import {
+  ACCESS_KEY_SORTS,
   AccessKeyRuleError,
+  accountsForActor,
   createAccessKey,
   creationDay,
   deleteAccessKey,
@@ -116,7 +118,7 @@ export function accessKeyRoutes(deps: Deps): Router {
 
   async function renderCreateForm(req: Request, res: Response, status: number, values: FormValues, errors: FormErrors | null) {
     const actor = actorOf(req);
-    const accounts = await listAccountsForActor(db, actor.accountIds);
+    const accounts = await accountsForActor(db, actor);
     const account = accounts.find((a) => String(a.id) === values.accountId);
     res.status(status).render('access-keys/form.njk', {
       mode: 'create',
@@ -178,7 +180,7 @@ export function accessKeyRoutes(deps: Deps): Router {
   const showCreateForm: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const requested = typeof req.query.accountId === 'string' ? req.query.accountId : '';
-    const accounts = await listAccountsForActor(db, actor.accountIds);
+    const accounts = await accountsForActor(db, actor);
     const account = accounts.find((a) => String(a.id) === requested);
     await renderCreateForm(req, res, 200, defaultValues(account, today()), null);
   };
@@ -187,7 +189,7 @@ export function accessKeyRoutes(deps: Deps): Router {
     const actor = actorOf(req);
     const body = normaliseBody(req.body);
     const values = valuesFrom(body);
-    const accounts = await listAccountsForActor(db, actor.accountIds);
+    const accounts = await accountsForActor(db, actor);
     const account = accounts.find((a) => String(a.id) === values.accountId);
     const parsed = accessKeyCreateSchema(formContext(req, account, today()), actor.accountIds).safeParse(body);
     const issues = parsed.success ? [] : formIssues(parsed.error);

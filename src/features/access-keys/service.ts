@@ -16,6 +16,7 @@ import {
   findAccountForActor,
   findKeyForActor,
   insertKey,
+  listAccountsForActor,
   listKeys,
   openApplicationsOfKey,
   softDeleteKey,
@@ -24,6 +25,7 @@ import {
   type AccessKeyListRow,
   type AccessKeySort,
   type AccessKeyWithAccount,
+  type AccountSummary,
   type OpenApplication,
   type SortLabels,
 } from './repository';
@@ -57,6 +59,7 @@ const ALREADY_HAS_KEY = 'access-keys:form.accountId.errors.alreadyHasKey';
 const MAX_NUMBER_ATTEMPTS = 8;
 
 export { todayIn };
+export { ACCESS_KEY_SORTS } from './repository';
 
 /** The key's creation day in the configured time zone (expiry is at most 20 years after it). */
 export function creationDay(createdAt: string, timeZone: string): string {
@@ -124,6 +127,11 @@ export async function exportAccessKeys(
   ]);
   const headers = EXPORT_COLUMNS.map((c) => t(c.labelKey));
   return spreadsheetFile(format, `${t('access-keys:export.fileName')}-${today}`, headers, cells, t('access-keys:export.sheetName'));
+}
+
+/** The actor's BCs (with their active key, if any) that the create form offers. */
+export async function accountsForActor(db: Db, actor: Actor): Promise<Array<AccountSummary & { activeKeyId: number | null }>> {
+  return listAccountsForActor(db, actor.accountIds);
 }
 
 export async function getAccessKey(db: Db, actor: Actor, id: number): Promise<AccessKeyWithAccount> {
