@@ -12,8 +12,19 @@ import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-e
 import type { Language } from '../../platform/i18n';
 import { CARD_PRODUCTS, LIABILITY_TYPES, PAYMENT_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from '../../core/accounts/options';
 import { COUNTRIES, accountSchema, inFieldOrder, toAccountCandidate } from '../../core/accounts/schema';
-import { findAccount, listAccounts, type Account } from '../../core/accounts/repository';
-import { createAccount, updateAccount, importAccounts, CSV_COLUMNS, SAMPLE_CSV, MAX_IMPORT_ROWS, type FileIssue, type RowIssue } from './service';
+import type { Account } from '../../core/accounts/repository';
+import {
+  createAccount,
+  getAccount,
+  listAllAccounts,
+  updateAccount,
+  importAccounts,
+  CSV_COLUMNS,
+  SAMPLE_CSV,
+  MAX_IMPORT_ROWS,
+  type FileIssue,
+  type RowIssue,
+} from './service';
 
 const IMPORT_MAX_BYTES = 1024 * 1024;
 
@@ -87,13 +98,13 @@ export function accountRoutes(deps: Deps): Router {
 
   const loadAccount = async (id: string | string[] | undefined): Promise<Account> => {
     const n = Number(id);
-    const account = Number.isSafeInteger(n) && n > 0 ? await findAccount(db, n) : undefined;
+    const account = Number.isSafeInteger(n) && n > 0 ? await getAccount(db, n) : undefined;
     if (!account) throw new NotFoundError('account');
     return account;
   };
 
   const listAll: RequestHandler = async (_req, res) => {
-    res.render('accounts/list.njk', { accounts: await listAccounts(db) });
+    res.render('accounts/list.njk', { accounts: await listAllAccounts(db) });
   };
 
   const showCreateForm: RequestHandler = (req, res) => {

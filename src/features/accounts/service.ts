@@ -2,7 +2,16 @@ import { parse } from 'csv-parse/sync';
 import { isUniqueViolation, type Db } from '../../platform/db';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { ACCOUNT_FIELDS, accountSchema, toAccountCandidate, type AccountField, type AccountInput } from '../../core/accounts/schema';
-import { activeKeysOf, existingNumbers, findAccount, holdAccount, insertAccounts, updateAccount as updateAccountRow } from '../../core/accounts/repository';
+import {
+  activeKeysOf,
+  existingNumbers,
+  findAccount,
+  holdAccount,
+  insertAccounts,
+  listAccounts,
+  updateAccount as updateAccountRow,
+  type Account,
+} from '../../core/accounts/repository';
 
 /** A rule the input broke, as a translation key on one field. */
 export interface RuleIssue {
@@ -14,6 +23,16 @@ export interface RuleIssue {
 export type SaveResult = { ok: true; id: number } | { ok: false; issues: RuleIssue[] };
 
 /** Who acted and from where, for the audit log (from the route: auditRequestContext(req)). */
+
+/** Every BC with its number of active keys, for the list page. */
+export async function listAllAccounts(db: Db): Promise<Array<Account & { keyCount: number }>> {
+  return listAccounts(db);
+}
+
+/** One BC, or undefined when there is none with this id. */
+export async function getAccount(db: Db, id: number): Promise<Account | undefined> {
+  return findAccount(db, id);
+}
 
 const numberTaken: RuleIssue = { field: 'number', key: 'accounts:form.number.errors.taken' };
 
