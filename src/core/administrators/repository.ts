@@ -99,7 +99,7 @@ interface ManagedAccount {
   companyName: string;
 }
 
-interface AdministratorWithAccounts extends Administrator {
+export interface AdministratorWithAccounts extends Administrator {
   accounts: ManagedAccount[];
 }
 

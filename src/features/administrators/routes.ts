@@ -6,10 +6,18 @@ import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
 import { auditRequestContext } from '../../core/audit/audit';
 import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
-import { listAccountChoices } from '../../core/accounts/repository';
 import { administratorCreateSchema, administratorUpdateSchema, LANGUAGES, ROLES, toAdministratorCandidate } from './schema';
-import { findAdministratorById, listAdministrators, accountIdsOf, type Administrator } from '../../core/administrators/repository';
-import { createAdministrator, deactivateAdministrator, reactivateAdministrator, updateAdministrator } from './service';
+import type { Administrator } from '../../core/administrators/repository';
+import {
+  accountChoices,
+  createAdministrator,
+  deactivateAdministrator,
+  getAdministrator,
+  listAllAdministrators,
+  managedAccountIds,
+  reactivateAdministrator,
+  updateAdministrator,
+} from './service';
 
 /** Platform administrator: the administrators, their role and language, and which BCs each one manages. */
 export function administratorRoutes(deps: Deps): Router {
@@ -19,7 +27,7 @@ export function administratorRoutes(deps: Deps): Router {
 
   const loadAdministrator = async (id: string | string[] | undefined): Promise<Administrator> => {
     const n = Number(id);
-    const admin = Number.isSafeInteger(n) && n > 0 ? await findAdministratorById(db, n) : undefined;
+    const admin = Number.isSafeInteger(n) && n > 0 ? await getAdministrator(db, n) : undefined;
     if (!admin) throw new NotFoundError('administrator');
     return admin;
   };
@@ -34,14 +42,14 @@ export function administratorRoutes(deps: Deps): Router {
       ...model,
       values,
       action: model.administrator ? paths.platform.administrators.edit(model.administrator.id) : paths.platform.administrators.create,
-      accounts: await listAccountChoices(db),
+      accounts: await accountChoices(db),
       roles: ROLES,
       languages: LANGUAGES,
     });
   };
 
   const listAll: RequestHandler = async (req, res) => {
-    res.render('administrators/list.njk', { administrators: await listAdministrators(db), actorId: req.actor?.id });
+    res.render('administrators/list.njk', { administrators: await listAllAdministrators(db), actorId: req.actor?.id });
   };
 
   const showCreateForm: RequestHandler = async (_req, res) => {
@@ -66,7 +74,7 @@ export function administratorRoutes(deps: Deps): Router {
       displayName: administrator.displayName,
       role: administrator.role,
       language: administrator.language,
-      accountIds: await accountIdsOf(db, administrator.id),
+      accountIds: await managedAccountIds(db, administrator.id),
     };
     await renderForm(res, 200, { administrator, values, errors: null, isSelf: administrator.id === req.actor?.id });
   };

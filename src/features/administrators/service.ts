@@ -2,15 +2,19 @@ import { isUniqueViolation, type Db } from '../../platform/db';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { administratorCreateSchema, type AdministratorCreateInput, type AdministratorUpdateInput } from './schema';
+import { listAccountChoices } from '../../core/accounts/repository';
 import {
+  accountIdsOf,
   findAdministratorByEmail,
   findAdministratorById,
   holdAdministrators,
   insertAdministrator,
+  listAdministrators,
   setAdministratorAccounts,
   setAdministratorActive,
   updateAdministratorFields,
   type Administrator,
+  type AdministratorWithAccounts,
 } from '../../core/administrators/repository';
 import { existingAccountIds } from './repository';
 
@@ -22,6 +26,26 @@ export interface RuleIssue {
 }
 
 export type SaveResult = { ok: true; id: number } | { ok: false; issues: RuleIssue[] };
+
+/** Every administrator with the BCs each one manages, for the list page. */
+export async function listAllAdministrators(db: Db): Promise<AdministratorWithAccounts[]> {
+  return listAdministrators(db);
+}
+
+/** One administrator, or undefined when there is none with this id. */
+export async function getAdministrator(db: Db, id: number): Promise<Administrator | undefined> {
+  return findAdministratorById(db, id);
+}
+
+/** The ids of the BCs an administrator manages, for the edit form. */
+export async function managedAccountIds(db: Db, administratorId: number): Promise<number[]> {
+  return accountIdsOf(db, administratorId);
+}
+
+/** Every BC the form offers to assign. */
+export async function accountChoices(db: Db): Promise<Array<{ id: number; number: string; companyName: string }>> {
+  return listAccountChoices(db);
+}
 
 /** What deactivation needs from the session store: ending every session of one user. */
 interface SessionRevoker {
