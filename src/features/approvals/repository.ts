@@ -21,7 +21,7 @@ export type QueueSort = (typeof QUEUE_SORTS)[number];
 /** A row of the queue: the application as every list shows it. */
 export type QueueRow = ApplicationListRow;
 
-interface QueueTotals {
+export interface QueueTotals {
   all: number;
   urgent: number;
   normal: number;

@@ -8,10 +8,22 @@ import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { paths } from '../../platform/paths';
 import { auditRequestContext } from '../../core/audit/audit';
-import { countMatching, findRun, findTarget, keysInScope, queuePage, queueTotals, QUEUE_SORTS, rowsInScope, type QueueRow, type QueueSort } from './repository';
+import type { QueueRow, QueueSort } from './repository';
 import { formatDate, tFor, type Language } from '../../platform/i18n';
 import { isAction, parseConfirmForm, parseIds, parseQueueFilters, FILTER_FIELDS, SELECT_ALL_LIMIT, type ApprovalAction, type FilterValues } from './schema';
-import { createRun, executeRun, queueSearch, reactivate, refusalFor, selectAllMatching } from './service';
+import {
+  confirmationRows,
+  createRun,
+  executeRun,
+  idsInScope,
+  QUEUE_SORTS,
+  queueKeys,
+  queuePageData,
+  queueSearch,
+  reactivate,
+  runOf,
+  selectAllMatching,
+} from './service';
 
 const LIST_SPEC: ListSpec<QueueSort> = {
   sortable: QUEUE_SORTS,
@@ -94,7 +106,7 @@ export function approvalRoutes(deps: Deps): Router {
   /** The queue for a query (GET) or for the selection form's hidden fields (POST re-rendered with an error). */
   async function renderQueue(req: Request, res: Response, source: unknown, selectionErrors: FormErrors | null) {
     const actor = actorOf(req);
-    const keys = await keysInScope(db, actor.accountIds);
+    const keys = await queueKeys(db, actor);
     const {
       filters,
       values,
@@ -105,11 +117,9 @@ export function approvalRoutes(deps: Deps): Router {
     );
     const query = parseListQuery(source, LIST_SPEC);
     const search = queueSearch(actor.accountIds, filters, query.q, tz);
-    const totals = await queueTotals(db, actor.accountIds);
-    const total = await countMatching(db, search, totals);
+    const { totals, total, rows } = await queuePageData(db, search, query);
     const extra = filterExtra(values);
     const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
-    const rows = await queuePage(db, search, query.sort, query.dir, list.window.pageSize, list.window.offset, total);
     const errors = selectionErrors ?? filterErrors;
     res.status(selectionErrors || filterErrors ? 400 : 200).render('approvals/list.njk', {
       list,
@@ -143,7 +153,7 @@ export function approvalRoutes(deps: Deps): Router {
     const action = body.action;
     if (!isAction(action))
       return renderQueue(req, res, body, formErrors([{ field: 'actions', key: 'approvals:select.errors.action', href: '#queue-actions' }]));
-    const keys = await keysInScope(db, actor.accountIds);
+    const keys = await queueKeys(db, actor);
     const { filters, values } = parseQueueFilters(
       body,
       keys.map((k) => k.id),
@@ -158,7 +168,7 @@ export function approvalRoutes(deps: Deps): Router {
     }
     if (!ids.length) return renderQueue(req, res, body, formErrors([{ field: 'ids', key: 'approvals:select.errors.none', href: '#select-all' }]));
     // Never trust the ids: only the actor's BCs' applications go on; the others are counted, never shown.
-    const inScope = (await rowsInScope(db, ids, actor.accountIds)).map((r) => r.id);
+    const inScope = await idsInScope(db, actor, ids);
     const returnTo = listQueryString(query, filterExtra(values));
     const token = await createRun(db, actor, { action, ids: inScope, unknownCount: ids.length - inScope.length, capped, returnTo, now: clock.now() });
     res.redirect(303, paths.admin.approvals.confirm(token));
@@ -166,22 +176,17 @@ export function approvalRoutes(deps: Deps): Router {
 
   async function renderConfirm(req: Request, res: Response, token: string, values: Record<string, string>, errors: FormErrors | null) {
     const actor = actorOf(req);
-    const run = await findRun(db, token, actor.id);
+    const run = await runOf(db, actor, token);
     if (!run) throw new NotFoundError('approval run');
     if (run.consumedAt) return res.redirect(303, paths.admin.approvals.results(run.token));
     const action = run.action as ApprovalAction;
-    const shown = await rowsInScope(db, run.applicationIds.slice(0, CONFIRM_SHOWN), actor.accountIds);
-    const rows = [];
-    for (const row of shown) {
-      const target = await findTarget(db, row.id, actor.accountIds);
-      rows.push({ ...row, warning: target ? await refusalFor(db, action, target) : 'notFound' });
-    }
+    const rows = await confirmationRows(db, actor, action, run.applicationIds.slice(0, CONFIRM_SHOWN));
     res.status(errors ? 400 : 200).render('approvals/confirm.njk', {
       run,
       action,
       rows,
       count: run.applicationIds.length,
-      hiddenCount: Math.max(0, run.applicationIds.length - shown.length),
+      hiddenCount: Math.max(0, run.applicationIds.length - rows.length),
       values,
       errors,
       urgentFee: config.urgentFeeEur,
@@ -197,7 +202,7 @@ export function approvalRoutes(deps: Deps): Router {
   const confirmRun: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const token = String(req.params.token);
-    const run = await findRun(db, token, actor.id);
+    const run = await runOf(db, actor, token);
     if (!run) throw new NotFoundError('approval run');
     if (run.consumedAt) {
       setFlash(req, 'approvals:confirm.alreadyUsed', undefined, 'info');
@@ -217,7 +222,7 @@ export function approvalRoutes(deps: Deps): Router {
 
   const showResults: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
-    const run = await findRun(db, String(req.params.token), actor.id);
+    const run = await runOf(db, actor, String(req.params.token));
     if (!run || !run.consumedAt) throw new NotFoundError('approval run');
     const results = run.results ?? [];
     res.render('approvals/results.njk', {

@@ -3,7 +3,7 @@ import type { Actor } from '../../core/administrators/repository';
 import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
-import type { SortDirection } from '../../lib/list-query';
+import { paginate, type ListQuery, type SortDirection } from '../../lib/list-query';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { addDays, zonedTimeToUtc } from '../../lib/time-zone';
 import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
@@ -11,16 +11,24 @@ import { QUEUE_STATUSES, StaleStateError, canReactivate, transition, type Status
 import {
   acceptedCardholderTerms,
   consumeRun,
+  countMatching,
+  findRun,
   findTarget,
   insertRun,
+  keysInScope,
   lastHistoryId,
   matchingIds,
+  queuePage,
+  queueTotals,
+  rowsInScope,
   saveRunResults,
   statusBeforeCancellation,
   type ActionTarget,
   type ApprovalRun,
+  type QueueRow,
   type QueueSearch,
   type QueueSort,
+  type QueueTotals,
   type RunOutcome,
 } from './repository';
 import { additionalApproverApproved } from '../../core/application/approval-requests';
@@ -42,6 +50,58 @@ export function queueSearch(accountIds: number[], filters: QueueFilters, q: stri
     ...(filters.from ? { fromIso: zonedTimeToUtc(filters.from, '00:00', timeZone).toISOString() } : {}),
     ...(filters.to ? { toIsoExclusive: zonedTimeToUtc(addDays(filters.to, 1), '00:00', timeZone).toISOString() } : {}),
   };
+}
+
+export { QUEUE_SORTS } from './repository';
+
+/** The access keys of the actor's BCs, which the queue's key filter offers. */
+export async function queueKeys(db: Db, actor: Pick<Actor, 'accountIds'>): Promise<Array<{ id: number; name: string; number: string; companyName: string }>> {
+  return keysInScope(db, actor.accountIds);
+}
+
+/**
+ * What the queue page reads, in this order: the header totals (of the search's BCs, the actor's), how many match the
+ * search, then the page's rows — the page the list view shows for that total (lib/list-query `paginate`).
+ */
+export async function queuePageData(
+  db: Db,
+  search: QueueSearch,
+  query: ListQuery<QueueSort>,
+): Promise<{ totals: QueueTotals; total: number; rows: QueueRow[] }> {
+  const totals = await queueTotals(db, search.accountIds);
+  const total = await countMatching(db, search, totals);
+  const window = paginate(query, total);
+  const rows = await queuePage(db, search, query.sort, query.dir, window.pageSize, window.offset, total);
+  return { totals, total, rows };
+}
+
+/** Of the selected ids, those of applications in the actor's BCs (never trust the ids posted). */
+export async function idsInScope(db: Db, actor: Pick<Actor, 'accountIds'>, ids: number[]): Promise<number[]> {
+  return (await rowsInScope(db, ids, actor.accountIds)).map((r) => r.id);
+}
+
+/** The actor's confirmation (run) with this token, or undefined. */
+export async function runOf(db: Db, actor: Pick<Actor, 'id'>, token: string): Promise<ApprovalRun | undefined> {
+  return findRun(db, token, actor.id);
+}
+
+/**
+ * The confirmation page's rows: those of these applications in the actor's BCs, each with the warning the action
+ * would meet now (refusalFor), or 'notFound'.
+ */
+export async function confirmationRows(
+  db: Db,
+  actor: Pick<Actor, 'accountIds'>,
+  action: ApprovalAction,
+  ids: number[],
+): Promise<Array<QueueRow & { warning: string | null }>> {
+  const shown = await rowsInScope(db, ids, actor.accountIds);
+  const rows = [];
+  for (const row of shown) {
+    const target = await findTarget(db, row.id, actor.accountIds);
+    rows.push({ ...row, warning: target ? await refusalFor(db, action, target) : 'notFound' });
+  }
+  return rows;
 }
 
 /**
