@@ -3,9 +3,9 @@ import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { formErrorsFromZod } from '../../lib/form-errors';
-import { buildListView, paginate, parseListQuery, type ColumnSpec } from '../../lib/list-query';
-import { auditFilterSchema, rawFilters, type AuditFilters } from './schema';
-import { listAuditActions, searchAuditLog, type AuditListItem } from './repository';
+import { buildListView, parseListQuery, type ColumnSpec } from '../../lib/list-query';
+import { auditFilterSchema, rawFilters } from './schema';
+import { auditLogPage } from './service';
 
 const AUDIT_PAGE_SIZE = 50;
 
@@ -28,17 +28,7 @@ export function auditRoutes(deps: Deps): Router {
     const raw = rawFilters(req.query as Record<string, unknown>);
     const parsed = auditFilterSchema.safeParse(raw);
     const listQuery = parseListQuery(req.query, { sortable: ['at'], defaultSort: 'at', defaultDir: 'desc', pageSizes: [AUDIT_PAGE_SIZE] });
-    const filters: AuditFilters = parsed.success ? parsed.data : {};
-    let items: AuditListItem[] = [];
-    let total = 0;
-    if (parsed.success) {
-      const found = await searchAuditLog(db, filters, config.timeZone, (n) => {
-        total = n;
-        return paginate(listQuery, n);
-      });
-      items = found.items;
-    }
-    const actions = await listAuditActions(db);
+    const { items, total, actions } = await auditLogPage(db, parsed.success ? parsed.data : undefined, config.timeZone, listQuery);
     if (raw.action && !actions.includes(raw.action)) actions.push(raw.action);
     const list = buildListView({ base: paths.platform.audit, query: listQuery, total, columns: COLUMNS, pageSizes: [AUDIT_PAGE_SIZE], extra: raw });
     res.status(parsed.success ? 200 : 400).render('audit/list.njk', {
