@@ -2,9 +2,9 @@ import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../../platform/deps';
 import { paths, safeLocalPath } from '../../platform/paths';
-import { findActiveAdministratorById, listActiveAdministrators } from '../../core/administrators/repository';
 import { recordAudit } from '../../core/audit/audit';
 import { destroySession, regenerateSession, saveSession } from '../../middleware/session';
+import { activeAdministrator, signInChoices } from './service';
 
 const signInSchema = z.object({ administratorId: z.coerce.number().int().positive() });
 
@@ -14,16 +14,16 @@ export function authRoutes(deps: Deps): Router {
   const { config, db } = deps;
 
   const showSignIn: RequestHandler = async (req, res) => {
-    const administrators = await listActiveAdministrators(db);
+    const administrators = await signInChoices(db);
     res.render('auth/sign-in.njk', { administrators, returnTo: safeLocalPath(req.query.returnTo, paths.admin.home), error: null });
   };
 
   const signIn: RequestHandler = async (req, res) => {
     const parsed = signInSchema.safeParse(req.body);
-    const admin = parsed.success ? await findActiveAdministratorById(db, parsed.data.administratorId) : undefined;
+    const admin = parsed.success ? await activeAdministrator(db, parsed.data.administratorId) : undefined;
     const returnTo = safeLocalPath(req.body.returnTo, paths.admin.home);
     if (!admin) {
-      const administrators = await listActiveAdministrators(db);
+      const administrators = await signInChoices(db);
       return res.status(400).render('auth/sign-in.njk', { administrators, returnTo, error: 'auth:signIn.errors.choose' });
     }
     await recordAudit(db, {
