@@ -13,7 +13,7 @@ export const STATUS_GROUPS: Record<'invited' | 'inProgress' | 'pendingApproval' 
 };
 type StatusGroup = keyof typeof STATUS_GROUPS;
 
-interface BatchSummary {
+export interface BatchSummary {
   id: number;
   createdAt: string;
   fileName: string;
@@ -128,7 +128,7 @@ export async function findBatch(db: Db, id: number, accountIds: number[]): Promi
   return (await withCounts(db, [row]))[0];
 }
 
-interface BatchApplication {
+export interface BatchApplication {
   id: number;
   reference: string;
   firstName: string | null;

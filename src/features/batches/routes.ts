@@ -1,11 +1,12 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { NotFoundError } from '../../lib/errors';
-import { buildListView, paginate, parseListQuery } from '../../lib/list-query';
+import { buildListView, parseListQuery } from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
 import { paths } from '../../platform/paths';
 import { STATUSES } from '../../core/application/status';
-import { STATUS_GROUPS, countBatchApplications, countBatches, findBatch, isStatus, listBatchApplications, listBatches, type BatchSort } from './repository';
+import type { BatchSort } from './repository';
+import { STATUS_GROUPS, batchApplicationsPage, batchListPage, getBatch, isStatus } from './service';
 
 /** "Suivi du statut des demandes groupées": one row per uploaded file, and each batch's applications. */
 
@@ -28,9 +29,7 @@ export function batchRoutes(deps: Deps): Router {
   const listAll: RequestHandler = async (req, res) => {
     const accountIds = accountIdsOf(req);
     const query = parseListQuery<BatchSort>(req.query, { ...LIST_SPEC, sortable: [...LIST_SPEC.sortable] });
-    const total = await countBatches(deps.db, accountIds);
-    const window = paginate(query, total);
-    const batches = await listBatches(deps.db, accountIds, { sort: query.sort, dir: query.dir, limit: window.pageSize, offset: window.offset });
+    const { total, batches } = await batchListPage(deps.db, accountIds, query);
     const list = buildListView({
       base: paths.admin.batches.list,
       query,
@@ -51,13 +50,15 @@ export function batchRoutes(deps: Deps): Router {
   const showOne: RequestHandler = async (req, res) => {
     const accountIds = accountIdsOf(req);
     const id = Number(req.params.id);
-    const batch = Number.isSafeInteger(id) ? await findBatch(deps.db, id, accountIds) : undefined;
+    const batch = Number.isSafeInteger(id) ? await getBatch(deps.db, id, accountIds) : undefined;
     if (!batch) throw new NotFoundError('batch');
     const status = isStatus(req.query.status) ? req.query.status : undefined;
     const requested = Number(typeof req.query.page === 'string' ? req.query.page : 1);
-    const total = await countBatchApplications(deps.db, batch.id, accountIds, status);
-    const window = paginate({ page: Number.isSafeInteger(requested) && requested > 0 ? requested : 1, pageSize: BATCH_PAGE_SIZE }, total);
-    const items = await listBatchApplications(deps.db, batch.id, accountIds, { ...(status ? { status } : {}), limit: window.pageSize, offset: window.offset });
+    const { total, window, items } = await batchApplicationsPage(deps.db, batch.id, accountIds, {
+      ...(status ? { status } : {}),
+      page: Number.isSafeInteger(requested) && requested > 0 ? requested : 1,
+      pageSize: BATCH_PAGE_SIZE,
+    });
     const base = paths.admin.batches.show(batch.id);
     const at = (page: number) => `${base}?${new URLSearchParams({ ...(status ? { status } : {}), page: String(page) }).toString()}`;
     res.render('batches/show.njk', {
