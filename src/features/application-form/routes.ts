@@ -9,9 +9,7 @@ import { setFlash } from '../../middleware/flash';
 import { verifyCsrf } from '../../middleware/csrf';
 import { destroySession } from '../../middleware/session';
 import { parseUpload } from '../../middleware/upload';
-import { DOCUMENT_KINDS, readDocument } from '../../core/application/documents';
-import { termsParagraphs } from '../../core/terms/repository';
-import { historyOf } from '../../core/application/repository';
+import { DOCUMENT_KINDS } from '../../core/application/documents';
 import { ApprovalRequestRefused } from '../../core/application/approval-requests';
 import { countryItems } from '../../core/application/countries';
 import {
@@ -35,16 +33,20 @@ import {
   type Issue,
 } from '../../core/application/form-schema';
 import { TITLES } from '../../core/application/fields';
-import { loadFormState, type FormState } from '../../core/application/form-state';
+import type { FormState } from '../../core/application/form-state';
 import { reviewFromState, SECTION_PATHS } from '../../core/application/review';
 import {
   acceptTerms,
   choosePin,
   choosePriority,
+  employeeForm,
+  lastReturnComment,
   NotEditableError,
+  ownDocument,
   paymentWithIban,
   removeOwnDocument,
   requestApproval,
+  termsForPage,
   typedIban,
   uploadDocument,
   writeForm,
@@ -90,7 +92,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       res.redirect(303, paths.employee.entry);
       return undefined;
     }
-    const state = await loadFormState(db, id, stateOpts(req));
+    const state = await employeeForm(db, id, stateOpts(req));
     if (!state) {
       await destroySession(req);
       res.redirect(303, paths.employee.entry);
@@ -183,8 +185,7 @@ export function applicationFormRoutes(deps: Deps): Router {
   const showTaskList: RequestHandler = async (req, res) => {
     const state = await stateFor(req, res);
     if (!state) return;
-    const history = await historyOf(db, state.ctx.application.id);
-    const comment = [...history].reverse().find((h) => h.comment && ['returned', 'cancelled'].includes(h.toStatus));
+    const comment = await lastReturnComment(db, state.ctx.application.id);
     res.render('application-form/task-list.njk', {
       state,
       application: state.ctx.application,
@@ -469,7 +470,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     if (!id) return res.redirect(303, paths.employee.entry);
     const documentId = Number(req.params.id);
     if (!Number.isSafeInteger(documentId)) throw new NotFoundError('document');
-    const { headers, stream } = await readDocument(deps, db, { applicationId: id, documentId });
+    const { headers, stream } = await ownDocument(deps, db, id, documentId);
     res.set(headers);
     streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId: id, documentId }, 'document stream failed'));
   };
@@ -522,7 +523,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       return res.redirect(303, back ? `${paths.employee.form.approval}?returnTo=${encodeURIComponent(back)}` : paths.employee.form.approval);
     }
     await writeForm(db, id, now, (form) => ({ form: { ...form, approver: checked.values } }));
-    const after = await loadFormState(db, id, stateOpts(req));
+    const after = await employeeForm(db, id, stateOpts(req));
     const issues = after?.sections.find((s) => s.id === 'approval')?.issues ?? [];
     if (after && issues.length) return renderApproval(res, after, req, picked.values, toFormErrors(issues.map((i) => ({ ...i, href: '#send' }))));
     return saved(req, res, 'continue', paths.employee.form.approval);
@@ -532,10 +533,9 @@ export function applicationFormRoutes(deps: Deps): Router {
   // Terms
 
   const renderTerms = (res: Response, state: FormState, req: Request, errors: FormErrors | null, status?: number) => {
-    const current = state.terms.current;
     res.status(status ?? (errors ? 400 : 200)).render('application-form/terms.njk', {
       ...common(state, req),
-      terms: current ? { id: current.id, title: current.title, version: current.version, paragraphs: termsParagraphs(current) } : null,
+      terms: termsForPage(state.terms.current),
       accepted: state.terms.accepted?.isCurrent ? state.terms.accepted : null,
       errors,
     });

@@ -4,17 +4,18 @@ import type { Deps } from '../../platform/deps';
 import { encryptField, decryptField, FieldCryptoError, type Keyring } from '../../lib/field-crypto';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { invitationLinkEmail } from '../../core/application/create';
-import { holdApplication } from '../../core/application/repository';
+import { historyOf, holdApplication, type HistoryEntry } from '../../core/application/repository';
 import { erasePin } from '../../core/application/pin-repository';
 import { savePin } from '../../core/application/pin-storage';
 import type { PinCheck } from '../../core/application/pin';
-import { removeDocument, saveDocument, type SaveResult } from '../../core/application/documents';
-import { currentTerms, recordAcceptance } from '../../core/terms/repository';
+import { readDocument, removeDocument, saveDocument, type SaveResult } from '../../core/application/documents';
+import { currentTerms, recordAcceptance, termsParagraphs, type Terms } from '../../core/terms/repository';
 import { sendApprovalRequest } from '../../core/application/approval-requests';
 import type { Language } from '../../platform/i18n';
 import { ibanAad, isEditable, loadFormContext, type FormContext, type FormData, type PaymentData } from '../../core/application/form-data';
 import { checkIban } from '../../lib/validators';
 import { validateCardholder } from '../../core/application/form-schema';
+import { loadFormState, type FormState, type StateOptions } from '../../core/application/form-state';
 import { todayIn } from '../../lib/validators';
 import { findCardholderTerms, storeFormIfUnchanged } from './repository';
 
@@ -31,6 +32,27 @@ export class NotEditableError extends Error {
 }
 
 type FormDeps = Pick<Deps, 'db' | 'config' | 'logger' | 'secrets'>;
+
+/** The employee's application as every page of the form needs it (its context, sections, documents, terms…). */
+export async function employeeForm(db: Db, applicationId: number, opts: StateOptions): Promise<FormState | undefined> {
+  return loadFormState(db, applicationId, opts);
+}
+
+/** The task list's comment: the last return or cancellation that came with one (shown on a returned application). */
+export async function lastReturnComment(db: Db, applicationId: number): Promise<HistoryEntry | undefined> {
+  const history = await historyOf(db, applicationId);
+  return [...history].reverse().find((h) => h.comment && ['returned', 'cancelled'].includes(h.toStatus));
+}
+
+/** One of the application's own supporting documents, to download (a document of another application is a 404). */
+export async function ownDocument(deps: Pick<Deps, 'config'>, db: Db, applicationId: number, documentId: number): ReturnType<typeof readDocument> {
+  return readDocument(deps, db, { applicationId, documentId });
+}
+
+/** The terms in force as the terms page shows them, in paragraphs; null when none is published. */
+export function termsForPage(current: Terms | undefined): { id: number; title: string; version: string; paragraphs: string[] } | null {
+  return current ? { id: current.id, title: current.title, version: current.version, paragraphs: termsParagraphs(current) } : null;
+}
 
 export async function writeForm(
   db: Db,

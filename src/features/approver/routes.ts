@@ -4,8 +4,8 @@ import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { tFor, type Language } from '../../platform/i18n';
 import { formErrors, normaliseBody, type FormErrors } from '../../lib/form-errors';
-import { cardholderValues, loadFormContext, type FormContext } from '../../core/application/form-data';
-import { decide, linkState, type LinkState } from './service';
+import { cardholderValues, type FormContext } from '../../core/application/form-data';
+import { applicationToDecide, decide, linkState, type LinkState } from './service';
 import { COMMENT_MAX } from '../../core/application/approval-requests';
 
 /**
@@ -47,7 +47,7 @@ export function approverRoutes(deps: Deps): Router {
       const status = state.kind === 'invalid' ? 404 : 410;
       return res.status(status).render('approver/unavailable.njk', { reason: state.kind });
     }
-    const ctx = await loadFormContext(db, state.request.applicationId);
+    const ctx = await applicationToDecide(db, state.request.applicationId);
     if (!ctx) return res.status(404).render('approver/unavailable.njk', { reason: 'invalid' });
     res.status(errors ? 400 : 200).render('approver/decide.njk', {
       token,

@@ -2,7 +2,7 @@ import type { Db } from '../../platform/db';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { applicationStatus, holdApplication } from '../../core/application/repository';
 import { transition, type Status } from '../../core/application/status';
-import { loadFormContext } from '../../core/application/form-data';
+import { loadFormContext, type FormContext } from '../../core/application/form-data';
 import { latestSignature } from '../../core/application/signatures';
 import { urgentAlertEmails } from '../../core/application/notifications';
 import { findRequestByToken, stateOf, type ApprovalRequest } from '../../core/application/approval-requests';
@@ -35,6 +35,11 @@ export async function linkState(db: Db, token: unknown, now: Date): Promise<Link
   const status = await applicationStatus(db, request.applicationId);
   if (!status || !DECIDABLE.includes(status)) return { kind: 'closed', request };
   return { kind: 'open', request };
+}
+
+/** The application the approver's page summarises (its key, BC and form); undefined when it no longer exists. */
+export async function applicationToDecide(db: Db, applicationId: number): Promise<FormContext | undefined> {
+  return loadFormContext(db, applicationId);
 }
 
 /**

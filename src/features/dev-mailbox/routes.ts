@@ -4,7 +4,7 @@ import type { Deps } from '../../platform/deps';
 import { NotFoundError } from '../../lib/errors';
 import { paths } from '../../platform/paths';
 import { extractLinks, MAIL_HTML_CSP } from '../../core/outbox/render';
-import { findOutboxRow, listMailbox } from '../../core/outbox/repository';
+import { mailboxMessage, mailboxPage } from './service';
 
 const PAGE_SIZE = 50;
 const idSchema = z.coerce
@@ -31,14 +31,14 @@ export function devMailboxRoutes(deps: Deps): Router {
 
   async function loadRow(rawId: unknown) {
     const id = idSchema.safeParse(rawId);
-    const row = id.success ? await findOutboxRow(db, id.data) : undefined;
+    const row = id.success ? await mailboxMessage(db, id.data) : undefined;
     if (!row) throw new NotFoundError('e-mail');
     return row;
   }
 
   const listMessages: RequestHandler = async (req, res) => {
     const page = pageSchema.parse(req.query.page);
-    const { rows, total } = await listMailbox(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    const { rows, total } = await mailboxPage(db, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const pageCount = Math.max(1, Math.ceil(total / PAGE_SIZE));
     res.render('outbox/mailbox.njk', {
       messages: rows.map((r) => ({

@@ -4,10 +4,8 @@ import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
 import { destroySession, regenerateSession, saveSession } from '../../middleware/session';
-import { findApplicationById } from '../../core/application/repository';
-import { NOT_SUBMITTED } from '../../core/application/status';
 import { parseApply, parseEntry } from './schema';
-import { enterApplication, startSelfService } from './service';
+import { enterApplication, isSubmitted, startSelfService } from './service';
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
@@ -66,8 +64,7 @@ export function employeeAccessRoutes(deps: Deps): Router {
     }
     const lang = req.lang;
     // Once signed (or no longer editable) the employee lands on the status page; otherwise on the form.
-    const entered = await findApplicationById(db, result.applicationId);
-    const destination = entered && !NOT_SUBMITTED.includes(entered.status) ? paths.employee.status : paths.employee.application;
+    const destination = (await isSubmitted(db, result.applicationId)) ? paths.employee.status : paths.employee.application;
     // A fresh session (and so a fresh CSRF token) bound to that one application: no fixation.
     await regenerateSession(req);
     req.session.applicationId = result.applicationId;

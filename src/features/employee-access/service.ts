@@ -4,8 +4,8 @@ import type { Language } from '../../platform/i18n';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { createInvitedApplications, invitationLinkEmail } from '../../core/application/create';
 import { keyUsability } from '../../core/application/key-state';
-import { findByReference, findKeyByNumber, findOpenApplicationOnKey, holdKey } from '../../core/application/repository';
-import { StaleStateError, transition } from '../../core/application/status';
+import { findApplicationById, findByReference, findKeyByNumber, findOpenApplicationOnKey, holdKey } from '../../core/application/repository';
+import { NOT_SUBMITTED, StaleStateError, transition } from '../../core/application/status';
 import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, holdCounter, isLocked } from '../../core/throttle/attempt-counter';
 import { recordFirstOpened } from './repository';
 
@@ -58,6 +58,12 @@ export async function enterApplication(db: Db, keyNumber: string, reference: str
     }
     return { ok: true, applicationId: app.id };
   });
+}
+
+/** Whether the application is signed (or otherwise no longer editable): the employee then lands on its status page. */
+export async function isSubmitted(db: Db, applicationId: number): Promise<boolean> {
+  const entered = await findApplicationById(db, applicationId);
+  return Boolean(entered && !NOT_SUBMITTED.includes(entered.status));
 }
 
 type SelfServiceOutcome = 'created' | 'reference_resent' | 'unknown_key' | 'key_deleted' | 'key_expired' | 'email_limit';

@@ -6,12 +6,20 @@ import { NotFoundError } from '../../lib/errors';
 import { setFlash } from '../../middleware/flash';
 import { regenerateSession, saveSession } from '../../middleware/session';
 import { paths } from '../../platform/paths';
-import { termsParagraphs } from '../../core/terms/repository';
 import { CODE_TTL_MS } from './otp';
-import { openCode } from '../../core/application/signatures';
 import { pdfHeaders } from '../../lib/download';
-import { readSignedPdf } from '../../core/archive/archive';
-import { acceptSignatureTerms, draftPdf, sendSigningCode, signApplication, signingState, SUBMITTED, type SigningState } from './service';
+import {
+  acceptSignatureTerms,
+  draftPdf,
+  openSigningCode,
+  sendSigningCode,
+  signApplication,
+  signatureTermsForPage,
+  signedPdf,
+  signingState,
+  SUBMITTED,
+  type SigningState,
+} from './service';
 
 declare module 'express-session' {
   interface SessionData {
@@ -68,14 +76,7 @@ export function signatureRoutes(deps: Deps): Router {
   const renderTerms = (res: Response, state: SigningState, errors: FormErrors | null) => {
     res.status(errors ? 400 : 200).render('signature/terms.njk', {
       ...common(state),
-      terms: state.signatureTerms
-        ? {
-            id: state.signatureTerms.id,
-            title: state.signatureTerms.title,
-            version: state.signatureTerms.version,
-            paragraphs: termsParagraphs(state.signatureTerms),
-          }
-        : null,
+      terms: signatureTermsForPage(state.signatureTerms),
       accepted: state.termsAccepted,
       errors,
     });
@@ -107,7 +108,7 @@ export function signatureRoutes(deps: Deps): Router {
 
   // Step 2 — the PDF and "send me a code"
   const renderDocument = async (res: Response, state: SigningState, errors: FormErrors | null, status = 200) => {
-    const code = await openCode(db, state.ctx.application.id);
+    const code = await openSigningCode(db, state.ctx.application.id);
     res.status(errors ? status : 200).render('signature/document.njk', {
       ...common(state),
       email: state.ctx.application.email,
@@ -130,7 +131,7 @@ export function signatureRoutes(deps: Deps): Router {
   };
 
   const renderCode = async (res: Response, state: SigningState, errors: FormErrors | null, status = 400) => {
-    const code = await openCode(db, state.ctx.application.id);
+    const code = await openSigningCode(db, state.ctx.application.id);
     const now = clock.now().toISOString();
     res.status(errors ? status : 200).render('signature/code.njk', {
       ...common(state),
@@ -163,7 +164,7 @@ export function signatureRoutes(deps: Deps): Router {
   const showCode: RequestHandler = async (req, res) => {
     const state = await guard(req, res, 'code');
     if (!state) return;
-    if (!(await openCode(db, state.ctx.application.id))) return res.redirect(303, paths.employee.signing.document);
+    if (!(await openSigningCode(db, state.ctx.application.id))) return res.redirect(303, paths.employee.signing.document);
     await renderCode(res, state, null);
   };
 
@@ -239,7 +240,7 @@ export function signatureRoutes(deps: Deps): Router {
   const downloadSignedPdf: RequestHandler = async (req, res) => {
     const id = req.session?.applicationId;
     if (!id) return res.redirect(303, paths.employee.entry);
-    const signed = await readSignedPdf(deps, id, Number(req.params.version));
+    const signed = await signedPdf(deps, id, Number(req.params.version));
     if (!signed) throw new NotFoundError('signature');
     res.set(pdfHeaders(signed.fileName, signed.pdf.length));
     res.end(signed.pdf);

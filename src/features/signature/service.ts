@@ -10,15 +10,23 @@ import { loadFormState, type FormState } from '../../core/application/form-state
 import { StaleStateError, transition, type Status } from '../../core/application/status';
 import { applicationStatus, heldApplicationStatus } from '../../core/application/repository';
 import { additionalApproverApproved } from '../../core/application/approval-requests';
-import { archiveDocuments, archiveFile, archiveRoot } from '../../core/archive/archive';
+import { archiveDocuments, archiveFile, archiveRoot, readSignedPdf } from '../../core/archive/archive';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { sealEmailData } from '../../core/outbox/sealed';
 import { urgentAlertEmails } from '../../core/application/notifications';
-import { currentTerms, latestAcceptances, recordAcceptance, termsById, type Terms } from '../../core/terms/repository';
+import { currentTerms, latestAcceptances, recordAcceptance, termsById, termsParagraphs, type Terms } from '../../core/terms/repository';
 import { issueCode, verifyCode } from './otp';
 import { sha256Hex } from '../../lib/download';
 import { renderApplicationPdf, type PdfModel, type PdfRow, type PdfSection } from './pdf';
-import { insertSignature, latestSignature, nextSignatureVersion, type Consent, type Consents, type Signature } from '../../core/application/signatures';
+import {
+  insertSignature,
+  latestSignature,
+  nextSignatureVersion,
+  openCode,
+  type Consent,
+  type Consents,
+  type Signature,
+} from '../../core/application/signatures';
 import { archivedPaths } from './repository';
 
 /**
@@ -91,6 +99,11 @@ async function signatureTermsStillInForce(db: Db, termsId: number, now: Date): P
   if (!accepted) return false;
   const current = await currentTerms(db, 'signature', '*', accepted.language, now);
   return current?.id === accepted.id;
+}
+
+/** The signature terms in force as step 1 shows them, in paragraphs; null when none is published. */
+export function signatureTermsForPage(terms: Terms | undefined): { id: number; title: string; version: string; paragraphs: string[] } | null {
+  return terms ? { id: terms.id, title: terms.title, version: terms.version, paragraphs: termsParagraphs(terms) } : null;
 }
 
 /** Step 1: records the acceptance of the signature terms shown (refused when they are no longer the version in force). */
@@ -225,6 +238,11 @@ export async function draftPdf(deps: Pick<SigningDeps, 'config' | 'db'>, form: F
 
 // ---------------------------------------------------------------------------------------------------------------
 // The code
+
+/** The code sent and not yet used or replaced, if any: where it went and until when it is valid. */
+export async function openSigningCode(db: Db, applicationId: number): ReturnType<typeof openCode> {
+  return openCode(db, applicationId);
+}
 
 type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: false; key: string; params?: Record<string, string | number> };
 
@@ -406,4 +424,9 @@ export async function signApplication(
     }
     throw err;
   }
+}
+
+/** A signed version's PDF from the archive, checked against the hash recorded when it was signed; undefined if none. */
+export async function signedPdf(deps: Pick<SigningDeps, 'config' | 'db'>, applicationId: number, version: number): ReturnType<typeof readSignedPdf> {
+  return readSignedPdf(deps, applicationId, version);
 }

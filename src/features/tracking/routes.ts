@@ -2,22 +2,28 @@ import { Router, type Request, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { tFor } from '../../platform/i18n';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
-import { buildListView, paginate, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
+import { buildListView, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
 import { paths } from '../../platform/paths';
 import type { Actor } from '../../core/administrators/repository';
 import { STATUSES, type Status } from '../../core/application/status';
-import { auditRequestContext, recordAudit } from '../../core/audit/audit';
-import { readDocument } from '../../core/application/documents';
-import { findApplicationInScope } from '../../core/application/repository';
-import { findSignature } from '../../core/application/signatures';
+import { auditRequestContext } from '../../core/audit/audit';
 import { pdfHeaders } from '../../lib/download';
-import { readSignedPdf } from '../../core/archive/archive';
-import { batchInScope, countMatching, keysOfAccounts, listPage, TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
+import { TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
 import { summaryCells } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
-import { EXPORT_MAX_ROWS, ExportTooLargeError, exportApplications, trackingSummary } from './service';
+import {
+  applicationsPage,
+  documentDownload,
+  EXPORT_MAX_ROWS,
+  ExportTooLargeError,
+  exportApplications,
+  filterScope,
+  signedPdfDownload,
+  trackingSummary,
+  type ScopedBatch,
+} from './service';
 import { streamToResponse } from '../../lib/stream-response';
 
 /** "Suivi du statut des demandes de cartes": the summary per key and status, the applications list and its export. */
@@ -69,13 +75,9 @@ export function trackingRoutes(deps: Deps): Router {
   const admin = requireAdministrator(config);
 
   /** The list's filters, checked against the actor's keys and (when one is named) batch; a foreign one is a 404. */
-  async function filtersOf(
-    req: Request,
-    actor: Actor,
-  ): Promise<{ parsed: ParsedFilters; keys: SummaryKey[]; batch: Awaited<ReturnType<typeof batchInScope>> }> {
-    const keys = await keysOfAccounts(db, actor.accountIds);
+  async function filtersOf(req: Request, actor: Actor): Promise<{ parsed: ParsedFilters; keys: SummaryKey[]; batch: ScopedBatch }> {
     const rawBatch = typeof req.query.batch === 'string' ? req.query.batch.trim() : '';
-    const batch = /^\d{1,9}$/.test(rawBatch) ? await batchInScope(db, Number(rawBatch), actor.accountIds) : undefined;
+    const { keys, batch } = await filterScope(db, actor.accountIds, /^\d{1,9}$/.test(rawBatch) ? Number(rawBatch) : undefined);
     const parsed = parseTrackingFilters(
       req.query,
       keys.map((k) => k.id),
@@ -118,9 +120,7 @@ export function trackingRoutes(deps: Deps): Router {
     const { parsed, keys, batch } = await filtersOf(req, actor);
     const query = parseListQuery(req.query, LIST_SPEC);
     const filters = { ...parsed.filters, q: query.q };
-    const total = await countMatching(db, actor.accountIds, filters);
-    const window = paginate(query, total);
-    const rows = await listPage(db, actor.accountIds, filters, { sort: query.sort, dir: query.dir, limit: window.pageSize, offset: window.offset });
+    const { total, rows } = await applicationsPage(db, actor.accountIds, filters, query);
     const extra = filterParams(parsed.values);
     const list = buildListView({ base: paths.admin.tracking.list, query, total, columns: LIST_COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
     const exportQuery = list.queryString;
@@ -187,20 +187,7 @@ export function trackingRoutes(deps: Deps): Router {
     const actor = actorOf(req);
     const applicationId = idParam(req.params.id);
     const documentId = idParam(req.params.documentId);
-    const { document, headers, stream } = await readDocument(deps, db, { applicationId, documentId, accountIds: actor.accountIds });
-    try {
-      await recordAudit(db, {
-        ...auditRequestContext(req),
-        at: clock.now(),
-        action: 'document.download',
-        applicationId,
-        object: { type: 'document', id: document.id },
-        details: { kind: document.kind, sha256: document.sha256, size: document.size },
-      });
-    } catch (err) {
-      stream.destroy();
-      throw err;
-    }
+    const { headers, stream } = await documentDownload(deps, actor, auditRequestContext(req), { applicationId, documentId }, clock.now());
     res.set(headers);
     streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId, documentId }, 'document stream failed'));
   };
@@ -210,19 +197,7 @@ export function trackingRoutes(deps: Deps): Router {
     const actor = actorOf(req);
     const applicationId = idParam(req.params.id);
     const version = idParam(req.params.version);
-    if (!(await findApplicationInScope(db, applicationId, actor.accountIds))) throw new NotFoundError('application');
-    const signature = await findSignature(db, applicationId, version);
-    if (!signature) throw new NotFoundError('signature');
-    const signed = await readSignedPdf(deps, applicationId, version);
-    if (!signed) throw new NotFoundError('signature');
-    await recordAudit(db, {
-      ...auditRequestContext(req),
-      at: clock.now(),
-      action: 'signed_pdf.download',
-      applicationId,
-      object: { type: 'signature', id: signature.id },
-      details: { version, sha256: signature.pdfSha256 },
-    });
+    const signed = await signedPdfDownload(deps, actor, auditRequestContext(req), { applicationId, version }, clock.now());
     res.set(pdfHeaders(signed.fileName, signed.pdf.length));
     res.end(signed.pdf);
   };

@@ -1,8 +1,11 @@
+import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from '../../platform/db';
+import type { Deps } from '../../platform/deps';
 import type { Actor } from '../../core/administrators/repository';
 import { tFor, type Language } from '../../platform/i18n';
-import type { SortDirection } from '../../lib/list-query';
+import { NotFoundError } from '../../lib/errors';
+import { paginate, type ListQuery, type SortDirection } from '../../lib/list-query';
 import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { STATUSES, type Status } from '../../core/application/status';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
@@ -10,7 +13,21 @@ import { localDate, utcOffsetMs } from '../../lib/time-zone';
 import { mapInSlices } from '../../lib/slices';
 import { oneAtATime } from '../../lib/one-at-a-time';
 import { countsByKeyAndStatus } from '../../core/application/counts';
-import { countMatching, keysOfAccounts, matchingIdsInOrder, rowsByIds, type SummaryKey, type TrackingRow, type TrackingSort } from './repository';
+import { readDocument } from '../../core/application/documents';
+import { findApplicationInScope } from '../../core/application/repository';
+import { findSignature } from '../../core/application/signatures';
+import { readSignedPdf } from '../../core/archive/archive';
+import {
+  batchInScope,
+  countMatching,
+  keysOfAccounts,
+  listPage,
+  matchingIdsInOrder,
+  rowsByIds,
+  type SummaryKey,
+  type TrackingRow,
+  type TrackingSort,
+} from './repository';
 import { filtersForAudit, type TrackingFilters } from './schema';
 
 type StatusCounts = Record<Status, number>;
@@ -55,6 +72,29 @@ export async function trackingSummary(db: Db, actor: Pick<Actor, 'id' | 'account
   }
   const rows = [...byKey.values()].filter((r) => !r.key.deletedAt || r.total > 0);
   return { rows, totals };
+}
+
+/** A batch of the actor's BCs, named in the list's filters. */
+export type ScopedBatch = Awaited<ReturnType<typeof batchInScope>>;
+
+/** What the list's filters are checked against: the keys of the actor's BCs, and the batch named (when it is theirs). */
+export async function filterScope(db: Db, accountIds: number[], batchId: number | undefined): Promise<{ keys: SummaryKey[]; batch: ScopedBatch }> {
+  const keys = await keysOfAccounts(db, accountIds);
+  const batch = batchId !== undefined ? await batchInScope(db, batchId, accountIds) : undefined;
+  return { keys, batch };
+}
+
+/** The list's page: the number of matching applications, and the rows of the page asked for (within that number). */
+export async function applicationsPage(
+  db: Db,
+  accountIds: number[],
+  filters: TrackingFilters,
+  query: ListQuery<TrackingSort>,
+): Promise<{ total: number; rows: TrackingRow[] }> {
+  const total = await countMatching(db, accountIds, filters);
+  const window = paginate(query, total);
+  const rows = await listPage(db, accountIds, filters, { sort: query.sort, dir: query.dir, limit: window.pageSize, offset: window.offset });
+  return { total, rows };
 }
 
 /** The export refuses more rows than this (the page asks to narrow the filter instead of building a huge file). */
@@ -175,4 +215,59 @@ async function buildExport(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, acce
   ]);
   const headers = EXPORT_COLUMN_KEYS.map((k) => t(`tracking:export.columns.${k}`));
   return spreadsheetFile(input.format, `${t('tracking:export.fileName')}-${localDate(input.now, tz)}`, headers, cells, t('tracking:export.sheetName'));
+}
+
+type DownloadDeps = Pick<Deps, 'config' | 'db'>;
+
+/** A supporting document of an application of the actor's BCs (another BC's → 404), its download audited. */
+export async function documentDownload(
+  deps: DownloadDeps,
+  actor: Pick<Actor, 'accountIds'>,
+  access: AuditContext,
+  input: { applicationId: number; documentId: number },
+  now: Date,
+): Promise<{ headers: Record<string, string>; stream: Readable }> {
+  const { db } = deps;
+  const { applicationId, documentId } = input;
+  const { document, headers, stream } = await readDocument(deps, db, { applicationId, documentId, accountIds: actor.accountIds });
+  try {
+    await recordAudit(db, {
+      ...access,
+      at: now,
+      action: 'document.download',
+      applicationId,
+      object: { type: 'document', id: document.id },
+      details: { kind: document.kind, sha256: document.sha256, size: document.size },
+    });
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
+  return { headers, stream };
+}
+
+/** A signed version's PDF of an application of the actor's BCs (another BC's → 404), from the archive, audited. */
+export async function signedPdfDownload(
+  deps: DownloadDeps,
+  actor: Pick<Actor, 'accountIds'>,
+  access: AuditContext,
+  input: { applicationId: number; version: number },
+  now: Date,
+): Promise<{ pdf: Buffer; fileName: string }> {
+  const { db } = deps;
+  const { applicationId, version } = input;
+  if (!(await findApplicationInScope(db, applicationId, actor.accountIds))) throw new NotFoundError('application');
+  const signature = await findSignature(db, applicationId, version);
+  if (!signature) throw new NotFoundError('signature');
+  const signed = await readSignedPdf(deps, applicationId, version);
+  if (!signed) throw new NotFoundError('signature');
+  await recordAudit(db, {
+    ...access,
+    at: now,
+    action: 'signed_pdf.download',
+    applicationId,
+    object: { type: 'signature', id: signature.id },
+    details: { version, sha256: signature.pdfSha256 },
+  });
+  return signed;
 }
