@@ -65,6 +65,24 @@ export default tseslint.config(
       'boundaries/no-unknown-files': 'error',
     },
   },
+  // A route calls its own service, never a repository (types excepted): the service is where a page's reads are decided.
+  {
+    files: ['src/features/**/routes.ts', 'src/features/**/*-routes.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/repository', '**/*-repository'],
+              allowTypeImports: true,
+              message: 'Routes call their own service; move this read into the feature’s service.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // The composition root, src/app.ts (the HTTP app) and src/server.ts (the process), is the top: it may import every part.
   { files: ['src/app.ts', 'src/server.ts'], rules: { 'boundaries/no-unknown-files': 'off' } },
   {

@@ -82,7 +82,7 @@ describe('architecture', () => {
 
   describe('the lint rule', () => {
     // The project's own ESLint, as `npm run lint` runs it, on a file that is not written to disk (--stdin).
-    async function boundaryErrors(file: string, code: string): Promise<string[]> {
+    async function boundaryErrors(file: string, code: string, rule = 'boundaries/dependencies'): Promise<string[]> {
       let out: string;
       try {
         out = execFileSync(process.execPath, [path.join(ROOT, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', file], {
@@ -94,7 +94,7 @@ describe('architecture', () => {
         out = (err as { stdout: string }).stdout; // exit code 1 when there are errors
       }
       const [result] = JSON.parse(out) as Array<{ messages: Array<{ ruleId: string | null; message: string }> }>;
-      return result!.messages.filter((m) => m.ruleId === 'boundaries/dependencies').map((m) => m.message);
+      return result!.messages.filter((m) => m.ruleId === rule).map((m) => m.message);
     }
 
     it('refuses a page feature importing another feature', async () => {
@@ -142,6 +142,14 @@ describe('architecture', () => {
           "import { findActiveActor } from '../core/administrators/repository';\nexport const x = findActiveActor;\n",
         ),
       ).toHaveLength(1);
+    });
+
+    it('refuses a route importing a repository (types excepted): routes call their own service', async () => {
+      const rule = '@typescript-eslint/no-restricted-imports';
+      const value = "import { listPage } from './repository';\nexport const x = listPage;\n";
+      expect(await boundaryErrors('src/features/tracking/routes.ts', value, rule)).toHaveLength(1);
+      const type = "import type { TrackingSort } from './repository';\nexport type X = TrackingSort;\n";
+      expect(await boundaryErrors('src/features/tracking/routes.ts', type, rule)).toEqual([]);
     });
   });
 });

@@ -10,7 +10,7 @@ import type { Actor } from '../../core/administrators/repository';
 import { STATUSES, type Status } from '../../core/application/status';
 import { auditRequestContext } from '../../core/audit/audit';
 import { pdfHeaders } from '../../lib/download';
-import { TRACKING_SORTS, type SummaryKey, type TrackingSort } from './repository';
+import type { SummaryKey, TrackingSort } from './repository';
 import { summaryCells } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
 import {
@@ -22,6 +22,7 @@ import {
   filterScope,
   signedPdfDownload,
   trackingSummary,
+  TRACKING_SORTS,
   type ScopedBatch,
 } from './service';
 import { streamToResponse } from '../../lib/stream-response';

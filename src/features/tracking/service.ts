@@ -30,6 +30,9 @@ import {
 } from './repository';
 import { filtersForAudit, type TrackingFilters } from './schema';
 
+/** The list's sort keys (what the route accepts in ?sort=). */
+export { TRACKING_SORTS } from './repository';
+
 type StatusCounts = Record<Status, number>;
 
 interface SummaryRow {
