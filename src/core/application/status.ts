@@ -16,6 +16,17 @@ export const STATUSES = [
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
+/** Signed and submitted (or gone further): the statuses an application reaches by its signature. */
+export const SUBMITTED: Status[] = [
+  'awaiting_additional_approval',
+  'pending_approval',
+  'approved',
+  'transmitted',
+  'card_issued',
+  'card_delivered',
+  'declined_by_issuer',
+];
+
 /** Not yet submitted: the employee may still fill the form; reminders and expiry apply. */
 export const NOT_SUBMITTED: Status[] = ['invited', 'in_progress', 'returned'];
 /** Open = neither finished nor abandoned: a second application for the same e-mail and key is a duplicate. */

@@ -151,36 +151,27 @@ export function emailTemplateRoutes(deps: Deps): Router {
     });
   };
 
-  const previewDraft: RequestHandler = async (req, res) => {
+  /** The submitted draft, checked; when it has problems the editor is shown again with them (400) and `refused` is true. */
+  async function checkedDraft(req: Request, res: Response) {
     const state = await loadState(req);
     const draft = normaliseDraft(req.body as Record<string, unknown>);
     const problems = checkDraft(renderer, state.entry, state.language, draft);
     if (problems.length) {
-      return renderEditor(res, 400, {
-        state,
-        values: draft,
-        errors: problemsToErrors(problems, res.locals.t as Translate),
-        preview: null,
-        previewOfDraft: false,
-      });
+      renderEditor(res, 400, { state, values: draft, errors: problemsToErrors(problems, res.locals.t as Translate), preview: null, previewOfDraft: false });
     }
+    return { state, draft, refused: problems.length > 0 };
+  }
+
+  const previewDraft: RequestHandler = async (req, res) => {
+    const { state, draft, refused } = await checkedDraft(req, res);
+    if (refused) return;
     req.session.emailTemplateDraft = { template: state.entry.template, lang: state.language, ...draft };
     renderEditor(res, 200, { state, values: draft, errors: null, preview: renderPreview(renderer, state.entry, state.language, draft), previewOfDraft: true });
   };
 
   const saveDraft: RequestHandler = async (req, res) => {
-    const state = await loadState(req);
-    const draft = normaliseDraft(req.body as Record<string, unknown>);
-    const problems = checkDraft(renderer, state.entry, state.language, draft);
-    if (problems.length) {
-      return renderEditor(res, 400, {
-        state,
-        values: draft,
-        errors: problemsToErrors(problems, res.locals.t as Translate),
-        preview: null,
-        previewOfDraft: false,
-      });
-    }
+    const { state, draft, refused } = await checkedDraft(req, res);
+    if (refused) return;
     const outcome = await saveTemplate(db, { state, draft, adminId: req.actor?.id as number, audit: auditRequestContext(req), now: clock.now() });
     delete req.session.emailTemplateDraft;
     req.log?.info({ template: state.entry.template, language: state.language, by: req.actor?.id, outcome }, 'e-mail template saved');

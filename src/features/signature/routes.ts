@@ -1,3 +1,4 @@
+import { SUBMITTED } from '../../core/application/status';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { isLanguage, type Language } from '../../platform/i18n';
@@ -17,7 +18,6 @@ import {
   signatureTermsForPage,
   signedPdf,
   signingState,
-  SUBMITTED,
   type SigningState,
 } from './service';
 

@@ -7,7 +7,7 @@ import { formatDate, tFor, type Language } from '../../platform/i18n';
 import { canStartSigningFrom, reviewFromState } from '../../core/application/review';
 import { cardholderValues, type FormContext } from '../../core/application/form-data';
 import { loadFormState, type FormState } from '../../core/application/form-state';
-import { StaleStateError, transition, type Status } from '../../core/application/status';
+import { StaleStateError, SUBMITTED, transition, type Status } from '../../core/application/status';
 import { applicationStatus, heldApplicationStatus } from '../../core/application/repository';
 import { additionalApproverApproved } from '../../core/application/approval-requests';
 import { archiveDocuments, archiveFile, archiveRoot, readSignedPdf } from '../../core/archive/archive';
@@ -40,16 +40,6 @@ type SigningDeps = Pick<Deps, 'config' | 'db' | 'secrets' | 'logger'> & Partial<
 
 /** Statuses from which an application can be signed. */
 const SIGNABLE: Status[] = ['in_progress', 'returned'];
-/** Statuses in which the application has been signed and submitted (or gone further). */
-export const SUBMITTED: Status[] = [
-  'awaiting_additional_approval',
-  'pending_approval',
-  'approved',
-  'transmitted',
-  'card_issued',
-  'card_delivered',
-  'declined_by_issuer',
-];
 
 export interface SigningState {
   ctx: FormContext;
