@@ -1,4 +1,5 @@
 import type { Db } from '../../platform/db';
+import { KEY_RULE_COLUMNS } from './repository';
 
 /** What the administrator's application page shows beside the application itself: the key's information and the e-mails sent. */
 
@@ -46,12 +47,7 @@ export async function keyInformation(db: Db, keyId: number, accountIds: number[]
       'k.number',
       'k.deleted_at',
       'k.expires_on',
-      'k.plastic_type',
-      'k.cost_centre_rule',
-      'k.employee_number_rule',
-      'k.direct_debit_rule',
-      'k.reminder_enabled',
-      'k.additional_approver_required',
+      ...KEY_RULE_COLUMNS,
       'a.number as account_number',
       'a.company_name',
       'a.card_product',
@@ -98,30 +94,12 @@ export interface EmailFlow {
 
 /** The e-mails queued or sent for an application (the "flows" of its history), oldest first. */
 export async function emailsOf(db: Db, applicationId: number): Promise<EmailFlow[]> {
-  const rows: Array<{
-    id: number;
-    template: string;
-    language: string;
-    recipient: string;
-    status: string;
-    attempts: number;
-    created_at: string;
-    sent_at: string | null;
-  }> = await db('outbox')
+  const rows: Array<Omit<EmailFlow, 'createdAt' | 'sentAt'> & { created_at: string; sent_at: string | null }> = await db('outbox')
     .where({ application_id: applicationId })
     .orderBy([
       { column: 'created_at', order: 'asc' },
       { column: 'id', order: 'asc' },
     ])
     .select('id', 'template', 'language', 'recipient', 'status', 'attempts', 'created_at', 'sent_at');
-  return rows.map((r) => ({
-    id: Number(r.id),
-    template: r.template,
-    language: r.language,
-    recipient: r.recipient,
-    status: r.status,
-    attempts: Number(r.attempts),
-    createdAt: r.created_at,
-    sentAt: r.sent_at,
-  }));
+  return rows.map(({ created_at, sent_at, ...r }) => ({ ...r, id: Number(r.id), attempts: Number(r.attempts), createdAt: created_at, sentAt: sent_at }));
 }

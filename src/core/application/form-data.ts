@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db';
-import type { Language } from '../../platform/i18n';
+import type { ApplicationPerson } from './repository';
 import { NOT_SUBMITTED, type Status } from './status';
 import type { Origin, Priority } from './create';
 import { deriveEmbossName } from '../../lib/validators';
@@ -81,17 +81,12 @@ export function ibanAad(applicationId: number): string {
 }
 
 export interface FormContext {
-  application: {
+  application: ApplicationPerson & {
     id: number;
     reference: string;
     origin: Origin;
     priority: Priority;
     status: Status;
-    title: string | null;
-    firstName: string | null;
-    lastName: string | null;
-    email: string;
-    language: Language;
     createdAt: string;
     version: number;
   };

@@ -107,7 +107,16 @@ interface ApplicationRow {
   created_at: string;
 }
 
-export interface ApplicationView {
+/** Who an application is for, as it was initiated (the form's cardholder section may refine the name). */
+export interface ApplicationPerson {
+  title: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string;
+  language: Language;
+}
+
+export interface ApplicationView extends ApplicationPerson {
   id: number;
   reference: string;
   accountId: number;
@@ -115,11 +124,6 @@ export interface ApplicationView {
   batchId: number | null;
   priority: Priority;
   status: Status;
-  title: string | null;
-  firstName: string | null;
-  lastName: string | null;
-  email: string;
-  language: Language;
   firstOpenedAt: string | null;
   submittedAt: string | null;
   createdAt: string;
@@ -347,13 +351,17 @@ export interface ApplicationListRow {
   submittedAt: string | null;
 }
 
-interface ApplicationListRecord {
+/** An application's reference and person as stored (the columns every e-mail about it needs). */
+export interface ApplicationPersonRecord {
   id: number;
   reference: string;
   title: string | null;
   first_name: string | null;
   last_name: string | null;
   email: string;
+}
+
+interface ApplicationListRecord extends ApplicationPersonRecord {
   access_key_id: number;
   key_name: string;
   key_number: string;
@@ -423,3 +431,13 @@ export function toApplicationListRows(records: unknown[]): ApplicationListRow[] 
     submittedAt: r.submitted_at,
   }));
 }
+
+/** A key's rules for its applications (plastic, required fields, reminders, additional approver): `access_key as k`. */
+export const KEY_RULE_COLUMNS = [
+  'k.plastic_type',
+  'k.cost_centre_rule',
+  'k.employee_number_rule',
+  'k.direct_debit_rule',
+  'k.reminder_enabled',
+  'k.additional_approver_required',
+] as const;

@@ -17,15 +17,7 @@ export const STATUSES = [
 export type Status = (typeof STATUSES)[number];
 
 /** Signed and submitted (or gone further): the statuses an application reaches by its signature. */
-export const SUBMITTED: Status[] = [
-  'awaiting_additional_approval',
-  'pending_approval',
-  'approved',
-  'transmitted',
-  'card_issued',
-  'card_delivered',
-  'declined_by_issuer',
-];
+export const SUBMITTED: Status[] = STATUSES.filter((s) => !['invited', 'in_progress', 'returned', 'cancelled', 'expired'].includes(s));
 
 /** Not yet submitted: the employee may still fill the form; reminders and expiry apply. */
 export const NOT_SUBMITTED: Status[] = ['invited', 'in_progress', 'returned'];

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { KEY_RULE_COLUMNS } from '../../core/application/repository';
 import { uniqueViolationText, type Db } from '../../platform/db';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { escapeLike, type ListQuery } from '../../lib/list-query';
@@ -171,12 +172,7 @@ const KEY_COLUMNS = [
   'k.number',
   'k.name',
   'k.account_id',
-  'k.plastic_type',
-  'k.cost_centre_rule',
-  'k.employee_number_rule',
-  'k.direct_debit_rule',
-  'k.reminder_enabled',
-  'k.additional_approver_required',
+  ...KEY_RULE_COLUMNS,
   'k.notification_recipients',
   'k.expires_on',
   'k.created_by',

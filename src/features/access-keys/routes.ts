@@ -13,7 +13,17 @@ import { PLASTIC_TYPES } from '../../core/accounts/options';
 import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
 import type { AccessKeySort, AccessKeyWithAccount, AccountSummary } from './repository';
-import { accessKeyCreateSchema, accessKeyEditSchema, datePartsOf, formIssues, maxExpiry, orderIssues, toFormErrors, type FormContext } from './schema';
+import {
+  accessKeyCreateSchema,
+  accessKeyEditSchema,
+  datePartsOf,
+  FIELD_ORDER,
+  formIssues,
+  maxExpiry,
+  orderIssues,
+  toFormErrors,
+  type FormContext,
+} from './schema';
 import {
   ACCESS_KEY_SORTS,
   AccessKeyRuleError,
@@ -34,22 +44,9 @@ import {
 const LIST_SPEC: ListSpec<AccessKeySort> = { sortable: ACCESS_KEY_SORTS, defaultSort: 'name' };
 const LIST_COLUMNS: ColumnSpec[] = EXPORT_COLUMNS.map((c) => ({ key: c.key, labelKey: c.labelKey }));
 
-/** Fields of the form, re-rendered as typed when validation fails. */
-const FORM_FIELDS = [
-  'name',
-  'accountId',
-  'plasticType',
-  'costCentreRule',
-  'employeeNumberRule',
-  'directDebitRule',
-  'reminderEnabled',
-  'additionalApproverRequired',
-  'expiresDay',
-  'expiresMonth',
-  'expiresYear',
-  'notificationRecipients',
-] as const;
-type FormValues = Record<(typeof FORM_FIELDS)[number], string>;
+/** Fields of the form, re-rendered as typed when validation fails: the page's fields, the expiry date as typed. */
+const FORM_FIELDS = [...FIELD_ORDER.filter((f) => f !== 'expiresOn'), 'expiresDay', 'expiresMonth', 'expiresYear'] as const;
+type FormValues = Record<string, string>;
 
 function actorOf(req: Request): Actor {
   if (!req.actor) throw new UnauthenticatedError();

@@ -203,7 +203,7 @@ export function orderIssues(issues: Issue[]): Issue[] {
 }
 
 /** The order fields appear on the page, so the error summary lists them in that order. */
-const FIELD_ORDER = [
+export const FIELD_ORDER = [
   'name',
   'accountId',
   'plasticType',

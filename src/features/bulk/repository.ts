@@ -6,8 +6,6 @@ import type { FileType, UploadRow } from './parse';
 
 /** Every query takes the actor's BC ids; uploads are also private to the administrator who uploaded them. */
 
-type Conn = Db;
-
 export interface BulkKey {
   id: number;
   number: string;
@@ -19,7 +17,7 @@ export interface BulkKey {
   deletedAt: string | null;
 }
 
-export async function findKey(db: Conn, keyId: number, accountIds: number[]): Promise<BulkKey | undefined> {
+export async function findKey(db: Db, keyId: number, accountIds: number[]): Promise<BulkKey | undefined> {
   const row = await db('access_key as k')
     .join('account as a', 'a.id', 'k.account_id')
     .where('k.id', keyId)
@@ -38,8 +36,8 @@ export async function findKey(db: Conn, keyId: number, accountIds: number[]): Pr
   };
 }
 
-export interface BulkUpload {
-  id: number;
+/** What an upload records of the file and who sent it. */
+interface UploadFields {
   accessKeyId: number;
   accountId: number;
   uploadedBy: number;
@@ -47,6 +45,10 @@ export interface BulkUpload {
   fileType: FileType;
   rows: UploadRow[];
   ignoredColumns: string[];
+}
+
+export interface BulkUpload extends UploadFields {
+  id: number;
   priorities: Record<string, Priority>;
   createdAt: string;
   consumedAt: string | null;
@@ -89,19 +91,7 @@ function toUpload(row: UploadRowDb): BulkUpload {
   };
 }
 
-export async function insertUpload(
-  db: Conn,
-  u: {
-    accessKeyId: number;
-    accountId: number;
-    uploadedBy: number;
-    fileName: string;
-    fileType: FileType;
-    rows: UploadRow[];
-    ignoredColumns: string[];
-    now: Date;
-  },
-): Promise<number> {
+export async function insertUpload(db: Db, u: UploadFields & { now: Date }): Promise<number> {
   const [row] = await db('bulk_upload')
     .insert({
       access_key_id: u.accessKeyId,
@@ -118,13 +108,13 @@ export async function insertUpload(
   return typeof row === 'object' ? (row as { id: number }).id : (row as number);
 }
 
-export async function findUpload(db: Conn, id: number, actor: { id: number; accountIds: number[] }): Promise<BulkUpload | undefined> {
+export async function findUpload(db: Db, id: number, actor: { id: number; accountIds: number[] }): Promise<BulkUpload | undefined> {
   const row = await db<UploadRowDb>('bulk_upload').where({ id, uploaded_by: actor.id }).whereIn('account_id', actor.accountIds).first();
   return row ? toUpload(row) : undefined;
 }
 
 /** Saves priorities while the upload is still open; false when it was consumed meanwhile. */
-export async function savePriorities(db: Conn, id: number, priorities: Record<string, Priority>): Promise<boolean> {
+export async function savePriorities(db: Db, id: number, priorities: Record<string, Priority>): Promise<boolean> {
   const urgentOnly = Object.fromEntries(Object.entries(priorities).filter(([, p]) => p === 'urgent'));
   const updated = await db('bulk_upload')
     .where({ id })
@@ -144,7 +134,7 @@ export async function linkUploadToBatch(trx: Knex.Transaction, id: number, batch
 }
 
 /** E-mail → reference of an open application on the key, for the e-mails given (lower-case). */
-export async function openApplicationsByEmail(db: Conn, accessKeyId: number, emails: string[]): Promise<Map<string, string>> {
+export async function openApplicationsByEmail(db: Db, accessKeyId: number, emails: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const unique = [...new Set(emails)];
   for (let i = 0; i < unique.length; i += 500) {

@@ -1,17 +1,12 @@
 import type { Knex } from 'knex';
+import type { ApplicationPersonRecord } from '../../core/application/repository';
 import type { Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
 import { NOT_SUBMITTED } from '../../core/application/status';
 import { ANY_PRODUCT, termsSha256, type TermsKind } from '../../core/terms/repository';
 
 /** An application told of a publication (e-mail 9). */
-export interface NotifiedApplication {
-  id: number;
-  reference: string;
-  title: string | null;
-  first_name: string | null;
-  last_name: string | null;
-  email: string;
+export interface NotifiedApplication extends ApplicationPersonRecord {
   language: Language;
 }
 
