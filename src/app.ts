@@ -95,6 +95,6 @@ export function createApp(deps: Deps): Express {
   app.use(emailTemplateRoutes(deps));
   app.use(publicationRoutes(deps));
   app.use(notFound);
-  app.use(errorHandler(!config.isProduction));
+  app.use(errorHandler({ showStack: !config.isProduction, timeZone: config.timeZone }));
   return app;
 }

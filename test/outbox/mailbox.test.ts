@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import request from 'supertest';
-import { createTestContext, $, type TestContext } from '../support/app';
+import { createTestContext, productionEnv, $, type TestContext } from '../support/app';
 import { enqueueEmails, type EmailToQueue } from '../../src/core/outbox/enqueue';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
 import { createMailTransport } from '../../src/core/outbox/transport';
@@ -122,19 +121,6 @@ describe('development mailbox', () => {
 });
 
 /** A complete production configuration (every secret production requires), with a real SMTP_URL. */
-function productionEnv(): Record<string, string> {
-  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return {
-    NODE_ENV: 'production',
-    SMTP_URL: 'smtp://127.0.0.1:2525',
-    AUTH_MODE: 'header',
-    AUTH_PROXY_SECRET: 'proxy-secret-proxy-secret',
-    PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-    OTP_SECRET: crypto.randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'silent',
-  };
-}
 
 describe('development mailbox is absent', () => {
   it.each([

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,4 +108,19 @@ export async function signInAs(app: Express, deps: Deps, email: string, lang: 'f
 
 export function $(html: string): cheerio.CheerioAPI {
   return cheerio.load(html);
+}
+
+/** A complete production environment (header authentication, every secret given), for tests of production behaviour. */
+export function productionEnv(): Record<string, string> {
+  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    NODE_ENV: 'production',
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    AUTH_MODE: 'header',
+    AUTH_PROXY_SECRET: 'proxy-secret-proxy-secret',
+    PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    OTP_SECRET: crypto.randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'silent',
+  };
 }
