@@ -154,12 +154,12 @@ describe('reading an uploaded spreadsheet', () => {
     expect(err.key).toBe('bulk:upload.errors.formulaInWorkbook');
   });
 
-  it('refuses a text cell starting with = (xlsx and csv), naming the cell', async () => {
-    const xlsxErr = await refusal(xlsxOf([HEADERS_FR, validRow(1), validRow(2, { 6: '=HYPERLINK("http://evil.example","x")' })]));
-    expect(xlsxErr.key).toBe('bulk:upload.errors.formula');
-    expect(xlsxErr.params).toEqual({ row: 3, column: 'G' });
-    const csvErr = await refusal(csvOf([HEADERS_FR, validRow(1, { 2: '=cmd|calc' })]));
-    expect(csvErr.params).toEqual({ row: 2, column: 'C' });
+  it('keeps a text cell starting with = (xlsx and csv) as text: never evaluated, the file is not refused', async () => {
+    const xlsx = await parseUpload(xlsxOf([HEADERS_FR, validRow(1), validRow(2, { 6: '=HYPERLINK("http://evil.example","x")' })]));
+    expect(xlsx.rows).toHaveLength(2);
+    expect(xlsx.rows[1]!.v[6]).toBe('=HYPERLINK("http://evil.example","x")');
+    const csv = await parseUpload(csvOf([HEADERS_FR, validRow(1, { 2: '\t=1+1' })]));
+    expect(csv.rows[0]!.v[2]).toBe('=1+1');
   });
 
   it('gives up on a workbook that takes longer than the time limit', async () => {

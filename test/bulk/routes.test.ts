@@ -158,6 +158,18 @@ describe('bulk send', () => {
       await agentA.get(`${paths.admin.bulk.preview(id)}?lang=fr`);
     });
 
+    it('previews a file with a value starting with =: that row alone is rejected, saying why, the others are ready', async () => {
+      const formula = validRow(21, { [col('jobTitle')]: '=HYPERLINK("http://evil.example","x")' });
+      const id = await uploadOk(xlsxOf([HEADERS_FR, validRow(20), formula, validRow(22)]), 'egal.xlsx');
+      const fr = $((await agentA.get(paths.admin.bulk.preview(id))).text);
+      expect(fr('[data-count="valid"]').text()).toBe('2');
+      expect(fr('[data-count="rejected"]').text()).toBe('1');
+      expect(fr('#row-3 .row-errors li').text()).toMatch(/ : Une valeur ne peut pas commencer par = \(elle serait lue comme une formule\)$/);
+      const en = $((await agentA.get(`${paths.admin.bulk.preview(id)}?lang=en`)).text);
+      expect(en('#row-3 .row-errors li').text()).toMatch(/: A value cannot start with = \(it would be read as a formula\)$/);
+      await agentA.get(`${paths.admin.bulk.preview(id)}?lang=fr`);
+    });
+
     it('flags duplicates within the file and against an open application on the key', async () => {
       await ctx.deps.db.transaction((trx) =>
         createInvitedApplications(
@@ -211,7 +223,6 @@ describe('bulk send', () => {
         'incomplet.csv',
         'Colonnes obligatoires manquantes : Adresse e-mail.',
       ],
-      ['a formula', xlsxOf([HEADERS_FR, validRow(1, { 4: '=1+1' })]), 'formule.xlsx', 'Les formules ne sont pas acceptées (ligne 2, colonne E)'],
     ])('refuses %s with a clear message and stores nothing', async (_name, buf, fileName, message) => {
       const before = await uploadsStored();
       const res = await upload(agentA, keyA.id, buf, fileName);

@@ -1,6 +1,7 @@
 import { checkRows, type CheckedRow } from '../../src/features/bulk/validate';
 import { COLUMN_KEYS, columnForHeader, type ColumnKey } from '../../src/features/bulk/columns';
 import { validRow } from '../support/spreadsheets';
+import { tFor } from '../../src/platform/i18n';
 
 const NOW = new Date('2026-11-24T09:00:00Z');
 const col = (k: ColumnKey) => COLUMN_KEYS.indexOf(k);
@@ -153,5 +154,22 @@ describe('bulk row rules', () => {
     ['Commentaire', undefined],
   ])('recognises the header %j', (header, key) => {
     expect(columnForHeader(header)).toBe(key);
+  });
+
+  it('refuses a row holding a value that starts with = (read as a formula), naming each such cell, in both languages', () => {
+    const row = check({ jobTitle: '=HYPERLINK("http://evil.example","x")', costCentre: '=1+1' });
+    expect(row.application).toBeUndefined();
+    expect(row.errors.map((e) => [e.column, e.key]).sort()).toEqual([
+      ['costCentre', 'bulk:rowErrors.formulaText'],
+      ['jobTitle', 'bulk:rowErrors.formulaText'],
+    ]);
+  });
+
+  it('says what the employee number rule is: a leading hyphen is refused, and the message says so (fr and en)', () => {
+    const row = check({ employeeNumber: '-E3' });
+    expect(row.errors).toEqual([{ column: 'employeeNumber', key: 'bulk:rowErrors.code' }]);
+    expect(check({ employeeNumber: 'E-3' }).errors).toEqual([]);
+    expect(tFor('fr')('bulk:rowErrors.code')).toMatch(/^Commencez par une lettre ou un chiffre/);
+    expect(tFor('en')('bulk:rowErrors.code')).toMatch(/^Start with a letter or a digit/);
   });
 });

@@ -150,10 +150,6 @@ function rowsFromGrid(grid: Grid): { rows: UploadRow[]; ignoredColumns: string[]
   const nonEmpty = grid.rows.filter((r) => r.cells.some((c) => c !== ''));
   const header = nonEmpty[0];
   if (!header) throw new UploadRefused('bulk:upload.errors.empty');
-  for (const row of nonEmpty) {
-    const c = row.cells.findIndex((cell) => cell.startsWith('='));
-    if (c >= 0) throw new UploadRefused('bulk:upload.errors.formula', { row: row.n, column: XLSX.utils.encode_col(c) });
-  }
   const index: Partial<Record<ColumnKey, number>> = {};
   const ignoredColumns: string[] = [];
   header.cells.forEach((text, c) => {

@@ -124,6 +124,14 @@ function checkRow(row: UploadRow, today: string): CheckedRow {
     errors.push({ column, key: key.includes(':') ? key : `bulk:rowErrors.${key}`, ...(params ? { params } : {}) });
   const prefill: Record<string, string> = {};
 
+  // A value starting with "=" reads as a formula to a spreadsheet: that row alone is refused, naming the cells (the
+  // other rows still preview). It is kept as text, never evaluated, and neutralised in the rejected-rows file.
+  const formulaLike = COLUMN_KEYS.filter((k) => cell(k).startsWith('='));
+  if (formulaLike.length) {
+    for (const k of formulaLike) fail(k, 'formulaText');
+    return { n: row.n, v: row.v, errors };
+  }
+
   const title = TITLES[bare(cell('title'))];
   if (!cell('title')) fail('title', 'required');
   else if (!title) fail('title', 'title');
