@@ -212,20 +212,44 @@ describe('employee entry: access key + reference number', () => {
 
 describe('employee entry: per-IP limit (second layer)', () => {
   let ctx: TestContext;
+  let key: { id: number; number: string; accountId: number };
   beforeAll(async () => {
     ctx = await createTestContext();
+    const accountId = await givenAccount(ctx.deps.db, { company_name: 'ACME Proxy SA' });
+    const admin = await givenAdministrator(ctx.deps.db, {}, [accountId]);
+    key = { ...(await givenAccessKey(ctx.deps.db, accountId, admin.id, { name: 'Proxy' })), accountId };
   });
   afterAll(() => ctx.close());
 
-  it('answers a translated 429 after 30 failed attempts from one address', async () => {
+  it('answers a translated 429 after 30 failed attempts from one address, with the real wait (en, then fr)', async () => {
     const agent = request.agent(ctx.app);
     const token = await getCsrf(agent, `${paths.employee.entry}?lang=en`);
     for (let i = 0; i < 30; i++) {
       const res = await agent.post(paths.employee.entry).type('form').send({ _csrf: token, accessKey: 'bad', reference: '1' });
       expect(res.status).toBe(400);
     }
-    const blocked = await agent.post(paths.employee.entry).type('form').send({ _csrf: token, accessKey: 'bad', reference: '1' });
-    expect(blocked.status).toBe(429);
-    expect($(blocked.text)('h1').text()).toBe('Too many attempts');
+    const expectWait = (res: request.Response, title: string, wait: RegExp) => {
+      expect(res.status).toBe(429);
+      expect($(res.text)('h1').text()).toBe(title);
+      const minutes = Number($(res.text)('main p').text().match(wait)?.[1]);
+      expect(minutes).toBeGreaterThanOrEqual(14);
+      expect(Math.ceil(Number(res.headers['retry-after']) / 60)).toBe(minutes);
+    };
+    const en = await agent.post(paths.employee.entry).type('form').send({ _csrf: token, accessKey: 'bad', reference: '1' });
+    expectWait(en, 'Too many attempts', /Wait (1[45]) minutes before trying again\./);
+    const frToken = await getCsrf(agent, `${paths.employee.entry}?lang=fr`);
+    const fr = await agent.post(paths.employee.entry).type('form').send({ _csrf: frToken, accessKey: 'bad', reference: '1' });
+    expectWait(fr, 'Trop de tentatives', /Attendez (1[45]) minutes avant de réessayer\./);
+  });
+
+  it('lets a correct key and reference through from an address over the limit (colleagues behind one proxy)', async () => {
+    const app = await givenApplication(ctx.deps.db, key, { email: 'colleague@acme.example' });
+    const agent = request.agent(ctx.app);
+    const token = await getCsrf(agent, `${paths.employee.entry}?lang=en`);
+    const wrong = await agent.post(paths.employee.entry).type('form').send({ _csrf: token, accessKey: 'bad', reference: '1' });
+    expect(wrong.status).toBe(429); // the same address as above, still over the limit
+    const right = await agent.post(paths.employee.entry).type('form').send({ _csrf: token, accessKey: key.number, reference: app.reference });
+    expect(right.status).toBe(303);
+    expect(right.headers.location).toBe(paths.employee.application);
   });
 });

@@ -1,5 +1,5 @@
-import { Router, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
@@ -15,29 +15,51 @@ const GENERIC_ENTRY_ERROR: FormErrors = {
   summary: [{ key: 'employee:entry.errors.generic', href: '#accessKey' }],
 };
 
+/** Failed entries (or self-service requests) allowed from one address per 15 minutes. */
+const PER_IP_LIMIT = 30;
+
 /**
  * Per-IP limits, a second layer only (a corporate NAT puts many employees behind one address): the real limits are
- * the database counters per reference, per key and per e-mail.
+ * the database counters per reference, per key and per e-mail. Entry counts only failures and never blocks a correct
+ * key and reference (everyone behind the company's proxy must still get in): the route answers 429 to a wrong pair once
+ * the address is over the limit. Self-service counts every request and blocks at the limit.
  */
-function perIpLimit(limit: number, skipSuccessfulRequests: boolean): RequestHandler {
+function perIpCounter(kind: 'failures' | 'requests'): RequestHandler {
   return rateLimit({
     windowMs: FIFTEEN_MINUTES,
-    limit,
-    skipSuccessfulRequests,
+    limit: kind === 'failures' ? Number.MAX_SAFE_INTEGER : PER_IP_LIMIT,
+    skipSuccessfulRequests: kind === 'failures',
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).render('employee/too-many-requests.njk');
-    },
+    handler: (req, res) => renderTooMany(req, res),
   });
+}
+
+/** What the limiter left on the request. */
+const limitInfo = (req: Request): RateLimitInfo | undefined => (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
+
+/**
+ * The 429 page, with the real wait in the page and in Retry-After. The limiter keeps its windows on the system clock,
+ * so the wait is measured on that clock too.
+ */
+function renderTooMany(req: Request, res: Response): void {
+  const resetAt = limitInfo(req)?.resetTime?.getTime() ?? Date.now() + FIFTEEN_MINUTES;
+  const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+  res.setHeader('Retry-After', String(seconds));
+  res.status(429).render('employee/too-many-requests.njk', { minutes: Math.ceil(seconds / 60) });
+}
+
+/** Over the limit of failed entries from this address (the current request counted). */
+function overFailureLimit(req: Request): boolean {
+  return (limitInfo(req)?.used ?? 0) > PER_IP_LIMIT;
 }
 
 /** Employee side without an account: key + reference entry, the application bound to the session, self-service. */
 export function employeeAccessRoutes(deps: Deps): Router {
   const router = Router();
   const { config, db, clock } = deps;
-  const entryLimit = perIpLimit(30, true);
-  const applyLimit = perIpLimit(30, false);
+  const entryLimit = perIpCounter('failures');
+  const applyLimit = perIpCounter('requests');
 
   function renderEntry(res: Response, values: { accessKey: unknown; reference: unknown }, errors: FormErrors | null) {
     res.status(errors ? 400 : 200).render('employee/entry.njk', {
@@ -56,10 +78,14 @@ export function employeeAccessRoutes(deps: Deps): Router {
   const enter: RequestHandler = async (req, res) => {
     const body = normaliseBody(req.body);
     const parsed = parseEntry(body);
-    if (!parsed.ok) return renderEntry(res, body as { accessKey: unknown; reference: unknown }, parsed.errors);
+    if (!parsed.ok) {
+      if (overFailureLimit(req)) return renderTooMany(req, res);
+      return renderEntry(res, body as { accessKey: unknown; reference: unknown }, parsed.errors);
+    }
     const result = await enterApplication(db, parsed.keyNumber, parsed.reference, clock.now());
     if (!result.ok) {
       req.log?.info('employee entry refused');
+      if (overFailureLimit(req)) return renderTooMany(req, res);
       return renderEntry(res, body as { accessKey: unknown; reference: unknown }, GENERIC_ENTRY_ERROR);
     }
     const lang = req.lang;
