@@ -1,7 +1,6 @@
 import { expireApplications } from '../../src/jobs/expiry';
 import { transition } from '../../src/core/application/status';
-import { createTestContext, type TestContext } from '../support/app';
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { contextPerTest, type TestContext } from '../support/app';
 import { givenInvitedApplication } from '../support/builders';
 
 const DAY = 86400000;
@@ -10,14 +9,9 @@ const day = (n: number) => new Date(T0.getTime() + n * DAY);
 
 describe('the expiry job', () => {
   let ctx: TestContext;
-  let database: FreshDatabase;
-  beforeEach(async () => {
-    database = await freshDatabase(); // PostgreSQL when TEST_DATABASE_URL is set
-    ctx = await createTestContext({ DATABASE_URL: database.url });
-  });
-  afterEach(async () => {
-    await ctx.close();
-    await database.drop();
+  const currentContext = contextPerTest();
+  beforeEach(() => {
+    ctx = currentContext();
   });
 
   const statusOf = async (id: number) => (await ctx.deps.db('application').where({ id }).first('status')).status as string;

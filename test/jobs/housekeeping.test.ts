@@ -1,6 +1,5 @@
 import { JOBS } from '../../src/jobs/registry';
-import { createTestContext, type TestContext } from '../support/app';
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { contextPerTest, type TestContext } from '../support/app';
 
 const HOUR = 3600000;
 /** Far from today, so a purge that read the wall clock instead of the job's `now` would keep or drop other rows. */
@@ -9,14 +8,9 @@ const ago = (hours: number) => new Date(NOW.getTime() - hours * HOUR).toISOStrin
 
 describe('the housekeeping job', () => {
   let ctx: TestContext;
-  let database: FreshDatabase;
-  beforeEach(async () => {
-    database = await freshDatabase(); // PostgreSQL when TEST_DATABASE_URL is set
-    ctx = await createTestContext({ DATABASE_URL: database.url });
-  });
-  afterEach(async () => {
-    await ctx.close();
-    await database.drop();
+  const currentContext = contextPerTest();
+  beforeEach(() => {
+    ctx = currentContext();
   });
 
   const housekeeping = () => {

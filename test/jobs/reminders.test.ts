@@ -1,8 +1,7 @@
 import { dueReminderDay, queueReminders } from '../../src/jobs/reminders';
 import { transition } from '../../src/core/application/status';
 import { createEmailRenderer } from '../../src/core/outbox/render';
-import { createTestContext, type TestContext } from '../support/app';
-import { freshDatabase, type FreshDatabase } from '../support/database';
+import { contextPerTest, type TestContext } from '../support/app';
 import { givenInvitedApplication } from '../support/builders';
 
 // Initiated at 23:30 in Paris on 24 November; calendar days count in Paris (day 1 starts 30 minutes later).
@@ -12,14 +11,9 @@ const day = (n: number) => new Date(Date.UTC(2026, 10, 24 + n, 9, 0));
 
 describe('the reminder job (e-mail 5)', () => {
   let ctx: TestContext;
-  let database: FreshDatabase;
-  beforeEach(async () => {
-    database = await freshDatabase(); // PostgreSQL when TEST_DATABASE_URL is set
-    ctx = await createTestContext({ DATABASE_URL: database.url });
-  });
-  afterEach(async () => {
-    await ctx.close();
-    await database.drop();
+  const currentContext = contextPerTest();
+  beforeEach(() => {
+    ctx = currentContext();
   });
 
   const reminders = (applicationId?: number) =>

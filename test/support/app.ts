@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../src/platform/config';
 import { buildDeps, type Clock, type Deps, type Faults } from '../../src/platform/deps';
 import { createApp } from '../../src/app';
 import { migrateLatest } from '../../src/platform/db';
-import { freshDatabase } from './database';
+import { freshDatabase, type FreshDatabase } from './database';
 import { createLogger } from '../../src/platform/logger';
 
 export interface TestContext {
@@ -123,4 +123,22 @@ export function productionEnv(): Record<string, string> {
     OTP_SECRET: crypto.randomBytes(32).toString('hex'),
     LOG_LEVEL: 'silent',
   };
+}
+
+/**
+ * A new app on a new database for each test of the describe block (PostgreSQL when TEST_DATABASE_URL is set), closed
+ * and dropped after it; call the returned function inside a test (or a later beforeEach) to get it.
+ */
+export function contextPerTest(): () => TestContext {
+  let ctx: TestContext;
+  let database: FreshDatabase;
+  beforeEach(async () => {
+    database = await freshDatabase();
+    ctx = await createTestContext({ DATABASE_URL: database.url });
+  });
+  afterEach(async () => {
+    await ctx.close();
+    await database.drop();
+  });
+  return () => ctx;
 }
