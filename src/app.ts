@@ -7,6 +7,7 @@ import { securityHeaders, noStore } from './middleware/security-headers';
 import { sessionMiddleware, sessionLifetime } from './middleware/session';
 import { csrfProtection, csrfTokenLocal, rejectCrossSite } from './middleware/csrf';
 import { locale } from './middleware/locale';
+import { afterSigningScope } from './middleware/after-signing';
 import { flashLocal } from './middleware/flash';
 import { identifyAdministrator } from './middleware/auth';
 import { findActiveActor } from './core/administrators/repository';
@@ -64,6 +65,7 @@ export function createApp(deps: Deps): Express {
   app.use(csrfProtection(MULTIPART_PATHS));
   app.use(csrfTokenLocal);
   app.use(flashLocal);
+  app.use(afterSigningScope());
   app.use(identifyAdministrator(config, (by) => findActiveActor(deps.db, by)));
   app.use(navigation(navCounts));
   app.use((req, res, next) => {

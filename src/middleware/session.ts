@@ -11,6 +11,8 @@ declare module 'express-session' {
     adminId?: number;
     /** The one application an employee session is bound to. */
     applicationId?: number;
+    /** Set when the application was signed in this session: only its status and signed PDF remain reachable. */
+    signedOnly?: boolean;
     lang?: Language;
     flash?: { kind: 'success' | 'info'; key: string; params?: Record<string, string | number> };
     /** Who owns the session, so a revoked administrator's sessions can be deleted (session.user_key). */

@@ -396,7 +396,9 @@ describe('electronic signature', () => {
   });
 
   it('a returned application is signed again: both versions archived, return comment on the status page', async () => {
-    const { a, agent } = await signedJourney();
+    const journey = await signedJourney();
+    const { a } = journey;
+    let { agent } = journey;
     tick(3600 * SECOND);
     await ctx.deps.db.transaction((trx) =>
       transition(trx, {
@@ -417,6 +419,9 @@ describe('electronic signature', () => {
     expect(page('#timeline').text()).toContain('Merci de joindre une pièce d’identité lisible');
     expect(page('#signed-pdfs a')).toHaveLength(1);
 
+    // The signing session shows the status only (SECURITY.md): the employee signs in again to change it.
+    expect((await agent.get(paths.employee.signing.document)).headers.location).toBe(paths.employee.status);
+    agent = await employeeAgent(ctx, a);
     // Must accept the signature terms again, then sign a second version.
     expect((await agent.get(paths.employee.signing.document)).headers.location).toBe(paths.employee.signature);
     tick(60 * SECOND);

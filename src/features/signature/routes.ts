@@ -182,8 +182,8 @@ export function signatureRoutes(deps: Deps): Router {
     });
     if (result.ok) {
       req.log?.info({ applicationId: id, version: result.version, status: result.status }, 'application signed');
-      // Signing ends the session it was done in: a new session id, still bound to the application for the
-      // confirmation and the signed PDF. The CSRF token is kept so that a second tab's form gets a clear answer.
+      // Signing ends the session it was done in: a new session id, bound to the application only for the
+      // confirmation, the status page and the signed PDF (middleware/after-signing.ts). The CSRF token is kept so that a second tab's form gets a clear answer.
       const keep = {
         applicationId: id,
         lang: req.session.lang,
@@ -194,6 +194,7 @@ export function signatureRoutes(deps: Deps): Router {
       };
       await regenerateSession(req);
       req.session.applicationId = keep.applicationId;
+      req.session.signedOnly = true;
       if (keep.lang) req.session.lang = keep.lang;
       if (keep.userKey) req.session.userKey = keep.userKey;
       if (keep.startedAt) req.session.startedAt = keep.startedAt;

@@ -19,6 +19,8 @@ export function statusPageRoutes(deps: Deps): Router {
     }
     res.render('status-page/show.njk', {
       ...page,
+      // A session in which the application was signed shows its status only: changing it means signing in again.
+      signInAgainHref: req.session.signedOnly ? `${paths.employee.entry}?ref=${encodeURIComponent(page.application.reference)}` : null,
       signatures: page.signatures.map((s) => ({ ...s, href: paths.employee.signedPdf(s.version) })),
     });
   };
