@@ -90,6 +90,17 @@ export async function insertSignature(trx: Db, s: Omit<Signature, 'id'> & { sign
   return typeof row === 'object' ? (row as { id: number }).id : (row as number);
 }
 
+/** The outbox idempotency key of the e-mail carrying one signing code (one e-mail per code). */
+export function signingCodeEmailKey(applicationId: number, attemptId: number): string {
+  return `signing-code:${applicationId}:${attemptId}`;
+}
+
+/** The signing attempt (code) a signing-code e-mail carries, read back from its idempotency key. */
+export function attemptOfSigningCodeEmail(idempotencyKey: string): number | undefined {
+  const m = /^signing-code:\d+:(\d+)$/.exec(idempotencyKey);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** The latest open (not consumed, not superseded) code of an application: when it expires and where it went. */
 export async function openCode(db: Db, applicationId: number): Promise<{ id: number; sentTo: string; expiresAt: string; attempts: number } | undefined> {
   const row = await db('signature_attempt')

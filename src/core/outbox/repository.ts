@@ -122,3 +122,8 @@ export async function listMailbox(db: Db, opts: { limit: number; offset: number 
 export async function findOutboxRow(db: Db, id: number): Promise<OutboxRow | undefined> {
   return (await db('outbox').where({ id }).first()) as OutboxRow | undefined;
 }
+
+/** Forgets a finished e-mail's secret: its data and rendered bodies (the development mailbox, once a code is spent). */
+export async function wipeOutboxSecret(db: Db, id: number): Promise<void> {
+  await db('outbox').where({ id }).whereIn('status', ['sent', 'dead']).update({ data: '{}', html: null, text: null });
+}

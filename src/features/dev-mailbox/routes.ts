@@ -26,12 +26,12 @@ const pageSchema = z.coerce.number().int().min(1).max(100000).catch(1);
  */
 export function devMailboxRoutes(deps: Deps): Router {
   const router = Router();
-  const { config, db } = deps;
+  const { config, db, clock } = deps;
   if (!config.mail.devMailbox || config.isProduction) return router;
 
   async function loadRow(rawId: unknown) {
     const id = idSchema.safeParse(rawId);
-    const row = id.success ? await mailboxMessage(db, id.data) : undefined;
+    const row = id.success ? await mailboxMessage(db, id.data, clock.now()) : undefined;
     if (!row) throw new NotFoundError('e-mail');
     return row;
   }
@@ -78,6 +78,7 @@ export function devMailboxRoutes(deps: Deps): Router {
         hasHtml: row.html !== null,
         htmlHref: paths.dev.messageHtml(row.id),
         links: row.text ? extractLinks(row.text) : [],
+        codeSpent: row.codeSpent,
       },
       mailboxHref: paths.dev.mailbox,
     });

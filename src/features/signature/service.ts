@@ -23,6 +23,7 @@ import {
   latestSignature,
   nextSignatureVersion,
   openCode,
+  signingCodeEmailKey,
   type Consent,
   type Consents,
   type Signature,
@@ -248,7 +249,7 @@ export async function sendSigningCode(deps: SigningDeps, input: { form: FormStat
   return db.transaction(async (trx) => {
     const issued = await issueCode(trx, { applicationId, pdfSha256: sha256, sentTo: ctx.application.email, now: input.now, secret: secrets.otpSecret() });
     if (!issued.ok) return { ok: false, key: issued.key, params: issued.params };
-    const idempotencyKey = `signing-code:${applicationId}:${issued.attemptId}`;
+    const idempotencyKey = signingCodeEmailKey(applicationId, issued.attemptId);
     await enqueueEmails(
       trx,
       [
