@@ -6,6 +6,8 @@ export const paths = {
   home: '/',
   health: '/healthz',
   ready: '/readyz',
+  /** Help & contacts: public (it holds only the issuer's public contact information). */
+  help: '/help',
   auth: {
     signIn: '/sign-in',
     signOut: '/sign-out',
@@ -73,6 +75,14 @@ export const paths = {
     },
   },
   platform: {
+    /** Help & contacts: the directory's entries, edited per language, ordered, shown to cardholders or administrators. */
+    help: {
+      list: '/platform/help',
+      create: '/platform/help/new',
+      edit: (id: number | string = ':id') => `/platform/help/${id}/edit`,
+      remove: (id: number | string = ':id') => `/platform/help/${id}/remove`,
+      move: (id: number | string = ':id') => `/platform/help/${id}/move`,
+    },
     accounts: {
       list: '/platform/accounts',
       create: '/platform/accounts/new',
