@@ -129,3 +129,14 @@ export function whereIdIn(qb: Knex.QueryBuilder, column: string, ids: readonly n
     ? qb.whereRaw(`${col} in (select value from json_each(?))`, [column, json])
     : qb.whereRaw(`${col} in (select value::bigint from json_array_elements_text(?::json))`, [column, json]);
 }
+
+/** The id of a row from `.insert(…).returning('id')`: PostgreSQL gives `{ id }`, SQLite the bare id. */
+export function insertedId(row: unknown): number {
+  return typeof row === 'object' && row !== null ? Number((row as { id: number | string }).id) : Number(row);
+}
+
+/** Inserts one row into `table` and returns its id (for repositories: test/architecture/sql.test.ts counts it as SQL). */
+export async function insertRow(db: Db, table: string, row: Record<string, unknown>): Promise<number> {
+  const [inserted] = await db(table).insert(row).returning('id');
+  return insertedId(inserted);
+}

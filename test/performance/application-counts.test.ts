@@ -2,7 +2,7 @@ import { useFreshDatabase } from '../support/database';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import type { Db } from '../../src/platform/db';
 import { transition } from '../../src/core/application/status';
-import { countInStatus, countsByKeyAndStatus, countsByStatusAndPriority } from '../../src/core/application/counts';
+import { countInStatus, countsByKeyAndStatus, countsByStatusAndPriority } from '../../src/core/application/counts-repository';
 
 /**
  * application_count (pre-counted applications per BC, key, status, priority) is kept by triggers: whatever writes

@@ -8,7 +8,7 @@ import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
 import type { MailTransport, OutgoingEmail } from '../../src/core/outbox/transport';
 import { verifyArchive } from '../../src/core/archive/archive';
 import { transition } from '../../src/core/application/status';
-import { listSignatures } from '../../src/core/application/signatures';
+import { listSignatures } from '../../src/core/application/signatures-repository';
 import { createEmailRenderer } from '../../src/core/outbox/render';
 import request from 'supertest';
 import { pdfText } from './support';

@@ -1,4 +1,5 @@
 import { lockingRead, type Db } from '../../platform/db';
+import { column, int, rowMapper, text } from '../../lib/rows';
 import type { AccountInput } from './schema';
 import type { CardProduct, LiabilityType, PaymentType, PlasticType, StatementOption } from './options';
 
@@ -22,45 +23,25 @@ export interface Account {
   updatedAt: string;
 }
 
-export interface AccountRow {
-  id: number;
-  number: string;
-  company_name: string;
-  address_building: string;
-  address_street: string;
-  address_city: string;
-  address_postal_code: string;
-  address_country: string;
-  phone: string;
-  card_product: CardProduct;
-  plastic_types: string;
-  liability_type: LiabilityType;
-  statement_option: StatementOption;
-  payment_type: PaymentType;
-  created_at: string;
-  updated_at: string;
-}
-
-function toAccount(row: AccountRow): Account {
-  return {
-    id: row.id,
-    number: row.number,
-    companyName: row.company_name,
-    addressBuilding: row.address_building,
-    addressStreet: row.address_street,
-    addressCity: row.address_city,
-    addressPostalCode: row.address_postal_code,
-    addressCountry: row.address_country,
-    phone: row.phone,
-    cardProduct: row.card_product,
-    plasticTypes: JSON.parse(row.plastic_types) as PlasticType[],
-    liabilityType: row.liability_type,
-    statementOption: row.statement_option,
-    paymentType: row.payment_type,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+const ACCOUNT = rowMapper<Account>({
+  id: int('id'),
+  number: text('number'),
+  companyName: text('company_name'),
+  addressBuilding: text('address_building'),
+  addressStreet: text('address_street'),
+  addressCity: text('address_city'),
+  addressPostalCode: text('address_postal_code'),
+  addressCountry: text('address_country'),
+  phone: text('phone'),
+  cardProduct: text('card_product'),
+  plasticTypes: column('plastic_types', (v) => JSON.parse(v as string) as PlasticType[]),
+  liabilityType: text('liability_type'),
+  statementOption: text('statement_option'),
+  paymentType: text('payment_type'),
+  createdAt: text('created_at'),
+  updatedAt: text('updated_at'),
+});
+const toAccount = ACCOUNT.map;
 
 function toRow(input: AccountInput) {
   return {
@@ -90,7 +71,7 @@ export async function listAccounts(db: Db): Promise<Array<Account & { keyCount: 
     .orderBy('a.number')
     .select('a.*')
     .count({ key_count: 'k.id' });
-  return rows.map((r) => ({ ...toAccount(r as AccountRow), keyCount: Number((r as { key_count: number | string }).key_count) }));
+  return rows.map((r) => ({ ...toAccount(r), keyCount: Number((r as { key_count: number | string }).key_count) }));
 }
 
 /** Id, number and company of every BC, for choosing the BCs an administrator manages. */
@@ -109,7 +90,7 @@ export async function holdAccount(trx: Db, id: number): Promise<void> {
 }
 
 export async function findAccount(db: Db, id: number): Promise<Account | undefined> {
-  const row = await db<AccountRow>('account').where({ id }).first();
+  const row = await db('account').where({ id }).first();
   return row ? toAccount(row) : undefined;
 }
 

@@ -1,4 +1,5 @@
 import { isSqlite, lockingRead, type Db } from '../../platform/db';
+import { bool, int, rowMapper, text } from '../../lib/rows';
 
 type Role = 'admin' | 'platform';
 
@@ -17,33 +18,23 @@ export interface Actor extends Administrator {
   isPlatform: boolean;
 }
 
-interface AdministratorRow {
-  id: number;
-  email: string;
-  display_name: string;
-  role: Role;
-  language: 'fr' | 'en';
-  active: number | boolean;
-}
-
-function toAdministrator(row: AdministratorRow): Administrator {
-  return {
-    id: row.id,
-    email: row.email,
-    displayName: row.display_name,
-    role: row.role,
-    language: row.language,
-    active: Boolean(row.active),
-  };
-}
+const ADMINISTRATOR = rowMapper<Administrator>({
+  id: int('id'),
+  email: text('email'),
+  displayName: text('display_name'),
+  role: text('role'),
+  language: text('language'),
+  active: bool('active'),
+});
+const toAdministrator = ADMINISTRATOR.map;
 
 export async function findActiveAdministratorById(db: Db, id: number): Promise<Administrator | undefined> {
-  const row = await db<AdministratorRow>('administrator').where({ id, active: true }).first();
+  const row = await db('administrator').where({ id, active: true }).first();
   return row ? toAdministrator(row) : undefined;
 }
 
 export async function listActiveAdministrators(db: Db): Promise<Administrator[]> {
-  const rows = await db<AdministratorRow>('administrator')
+  const rows = await db('administrator')
     .where({ active: true })
     .orderBy([{ column: 'role', order: 'desc' }, 'display_name']);
   return rows.map(toAdministrator);
@@ -67,16 +58,11 @@ export async function loadActor(db: Db, admin: Administrator): Promise<Actor> {
  */
 export async function findActiveActor(db: Db, by: { email: string } | { id: number }): Promise<Actor | undefined> {
   const list = isSqlite(db) ? 'group_concat(aa.account_id)' : "string_agg(aa.account_id::text, ',')";
-  const row: (AdministratorRow & { account_ids: string | null }) | undefined = await db('administrator as ad')
+  const row: (Record<string, unknown> & { account_ids: string | null }) | undefined = await db('administrator as ad')
     .where('email' in by ? { 'ad.email': by.email.trim().toLowerCase() } : { 'ad.id': by.id })
     .where('ad.active', true)
     .first(
-      'ad.id',
-      'ad.email',
-      'ad.display_name',
-      'ad.role',
-      'ad.language',
-      'ad.active',
+      ...ADMINISTRATOR.columns.map((c) => `ad.${c}`),
       db.raw(`(select ${list} from administrator_account as aa where aa.administrator_id = ad.id) as account_ids`),
     );
   if (!row) return undefined;
@@ -109,24 +95,24 @@ export interface AdministratorWithAccounts extends Administrator {
  * for the other forever); the second waits for the first to commit, then reads what it changed.
  */
 export async function holdAdministrators(trx: Db, ids: number[]): Promise<Administrator[]> {
-  const rows: AdministratorRow[] = await lockingRead(trx<AdministratorRow>('administrator').whereIn('id', ids).orderBy('id').select('*'));
+  const rows = await lockingRead(trx('administrator').whereIn('id', ids).orderBy('id').select('*'));
   return rows.map(toAdministrator);
 }
 
 export async function findAdministratorById(db: Db, id: number): Promise<Administrator | undefined> {
-  const row = await db<AdministratorRow>('administrator').where({ id }).first();
+  const row = await db('administrator').where({ id }).first();
   return row ? toAdministrator(row) : undefined;
 }
 
 /** Case-insensitive: e-mails are stored lower-case, and older rows are compared lower-cased too. */
 export async function findAdministratorByEmail(db: Db, email: string): Promise<Administrator | undefined> {
-  const row = await db<AdministratorRow>('administrator').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).first();
+  const row = await db('administrator').whereRaw('lower(email) = ?', [email.trim().toLowerCase()]).first();
   return row ? toAdministrator(row) : undefined;
 }
 
 /** Every administrator with the BCs assigned to them: active first, then by name. */
 export async function listAdministrators(db: Db): Promise<AdministratorWithAccounts[]> {
-  const rows = await db<AdministratorRow>('administrator').orderBy([{ column: 'active', order: 'desc' }, 'display_name', 'email']);
+  const rows = await db('administrator').orderBy([{ column: 'active', order: 'desc' }, 'display_name', 'email']);
   const links = await db('administrator_account as aa')
     .join('account as a', 'a.id', 'aa.account_id')
     .orderBy('a.number')

@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { generateReference } from '../../lib/luhn';
 import type { Language } from '../../platform/i18n';
 import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
+import { insertApplications, takenReferences } from './create-repository';
+import { insertStatusHistory } from './status-repository';
 
 export type Origin = 'controlled' | 'bulk' | 'self_service';
 export type Priority = 'normal' | 'urgent';
@@ -59,14 +61,8 @@ export async function createInvitedApplications(
     created_at: ts,
     updated_at: ts,
   }));
-  const created: CreatedApplication[] = [];
-  for (let i = 0; i < rows.length; i += 200) {
-    const chunk = rows.slice(i, i + 200);
-    const ids = await trx('application').insert(chunk).returning('id');
-    ids.forEach((r: unknown, j: number) =>
-      created.push({ id: typeof r === 'object' ? (r as { id: number }).id : (r as number), reference: chunk[j]!.reference }),
-    );
-  }
+  const ids = await insertApplications(trx, rows);
+  const created: CreatedApplication[] = ids.map((id, i) => ({ id, reference: rows[i]!.reference }));
   const history = created.map((c, i) => ({
     application_id: c.id,
     at: ts,
@@ -77,7 +73,7 @@ export async function createInvitedApplications(
     comment: null,
     comment_for_employee: false,
   }));
-  for (let i = 0; i < history.length; i += 200) await trx('application_status_history').insert(history.slice(i, i + 200));
+  await insertStatusHistory(trx, history);
   const emails: EmailToQueue[] = [];
   created.forEach((c, i) => {
     const a = items[i]!;
@@ -129,14 +125,7 @@ async function uniqueReferences(trx: Knex.Transaction, count: number, random: ()
       if (!chosen.has(r)) fresh.add(r);
     }
     const batch = [...fresh];
-    const taken = new Set<string>();
-    for (let i = 0; i < batch.length; i += 500) {
-      (
-        await trx('application')
-          .whereIn('reference', batch.slice(i, i + 500))
-          .select('reference')
-      ).forEach((r: { reference: string }) => taken.add(r.reference));
-    }
+    const taken = await takenReferences(trx, batch);
     batch.filter((r) => !taken.has(r)).forEach((r) => chosen.add(r));
   }
   return [...chosen];

@@ -5,7 +5,7 @@ import { listDocuments, type StoredDocument } from './documents';
 import { emailsOf, keyInformation, type EmailFlow, type KeyInformation } from './details-repository';
 import type { ApplicationView } from './repository';
 import { buildReview, type ReviewSection } from './review';
-import { listSignatures } from './signatures';
+import { listSignatures } from './signatures-repository';
 
 /**
  * The administrator's application page (src/features/applications): the e-mails of its history, the key's information,

@@ -7,6 +7,19 @@ import type { Config } from '../../platform/config';
 import type { Logger } from '../../platform/logger';
 import { NotFoundError } from '../../lib/errors';
 import { NOT_SUBMITTED } from './status';
+import {
+  applicationStatus,
+  countCurrentDocuments,
+  DOCUMENT_KINDS,
+  findCurrentDocument,
+  insertDocument,
+  markDocumentRemoved,
+  type AcceptedType,
+  type DocumentKind,
+  type StoredDocument,
+} from './documents-repository';
+
+export { DOCUMENT_KINDS, listDocuments, type DocumentKind, type StoredDocument } from './documents-repository';
 
 /**
  * Supporting documents (identity document, proof of address…). The type is read from the content (magic bytes),
@@ -14,31 +27,12 @@ import { NOT_SUBMITTED } from './status';
  * random names (never under public/), read-only, with their SHA-256 recorded. Before signing the employee may
  * remove one (logical removal) and upload another.
  */
-export const DOCUMENT_KINDS = ['identity', 'proof_of_address', 'other'] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-
-/** The types a supporting document may be, told from its first bytes (sniffType), never from its name. */
-type AcceptedType = 'application/pdf' | 'image/jpeg' | 'image/png';
 
 /** At most this many current documents per application (several pages of a scan, front and back…). */
 export const MAX_DOCUMENTS_PER_APPLICATION = 10;
 
 const EXTENSIONS: Record<AcceptedType, string> = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-export interface StoredDocument {
-  id: number;
-  applicationId: number;
-  kind: DocumentKind;
-  originalName: string;
-  storedName: string;
-  mime: AcceptedType;
-  size: number;
-  sha256: string;
-  uploadedAt: string;
-  removedAt: string | null;
-  archived: boolean;
-}
 
 export type SaveResult = { ok: true; document: StoredDocument } | { ok: false; key: string; params?: Record<string, string | number> };
 
@@ -74,25 +68,9 @@ export function documentsDir(dataDir: string): string {
   return path.resolve(dataDir, 'documents');
 }
 
-function toDocument(row: Record<string, unknown>): StoredDocument {
-  return {
-    id: Number(row.id),
-    applicationId: Number(row.application_id),
-    kind: row.kind as DocumentKind,
-    originalName: row.original_name as string,
-    storedName: row.stored_name as string,
-    mime: row.mime as AcceptedType,
-    size: Number(row.size),
-    sha256: row.sha256 as string,
-    uploadedAt: row.uploaded_at as string,
-    removedAt: (row.removed_at as string | null) ?? null,
-    archived: Boolean(row.archived),
-  };
-}
-
 async function isEditable(db: Db, applicationId: number): Promise<boolean> {
-  const row = await db('application').where({ id: applicationId }).first('status');
-  return Boolean(row && (NOT_SUBMITTED as string[]).includes(row.status));
+  const status = await applicationStatus(db, applicationId);
+  return Boolean(status && (NOT_SUBMITTED as string[]).includes(status));
 }
 
 /**
@@ -113,8 +91,7 @@ export async function saveDocument(
   const mime = sniffType(buffer);
   if (!mime) return { ok: false, key: 'documents:errors.type' };
   if (!(await isEditable(trx, input.applicationId))) return { ok: false, key: 'documents:errors.locked' };
-  const current = await trx('application_document').where({ application_id: input.applicationId }).whereNull('removed_at').count<{ n: number }[]>({ n: '*' });
-  if (Number(current[0]?.n ?? 0) >= MAX_DOCUMENTS_PER_APPLICATION)
+  if ((await countCurrentDocuments(trx, input.applicationId)) >= MAX_DOCUMENTS_PER_APPLICATION)
     return { ok: false, key: 'documents:errors.tooMany', params: { max: MAX_DOCUMENTS_PER_APPLICATION } };
 
   const dir = documentsDir(deps.config.dataDir);
@@ -124,32 +101,24 @@ export async function saveDocument(
   const sha256 = crypto.createHash('sha256').update(buffer).digest('hex');
   await fs.promises.writeFile(file, buffer, { flag: 'wx', mode: 0o440 });
   try {
-    const row = {
-      application_id: input.applicationId,
-      kind: input.kind,
-      original_name: sanitiseFileName(input.file.originalName, mime),
-      stored_name: storedName,
+    const document = await insertDocument(trx, {
+      applicationId: input.applicationId,
+      kind: input.kind as DocumentKind,
+      originalName: sanitiseFileName(input.file.originalName, mime),
+      storedName,
       mime,
       size: buffer.length,
       sha256,
-      uploaded_at: input.now.toISOString(),
-      removed_at: null,
+      uploadedAt: input.now.toISOString(),
+      removedAt: null,
       archived: false,
-    };
-    const [inserted] = await trx('application_document').insert(row).returning('id');
-    const id = typeof inserted === 'object' ? (inserted as { id: number }).id : (inserted as number);
-    deps.logger.info({ applicationId: input.applicationId, documentId: id, kind: input.kind, mime, size: buffer.length }, 'document stored');
-    return { ok: true, document: toDocument({ ...row, id }) };
+    });
+    deps.logger.info({ applicationId: input.applicationId, documentId: document.id, kind: input.kind, mime, size: buffer.length }, 'document stored');
+    return { ok: true, document };
   } catch (err) {
     await fs.promises.rm(file, { force: true });
     throw err;
   }
-}
-
-/** The current (not removed) documents of an application, oldest first. */
-export async function listDocuments(db: Db, applicationId: number): Promise<StoredDocument[]> {
-  const rows = await db('application_document').where({ application_id: applicationId }).whereNull('removed_at').orderBy('id');
-  return rows.map(toDocument);
 }
 
 /** Kinds required by the account's rules that have no current document (the identity document always is). */
@@ -164,11 +133,7 @@ export function missingKinds(documents: Pick<StoredDocument, 'kind'>[], required
  */
 export async function removeDocument(trx: Db, input: { applicationId: number; documentId: number; now: Date }): Promise<boolean> {
   if (!(await isEditable(trx, input.applicationId))) return false;
-  const n = await trx('application_document')
-    .where({ id: input.documentId, application_id: input.applicationId, archived: false })
-    .whereNull('removed_at')
-    .update({ removed_at: input.now.toISOString() });
-  return n === 1;
+  return markDocumentRemoved(trx, input);
 }
 
 /** Response headers for a download: attachment (never rendered inline), no sniffing, sandboxed, not cached. */
@@ -197,15 +162,8 @@ export async function readDocument(
   db: Db,
   input: { applicationId: number; documentId: number; accountIds?: number[] },
 ): Promise<{ document: StoredDocument; headers: Record<string, string>; stream: Readable }> {
-  const q = db('application_document as d')
-    .join('application as a', 'a.id', 'd.application_id')
-    .where({ 'd.id': input.documentId, 'd.application_id': input.applicationId })
-    .whereNull('d.removed_at')
-    .first('d.*');
-  if (input.accountIds) q.whereIn('a.account_id', input.accountIds);
-  const row = await q;
-  if (!row) throw new NotFoundError('document');
-  const document = toDocument(row);
+  const document = await findCurrentDocument(db, input);
+  if (!document) throw new NotFoundError('document');
   const file = path.join(documentsDir(deps.config.dataDir), path.basename(document.storedName));
   // Opened here, not lazily by the stream, so a missing file is a NotFound now rather than a stream error later.
   let handle: fs.promises.FileHandle;

@@ -1,9 +1,7 @@
 import type { Db } from '../../platform/db';
-import type { ApplicationPerson } from './repository';
-import { NOT_SUBMITTED, type Status } from './status';
-import type { Origin, Priority } from './create';
+import { NOT_SUBMITTED } from './status';
 import { deriveEmbossName } from '../../lib/validators';
-import type { Account } from '../accounts/repository';
+import { findFormRecord, type FormRecord } from './form-data-repository';
 
 /**
  * The employee's form: what is stored (application.form_data, JSON, as typed by the employee section by section),
@@ -80,43 +78,7 @@ export function ibanAad(applicationId: number): string {
   return `application:form_data.payment.iban:${applicationId}`;
 }
 
-export interface FormContext {
-  application: ApplicationPerson & {
-    id: number;
-    reference: string;
-    origin: Origin;
-    priority: Priority;
-    status: Status;
-    createdAt: string;
-    version: number;
-  };
-  key: {
-    id: number;
-    number: string;
-    name: string;
-    plasticType: string;
-    costCentreRule: 'required' | 'optional';
-    employeeNumberRule: 'required' | 'optional';
-    directDebitRule: 'required' | 'optional' | 'none';
-    additionalApproverRequired: boolean;
-  };
-  /** The BC as the form needs it (src/core/accounts). */
-  account: Pick<
-    Account,
-    | 'id'
-    | 'number'
-    | 'companyName'
-    | 'addressBuilding'
-    | 'addressStreet'
-    | 'addressCity'
-    | 'addressPostalCode'
-    | 'addressCountry'
-    | 'phone'
-    | 'cardProduct'
-    | 'liabilityType'
-    | 'statementOption'
-    | 'paymentType'
-  >;
+export interface FormContext extends Omit<FormRecord, 'formData' | 'prefill'> {
   form: FormData;
   prefill: Record<string, string>;
 }
@@ -140,34 +102,9 @@ function stringsOnly(v: unknown): Record<string, string> {
 
 /** The application, its key and BC, and its stored form; undefined when the application does not exist. */
 export async function loadFormContext(db: Db, applicationId: number): Promise<FormContext | undefined> {
-  const row = await db('application as ap')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .join('account as a', 'a.id', 'ap.account_id')
-    .where('ap.id', applicationId)
-    .first(
-      'ap.*',
-      'k.number as key_number',
-      'k.name as key_name',
-      'k.plastic_type as key_plastic_type',
-      'k.cost_centre_rule',
-      'k.employee_number_rule',
-      'k.direct_debit_rule',
-      'k.additional_approver_required',
-      'a.number as account_number',
-      'a.company_name',
-      'a.address_building',
-      'a.address_street',
-      'a.address_city',
-      'a.address_postal_code',
-      'a.address_country',
-      'a.phone as account_phone',
-      'a.card_product',
-      'a.liability_type',
-      'a.statement_option',
-      'a.payment_type',
-    );
+  const row = await findFormRecord(db, applicationId);
   if (!row) return undefined;
-  const stored = parseJson(row.form_data);
+  const stored = parseJson(row.formData);
   const form: FormData = {
     ...(stored.priority ? { priority: stringsOnly(stored.priority) } : {}),
     ...(stored.cardholder ? { cardholder: stringsOnly(stored.cardholder) as CardholderValues } : {}),
@@ -176,45 +113,9 @@ export async function loadFormContext(db: Db, applicationId: number): Promise<Fo
     ...(typeof stored.firstSavedAt === 'string' ? { firstSavedAt: stored.firstSavedAt } : {}),
   };
   return {
-    application: {
-      id: Number(row.id),
-      reference: row.reference,
-      origin: row.origin,
-      priority: row.priority,
-      status: row.status,
-      title: row.title ?? null,
-      firstName: row.first_name ?? null,
-      lastName: row.last_name ?? null,
-      email: row.email,
-      language: row.language,
-      createdAt: row.created_at,
-      version: Number(row.version),
-    },
-    key: {
-      id: Number(row.access_key_id),
-      number: row.key_number,
-      name: row.key_name,
-      plasticType: row.key_plastic_type,
-      costCentreRule: row.cost_centre_rule,
-      employeeNumberRule: row.employee_number_rule,
-      directDebitRule: row.direct_debit_rule,
-      additionalApproverRequired: Boolean(row.additional_approver_required),
-    },
-    account: {
-      id: Number(row.account_id),
-      number: row.account_number,
-      companyName: row.company_name,
-      addressBuilding: row.address_building ?? '',
-      addressStreet: row.address_street,
-      addressCity: row.address_city,
-      addressPostalCode: row.address_postal_code,
-      addressCountry: row.address_country,
-      phone: row.account_phone ?? '',
-      cardProduct: row.card_product,
-      liabilityType: row.liability_type,
-      statementOption: row.statement_option,
-      paymentType: row.payment_type,
-    },
+    application: row.application,
+    key: row.key,
+    account: row.account,
     form,
     prefill: stringsOnly(parseJson(row.prefill)),
   };

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { NOT_SUBMITTED, OPEN_STATUSES, type Status } from './status';
 import type { Origin, Priority } from './create';
 import type { Language } from '../../platform/i18n';
-import { countInStatus } from './counts';
+import { countInStatus } from './counts-repository';
 import { lockingRead, type Db } from '../../platform/db';
 
 export interface KeyForApplications {

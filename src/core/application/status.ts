@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { currentStatus, insertStatusHistory, updateStatusIfUnchanged } from './status-repository';
 
 export const STATUSES = [
   'invited',
@@ -81,23 +82,23 @@ export async function transition(
     event?: string;
   },
 ): Promise<Status> {
-  const current = await trx('application').where({ id: input.applicationId }).first('status', 'version');
-  if (!current || !input.from.includes(current.status)) throw new StaleStateError(input.applicationId);
+  const current = await currentStatus(trx, input.applicationId);
+  if (!current || !(input.from as string[]).includes(current.status)) throw new StaleStateError(input.applicationId);
   const ts = input.now.toISOString();
-  const updated = await trx('application')
-    .where({ id: input.applicationId, status: current.status, version: current.version })
-    .update({ status: input.to, status_changed_at: ts, updated_at: ts, version: Number(current.version) + 1, ...(input.extra ?? {}) });
+  const updated = await updateStatusIfUnchanged(trx, input.applicationId, current, { to: input.to, at: ts, extra: input.extra });
   if (updated !== 1) throw new StaleStateError(input.applicationId);
-  await trx('application_status_history').insert({
-    application_id: input.applicationId,
-    at: ts,
-    actor_type: input.actor.type,
-    actor_id: input.actor.id ?? null,
-    from_status: current.status,
-    to_status: input.to,
-    comment: input.comment ?? null,
-    comment_for_employee: input.commentForEmployee ?? false,
-    ...(input.event ? { event: input.event } : {}),
-  });
+  await insertStatusHistory(trx, [
+    {
+      application_id: input.applicationId,
+      at: ts,
+      actor_type: input.actor.type,
+      actor_id: input.actor.id ?? null,
+      from_status: current.status,
+      to_status: input.to,
+      comment: input.comment ?? null,
+      comment_for_employee: input.commentForEmployee ?? false,
+      ...(input.event ? { event: input.event } : {}),
+    },
+  ]);
   return current.status as Status;
 }

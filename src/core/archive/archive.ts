@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { Config } from '../../platform/config';
 import { sha256Hex } from '../../lib/download';
 import { documentsDir } from '../application/documents';
-import { findSignature } from '../application/signatures';
+import { documentsToArchive, markDocumentArchived } from '../application/documents-repository';
+import { applicationReference, archiveLedger, countArchiveEntries, insertArchiveEntry, type ArchiveEntry } from './archive-repository';
+import { findSignature } from '../application/signatures-repository';
 
 /**
  * The write-once archive of signed applications: the signed PDF and the supporting documents are copied under
@@ -13,22 +15,8 @@ import { findSignature } from '../application/signatures';
  * overwritten), read-only (0440) and synced to disk; each file's SHA-256 and size go into archive_entry.
  * verifyArchive re-hashes everything and reports missing, changed and unrecorded files (npm run archive:verify).
  */
-interface ArchiveEntry {
-  id: number;
-  applicationId: number;
-  kind: string;
-  path: string;
-  sha256: string;
-  size: number;
-  archivedAt: string;
-}
-
 export function archiveRoot(dataDir: string): string {
   return path.resolve(dataDir, 'archive');
-}
-
-function idOf(row: unknown): number {
-  return typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number);
 }
 
 /** Absolute path of a recorded entry, refusing anything that would leave the archive folder. */
@@ -56,8 +44,7 @@ export async function archiveFile(
 
   const dir = path.join(archiveRoot(deps.config.dataDir), String(input.applicationId));
   await fs.promises.mkdir(dir, { recursive: true, mode: 0o750 });
-  const existing = await trx('archive_entry').where({ application_id: input.applicationId }).count<{ n: number }[]>({ n: '*' });
-  let n = Number(existing[0]?.n ?? 0) + 1;
+  let n = (await countArchiveEntries(trx, input.applicationId)) + 1;
   let handle: fs.promises.FileHandle | undefined;
   let name = '';
   // Never overwrite: if the name is taken (e.g. a file left by a rolled-back transaction), take the next number.
@@ -77,25 +64,15 @@ export async function archiveFile(
   } finally {
     await handle.close();
   }
-  const entry = {
-    application_id: input.applicationId,
-    kind: input.kind,
-    path: path.relative(path.resolve(deps.config.dataDir), full).split(path.sep).join('/'),
-    sha256: crypto.createHash('sha256').update(content).digest('hex'),
-    size: content.length,
-    archived_at: input.now.toISOString(),
-  };
   try {
-    const [row] = await trx('archive_entry').insert(entry).returning('id');
-    return {
-      id: idOf(row),
-      applicationId: entry.application_id,
-      kind: entry.kind,
-      path: entry.path,
-      sha256: entry.sha256,
-      size: entry.size,
-      archivedAt: entry.archived_at,
-    };
+    return await insertArchiveEntry(trx, {
+      applicationId: input.applicationId,
+      kind: input.kind,
+      path: path.relative(path.resolve(deps.config.dataDir), full).split(path.sep).join('/'),
+      sha256: crypto.createHash('sha256').update(content).digest('hex'),
+      size: content.length,
+      archivedAt: input.now.toISOString(),
+    });
   } catch (err) {
     await fs.promises.rm(full, { force: true });
     throw err;
@@ -107,15 +84,15 @@ export async function archiveFile(
  * checking each still has the SHA-256 recorded at upload. Returns the entries in document order.
  */
 export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }, trx: Db, applicationId: number, now: Date): Promise<ArchiveEntry[]> {
-  const docs = await trx('application_document').where({ application_id: applicationId, archived: false }).whereNull('removed_at').orderBy('id');
+  const docs = await documentsToArchive(trx, applicationId);
   const out: ArchiveEntry[] = [];
   for (const doc of docs) {
-    const buffer = await fs.promises.readFile(path.join(documentsDir(deps.config.dataDir), path.basename(doc.stored_name)));
+    const buffer = await fs.promises.readFile(path.join(documentsDir(deps.config.dataDir), path.basename(doc.storedName)));
     const sha256 = crypto.createHash('sha256').update(buffer).digest('hex');
     if (sha256 !== doc.sha256) throw new Error(`document ${doc.id} does not match the hash recorded at upload`);
     const extension = ({ 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png' } as Record<string, string>)[doc.mime] ?? 'bin';
     out.push(await archiveFile(deps, trx, { applicationId, kind: `document-${doc.kind}`.replace(/_/g, '-'), extension, buffer, now }));
-    await trx('application_document').where({ id: doc.id }).update({ archived: true });
+    await markDocumentArchived(trx, doc.id);
   }
   return out;
 }
@@ -146,7 +123,7 @@ function walk(dir: string): string[] {
 /** Re-hashes every recorded file and lists what is missing, changed, or present without a record. */
 export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db: Db }): Promise<ArchiveReport> {
   const dataDir = path.resolve(deps.config.dataDir);
-  const rows = await deps.db('archive_entry').orderBy('id').select('path', 'sha256', 'size');
+  const rows = await archiveLedger(deps.db);
   const report: ArchiveReport = { checked: rows.length, intact: 0, missing: [], changed: [], extra: [], clean: true };
   const recorded = new Set<string>();
   for (const row of rows) {
@@ -207,12 +184,12 @@ export async function readSignedPdf(
   if (!Number.isInteger(version) || version < 1) return undefined;
   const signature = await findSignature(deps.db, applicationId, version);
   if (!signature) return undefined;
-  const app = await deps.db('application').where({ id: applicationId }).first('reference');
+  const reference = await applicationReference(deps.db, applicationId);
   const root = archiveRoot(deps.config.dataDir);
   const file = path.resolve(deps.config.dataDir, signature.archivePath);
   if (!file.startsWith(root + path.sep)) throw new ArchiveIntegrityError(`signature ${signature.id} points outside the archive`);
   const pdf = await fs.promises.readFile(file);
   if (sha256Hex(pdf) !== signature.pdfSha256)
     throw new ArchiveIntegrityError(`archived signed PDF of application ${applicationId} v${version} does not match its recorded hash`);
-  return { pdf, fileName: `application-${app?.reference ?? applicationId}-signed-v${version}.pdf` };
+  return { pdf, fileName: `application-${reference ?? applicationId}-signed-v${version}.pdf` };
 }

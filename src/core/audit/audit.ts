@@ -3,6 +3,9 @@ import type { Db } from '../../platform/db';
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { ActorType } from '../application/status';
+import { auditRowsAfter, insertAuditRow, lastAuditHash, lockAuditChain, type AuditRow } from './audit-repository';
+
+export type { AuditRow } from './audit-repository';
 
 /**
  * The audit log: append-only, hash-chained. Each row's hash is SHA-256(previous row's hash ‖ canonical JSON of the
@@ -14,8 +17,6 @@ import type { ActorType } from '../application/status';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const USER_AGENT_MAX = 200;
-/** Arbitrary constant naming the audit chain's advisory lock on PostgreSQL. */
-const PG_LOCK_KEY = 74_201_101;
 
 interface AuditActor {
   type: ActorType;
@@ -38,23 +39,6 @@ export interface AuditEntry {
 
 /** Who acts and from where: the part of an audit entry that the request (or the job) gives, the rest is the action's. */
 export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
-
-export interface AuditRow {
-  id: number;
-  at: string;
-  actor_type: string;
-  actor_id: number | null;
-  actor_email: string | null;
-  action: string;
-  application_id: number | null;
-  object_type: string | null;
-  object_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  details: string;
-  prev_hash: string;
-  hash: string;
-}
 
 type HashedFields = Omit<AuditRow, 'id' | 'prev_hash' | 'hash'>;
 
@@ -120,20 +104,11 @@ function isTransaction(db: Db): db is Knex.Transaction {
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<{ id: number; hash: string }> {
   if (!isTransaction(db)) return appendAlone(db, entry);
   const trx = db;
-  if (trx.client.config.client === 'pg') {
-    await trx.raw('SELECT pg_advisory_xact_lock(?)', [PG_LOCK_KEY]);
-  } else {
-    // A write that touches no row, so this transaction holds SQLite's write lock before it reads the last hash.
-    await trx.raw('UPDATE audit_log SET id = id WHERE 0');
-  }
-  const last: { hash: string } | undefined = await trx('audit_log').orderBy('id', 'desc').first('hash');
-  const prevHash = last?.hash ?? GENESIS_HASH;
+  await lockAuditChain(trx);
+  const prevHash = (await lastAuditHash(trx)) ?? GENESIS_HASH;
   const fields = toFields(entry);
   const hash = auditHash(prevHash, fields);
-  const [row] = await trx('audit_log')
-    .insert({ ...fields, prev_hash: prevHash, hash })
-    .returning('id');
-  const id = typeof row === 'object' && row !== null ? Number((row as { id: number }).id) : Number(row);
+  const id = await insertAuditRow(trx, { ...fields, prev_hash: prevHash, hash });
   return { id, hash };
 }
 
@@ -203,7 +178,7 @@ export async function verifyAuditChain(db: Db, pageSize = 1000): Promise<ChainVe
   let afterId = 0;
   let count = 0;
   for (;;) {
-    const rows: AuditRow[] = await db('audit_log').where('id', '>', afterId).orderBy('id').limit(pageSize);
+    const rows = await auditRowsAfter(db, afterId, pageSize);
     for (const row of rows) {
       if (row.prev_hash !== prev) return { ok: false, count, brokenId: Number(row.id), reason: 'prev_hash' };
       if (auditHash(prev, row) !== row.hash) return { ok: false, count, brokenId: Number(row.id), reason: 'hash' };

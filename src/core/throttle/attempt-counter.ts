@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { lockingRead, type Db } from '../../platform/db';
+import type { Db } from '../../platform/db';
+import { deleteCounter, deleteCountersBefore, findCounter, holdCounterRow, saveCounter } from './attempt-counter-repository';
 
 type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email';
 
@@ -20,21 +21,13 @@ export const KEY_RULE: CounterRule = { windowMs: 24 * 60 * MINUTE, max: Number.M
 /** Self-service: at most 5 requests per e-mail per hour; beyond that nothing is sent (the answer stays neutral). */
 export const APPLY_EMAIL_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 5 };
 
-interface CounterRow {
-  kind: string;
-  subject: string;
-  count: number;
-  window_started_at: string;
-  locked_until: string | null;
-}
-
 /** The counter subject for an e-mail: a hash, so the table holds no address. */
 export function emailSubject(email: string): string {
   return crypto.createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 }
 
 export async function isLocked(db: Db, kind: CounterKind, subject: string, now: Date): Promise<boolean> {
-  const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first('locked_until');
+  const row = await findCounter(db, kind, subject);
   return Boolean(row?.locked_until && row.locked_until > now.toISOString());
 }
 
@@ -44,12 +37,7 @@ export async function isLocked(db: Db, kind: CounterKind, subject: string, now: 
  * never reach the lock; with the row held, the second waits for the first to commit and counts after it.
  */
 export async function holdCounter(trx: Db, kind: CounterKind, subject: string, now: Date): Promise<void> {
-  const ts = now.toISOString();
-  await trx('attempt_counter')
-    .insert({ kind, subject, count: 0, window_started_at: ts, locked_until: null, updated_at: ts })
-    .onConflict(['kind', 'subject'])
-    .ignore();
-  await lockingRead(trx('attempt_counter').where({ kind, subject }).first('kind'));
+  await holdCounterRow(trx, kind, subject, now.toISOString());
 }
 
 /**
@@ -60,7 +48,7 @@ export async function holdCounter(trx: Db, kind: CounterKind, subject: string, n
 export async function countEvent(db: Db, kind: CounterKind, subject: string, rule: CounterRule, now: Date): Promise<number> {
   const ts = now.toISOString();
   await holdCounter(db, kind, subject, now);
-  const row = await db<CounterRow>('attempt_counter').where({ kind, subject }).first();
+  const row = await findCounter(db, kind, subject);
   const inWindow = row && now.getTime() - Date.parse(row.window_started_at) < rule.windowMs;
   let count = inWindow ? Number(row.count) + 1 : 1;
   let windowStartedAt = inWindow ? row.window_started_at : ts;
@@ -71,22 +59,16 @@ export async function countEvent(db: Db, kind: CounterKind, subject: string, rul
     count = 0;
     windowStartedAt = ts;
   }
-  await db('attempt_counter')
-    .insert({ kind, subject, count, window_started_at: windowStartedAt, locked_until: lockedUntil, updated_at: ts })
-    .onConflict(['kind', 'subject'])
-    .merge(['count', 'window_started_at', 'locked_until', 'updated_at']);
+  await saveCounter(db, { kind, subject, count, windowStartedAt, lockedUntil, at: ts });
   return reached;
 }
 
 export async function clearCounter(db: Db, kind: CounterKind, subject: string): Promise<void> {
-  await db('attempt_counter').where({ kind, subject }).delete();
+  await deleteCounter(db, kind, subject);
 }
 
 /** Drops counters that no longer matter (window passed long ago, no lock); for a periodic job. */
 export async function purgeOldCounters(db: Db, now: Date, olderThanMs = 48 * 60 * MINUTE): Promise<number> {
   const cutoff = new Date(now.getTime() - olderThanMs).toISOString();
-  return db('attempt_counter')
-    .where('updated_at', '<', cutoff)
-    .where((q) => q.whereNull('locked_until').orWhere('locked_until', '<', now.toISOString()))
-    .delete();
+  return deleteCountersBefore(db, cutoff, now.toISOString());
 }

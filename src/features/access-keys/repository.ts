@@ -3,6 +3,7 @@ import { KEY_RULE_COLUMNS } from '../../core/application/repository';
 import { uniqueViolationText, type Db } from '../../platform/db';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { escapeLike, type ListQuery } from '../../lib/list-query';
+import { column, int, rowMapper, text, type Row } from '../../lib/rows';
 
 /** Access keys and the BC options they carry. Every administrator query takes the actor's BC ids. */
 
@@ -94,17 +95,6 @@ export type SortLabels = Partial<Record<AccessKeySort, Record<string, string>>>;
 /** Open applications that block a key's deletion (not finished: neither transmitted nor closed). */
 const DELETE_BLOCKING_STATUSES = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'] as const;
 
-interface AccountRow {
-  id: number;
-  number: string;
-  company_name: string;
-  card_product: string;
-  plastic_types: string;
-  liability_type: string;
-  statement_option: string;
-  payment_type: string;
-}
-
 interface KeyRow {
   id: number;
   number: string;
@@ -133,18 +123,17 @@ function parseJsonArray(text: string | null | undefined): string[] {
   }
 }
 
-function toAccountSummary(row: AccountRow): AccountSummary {
-  return {
-    id: row.id,
-    number: row.number,
-    companyName: row.company_name,
-    cardProduct: row.card_product,
-    plasticTypes: parseJsonArray(row.plastic_types),
-    liabilityType: row.liability_type,
-    statementOption: row.statement_option,
-    paymentType: row.payment_type,
-  };
-}
+const ACCOUNT_SUMMARY = rowMapper<AccountSummary>({
+  id: int('id'),
+  number: text('number'),
+  companyName: text('company_name'),
+  cardProduct: text('card_product'),
+  plasticTypes: column('plastic_types', (v) => parseJsonArray(v as string | null)),
+  liabilityType: text('liability_type'),
+  statementOption: text('statement_option'),
+  paymentType: text('payment_type'),
+});
+const toAccountSummary = ACCOUNT_SUMMARY.map;
 
 function toAccessKey(row: KeyRow): AccessKey {
   return {
@@ -180,40 +169,10 @@ const KEY_COLUMNS = [
   'k.updated_at',
   'k.deleted_at',
 ];
-const ACCOUNT_COLUMNS = [
-  'a.number as a_number',
-  'a.company_name as a_company_name',
-  'a.card_product as a_card_product',
-  'a.plastic_types as a_plastic_types',
-  'a.liability_type as a_liability_type',
-  'a.statement_option as a_statement_option',
-  'a.payment_type as a_payment_type',
-];
+const ACCOUNT_COLUMNS = ACCOUNT_SUMMARY.prefixed('a', 'a_');
 
-type JoinedRow = KeyRow & {
-  a_number: string;
-  a_company_name: string;
-  a_card_product: string;
-  a_plastic_types: string;
-  a_liability_type: string;
-  a_statement_option: string;
-  a_payment_type: string;
-};
-
-function toKeyWithAccount(row: JoinedRow): AccessKeyWithAccount {
-  return {
-    ...toAccessKey(row),
-    account: toAccountSummary({
-      id: row.account_id,
-      number: row.a_number,
-      company_name: row.a_company_name,
-      card_product: row.a_card_product,
-      plastic_types: row.a_plastic_types,
-      liability_type: row.a_liability_type,
-      statement_option: row.a_statement_option,
-      payment_type: row.a_payment_type,
-    }),
-  };
+function toKeyWithAccount(row: KeyRow & Row): AccessKeyWithAccount {
+  return { ...toAccessKey(row), account: ACCOUNT_SUMMARY.fromPrefixed(row, 'a_') };
 }
 
 function joined(db: Db) {
@@ -228,13 +187,13 @@ export async function listAccountsForActor(db: Db, accountIds: number[]): Promis
     })
     .whereIn('a.id', accountIds)
     .orderBy('a.number')
-    .select<Array<AccountRow & { active_key_id: number | null }>>('a.*', 'k.id as active_key_id');
+    .select<Array<Row & { active_key_id: number | null }>>('a.*', 'k.id as active_key_id');
   return rows.map((r) => ({ ...toAccountSummary(r), activeKeyId: r.active_key_id ?? null }));
 }
 
 export async function findAccountForActor(db: Db, accountIds: number[], accountId: number): Promise<AccountSummary | undefined> {
   if (!accountIds.includes(accountId)) return undefined;
-  const row = await db<AccountRow>('account').whereIn('id', accountIds).andWhere({ id: accountId }).first();
+  const row = await db('account').whereIn('id', accountIds).andWhere({ id: accountId }).first();
   return row ? toAccountSummary(row) : undefined;
 }
 
@@ -244,7 +203,7 @@ export async function findKeyForActor(db: Db, accountIds: number[], id: number):
     .where('k.id', id)
     .whereIn('k.account_id', accountIds)
     .whereNull('k.deleted_at')
-    .first<JoinedRow | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
+    .first<(KeyRow & Row) | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
   return row ? toKeyWithAccount(row) : undefined;
 }
 
@@ -314,35 +273,19 @@ const LIST_COLUMNS = [
   'a.statement_option',
 ];
 
-interface ListRow {
-  id: number;
-  number: string;
-  name: string;
-  expires_on: string;
-  account_id: number;
-  plastic_type: string;
-  account_number: string;
-  company_name: string;
-  card_product: string;
-  liability_type: string;
-  statement_option: string;
-}
-
-function toListRow(r: ListRow): AccessKeyListRow {
-  return {
-    id: r.id,
-    number: r.number,
-    name: r.name,
-    expiresOn: r.expires_on,
-    accountId: r.account_id,
-    accountNumber: r.account_number,
-    companyName: r.company_name,
-    cardProduct: r.card_product,
-    plasticType: r.plastic_type,
-    liabilityType: r.liability_type,
-    statementOption: r.statement_option,
-  };
-}
+const toListRow = rowMapper<AccessKeyListRow>({
+  id: int('id'),
+  number: text('number'),
+  name: text('name'),
+  expiresOn: text('expires_on'),
+  accountId: int('account_id'),
+  accountNumber: text('account_number'),
+  companyName: text('company_name'),
+  cardProduct: text('card_product'),
+  plasticType: text('plastic_type'),
+  liabilityType: text('liability_type'),
+  statementOption: text('statement_option'),
+}).map;
 
 export async function countKeys(db: Db, accountIds: number[], q: string): Promise<number> {
   const row = await filtered(db, accountIds, q).count<{ n: number | string }[]>({ n: 'k.id' });
@@ -359,7 +302,7 @@ export async function listKeys(
 ): Promise<AccessKeyListRow[]> {
   const qb = applySort(filtered(db, accountIds, query.q).select(LIST_COLUMNS), query.sort, query.dir, labels);
   if (page) qb.offset(page.offset).limit(page.limit);
-  const rows = (await qb) as ListRow[];
+  const rows = (await qb) as Row[];
   return rows.map(toListRow);
 }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { SortDirection } from '../../lib/list-query';
 import type { Priority } from '../../core/application/create';
 import { QUEUE_STATUSES, type Status } from '../../core/application/status';
-import { countsByStatusAndPriority } from '../../core/application/counts';
+import { countsByStatusAndPriority } from '../../core/application/counts-repository';
 import { whereIdIn, type Db } from '../../platform/db';
 import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';

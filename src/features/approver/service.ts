@@ -3,7 +3,7 @@ import { enqueueEmails } from '../../core/outbox/enqueue';
 import { applicationStatus, holdApplication } from '../../core/application/repository';
 import { transition, type Status } from '../../core/application/status';
 import { loadFormContext, type FormContext } from '../../core/application/form-data';
-import { latestSignature } from '../../core/application/signatures';
+import { latestSignature } from '../../core/application/signatures-repository';
 import { urgentAlertEmails } from '../../core/application/notifications';
 import { findRequestByToken, stateOf, type ApprovalRequest } from '../../core/application/approval-requests';
 import { recordDecision } from '../../core/application/approval-requests-repository';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from '../../platform/db';
+import { insertRow, type Db } from '../../platform/db';
 import { OPEN_STATUSES } from '../../core/application/status';
 import type { Priority } from '../../core/application/create';
 import type { FileType, UploadRow } from './parse';
@@ -152,16 +152,13 @@ export async function insertBatch(
   trx: Knex.Transaction,
   b: { accessKeyId: number; accountId: number; fileName: string; uploadedBy: number; rowCount: number; rejectedCount: number; now: Date },
 ): Promise<number> {
-  const [row] = await trx('bulk_batch')
-    .insert({
-      access_key_id: b.accessKeyId,
-      account_id: b.accountId,
-      file_name: b.fileName,
-      uploaded_by: b.uploadedBy,
-      row_count: b.rowCount,
-      rejected_count: b.rejectedCount,
-      created_at: b.now.toISOString(),
-    })
-    .returning('id');
-  return typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  return insertRow(trx, 'bulk_batch', {
+    access_key_id: b.accessKeyId,
+    account_id: b.accountId,
+    file_name: b.fileName,
+    uploaded_by: b.uploadedBy,
+    row_count: b.rowCount,
+    rejected_count: b.rejectedCount,
+    created_at: b.now.toISOString(),
+  });
 }

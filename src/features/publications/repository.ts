@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ApplicationPersonRecord } from '../../core/application/repository';
-import type { Db } from '../../platform/db';
+import { insertRow, type Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
 import { NOT_SUBMITTED } from '../../core/application/status';
 import { ANY_PRODUCT, termsSha256, type TermsKind } from '../../core/terms/repository';
@@ -52,28 +52,21 @@ export async function termsVersionTaken(
   return Boolean(existing);
 }
 
-function insertedId(row: unknown): number {
-  return typeof row === 'object' ? Number((row as { id: number }).id) : Number(row);
-}
-
 /** Inserts one language of a terms version: its id. */
 export async function insertTermsVersion(
   trx: Knex.Transaction,
   terms: { kind: TermsKind; cardProduct: string; language: Language; version: string; title: string; body: string; publishedAt: string },
 ): Promise<number> {
-  const [row] = await trx('terms_version')
-    .insert({
-      kind: terms.kind,
-      card_product: terms.cardProduct,
-      language: terms.language,
-      version: terms.version,
-      title: terms.title,
-      body: terms.body,
-      sha256: termsSha256(terms.body),
-      published_at: terms.publishedAt,
-    })
-    .returning('id');
-  return insertedId(row);
+  return insertRow(trx, 'terms_version', {
+    kind: terms.kind,
+    card_product: terms.cardProduct,
+    language: terms.language,
+    version: terms.version,
+    title: terms.title,
+    body: terms.body,
+    sha256: termsSha256(terms.body),
+    published_at: terms.publishedAt,
+  });
 }
 
 /** Whether this form version is already published. */
@@ -86,10 +79,7 @@ export async function insertFormVersion(
   trx: Knex.Transaction,
   form: { version: string; note: string; publishedBy: number; publishedAt: string },
 ): Promise<number> {
-  const [row] = await trx('form_version')
-    .insert({ version: form.version, note: form.note, published_by: form.publishedBy, published_at: form.publishedAt })
-    .returning('id');
-  return insertedId(row);
+  return insertRow(trx, 'form_version', { version: form.version, note: form.note, published_by: form.publishedBy, published_at: form.publishedAt });
 }
 
 /** The latest terms versions published, one row per language, newest first. */

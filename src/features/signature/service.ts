@@ -27,7 +27,7 @@ import {
   type Consent,
   type Consents,
   type Signature,
-} from '../../core/application/signatures';
+} from '../../core/application/signatures-repository';
 import { archivedPaths } from './repository';
 
 /**

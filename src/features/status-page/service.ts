@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db';
 import { NOT_SUBMITTED, type Status } from '../../core/application/status';
-import { listSignatures } from '../../core/application/signatures';
+import { listSignatures } from '../../core/application/signatures-repository';
 import { statusHistoryRows, statusPageApplication } from './repository';
 
 /**

@@ -12,10 +12,10 @@ import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { localDate, utcOffsetMs } from '../../lib/time-zone';
 import { mapInSlices } from '../../lib/slices';
 import { oneAtATime } from '../../lib/one-at-a-time';
-import { countsByKeyAndStatus } from '../../core/application/counts';
+import { countsByKeyAndStatus } from '../../core/application/counts-repository';
 import { readDocument } from '../../core/application/documents';
 import { findApplicationInScope } from '../../core/application/repository';
-import { findSignature } from '../../core/application/signatures';
+import { findSignature } from '../../core/application/signatures-repository';
 import { readSignedPdf } from '../../core/archive/archive';
 import {
   batchInScope,

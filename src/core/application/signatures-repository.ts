@@ -1,4 +1,5 @@
-import type { Db } from '../../platform/db';
+import { insertRow, type Db } from '../../platform/db';
+import { column, int, rowMapper, text } from '../../lib/rows';
 
 /** A signed version of an application (table `signature`). */
 export interface Consent {
@@ -29,38 +30,36 @@ export interface Signature {
   consents: Consents;
 }
 
-function toSignature(row: Record<string, unknown>): Signature {
-  return {
-    id: Number(row.id),
-    applicationId: Number(row.application_id),
-    version: Number(row.version),
-    language: row.language as string,
-    pdfSha256: row.pdf_sha256 as string,
-    shownPdfSha256: row.shown_pdf_sha256 as string,
-    archivePath: row.archive_path as string,
-    pdfSize: Number(row.pdf_size),
-    signedAt: row.signed_at as string,
-    signerEmail: row.signer_email as string,
-    ip: row.ip as string,
-    userAgent: row.user_agent as string,
-    consents: JSON.parse(row.consents as string) as Consents,
-  };
-}
+const SIGNATURE = rowMapper<Signature>({
+  id: int('id'),
+  applicationId: int('application_id'),
+  version: int('version'),
+  language: text('language'),
+  pdfSha256: text('pdf_sha256'),
+  shownPdfSha256: text('shown_pdf_sha256'),
+  archivePath: text('archive_path'),
+  pdfSize: int('pdf_size'),
+  signedAt: text('signed_at'),
+  signerEmail: text('signer_email'),
+  ip: text('ip'),
+  userAgent: text('user_agent'),
+  consents: column('consents', (v) => JSON.parse(v as string) as Consents),
+});
 
 /** Every signed version of an application, oldest first. */
 export async function listSignatures(db: Db, applicationId: number): Promise<Signature[]> {
-  const rows = await db('signature').where({ application_id: applicationId }).orderBy('version');
-  return rows.map(toSignature);
+  const rows = await db('signature').where({ application_id: applicationId }).orderBy('version').select(SIGNATURE.columns);
+  return rows.map(SIGNATURE.map);
 }
 
 export async function findSignature(db: Db, applicationId: number, version: number): Promise<Signature | undefined> {
-  const row = await db('signature').where({ application_id: applicationId, version }).first();
-  return row ? toSignature(row) : undefined;
+  const row = await db('signature').where({ application_id: applicationId, version }).first(SIGNATURE.columns);
+  return row ? SIGNATURE.map(row) : undefined;
 }
 
 export async function latestSignature(db: Db, applicationId: number): Promise<Signature | undefined> {
-  const row = await db('signature').where({ application_id: applicationId }).orderBy('version', 'desc').first();
-  return row ? toSignature(row) : undefined;
+  const row = await db('signature').where({ application_id: applicationId }).orderBy('version', 'desc').first(SIGNATURE.columns);
+  return row ? SIGNATURE.map(row) : undefined;
 }
 
 export async function nextSignatureVersion(trx: Db, applicationId: number): Promise<number> {
@@ -69,25 +68,22 @@ export async function nextSignatureVersion(trx: Db, applicationId: number): Prom
 }
 
 export async function insertSignature(trx: Db, s: Omit<Signature, 'id'> & { signatureAttemptId: number; createdAt: string }): Promise<number> {
-  const [row] = await trx('signature')
-    .insert({
-      application_id: s.applicationId,
-      version: s.version,
-      language: s.language,
-      pdf_sha256: s.pdfSha256,
-      shown_pdf_sha256: s.shownPdfSha256,
-      archive_path: s.archivePath,
-      pdf_size: s.pdfSize,
-      signature_attempt_id: s.signatureAttemptId,
-      signed_at: s.signedAt,
-      signer_email: s.signerEmail,
-      ip: s.ip,
-      user_agent: s.userAgent,
-      consents: JSON.stringify(s.consents),
-      created_at: s.createdAt,
-    })
-    .returning('id');
-  return typeof row === 'object' ? (row as { id: number }).id : (row as number);
+  return insertRow(trx, 'signature', {
+    application_id: s.applicationId,
+    version: s.version,
+    language: s.language,
+    pdf_sha256: s.pdfSha256,
+    shown_pdf_sha256: s.shownPdfSha256,
+    archive_path: s.archivePath,
+    pdf_size: s.pdfSize,
+    signature_attempt_id: s.signatureAttemptId,
+    signed_at: s.signedAt,
+    signer_email: s.signerEmail,
+    ip: s.ip,
+    user_agent: s.userAgent,
+    consents: JSON.stringify(s.consents),
+    created_at: s.createdAt,
+  });
 }
 
 /** The outbox idempotency key of the e-mail carrying one signing code (one e-mail per code). */

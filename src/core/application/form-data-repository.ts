@@ -1,0 +1,122 @@
+import type { Db } from '../../platform/db';
+import type { Account } from '../accounts/repository';
+import type { Origin, Priority } from './create';
+import type { ApplicationPerson } from './repository';
+import type { Status } from './status';
+
+/** The application, its key's rules and its BC, and its stored form and pre-fill (JSON text, as stored). */
+export interface FormRecord {
+  application: ApplicationPerson & {
+    id: number;
+    reference: string;
+    origin: Origin;
+    priority: Priority;
+    status: Status;
+    createdAt: string;
+    version: number;
+  };
+  key: {
+    id: number;
+    number: string;
+    name: string;
+    plasticType: string;
+    costCentreRule: 'required' | 'optional';
+    employeeNumberRule: 'required' | 'optional';
+    directDebitRule: 'required' | 'optional' | 'none';
+    additionalApproverRequired: boolean;
+  };
+  /** The BC as the form needs it (src/core/accounts). */
+  account: Pick<
+    Account,
+    | 'id'
+    | 'number'
+    | 'companyName'
+    | 'addressBuilding'
+    | 'addressStreet'
+    | 'addressCity'
+    | 'addressPostalCode'
+    | 'addressCountry'
+    | 'phone'
+    | 'cardProduct'
+    | 'liabilityType'
+    | 'statementOption'
+    | 'paymentType'
+  >;
+  formData: unknown;
+  prefill: unknown;
+}
+
+/** The application with its key and BC; undefined when it does not exist. */
+export async function findFormRecord(db: Db, applicationId: number): Promise<FormRecord | undefined> {
+  const row = await db('application as ap')
+    .join('access_key as k', 'k.id', 'ap.access_key_id')
+    .join('account as a', 'a.id', 'ap.account_id')
+    .where('ap.id', applicationId)
+    .first(
+      'ap.*',
+      'k.number as key_number',
+      'k.name as key_name',
+      'k.plastic_type as key_plastic_type',
+      'k.cost_centre_rule',
+      'k.employee_number_rule',
+      'k.direct_debit_rule',
+      'k.additional_approver_required',
+      'a.number as account_number',
+      'a.company_name',
+      'a.address_building',
+      'a.address_street',
+      'a.address_city',
+      'a.address_postal_code',
+      'a.address_country',
+      'a.phone as account_phone',
+      'a.card_product',
+      'a.liability_type',
+      'a.statement_option',
+      'a.payment_type',
+    );
+  if (!row) return undefined;
+  if (!row) return undefined;
+  return {
+    application: {
+      id: Number(row.id),
+      reference: row.reference,
+      origin: row.origin,
+      priority: row.priority,
+      status: row.status,
+      title: row.title ?? null,
+      firstName: row.first_name ?? null,
+      lastName: row.last_name ?? null,
+      email: row.email,
+      language: row.language,
+      createdAt: row.created_at,
+      version: Number(row.version),
+    },
+    key: {
+      id: Number(row.access_key_id),
+      number: row.key_number,
+      name: row.key_name,
+      plasticType: row.key_plastic_type,
+      costCentreRule: row.cost_centre_rule,
+      employeeNumberRule: row.employee_number_rule,
+      directDebitRule: row.direct_debit_rule,
+      additionalApproverRequired: Boolean(row.additional_approver_required),
+    },
+    account: {
+      id: Number(row.account_id),
+      number: row.account_number,
+      companyName: row.company_name,
+      addressBuilding: row.address_building ?? '',
+      addressStreet: row.address_street,
+      addressCity: row.address_city,
+      addressPostalCode: row.address_postal_code,
+      addressCountry: row.address_country,
+      phone: row.account_phone ?? '',
+      cardProduct: row.card_product,
+      liabilityType: row.liability_type,
+      statementOption: row.statement_option,
+      paymentType: row.payment_type,
+    },
+    formData: row.form_data,
+    prefill: row.prefill,
+  };
+}

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+
+/** The status history's rows (`application_status_history`), written by `transition` and at creation. */
+export interface StatusHistoryRow {
+  application_id: number;
+  at: string;
+  actor_type: string;
+  actor_id: number | null;
+  from_status: string | null;
+  to_status: string;
+  comment: string | null;
+  comment_for_employee: boolean;
+  event?: string;
+}
+
+/** The application's status and version as they are now, in the caller's transaction. */
+export async function currentStatus(trx: Knex.Transaction, applicationId: number): Promise<{ status: string; version: number } | undefined> {
+  const row = await trx('application').where({ id: applicationId }).first('status', 'version');
+  return row ? { status: row.status, version: Number(row.version) } : undefined;
+}
+
+/**
+ * Writes the new status only if the application still has the status and version read (`WHERE status = … AND
+ * version = …`); the version goes up by one. Returns how many rows changed (1, or 0 when another writer came first).
+ */
+export async function updateStatusIfUnchanged(
+  trx: Knex.Transaction,
+  applicationId: number,
+  seen: { status: string; version: number },
+  change: { to: string; at: string; extra?: Record<string, unknown> },
+): Promise<number> {
+  return trx('application')
+    .where({ id: applicationId, status: seen.status, version: seen.version })
+    .update({ status: change.to, status_changed_at: change.at, updated_at: change.at, version: seen.version + 1, ...(change.extra ?? {}) });
+}
+
+/** Appends history rows (in chunks, so a batch of thousands stays under the databases' parameter limits). */
+export async function insertStatusHistory(trx: Knex.Transaction, rows: StatusHistoryRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200) await trx('application_status_history').insert(rows.slice(i, i + 200));
+}
