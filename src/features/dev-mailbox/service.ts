@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db';
 import { findOutboxRow, listMailbox, wipeOutboxSecret, type OutboxRow } from '../../core/outbox/repository';
-import { attemptOfSigningCodeEmail, openCode } from '../../core/application/signatures';
+import { attemptOfSigningCodeEmail, openCode } from '../../core/application/signatures-repository';
 
 /** One page of the development mailbox, newest first, with the number of e-mails in the outbox. */
 export async function mailboxPage(db: Db, page: { limit: number; offset: number }): Promise<{ rows: OutboxRow[]; total: number }> {
