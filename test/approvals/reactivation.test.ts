@@ -112,6 +112,26 @@ describe('reactivation of a cancelled application: the employee is told by e-mai
     },
   );
 
+  it('queues the e-mail in the reactivation’s transaction: when it cannot be queued, the application stays cancelled', async () => {
+    const a = await cancelled(5, { language: 'fr', firstName: 'Zoé', lastName: 'Martin', email: 'same.transaction@example.test' });
+    ctx.deps.faults.beforeActionEmails = async () => {
+      throw new Error('outbox unavailable');
+    };
+    try {
+      expect((await reactivate(agents.en, a.id)).status).toBe(500);
+    } finally {
+      delete ctx.deps.faults.beforeActionEmails;
+    }
+    expect((await ctx.deps.db('application').where({ id: a.id }).first()).status).toBe('cancelled');
+    expect(await ctx.deps.db('application_status_history').where({ application_id: a.id, event: 'reactivated' })).toHaveLength(0);
+    expect(await ctx.deps.db('audit_log').where({ application_id: a.id, action: 'application.reactivate' })).toHaveLength(0);
+    expect(await queued(a.id)).toHaveLength(0);
+    // Once it can be queued again, the reactivation and its e-mail go through together.
+    expect((await reactivate(agents.en, a.id)).status).toBe(303);
+    expect((await ctx.deps.db('application').where({ id: a.id }).first()).status).toBe('pending_approval');
+    expect(await queued(a.id)).toHaveLength(1);
+  });
+
   it('appears on the e-mail templates page, and an edited version is what the employee receives', async () => {
     const platform = await signInAs(ctx.app, ctx.deps, 'platform@test.example', 'en');
     const list = $((await platform.get(paths.admin.emailTemplates.list).expect(200)).text);

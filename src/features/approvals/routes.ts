@@ -242,7 +242,7 @@ export function approvalRoutes(deps: Deps): Router {
     if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new NotFoundError('application');
     const id = Number(raw);
     try {
-      await reactivate(db, actor, id, { now: clock.now(), audit: auditRequestContext(req) });
+      await reactivate(db, actor, id, { now: clock.now(), audit: auditRequestContext(req), faults: deps.faults });
     } catch (err) {
       // Past the 90 days: a page that says why and what to do, not the generic refusal.
       if (err instanceof ReactivationTooLate) return res.status(409).render('approvals/reactivation-too-late.njk', { application: err.application });

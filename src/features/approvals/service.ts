@@ -349,7 +349,7 @@ export async function reactivate(
   db: Db,
   actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   applicationId: number,
-  ctx: { now: Date; audit: AuditContext },
+  ctx: { now: Date; audit: AuditContext; faults?: Faults },
 ): Promise<Status> {
   return db.transaction(async (trx) => {
     const app = await findTarget(trx, applicationId, actor.accountIds);
@@ -372,6 +372,7 @@ export async function reactivate(
       if (err instanceof StaleStateError) throw new ConflictError('applications:reactivate.errors.notCancelled');
       throw err;
     }
+    await ctx.faults?.beforeActionEmails?.(app.id);
     await enqueueEmails(trx, [reactivatedEmail(app, await lastHistoryId(trx, app.id))], ctx.now);
     await recordAudit(trx, {
       ...ctx.audit,
