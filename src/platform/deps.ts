@@ -15,7 +15,7 @@ const systemClock: Clock = { now: () => new Date() };
  * modules. Production passes none (an empty object: every hook is absent).
  */
 export interface Faults {
-  /** Approval queue: inside one application's transaction, its status changed, just before its e-mails are queued. */
+  /** Approval queue and reactivation: inside one application's transaction, its status changed, just before its e-mails are queued. */
   beforeActionEmails?(applicationId: number): Promise<void>;
   /** Signature: inside the signing transaction, the additional approval's state read, before the status changes. */
   afterApprovalStateRead?(applicationId: number): Promise<void>;

@@ -2,6 +2,7 @@ import nunjucks from 'nunjucks';
 import type { Express } from 'express';
 import { VIEWS_DIR } from './root';
 import { paths } from './paths';
+import { showControlCharacters } from '../lib/control-characters';
 
 interface NunjucksFrame {
   variables: Record<string, unknown>;
@@ -52,6 +53,8 @@ export function configureViews(app: Express | undefined, opts: { watch?: boolean
   env.addGlobal('paths', paths);
   env.addFilter('orEmpty', (v: unknown) => (v === null || v === undefined ? '' : v));
   env.addFilter('json', (v: unknown) => JSON.stringify(v));
+  // A value that may hold control or bidi characters (a refused one shown again): each written "[U+202E]".
+  env.addFilter('showControls', (v: unknown) => (typeof v === 'string' ? showControlCharacters(v) : v));
   // `{{ promise | await }}`: what a promise resolves to (the layout's tabs, counted lazily); needs an async render,
   // which res.render is.
   env.addFilter(

@@ -170,6 +170,45 @@ describe('bulk send', () => {
       await agentA.get(`${paths.admin.bulk.preview(id)}?lang=fr`);
     });
 
+    it('previews a value holding a right-to-left override made visible: that row rejected, the raw character nowhere in the page', async () => {
+      const RLO = '\u202e';
+      const reversed = validRow(24, { [col('lastName')]: `Dupont${RLO}edcba`, [col('jobTitle')]: `Ache${RLO}teur` });
+      const id = await uploadOk(
+        csvOf([
+          [...HEADERS_FR, `Note${RLO}etalp`],
+          [...validRow(23), 'x'],
+          [...reversed, 'y'],
+        ]),
+        `liste${RLO}vsc.exe`,
+      );
+      for (const lang of ['fr', 'en'] as const) {
+        const res = await agentA.get(`${paths.admin.bulk.preview(id)}?lang=${lang}`);
+        expect(res.text).not.toContain(RLO);
+        const page = $(res.text);
+        expect(page('[data-count="rejected"]').text()).toBe('1');
+        expect(page('#row-3 td').first().text()).toContain(`Dupont[U+202E]edcba`);
+        const errors = page('#row-3 .row-errors li')
+          .map((_i, el) => page(el).text())
+          .get();
+        expect(errors).toEqual(
+          lang === 'fr'
+            ? [
+                'Nom : Contient un caractère de contrôle invisible, affiché ici [U+202E] : supprimez-le',
+                'Fonction : Contient un caractère de contrôle invisible, affiché ici [U+202E] : supprimez-le',
+              ]
+            : [
+                'Last name: Contains an invisible control character, shown here as [U+202E]: remove it',
+                'Job title: Contains an invisible control character, shown here as [U+202E]: remove it',
+              ],
+        );
+        expect(page('main').text()).toContain('liste[U+202E]vsc.exe');
+        expect(page('#ignored-columns').text()).toContain('Note[U+202E]etalp');
+      }
+      // Stored so too: the batch pages that show the file name never reverse it either.
+      expect((await ctx.deps.db('bulk_upload').where({ id }).first()).file_name).toBe('liste[U+202E]vsc.exe');
+      await agentA.get(`${paths.admin.bulk.preview(id)}?lang=fr`);
+    });
+
     it('flags duplicates within the file and against an open application on the key', async () => {
       await ctx.deps.db.transaction((trx) =>
         createInvitedApplications(

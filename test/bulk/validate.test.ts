@@ -165,6 +165,22 @@ describe('bulk row rules', () => {
     ]);
   });
 
+  it('refuses a row holding a control or bidi character, naming each such cell and the characters as shown, in both languages', () => {
+    const row = check({ jobTitle: 'Ache\u202eteur', lastName: 'Dupont\u202eedcba', businessCity: 'Paris\u0085' });
+    expect(row.application).toBeUndefined();
+    expect(row.errors.map((e) => [e.column, e.key, e.params]).sort()).toEqual([
+      ['businessCity', 'bulk:rowErrors.controlCharacters', { characters: '[U+0085]' }],
+      ['jobTitle', 'bulk:rowErrors.controlCharacters', { characters: '[U+202E]' }],
+      ['lastName', 'bulk:rowErrors.controlCharacters', { characters: '[U+202E]' }],
+    ]);
+    expect(tFor('fr')('bulk:rowErrors.controlCharacters', { characters: '[U+202E]' })).toBe(
+      'Contient un caractère de contrôle invisible, affiché ici [U+202E] : supprimez-le',
+    );
+    expect(tFor('en')('bulk:rowErrors.controlCharacters', { characters: '[U+202E]' })).toBe(
+      'Contains an invisible control character, shown here as [U+202E]: remove it',
+    );
+  });
+
   it('says what the employee number rule is: a leading hyphen is refused, and the message says so (fr and en)', () => {
     const row = check({ employeeNumber: '-E3' });
     expect(row.errors).toEqual([{ column: 'employeeNumber', key: 'bulk:rowErrors.code' }]);

@@ -26,6 +26,7 @@ import {
   zCheck,
   type DateParts,
 } from '../../lib/validators';
+import { controlCharactersIn, hasControlCharacters } from '../../lib/control-characters';
 
 /**
  * Two levels of checks for each section:
@@ -70,14 +71,31 @@ function run<T>(issues: Issue[], field: string, schema: z.ZodType<T>, input: unk
 
 const required = (section: string, field: string) => `${NS}:${section}.fields.${field}.errors.required`;
 
+/**
+ * No control or bidi character (lib/control-characters), on Save as on Continue: the same message, naming the
+ * characters as the page shows them ("[U+202E]").
+ */
+function refuseControlCharacters(schema: z.ZodType<string>, labelKeyOf: string): z.ZodType<string> {
+  return schema.superRefine((v, ctx) => {
+    if (hasControlCharacters(v))
+      ctx.addIssue({
+        code: 'custom',
+        message: `${NS}:errors.controlCharacters`,
+        params: { labelKey: labelKeyOf, characters: controlCharactersIn(v).join(' ') },
+      });
+  });
+}
+
 /** A collapsed text field: required or not, at most `max` characters (code points), matching `pattern`. */
 function textSchema(section: string, field: string, opts: { required: boolean; max: number; pattern: RegExp; patternKey: string }) {
   const label = { labelKey: labelKey(section, field) };
-  return z
-    .string()
-    .refine((v) => !opts.required || v !== '', { message: required(section, field), abort: true })
-    .refine((v) => [...v].length <= opts.max, { message: `${NS}:errors.tooLong`, params: { ...label, max: opts.max }, abort: true })
-    .refine((v) => v === '' || opts.pattern.test(v), { message: opts.patternKey, params: label });
+  return refuseControlCharacters(
+    z
+      .string()
+      .refine((v) => !opts.required || v !== '', { message: required(section, field), abort: true })
+      .refine((v) => [...v].length <= opts.max, { message: `${NS}:errors.tooLong`, params: { ...label, max: opts.max }, abort: true }),
+    label.labelKey,
+  ).refine((v) => v === '' || opts.pattern.test(v), { message: opts.patternKey, params: label });
 }
 
 /** One of a fixed list, else the field's `required` message. */
@@ -86,8 +104,9 @@ function choiceSchema(section: string, field: string, accepted: (v: string) => b
 }
 
 /**
- * Save: every listed field must be a string (absent = empty) no longer than its limit; anything else in the body
- * is ignored. Values are kept as typed (trimmed and NFC by normaliseBody).
+ * Save: every listed field must be a string (absent = empty) no longer than its limit, without control or bidi
+ * characters (refused as on Continue, with the same message); anything else in the body is ignored. Any issue refuses
+ * the whole save. Values are kept as typed (trimmed and NFC by normaliseBody).
  */
 function pickStrings<K extends string>(
   body: Record<string, unknown>,
@@ -100,9 +119,12 @@ function pickStrings<K extends string>(
     const raw = body[field] ?? '';
     values[field] = typeof raw === 'string' ? raw : '';
     const label = { labelKey: labelKey(section, field) };
-    const schema = z
-      .custom<string>((r) => typeof r === 'string', { message: `${NS}:errors.type`, params: label, abort: true })
-      .refine((r) => [...r].length <= limits[field], { message: `${NS}:errors.tooLong`, params: { ...label, max: limits[field] } });
+    const schema = refuseControlCharacters(
+      z
+        .custom<string>((r) => typeof r === 'string', { message: `${NS}:errors.type`, params: label, abort: true })
+        .refine((r) => [...r].length <= limits[field], { message: `${NS}:errors.tooLong`, params: { ...label, max: limits[field] }, abort: true }),
+      label.labelKey,
+    );
     run(issues, field, schema, raw);
   }
   return { values, issues };
@@ -238,11 +260,13 @@ const storedIbanSchema = z.custom<PaymentData>().superRefine((p, ctx) => {
     ctx.addIssue({ code: 'custom', message: p.ibanCheck && p.ibanCheck.startsWith(`${NS}:errors.iban.`) ? p.ibanCheck : `${NS}:errors.iban.invalid` });
 });
 
-const accountHolderSchema = z
-  .string()
-  .refine((v) => v !== '', { message: required('payment', 'accountHolder'), abort: true })
-  .refine((v) => [...v].length <= PAYMENT_LIMITS.accountHolder, { message: `${NS}:errors.tooLong`, abort: true })
-  .refine((v) => FREE_TEXT.test(v), { message: `${NS}:errors.characters`, params: { labelKey: labelKey('payment', 'accountHolder') } });
+const accountHolderSchema = refuseControlCharacters(
+  z
+    .string()
+    .refine((v) => v !== '', { message: required('payment', 'accountHolder'), abort: true })
+    .refine((v) => [...v].length <= PAYMENT_LIMITS.accountHolder, { message: `${NS}:errors.tooLong`, abort: true }),
+  labelKey('payment', 'accountHolder'),
+).refine((v) => FREE_TEXT.test(v), { message: `${NS}:errors.characters`, params: { labelKey: labelKey('payment', 'accountHolder') } });
 
 /**
  * Full check of the payment section on the stored data: the IBAN's own check was made when it was typed (it is kept

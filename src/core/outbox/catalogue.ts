@@ -141,6 +141,7 @@ export const CATALOGUE: CatalogueEntry[] = [
   },
   { template: 'signing-code', number: null, recipient: 'employee', variables: [{ name: 'code', kind: 'code', sample: '482913' }] },
   { template: 'cancelled', number: null, recipient: 'employee', variables: [reference, ...employee, comment, entryLink] },
+  { template: 'reactivated', number: null, recipient: 'employee', variables: [reference, ...employee, entryLink] },
 ];
 
 const BY_TEMPLATE = new Map<string, CatalogueEntry>(CATALOGUE.map((e) => [e.template, e]));

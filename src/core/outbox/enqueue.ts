@@ -14,6 +14,7 @@ export const EMAIL_TEMPLATES = [
   'form-changed', // 9
   'signing-code',
   'cancelled',
+  'reactivated',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

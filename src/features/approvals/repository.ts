@@ -195,6 +195,8 @@ export interface ActionTarget {
   firstName: string | null;
   lastName: string | null;
   additionalApproverRequired: boolean;
+  /** Its access key (a new application on it, when a cancelled one can no longer be reactivated). */
+  accessKeyId: number;
 }
 
 /** One application of the actor's BCs, with its key's additional-approver rule; undefined when not in scope. */
@@ -216,6 +218,7 @@ export async function findTarget(db: Db, id: number, accountIds: number[]): Prom
       'ap.first_name',
       'ap.last_name',
       'k.additional_approver_required',
+      'ap.access_key_id',
     );
   if (!r) return undefined;
   return {
@@ -230,6 +233,7 @@ export async function findTarget(db: Db, id: number, accountIds: number[]): Prom
     firstName: r.first_name,
     lastName: r.last_name,
     additionalApproverRequired: Boolean(r.additional_approver_required),
+    accessKeyId: Number(r.access_key_id),
   };
 }
 

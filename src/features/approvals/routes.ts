@@ -21,6 +21,7 @@ import {
   queuePageData,
   queueSearch,
   reactivate,
+  ReactivationTooLate,
   runOf,
   selectAllMatching,
 } from './service';
@@ -240,7 +241,13 @@ export function approvalRoutes(deps: Deps): Router {
     const raw = req.params.id;
     if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new NotFoundError('application');
     const id = Number(raw);
-    await reactivate(db, actor, id, { now: clock.now(), audit: auditRequestContext(req) });
+    try {
+      await reactivate(db, actor, id, { now: clock.now(), audit: auditRequestContext(req), faults: deps.faults });
+    } catch (err) {
+      // Past the 90 days: a page that says why and what to do, not the generic refusal.
+      if (err instanceof ReactivationTooLate) return res.status(409).render('approvals/reactivation-too-late.njk', { application: err.application });
+      throw err;
+    }
     setFlash(req, 'applications:reactivate.done');
     res.redirect(303, paths.admin.applications.show(id));
   };

@@ -140,6 +140,11 @@ function cancelledEmail(app: ActionTarget, historyId: number, comment: string): 
   return { idempotencyKey: `cancelled:${app.id}:${historyId}`, template: 'cancelled', ...recipientOf(app), data: { ...nameData(app), comment } };
 }
 
+/** The reactivation notice: the application is back where it was, with the link and reference to resume it. */
+function reactivatedEmail(app: ActionTarget, historyId: number): EmailToQueue {
+  return { idempotencyKey: `reactivated:${app.id}:${historyId}`, template: 'reactivated', ...recipientOf(app), data: nameData(app) };
+}
+
 /** E-mail 6: approved, pointing to the terms as the employee accepted them. */
 async function approvedEmail(trx: Knex.Transaction, app: ActionTarget, historyId: number, timeZone: string): Promise<EmailToQueue> {
   const terms = await acceptedCardholderTerms(trx, app.id);
@@ -326,20 +331,32 @@ export async function executeRun(
 // ---- Reactivation -----------------------------------------------------------------------------------------------
 
 /**
+ * Refused past the 90 days after initiation: not a permissions problem, so the page says why and what to do instead
+ * (a new application on the same key).
+ */
+export class ReactivationTooLate extends ConflictError {
+  constructor(readonly application: { id: number; reference: string; createdAt: string; accessKeyId: number }) {
+    super('applications:reactivate.errors.tooLate');
+  }
+}
+
+/**
  * Reactivates a cancelled application: back to the status it had before the cancellation, while less than 90 days
- * have passed since its initiation. Conditional like every transition; audited.
+ * have passed since its initiation (else ReactivationTooLate). Conditional like every transition; audited; the
+ * employee's e-mail (in their correspondence language) queued in the same transaction.
  */
 export async function reactivate(
   db: Db,
   actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
   applicationId: number,
-  ctx: { now: Date; audit: AuditContext },
+  ctx: { now: Date; audit: AuditContext; faults?: Faults },
 ): Promise<Status> {
   return db.transaction(async (trx) => {
     const app = await findTarget(trx, applicationId, actor.accountIds);
     if (!app) throw new NotFoundError('application');
     if (app.status !== 'cancelled') throw new ConflictError('applications:reactivate.errors.notCancelled');
-    if (!canReactivate(app, ctx.now)) throw new ConflictError('applications:reactivate.errors.tooLate');
+    if (!canReactivate(app, ctx.now))
+      throw new ReactivationTooLate({ id: app.id, reference: app.reference, createdAt: app.createdAt, accessKeyId: app.accessKeyId });
     const previous = await statusBeforeCancellation(trx, app.id);
     if (!previous || previous === 'cancelled') throw new ConflictError('applications:reactivate.errors.notCancelled');
     try {
@@ -355,6 +372,8 @@ export async function reactivate(
       if (err instanceof StaleStateError) throw new ConflictError('applications:reactivate.errors.notCancelled');
       throw err;
     }
+    await ctx.faults?.beforeActionEmails?.(app.id);
+    await enqueueEmails(trx, [reactivatedEmail(app, await lastHistoryId(trx, app.id))], ctx.now);
     await recordAudit(trx, {
       ...ctx.audit,
       at: ctx.now,

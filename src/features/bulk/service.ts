@@ -4,6 +4,7 @@ import { createInvitedApplications, type NewApplication, type Priority } from '.
 import { holdKey } from '../../core/application/repository';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { todayIn } from '../../lib/validators';
+import { showControlCharacters } from '../../lib/control-characters';
 import { parseUpload } from './parse';
 import {
   consumeUpload,
@@ -84,13 +85,19 @@ export async function receiveUpload(deps: Deps, actor: BulkActor, key: BulkKey, 
   });
 }
 
-/** A file name to show and store: no path, no control characters, at most 255 characters. */
+/**
+ * A file name to show and store: no path, no C0 control characters, the other control and bidi characters written
+ * "[U+202E]" (lib/control-characters: a right-to-left override would reverse the name on the batch pages), at most
+ * 255 characters.
+ */
 export function cleanFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? '';
-  const clean = base
-    .normalize('NFC')
-    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+  const clean = showControlCharacters(
+    base
+      .normalize('NFC')
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
+      .replace(/[\u0000-\u001f\u007f]/g, ''),
+  )
     .trim()
     .slice(0, 255);
   return clean || 'fichier';

@@ -1,5 +1,6 @@
 import type { Language } from '../../platform/i18n';
 import { checkDateOfBirth, checkEmail, checkEmbossName, checkPhone, checkPostalCode, todayIn } from '../../lib/validators';
+import { controlCharactersIn, hasControlCharacters } from '../../lib/control-characters';
 import { COLUMN_KEYS, type ColumnKey } from './columns';
 import type { UploadRow } from './parse';
 
@@ -129,6 +130,13 @@ function checkRow(row: UploadRow, today: string): CheckedRow {
   const formulaLike = COLUMN_KEYS.filter((k) => cell(k).startsWith('='));
   if (formulaLike.length) {
     for (const k of formulaLike) fail(k, 'formulaText');
+    return { n: row.n, v: row.v, errors };
+  }
+  // Control and bidi characters (a right-to-left override reverses what follows it): refused as the employee's form
+  // refuses them, naming the characters as the preview shows them ("[U+202E]").
+  const withControls = COLUMN_KEYS.filter((k) => hasControlCharacters(cell(k)));
+  if (withControls.length) {
+    for (const k of withControls) fail(k, 'controlCharacters', { characters: controlCharactersIn(cell(k)).join(' ') });
     return { n: row.n, v: row.v, errors };
   }
 
