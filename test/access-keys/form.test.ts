@@ -32,7 +32,7 @@ describe('creating and editing access keys', () => {
     expect(options).toEqual(['', String(w.central), String(w.individual), String(w.third)]);
     expect(page('select#accountId').text()).not.toContain('Globex');
     expect(page('main').text()).toContain('Central payment');
-    expect(page('#expiresDay').val()).toBe('23');
+    expect(page('#expiresDay').val()).toBe('24');
     expect(page('#expiresMonth').val()).toBe('11');
     expect(page('#expiresYear').val()).toBe('2046');
     expect(page('main form[method="post"] input[name="_csrf"]').length).toBe(1);
@@ -159,10 +159,10 @@ describe('creating and editing access keys', () => {
     ['expiry in the past', { expiresDay: '23', expiresMonth: '11', expiresYear: '2026' }, 'expiresOn', 'aujourd’hui ou plus tard', 'today or in the future'],
     [
       'expiry beyond 20 years',
-      { expiresDay: '24', expiresMonth: '11', expiresYear: '2046' },
+      { expiresDay: '25', expiresMonth: '11', expiresYear: '2046' },
       'expiresOn',
-      'le 23 novembre 2046 au plus tard',
-      '23 November 2046 or earlier',
+      'le 24 novembre 2046 au plus tard',
+      '24 November 2046 or earlier',
     ],
     [
       'a bad e-mail in the list',
@@ -210,8 +210,27 @@ describe('creating and editing access keys', () => {
   });
 
   it('accepts the last allowed day and today as expiry dates', async () => {
-    expect((await postCreate(validForm({ accountId: String(w.central) }))).status).toBe(303);
+    expect((await postCreate(validForm({ accountId: String(w.central), expiresDay: '24', expiresMonth: '11', expiresYear: '2046' }))).status).toBe(303);
     expect((await postCreate(validForm({ accountId: String(w.individual), expiresDay: '24', expiresMonth: '11', expiresYear: '2026' }))).status).toBe(303);
+  });
+
+  it('counts the 20 years from the creation day in TIME_ZONE: at 00:30 in Paris on 7 December 2026 the cap is 7 December 2046', async () => {
+    w.clock.current = new Date('2026-12-06T23:30:00Z');
+    const agent = await w.as('alice', 'en');
+    const page = $((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text);
+    expect([page('#expiresDay').val(), page('#expiresMonth').val(), page('#expiresYear').val()]).toEqual(['7', '12', '2046']);
+    expect(page('#expiresOn-hint').text()).toContain('until 7 December 2046');
+    for (const [lang, message] of [
+      ['fr', 'le 7 décembre 2046 au plus tard'],
+      ['en', '7 December 2046 or earlier'],
+    ] as const) {
+      const late = await postCreate(validForm({ accountId: String(w.central), expiresDay: '8', expiresMonth: '12', expiresYear: '2046' }), lang);
+      expect(late.status).toBe(400);
+      expect($(late.text)('#expiresOn-error').text()).toContain(message);
+    }
+    const res = await postCreate(validForm({ accountId: String(w.central), expiresDay: '7', expiresMonth: '12', expiresYear: '2046' }));
+    expect(res.status).toBe(303);
+    expect((await keysOf(w.central).first()).expires_on).toBe('2046-12-07');
   });
 
   it('lists every error at once, in page order', async () => {
@@ -330,14 +349,14 @@ describe('creating and editing access keys', () => {
     });
 
     it.each([
-      ['fr', 'La date d’expiration doit être le 9 janvier 2045 au plus tard'],
-      ['en', 'The expiry date must be 9 January 2045 or earlier'],
+      ['fr', 'La date d’expiration doit être le 10 janvier 2045 au plus tard'],
+      ['en', 'The expiry date must be 10 January 2045 or earlier'],
     ] as const)('keeps the 20-year limit from the creation day, not from today (%s)', async (lang, message) => {
       await w.ctx.deps.db('access_key').where({ id: key.id }).update({ created_at: '2025-01-10T10:00:00.000Z' });
-      const res = await postEdit(validForm({ expiresDay: '10', expiresMonth: '1', expiresYear: '2045' }), lang);
+      const res = await postEdit(validForm({ expiresDay: '11', expiresMonth: '1', expiresYear: '2045' }), lang);
       expect(res.status).toBe(400);
       expect($(res.text)('#expiresOn-error').text()).toContain(message);
-      expect((await postEdit(validForm({ expiresDay: '9', expiresMonth: '1', expiresYear: '2045' }), lang)).status).toBe(303);
+      expect((await postEdit(validForm({ expiresDay: '10', expiresMonth: '1', expiresYear: '2045' }), lang)).status).toBe(303);
     });
 
     it('refuses a plastic type the BC does not allow', async () => {
