@@ -32,10 +32,51 @@ describe('creating and editing access keys', () => {
     expect(options).toEqual(['', String(w.central), String(w.individual), String(w.third)]);
     expect(page('select#accountId').text()).not.toContain('Globex');
     expect(page('main').text()).toContain('Central payment');
-    expect(page('#expiresDay').val()).toBe('24');
-    expect(page('#expiresMonth').val()).toBe('11');
-    expect(page('#expiresYear').val()).toBe('2046');
-    expect(page('main form[method="post"] input[name="_csrf"]').length).toBe(1);
+    // The rest of the form comes once a BC is chosen.
+    const chosen = $((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text);
+    expect(chosen('#expiresDay').val()).toBe('24');
+    expect(chosen('#expiresMonth').val()).toBe('11');
+    expect(chosen('#expiresYear').val()).toBe('2046');
+    expect(chosen('main form[method="post"] input[name="_csrf"]').length).toBe(1);
+  });
+
+  it('asks for the BC first, without JavaScript: a GET form, and no plastic type before a BC is chosen', async () => {
+    for (const [lang, button] of [
+      ['fr', 'Afficher le formulaire de ce BC'],
+      ['en', 'Show this BC’s form'],
+    ] as const) {
+      const agent = await w.as('alice', lang);
+      const page = $((await agent.get(paths.admin.accessKeys.create)).text);
+      const chooser = page('main form').has('select#accountId');
+      expect(chooser.attr('method')).toBe('get');
+      expect(chooser.attr('action')).toBe(paths.admin.accessKeys.create);
+      expect(chooser.find('button[type="submit"]').text().trim()).toBe(button);
+      expect(page('main form[method="post"]').length).toBe(0);
+      expect(page('input[name="plasticType"]').length).toBe(0);
+    }
+  });
+
+  it('offers only the chosen BC’s plastic types, and still refuses another BC’s type with a translated error', async () => {
+    const agent = await w.as('alice', 'en');
+    const typesOn = (html: string) => {
+      const page = $(html);
+      return page('input[name="plasticType"]')
+        .map((_i, e) => page(e).val())
+        .get();
+    };
+    expect(typesOn((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.individual}`)).text)).toEqual(['corporate', 'platinum']);
+    expect(typesOn((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text)).toEqual(['corporate', 'gold']);
+    for (const [lang, message] of [
+      ['fr', 'Ce type de plastique n’est pas autorisé pour ce compte société'],
+      ['en', 'This plastic type is not allowed for this billing account'],
+    ] as const) {
+      const res = await postCreate(validForm({ accountId: String(w.central), plasticType: 'platinum' }), lang);
+      expect(res.status).toBe(400);
+      expect($(res.text)('#plasticType-error').text()).toContain(message);
+      expect(typesOn(res.text)).toEqual(['corporate', 'gold']);
+      expect($(res.text)('main form[method="post"] input[type="hidden"][name="accountId"]').val()).toBe(String(w.central));
+    }
+    expect(await keysOf(w.central)).toHaveLength(0);
   });
 
   it('tailors the form to a BC chosen with ?accountId= (its plastic types; no direct debit on central payment)', async () => {
@@ -239,7 +280,10 @@ describe('creating and editing access keys', () => {
     const hrefs = $(res.text)('.error-summary a')
       .map((_i, a) => $(res.text)(a).attr('href'))
       .get();
-    expect(hrefs).toEqual(['#name', '#accountId', '#plasticType', '#expiresDay', '#notificationRecipients']);
+    // The BC is chosen first (its own form at the top of the page), then the name.
+    expect(hrefs).toEqual(['#accountId', '#name', '#plasticType', '#expiresDay', '#notificationRecipients']);
+    const page = $(res.text);
+    for (const href of hrefs) expect(page(href).length).toBe(1);
   });
 
   it('refuses a second active key on a BC', async () => {

@@ -206,10 +206,10 @@ export function orderIssues(issues: Issue[]): Issue[] {
   return [...issues].sort((a, b) => rank(a.field) - rank(b.field));
 }
 
-/** The order fields appear on the page, so the error summary lists them in that order. */
+/** The order fields appear on the page, so the error summary lists them in that order (the BC is chosen first). */
 export const FIELD_ORDER = [
-  'name',
   'accountId',
+  'name',
   'plasticType',
   'costCentreRule',
   'employeeNumberRule',
