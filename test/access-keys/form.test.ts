@@ -286,6 +286,17 @@ describe('creating and editing access keys', () => {
     for (const href of hrefs) expect(page(href).length).toBe(1);
   });
 
+  it('puts the focus on the error summary after a failed submit, without script (autofocus, focusable but not a tab stop)', async () => {
+    const res = await postCreate(validForm({ accountId: String(w.central), name: '' }), 'en');
+    expect(res.status).toBe(400);
+    const summary = $(res.text)('.error-summary');
+    expect(summary.length).toBe(1);
+    expect(summary.attr('autofocus')).toBeDefined();
+    expect(summary.attr('tabindex')).toBe('-1');
+    expect($(res.text)('[autofocus]').length).toBe(1);
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
+  });
+
   it('refuses a second active key on a BC', async () => {
     await givenAccessKey(w.ctx.deps.db, w.central, w.alice.id, { name: 'Existing' });
     for (const [lang, message] of [
