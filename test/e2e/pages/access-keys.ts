@@ -38,7 +38,7 @@ export class AccessKeyPages extends BasePage {
 
   /** Values of the plastic-type radios the form offers. */
   async offeredPlasticTypes(): Promise<string[]> {
-    return this.page.locator('input[name="plasticType"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    return this.page.locator('input[name="plasticType"]').evaluateAll((inputs) => inputs.map((i) => i.getAttribute('value') ?? ''));
   }
 
   get nameInput(): Locator {

@@ -34,7 +34,7 @@ export class BasePage {
 
   /** Whether the focused element is the error summary (where the focus lands after a failed submit). */
   async errorSummaryHasFocus(): Promise<boolean> {
-    return this.page.evaluate(() => document.activeElement !== null && document.activeElement.classList.contains('error-summary'));
+    return (await this.page.evaluate("document.activeElement !== null && document.activeElement.classList.contains('error-summary')")) === true;
   }
 
   /** Links of the error summary, in order (text only). */
