@@ -32,10 +32,51 @@ describe('creating and editing access keys', () => {
     expect(options).toEqual(['', String(w.central), String(w.individual), String(w.third)]);
     expect(page('select#accountId').text()).not.toContain('Globex');
     expect(page('main').text()).toContain('Central payment');
-    expect(page('#expiresDay').val()).toBe('23');
-    expect(page('#expiresMonth').val()).toBe('11');
-    expect(page('#expiresYear').val()).toBe('2046');
-    expect(page('main form[method="post"] input[name="_csrf"]').length).toBe(1);
+    // The rest of the form comes once a BC is chosen.
+    const chosen = $((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text);
+    expect(chosen('#expiresDay').val()).toBe('24');
+    expect(chosen('#expiresMonth').val()).toBe('11');
+    expect(chosen('#expiresYear').val()).toBe('2046');
+    expect(chosen('main form[method="post"] input[name="_csrf"]').length).toBe(1);
+  });
+
+  it('asks for the BC first, without JavaScript: a GET form, and no plastic type before a BC is chosen', async () => {
+    for (const [lang, button] of [
+      ['fr', 'Afficher le formulaire de ce BC'],
+      ['en', 'Show this BC’s form'],
+    ] as const) {
+      const agent = await w.as('alice', lang);
+      const page = $((await agent.get(paths.admin.accessKeys.create)).text);
+      const chooser = page('main form').has('select#accountId');
+      expect(chooser.attr('method')).toBe('get');
+      expect(chooser.attr('action')).toBe(paths.admin.accessKeys.create);
+      expect(chooser.find('button[type="submit"]').text().trim()).toBe(button);
+      expect(page('main form[method="post"]').length).toBe(0);
+      expect(page('input[name="plasticType"]').length).toBe(0);
+    }
+  });
+
+  it('offers only the chosen BC’s plastic types, and still refuses another BC’s type with a translated error', async () => {
+    const agent = await w.as('alice', 'en');
+    const typesOn = (html: string) => {
+      const page = $(html);
+      return page('input[name="plasticType"]')
+        .map((_i, e) => page(e).val())
+        .get();
+    };
+    expect(typesOn((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.individual}`)).text)).toEqual(['corporate', 'platinum']);
+    expect(typesOn((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text)).toEqual(['corporate', 'gold']);
+    for (const [lang, message] of [
+      ['fr', 'Ce type de plastique n’est pas autorisé pour ce compte société'],
+      ['en', 'This plastic type is not allowed for this billing account'],
+    ] as const) {
+      const res = await postCreate(validForm({ accountId: String(w.central), plasticType: 'platinum' }), lang);
+      expect(res.status).toBe(400);
+      expect($(res.text)('#plasticType-error').text()).toContain(message);
+      expect(typesOn(res.text)).toEqual(['corporate', 'gold']);
+      expect($(res.text)('main form[method="post"] input[type="hidden"][name="accountId"]').val()).toBe(String(w.central));
+    }
+    expect(await keysOf(w.central)).toHaveLength(0);
   });
 
   it('tailors the form to a BC chosen with ?accountId= (its plastic types; no direct debit on central payment)', async () => {
@@ -159,10 +200,10 @@ describe('creating and editing access keys', () => {
     ['expiry in the past', { expiresDay: '23', expiresMonth: '11', expiresYear: '2026' }, 'expiresOn', 'aujourd’hui ou plus tard', 'today or in the future'],
     [
       'expiry beyond 20 years',
-      { expiresDay: '24', expiresMonth: '11', expiresYear: '2046' },
+      { expiresDay: '25', expiresMonth: '11', expiresYear: '2046' },
       'expiresOn',
-      'le 23 novembre 2046 au plus tard',
-      '23 November 2046 or earlier',
+      'le 24 novembre 2046 au plus tard',
+      '24 November 2046 or earlier',
     ],
     [
       'a bad e-mail in the list',
@@ -210,8 +251,27 @@ describe('creating and editing access keys', () => {
   });
 
   it('accepts the last allowed day and today as expiry dates', async () => {
-    expect((await postCreate(validForm({ accountId: String(w.central) }))).status).toBe(303);
+    expect((await postCreate(validForm({ accountId: String(w.central), expiresDay: '24', expiresMonth: '11', expiresYear: '2046' }))).status).toBe(303);
     expect((await postCreate(validForm({ accountId: String(w.individual), expiresDay: '24', expiresMonth: '11', expiresYear: '2026' }))).status).toBe(303);
+  });
+
+  it('counts the 20 years from the creation day in TIME_ZONE: at 00:30 in Paris on 7 December 2026 the cap is 7 December 2046', async () => {
+    w.clock.current = new Date('2026-12-06T23:30:00Z');
+    const agent = await w.as('alice', 'en');
+    const page = $((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text);
+    expect([page('#expiresDay').val(), page('#expiresMonth').val(), page('#expiresYear').val()]).toEqual(['7', '12', '2046']);
+    expect(page('#expiresOn-hint').text()).toContain('until 7 December 2046');
+    for (const [lang, message] of [
+      ['fr', 'le 7 décembre 2046 au plus tard'],
+      ['en', '7 December 2046 or earlier'],
+    ] as const) {
+      const late = await postCreate(validForm({ accountId: String(w.central), expiresDay: '8', expiresMonth: '12', expiresYear: '2046' }), lang);
+      expect(late.status).toBe(400);
+      expect($(late.text)('#expiresOn-error').text()).toContain(message);
+    }
+    const res = await postCreate(validForm({ accountId: String(w.central), expiresDay: '7', expiresMonth: '12', expiresYear: '2046' }));
+    expect(res.status).toBe(303);
+    expect((await keysOf(w.central).first()).expires_on).toBe('2046-12-07');
   });
 
   it('lists every error at once, in page order', async () => {
@@ -220,7 +280,21 @@ describe('creating and editing access keys', () => {
     const hrefs = $(res.text)('.error-summary a')
       .map((_i, a) => $(res.text)(a).attr('href'))
       .get();
-    expect(hrefs).toEqual(['#name', '#accountId', '#plasticType', '#expiresDay', '#notificationRecipients']);
+    // The BC is chosen first (its own form at the top of the page), then the name.
+    expect(hrefs).toEqual(['#accountId', '#name', '#plasticType', '#expiresDay', '#notificationRecipients']);
+    const page = $(res.text);
+    for (const href of hrefs) expect(page(href).length).toBe(1);
+  });
+
+  it('puts the focus on the error summary after a failed submit, without script (autofocus, focusable but not a tab stop)', async () => {
+    const res = await postCreate(validForm({ accountId: String(w.central), name: '' }), 'en');
+    expect(res.status).toBe(400);
+    const summary = $(res.text)('.error-summary');
+    expect(summary.length).toBe(1);
+    expect(summary.attr('autofocus')).toBeDefined();
+    expect(summary.attr('tabindex')).toBe('-1');
+    expect($(res.text)('[autofocus]').length).toBe(1);
+    expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
   });
 
   it('refuses a second active key on a BC', async () => {
@@ -330,14 +404,14 @@ describe('creating and editing access keys', () => {
     });
 
     it.each([
-      ['fr', 'La date d’expiration doit être le 9 janvier 2045 au plus tard'],
-      ['en', 'The expiry date must be 9 January 2045 or earlier'],
+      ['fr', 'La date d’expiration doit être le 10 janvier 2045 au plus tard'],
+      ['en', 'The expiry date must be 10 January 2045 or earlier'],
     ] as const)('keeps the 20-year limit from the creation day, not from today (%s)', async (lang, message) => {
       await w.ctx.deps.db('access_key').where({ id: key.id }).update({ created_at: '2025-01-10T10:00:00.000Z' });
-      const res = await postEdit(validForm({ expiresDay: '10', expiresMonth: '1', expiresYear: '2045' }), lang);
+      const res = await postEdit(validForm({ expiresDay: '11', expiresMonth: '1', expiresYear: '2045' }), lang);
       expect(res.status).toBe(400);
       expect($(res.text)('#expiresOn-error').text()).toContain(message);
-      expect((await postEdit(validForm({ expiresDay: '9', expiresMonth: '1', expiresYear: '2045' }), lang)).status).toBe(303);
+      expect((await postEdit(validForm({ expiresDay: '10', expiresMonth: '1', expiresYear: '2045' }), lang)).status).toBe(303);
     });
 
     it('refuses a plastic type the BC does not allow', async () => {

@@ -96,4 +96,27 @@ describe('an administrator creates an access key in the browser', () => {
     await expectNoSeriousA11yViolations(page, { label: 'key page (en)' });
     expectNoConsoleErrors(e2e);
   });
+
+  it('asks for the BC first, offers only its plastic types, and puts the focus on the error summary after a failed submit', async () => {
+    const page = e2e.page;
+    const admin = new AdminPages(page);
+    const keys = new AccessKeyPages(page);
+    await admin.signIn('Claire Martin');
+    await keys.startCreate('Créer une nouvelle clé d’accès');
+    // First step: the BC only; no plastic type is offered before it is chosen.
+    expect(await keys.offeredPlasticTypes()).toEqual([]);
+    await keys.chooseAccountInSelect('00820400044', 'Afficher le formulaire de ce BC');
+    // ACME Industries SA – Ventes allows corporate and gold only.
+    expect(await keys.offeredPlasticTypes()).toEqual(['corporate', 'gold']);
+    await expectNoSeriousA11yViolations(page, { label: 'create form, BC chosen in the select (fr)' });
+
+    await keys.fill({ name: '' });
+    await keys.submit('Enregistrer');
+    expect(await page.title()).toMatch(/^Erreur : /);
+    expect(await keys.errorSummaryHasFocus()).toBe(true);
+    await expect(keys.errorSummary.getAttribute('role')).resolves.toBe('alert');
+    expect(await keys.offeredPlasticTypes()).toEqual(['corporate', 'gold']);
+    await expectNoSeriousA11yViolations(page, { label: 'create form with errors, focus on the summary (fr)' });
+    expectNoConsoleErrors(e2e);
+  });
 });

@@ -9,7 +9,6 @@ import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { paths } from '../../platform/paths';
-import { PLASTIC_TYPES } from '../../core/accounts/options';
 import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
 import type { AccessKeySort, AccessKeyWithAccount, AccountSummary } from './repository';
@@ -126,7 +125,8 @@ export function accessKeyRoutes(deps: Deps): Router {
       accounts,
       account: account ?? null,
       key: null,
-      plasticTypeCodes: account ? account.plasticTypes : PLASTIC_TYPES,
+      // Only the chosen BC's plastic types; none until a BC is chosen (the page's first step).
+      plasticTypeCodes: account ? account.plasticTypes : [],
       maxExpiry: maxExpiry(today()),
     });
   }

@@ -38,11 +38,15 @@ function msg(key: string): string {
   return `${P}.${key}`;
 }
 
-/** The last day a key created on `createdOn` may be valid: 20 years later, minus one day. */
+/**
+ * The last day a key created on `createdOn` (its creation day in the configured time zone, never the UTC date) may be
+ * valid: the same date 20 years later (a key created on 7 December 2026 runs until 7 December 2046); created on
+ * 29 February, the 28th when that year has no 29th.
+ */
 export function maxExpiry(createdOn: string): string {
-  const d = new Date(`${createdOn}T00:00:00Z`);
-  d.setUTCFullYear(d.getUTCFullYear() + KEY_VALIDITY_YEARS);
-  d.setUTCDate(d.getUTCDate() - 1);
+  const [year, month, day] = createdOn.split('-').map(Number) as [number, number, number];
+  const lastOfMonth = new Date(Date.UTC(year + KEY_VALIDITY_YEARS, month, 0)).getUTCDate();
+  const d = new Date(Date.UTC(year + KEY_VALIDITY_YEARS, month - 1, Math.min(day, lastOfMonth)));
   return d.toISOString().slice(0, 10);
 }
 
@@ -202,10 +206,10 @@ export function orderIssues(issues: Issue[]): Issue[] {
   return [...issues].sort((a, b) => rank(a.field) - rank(b.field));
 }
 
-/** The order fields appear on the page, so the error summary lists them in that order. */
+/** The order fields appear on the page, so the error summary lists them in that order (the BC is chosen first). */
 export const FIELD_ORDER = [
-  'name',
   'accountId',
+  'name',
   'plasticType',
   'costCentreRule',
   'employeeNumberRule',

@@ -29,6 +29,18 @@ export class AccessKeyPages extends BasePage {
     ]);
   }
 
+  /** The create page's first step without JavaScript: picks the BC in the select and shows its form (GET ?accountId=…). */
+  async chooseAccountInSelect(accountNumber: string, buttonName: string | RegExp): Promise<void> {
+    const value = await this.page.locator('select#accountId option', { hasText: accountNumber }).getAttribute('value');
+    await this.page.locator('select#accountId').selectOption(value ?? '');
+    await Promise.all([this.page.waitForURL(/\/admin\/access-keys\/new\?accountId=\d+/), this.page.getByRole('button', { name: buttonName }).click()]);
+  }
+
+  /** Values of the plastic-type radios the form offers. */
+  async offeredPlasticTypes(): Promise<string[]> {
+    return this.page.locator('input[name="plasticType"]').evaluateAll((inputs) => inputs.map((i) => i.getAttribute('value') ?? ''));
+  }
+
   get nameInput(): Locator {
     return this.page.locator('#name');
   }

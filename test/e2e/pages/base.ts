@@ -32,6 +32,11 @@ export class BasePage {
     return this.page.locator('.error-summary');
   }
 
+  /** Whether the focused element is the error summary (where the focus lands after a failed submit). */
+  async errorSummaryHasFocus(): Promise<boolean> {
+    return (await this.page.evaluate("document.activeElement !== null && document.activeElement.classList.contains('error-summary')")) === true;
+  }
+
   /** Links of the error summary, in order (text only). */
   async errorSummaryItems(): Promise<string[]> {
     return (await this.errorSummary.locator('li a').allTextContents()).map((s) => s.trim());
