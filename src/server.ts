@@ -52,15 +52,12 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      // The HTTP server and the workers stop together: the outbox gives back its unattempted rows at once and waits
-      // for the message in flight while the last requests finish.
-      await Promise.all([
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-        ...workers.map((w) => w.stop()),
-      ]);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      // The outbox gives back its unattempted rows at once and waits for the message in flight (STOP_GRACE_MS).
+      await Promise.all(workers.map((w) => w.stop()));
       await deps.db.destroy();
     })());
   return { deps, server, close };
