@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { migrateLatest } from './platform/db';
 import { seedDemo } from './seed/demo';
 import { createScheduler } from './jobs/scheduler';
-import { createOutboxDispatcher } from './core/outbox/dispatcher';
+import { createOutboxDispatcher, STOP_GRACE_MS } from './core/outbox/dispatcher';
 import { createMailTransport } from './core/outbox/transport';
 
 /** Something that runs beside the web server (outbox dispatcher, scheduled jobs) and must stop cleanly. */
@@ -14,6 +14,13 @@ import { createMailTransport } from './core/outbox/transport';
 export function backgroundWorkers(deps: Deps): BackgroundWorker[] {
   return [createScheduler(deps), createOutboxDispatcher(deps, createMailTransport(deps.config))];
 }
+
+/**
+ * The longest a shutdown (SIGTERM/SIGINT) takes before the process exits anyway: the outbox waits up to STOP_GRACE_MS
+ * (the SMTP socket timeout, 20 s) for the message in flight, plus 5 s to commit its mark and close the database.
+ * Give the process at least this long before a kill -9 (README: 30 s, e.g. `docker stop -t 30`).
+ */
+export const SHUTDOWN_GRACE_MS = STOP_GRACE_MS + 5_000;
 
 interface Running {
   deps: Deps;
@@ -49,6 +56,7 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      // The outbox gives back its unattempted rows at once and waits for the message in flight (STOP_GRACE_MS).
       await Promise.all(workers.map((w) => w.stop()));
       await deps.db.destroy();
     })());
@@ -73,7 +81,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   }
   const shutdown = (signal: string) => {
     running.deps.logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10000);
+    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
     running.close().then(
       () => process.exit(0),

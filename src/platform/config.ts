@@ -4,6 +4,14 @@ import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** A duration: a whole number and a unit (s, m, h, d), e.g. `5d`, `36h`. */
+const DURATION = /^(\d{1,6})\s*([smhd])$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+function durationMs(value: string): number {
+  const [, n, unit] = DURATION.exec(value) as RegExpExecArray;
+  return Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS];
+}
+
 /** A 256-bit key in base64 (openssl rand -base64 32). */
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
 
@@ -36,7 +44,13 @@ const schema = z
       .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
       .optional(),
     MAIL_FROM: z.string().min(3).default('Sésame <no-reply@sesame.example>'),
-    OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    // How long an e-mail is retried after it was queued before it is given up (dead): a number and a unit (s, m, h, d).
+    OUTBOX_MAX_AGE: z
+      .string()
+      .regex(DURATION, 'must be a number and a unit s, m, h or d (e.g. 5d, 36h)')
+      .default('5d')
+      .transform(durationMs)
+      .refine((ms) => ms >= 60_000, 'must be at least one minute'),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
     TIME_ZONE: z.string().default('Europe/Paris'),
     URGENT_FEE_EUR: z.coerce.number().min(0).default(30),
@@ -128,7 +142,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       smtpUrl: c.SMTP_URL,
       from: c.MAIL_FROM,
       devMailbox: !isProduction && !c.SMTP_URL,
-      maxAttempts: c.OUTBOX_MAX_ATTEMPTS,
+      /** An e-mail not delivered this long after it was queued is given up (dead). */
+      maxAgeMs: c.OUTBOX_MAX_AGE,
       pollMs: c.OUTBOX_POLL_MS,
     },
     timeZone: c.TIME_ZONE,

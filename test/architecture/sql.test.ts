@@ -12,8 +12,6 @@ const SRC = path.resolve(__dirname, '../../src');
 const EXCEPTIONS = new Set([
   'jobs/coordinator.ts', // the job_run table's repository (the jobs' lease and runs)
   'features/health/routes.ts', // the readiness probe's `select 1`
-  'core/outbox/enqueue.ts', // outbox split in issue 12 branch
-  'core/outbox/template-overrides.ts', // outbox split in issue 12 branch
 ]);
 
 function files(dir: string): string[] {

@@ -75,6 +75,15 @@ describe('configuration', () => {
     expect(namedVariables({ NODE_ENV: 'development', [name]: value })).toEqual([name]);
   });
 
+  it('reads OUTBOX_MAX_AGE as a duration (default 5 days) and names it when it is not one', () => {
+    expect(loadConfig(production).mail.maxAgeMs).toBe(5 * 86_400_000);
+    expect(loadConfig({ ...production, OUTBOX_MAX_AGE: '36h' }).mail.maxAgeMs).toBe(36 * 3_600_000);
+    expect(loadConfig({ ...production, OUTBOX_MAX_AGE: '90m' }).mail.maxAgeMs).toBe(90 * 60_000);
+    expect(namedVariables({ ...production, OUTBOX_MAX_AGE: '5' })).toEqual(['OUTBOX_MAX_AGE']);
+    expect(namedVariables({ ...production, OUTBOX_MAX_AGE: 'five days' })).toEqual(['OUTBOX_MAX_AGE']);
+    expect(namedVariables({ ...production, OUTBOX_MAX_AGE: '10s' })).toEqual(['OUTBOX_MAX_AGE']);
+  });
+
   it('lists every bad variable at once', () => {
     expect(namedVariables({ NODE_ENV: 'development', PORT: 'abc', LOG_LEVEL: 'loud' }).sort()).toEqual(['LOG_LEVEL', 'PORT']);
   });

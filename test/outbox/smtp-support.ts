@@ -9,13 +9,16 @@ export interface ReceivedMail {
 
 /**
  * A real SMTP server in this process (plain SMTP on 127.0.0.1, no TLS, no auth), recording what it accepts.
- * `rejectRcpt(address)` may return an SMTP code (e.g. 550, 451) to refuse a recipient. `stop()` and `start()` take it
- * down and bring it back on the same port.
+ * `rejectRcpt(address)` may return an SMTP code (e.g. 550, 451) to refuse a recipient; `rejectConnect()` a code to
+ * refuse the whole session at the greeting (e.g. 554); `rejectMailFrom()` a code to refuse MAIL FROM. `stop()` and
+ * `start()` take it down and bring it back on the same port.
  */
 export class TestSmtpServer {
   received: ReceivedMail[] = [];
   port = 0;
   rejectRcpt: (address: string) => number | undefined = () => undefined;
+  rejectConnect: () => number | undefined = () => undefined;
+  rejectMailFrom: () => number | undefined = () => undefined;
   private server: SMTPServer | undefined;
 
   get url(): string {
@@ -30,6 +33,9 @@ export class TestSmtpServer {
       logger: false,
       size: 10 * 1024 * 1024,
       closeTimeout: 200,
+      onConnect: (_session: SMTPServerSession, cb: (err?: Error | null) => void) => cb(refusal(this.rejectConnect(), 'Service unavailable')),
+      onMailFrom: (_address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) =>
+        cb(refusal(this.rejectMailFrom(), 'Sender refused')),
       onRcptTo: (address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) => {
         const code = this.rejectRcpt(address.address);
         if (!code) return cb();
@@ -68,6 +74,14 @@ export class TestSmtpServer {
   to(address: string): ReceivedMail[] {
     return this.received.filter((m) => m.to === address);
   }
+}
+
+/** An error smtp-server answers with that code, or null (accept). */
+function refusal(code: number | undefined, text: string): Error | null {
+  if (!code) return null;
+  const err = new Error(text) as Error & { responseCode: number };
+  err.responseCode = code;
+  return err;
 }
 
 /** Waits until `check` is true (polling), or fails after `ms`. */

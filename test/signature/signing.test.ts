@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
 import { createTestContext, TestClock, $, csrfFrom, type TestContext } from '../support/app';
 import { countOf } from '../support/database';
 import { paths } from '../../src/platform/paths';
 import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
-import type { MailTransport, OutgoingEmail } from '../../src/core/outbox/transport';
+import { createSmtpTransport, type MailTransport, type OutgoingEmail } from '../../src/core/outbox/transport';
 import { verifyArchive } from '../../src/core/archive/archive';
 import { transition } from '../../src/core/application/status';
 import { listSignatures } from '../../src/core/application/signatures-repository';
@@ -196,6 +197,64 @@ describe('electronic signature', () => {
     expect(res.status).toBe(400);
     expect($(res.text)('.error-summary').text()).toContain('Ce code a expiré');
     expect(await statusOf(a.id)).toBe('in_progress');
+  });
+
+  it.each([
+    ['fr', 'Votre dernier code n’a pas pu être remis', 'Recevoir un nouveau code'],
+    ['en', 'Your last code could not be delivered', 'Send me a new code'],
+  ] as const)('offers a new code (%s) when the code e-mail could not be sent before the code expired', async (lang, notice, link) => {
+    const a = await givenSignableApplication(ctx);
+    const agent = await employeeAgent(ctx, a, lang);
+    await acceptSignatureTerms(agent);
+    await requestCode(ctx, agent, a.id);
+    const attempt = await ctx.deps.db('signature_attempt').where({ application_id: a.id }).orderBy('id', 'desc').first();
+    const email = await ctx.deps.db('outbox').where({ application_id: a.id, template: 'signing-code' }).first();
+    // the e-mail is useless after the code: it carries the code's expiry
+    expect(email.expires_at).toBe(attempt.expires_at);
+    const before = await agent.get(paths.employee.signing.code);
+    expect($(before.text)('#undelivered')).toHaveLength(0);
+
+    // The mail server refuses connections until the code's end: the e-mail is retried, then dropped as expired.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(port));
+      });
+    });
+    const transport = createSmtpTransport({ ...ctx.config.mail, smtpUrl: `smtp://127.0.0.1:${closed}` }, { connectionTimeoutMs: 1000 });
+    const dispatcher = createOutboxDispatcher(ctx.deps, transport, { random: () => 0 });
+    const statusOfEmail = async () => (await ctx.deps.db('outbox').where({ id: email.id }).first()).status as string;
+    try {
+      while ((await statusOfEmail()) === 'pending') {
+        const row = await ctx.deps.db('outbox').where({ id: email.id }).first();
+        if (row.next_attempt_at > clock.now().toISOString()) clock.current = new Date(row.next_attempt_at);
+        await dispatcher.runOnce();
+      }
+    } finally {
+      await transport.close();
+    }
+    expect(await statusOfEmail()).toBe('expired');
+
+    // The code page says so and points to "send a new code"; so does the PDF page.
+    const page = await agent.get(paths.employee.signing.code);
+    expect(page.status).toBe(200);
+    const $page = $(page.text);
+    expect($page('#undelivered').text()).toContain(notice);
+    expect($page('#undelivered a').text()).toBe(link);
+    expect($page('#undelivered a').attr('href')).toBe('#resend');
+    expect($page('#resend')).toHaveLength(1);
+    expect($page('#expires')).toHaveLength(0);
+    expect($((await agent.get(paths.employee.signing.document)).text)('#undelivered').text()).toContain(notice);
+
+    tick(61 * SECOND);
+    const res = await agent
+      .post(paths.employee.signing.sendCode)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), from: 'code' });
+    expect(res.status).toBe(303);
+    const fresh = await agent.get(paths.employee.signing.code);
+    expect($(fresh.text)('#undelivered')).toHaveLength(0);
+    expect($(fresh.text)('#expires')).toHaveLength(1);
   });
 
   it('throttles resending (60 s)', async () => {

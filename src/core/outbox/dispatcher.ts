@@ -5,10 +5,21 @@ import type { Knex } from 'knex';
 import type { Deps } from '../../platform/deps';
 import type { Language } from '../../platform/i18n';
 import { createEmailRenderer, EmailTemplateNotFoundError, type EmailRenderer, type RenderedEmail, type TemplateOverride } from './render';
-import { buryAbandonedRows, claimDueRows, markDead, markRetry, markSent, releaseRow, type OutboxRow } from './repository';
+import {
+  claimDueRows,
+  installationId,
+  markDead,
+  markExpired,
+  markRetry,
+  markSent,
+  releaseRows,
+  renewLeases,
+  sweepFinishedRows,
+  type OutboxRow,
+} from './repository';
 import { openEmailData } from './sealed';
-import type { MailTransport } from './transport';
-import { loadOverrides, overrideKey } from './template-overrides';
+import { SMTP_TIMEOUTS, type MailTransport } from './transport';
+import { loadOverrides, overrideKey } from './template-overrides-repository';
 
 /*
  * Outbox dispatcher – delivery guarantee
@@ -21,20 +32,31 @@ import { loadOverrides, overrideKey } from './template-overrides';
  * message to the SMTP server, then marks the row `sent` (only if it still holds the lease).
  *
  * Delivery is AT LEAST ONCE, with duplicates rare and recognisable:
- * - Every attempt of a row carries the same Message-ID, <sha256(idempotency key)@domain>, so a duplicate is the same
- *   message to mail servers and clients (many deduplicate on it), and to anyone reading the logs.
+ * - Every attempt of a row carries the same Message-ID, <sha256(installation id : idempotency key)@domain>, so a
+ *   duplicate is the same message to mail servers and clients (many deduplicate on it), and to anyone reading the logs.
+ *   The installation id is a random UUID made once per database (table `installation`), so two installations (a test
+ *   copy, another company's) never produce the same Message-ID for the same idempotency key.
  * - The only window for a duplicate is a crash (or a network cut) after the server accepted the message and before the
  *   row was marked: the row stays `sending` until its lease runs out, then another run sends it once more. One such
  *   crash causes at most one extra copy. A 250 reply lost in transit looks like a failure and is retried likewise.
+ * - Leases are short (60 s) and renewed every 20 s while the batch is being sent, so the rows of a process killed with
+ *   kill -9 are taken over within about a minute. stop() (SIGTERM) gives back at once the claimed rows not attempted
+ *   yet (pending again, no attempt counted) and waits for the message in flight up to STOP_GRACE_MS (the SMTP socket
+ *   timeout); past that it gives up and the row is taken over when its lease runs out.
  * - Exactly once is impossible over SMTP: acceptance by the server (the 250 reply to DATA) and our commit are two
  *   separate systems with no shared transaction and no way to ask the server "did you already get this?". Whichever
  *   we do first, a crash between the two either loses the e-mail (mark first) or may repeat it (send first). We send
  *   first: an invitation sent twice is a nuisance, an invitation never sent is a failure.
  * - nodemailer's own requeue is off (maxRequeues 0), so it never re-sends behind the outbox's back.
  *
- * Failures: an SMTP 5xx reply is permanent → `dead` at once. Anything else (4xx, refused connection, timeout) → back to
- * `pending` with next_attempt_at = now + min(30 s · 2^(attempts−1), 6 h) + up to 10 % jitter, and `dead` once
- * config.mail.maxAttempts attempts are used. A template that is missing or fails to render is dead at once.
+ * Failures are retried by time, not by count. Only a permanent refusal of the recipient (a 5xx reply to RCPT TO or to
+ * DATA) is final at once → `dead` with the reason. Anything else is transient, including a 5xx for the whole session
+ * (554 at the greeting, a refused EHLO, MAIL FROM or AUTH), a refused connection, a timeout and any 4xx: back to
+ * `pending` with next_attempt_at = now + min(30 s · 2^(attempts−1), 6 h) + up to 10 % jitter, never later than
+ * created_at + OUTBOX_MAX_AGE (default 5 days); a failure at or past that deadline → `dead`. An e-mail with an
+ * expires_at (the signing code) whose next attempt would come too late is dropped as `expired` instead, and a waiting
+ * row past its expires_at is swept to `expired` before each pass. A template that is missing or fails to render is
+ * dead at once.
  * last_error holds only codes (e.g. "SMTP 550 5.1.1", "ECONNECTION"), never addresses or server prose.
  * Rows that carry a secret (the signing code) have their data and bodies wiped once finished, unless in the
  * development mailbox, which must show them.
@@ -42,6 +64,10 @@ import { loadOverrides, overrideKey } from './template-overrides';
 
 const BASE_DELAY_MS = 30_000;
 const MAX_DELAY_MS = 6 * 60 * 60 * 1000;
+/** How long a claim protects a row unless renewed (renewed every third of it while the batch is being sent). */
+export const LEASE_MS = 60_000;
+/** How long stop() waits for the message in flight: the SMTP socket timeout, after which nodemailer gives up anyway. */
+export const STOP_GRACE_MS = SMTP_TIMEOUTS.socketMs;
 
 /** Templates whose data is a secret that must not rest in the database once the e-mail has left (SECURITY.md). */
 const SECRET_TEMPLATES = new Set(['signing-code', 'additional-approval-request']);
@@ -51,8 +77,12 @@ interface DispatcherOptions {
   batchSize?: number;
   /** Messages in flight at once (match the SMTP pool size). */
   concurrency?: number;
-  /** How long a claim protects a row; must exceed the time to send a whole batch. */
+  /** How long a claim protects a row without renewal (default LEASE_MS). */
   leaseMs?: number;
+  /** How often the rows of a batch being sent have their lease renewed (default leaseMs / 3). */
+  renewEveryMs?: number;
+  /** How long stop() waits for the messages in flight (default STOP_GRACE_MS). */
+  stopGraceMs?: number;
   /** Identifies this dispatcher in lease_owner. */
   owner?: string;
   /** Longest wait before a queued mark is committed (group commit). */
@@ -67,6 +97,7 @@ interface RunSummary {
   sent: number;
   retried: number;
   dead: number;
+  expired: number;
   released: number;
 }
 
@@ -76,17 +107,23 @@ export interface OutboxDispatcher {
   runOnce(now?: Date): Promise<RunSummary>;
   /** Polls every config.mail.pollMs, draining the queue in batches. */
   start(): void;
-  /** Stops polling, gives back claimed rows not yet handed to the server, waits for the current pass, closes the transport. */
+  /**
+   * Stops polling, gives back at once the claimed rows not yet handed to the server, waits for the messages in flight
+   * (at most stopGraceMs), closes the transport.
+   */
   stop(): Promise<void>;
 }
 
 /** `secrets` opens the sealed values of e-mails that carry a secret (sealed.ts); without it such rows go dead. */
 type DispatcherDeps = Pick<Deps, 'config' | 'db' | 'logger' | 'clock'> & Partial<Pick<Deps, 'secrets'>>;
 
-/** `<64 hex chars@domain>`: the same for every attempt of one outbox row. */
-export function messageIdFor(idempotencyKey: string, mailFrom: string): string {
+/**
+ * `<64 hex chars@domain>`: the same for every attempt of one outbox row, different for the same idempotency key in
+ * another installation (another database).
+ */
+export function messageIdFor(installation: string, idempotencyKey: string, mailFrom: string): string {
   const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(mailFrom)?.[1] ?? 'sesame.invalid';
-  return `<${crypto.createHash('sha256').update(idempotencyKey).digest('hex')}@${domain}>`;
+  return `<${crypto.createHash('sha256').update(`${installation}:${idempotencyKey}`).digest('hex')}@${domain}>`;
 }
 
 /** Delay before attempt `attempts + 1`, after `attempts` failed ones. */
@@ -95,14 +132,23 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
   return base + Math.floor(random() * base * 0.1);
 }
 
-/** Whether a send failure is permanent, and a description with codes only (no address, no server prose). */
+/** The SMTP commands after which a 5xx refuses this recipient or this message for good. */
+const PERMANENT_AFTER = new Set(['RCPT TO', 'DATA']);
+
+/**
+ * Whether a send failure is permanent (a 5xx reply to RCPT TO or DATA: this recipient or message is refused), and a
+ * description with codes and the SMTP command only (no address, no server prose). A 5xx anywhere else (greeting, EHLO,
+ * AUTH, MAIL FROM) refuses the whole session, not this e-mail: transient.
+ */
 export function classifySendError(err: unknown): { permanent: boolean; summary: string } {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; responseCode?: unknown; response?: unknown };
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; responseCode?: unknown; response?: unknown; command?: unknown };
   const code = typeof e.code === 'string' && /^[A-Z0-9_]{1,30}$/.test(e.code) ? e.code : 'ERROR';
+  const command = typeof e.command === 'string' && /^[A-Z][A-Z ]{1,15}$/.test(e.command) ? e.command : undefined;
   if (typeof e.responseCode === 'number') {
     const enhanced = typeof e.response === 'string' ? /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(e.response)?.[1] : undefined;
-    const summary = `SMTP ${e.responseCode}${enhanced ? ` ${enhanced}` : ''} (${code})`;
-    return { permanent: e.responseCode >= 500 && e.responseCode < 600, summary };
+    const summary = `SMTP ${e.responseCode}${enhanced ? ` ${enhanced}` : ''}${command ? ` after ${command}` : ''} (${code})`;
+    const permanent = e.responseCode >= 500 && e.responseCode < 600 && command !== undefined && PERMANENT_AFTER.has(command);
+    return { permanent, summary };
   }
   return { permanent: false, summary: code };
 }
@@ -157,10 +203,12 @@ function createGroupCommit(db: Db, opts: { maxDelayMs: number; maxSize: number }
 
 export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTransport, options: DispatcherOptions = {}): OutboxDispatcher {
   const { config, db, logger, clock } = deps;
-  const maxAttempts = config.mail.maxAttempts;
+  const maxAgeMs = config.mail.maxAgeMs;
   const batchSize = options.batchSize ?? 20;
   const concurrency = Math.max(1, options.concurrency ?? 5);
-  const leaseMs = options.leaseMs ?? 10 * 60 * 1000;
+  const leaseMs = options.leaseMs ?? LEASE_MS;
+  const renewEveryMs = options.renewEveryMs ?? Math.floor(leaseMs / 3);
+  const stopGraceMs = options.stopGraceMs ?? STOP_GRACE_MS;
   const owner = (options.owner ?? `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`).slice(0, 64);
   const random = options.random ?? Math.random;
   const renderer = options.renderer ?? createEmailRenderer({ baseUrl: config.publicBaseUrl });
@@ -169,6 +217,30 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
   const commit = createGroupCommit(db, { maxDelayMs: options.markDelayMs ?? 10, maxSize: 100 });
 
   let stopping = false;
+  let installation: string | undefined;
+
+  /** A pass in progress: the rows it holds and those not handed to the server yet (given back at once by stop()). */
+  interface Pass {
+    summary: RunSummary;
+    waiting: OutboxRow[];
+    held: Set<number>;
+    done: Promise<unknown>;
+  }
+  const passes = new Set<Pass>();
+
+  /** Gives back the pass's rows not attempted yet: pending again, no attempt counted. */
+  async function releaseWaiting(pass: Pass): Promise<void> {
+    const rows = pass.waiting.splice(0);
+    if (!rows.length) return;
+    rows.forEach((r) => pass.held.delete(r.id));
+    const released = await releaseRows(
+      db,
+      owner,
+      rows.map((r) => r.id),
+    );
+    pass.summary.released += released;
+    log.info({ count: released }, 'outbox rows not attempted given back (stopping)');
+  }
 
   /** Sends one claimed row and queues its mark in `marks` (committed by the group commit; runOnce waits for them). */
   async function deliver(
@@ -176,14 +248,10 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
     now: Date,
     marks: Promise<unknown>[],
     overrides: Map<string, TemplateOverride>,
-  ): Promise<keyof Omit<RunSummary, 'claimed'>> {
+  ): Promise<keyof Omit<RunSummary, 'claimed' | 'released'>> {
     const mark = (run: (trx: Knex.Transaction) => Promise<boolean>, then?: (marked: boolean) => void) => {
       marks.push(commit(run).then(then));
     };
-    if (stopping) {
-      mark((trx) => releaseRow(trx, row, owner));
-      return 'released';
-    }
     const wipe = SECRET_TEMPLATES.has(row.template) && !keepSecrets;
     const ref = { outboxId: row.id, template: row.template, attempt: row.attempts };
     let rendered: RenderedEmail;
@@ -196,17 +264,29 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
       mark((trx) => markDead(trx, row, owner, reason, wipe ? '{}' : undefined));
       return 'dead';
     }
-    const messageId = messageIdFor(row.idempotency_key, config.mail.from);
+    installation ??= await installationId(db);
+    const messageId = messageIdFor(installation, row.idempotency_key, config.mail.from);
     try {
       await transport.send({ to: row.recipient, language: row.language, ...rendered, messageId });
     } catch (err) {
       const { permanent, summary } = classifySendError(err);
-      if (permanent || row.attempts >= maxAttempts) {
-        log.error({ ...ref, error: summary }, 'e-mail not delivered; marked dead');
+      if (permanent) {
+        log.error({ ...ref, error: summary }, 'e-mail refused by the server; marked dead');
         mark((trx) => markDead(trx, row, owner, summary, wipe ? '{}' : undefined));
         return 'dead';
       }
-      const next = new Date(now.getTime() + retryDelayMs(row.attempts, random));
+      const deadline = Date.parse(row.created_at) + maxAgeMs;
+      const next = new Date(Math.min(now.getTime() + retryDelayMs(row.attempts, random), deadline));
+      if (row.expires_at && next.toISOString() >= row.expires_at) {
+        log.warn({ ...ref, error: summary, expiresAt: row.expires_at }, 'e-mail not delivered before it expires; dropped');
+        mark((trx) => markExpired(trx, row, owner, summary, '{}'));
+        return 'expired';
+      }
+      if (now.getTime() >= deadline) {
+        log.error({ ...ref, error: summary, maxAgeMs }, 'e-mail not delivered within OUTBOX_MAX_AGE; marked dead');
+        mark((trx) => markDead(trx, row, owner, summary, wipe ? '{}' : undefined));
+        return 'dead';
+      }
       log.warn({ ...ref, error: summary, nextAttemptAt: next.toISOString() }, 'e-mail not delivered; will retry');
       mark((trx) => markRetry(trx, row, owner, next, summary));
       return 'retried';
@@ -230,30 +310,51 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
   }
 
   async function runOnce(now: Date = clock.now()): Promise<RunSummary> {
-    const summary: RunSummary = { claimed: 0, sent: 0, retried: 0, dead: 0, released: 0 };
-    const buried = await buryAbandonedRows(db, now, maxAttempts);
-    if (buried) log.error({ count: buried }, 'outbox rows abandoned after their last attempt; marked dead');
-    summary.dead += buried;
-    const rows = await claimDueRows(db, { owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize, maxAttempts });
+    const summary: RunSummary = { claimed: 0, sent: 0, retried: 0, dead: 0, expired: 0, released: 0 };
+    if (stopping) return summary;
+    const swept = await sweepFinishedRows(db, now, maxAgeMs);
+    if (swept.expired) log.warn({ count: swept.expired }, 'outbox rows not sent before they expired; dropped');
+    if (swept.dead) log.error({ count: swept.dead }, 'outbox rows abandoned mid-send after OUTBOX_MAX_AGE; marked dead');
+    summary.expired += swept.expired;
+    summary.dead += swept.dead;
+    const rows = await claimDueRows(db, { owner, now, leaseUntil: new Date(now.getTime() + leaseMs), limit: batchSize });
     summary.claimed = rows.length;
-    // The platform administrator's edited templates (SPEC §4.1), read once per pass.
-    const overrides = rows.length ? await loadOverrides(db) : new Map<string, TemplateOverride>();
+    if (!rows.length) return summary;
+    let finish: () => void = () => undefined;
+    const pass: Pass = { summary, waiting: [...rows], held: new Set(rows.map((r) => r.id)), done: new Promise<void>((r) => (finish = r)) };
+    passes.add(pass);
+    // The lease is renewed while the batch is being sent (from the pass's time, or the clock's if later).
+    const renew = setInterval(() => {
+      const until = new Date(Math.max(now.getTime(), clock.now().getTime()) + leaseMs);
+      renewLeases(db, owner, [...pass.held], until).catch((err: unknown) => log.warn({ err }, 'outbox lease renewal failed'));
+    }, renewEveryMs);
+    renew.unref();
     const marks: Promise<unknown>[] = [];
-    let next = 0;
-    const lane = async () => {
-      while (next < rows.length) {
-        const row = rows[next++] as OutboxRow;
-        summary[await deliver(row, now, marks, overrides)]++;
-      }
-    };
     try {
-      await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+      // stop() may have come while the rows were being claimed.
+      if (stopping) await releaseWaiting(pass);
+      // The platform administrator's edited templates (SPEC §4.1), read once per pass.
+      const overrides = pass.waiting.length ? await loadOverrides(db) : new Map<string, TemplateOverride>();
+      const lane = async () => {
+        for (let row = pass.waiting.shift(); row; row = pass.waiting.shift()) {
+          const outcome = await deliver(row, now, marks, overrides);
+          pass.held.delete(row.id);
+          summary[outcome]++;
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+      } finally {
+        // Every mark committed (or failed) before the pass ends, so callers and the next pass see the final state.
+        await Promise.allSettled(marks);
+      }
+      await Promise.all(marks);
+      return summary;
     } finally {
-      // Every mark committed (or failed) before the pass ends, so callers and the next pass see the final state.
-      await Promise.allSettled(marks);
+      clearInterval(renew);
+      passes.delete(pass);
+      finish();
     }
-    await Promise.all(marks);
-    return summary;
   }
 
   let timer: NodeJS.Timeout | undefined;
@@ -293,7 +394,15 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
       started = false;
       if (timer) clearTimeout(timer);
       timer = undefined;
-      await running;
+      const current = [...passes];
+      await Promise.all(current.map(releaseWaiting));
+      let grace: NodeJS.Timeout | undefined;
+      const inFlight = Promise.all([running, ...current.map((p) => p.done)]).then(() => true);
+      const finished = await Promise.race([inFlight, new Promise<boolean>((r) => (grace = setTimeout(() => r(false), stopGraceMs)))]);
+      clearTimeout(grace);
+      if (!finished) {
+        log.warn({ graceMs: stopGraceMs }, 'e-mail still in flight at shutdown; its row is retried once its lease runs out (same Message-ID)');
+      }
       await transport.close();
     },
   };

@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db';
 import type { Language } from '../../platform/i18n';
+import { insertOutboxRows } from './repository';
 
 /** The e-mails of SPEC §4 and the other notices; each has a template folder in views/emails/<name>/. */
 export const EMAIL_TEMPLATES = [
@@ -27,6 +28,8 @@ export interface EmailToQueue {
   /** The template's documented variables only. */
   data: Record<string, unknown>;
   applicationId?: number | null;
+  /** When the e-mail becomes useless (the signing code's expiry): if it cannot be sent by then it is dropped (`expired`). */
+  expiresAt?: Date;
 }
 
 /**
@@ -35,25 +38,17 @@ export interface EmailToQueue {
  */
 export async function enqueueEmails(db: Db, emails: EmailToQueue[], now: Date): Promise<number> {
   if (!emails.length) return 0;
-  const ts = now.toISOString();
-  const rows = emails.map((e) => ({
-    idempotency_key: e.idempotencyKey,
-    template: e.template,
-    language: e.language,
-    recipient: e.to.trim().toLowerCase(),
-    data: JSON.stringify(e.data),
-    application_id: e.applicationId ?? null,
-    status: 'pending',
-    attempts: 0,
-    next_attempt_at: ts,
-    created_at: ts,
-  }));
-  let inserted = 0;
-  // SQLite limits variables per statement; 400 rows x 10 columns stays well under it.
-  for (let i = 0; i < rows.length; i += 400) {
-    const chunk = rows.slice(i, i + 400);
-    const res = await db('outbox').insert(chunk).onConflict('idempotency_key').ignore().returning('id');
-    inserted += res.length;
-  }
-  return inserted;
+  return insertOutboxRows(
+    db,
+    emails.map((e) => ({
+      idempotency_key: e.idempotencyKey,
+      template: e.template,
+      language: e.language,
+      recipient: e.to.trim().toLowerCase(),
+      data: JSON.stringify(e.data),
+      application_id: e.applicationId ?? null,
+      expires_at: e.expiresAt?.toISOString() ?? null,
+    })),
+    now,
+  );
 }

@@ -15,13 +15,20 @@ export interface OutgoingEmail {
 
 /**
  * Where the dispatcher hands e-mails. `send` resolves once the server accepted the message and rejects otherwise;
- * a rejection with `responseCode` 5xx is permanent (the dispatcher marks the row dead at once).
+ * a rejection with `responseCode` 5xx to RCPT TO or DATA (`command`) is permanent (the dispatcher marks the row dead at
+ * once); anything else is retried (classifySendError in dispatcher.ts).
  */
 export interface MailTransport {
   readonly kind: 'smtp' | 'dev-mailbox';
   send(mail: OutgoingEmail): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * How long the SMTP client waits: to connect, for the greeting, and for any reply once connected (socket inactivity).
+ * The socket timeout also bounds how long a shutdown waits for the message in flight (dispatcher.ts STOP_GRACE_MS).
+ */
+export const SMTP_TIMEOUTS = { connectionMs: 10_000, greetingMs: 10_000, socketMs: 20_000 } as const;
 
 interface SmtpTransportOptions {
   /** Parallel SMTP connections (nodemailer pool). */
@@ -45,9 +52,9 @@ export function createSmtpTransport(mail: Config['mail'], opts: SmtpTransportOpt
       maxConnections: opts.maxConnections ?? 5,
       maxMessages: 100,
       maxRequeues: 0,
-      connectionTimeout: opts.connectionTimeoutMs ?? 10_000,
-      greetingTimeout: opts.greetingTimeoutMs ?? 10_000,
-      socketTimeout: opts.socketTimeoutMs ?? 30_000,
+      connectionTimeout: opts.connectionTimeoutMs ?? SMTP_TIMEOUTS.connectionMs,
+      greetingTimeout: opts.greetingTimeoutMs ?? SMTP_TIMEOUTS.greetingMs,
+      socketTimeout: opts.socketTimeoutMs ?? SMTP_TIMEOUTS.socketMs,
       dnsTimeout: 10_000,
       disableFileAccess: true,
       disableUrlAccess: true,

@@ -5,7 +5,7 @@ import type { EmailRenderer, RenderedEmail } from '../../core/outbox/render';
 import { CATALOGUE, catalogueEntry, sampleData, type CatalogueEntry, variableKinds } from '../../core/outbox/catalogue';
 import { editableDefault, type EditableTemplate } from '../../core/outbox/defaults';
 import { compileTemplate, TemplateError, type TemplateProblem } from '../../core/outbox/engine';
-import { deleteOverride, findOverride, listOverrides, saveOverride, type StoredOverride } from '../../core/outbox/template-overrides';
+import { deleteOverride, findOverride, listOverrides, saveOverride, type StoredOverride } from '../../core/outbox/template-overrides-repository';
 
 export const SUBJECT_MAX = 200;
 export const BODY_MAX = 20000;

@@ -61,6 +61,12 @@ export async function currentSignatureAttempt(trx: Db, applicationId: number): P
   return trx('signature_attempt').where({ application_id: applicationId }).whereNull('superseded_at').orderBy('id', 'desc').first();
 }
 
+/** The id of the application's latest code not superseded (consumed or not), if any. */
+export async function latestCodeAttemptId(db: Db, applicationId: number): Promise<number | undefined> {
+  const row = await currentSignatureAttempt(db, applicationId);
+  return row ? Number(row.id) : undefined;
+}
+
 /** Counts one more try, only if the code is not consumed and its count is still `attempts`: rows written (0 or 1). */
 export async function countCodeTry(trx: Db, attemptId: number, attempts: number): Promise<number> {
   return trx('signature_attempt')

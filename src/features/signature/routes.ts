@@ -12,6 +12,7 @@ import { pdfHeaders } from '../../lib/download';
 import {
   acceptSignatureTerms,
   draftPdf,
+  latestCodeUndelivered,
   openSigningCode,
   sendSigningCode,
   signApplication,
@@ -113,6 +114,7 @@ export function signatureRoutes(deps: Deps): Router {
       ...common(state),
       email: state.ctx.application.email,
       hasOpenCode: Boolean(code && code.expiresAt > clock.now().toISOString()),
+      undelivered: await latestCodeUndelivered(db, state.ctx.application.id),
       errors,
     });
   };
@@ -137,6 +139,7 @@ export function signatureRoutes(deps: Deps): Router {
       ...common(state),
       email: code?.sentTo ?? state.ctx.application.email,
       expiresAt: code && code.expiresAt > now ? code.expiresAt : null,
+      undelivered: await latestCodeUndelivered(db, state.ctx.application.id),
       validMinutes: CODE_TTL_MS / 60000,
       errors,
     });

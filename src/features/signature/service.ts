@@ -13,6 +13,7 @@ import { additionalApproverApproved } from '../../core/application/approval-requ
 import { archiveDocuments, archiveFile, archiveRoot, readSignedPdf } from '../../core/archive/archive';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { sealEmailData } from '../../core/outbox/sealed';
+import { emailStatus } from '../../core/outbox/repository';
 import { urgentAlertEmails } from '../../core/application/notifications';
 import { currentTerms, latestAcceptances, recordAcceptance, termsById, termsParagraphs, type Terms } from '../../core/terms/repository';
 import { issueCode, verifyCode } from './otp';
@@ -28,7 +29,7 @@ import {
   type Consents,
   type Signature,
 } from '../../core/application/signatures-repository';
-import { archivedPaths } from './repository';
+import { archivedPaths, latestCodeAttemptId } from './repository';
 
 /**
  * Electronic signature (SPEC §3.5): signature terms → the application as a PDF → a one-time code sent to the
@@ -235,6 +236,17 @@ export async function openSigningCode(db: Db, applicationId: number): ReturnType
   return openCode(db, applicationId);
 }
 
+/**
+ * The latest code's e-mail could not be delivered: it expired before it could be sent (the mail server was unreachable
+ * until the code's end) or the server refused it. The signing pages then say so and offer a new code.
+ */
+export async function latestCodeUndelivered(db: Db, applicationId: number): Promise<boolean> {
+  const latest = await latestCodeAttemptId(db, applicationId);
+  if (latest === undefined) return false;
+  const status = await emailStatus(db, signingCodeEmailKey(applicationId, latest));
+  return status === 'expired' || status === 'dead';
+}
+
 type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: false; key: string; params?: Record<string, string | number> };
 
 /**
@@ -260,6 +272,8 @@ export async function sendSigningCode(deps: SigningDeps, input: { form: FormStat
           language: input.lang,
           data: sealEmailData(secrets.dataKeyring(), idempotencyKey, { code: issued.code }, ['code']),
           applicationId,
+          // A code e-mail arriving after the code expired is useless: the outbox drops it then (`expired`).
+          expiresAt: new Date(issued.expiresAt),
         },
       ],
       input.now,
