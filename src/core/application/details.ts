@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db';
 import { tFor, type Language } from '../../platform/i18n';
-import { recordAudit, type AuditContext } from '../audit/audit';
+import { recordApplicationAudit, type AuditContext } from '../audit/audit';
 import { listDocuments, type StoredDocument } from './documents';
 import { emailsOf, keyInformation, type EmailFlow, type KeyInformation } from './details-repository';
 import type { ApplicationView } from './repository';
@@ -87,5 +87,5 @@ export async function applicationSections(
 
 /** An administrator opened an application's page (its personal data): who, which application, when, from where. */
 export async function recordApplicationView(db: Db, access: AuditContext, applicationId: number, now: Date): Promise<void> {
-  await recordAudit(db, { ...access, at: now, action: 'application.view', applicationId, object: { type: 'application', id: applicationId } });
+  await recordApplicationAudit(db, access, { at: now, action: 'application.view', applicationId });
 }

@@ -40,6 +40,15 @@ export interface AuditEntry {
 /** Who acts and from where: the part of an audit entry that the request (or the job) gives, the rest is the action's. */
 export type AuditContext = Pick<AuditEntry, 'actor' | 'ip' | 'userAgent'>;
 
+/** An action on one application: the entry names it as its application and as its object (the audit page filters on both). */
+export function recordApplicationAudit(
+  db: Db,
+  audit: AuditContext,
+  entry: { at: Date; action: string; applicationId: number; details?: Record<string, unknown> },
+): Promise<{ id: number; hash: string }> {
+  return recordAudit(db, { ...audit, ...entry, object: { type: 'application', id: entry.applicationId } });
+}
+
 type HashedFields = Omit<AuditRow, 'id' | 'prev_hash' | 'hash'>;
 
 /** JSON with object keys sorted at every level, so the same content always gives the same text. */

@@ -3,7 +3,7 @@ import type { Actor } from '../../core/administrators/repository';
 import { applicationSections, recordApplicationView, type ApplicationSections } from '../../core/application/details';
 import type { Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
-import { recordAudit, type AuditContext } from '../../core/audit/audit';
+import { recordApplicationAudit, type AuditContext } from '../../core/audit/audit';
 import { enqueueEmails } from '../../core/outbox/enqueue';
 import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from '../../core/application/create';
 import { keyUsability } from '../../core/application/key-state';
@@ -84,12 +84,10 @@ export async function initiateControlled(
       now,
     );
     const application = created as CreatedApplication;
-    await recordAudit(trx, {
-      ...audit,
+    await recordApplicationAudit(trx, audit, {
       at: now,
       action: 'application.initiate',
       applicationId: application.id,
-      object: { type: 'application', id: application.id },
       details: { accessKeyId: key.id, priority: input.priority },
     });
     return application;
@@ -134,12 +132,10 @@ export async function resendInvitation(
       now,
     );
     if (queued) {
-      await recordAudit(trx, {
-        ...audit,
+      await recordApplicationAudit(trx, audit, {
         at: now,
         action: 'application.resend_invitation',
         applicationId: app.id,
-        object: { type: 'application', id: app.id },
         details: { queued },
       });
     }

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { paginate, type ListQuery, type SortDirection } from '../../lib/list-query';
-import { recordAudit, type AuditContext } from '../../core/audit/audit';
+import { recordApplicationAudit, type AuditContext } from '../../core/audit/audit';
 import { addDays, zonedTimeToUtc } from '../../lib/time-zone';
 import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
 import { QUEUE_STATUSES, StaleStateError, canReactivate, transition, type Status } from '../../core/application/status';
@@ -242,12 +242,10 @@ async function actOnApplication(
       }
       await ctx.faults?.beforeActionEmails?.(app.id);
       await enqueueEmails(trx, emails, now);
-      await recordAudit(trx, {
-        ...ctx.audit,
+      await recordApplicationAudit(trx, ctx.audit, {
         at: now,
         action: AUDIT_ACTION[action],
         applicationId: app.id,
-        object: { type: 'application', id: app.id },
         details: {
           from: app.status,
           ...(action === 'urgent' || action === 'normal'
@@ -374,12 +372,10 @@ export async function reactivate(
     }
     await ctx.faults?.beforeActionEmails?.(app.id);
     await enqueueEmails(trx, [reactivatedEmail(app, await lastHistoryId(trx, app.id))], ctx.now);
-    await recordAudit(trx, {
-      ...ctx.audit,
+    await recordApplicationAudit(trx, ctx.audit, {
       at: ctx.now,
       action: 'application.reactivate',
       applicationId: app.id,
-      object: { type: 'application', id: app.id },
       details: { to: previous },
     });
     return previous;
