@@ -13,7 +13,7 @@ import { createEmailRenderer } from '../../src/core/outbox/render';
 import request from 'supertest';
 import { pdfText } from './support';
 import { givenApprovalRequest, givenSignableApplication, PIN } from '../support/builders';
-import { acceptSignatureTerms, employeeAgent, postCode, requestCode } from '../support/employee';
+import { acceptSignatureTerms, employeeAgent, pdfBytes, postCode, requestCode, uploadDocument } from '../support/employee';
 
 const SECOND = 1000;
 
@@ -166,6 +166,19 @@ describe('electronic signature', () => {
     expect(en).toContain('Corporate card application');
     expect(en).toContain('Document to be signed');
     expect(en).not.toContain(PIN);
+  });
+
+  it('writes the documents’ sizes in the signed PDF in French units (Ko) when signed in French', async () => {
+    const a = await givenSignableApplication(ctx, { email: 'sizes@acme.example' });
+    const agent = await employeeAgent(ctx, a);
+    const bytes = Buffer.concat([pdfBytes('other'), Buffer.alloc(5300 - pdfBytes('other').length, 0x20)]);
+    expect((await uploadDocument(agent, 'other', bytes, 'justificatif.pdf')).status).toBe(303);
+    await acceptSignatureTerms(agent);
+    const code = await requestCode(ctx, agent, a.id);
+    expect((await postCode(agent, code)).status).toBe(303);
+    const text = pdfText((await agent.get(paths.employee.signedPdf(1)).buffer(true)).body).replace(/\s+/g, ' ');
+    expect(text).toContain('justificatif.pdf (5,2 Ko)');
+    expect(text).not.toMatch(/\d (KB|MB)\b/);
   });
 
   it('refuses a wrong code five times, then needs a new code even for the right one', async () => {

@@ -82,7 +82,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     defParamCharset: 'utf8',
   });
 
-  const maxMb = Math.max(0.1, Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10);
+  const maxBytes = config.documentMaxBytes;
   const stateOpts = (req: Request) => ({ now: clock.now(), timeZone: config.timeZone, language: req.lang });
 
   /** The session's application, or a redirect to the entry page; its state, or (not editable) the read-only page. */
@@ -193,13 +193,13 @@ export function applicationFormRoutes(deps: Deps): Router {
       sections: state.sections.map((s) => ({ ...s, href: SECTION_PATHS[s.id] })),
       doneCount: state.sections.filter((s) => s.status === 'completed').length,
       showIntro: !state.ctx.form.firstSavedAt,
-      maxMb,
+      maxBytes,
       returnedComment: state.ctx.application.status === 'returned' && comment ? { text: comment.comment, by: comment.actorType, at: comment.at } : null,
     });
   };
 
   const showBeforeYouStart: RequestHandler = (_req, res) => {
-    res.render('application-form/before-you-start.njk', { maxMb });
+    res.render('application-form/before-you-start.njk', { maxBytes });
   };
   const showFaq: RequestHandler = (_req, res) => {
     res.render('application-form/faq.njk');
@@ -412,7 +412,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       kinds: DOCUMENT_KINDS,
       kind,
       errors,
-      maxMb,
+      maxBytes,
     });
   };
 
@@ -428,7 +428,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       const tooLarge = err.code === 'LIMIT_FILE_SIZE';
       const key = tooLarge ? 'documents:errors.tooLarge' : 'application-form:documents.errors.oneFile';
       const state = await stateFor(req, res, { editableOnly: true });
-      if (state) await renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxMb } }]), tooLarge ? 413 : 400);
+      if (state) await renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxBytes } }]), tooLarge ? 413 : 400);
       return;
     }
     next();

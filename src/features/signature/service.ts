@@ -17,6 +17,7 @@ import { urgentAlertEmails } from '../../core/application/notifications';
 import { currentTerms, latestAcceptances, recordAcceptance, termsById, termsParagraphs, type Terms } from '../../core/terms/repository';
 import { issueCode, verifyCode } from './otp';
 import { sha256Hex } from '../../lib/download';
+import { formatFileSize } from '../../lib/file-size';
 import { renderApplicationPdf, type PdfModel, type PdfRow, type PdfSection } from './pdf';
 import {
   insertSignature,
@@ -116,12 +117,6 @@ interface SigningEvidence {
   shownSha256: string;
 }
 
-function sizeText(bytes: number, lang: Language): string {
-  const fmt = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
-  const kb = bytes / 1024;
-  return kb >= 1024 ? `${fmt.format(kb / 1024)} MB` : `${fmt.format(Math.max(1, Math.round(kb)))} KB`;
-}
-
 /**
  * What the PDF shows, in `lang`, from the form's state read in `lang` (readSigningForm): the header, every section of
  * the review (the PIN only as "chosen"), the terms accepted and the documents with their SHA-256, and the signature block.
@@ -170,7 +165,7 @@ async function buildPdfModel(
     ? documents.flatMap((d) => [
         {
           label: t(`documents:kinds.${d.kind}`),
-          value: t('signature:pdf.documents.value', { name: d.originalName, size: sizeText(d.size, lang), date: when(d.uploadedAt) }),
+          value: t('signature:pdf.documents.value', { name: d.originalName, size: formatFileSize(d.size, lang), date: when(d.uploadedAt) }),
         },
         { label: t('signature:pdf.sha256'), value: d.sha256 },
       ])
