@@ -54,6 +54,40 @@ describe('locale files', () => {
     expect(untranslated).toEqual([]);
   });
 
+  /** "demande(s)", "au(x) demandeur(s)", "la/les", "record(s)": a count's sentence uses plural forms (key_one, key_other). */
+  const HAND_PLURAL = /\p{L}\((?:s|es|x)\)|\b(?:la|le|les)\/(?:la|le|les)\b/iu;
+
+  it('write no hand-made plural: "(s)", "(es)", "(x)", "la/les" (i18next plural forms instead)', () => {
+    const resources = loadResources();
+    const values = (tree: Tree, prefix: string): Array<[string, string]> =>
+      Object.entries(tree).flatMap(([k, v]): Array<[string, string]> => (typeof v === 'object' ? values(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
+    const found = (['fr', 'en'] as const)
+      .flatMap((lang) => Object.entries(resources[lang]).flatMap(([ns, tree]) => values(tree as Tree, `${lang} ${ns}:`)))
+      .filter(([, value]) => HAND_PLURAL.test(value))
+      .map(([key, value]) => `${key}: ${value}`);
+    expect(found).toEqual([]);
+  });
+
+  it('finds no hand-made plural in the page and e-mail templates either', () => {
+    const found = walk(VIEWS_DIR, '.njk').flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ where: `${path.relative(ROOT_DIR, file)}:${i + 1}`, line }))
+        .filter(({ line }) => HAND_PLURAL.test(line.replace(/https?\S*/g, '')))
+        .map(({ where, line }) => `${where}: ${line.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('give every plural key both its forms, in both languages', () => {
+    for (const keys of [fr, en]) {
+      const plural = keys.filter((k) => /_(one|other)$/.test(k));
+      const stems = new Set(plural.map((k) => k.replace(/_(one|other)$/, '')));
+      for (const stem of stems) expect([stem, keys.includes(`${stem}_one`), keys.includes(`${stem}_other`)]).toEqual([stem, true, true]);
+    }
+  });
+
   it('cover every key that templates and code use literally', () => {
     const known = new Set(fr);
     const files = [...walk(VIEWS_DIR, '.njk'), ...walk(path.join(ROOT_DIR, 'src'), '.ts')];
