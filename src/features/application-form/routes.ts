@@ -262,12 +262,13 @@ export function applicationFormRoutes(deps: Deps): Router {
     const now = clock.now();
     if (validatePriority(values).length === 0) await choosePriority(db, state.ctx.application.id, values, now);
     else await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, priority: values } }));
-    return saved(req, res, action, paths.employee.form.priority);
+    return saved(state, req, res, action, paths.employee.form.priority);
   };
 
-  function saved(req: Request, res: Response, action: Action, sectionPath: string) {
+  /** After Save: the message names the access key and the reference, both needed to come back; after Continue: onwards. */
+  function saved(state: FormState, req: Request, res: Response, action: Action, sectionPath: string) {
     if (action === 'save') {
-      setFlash(req, 'application-form:flash.saved');
+      setFlash(req, 'application-form:flash.saved', { keyNumber: state.ctx.key.number, reference: state.ctx.application.reference });
       const back = returnToOf((req.body as Record<string, unknown>)?.returnTo);
       return res.redirect(303, back ? `${sectionPath}?returnTo=${encodeURIComponent(back)}` : sectionPath);
     }
@@ -299,7 +300,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     const now = clock.now();
     if (action === 'save') {
       await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, cardholder: picked.values } }));
-      return saved(req, res, action, paths.employee.form.cardholder);
+      return saved(state, req, res, action, paths.employee.form.cardholder);
     }
     const checked = validateCardholder(picked.values, state.ctx, todayIn(config.timeZone, now));
     if (checked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(checked.issues));
@@ -314,7 +315,7 @@ export function applicationFormRoutes(deps: Deps): Router {
         language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language,
       },
     }));
-    return saved(req, res, action, paths.employee.form.cardholder);
+    return saved(state, req, res, action, paths.employee.form.cardholder);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -376,7 +377,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     } else {
       await writeForm(db, id, now, (form) => ({ form: { ...form, payment } }));
     }
-    return saved(req, res, action, paths.employee.form.payment);
+    return saved(state, req, res, action, paths.employee.form.payment);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -394,11 +395,11 @@ export function applicationFormRoutes(deps: Deps): Router {
     if (!typed && !typedAgain) {
       // Nothing typed: Save keeps things as they are; Continue needs a PIN unless one was chosen before.
       if (action === 'continue' && !state.pinChosen) return renderPin(res, state, req, formErrors([{ field: 'pin', key: 'pin:errors.required' }]));
-      return saved(req, res, action, paths.employee.form.pin);
+      return saved(state, req, res, action, paths.employee.form.pin);
     }
     const result = await choosePin(deps, state.ctx, body.pin, body.pinConfirmation, clock.now());
     if (!result.ok) return renderPin(res, state, req, formErrors([{ field: result.field, key: result.key }]));
-    return saved(req, res, action, paths.employee.form.pin);
+    return saved(state, req, res, action, paths.employee.form.pin);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -480,7 +481,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       const issues = state.sections.find((s) => s.id === 'documents')?.issues ?? [];
       if (issues.length) return renderDocuments(res, state, req, toFormErrors(issues));
     }
-    return saved(req, res, action, paths.employee.form.documents);
+    return saved(state, req, res, action, paths.employee.form.documents);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -506,7 +507,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     const now = clock.now();
     if (action === 'save') {
       await writeForm(db, id, now, (form) => ({ form: { ...form, approver: picked.values } }));
-      return saved(req, res, action, paths.employee.form.approval);
+      return saved(state, req, res, action, paths.employee.form.approval);
     }
     const checked = validateApprover(picked.values, [state.ctx.application.email, cardholderValues(state.ctx).businessEmail ?? '']);
     if (checked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(checked.issues));
@@ -526,7 +527,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     const after = await employeeForm(db, id, stateOpts(req));
     const issues = after?.sections.find((s) => s.id === 'approval')?.issues ?? [];
     if (after && issues.length) return renderApproval(res, after, req, picked.values, toFormErrors(issues.map((i) => ({ ...i, href: '#send' }))));
-    return saved(req, res, 'continue', paths.employee.form.approval);
+    return saved(state, req, res, 'continue', paths.employee.form.approval);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -563,7 +564,7 @@ export function applicationFormRoutes(deps: Deps): Router {
         ]),
       );
     }
-    return saved(req, res, action, paths.employee.form.terms);
+    return saved(state, req, res, action, paths.employee.form.terms);
   };
 
   // -------------------------------------------------------------------------------------------------------------
