@@ -455,6 +455,14 @@ describe('electronic signature', () => {
 
   it('signs in English when the employee uses English: code e-mail, PDF and evidence; the code never reaches the logs', async () => {
     const a = await givenSignableApplication(ctx, { email: 'english@acme.example' });
+    // English pages and English chosen as correspondence language (the code e-mail follows the latter).
+    const row = await ctx.deps.db('application').where({ id: a.id }).first('form_data');
+    const form = JSON.parse(row.form_data);
+    form.cardholder.correspondenceLanguage = 'en';
+    await ctx.deps
+      .db('application')
+      .where({ id: a.id })
+      .update({ language: 'en', form_data: JSON.stringify(form) });
     const agent = await employeeAgent(ctx, a, 'en');
     await acceptSignatureTerms(agent);
     const code = await requestCode(ctx, agent, a.id);

@@ -299,7 +299,12 @@ export function applicationFormRoutes(deps: Deps): Router {
     if (picked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(picked.issues));
     const now = clock.now();
     if (action === 'save') {
-      await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, cardholder: picked.values } }));
+      // The correspondence language counts once saved: every e-mail to the employee is written in it.
+      const language = picked.values.correspondenceLanguage;
+      await writeForm(db, state.ctx.application.id, now, (form) => ({
+        form: { ...form, cardholder: picked.values },
+        ...(isLanguage(language) ? { columns: { language } } : {}),
+      }));
       return saved(state, req, res, action, paths.employee.form.cardholder);
     }
     const checked = validateCardholder(picked.values, state.ctx, todayIn(config.timeZone, now));

@@ -233,7 +233,8 @@ type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: fa
 
 /**
  * Sends a code for the PDF as shown in `lang` to the application's e-mail (throttled). The code travels sealed.
- * `form` is the form's state the request read in `lang` (SigningState.form).
+ * `form` is the form's state the request read in `lang` (SigningState.form). The e-mail is written in the employee's
+ * correspondence language, as every e-mail to them, whatever the language of the page.
  */
 export async function sendSigningCode(deps: SigningDeps, input: { form: FormState; lang: Language; now: Date }): Promise<SendCodeResult> {
   const { db, secrets } = deps;
@@ -251,7 +252,7 @@ export async function sendSigningCode(deps: SigningDeps, input: { form: FormStat
           idempotencyKey,
           template: 'signing-code',
           to: ctx.application.email,
-          language: input.lang,
+          language: ctx.application.language,
           data: sealEmailData(secrets.dataKeyring(), idempotencyKey, { code: issued.code }, ['code']),
           applicationId,
         },
