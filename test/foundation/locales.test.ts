@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadResources } from '../../src/platform/i18n';
+import { loadResources, tFor } from '../../src/platform/i18n';
 import { ROOT_DIR, VIEWS_DIR } from '../../src/platform/root';
 
 type Tree = { [k: string]: string | Tree };
@@ -78,6 +78,15 @@ describe('locale files', () => {
         .map(({ where, line }) => `${where}: ${line.trim()}`),
     );
     expect(found).toEqual([]);
+  });
+
+  it('read right for 1 and for 2 where a count varies (plural forms chosen by count)', () => {
+    const [fr, en] = [tFor('fr'), tFor('en')];
+    const hidden = 'approvals:confirm.hiddenCount';
+    expect(fr(hidden, { shown: 200, count: 1 })).toBe('Les 200 premières sont listées ci-dessous ; 1 autre n’est pas affichée.');
+    expect(fr(hidden, { shown: 200, count: 2 })).toBe('Les 200 premières sont listées ci-dessous ; 2 autres ne sont pas affichées.');
+    expect(en(hidden, { shown: 200, count: 1 })).toBe('The first 200 are listed below; 1 more is not shown.');
+    expect(en(hidden, { shown: 200, count: 2 })).toBe('The first 200 are listed below; 2 more are not shown.');
   });
 
   it('give every plural key both its forms, in both languages', () => {
