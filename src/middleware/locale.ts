@@ -1,4 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { formatFileSize } from '../lib/file-size';
 import { DEFAULT_LANGUAGE, formatDate, formatNumber, isLanguage, languageFromAcceptHeader, tFor, type Language } from '../platform/i18n';
 
 declare module 'express-serve-static-core' {
@@ -51,5 +52,6 @@ function usePageLanguage(req: Request, res: Response, lang: Language, timeZone: 
   res.locals.formatDate = (v: string | Date | null | undefined) => formatDate(lang, v, timeZone);
   res.locals.formatDateTime = (v: string | Date | null | undefined) => formatDate(lang, v, timeZone, true);
   res.locals.formatNumber = (v: number) => formatNumber(lang, v);
+  res.locals.formatFileSize = (bytes: number) => formatFileSize(bytes, lang);
   res.setHeader('Content-Language', lang);
 }

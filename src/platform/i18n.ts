@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n, type TFunction } from 'i18next';
 import { LOCALES_DIR } from './root';
+import { formatFileSize } from '../lib/file-size';
 
 export const LANGUAGES = ['fr', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -44,6 +45,8 @@ export function getI18n(): i18n {
     returnNull: false,
     showSupportNotice: false,
   } as Parameters<i18n['init']>[0]);
+  // `{{maxBytes, fileSize}}` in a text: a size in bytes, written in the text's language and units (5 Mo, 5 MB).
+  inst.services.formatter?.add('fileSize', (value: unknown, lng: string | undefined) => formatFileSize(Number(value), lng ?? DEFAULT_LANGUAGE));
   instance = inst;
   return inst;
 }

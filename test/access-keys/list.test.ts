@@ -53,7 +53,7 @@ describe('the access keys list and its export', () => {
     const res = await agent.get(paths.admin.accessKeys.list);
     expect(res.status).toBe(200);
     const page = $(res.text);
-    expect(page('.list-count').text()).toBe('Affichage 1 à 10 des 26 enregistrement(s)');
+    expect(page('.list-count').text()).toBe('Affichage 1 à 10 sur 26 enregistrements');
     expect(
       page('thead th')
         .map((_i, th) => page(th).find('a').first().contents().first().text().trim() || page(th).text().trim())
@@ -122,14 +122,14 @@ describe('the access keys list and its export', () => {
   it('pages through, keeps the page size and clamps a page beyond the end', async () => {
     const agent = await w.as('alice', 'en');
     const p3 = await agent.get(`${paths.admin.accessKeys.list}?page=3`);
-    expect($(p3.text)('.list-count').text()).toBe('Showing 21 to 26 of 26 record(s)');
+    expect($(p3.text)('.list-count').text()).toBe('Showing 21 to 26 of 26 records');
     expect(namesOn(p3.text)).toEqual([...names.slice(19), 'Ventes-Lyon', 'Zeta']);
     const big = await agent.get(`${paths.admin.accessKeys.list}?pageSize=25&page=2`);
-    expect($(big.text)('.list-count').text()).toBe('Showing 26 to 26 of 26 record(s)');
+    expect($(big.text)('.list-count').text()).toBe('Showing 26 to 26 of 26 records');
     const beyond = await agent.get(`${paths.admin.accessKeys.list}?page=99`);
-    expect($(beyond.text)('.list-count').text()).toBe('Showing 21 to 26 of 26 record(s)');
+    expect($(beyond.text)('.list-count').text()).toBe('Showing 21 to 26 of 26 records');
     const odd = await agent.get(`${paths.admin.accessKeys.list}?pageSize=1000&page=-1`);
-    expect($(odd.text)('.list-count').text()).toBe('Showing 1 to 10 of 26 record(s)');
+    expect($(odd.text)('.list-count').text()).toBe('Showing 1 to 10 of 26 records');
   });
 
   it.each([
@@ -184,7 +184,7 @@ describe('the access keys list and its export', () => {
   it('keeps the search in the pagination, sort and export links', async () => {
     const agent = await w.as('alice');
     const page = $((await agent.get(`${paths.admin.accessKeys.list}?q=Filiale&pageSize=10`)).text);
-    expect(page('.list-count').text()).toBe('Affichage 1 à 10 des 23 enregistrement(s)');
+    expect(page('.list-count').text()).toBe('Affichage 1 à 10 sur 23 enregistrements');
     expect(page('nav[aria-label="Pagination"] a[rel="next"]').attr('href')).toContain('q=Filiale');
     expect(page('th a').first().attr('href')).toContain('q=Filiale');
     expect(page('a[href^="/admin/access-keys/export?format=xlsx"]').attr('href')).toContain('q=Filiale');

@@ -157,7 +157,7 @@ describe('platform administrator: importing BC accounts from CSV', () => {
     const big = Buffer.alloc(1024 * 1024 + 10, 'a');
     const res = await upload(big, 'en');
     expect(res.status).toBe(400);
-    expect($(res.text)('#file-error').text()).toContain('larger than 1 MB');
+    expect($(res.text)('#file-error').text()).toContain('larger than 1\u00a0MB');
     const token = await getCsrf(platform, `${paths.platform.accounts.import}?lang=fr`);
     const none = await platform.post(paths.platform.accounts.import).field('_csrf', token);
     expect(none.status).toBe(400);

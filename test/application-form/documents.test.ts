@@ -81,9 +81,23 @@ describe('supporting documents: checked by content and size, stored outside publ
     expect(res.status).toBe(413);
     const page = $(res.text);
     expect(page('h1').text()).toBe(lang === 'fr' ? 'Pièces justificatives' : 'Supporting documents');
-    expect(page('#file-error').text()).toContain(lang === 'fr' ? 'Le fichier doit peser au plus' : 'The file must be smaller than');
+    expect(page('#file-error').text()).toContain(lang === 'fr' ? 'Le fichier doit peser au plus 20\u00a0Ko' : 'The file must be smaller than 20\u00a0KB');
+    expect(page('#file-hint').text()).toBe(lang === 'fr' ? 'PDF, JPEG ou PNG, 20\u00a0Ko au maximum' : 'PDF, JPEG or PNG, at most 20\u00a0KB');
     expect(await documents(id)).toHaveLength(0);
     expect(storedFiles().length).toBe(before);
+  });
+
+  it.each([
+    ['fr', '5,2\u00a0Ko'],
+    ['en', '5.2\u00a0KB'],
+  ] as const)('shows a document’s size in the page’s language and units on the review page (%s: %s)', async (lang, size) => {
+    const { agent } = await newAgent(lang);
+    const bytes = Buffer.concat([pdfBytes(), Buffer.alloc(5300 - pdfBytes().length, 0x20)]);
+    expect((await uploadDocument(agent, 'identity', bytes, 'scan.pdf')).status).toBe(303);
+    const review = $((await agent.get(paths.employee.review)).text);
+    const row = review('#section-documents').text();
+    expect(row).toContain(`scan.pdf (${size})`);
+    expect(row).not.toMatch(lang === 'fr' ? /\bKB\b/ : /\bKo\b/);
   });
 
   it('refuses an upload without the CSRF token', async () => {

@@ -96,9 +96,7 @@ describe('approval queue actions: approve, return, cancel', () => {
     const app = await givenPending(ctx.deps.db, keyA, { language: lang });
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, lang);
     const { confirmUrl, html, csrf } = await select(agent, { ids: [app.id], action: 'return' });
-    expect($(html)('h1').text()).toBe(
-      lang === 'fr' ? 'Renvoyer la/les demande(s) de carte au(x) demandeur(s)' : 'Return the card application(s) to the applicant(s)',
-    );
+    expect($(html)('h1').text()).toBe(lang === 'fr' ? 'Renvoyer la demande de carte au demandeur' : 'Return the card application to the applicant');
     const missing = await agent.post(confirmUrl).type('form').send({ _csrf: csrf, comment: '   ' });
     expect(missing.status).toBe(400);
     expect($(missing.text)('title').text()).toMatch(lang === 'fr' ? /^Erreur :/ : /^Error:/);
@@ -148,6 +146,27 @@ describe('approval queue actions: approve, return, cancel', () => {
       const rendered = renderer().render('cancelled', lang, JSON.parse(mail!.data));
       expect(rendered.subject).toBe(lang === 'fr' ? 'Votre demande de carte Corporate a été annulée' : 'Your corporate card application has been cancelled');
       expect(rendered.text).toContain(comment);
+    },
+  );
+
+  it.each([
+    ['fr', 'Approuver les demandes de carte', '2 traitées, 1 non traitée.', 'Approuver la demande de carte', '1 traitée, 0 non traitée.'],
+    ['en', 'Approve the card applications', '2 processed, 1 not processed.', 'Approve the card application', '1 processed, 0 not processed.'],
+  ] as const)(
+    'words the confirmation title and the results summary with plural forms: 1 and 2 (%s)',
+    async (lang, titleMany, summaryMany, titleOne, summaryOne) => {
+      const db = ctx.deps.db;
+      const agent = await signInAs(ctx.app, ctx.deps, adminA.email, lang);
+      const [ok1, ok2, ok3] = [await givenPending(db, keyA), await givenPending(db, keyA), await givenPending(db, keyA)];
+      const done = await givenPending(db, keyA, { status: 'approved' });
+      expect($((await select(agent, { ids: [ok1.id, done.id], action: 'approve' })).html)('h1').text()).toBe(titleMany);
+      const many = $((await act(agent, { ids: [ok1.id, done.id, ok2.id], action: 'approve' })).results.text);
+      expect(many('h1').text()).toMatch(new RegExp(`– ${titleMany}$`));
+      expect(many('#results-summary').text()).toBe(summaryMany);
+      expect($((await select(agent, { ids: [ok3.id], action: 'approve' })).html)('h1').text()).toBe(titleOne);
+      const one = $((await act(agent, { ids: [ok3.id], action: 'approve' })).results.text);
+      expect(one('h1').text()).toMatch(new RegExp(`– ${titleOne}$`));
+      expect(one('#results-summary').text()).toBe(summaryOne);
     },
   );
 

@@ -70,6 +70,22 @@ describe('the approval queue page', () => {
     expect(page('.queue-stages a').eq(1).text()).toBe('En attente de l’approbateur supplémentaire (1)');
   });
 
+  it.each([
+    [
+      'fr',
+      'Sélectionner 1 demande correspondant aux filtres (pas seulement cette page)',
+      'Sélectionner les 2 demandes correspondant aux filtres (pas seulement cette page)',
+    ],
+    ['en', 'Select 1 application matching the filters (not only this page)', 'Select all 2 applications matching the filters (not only this page)'],
+  ] as const)('words "select all" with plural forms for 1 and 2 matching applications (%s)', async (lang, one, two) => {
+    const urgent = await queue('?priority=urgent', lang);
+    expect(urgent.page('#queue tbody tr').length).toBe(1);
+    expect(urgent.page('label[for="select-all"]').text()).toBe(one);
+    const normal = await queue('?priority=normal', lang);
+    expect(normal.page('#queue tbody tr').length).toBe(2);
+    expect(normal.page('label[for="select-all"]').text()).toBe(two);
+  });
+
   it('has the issuer’s columns, a labelled checkbox per row and links to the application page', async () => {
     const { page } = await queue('', 'fr');
     const headers = page('#queue thead th')
@@ -218,7 +234,7 @@ describe('pagination and "select all" over a filter spanning several pages', () 
     const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'en');
     const first = $((await agent.get(paths.admin.approvals.list)).text);
     expect(first('#queue tbody tr').length).toBe(50);
-    expect(first('.list-count').text()).toBe('Showing 1 to 50 of 65 record(s)');
+    expect(first('.list-count').text()).toBe('Showing 1 to 50 of 65 records');
     const next = first('a[rel="next"]').attr('href')!;
     const second = $((await agent.get(next)).text);
     expect(second('#queue tbody tr').length).toBe(15);

@@ -102,12 +102,18 @@ describe('write-once archive', () => {
     const out: string[] = [];
     expect(await runArchiveVerify(ctx.deps, (l) => out.push(l))).toBe(1);
     expect(formatArchiveReport(report)).toEqual(out);
+    // One of each in the singular.
+    expect(formatArchiveReport({ ...report, checked: 1, intact: 0, changed: [], missing: [b.path], extra: [] })).toEqual([
+      'Archive check: 1 file recorded, 0 intact.',
+      `MISSING  ${b.path}`,
+      'Result: 1 difference found.',
+    ]);
     expect(out).toEqual([
-      'Archive check: 2 file(s) recorded, 0 intact.',
+      'Archive check: 2 files recorded, 0 intact.',
       `CHANGED  ${a.path} (recorded sha256 ${sha(PDF)}, found ${report.changed[0]?.found})`,
       `MISSING  ${b.path}`,
       `EXTRA    archive/${applicationId}/planted.pdf (not recorded in the archive ledger)`,
-      'Result: 3 difference(s) found.',
+      'Result: 3 differences found.',
     ]);
   });
 

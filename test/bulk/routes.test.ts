@@ -277,7 +277,7 @@ describe('bulk send', () => {
       const before = await uploadsStored();
       const res = await upload(agentA, keyA.id, Buffer.alloc(5 * 1024 * 1024 + 10, 0x41), 'gros.csv');
       expect(res.status).toBe(413);
-      expect($(res.text)('#file-error').text()).toContain('dépasse 5 Mo');
+      expect($(res.text)('#file-error').text()).toContain('dépasse 5\u00a0Mo');
       expect(await uploadsStored()).toBe(before);
     });
 

@@ -136,7 +136,7 @@ describe('document storage', () => {
     expect(await save(id, 'identity', Buffer.concat([PDF, Buffer.alloc(64 * 1024)]))).toEqual({
       ok: false,
       key: 'documents:errors.tooLarge',
-      params: { maxMb: 0.1 },
+      params: { maxBytes: 64 * 1024 },
     });
   });
 

@@ -51,11 +51,11 @@ describe('the approval queue’s decisions, seen by the employee', () => {
     await queueFilteredOn(admin, 'Returned');
     await e2e.page.getByLabel(`Select application ${app!.reference}`).check();
     await admin.submit('Return to applicant');
-    await admin.expectHeading('Return the card application(s) to the applicant(s)');
+    await admin.expectHeading('Return the card application to the applicant');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'return confirmation' });
     await e2e.page.getByLabel('Comments').fill(comment);
     await admin.submit('Return to applicant');
-    await admin.expectHeading('Result – Return the card application(s) to the applicant(s)');
+    await admin.expectHeading('Result – Return the card application to the applicant');
     await expect(e2e.page.locator('#results-summary').textContent()).resolves.toBe('1 processed, 0 not processed.');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'return results' });
     expectNoConsoleErrors(e2e);
@@ -96,7 +96,7 @@ describe('the approval queue’s decisions, seen by the employee', () => {
     await queueFilteredOn(admin, 'Rejected');
     await e2e.page.getByLabel(`Select application ${app!.reference}`).check();
     await admin.submit('Cancel / reject');
-    await admin.expectHeading('Cancel / reject the card application(s)');
+    await admin.expectHeading('Cancel / reject the card application');
     await expect(e2e.page.locator('#selection-count').textContent()).resolves.toContain('1 application selected.');
     await expect(e2e.page.locator('#selection tbody tr').count()).resolves.toBe(1);
     await expect(e2e.page.locator('#selection tbody tr').textContent()).resolves.toContain(app!.reference);
@@ -110,7 +110,7 @@ describe('the approval queue’s decisions, seen by the employee', () => {
 
     await e2e.page.getByLabel('Comments').fill(reason);
     await admin.submit('Cancel / reject');
-    await admin.expectHeading('Result – Cancel / reject the card application(s)');
+    await admin.expectHeading('Result – Cancel / reject the card application');
     await expect(e2e.page.locator('#results-summary').textContent()).resolves.toBe('1 processed, 0 not processed.');
     await expect(e2e.page.locator('#succeeded tbody tr').textContent()).resolves.toContain('Cancelled; e-mail sent to the applicant');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'cancel results' });

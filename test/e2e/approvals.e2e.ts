@@ -24,7 +24,7 @@ describe('the approval queue in the browser', () => {
     await admin.submit('Filter');
     await e2e.page.getByLabel(`Select application ${first!.reference}`).check();
     await admin.submit('Return to applicant');
-    await admin.expectHeading('Return the card application(s) to the applicant(s)');
+    await admin.expectHeading('Return the card application to the applicant');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'return confirmation' });
     await admin.submit('Return to applicant');
     expect(await e2e.page.title()).toMatch(/^Error: /);
@@ -32,7 +32,7 @@ describe('the approval queue in the browser', () => {
     await expectNoSeriousA11yViolations(e2e.page, { label: 'return confirmation with an error' });
     await e2e.page.getByLabel('Comments').fill('Your employee number is wrong, please correct it.');
     await admin.submit('Return to applicant');
-    await admin.expectHeading('Result – Return the card application(s) to the applicant(s)');
+    await admin.expectHeading('Result – Return the card application to the applicant');
     await expect(e2e.page.locator('#results-summary').textContent()).resolves.toBe('1 processed, 0 not processed.');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'results' });
 
@@ -40,7 +40,7 @@ describe('the approval queue in the browser', () => {
     await e2e.page.waitForURL(/q=Queue/);
     await e2e.page.getByLabel(/^Select all 2 applications matching the filters/).check();
     await admin.submit('Approve');
-    await admin.expectHeading('Approve the card application(s)');
+    await admin.expectHeading('Approve the card applications');
     await expect(e2e.page.locator('#selection-count').textContent()).resolves.toContain('2 applications selected.');
     await admin.submit('Approve');
     await expect(e2e.page.locator('#results-summary').textContent()).resolves.toBe('2 processed, 0 not processed.');

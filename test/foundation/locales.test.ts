@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadResources } from '../../src/platform/i18n';
+import { loadResources, tFor } from '../../src/platform/i18n';
 import { ROOT_DIR, VIEWS_DIR } from '../../src/platform/root';
 
 type Tree = { [k: string]: string | Tree };
@@ -52,6 +52,49 @@ describe('locale files', () => {
       (k) => valueOf('fr', k) === valueOf('en', k) && !SAME_IN_BOTH.some((re) => re.test(k)) && !/^[\s\d{}().,:%/+-]*$/.test(valueOf('fr', k) ?? ''),
     );
     expect(untranslated).toEqual([]);
+  });
+
+  /** "demande(s)", "au(x) demandeur(s)", "la/les", "record(s)": a count's sentence uses plural forms (key_one, key_other). */
+  const HAND_PLURAL = /\p{L}\((?:s|es|x)\)|\b(?:la|le|les)\/(?:la|le|les)\b/iu;
+
+  it('write no hand-made plural: "(s)", "(es)", "(x)", "la/les" (i18next plural forms instead)', () => {
+    const resources = loadResources();
+    const values = (tree: Tree, prefix: string): Array<[string, string]> =>
+      Object.entries(tree).flatMap(([k, v]): Array<[string, string]> => (typeof v === 'object' ? values(v, `${prefix}${k}.`) : [[`${prefix}${k}`, v]]));
+    const found = (['fr', 'en'] as const)
+      .flatMap((lang) => Object.entries(resources[lang]).flatMap(([ns, tree]) => values(tree as Tree, `${lang} ${ns}:`)))
+      .filter(([, value]) => HAND_PLURAL.test(value))
+      .map(([key, value]) => `${key}: ${value}`);
+    expect(found).toEqual([]);
+  });
+
+  it('finds no hand-made plural in the page and e-mail templates either', () => {
+    const found = walk(VIEWS_DIR, '.njk').flatMap((file) =>
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ where: `${path.relative(ROOT_DIR, file)}:${i + 1}`, line }))
+        .filter(({ line }) => HAND_PLURAL.test(line.replace(/https?\S*/g, '')))
+        .map(({ where, line }) => `${where}: ${line.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  it('read right for 1 and for 2 where a count varies (plural forms chosen by count)', () => {
+    const [fr, en] = [tFor('fr'), tFor('en')];
+    const hidden = 'approvals:confirm.hiddenCount';
+    expect(fr(hidden, { shown: 200, count: 1 })).toBe('Les 200 premières sont listées ci-dessous ; 1 autre n’est pas affichée.');
+    expect(fr(hidden, { shown: 200, count: 2 })).toBe('Les 200 premières sont listées ci-dessous ; 2 autres ne sont pas affichées.');
+    expect(en(hidden, { shown: 200, count: 1 })).toBe('The first 200 are listed below; 1 more is not shown.');
+    expect(en(hidden, { shown: 200, count: 2 })).toBe('The first 200 are listed below; 2 more are not shown.');
+  });
+
+  it('give every plural key both its forms, in both languages', () => {
+    for (const keys of [fr, en]) {
+      const plural = keys.filter((k) => /_(one|other)$/.test(k));
+      const stems = new Set(plural.map((k) => k.replace(/_(one|other)$/, '')));
+      for (const stem of stems) expect([stem, keys.includes(`${stem}_one`), keys.includes(`${stem}_other`)]).toEqual([stem, true, true]);
+    }
   });
 
   it('cover every key that templates and code use literally', () => {

@@ -131,7 +131,7 @@ describe('views/macros/table.njk', () => {
     const $ = render(view, 'fr');
     expect($('th[aria-sort="descending"] a').attr('href')).toContain('sort=number&dir=asc');
     expect($('th[aria-sort="none"] a').text()).toBe('Modifier');
-    expect($('.list-count').text()).toBe('Affichage 11 à 20 des 35 enregistrement(s)');
+    expect($('.list-count').text()).toBe('Affichage 11 à 20 sur 35 enregistrements');
     expect(
       $('nav[aria-label="Pagination"] a')
         .map((_i, a) => $(a).text())
@@ -147,6 +147,15 @@ describe('views/macros/table.njk', () => {
     const view = buildListView({ base: '/l', query: parseListQuery({}, spec), total: 3, columns });
     const $ = render(view, 'en');
     expect($('nav').length).toBe(0);
-    expect($('.list-count').text()).toBe('Showing 1 to 3 of 3 record(s)');
+    expect($('.list-count').text()).toBe('Showing 1 to 3 of 3 records');
+  });
+
+  it('counts one record in the singular, two in the plural, in both languages', () => {
+    const count = (total: number, lang: 'fr' | 'en') =>
+      render(buildListView({ base: '/l', query: parseListQuery({}, spec), total, columns }), lang)('.list-count').text();
+    expect(count(1, 'fr')).toBe('Affichage 1 à 1 sur 1 enregistrement');
+    expect(count(2, 'fr')).toBe('Affichage 1 à 2 sur 2 enregistrements');
+    expect(count(1, 'en')).toBe('Showing 1 to 1 of 1 record');
+    expect(count(2, 'en')).toBe('Showing 1 to 2 of 2 records');
   });
 });

@@ -106,9 +106,9 @@ describe('one-time signing codes', () => {
 
   it('throttles sending: 60 s between codes, at most 5 an hour', async () => {
     await issued(T0);
-    expect(await issue(at(30))).toEqual({ ok: false, key: 'signature:errors.resendTooSoon', params: { seconds: 30, minutes: 1 } });
+    expect(await issue(at(30))).toEqual({ ok: false, key: 'signature:errors.resendTooSoon', params: { count: 30, seconds: 30, minutes: 1 } });
     for (const s of [60, 120, 180, 240]) await issued(at(s));
-    expect(await issue(at(300))).toEqual({ ok: false, key: 'signature:errors.tooManyCodes', params: { seconds: 3300, minutes: 55 } });
+    expect(await issue(at(300))).toEqual({ ok: false, key: 'signature:errors.tooManyCodes', params: { count: 55, seconds: 3300, minutes: 55 } });
     expect(await issue(at(3599))).toMatchObject({ ok: false, key: 'signature:errors.tooManyCodes' });
     expect((await issue(at(3601))).ok).toBe(true);
     // Another application is not affected.
@@ -127,7 +127,20 @@ describe('one-time signing codes', () => {
       const t = tFor(lang);
       expect(t('signature:errors.wrongCode', { count: 1 })).toMatch(/1/);
       expect(t('signature:errors.wrongCode', { count: 3 })).not.toBe(t('signature:errors.wrongCode', { count: 1 }).replace('1', '3'));
-      expect(t('signature:errors.resendTooSoon', { seconds: 30 })).toMatch(/30/);
+      expect(t('signature:errors.resendTooSoon', { count: 30 })).toMatch(/30/);
     }
+  });
+
+  it('says 1 second / 1 minute and 2 seconds / 2 minutes (plural forms) in both languages', () => {
+    const fr = tFor('fr');
+    const en = tFor('en');
+    expect(fr('signature:errors.resendTooSoon', { count: 1 })).toMatch(/dans 1 seconde$/);
+    expect(fr('signature:errors.resendTooSoon', { count: 2 })).toMatch(/dans 2 secondes$/);
+    expect(fr('signature:errors.tooManyCodes', { count: 1 })).toMatch(/dans 1 minute$/);
+    expect(fr('signature:errors.tooManyCodes', { count: 2 })).toMatch(/dans 2 minutes$/);
+    expect(en('signature:errors.resendTooSoon', { count: 1 })).toMatch(/in 1 second$/);
+    expect(en('signature:errors.resendTooSoon', { count: 2 })).toMatch(/in 2 seconds$/);
+    expect(en('signature:errors.tooManyCodes', { count: 1 })).toMatch(/in 1 minute$/);
+    expect(en('signature:errors.tooManyCodes', { count: 2 })).toMatch(/in 2 minutes$/);
   });
 });

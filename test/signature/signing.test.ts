@@ -14,7 +14,7 @@ import { createEmailRenderer } from '../../src/core/outbox/render';
 import request from 'supertest';
 import { pdfText } from './support';
 import { givenApprovalRequest, givenSignableApplication, PIN } from '../support/builders';
-import { acceptSignatureTerms, employeeAgent, postCode, requestCode } from '../support/employee';
+import { acceptSignatureTerms, employeeAgent, pdfBytes, postCode, requestCode, uploadDocument } from '../support/employee';
 
 const SECOND = 1000;
 
@@ -167,6 +167,19 @@ describe('electronic signature', () => {
     expect(en).toContain('Corporate card application');
     expect(en).toContain('Document to be signed');
     expect(en).not.toContain(PIN);
+  });
+
+  it('writes the documents’ sizes in the signed PDF in French units (Ko) when signed in French', async () => {
+    const a = await givenSignableApplication(ctx, { email: 'sizes@acme.example' });
+    const agent = await employeeAgent(ctx, a);
+    const bytes = Buffer.concat([pdfBytes('other'), Buffer.alloc(5300 - pdfBytes('other').length, 0x20)]);
+    expect((await uploadDocument(agent, 'other', bytes, 'justificatif.pdf')).status).toBe(303);
+    await acceptSignatureTerms(agent);
+    const code = await requestCode(ctx, agent, a.id);
+    expect((await postCode(agent, code)).status).toBe(303);
+    const text = pdfText((await agent.get(paths.employee.signedPdf(1)).buffer(true)).body).replace(/\s+/g, ' ');
+    expect(text).toContain('justificatif.pdf (5,2 Ko)');
+    expect(text).not.toMatch(/\d (KB|MB)\b/);
   });
 
   it('refuses a wrong code five times, then needs a new code even for the right one', async () => {
@@ -506,6 +519,14 @@ describe('electronic signature', () => {
 
   it('signs in English when the employee uses English: code e-mail, PDF and evidence; the code never reaches the logs', async () => {
     const a = await givenSignableApplication(ctx, { email: 'english@acme.example' });
+    // English pages and English chosen as correspondence language (the code e-mail follows the latter).
+    const row = await ctx.deps.db('application').where({ id: a.id }).first('form_data');
+    const form = JSON.parse(row.form_data);
+    form.cardholder.correspondenceLanguage = 'en';
+    await ctx.deps
+      .db('application')
+      .where({ id: a.id })
+      .update({ language: 'en', form_data: JSON.stringify(form) });
     const agent = await employeeAgent(ctx, a, 'en');
     await acceptSignatureTerms(agent);
     const code = await requestCode(ctx, agent, a.id);

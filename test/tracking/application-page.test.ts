@@ -221,5 +221,8 @@ describe('tracking on the administrator’s application page: history and e-mail
         .map((_i, el) => en(el).text())
         .get(),
     ).toEqual(expect.arrayContaining(['Access key information', 'The application (read-only)', 'Supporting documents']));
+    // The document's size in each language's units (the PDF is a few dozen bytes).
+    expect(fr(`#documents tr[data-document="${identityId}"] td.num`).text()).toBe(`${PDF.length}\u00a0o`);
+    expect(en(`#documents tr[data-document="${identityId}"] td.num`).text()).toBe(`${PDF.length}\u00a0B`);
   });
 });

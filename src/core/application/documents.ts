@@ -86,8 +86,7 @@ export async function saveDocument(
   if (!(DOCUMENT_KINDS as readonly string[]).includes(input.kind)) return { ok: false, key: 'documents:errors.kind' };
   if (!buffer || buffer.length === 0) return { ok: false, key: 'documents:errors.empty' };
   const maxBytes = deps.config.documentMaxBytes;
-  if (buffer.length > maxBytes)
-    return { ok: false, key: 'documents:errors.tooLarge', params: { maxMb: Math.max(0.1, Math.round((maxBytes / (1024 * 1024)) * 10) / 10) } };
+  if (buffer.length > maxBytes) return { ok: false, key: 'documents:errors.tooLarge', params: { maxBytes } };
   const mime = sniffType(buffer);
   if (!mime) return { ok: false, key: 'documents:errors.type' };
   if (!(await isEditable(trx, input.applicationId))) return { ok: false, key: 'documents:errors.locked' };

@@ -7,6 +7,7 @@ import { cardholderValues, approverValues, canChoosePriority, type CardholderFie
 import { directDebitChosen, validateCardholder, validatePayment } from './form-schema';
 import { loadFormState, type FormState, type StateOptions } from './form-state';
 import { todayIn } from '../../lib/validators';
+import { formatFileSize } from '../../lib/file-size';
 
 /**
  * The review page ("check your answers") and the gate before signing. The contract with the signature (H10):
@@ -85,12 +86,6 @@ const CARDHOLDER_ROWS: Array<CardholderField | 'dateOfBirth'> = [
   'embossName',
   'correspondenceLanguage',
 ];
-
-function sizeText(bytes: number, lang: Language): string {
-  const kb = bytes / 1024;
-  const fmt = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
-  return kb >= 1024 ? `${fmt.format(kb / 1024)} MB` : `${fmt.format(Math.max(1, Math.round(kb)))} KB`;
-}
 
 /** The translated review of the form, from its current state. */
 export function reviewFromState(state: FormState, lang: Language, t: TFunction, opts: { timeZone?: string; now: Date }): Review {
@@ -184,7 +179,7 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
         return state.documents.map((d) =>
           row(
             t(`documents:kinds.${d.kind}`),
-            t('application-form:documents.reviewValue', { name: d.originalName, size: sizeText(d.size, lang), sha256: d.sha256 }),
+            t('application-form:documents.reviewValue', { name: d.originalName, size: formatFileSize(d.size, lang), sha256: d.sha256 }),
             link('documents'),
           ),
         );

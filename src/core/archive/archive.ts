@@ -150,14 +150,18 @@ export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db:
   return report;
 }
 
+const ENGLISH_PLURALS = new Intl.PluralRules('en');
+/** "1 file", "2 files": the command line speaks English, with its plural forms. */
+const counted = (n: number, one: string, other: string) => `${n} ${ENGLISH_PLURALS.select(n) === 'one' ? one : other}`;
+
 /** The report as lines for the command line (paths and hashes only: no personal data). */
 export function formatArchiveReport(report: ArchiveReport): string[] {
-  const lines = [`Archive check: ${report.checked} file(s) recorded, ${report.intact} intact.`];
+  const lines = [`Archive check: ${counted(report.checked, 'file', 'files')} recorded, ${report.intact} intact.`];
   for (const c of report.changed) lines.push(`CHANGED  ${c.path} (recorded sha256 ${c.expected}, found ${c.found})`);
   for (const m of report.missing) lines.push(`MISSING  ${m}`);
   for (const e of report.extra) lines.push(`EXTRA    ${e} (not recorded in the archive ledger)`);
   const differences = report.changed.length + report.missing.length + report.extra.length;
-  lines.push(differences === 0 ? 'Result: the archive matches its ledger.' : `Result: ${differences} difference(s) found.`);
+  lines.push(differences === 0 ? 'Result: the archive matches its ledger.' : `Result: ${counted(differences, 'difference', 'differences')} found.`);
   return lines;
 }
 

@@ -24,6 +24,10 @@ export interface EmailToQueue {
   idempotencyKey: string;
   template: EmailTemplate;
   to: string;
+  /**
+   * The recipient's language. For the employee, always the application's correspondence language (application.language,
+   * chosen in the form), never the language of the page that caused the e-mail.
+   */
   language: Language;
   /** The template's documented variables only. */
   data: Record<string, unknown>;

@@ -45,7 +45,7 @@ export class AccessKeyRuleError extends Error {
 /** Deletion refused while the key has applications that are not finished. */
 export class KeyHasOpenApplicationsError extends Error {
   constructor(readonly applications: OpenApplication[]) {
-    super(`access key has ${applications.length} open application(s)`);
+    super(`access key has open applications: ${applications.length}`);
     this.name = 'KeyHasOpenApplicationsError';
   }
 }

@@ -37,7 +37,7 @@ async function receiveFile(req: Request, res: Response, next: NextFunction): Pro
   } catch (err) {
     if (!(err instanceof multer.MulterError)) throw err;
     const key = err.code === 'LIMIT_FILE_SIZE' ? 'accounts:import.errors.tooLarge' : 'accounts:import.errors.oneFile';
-    return renderImport(res, 400, [{ key }], []);
+    return renderImport(res, 400, [{ key, params: { maxBytes: IMPORT_MAX_BYTES } }], []);
   }
   next();
 }
@@ -47,7 +47,9 @@ function renderImport(res: Response, status: number, fileIssues: FileIssue[], ro
   if (rowIssues.length)
     summary.push({ key: 'accounts:import.errors.rowsInvalid', params: { count: new Set(rowIssues.map((r) => r.row)).size }, href: '#row-errors' });
   const errors: FormErrors | null = summary.length ? { fieldErrors: fileIssues[0] ? { file: fileIssues[0] } : {}, summary } : null;
-  res.status(status).render('accounts/import.njk', { errors, rowIssues, columns: CSV_COLUMNS, codes: CSV_CODES, maxRows: MAX_IMPORT_ROWS });
+  res
+    .status(status)
+    .render('accounts/import.njk', { errors, rowIssues, columns: CSV_COLUMNS, codes: CSV_CODES, maxRows: MAX_IMPORT_ROWS, maxBytes: IMPORT_MAX_BYTES });
 }
 
 /** The codes each coded column accepts, shown on the import page. */

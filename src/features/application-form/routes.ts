@@ -82,7 +82,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     defParamCharset: 'utf8',
   });
 
-  const maxMb = Math.max(0.1, Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10);
+  const maxBytes = config.documentMaxBytes;
   const stateOpts = (req: Request) => ({ now: clock.now(), timeZone: config.timeZone, language: req.lang });
 
   /** The session's application, or a redirect to the entry page; its state, or (not editable) the read-only page. */
@@ -193,13 +193,13 @@ export function applicationFormRoutes(deps: Deps): Router {
       sections: state.sections.map((s) => ({ ...s, href: SECTION_PATHS[s.id] })),
       doneCount: state.sections.filter((s) => s.status === 'completed').length,
       showIntro: !state.ctx.form.firstSavedAt,
-      maxMb,
+      maxBytes,
       returnedComment: state.ctx.application.status === 'returned' && comment ? { text: comment.comment, by: comment.actorType, at: comment.at } : null,
     });
   };
 
   const showBeforeYouStart: RequestHandler = (_req, res) => {
-    res.render('application-form/before-you-start.njk', { maxMb });
+    res.render('application-form/before-you-start.njk', { maxBytes });
   };
   const showFaq: RequestHandler = (_req, res) => {
     res.render('application-form/faq.njk');
@@ -262,12 +262,13 @@ export function applicationFormRoutes(deps: Deps): Router {
     const now = clock.now();
     if (validatePriority(values).length === 0) await choosePriority(db, state.ctx.application.id, values, now);
     else await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, priority: values } }));
-    return saved(req, res, action, paths.employee.form.priority);
+    return saved(state, req, res, action, paths.employee.form.priority);
   };
 
-  function saved(req: Request, res: Response, action: Action, sectionPath: string) {
+  /** After Save: the message names the access key and the reference, both needed to come back; after Continue: onwards. */
+  function saved(state: FormState, req: Request, res: Response, action: Action, sectionPath: string) {
     if (action === 'save') {
-      setFlash(req, 'application-form:flash.saved');
+      setFlash(req, 'application-form:flash.saved', { keyNumber: state.ctx.key.number, reference: state.ctx.application.reference });
       const back = returnToOf((req.body as Record<string, unknown>)?.returnTo);
       return res.redirect(303, back ? `${sectionPath}?returnTo=${encodeURIComponent(back)}` : sectionPath);
     }
@@ -298,8 +299,13 @@ export function applicationFormRoutes(deps: Deps): Router {
     if (picked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(picked.issues));
     const now = clock.now();
     if (action === 'save') {
-      await writeForm(db, state.ctx.application.id, now, (form) => ({ form: { ...form, cardholder: picked.values } }));
-      return saved(req, res, action, paths.employee.form.cardholder);
+      // The correspondence language counts once saved: every e-mail to the employee is written in it.
+      const language = picked.values.correspondenceLanguage;
+      await writeForm(db, state.ctx.application.id, now, (form) => ({
+        form: { ...form, cardholder: picked.values },
+        ...(isLanguage(language) ? { columns: { language } } : {}),
+      }));
+      return saved(state, req, res, action, paths.employee.form.cardholder);
     }
     const checked = validateCardholder(picked.values, state.ctx, todayIn(config.timeZone, now));
     if (checked.issues.length) return renderCardholder(res, state, req, picked.values, toFormErrors(checked.issues));
@@ -314,7 +320,7 @@ export function applicationFormRoutes(deps: Deps): Router {
         language: isLanguage(v.correspondenceLanguage) ? v.correspondenceLanguage : state.ctx.application.language,
       },
     }));
-    return saved(req, res, action, paths.employee.form.cardholder);
+    return saved(state, req, res, action, paths.employee.form.cardholder);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -376,7 +382,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     } else {
       await writeForm(db, id, now, (form) => ({ form: { ...form, payment } }));
     }
-    return saved(req, res, action, paths.employee.form.payment);
+    return saved(state, req, res, action, paths.employee.form.payment);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -394,11 +400,11 @@ export function applicationFormRoutes(deps: Deps): Router {
     if (!typed && !typedAgain) {
       // Nothing typed: Save keeps things as they are; Continue needs a PIN unless one was chosen before.
       if (action === 'continue' && !state.pinChosen) return renderPin(res, state, req, formErrors([{ field: 'pin', key: 'pin:errors.required' }]));
-      return saved(req, res, action, paths.employee.form.pin);
+      return saved(state, req, res, action, paths.employee.form.pin);
     }
     const result = await choosePin(deps, state.ctx, body.pin, body.pinConfirmation, clock.now());
     if (!result.ok) return renderPin(res, state, req, formErrors([{ field: result.field, key: result.key }]));
-    return saved(req, res, action, paths.employee.form.pin);
+    return saved(state, req, res, action, paths.employee.form.pin);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -412,7 +418,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       kinds: DOCUMENT_KINDS,
       kind,
       errors,
-      maxMb,
+      maxBytes,
     });
   };
 
@@ -428,7 +434,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       const tooLarge = err.code === 'LIMIT_FILE_SIZE';
       const key = tooLarge ? 'documents:errors.tooLarge' : 'application-form:documents.errors.oneFile';
       const state = await stateFor(req, res, { editableOnly: true });
-      if (state) await renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxMb } }]), tooLarge ? 413 : 400);
+      if (state) await renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxBytes } }]), tooLarge ? 413 : 400);
       return;
     }
     next();
@@ -480,7 +486,7 @@ export function applicationFormRoutes(deps: Deps): Router {
       const issues = state.sections.find((s) => s.id === 'documents')?.issues ?? [];
       if (issues.length) return renderDocuments(res, state, req, toFormErrors(issues));
     }
-    return saved(req, res, action, paths.employee.form.documents);
+    return saved(state, req, res, action, paths.employee.form.documents);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -506,7 +512,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     const now = clock.now();
     if (action === 'save') {
       await writeForm(db, id, now, (form) => ({ form: { ...form, approver: picked.values } }));
-      return saved(req, res, action, paths.employee.form.approval);
+      return saved(state, req, res, action, paths.employee.form.approval);
     }
     const checked = validateApprover(picked.values, [state.ctx.application.email, cardholderValues(state.ctx).businessEmail ?? '']);
     if (checked.issues.length) return renderApproval(res, state, req, picked.values, toFormErrors(checked.issues));
@@ -526,7 +532,7 @@ export function applicationFormRoutes(deps: Deps): Router {
     const after = await employeeForm(db, id, stateOpts(req));
     const issues = after?.sections.find((s) => s.id === 'approval')?.issues ?? [];
     if (after && issues.length) return renderApproval(res, after, req, picked.values, toFormErrors(issues.map((i) => ({ ...i, href: '#send' }))));
-    return saved(req, res, 'continue', paths.employee.form.approval);
+    return saved(state, req, res, 'continue', paths.employee.form.approval);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -563,7 +569,7 @@ export function applicationFormRoutes(deps: Deps): Router {
         ]),
       );
     }
-    return saved(req, res, action, paths.employee.form.terms);
+    return saved(state, req, res, action, paths.employee.form.terms);
   };
 
   // -------------------------------------------------------------------------------------------------------------

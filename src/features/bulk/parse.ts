@@ -39,7 +39,7 @@ interface Grid {
 
 export async function parseUpload(buf: Buffer, opts: { timeLimitMs?: number } = {}): Promise<ParsedUpload> {
   if (buf.length === 0) throw new UploadRefused('bulk:upload.errors.empty');
-  if (buf.length > MAX_FILE_BYTES) throw new UploadRefused('bulk:upload.errors.tooLarge', { maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+  if (buf.length > MAX_FILE_BYTES) throw new UploadRefused('bulk:upload.errors.tooLarge', { maxBytes: MAX_FILE_BYTES });
   let grid: Grid;
   let fileType: FileType;
   if (isZip(buf)) {

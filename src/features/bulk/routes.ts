@@ -63,7 +63,7 @@ export function bulkRoutes(deps: Deps): Router {
     expired: isKeyExpired(key, deps.config.timeZone, deps.clock.now()),
     columns: COLUMN_KEYS.map((k) => ({ key: k, mandatory: MANDATORY_COLUMNS.includes(k) })),
     maxRows: MAX_DATA_ROWS,
-    maxMb: MAX_FILE_BYTES / 1024 / 1024,
+    maxBytes: MAX_FILE_BYTES,
     errors: errors ?? null,
   });
 
@@ -92,7 +92,7 @@ export function bulkRoutes(deps: Deps): Router {
       req.log?.info({ code: err.code }, 'bulk upload refused by multer');
       const tooLarge = err.code === 'LIMIT_FILE_SIZE';
       return renderUploadError(req, res, tooLarge ? 413 : 400, tooLarge ? 'bulk:upload.errors.tooLarge' : 'bulk:upload.errors.oneFile', {
-        maxMb: MAX_FILE_BYTES / 1024 / 1024,
+        maxBytes: MAX_FILE_BYTES,
       });
     }
     next();
@@ -110,7 +110,7 @@ export function bulkRoutes(deps: Deps): Router {
       if (err instanceof UploadRefused) {
         req.log?.info({ reason: err.key }, 'bulk upload refused');
         const columns = err.columns.map((k) => columnLabel(t, k)).join(', ');
-        return renderUploadError(req, res, 400, err.key, { ...err.params, columns, maxMb: MAX_FILE_BYTES / 1024 / 1024 });
+        return renderUploadError(req, res, 400, err.key, { ...err.params, columns, maxBytes: MAX_FILE_BYTES });
       }
       if (err instanceof BulkRefused) return renderUploadError(req, res, 409, err.key, err.params);
       throw err;

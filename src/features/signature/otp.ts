@@ -20,7 +20,7 @@ const MAX_CODES_PER_HOUR = 5;
 
 type IssueResult =
   | { ok: true; attemptId: number; code: string; expiresAt: string }
-  | { ok: false; key: 'signature:errors.resendTooSoon' | 'signature:errors.tooManyCodes'; params: { seconds: number; minutes: number } };
+  | { ok: false; key: 'signature:errors.resendTooSoon' | 'signature:errors.tooManyCodes'; params: { count: number; seconds: number; minutes: number } };
 
 type VerifyFailure = 'format' | 'noCode' | 'expired' | 'exhausted' | 'documentChanged' | 'wrongCode';
 
@@ -74,7 +74,9 @@ export async function issueCode(trx: Db, input: { applicationId: number; pdfSha2
 
 function throttled(key: 'signature:errors.resendTooSoon' | 'signature:errors.tooManyCodes', waitMs: number): IssueResult {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return { ok: false, key, params: { seconds, minutes: Math.ceil(seconds / 60) } };
+  const minutes = Math.ceil(seconds / 60);
+  // `count` chooses the message's plural form: seconds to wait before a resend, minutes once too many codes were sent.
+  return { ok: false, key, params: { count: key === 'signature:errors.resendTooSoon' ? seconds : minutes, seconds, minutes } };
 }
 
 /** Checks a typed code against the application's current code, for the PDF whose hash is given. */

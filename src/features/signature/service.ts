@@ -18,6 +18,7 @@ import { urgentAlertEmails } from '../../core/application/notifications';
 import { currentTerms, latestAcceptances, recordAcceptance, termsById, termsParagraphs, type Terms } from '../../core/terms/repository';
 import { issueCode, verifyCode } from './otp';
 import { sha256Hex } from '../../lib/download';
+import { formatFileSize } from '../../lib/file-size';
 import { renderApplicationPdf, type PdfModel, type PdfRow, type PdfSection } from './pdf';
 import {
   insertSignature,
@@ -118,12 +119,6 @@ interface SigningEvidence {
   shownSha256: string;
 }
 
-function sizeText(bytes: number, lang: Language): string {
-  const fmt = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 });
-  const kb = bytes / 1024;
-  return kb >= 1024 ? `${fmt.format(kb / 1024)} MB` : `${fmt.format(Math.max(1, Math.round(kb)))} KB`;
-}
-
 /**
  * What the PDF shows, in `lang`, from the form's state read in `lang` (readSigningForm): the header, every section of
  * the review (the PIN only as "chosen"), the terms accepted and the documents with their SHA-256, and the signature block.
@@ -172,7 +167,7 @@ async function buildPdfModel(
     ? documents.flatMap((d) => [
         {
           label: t(`documents:kinds.${d.kind}`),
-          value: t('signature:pdf.documents.value', { name: d.originalName, size: sizeText(d.size, lang), date: when(d.uploadedAt) }),
+          value: t('signature:pdf.documents.value', { name: d.originalName, size: formatFileSize(d.size, lang), date: when(d.uploadedAt) }),
         },
         { label: t('signature:pdf.sha256'), value: d.sha256 },
       ])
@@ -251,7 +246,8 @@ type SendCodeResult = { ok: true; expiresAt: string; sentTo: string } | { ok: fa
 
 /**
  * Sends a code for the PDF as shown in `lang` to the application's e-mail (throttled). The code travels sealed.
- * `form` is the form's state the request read in `lang` (SigningState.form).
+ * `form` is the form's state the request read in `lang` (SigningState.form). The e-mail is written in the employee's
+ * correspondence language, as every e-mail to them, whatever the language of the page.
  */
 export async function sendSigningCode(deps: SigningDeps, input: { form: FormState; lang: Language; now: Date }): Promise<SendCodeResult> {
   const { db, secrets } = deps;
@@ -269,7 +265,7 @@ export async function sendSigningCode(deps: SigningDeps, input: { form: FormStat
           idempotencyKey,
           template: 'signing-code',
           to: ctx.application.email,
-          language: input.lang,
+          language: ctx.application.language,
           data: sealEmailData(secrets.dataKeyring(), idempotencyKey, { code: issued.code }, ['code']),
           applicationId,
           // A code e-mail arriving after the code expired is useless: the outbox drops it then (`expired`).
