@@ -51,3 +51,8 @@ export function rowMapper<T>(fields: { [K in keyof T]-?: Column<T[K]> }): RowMap
     fromPrefixed,
   };
 }
+
+/** A record's fields as columns: `accessKeyId` → `access_key_id` (the other way of rowMapper, for inserts). */
+export function snakeCaseColumns(fields: Record<string, unknown>): Row {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}

@@ -54,3 +54,15 @@ describe('rowMapper', () => {
     expect(PERSON.fromPrefixed(row, 'p_')).toEqual({ id: 3, name: 'C', role: 'admin', nickname: 'c', active: true, tags: ['x'] });
   });
 });
+
+describe('snakeCaseColumns', () => {
+  it('names each field as its column', () => {
+    const { snakeCaseColumns } = jest.requireActual<typeof import('../../src/lib/rows')>('../../src/lib/rows');
+    expect(snakeCaseColumns({ accessKeyId: 1, name: 'x', createdAt: 't', additionalApproverRequired: true })).toEqual({
+      access_key_id: 1,
+      name: 'x',
+      created_at: 't',
+      additional_approver_required: true,
+    });
+  });
+});

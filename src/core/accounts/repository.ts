@@ -1,5 +1,5 @@
 import { lockingRead, type Db } from '../../platform/db';
-import { column, int, rowMapper, text } from '../../lib/rows';
+import { column, int, rowMapper, text, snakeCaseColumns } from '../../lib/rows';
 import type { AccountInput } from './schema';
 import type { CardProduct, LiabilityType, PaymentType, PlasticType, StatementOption } from './options';
 
@@ -43,22 +43,9 @@ const ACCOUNT = rowMapper<Account>({
 });
 const toAccount = ACCOUNT.map;
 
+/** The schema's output is exactly the BC's fields (zod drops anything else), so they map to columns by name. */
 function toRow(input: AccountInput) {
-  return {
-    number: input.number,
-    company_name: input.companyName,
-    address_building: input.addressBuilding,
-    address_street: input.addressStreet,
-    address_city: input.addressCity,
-    address_postal_code: input.addressPostalCode,
-    address_country: input.addressCountry,
-    phone: input.phone,
-    card_product: input.cardProduct,
-    plastic_types: JSON.stringify(input.plasticTypes),
-    liability_type: input.liabilityType,
-    statement_option: input.statementOption,
-    payment_type: input.paymentType,
-  };
+  return snakeCaseColumns({ ...input, plasticTypes: JSON.stringify(input.plasticTypes) });
 }
 
 /** Every BC with its number of active (not deleted) access keys, by number. */

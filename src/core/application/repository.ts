@@ -132,10 +132,13 @@ export interface ApplicationView extends ApplicationPerson {
   companyName: string;
 }
 
+/** `application as ap` joined to its key (`k`) and BC (`a`): the base of the application's readers. */
+function joinedApplications(db: Db): Knex.QueryBuilder {
+  return db('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').join('account as a', 'a.id', 'ap.account_id');
+}
+
 function applicationQuery(db: Db) {
-  return db('application as ap')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .join('account as a', 'a.id', 'ap.account_id')
+  return joinedApplications(db)
     .leftJoin('administrator as ad', 'ad.id', 'ap.initiated_by')
     .select(
       'ap.*',
@@ -382,30 +385,27 @@ interface ApplicationListRecord extends ApplicationPersonRecord {
  * Callers add their WHERE (always the actor's BCs) and order, then map with toApplicationListRows.
  */
 export function applicationListQuery(db: Db): Knex.QueryBuilder {
-  return db('application as ap')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .join('account as a', 'a.id', 'ap.account_id')
-    .select(
-      'ap.id',
-      'ap.reference',
-      'ap.title',
-      'ap.first_name',
-      'ap.last_name',
-      'ap.email',
-      'ap.access_key_id',
-      'ap.status',
-      'ap.priority',
-      'ap.origin',
-      'ap.created_at',
-      'ap.status_changed_at',
-      'ap.submitted_at',
-      'k.name as key_name',
-      'k.number as key_number',
-      'k.plastic_type',
-      'a.number as account_number',
-      'a.company_name',
-      'a.card_product',
-    );
+  return joinedApplications(db).select(
+    'ap.id',
+    'ap.reference',
+    'ap.title',
+    'ap.first_name',
+    'ap.last_name',
+    'ap.email',
+    'ap.access_key_id',
+    'ap.status',
+    'ap.priority',
+    'ap.origin',
+    'ap.created_at',
+    'ap.status_changed_at',
+    'ap.submitted_at',
+    'k.name as key_name',
+    'k.number as key_number',
+    'k.plastic_type',
+    'a.number as account_number',
+    'a.company_name',
+    'a.card_product',
+  );
 }
 
 export function toApplicationListRows(records: unknown[]): ApplicationListRow[] {

@@ -3,7 +3,7 @@ import { KEY_RULE_COLUMNS } from '../../core/application/repository';
 import { uniqueViolationText, type Db } from '../../platform/db';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { escapeLike, type ListQuery } from '../../lib/list-query';
-import { column, int, rowMapper, text, type Row } from '../../lib/rows';
+import { column, int, rowMapper, text, type Row, snakeCaseColumns } from '../../lib/rows';
 
 /** Access keys and the BC options they carry. Every administrator query takes the actor's BC ids. */
 
@@ -306,18 +306,22 @@ export async function listKeys(
   return rows.map(toListRow);
 }
 
+/** The fields a key's form writes (the row also has its number, BC, creator and dates). */
+const KEY_FIELDS = [
+  'name',
+  'plasticType',
+  'costCentreRule',
+  'employeeNumberRule',
+  'directDebitRule',
+  'reminderEnabled',
+  'additionalApproverRequired',
+  'notificationRecipients',
+  'expiresOn',
+] as const satisfies ReadonlyArray<keyof KeyFields>;
+
 function toColumns(input: KeyFields) {
-  return {
-    name: input.name,
-    plastic_type: input.plasticType,
-    cost_centre_rule: input.costCentreRule,
-    employee_number_rule: input.employeeNumberRule,
-    direct_debit_rule: input.directDebitRule,
-    reminder_enabled: input.reminderEnabled,
-    additional_approver_required: input.additionalApproverRequired,
-    notification_recipients: JSON.stringify(input.notificationRecipients),
-    expires_on: input.expiresOn,
-  };
+  const fields: Record<string, unknown> = Object.fromEntries(KEY_FIELDS.map((k) => [k, input[k]]));
+  return snakeCaseColumns({ ...fields, notificationRecipients: JSON.stringify(input.notificationRecipients) });
 }
 
 export async function insertKey(

@@ -1,3 +1,4 @@
+import { snakeCaseColumns } from '../../lib/rows';
 import type { Knex } from 'knex';
 import { insertRow, type Db } from '../../platform/db';
 import { OPEN_STATUSES } from '../../core/application/status';
@@ -152,13 +153,6 @@ export async function insertBatch(
   trx: Knex.Transaction,
   b: { accessKeyId: number; accountId: number; fileName: string; uploadedBy: number; rowCount: number; rejectedCount: number; now: Date },
 ): Promise<number> {
-  return insertRow(trx, 'bulk_batch', {
-    access_key_id: b.accessKeyId,
-    account_id: b.accountId,
-    file_name: b.fileName,
-    uploaded_by: b.uploadedBy,
-    row_count: b.rowCount,
-    rejected_count: b.rejectedCount,
-    created_at: b.now.toISOString(),
-  });
+  const { now, ...fields } = b;
+  return insertRow(trx, 'bulk_batch', snakeCaseColumns({ ...fields, createdAt: now.toISOString() }));
 }

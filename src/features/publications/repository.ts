@@ -1,3 +1,4 @@
+import { snakeCaseColumns } from '../../lib/rows';
 import type { Knex } from 'knex';
 import type { ApplicationPersonRecord } from '../../core/application/repository';
 import { insertRow, type Db } from '../../platform/db';
@@ -57,16 +58,7 @@ export async function insertTermsVersion(
   trx: Knex.Transaction,
   terms: { kind: TermsKind; cardProduct: string; language: Language; version: string; title: string; body: string; publishedAt: string },
 ): Promise<number> {
-  return insertRow(trx, 'terms_version', {
-    kind: terms.kind,
-    card_product: terms.cardProduct,
-    language: terms.language,
-    version: terms.version,
-    title: terms.title,
-    body: terms.body,
-    sha256: termsSha256(terms.body),
-    published_at: terms.publishedAt,
-  });
+  return insertRow(trx, 'terms_version', snakeCaseColumns({ ...terms, sha256: termsSha256(terms.body) }));
 }
 
 /** Whether this form version is already published. */

@@ -188,7 +188,7 @@ export function trackingRoutes(deps: Deps): Router {
     const actor = actorOf(req);
     const applicationId = idParam(req.params.id);
     const documentId = idParam(req.params.documentId);
-    const { headers, stream } = await documentDownload(deps, actor, auditRequestContext(req), { applicationId, documentId }, clock.now());
+    const { headers, stream } = await documentDownload(deps, { actor, access: auditRequestContext(req), now: clock.now() }, { applicationId, documentId });
     res.set(headers);
     streamToResponse(stream, res, (err) => req.log?.error({ err, applicationId, documentId }, 'document stream failed'));
   };
@@ -198,7 +198,7 @@ export function trackingRoutes(deps: Deps): Router {
     const actor = actorOf(req);
     const applicationId = idParam(req.params.id);
     const version = idParam(req.params.version);
-    const signed = await signedPdfDownload(deps, actor, auditRequestContext(req), { applicationId, version }, clock.now());
+    const signed = await signedPdfDownload(deps, { actor, access: auditRequestContext(req), now: clock.now() }, { applicationId, version });
     res.set(pdfHeaders(signed.fileName, signed.pdf.length));
     res.end(signed.pdf);
   };

@@ -222,21 +222,25 @@ async function buildExport(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>, acce
 
 type DownloadDeps = Pick<Deps, 'config' | 'db'>;
 
+/** Who downloads (an administrator, within their BCs), from where and when: every download is audited. */
+export interface Downloader {
+  actor: Pick<Actor, 'accountIds'>;
+  access: AuditContext;
+  now: Date;
+}
+
 /** A supporting document of an application of the actor's BCs (another BC's → 404), its download audited. */
 export async function documentDownload(
   deps: DownloadDeps,
-  actor: Pick<Actor, 'accountIds'>,
-  access: AuditContext,
+  by: Downloader,
   input: { applicationId: number; documentId: number },
-  now: Date,
 ): Promise<{ headers: Record<string, string>; stream: Readable }> {
-  const { db } = deps;
   const { applicationId, documentId } = input;
-  const { document, headers, stream } = await readDocument(deps, db, { applicationId, documentId, accountIds: actor.accountIds });
+  const { document, headers, stream } = await readDocument(deps, deps.db, { applicationId, documentId, accountIds: by.actor.accountIds });
   try {
-    await recordAudit(db, {
-      ...access,
-      at: now,
+    await recordAudit(deps.db, {
+      ...by.access,
+      at: by.now,
       action: 'document.download',
       applicationId,
       object: { type: 'document', id: document.id },
@@ -252,21 +256,19 @@ export async function documentDownload(
 /** A signed version's PDF of an application of the actor's BCs (another BC's → 404), from the archive, audited. */
 export async function signedPdfDownload(
   deps: DownloadDeps,
-  actor: Pick<Actor, 'accountIds'>,
-  access: AuditContext,
+  by: Downloader,
   input: { applicationId: number; version: number },
-  now: Date,
 ): Promise<{ pdf: Buffer; fileName: string }> {
   const { db } = deps;
   const { applicationId, version } = input;
-  if (!(await findApplicationInScope(db, applicationId, actor.accountIds))) throw new NotFoundError('application');
+  if (!(await findApplicationInScope(db, applicationId, by.actor.accountIds))) throw new NotFoundError('application');
   const signature = await findSignature(db, applicationId, version);
   if (!signature) throw new NotFoundError('signature');
   const signed = await readSignedPdf(deps, applicationId, version);
   if (!signed) throw new NotFoundError('signature');
   await recordAudit(db, {
-    ...access,
-    at: now,
+    ...by.access,
+    at: by.now,
     action: 'signed_pdf.download',
     applicationId,
     object: { type: 'signature', id: signature.id },
