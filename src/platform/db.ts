@@ -45,6 +45,7 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
 interface RawSqliteConnection {
   pragma(sql: string): unknown;
   prepare(sql: string): unknown;
+  exec(sql: string): unknown;
 }
 
 /** Prepared statements kept per connection, by SQL text (least recently used dropped first). */
@@ -72,8 +73,67 @@ function cachePreparedStatements(conn: RawSqliteConnection): void {
   };
 }
 
-export async function migrateLatest(db: Db): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+/**
+ * Applies the pending migrations, then `afterwards` (the demo seed), while holding the start-up lock: when several
+ * instances start at the same moment on a new database, one migrates and seeds while the others wait, then find
+ * nothing left to do. Without it knex's own tables are created twice and one instance exits.
+ */
+export async function migrateLatest(db: Db, afterwards?: () => Promise<unknown>): Promise<void> {
+  await withStartupLock(db, async () => {
+    await db.migrate.latest({ migrationSource });
+    await afterwards?.();
+  });
+}
+
+/** The PostgreSQL advisory lock key of migrations and seeding (any constant; advisory locks are per database). */
+const STARTUP_LOCK_KEY = 5_372_616_001;
+
+/** How long a SQLite instance waits for another one's migrations before giving up. */
+const SQLITE_STARTUP_WAIT_MS = 10 * 60 * 1000;
+
+/**
+ * Runs `body` while no other process runs it on the same database. PostgreSQL: a session advisory lock
+ * (pg_advisory_lock) held on one dedicated connection of the pool, released after `body` (or by the server if the
+ * process dies). SQLite: an exclusive transaction on a small lock file beside the database (`<file>.startup-lock`),
+ * released the same way by the operating system if the process dies.
+ */
+export async function withStartupLock<T>(db: Db, body: () => Promise<T>): Promise<T> {
+  // SQLite: the pool's one connection stays free for `body`; the lock is another file.
+  if (isSqlite(db)) return sqliteFile(db) === ':memory:' ? body() : withSqliteStartupLock(sqliteFile(db), body);
+  const conn: unknown = await db.client.acquireConnection();
+  try {
+    await db.raw('select pg_advisory_lock(?)', [STARTUP_LOCK_KEY]).connection(conn);
+    try {
+      return await body();
+    } finally {
+      await db.raw('select pg_advisory_unlock(?)', [STARTUP_LOCK_KEY]).connection(conn);
+    }
+  } finally {
+    await db.client.releaseConnection(conn);
+  }
+}
+
+async function withSqliteStartupLock<T>(file: string, body: () => Promise<T>): Promise<T> {
+  const lockDb = knexFactory({ client: 'better-sqlite3', connection: { filename: `${file}.startup-lock` }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  try {
+    const lock = (await lockDb.client.acquireConnection()) as RawSqliteConnection;
+    // Synchronous wait: at start-up there is nothing else to do.
+    lock.pragma(`busy_timeout = ${SQLITE_STARTUP_WAIT_MS}`);
+    lock.exec('BEGIN EXCLUSIVE');
+    try {
+      return await body();
+    } finally {
+      lock.exec('COMMIT');
+      await lockDb.client.releaseConnection(lock);
+    }
+  } finally {
+    await lockDb.destroy();
+  }
+}
+
+/** The file of a SQLite database opened by openDb. */
+export function sqliteFile(db: Db): string {
+  return (db.client as { config: { connection: { filename: string } } }).config.connection.filename;
 }
 
 /** Whether a database, transaction or query runs on SQLite (the embedded default) rather than PostgreSQL. */
