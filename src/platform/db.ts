@@ -8,8 +8,9 @@ export type Db = Knex;
 /**
  * Opens the database. SQLite (the embedded default) lives in DATA_DIR; PostgreSQL when DATABASE_URL says so.
  * SQLite: one connection (better-sqlite3 is synchronous; inside a transaction always use trx, never db),
- * WAL for concurrent readers across processes, foreign keys on, busy timeout so two instances wait instead of failing,
- * synchronous=FULL because signed evidence is stored here.
+ * WAL for concurrent readers across processes, foreign keys on, synchronous=FULL because signed evidence is stored
+ * here, and a busy timeout so that a second process on the same file (another instance, a command-line tool) waits
+ * for the write lock instead of failing: every transaction begins with BEGIN IMMEDIATE (see cachePreparedStatements).
  */
 export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
   if (opts.databaseUrl?.startsWith('postgres')) {
@@ -27,7 +28,7 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
       afterCreate: (conn: RawSqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
         try {
           conn.pragma('journal_mode = WAL');
-          conn.pragma('busy_timeout = 5000');
+          conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           conn.pragma('foreign_keys = ON');
           conn.pragma('synchronous = FULL');
           cachePreparedStatements(conn);
@@ -41,12 +42,25 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
   });
 }
 
+/** How long a SQLite write waits for another process's write to finish before failing with "database is locked". */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /** The part of a better-sqlite3 connection used here (the package ships no types). */
 interface RawSqliteConnection {
   pragma(sql: string): unknown;
   prepare(sql: string): unknown;
   exec(sql: string): unknown;
 }
+
+/**
+ * Knex begins SQLite transactions with a plain BEGIN (deferred): the transaction reads under a snapshot and asks for
+ * the write lock only at its first write. If another process committed in between, SQLite cannot upgrade the stale
+ * snapshot and fails at once with SQLITE_BUSY ("database is locked") — the busy timeout does not apply. BEGIN IMMEDIATE
+ * takes the write lock first (waiting up to the busy timeout), so a transaction's reads and writes see one state,
+ * as they do inside one process, where the single connection runs one transaction at a time.
+ */
+const KNEX_BEGIN = 'BEGIN;';
+const SQLITE_BEGIN = 'BEGIN IMMEDIATE;';
 
 /** Prepared statements kept per connection, by SQL text (least recently used dropped first). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -65,7 +79,7 @@ function cachePreparedStatements(conn: RawSqliteConnection): void {
     if (statement) {
       cache.delete(sql);
     } else {
-      statement = prepare(sql);
+      statement = prepare(sql === KNEX_BEGIN ? SQLITE_BEGIN : sql);
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(sql, statement);

@@ -51,8 +51,8 @@ export function startInstance(env: Record<string, string>, opts: { timeoutMs?: n
   return new Promise<Instance>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
-      reject(new Error(`the instance did not listen within ${opts.timeoutMs ?? 60000} ms:\n${printed}`));
-    }, opts.timeoutMs ?? 60000);
+      reject(new Error(`the instance did not listen within ${opts.timeoutMs ?? 120000} ms:\n${printed}`));
+    }, opts.timeoutMs ?? 120000);
     const onData = () => {
       const port = /"port":(\d+)[^\n]*"msg":"Sésame listening"/.exec(printed)?.[1];
       if (!port) return;
