@@ -28,15 +28,17 @@ interface Running {
   close(): Promise<void>;
 }
 
-/** Migrates, seeds the demo when asked and the database is empty, serves, and starts the background workers. */
+/** Migrates and seeds the demo when asked and the database is empty (one instance at a time), serves, and starts the background workers. */
 export async function startServer(config: Config, overrides: Parameters<typeof buildDeps>[1] = {}): Promise<Running> {
   const deps = buildDeps(config, overrides);
-  await migrateLatest(deps.db);
   // Keys from configuration; outside production, missing ones are generated into DATA_DIR now (and logged once).
   deps.secrets.prepare();
-  if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db, deps.clock.now()))) {
-    deps.logger.info('demo data seeded (fictitious companies and administrators)');
-  }
+  // Under the start-up lock: instances starting together migrate and seed one after the other (the first does it).
+  await migrateLatest(deps.db, async () => {
+    if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db, deps.clock.now()))) {
+      deps.logger.info('demo data seeded (fictitious companies and administrators)');
+    }
+  });
   const app = createApp(deps);
   const workers = backgroundWorkers(deps);
   const server = await new Promise<Server>((resolve) => {

@@ -7,8 +7,9 @@ import { exitWith, withDatabase } from './command';
 async function run(): Promise<void> {
   if (loadConfig().isProduction) throw new Error('The demo seed is refused when NODE_ENV=production.');
   await withDatabase(async (_config, db) => {
-    await migrateLatest(db);
-    console.log((await seedDemo(db, new Date())) ? 'Demo data seeded.' : 'Database not empty: nothing seeded.');
+    let seeded = false;
+    await migrateLatest(db, async () => (seeded = await seedDemo(db, new Date())));
+    console.log(seeded ? 'Demo data seeded.' : 'Database not empty: nothing seeded.');
   });
 }
 

@@ -8,8 +8,9 @@ export type Db = Knex;
 /**
  * Opens the database. SQLite (the embedded default) lives in DATA_DIR; PostgreSQL when DATABASE_URL says so.
  * SQLite: one connection (better-sqlite3 is synchronous; inside a transaction always use trx, never db),
- * WAL for concurrent readers across processes, foreign keys on, busy timeout so two instances wait instead of failing,
- * synchronous=FULL because signed evidence is stored here.
+ * WAL for concurrent readers across processes, foreign keys on, synchronous=FULL because signed evidence is stored
+ * here, and a busy timeout so that a second process on the same file (another instance, a command-line tool) waits
+ * for the write lock instead of failing: every transaction begins with BEGIN IMMEDIATE (see cachePreparedStatements).
  */
 export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
   if (opts.databaseUrl?.startsWith('postgres')) {
@@ -27,7 +28,7 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
       afterCreate: (conn: RawSqliteConnection, done: (err: Error | null, conn: unknown) => void) => {
         try {
           conn.pragma('journal_mode = WAL');
-          conn.pragma('busy_timeout = 5000');
+          conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           conn.pragma('foreign_keys = ON');
           conn.pragma('synchronous = FULL');
           cachePreparedStatements(conn);
@@ -41,11 +42,25 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
   });
 }
 
+/** How long a SQLite write waits for another process's write to finish before failing with "database is locked". */
+const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /** The part of a better-sqlite3 connection used here (the package ships no types). */
 interface RawSqliteConnection {
   pragma(sql: string): unknown;
   prepare(sql: string): unknown;
+  exec(sql: string): unknown;
 }
+
+/**
+ * Knex begins SQLite transactions with a plain BEGIN (deferred): the transaction reads under a snapshot and asks for
+ * the write lock only at its first write. If another process committed in between, SQLite cannot upgrade the stale
+ * snapshot and fails at once with SQLITE_BUSY ("database is locked") — the busy timeout does not apply. BEGIN IMMEDIATE
+ * takes the write lock first (waiting up to the busy timeout), so a transaction's reads and writes see one state,
+ * as they do inside one process, where the single connection runs one transaction at a time.
+ */
+const KNEX_BEGIN = 'BEGIN;';
+const SQLITE_BEGIN = 'BEGIN IMMEDIATE;';
 
 /** Prepared statements kept per connection, by SQL text (least recently used dropped first). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -64,7 +79,7 @@ function cachePreparedStatements(conn: RawSqliteConnection): void {
     if (statement) {
       cache.delete(sql);
     } else {
-      statement = prepare(sql);
+      statement = prepare(sql === KNEX_BEGIN ? SQLITE_BEGIN : sql);
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(sql, statement);
@@ -72,8 +87,67 @@ function cachePreparedStatements(conn: RawSqliteConnection): void {
   };
 }
 
-export async function migrateLatest(db: Db): Promise<void> {
-  await db.migrate.latest({ migrationSource });
+/**
+ * Applies the pending migrations, then `afterwards` (the demo seed), while holding the start-up lock: when several
+ * instances start at the same moment on a new database, one migrates and seeds while the others wait, then find
+ * nothing left to do. Without it knex's own tables are created twice and one instance exits.
+ */
+export async function migrateLatest(db: Db, afterwards?: () => Promise<unknown>): Promise<void> {
+  await withStartupLock(db, async () => {
+    await db.migrate.latest({ migrationSource });
+    await afterwards?.();
+  });
+}
+
+/** The PostgreSQL advisory lock key of migrations and seeding (any constant; advisory locks are per database). */
+const STARTUP_LOCK_KEY = 5_372_616_001;
+
+/** How long a SQLite instance waits for another one's migrations before giving up. */
+const SQLITE_STARTUP_WAIT_MS = 10 * 60 * 1000;
+
+/**
+ * Runs `body` while no other process runs it on the same database. PostgreSQL: a session advisory lock
+ * (pg_advisory_lock) held on one dedicated connection of the pool, released after `body` (or by the server if the
+ * process dies). SQLite: an exclusive transaction on a small lock file beside the database (`<file>.startup-lock`),
+ * released the same way by the operating system if the process dies.
+ */
+export async function withStartupLock<T>(db: Db, body: () => Promise<T>): Promise<T> {
+  // SQLite: the pool's one connection stays free for `body`; the lock is another file.
+  if (isSqlite(db)) return sqliteFile(db) === ':memory:' ? body() : withSqliteStartupLock(sqliteFile(db), body);
+  const conn: unknown = await db.client.acquireConnection();
+  try {
+    await db.raw('select pg_advisory_lock(?)', [STARTUP_LOCK_KEY]).connection(conn);
+    try {
+      return await body();
+    } finally {
+      await db.raw('select pg_advisory_unlock(?)', [STARTUP_LOCK_KEY]).connection(conn);
+    }
+  } finally {
+    await db.client.releaseConnection(conn);
+  }
+}
+
+async function withSqliteStartupLock<T>(file: string, body: () => Promise<T>): Promise<T> {
+  const lockDb = knexFactory({ client: 'better-sqlite3', connection: { filename: `${file}.startup-lock` }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  try {
+    const lock = (await lockDb.client.acquireConnection()) as RawSqliteConnection;
+    // Synchronous wait: at start-up there is nothing else to do.
+    lock.pragma(`busy_timeout = ${SQLITE_STARTUP_WAIT_MS}`);
+    lock.exec('BEGIN EXCLUSIVE');
+    try {
+      return await body();
+    } finally {
+      lock.exec('COMMIT');
+      await lockDb.client.releaseConnection(lock);
+    }
+  } finally {
+    await lockDb.destroy();
+  }
+}
+
+/** The file of a SQLite database opened by openDb. */
+export function sqliteFile(db: Db): string {
+  return (db.client as { config: { connection: { filename: string } } }).config.connection.filename;
 }
 
 /** Whether a database, transaction or query runs on SQLite (the embedded default) rather than PostgreSQL. */

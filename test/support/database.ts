@@ -19,9 +19,10 @@ export interface FreshDatabase {
 
 /**
  * A new, migrated, empty database for one test file: a temporary SQLite file, or, when TEST_DATABASE_URL=postgres://…
- * is set, a new PostgreSQL database created on that server (and dropped at the end).
+ * is set, a new PostgreSQL database created on that server (and dropped at the end). `migrated: false` leaves it
+ * without any table, as a new installation finds it.
  */
-export async function freshDatabase(): Promise<FreshDatabase> {
+export async function freshDatabase(opts: { migrated?: boolean } = {}): Promise<FreshDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-db-'));
   const server = process.env.TEST_DATABASE_URL;
   let url = `sqlite:${path.join(dataDir, 'sesame.sqlite')}`;
@@ -41,9 +42,11 @@ export async function freshDatabase(): Promise<FreshDatabase> {
     };
   }
   const open = () => openDb({ dataDir, databaseUrl: url });
-  const db = open();
-  await migrateLatest(db);
-  await db.destroy();
+  if (opts.migrated !== false) {
+    const db = open();
+    await migrateLatest(db);
+    await db.destroy();
+  }
   return {
     url,
     dataDir,
