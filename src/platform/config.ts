@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -51,6 +52,11 @@ const schema = z
       .min(10 * 1024)
       .max(50 * 1024 * 1024)
       .default(5 * 1024 * 1024),
+    // The issuer's status files (issue 13 part 4) and retention (part 5).
+    ISSUER_INBOX_DIR: z.string().min(1).optional(),
+    CARD_DELIVERY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(13),
+    ARCHIVE_RETENTION_YEARS: z.coerce.number().int().min(1).max(50).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -142,6 +148,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       otpSecret: c.OTP_SECRET,
     },
     documentMaxBytes: c.DOCUMENT_MAX_BYTES,
+    issuerStatus: {
+      /** Status files dropped by the issuer, read by the nightly job (processed ones go to done/). */
+      inboxDir: c.ISSUER_INBOX_DIR ?? path.join(c.DATA_DIR, 'issuer-inbox'),
+      /** Business days from "card issued" to the expected delivery given to the employee. */
+      deliveryDays: c.CARD_DELIVERY_DAYS,
+    },
+    retention: { months: c.RETENTION_MONTHS, archiveYears: c.ARCHIVE_RETENTION_YEARS },
   };
 }
 

@@ -14,6 +14,8 @@ export const EMAIL_TEMPLATES = [
   'form-changed', // 9
   'signing-code',
   'cancelled',
+  'card-issued', // the issuer issued the card (with the expected delivery)
+  'card-declined', // the issuer declined the application (with its reason)
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
