@@ -123,6 +123,8 @@ export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }
 interface ArchiveReport {
   checked: number;
   intact: number;
+  /** Files deleted at the end of their retention period (the retention purge): recorded as purged, not missing. */
+  purged: number;
   missing: string[];
   changed: Array<{ path: string; expected: string; found: string }>;
   extra: string[];
@@ -146,12 +148,16 @@ function walk(dir: string): string[] {
 /** Re-hashes every recorded file and lists what is missing, changed, or present without a record. */
 export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db: Db }): Promise<ArchiveReport> {
   const dataDir = path.resolve(deps.config.dataDir);
-  const rows = await deps.db('archive_entry').orderBy('id').select('path', 'sha256', 'size');
-  const report: ArchiveReport = { checked: rows.length, intact: 0, missing: [], changed: [], extra: [], clean: true };
+  const rows = await deps.db('archive_entry').orderBy('id').select('path', 'sha256', 'size', 'purged_at');
+  const report: ArchiveReport = { checked: rows.length, intact: 0, purged: 0, missing: [], changed: [], extra: [], clean: true };
   const recorded = new Set<string>();
   for (const row of rows) {
     const full = resolveEntry(dataDir, row.path);
     recorded.add(full);
+    if (row.purged_at) {
+      report.purged++;
+      continue;
+    }
     let found: string;
     try {
       found = await sha256File(full);
@@ -175,7 +181,10 @@ export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db:
 
 /** The report as lines for the command line (paths and hashes only: no personal data). */
 export function formatArchiveReport(report: ArchiveReport): string[] {
-  const lines = [`Archive check: ${report.checked} file(s) recorded, ${report.intact} intact.`];
+  const lines = [
+    `Archive check: ${report.checked} file(s) recorded, ${report.intact} intact` +
+      (report.purged ? `, ${report.purged} purged at the end of their retention period.` : '.'),
+  ];
   for (const c of report.changed) lines.push(`CHANGED  ${c.path} (recorded sha256 ${c.expected}, found ${c.found})`);
   for (const m of report.missing) lines.push(`MISSING  ${m}`);
   for (const e of report.extra) lines.push(`EXTRA    ${e} (not recorded in the archive ledger)`);

@@ -9,8 +9,9 @@ import { verifyCsrf } from '../../middleware/csrf';
 import { parseUpload } from '../../middleware/upload';
 import { setFlash } from '../../middleware/flash';
 import { auditRequestContext } from '../../core/audit/audit';
-import { MAX_STATUS_FILE_BYTES, MAX_STATUS_ROWS, STATUS_FILE_COLUMNS, StatusFileRefused, type RowError } from '../../core/issuer-status/file';
+import { MAX_STATUS_FILE_BYTES, MAX_STATUS_ROWS, STATUS_FILE_COLUMNS, StatusFileRefused } from '../../core/issuer-status/file';
 import type { CheckedStatusRow } from '../../core/issuer-status/import';
+import { errorText } from '../../core/issuer-status/report';
 import { AlreadyApplied, applyStatusFile, cleanFileName, previewStatusFile, receiveStatusFile } from './service';
 
 /** The upload's path, for MULTIPART_PATHS in app.ts (multer, then verifyCsrf). */
@@ -21,14 +22,6 @@ const PREVIEW_ROWS = 200;
 
 function actorId(req: Request): number {
   return (req.actor as { id: number }).id;
-}
-
-/** A row error's message parameters, with status codes written as their labels in the page's language. */
-export function errorText(lang: Language, e: RowError): string {
-  const t = tFor(lang);
-  const params: Record<string, string | number> = { ...(e.params ?? {}) };
-  for (const name of ['from', 'to']) if (typeof params[name] === 'string') params[name] = t(`applications:statuses.${params[name]}`);
-  return t(e.key, params);
 }
 
 /** The card's status file from the issuer: upload, preview with each line's result, apply (platform administrators). */
@@ -89,7 +82,7 @@ export function issuerStatusRoutes(deps: Deps): Router {
     date: r.date,
     outcome: r.outcome,
     to: r.to ?? null,
-    errors: r.errors.map((e) => ({ column: e.column, text: errorText(lang, e) })),
+    errors: r.errors.map((e) => ({ column: e.column, text: errorText(tFor(lang), e) })),
   });
 
   const renderPreview = async (req: Request, res: Response, status: number, errors: FormErrors | null) => {
