@@ -12,7 +12,7 @@ export async function givenTransmitted(
   key: Key,
   overrides: Partial<NewApplication> & { then?: Status[]; at?: Date } = {},
 ): Promise<{ id: number; reference: string }> {
-  const { then = [], at = new Date('2026-11-20T09:00:00Z'), ...rest } = overrides;
+  const { then = [], at = new Date('2026-11-24T09:00:00Z'), ...rest } = overrides;
   const created = await givenApplication(db, key, { ...rest, status: 'approved' });
   let from: Status = 'approved';
   for (const to of ['transmitted' as Status, ...then]) {
