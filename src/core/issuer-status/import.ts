@@ -5,7 +5,7 @@ import { addBusinessDays } from '../../lib/business-days';
 import { ISSUER_MOVES, StaleStateError, transition, type Actor, type IssuerTarget, type Status } from '../application/status';
 import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
 import { recordAudit, type AuditContext } from '../audit/audit';
-import { applicationsByReference, setCardLast4, type IssuerApplication } from './repository';
+import { applicationsByReference, type IssuerApplication } from './repository';
 import type { IssuerStatus, RowError, StatusRow } from './file';
 
 /**
@@ -155,13 +155,13 @@ export async function applyStatusRows(db: Db, checked: CheckedStatusRow[], opts:
             actor: opts.actor,
             now: opts.now,
             ...(to === 'declined_by_issuer' ? { comment: row.reason, commentForEmployee: true } : {}),
+            ...(row.cardLast4 ? { extra: { card_last4: row.cardLast4 } } : {}),
           });
         } catch (err) {
           if (!(err instanceof StaleStateError)) throw err;
           counts.changedMeanwhile++;
           continue;
         }
-        if (row.cardLast4) await setCardLast4(trx, app.id, row.cardLast4);
         const email = employeeEmail(app, row, opts);
         if (email) emails.push(email);
         n++;

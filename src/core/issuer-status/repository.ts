@@ -45,8 +45,3 @@ export async function applicationsByReference(db: Db, references: string[]): Pro
   }
   return out;
 }
-
-/** The card's last four digits as the issuer reported them. */
-export async function setCardLast4(db: Db, applicationId: number, cardLast4: string): Promise<void> {
-  await db('application').where({ id: applicationId }).update({ card_last4: cardLast4 });
-}
