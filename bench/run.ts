@@ -30,6 +30,7 @@ import { buildDeps } from '../src/platform/deps';
 import { JOBS } from '../src/jobs/registry';
 import { queueReminders } from '../src/jobs/reminders';
 import { markJobSlotsDone, seedBenchDatabase, type SeedResult } from './seed';
+import { benchIssuerAndRetention, formatIssuerRetention } from './issuer-retention';
 
 const ROOT = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -351,6 +352,12 @@ async function main(): Promise<void> {
       `  ${pad(j.name, 34)} ${j.ms === null ? '     n/a' : lpad(`${j.ms.toFixed(0)} ms`, 8)}  ${j.detail}  ${j.ms === null ? 'MISSING' : ok ? 'PASS' : 'FAIL'}`,
     );
   }
+
+  // ---- 5. The issuer's status file and the retention purge (issue 13), on their own temp database ---------------
+  console.log(`\nIssuer status file and retention purge (in this process, resident memory target < ${TARGET_RSS_MB} MB)`);
+  const issuer = formatIssuerRetention(await benchIssuerAndRetention(), TARGET_RSS_MB);
+  for (const line of issuer.lines) console.log(line);
+  failures.push(...issuer.failures);
 
   console.log(failures.length ? `\n${failures.length} target(s) missed:\n  - ${failures.join('\n  - ')}` : '\nEvery target met.');
   if (process.env.BENCH_KEEP) console.log(`(kept ${dataDir})`);

@@ -1,5 +1,7 @@
+import { HOLIDAY_COUNTRIES } from '../lib/business-days';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -53,6 +55,7 @@ const schema = z
       .refine((ms) => ms >= 60_000, 'must be at least one minute'),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
     TIME_ZONE: z.string().default('Europe/Paris'),
+    HOLIDAY_COUNTRY: z.enum(HOLIDAY_COUNTRIES).default('FR'),
     URGENT_FEE_EUR: z.coerce.number().min(0).default(30),
     // PIN encryption to the issuer, encryption of personal data at rest, one-time codes, uploads (src/platform/secrets.ts).
     PIN_ISSUER_PUBLIC_KEY: z.string().optional(),
@@ -65,6 +68,11 @@ const schema = z
       .min(10 * 1024)
       .max(50 * 1024 * 1024)
       .default(5 * 1024 * 1024),
+    // The issuer's status files (issue 13 part 4) and retention (part 5).
+    ISSUER_INBOX_DIR: z.string().min(1).optional(),
+    CARD_DELIVERY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+    RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(13),
+    ARCHIVE_RETENTION_YEARS: z.coerce.number().int().min(1).max(50).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -147,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       pollMs: c.OUTBOX_POLL_MS,
     },
     timeZone: c.TIME_ZONE,
+    /** Whose public holidays are days off in business-day deadlines (card delivery, approval deadlines). */
+    holidayCountry: c.HOLIDAY_COUNTRY,
     urgentFeeEur: c.URGENT_FEE_EUR,
     /** Absent outside production = generated into DATA_DIR on first use (src/platform/secrets.ts). */
     secrets: {
@@ -157,6 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       otpSecret: c.OTP_SECRET,
     },
     documentMaxBytes: c.DOCUMENT_MAX_BYTES,
+    issuerStatus: {
+      /** Status files dropped by the issuer, read by the nightly job (processed ones go to done/). */
+      inboxDir: c.ISSUER_INBOX_DIR ?? path.join(c.DATA_DIR, 'issuer-inbox'),
+      /** Business days from "card issued" to the expected delivery given to the employee. */
+      deliveryDays: c.CARD_DELIVERY_DAYS,
+    },
+    retention: { months: c.RETENTION_MONTHS, archiveYears: c.ARCHIVE_RETENTION_YEARS },
   };
 }
 

@@ -105,6 +105,12 @@ export const paths = {
       terms: '/platform/publications/terms',
       formVersion: '/platform/publications/form-version',
     },
+    /** The issuer's card status file (issue 13 part 4): upload (GET form, POST multipart), preview, apply once. */
+    issuerStatus: {
+      start: '/platform/issuer-status',
+      preview: (token: string = ':token') => `/platform/issuer-status/${token}`,
+      apply: (token: string = ':token') => `/platform/issuer-status/${token}/apply`,
+    },
   },
   employee: {
     /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */

@@ -105,6 +105,7 @@ interface ApplicationRow {
   submitted_at: string | null;
   status_changed_at: string;
   created_at: string;
+  personal_data_erased_at?: string | null;
 }
 
 /** Who an application is for, as it was initiated (the form's cardholder section may refine the name). */
@@ -128,6 +129,8 @@ export interface ApplicationView extends ApplicationPerson {
   submittedAt: string | null;
   createdAt: string;
   initiatedByName: string | null;
+  /** When the retention purge erased its personal data (null until then). */
+  personalDataErasedAt: string | null;
   key: { id: number; number: string; name: string; deletedAt: string | null; expiresOn: string };
   companyName: string;
 }
@@ -178,6 +181,7 @@ function toView(r: ApplicationJoinedRow): ApplicationView {
     submittedAt: r.submitted_at,
     createdAt: r.created_at,
     initiatedByName: r.initiated_by_name,
+    personalDataErasedAt: r.personal_data_erased_at ?? null,
     key: { id: r.access_key_id, number: r.key_number, name: r.key_name, deletedAt: r.key_deleted_at, expiresOn: r.key_expires_on },
     companyName: r.company_name,
   };

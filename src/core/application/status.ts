@@ -37,6 +37,20 @@ export const OPEN_STATUSES: Status[] = [
 /** The statuses of the approval queue: signed, waiting for the company's approval or for the additional approver. */
 export const QUEUE_STATUSES: Status[] = ['pending_approval', 'awaiting_additional_approval'];
 
+/**
+ * The moves the issuer's status file makes (SPEC §5): transmitted → card_issued → card_delivered, and a decline from
+ * transmitted or card_issued. Target → the statuses it may come from; any other move is refused per row.
+ */
+export const ISSUER_MOVES = {
+  card_issued: ['transmitted'],
+  card_delivered: ['card_issued'],
+  declined_by_issuer: ['transmitted', 'card_issued'],
+} as const satisfies Record<string, readonly Status[]>;
+export type IssuerTarget = keyof typeof ISSUER_MOVES;
+
+/** Finished for good (retention counts from here); `cancelled` only once it can no longer be reactivated. */
+export const FINAL_STATUSES: Status[] = ['card_delivered', 'declined_by_issuer', 'cancelled', 'expired'];
+
 /** A cancelled application may be reactivated until this many days after its initiation. */
 const REACTIVATION_DAYS = 90;
 
@@ -101,4 +115,16 @@ export async function transition(
     },
   ]);
   return current.status as Status;
+}
+
+/**
+ * When an application in a final status became final: the time of its last status change, or for a cancelled one the
+ * end of its reactivation period when that is later. Undefined while it is not final.
+ */
+export function finalSince(app: { status: Status; statusChangedAt: string; createdAt: string }): Date | undefined {
+  if (!FINAL_STATUSES.includes(app.status)) return undefined;
+  const changed = new Date(app.statusChangedAt);
+  if (app.status !== 'cancelled') return changed;
+  const deadline = reactivationDeadline(app.createdAt);
+  return deadline.getTime() > changed.getTime() ? deadline : changed;
 }

@@ -31,8 +31,8 @@ export async function insertArchiveEntry(trx: Db, entry: Omit<ArchiveEntry, 'id'
 }
 
 /** The ledger: every recorded file's path, SHA-256 and size, in archiving order. */
-export async function archiveLedger(db: Db): Promise<Array<{ path: string; sha256: string; size: number }>> {
-  return db('archive_entry').orderBy('id').select('path', 'sha256', 'size');
+export async function archiveLedger(db: Db): Promise<Array<{ path: string; sha256: string; size: number; purged_at: string | null }>> {
+  return db('archive_entry').orderBy('id').select('path', 'sha256', 'size', 'purged_at');
 }
 
 /** The application's reference, for a download's file name. */

@@ -100,6 +100,8 @@ export async function archiveDocuments(deps: { config: Pick<Config, 'dataDir'> }
 interface ArchiveReport {
   checked: number;
   intact: number;
+  /** Files deleted at the end of their retention period (the retention purge): recorded as purged, not missing. */
+  purged: number;
   missing: string[];
   changed: Array<{ path: string; expected: string; found: string }>;
   extra: string[];
@@ -124,11 +126,15 @@ function walk(dir: string): string[] {
 export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db: Db }): Promise<ArchiveReport> {
   const dataDir = path.resolve(deps.config.dataDir);
   const rows = await archiveLedger(deps.db);
-  const report: ArchiveReport = { checked: rows.length, intact: 0, missing: [], changed: [], extra: [], clean: true };
+  const report: ArchiveReport = { checked: rows.length, intact: 0, purged: 0, missing: [], changed: [], extra: [], clean: true };
   const recorded = new Set<string>();
   for (const row of rows) {
     const full = resolveEntry(dataDir, row.path);
     recorded.add(full);
+    if (row.purged_at) {
+      report.purged++;
+      continue;
+    }
     let found: string;
     try {
       found = await sha256File(full);
@@ -156,7 +162,10 @@ const counted = (n: number, one: string, other: string) => `${n} ${ENGLISH_PLURA
 
 /** The report as lines for the command line (paths and hashes only: no personal data). */
 export function formatArchiveReport(report: ArchiveReport): string[] {
-  const lines = [`Archive check: ${counted(report.checked, 'file', 'files')} recorded, ${report.intact} intact.`];
+  const lines = [
+    `Archive check: ${counted(report.checked, 'file', 'files')} recorded, ${report.intact} intact` +
+      (report.purged ? `, ${report.purged} purged at the end of their retention period.` : '.'),
+  ];
   for (const c of report.changed) lines.push(`CHANGED  ${c.path} (recorded sha256 ${c.expected}, found ${c.found})`);
   for (const m of report.missing) lines.push(`MISSING  ${m}`);
   for (const e of report.extra) lines.push(`EXTRA    ${e} (not recorded in the archive ledger)`);

@@ -142,6 +142,34 @@ export const CATALOGUE: CatalogueEntry[] = [
   { template: 'signing-code', number: null, recipient: 'employee', variables: [{ name: 'code', kind: 'code', sample: '482913' }] },
   { template: 'cancelled', number: null, recipient: 'employee', variables: [reference, ...employee, comment, entryLink] },
   { template: 'reactivated', number: null, recipient: 'employee', variables: [reference, ...employee, entryLink] },
+  {
+    template: 'card-issued',
+    number: null,
+    recipient: 'employee',
+    variables: [
+      reference,
+      ...employee,
+      { name: 'expectedDelivery', kind: 'text', sample: { fr: '11 décembre 2026', en: '11 December 2026' } },
+      { name: 'cardLast4', kind: 'code', sample: '4821', optional: true },
+      entryLink,
+    ],
+  },
+  {
+    template: 'card-declined',
+    number: null,
+    recipient: 'employee',
+    variables: [
+      reference,
+      ...employee,
+      {
+        name: 'reason',
+        kind: 'multiline',
+        sample: { fr: 'Les informations d’identité ne correspondent pas au justificatif.', en: 'The identity details do not match the document.' },
+      },
+      companyName,
+      entryLink,
+    ],
+  },
 ];
 
 const BY_TEMPLATE = new Map<string, CatalogueEntry>(CATALOGUE.map((e) => [e.template, e]));

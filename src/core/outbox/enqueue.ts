@@ -16,6 +16,8 @@ export const EMAIL_TEMPLATES = [
   'signing-code',
   'cancelled',
   'reactivated',
+  'card-issued', // the issuer issued the card (with the expected delivery)
+  'card-declined', // the issuer declined the application (with its reason)
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

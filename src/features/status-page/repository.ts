@@ -6,13 +6,32 @@ export async function statusPageApplication(
   db: Db,
   applicationId: number,
 ): Promise<
-  { id: number; reference: string; status: Status; priority: string; company_name: string; additional_approver_required: boolean | number } | undefined
+  | {
+      id: number;
+      reference: string;
+      status: Status;
+      priority: string;
+      company_name: string;
+      additional_approver_required: boolean | number;
+      card_last4: string | null;
+      personal_data_erased_at: string | null;
+    }
+  | undefined
 > {
   return db('application as ap')
     .join('account as a', 'a.id', 'ap.account_id')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .where('ap.id', applicationId)
-    .first('ap.id', 'ap.reference', 'ap.status', 'ap.priority', 'a.company_name', 'k.additional_approver_required');
+    .first(
+      'ap.id',
+      'ap.reference',
+      'ap.status',
+      'ap.priority',
+      'a.company_name',
+      'k.additional_approver_required',
+      'ap.card_last4',
+      'ap.personal_data_erased_at',
+    );
 }
 
 /** The application's status history, oldest first, with the comments and whether each is addressed to the employee. */

@@ -16,7 +16,17 @@ interface TimelineEntry {
 }
 
 interface StatusPage {
-  application: { id: number; reference: string; status: Status; priority: string; companyName: string };
+  application: {
+    id: number;
+    reference: string;
+    status: Status;
+    priority: string;
+    companyName: string;
+    /** The card's last four digits, once the issuer reported them. */
+    cardLast4: string | null;
+    /** When the retention purge erased the application's personal data (null until then). */
+    personalDataErasedAt: string | null;
+  };
   timeline: TimelineEntry[];
   /** The steps still to come on the way to the card, in order. */
   upcoming: Status[];
@@ -50,7 +60,15 @@ export async function statusPage(db: Db, applicationId: number): Promise<StatusP
   const signatures = (await listSignatures(db, applicationId)).map((s) => ({ version: s.version, signedAt: s.signedAt }));
   const status = app.status as Status;
   return {
-    application: { id: Number(app.id), reference: app.reference, status, priority: app.priority, companyName: app.company_name },
+    application: {
+      id: Number(app.id),
+      reference: app.reference,
+      status,
+      priority: app.priority,
+      companyName: app.company_name,
+      cardLast4: app.card_last4 ?? null,
+      personalDataErasedAt: app.personal_data_erased_at ?? null,
+    },
     timeline,
     upcoming: upcomingSteps(status, Boolean(app.additional_approver_required)),
     signatures,
