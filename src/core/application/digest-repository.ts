@@ -1,3 +1,4 @@
+import { joinedApplications } from './repository';
 import type { Db } from '../../platform/db';
 
 /**
@@ -63,21 +64,19 @@ export async function oldestPendingIds(db: Db, perGroup: number): Promise<number
 
 /** These pending applications (ids) with their BC's name, their key's name and since when they are pending. */
 export async function pendingApplicationDetails(db: Db, ids: number[]): Promise<PendingApplicationDetail[]> {
-  return db('application as a')
-    .join('access_key as k', 'k.id', 'a.access_key_id')
-    .join('account as ac', 'ac.id', 'a.account_id')
-    .whereIn('a.id', ids)
+  return joinedApplications(db)
+    .whereIn('ap.id', ids)
     .select(
-      'a.id',
-      'a.reference',
-      'a.first_name',
-      'a.last_name',
-      'a.priority',
-      db.raw('COALESCE(a.submitted_at, a.status_changed_at) AS pending_since'),
-      'a.access_key_id',
-      'a.origin',
-      'a.initiated_by',
-      'ac.company_name',
+      'ap.id',
+      'ap.reference',
+      'ap.first_name',
+      'ap.last_name',
+      'ap.priority',
+      db.raw('COALESCE(ap.submitted_at, ap.status_changed_at) AS pending_since'),
+      'ap.access_key_id',
+      'ap.origin',
+      'ap.initiated_by',
+      'a.company_name',
       'k.name as key_name',
     ) as Promise<PendingApplicationDetail[]>;
 }

@@ -1,3 +1,4 @@
+import { joinedApplications } from './repository';
 import type { Db } from '../../platform/db';
 import type { Account } from '../accounts/repository';
 import type { Origin, Priority } from './create';
@@ -48,9 +49,7 @@ export interface FormRecord {
 
 /** The application with its key and BC; undefined when it does not exist. */
 export async function findFormRecord(db: Db, applicationId: number): Promise<FormRecord | undefined> {
-  const row = await db('application as ap')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .join('account as a', 'a.id', 'ap.account_id')
+  const row = await joinedApplications(db)
     .where('ap.id', applicationId)
     .first(
       'ap.*',

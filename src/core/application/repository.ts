@@ -136,7 +136,7 @@ export interface ApplicationView extends ApplicationPerson {
 }
 
 /** `application as ap` joined to its key (`k`) and BC (`a`): the base of the application's readers. */
-function joinedApplications(db: Db): Knex.QueryBuilder {
+export function joinedApplications(db: Db): Knex.QueryBuilder {
   return db('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').join('account as a', 'a.id', 'ap.account_id');
 }
 

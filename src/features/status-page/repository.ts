@@ -1,3 +1,4 @@
+import { joinedApplications } from '../../core/application/repository';
 import type { Db } from '../../platform/db';
 import type { Status } from '../../core/application/status';
 
@@ -18,9 +19,7 @@ export async function statusPageApplication(
     }
   | undefined
 > {
-  return db('application as ap')
-    .join('account as a', 'a.id', 'ap.account_id')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
+  return joinedApplications(db)
     .where('ap.id', applicationId)
     .first(
       'ap.id',
