@@ -306,17 +306,17 @@ export async function listKeys(
   return rows.map(toListRow);
 }
 
-/** The fields a key's form writes (the row also has its number, BC, creator and dates). */
-const KEY_FIELDS = [
+/** The fields a key's form writes, in the page's order (the row also has its number, BC, creator and dates). */
+export const KEY_FIELDS = [
   'name',
   'plasticType',
   'costCentreRule',
   'employeeNumberRule',
   'directDebitRule',
   'reminderEnabled',
+  'expiresOn',
   'additionalApproverRequired',
   'notificationRecipients',
-  'expiresOn',
 ] as const satisfies ReadonlyArray<keyof KeyFields>;
 
 function toColumns(input: KeyFields) {

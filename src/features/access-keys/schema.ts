@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formErrors, issuesOf, type FormErrors } from '../../lib/form-errors';
 import { PLASTIC_TYPES } from '../../core/accounts/options';
-import type { AccountSummary, KeyFields } from './repository';
+import { KEY_FIELDS, type AccountSummary, type KeyFields } from './repository';
 
 /** The access key form: every field, its rules, and the rules that depend on the chosen BC. Messages are keys. */
 
@@ -207,18 +207,7 @@ export function orderIssues(issues: Issue[]): Issue[] {
 }
 
 /** The order fields appear on the page, so the error summary lists them in that order (the BC is chosen first). */
-export const FIELD_ORDER = [
-  'accountId',
-  'name',
-  'plasticType',
-  'costCentreRule',
-  'employeeNumberRule',
-  'directDebitRule',
-  'reminderEnabled',
-  'expiresOn',
-  'additionalApproverRequired',
-  'notificationRecipients',
-];
+export const FIELD_ORDER: readonly string[] = ['accountId', ...KEY_FIELDS];
 
 /** Issues → what the form macros render; the summary links to each field (the day of a date, the first radio). */
 export function toFormErrors(issues: Issue[]): FormErrors {
