@@ -23,7 +23,7 @@ exitWith(
       const { counts, rows } = await importStatusFile({ config, db }, fs.readFileSync(file), { now: new Date(), source: 'cli' });
       for (const row of rows.filter((r) => r.outcome === 'refused')) for (const e of row.errors) console.log(errorLine(t, row.line, e));
       console.log(
-        `${counts.rows} line(s): ${counts.applied} applied, ${counts.already} already done, ${counts.refused} refused` +
+        `${counts.rows} ${counts.rows === 1 ? 'line' : 'lines'}: ${counts.applied} applied, ${counts.already} already done, ${counts.refused} refused` +
           (counts.changedMeanwhile ? `, ${counts.changedMeanwhile} skipped (changed meanwhile)` : '') +
           '.',
       );

@@ -48,7 +48,7 @@ describe('the issuer’s card status file in the browser', () => {
 
     await admin.submit('Apply the file');
     await admin.expectHeading('Status file: preview');
-    await expect(admin.banner.textContent()).resolves.toContain('Status file applied: 2 application(s) moved on');
+    await expect(admin.banner.textContent()).resolves.toContain('Status file applied: 2 applications moved on');
     await expect(e2e.page.locator('#applied').textContent()).resolves.toContain('This file was applied');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'issuer status applied' });
     expect((await e2e.deps.db('application').where({ id: app.id }).first()).status).toBe('card_delivered');

@@ -100,7 +100,7 @@ describe('npm run issuer:import -- FILE', () => {
     const out = await run(tsx, ['src/cli/issuer-import.ts', file], { cwd: ROOT_DIR, env }).catch((e: { code: number; stdout: string }) => e);
     expect((out as { code?: number }).code).toBe(1);
     expect(out.stdout).toContain('line 3 (reason): A declined application needs the issuer’s reason.');
-    expect(out.stdout).toContain('2 line(s): 1 applied, 0 already done, 1 refused.');
+    expect(out.stdout).toContain('2 lines: 1 applied, 0 already done, 1 refused.');
     expect((await ctx.deps.db('application').where({ id: a.id }).first('status')).status).toBe('card_issued');
     const bad = path.join(ctx.dataDir, 'bad.csv');
     fs.writeFileSync(bad, Buffer.from('reference;status;date;reason;card_last4\n4975300125;declined;2026-11-20;Refus é;\n', 'latin1'));

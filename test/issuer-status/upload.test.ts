@@ -70,6 +70,10 @@ describe('platform administrator: the issuer’s card status file (upload, previ
     const csrf = csrfFrom((await platform.get(url)).text);
     const applied = await platform.post(`${url}/apply`).type('form').send({ _csrf: csrf });
     expect(applied.status).toBe(303);
+    // The result in words, with plural forms (4 lines moved on, none already done or refused).
+    expect($((await platform.get(applied.headers.location)).text)('.banner').text()).toContain(
+      'Status file applied: 4 applications moved on, 0 already done, 0 lines refused.',
+    );
     expect(await statusOf(issued.id)).toBe('card_issued');
     expect(await statusOf(delivered.id)).toBe('card_delivered');
     expect(await statusOf(declined.id)).toBe('declined_by_issuer');
