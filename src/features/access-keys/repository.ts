@@ -1,9 +1,8 @@
 import type { Knex } from 'knex';
-import { KEY_RULE_COLUMNS } from '../../core/application/repository';
 import { uniqueViolationText, type Db } from '../../platform/db';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { escapeLike, type ListQuery } from '../../lib/list-query';
-import { column, int, rowMapper, text, type Row, snakeCaseColumns } from '../../lib/rows';
+import { bool, column, int, rowMapper, text, textOrNull, type Row, snakeCaseColumns } from '../../lib/rows';
 
 /** Access keys and the BC options they carry. Every administrator query takes the actor's BC ids. */
 
@@ -95,25 +94,6 @@ export type SortLabels = Partial<Record<AccessKeySort, Record<string, string>>>;
 /** Open applications that block a key's deletion (not finished: neither transmitted nor closed). */
 const DELETE_BLOCKING_STATUSES = ['invited', 'in_progress', 'returned', 'awaiting_additional_approval', 'pending_approval', 'approved'] as const;
 
-interface KeyRow {
-  id: number;
-  number: string;
-  name: string;
-  account_id: number;
-  plastic_type: string;
-  cost_centre_rule: FieldRule;
-  employee_number_rule: FieldRule;
-  direct_debit_rule: DirectDebitRule;
-  reminder_enabled: number | boolean;
-  additional_approver_required: number | boolean;
-  notification_recipients: string;
-  expires_on: string;
-  created_by: number;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
-
 function parseJsonArray(text: string | null | undefined): string[] {
   try {
     const v: unknown = JSON.parse(text ?? '[]');
@@ -135,44 +115,30 @@ const ACCOUNT_SUMMARY = rowMapper<AccountSummary>({
 });
 const toAccountSummary = ACCOUNT_SUMMARY.map;
 
-function toAccessKey(row: KeyRow): AccessKey {
-  return {
-    id: row.id,
-    number: row.number,
-    name: row.name,
-    accountId: row.account_id,
-    plasticType: row.plastic_type,
-    costCentreRule: row.cost_centre_rule,
-    employeeNumberRule: row.employee_number_rule,
-    directDebitRule: row.direct_debit_rule,
-    reminderEnabled: Boolean(row.reminder_enabled),
-    additionalApproverRequired: Boolean(row.additional_approver_required),
-    notificationRecipients: parseJsonArray(row.notification_recipients),
-    expiresOn: row.expires_on,
-    createdBy: row.created_by,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    deletedAt: row.deleted_at,
-  };
-}
-
-const KEY_COLUMNS = [
-  'k.id',
-  'k.number',
-  'k.name',
-  'k.account_id',
-  ...KEY_RULE_COLUMNS,
-  'k.notification_recipients',
-  'k.expires_on',
-  'k.created_by',
-  'k.created_at',
-  'k.updated_at',
-  'k.deleted_at',
-];
+/** An access key's record: its columns and its mapper, declared once. */
+const ACCESS_KEY = rowMapper<AccessKey>({
+  id: int('id'),
+  number: text('number'),
+  name: text('name'),
+  accountId: int('account_id'),
+  plasticType: text('plastic_type'),
+  costCentreRule: text<FieldRule>('cost_centre_rule'),
+  employeeNumberRule: text<FieldRule>('employee_number_rule'),
+  directDebitRule: text<DirectDebitRule>('direct_debit_rule'),
+  reminderEnabled: bool('reminder_enabled'),
+  additionalApproverRequired: bool('additional_approver_required'),
+  notificationRecipients: column('notification_recipients', (v) => parseJsonArray(v as string | null)),
+  expiresOn: text('expires_on'),
+  createdBy: int('created_by'),
+  createdAt: text('created_at'),
+  updatedAt: text('updated_at'),
+  deletedAt: textOrNull('deleted_at'),
+});
+const KEY_COLUMNS = ACCESS_KEY.columns.map((c) => `k.${c}`);
 const ACCOUNT_COLUMNS = ACCOUNT_SUMMARY.prefixed('a', 'a_');
 
-function toKeyWithAccount(row: KeyRow & Row): AccessKeyWithAccount {
-  return { ...toAccessKey(row), account: ACCOUNT_SUMMARY.fromPrefixed(row, 'a_') };
+function toKeyWithAccount(row: Row): AccessKeyWithAccount {
+  return { ...ACCESS_KEY.map(row), account: ACCOUNT_SUMMARY.fromPrefixed(row, 'a_') };
 }
 
 function joined(db: Db) {
@@ -203,7 +169,7 @@ export async function findKeyForActor(db: Db, accountIds: number[], id: number):
     .where('k.id', id)
     .whereIn('k.account_id', accountIds)
     .whereNull('k.deleted_at')
-    .first<(KeyRow & Row) | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
+    .first<Row | undefined>([...KEY_COLUMNS, ...ACCOUNT_COLUMNS]);
   return row ? toKeyWithAccount(row) : undefined;
 }
 
