@@ -119,6 +119,11 @@ export interface ColumnSpec {
   className?: string;
 }
 
+/** Columns whose header keys are `<prefix>.<key>`: `labelledColumns('approvals:columns', ['reference', 'name'])`. */
+export function labelledColumns<K extends string>(prefix: string, keys: readonly K[]): Array<{ key: K; labelKey: string }> {
+  return keys.map((key) => ({ key, labelKey: `${prefix}.${key}` }));
+}
+
 interface ColumnView extends ColumnSpec {
   sortable: boolean;
   /** 'ascending' | 'descending' on the sorted column, 'none' on the other sortable ones, undefined otherwise. */

@@ -3,7 +3,7 @@ import { tFor, type Language } from '../../platform/i18n';
 import { recordAudit, type AuditContext } from '../../core/audit/audit';
 import { generateAccessKeyNumber } from '../../lib/access-key-number';
 import { NotFoundError } from '../../lib/errors';
-import { paginate, type ListQuery, type PageWindow } from '../../lib/list-query';
+import { labelledColumns, paginate, type ListQuery, type PageWindow } from '../../lib/list-query';
 import { spreadsheetFile, type SpreadsheetFile, type SpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { CARD_PRODUCTS, LIABILITY_TYPES, PLASTIC_TYPES, STATEMENT_OPTIONS } from '../../core/accounts/options';
 import { holdAccount } from '../../core/accounts/repository';
@@ -11,6 +11,7 @@ import type { Actor } from '../../core/administrators/repository';
 import { holdKey } from '../../core/application/repository';
 import {
   accountHasActiveKey,
+  ACCESS_KEY_SORTS,
   accountIdOfKey,
   countKeys,
   findAccountForActor,
@@ -91,17 +92,7 @@ export async function listAccessKeys(
 }
 
 /** The export's columns, in the list's order; headers and option labels in the page language. */
-export const EXPORT_COLUMNS: ReadonlyArray<{ key: AccessKeySort; labelKey: string }> = [
-  { key: 'name', labelKey: 'access-keys:list.columns.name' },
-  { key: 'number', labelKey: 'access-keys:list.columns.number' },
-  { key: 'companyName', labelKey: 'access-keys:list.columns.companyName' },
-  { key: 'accountNumber', labelKey: 'access-keys:list.columns.accountNumber' },
-  { key: 'cardProduct', labelKey: 'access-keys:list.columns.cardProduct' },
-  { key: 'plasticType', labelKey: 'access-keys:list.columns.plasticType' },
-  { key: 'liabilityType', labelKey: 'access-keys:list.columns.liabilityType' },
-  { key: 'statementOption', labelKey: 'access-keys:list.columns.statementOption' },
-  { key: 'expiresOn', labelKey: 'access-keys:list.columns.expiresOn' },
-];
+export const EXPORT_COLUMNS: ReadonlyArray<{ key: AccessKeySort; labelKey: string }> = labelledColumns('access-keys:list.columns', ACCESS_KEY_SORTS);
 
 /** Every key matching the list's search, in the list's order (no paging), as xlsx or csv. */
 export async function exportAccessKeys(

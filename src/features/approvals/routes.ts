@@ -3,7 +3,7 @@ import type { Actor } from '../../core/administrators/repository';
 import type { Deps } from '../../platform/deps';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import { buildListView, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
+import { buildListView, labelledColumns, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { paths } from '../../platform/paths';
@@ -33,17 +33,17 @@ const LIST_SPEC: ListSpec<QueueSort> = {
   pageSizes: [10, 25, 50, 100],
   defaultPageSize: 50,
 };
-const COLUMNS: ColumnSpec[] = [
-  { key: 'reference', labelKey: 'approvals:columns.reference' },
-  { key: 'name', labelKey: 'approvals:columns.name' },
-  { key: 'company', labelKey: 'approvals:columns.company' },
-  { key: 'accountNumber', labelKey: 'approvals:columns.accountNumber' },
-  { key: 'keyName', labelKey: 'approvals:columns.keyName' },
-  { key: 'priority', labelKey: 'approvals:columns.priority' },
-  { key: 'createdAt', labelKey: 'approvals:columns.createdAt' },
-  { key: 'cardType', labelKey: 'approvals:columns.cardType' },
-  { key: 'plasticType', labelKey: 'approvals:columns.plasticType' },
-];
+const COLUMNS: ColumnSpec[] = labelledColumns('approvals:columns', [
+  'reference',
+  'name',
+  'company',
+  'accountNumber',
+  'keyName',
+  'priority',
+  'createdAt',
+  'cardType',
+  'plasticType',
+]);
 /** The confirmation page lists at most this many of the selected applications (the count says how many in all). */
 const CONFIRM_SHOWN = 200;
 
