@@ -16,6 +16,10 @@ export const EMAIL_TEMPLATES = [
   'signing-code',
   'cancelled',
   'reactivated',
+  'information-request', // requests for information (issue 14 part 3): to the employee
+  'information-request-reminder',
+  'information-request-answered', // to the administrator who asked
+  'information-request-overdue',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 
