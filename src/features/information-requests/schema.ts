@@ -14,7 +14,12 @@ const message = z
 /** Ticked boxes arrive as one string or an array of strings. */
 const documents = z.preprocess(
   (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
-  z.array(z.enum(REQUESTED_DOCUMENTS, { error: `${E}.documents.errors.invalid` })).max(REQUESTED_DOCUMENTS.length),
+  z
+    .array(z.string())
+    .refine((list) => list.length <= REQUESTED_DOCUMENTS.length && list.every((d) => (REQUESTED_DOCUMENTS as readonly string[]).includes(d)), {
+      message: `${E}.documents.errors.invalid`,
+    })
+    .transform((list) => list as RequestedDocument[]),
 );
 
 /** Asking (or asking again): a message, the documents wanted, an answer date in the future and at most 60 days ahead. */
