@@ -36,9 +36,16 @@ import { emailTemplateRoutes } from './features/email-templates/routes';
 import { publicationRoutes } from './features/publications/routes';
 import { helpRoutes } from './features/help/routes';
 import { issuerStatusRoutes, ISSUER_STATUS_UPLOAD_PATH } from './features/issuer-status/routes';
+import { informationRequestRoutes, INFORMATION_REQUEST_ANSWER_PATH } from './features/information-requests/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
-const MULTIPART_PATHS: RegExp[] = [/^\/platform\/accounts\/import$/, BULK_UPLOAD_PATH, DOCUMENT_UPLOAD_PATH, ISSUER_STATUS_UPLOAD_PATH];
+const MULTIPART_PATHS: RegExp[] = [
+  /^\/platform\/accounts\/import$/,
+  BULK_UPLOAD_PATH,
+  DOCUMENT_UPLOAD_PATH,
+  ISSUER_STATUS_UPLOAD_PATH,
+  INFORMATION_REQUEST_ANSWER_PATH,
+];
 
 export function createApp(deps: Deps): Express {
   const { config, logger } = deps;
@@ -100,6 +107,7 @@ export function createApp(deps: Deps): Express {
   app.use(publicationRoutes(deps));
   app.use(helpRoutes(deps));
   app.use(issuerStatusRoutes(deps));
+  app.use(informationRequestRoutes(deps));
   app.use(notFound);
   app.use(errorHandler({ showStack: !config.isProduction, timeZone: config.timeZone }));
   return app;

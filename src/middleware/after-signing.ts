@@ -4,20 +4,24 @@ import { setFlash } from './flash';
 
 /** `/application/signed/<version>/pdf`: a signed version's PDF. */
 const SIGNED_PDF = /^\/application\/signed\/\d+\/pdf$/;
+/** A request for information, its answer and its documents (issue 14 part 3): an application awaiting approval is signed. */
+const INFORMATION_REQUEST = /^\/application\/information-requests\/\d+(\/answer|\/attachments\/\d+)?$/;
 
 /**
  * What a session may still open once its application has been signed in it (SECURITY.md: signing ends the session):
- * the status page, the signing confirmation, the signed PDFs and "Quit". A replayed signing form still reaches its own
+ * the status page, the signing confirmation, the signed PDFs, "Quit" and the requests for information (reading one,
+ * answering it, its documents). A replayed signing form still reaches its own
  * handler, which answers that the application is already signed.
  */
 function allowedAfterSigning(method: string, path: string): boolean {
-  if (method === 'POST') return path === paths.employee.signing.code || path === paths.employee.signOut;
+  if (method === 'POST') return path === paths.employee.signing.code || path === paths.employee.signOut || INFORMATION_REQUEST.test(path);
   return (
     path === paths.employee.status ||
     path === paths.employee.signing.signed ||
     path === paths.employee.signOut ||
     path === paths.employee.left ||
-    SIGNED_PDF.test(path)
+    SIGNED_PDF.test(path) ||
+    INFORMATION_REQUEST.test(path)
   );
 }
 

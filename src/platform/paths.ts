@@ -30,6 +30,18 @@ export const paths = {
       /** A cancelled application back to its previous status (until 90 days after initiation). */
       reactivate: (id: number | string = ':id') => `/admin/applications/${id}/reactivate`,
     },
+    /** Requests for information (issue 14 part 3): asked from an application page, answered by the employee. */
+    informationRequests: {
+      /** The form asking for more information about an application (GET) and its creation (POST). */
+      create: (applicationId: number | string = ':id') => `/admin/applications/${applicationId}/information-requests/new`,
+      /** A request with its thread, and the forms to close it or ask again. */
+      show: (id: number | string = ':id') => `/admin/information-requests/${id}`,
+      close: (id: number | string = ':id') => `/admin/information-requests/${id}/close`,
+      askAgain: (id: number | string = ':id') => `/admin/information-requests/${id}/ask-again`,
+      /** A document of the thread, from the archive (each download is audited). */
+      attachment: (id: number | string = ':id', attachmentId: number | string = ':attachmentId') =>
+        `/admin/information-requests/${id}/attachments/${attachmentId}`,
+    },
     bulk: {
       /** Bulk send on a key: instructions, template download, upload form. */
       start: (keyId: number | string = ':keyId') => `/admin/access-keys/${keyId}/bulk`,
@@ -160,6 +172,18 @@ export const paths = {
     /** A signed version's PDF from the archive (the session's application only). */
     signedPdf: (version: number | string = ':version') => `/application/signed/${version}/pdf`,
     status: '/application/status',
+    /**
+     * Requests for information, bound to the session's application (a request of another application is a 404). Under
+     * /application/information-requests/ so that a session reduced to the status page after signing reaches them
+     * (middleware/after-signing.ts).
+     */
+    informationRequests: {
+      show: (id: number | string = ':id') => `/application/information-requests/${id}`,
+      /** Multipart (message + documents): listed in app.ts MULTIPART_PATHS. */
+      answer: (id: number | string = ':id') => `/application/information-requests/${id}/answer`,
+      attachment: (id: number | string = ':id', attachmentId: number | string = ':attachmentId') =>
+        `/application/information-requests/${id}/attachments/${attachmentId}`,
+    },
   },
   /** The additional approver's page, reached with the single-use link of e-mail 3 (`?token=`; never in a path, which is logged). */
   approver: {

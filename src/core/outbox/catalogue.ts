@@ -51,6 +51,21 @@ const comment: TemplateVariable = {
   sample: { fr: 'Merci de joindre une copie lisible de votre pièce d’identité.', en: 'Please attach a legible copy of your identity document.' },
 };
 const companyName: TemplateVariable = { name: 'companyName', kind: 'text', sample: 'Exemple Industries SA' };
+/** Requests for information (issue 14 part 3). */
+const requestReference: TemplateVariable = { name: 'requestReference', kind: 'code', sample: '4975300125-DI1' };
+const message: TemplateVariable = {
+  name: 'message',
+  kind: 'multiline',
+  sample: { fr: 'Merci de nous transmettre un justificatif de domicile récent.', en: 'Please send us a recent proof of address.' },
+};
+const documentsListVariable: TemplateVariable = {
+  name: 'documentsList',
+  kind: 'multiline',
+  sample: { fr: '- Justificatif de domicile\n- Bulletin de salaire', en: '- Proof of address\n- Payslip' },
+};
+const answerBy: TemplateVariable = { name: 'answerBy', kind: 'text', sample: { fr: '15 décembre 2026', en: '15 December 2026' } };
+const employeeNameVariable: TemplateVariable = { name: 'employeeName', kind: 'text', sample: 'Zoé Martin' };
+const informationRequestLink: TemplateVariable = { name: 'links.informationRequest', kind: 'link', sample: '' };
 
 export const CATALOGUE: CatalogueEntry[] = [
   { template: 'invitation-link', number: 1, recipient: 'employee', variables: [reference, ...employee, entryLink] },
@@ -169,6 +184,25 @@ export const CATALOGUE: CatalogueEntry[] = [
       companyName,
       entryLink,
     ],
+  },
+  {
+    template: 'information-request',
+    number: null,
+    recipient: 'employee',
+    variables: [reference, requestReference, ...employee, message, documentsListVariable, answerBy, entryLink],
+  },
+  { template: 'information-request-reminder', number: null, recipient: 'employee', variables: [reference, requestReference, ...employee, answerBy, entryLink] },
+  {
+    template: 'information-request-answered',
+    number: null,
+    recipient: 'administrator',
+    variables: [reference, requestReference, employeeNameVariable, { name: 'documentCount', kind: 'number', sample: 2 }, informationRequestLink],
+  },
+  {
+    template: 'information-request-overdue',
+    number: null,
+    recipient: 'administrator',
+    variables: [reference, requestReference, employeeNameVariable, answerBy, informationRequestLink],
   },
 ];
 

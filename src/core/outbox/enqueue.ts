@@ -18,6 +18,10 @@ export const EMAIL_TEMPLATES = [
   'reactivated',
   'card-issued', // the issuer issued the card (with the expected delivery)
   'card-declined', // the issuer declined the application (with its reason)
+  'information-request', // requests for information (issue 14 part 3): to the employee
+  'information-request-reminder',
+  'information-request-answered', // to the administrator who asked
+  'information-request-overdue',
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

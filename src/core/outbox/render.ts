@@ -75,6 +75,9 @@ const LINKS: Partial<Record<EmailTemplate, LinkBuilder>> = {
   'urgent-alert': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
   // E-mail 8: the approval queue.
   'daily-digest': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
+  // Requests for information, to the administrator: the request's page (its id, a number, from the data).
+  'information-request-answered': (d, base) => ({ informationRequest: `${base}${paths.admin.informationRequests.show(Number(d.requestId) || 0)}` }),
+  'information-request-overdue': (d, base) => ({ informationRequest: `${base}${paths.admin.informationRequests.show(Number(d.requestId) || 0)}` }),
 };
 
 /**

@@ -11,9 +11,11 @@ import type { KeyForApplications } from '../../core/application/repository';
 import { INITIATE_FIELDS, initiateSchema } from './schema';
 import { PRIORITIES, TITLES } from '../../core/application/fields';
 import { QUEUE_STATUSES, canReactivate, reactivationDeadline } from '../../core/application/status';
+import { canRequestInformation } from '../../core/information-requests/information-requests';
 import {
   applicationForAdmin,
   applicationPageSections,
+  applicationInformationRequests,
   DuplicateOpenApplicationError,
   initiateControlled,
   KeyUnavailableError,
@@ -119,7 +121,14 @@ export function applicationAdminRoutes(deps: Deps): Router {
       timeZone: config.timeZone,
       now,
     });
-    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking });
+    // Requests for information (issue 14 part 3): listed, and one not closed blocks the approval (the page says why).
+    const informationRequests = await applicationInformationRequests(db, id);
+    const information = {
+      requests: informationRequests,
+      canRequest: canRequestInformation(model.application.status),
+      open: informationRequests.some((r) => r.status !== 'closed'),
+    };
+    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking, information });
   };
 
   const resendInvitationEmails: RequestHandler = async (req, res, next) => {

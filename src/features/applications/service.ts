@@ -19,6 +19,12 @@ import {
 } from '../../core/application/repository';
 import type { InitiateInput } from './schema';
 import { NOT_SUBMITTED } from '../../core/application/status';
+import { informationRequestsOf, type InformationRequestRecord } from '../../core/information-requests/information-requests';
+
+/** The application's requests for information, newest first (the caller has found the application in the actor's BCs). */
+export async function applicationInformationRequests(db: Db, applicationId: number): Promise<InformationRequestRecord[]> {
+  return informationRequestsOf(db, applicationId);
+}
 
 /** The key cannot start new applications (deleted or expired); the page explains which. */
 export class KeyUnavailableError extends ConflictError {

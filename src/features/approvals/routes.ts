@@ -24,6 +24,7 @@ import {
   ReactivationTooLate,
   runOf,
   selectAllMatching,
+  withOpenInformationRequest,
 } from './service';
 
 const LIST_SPEC: ListSpec<QueueSort> = {
@@ -51,7 +52,7 @@ const CONFIRM_SHOWN = 200;
  * The rows as the table shows them: every label translated and every value formatted here, once per distinct value,
  * so the template's loop only prints (a 50-row page otherwise makes ~250 translation and formatting calls).
  */
-function shapeRows(rows: QueueRow[], lang: Language, timeZone: string) {
+function shapeRows(rows: QueueRow[], lang: Language, timeZone: string, informationRequested: Set<number> = new Set()) {
   const t = tFor(lang);
   // "Select application {{reference}}": translated once with a placeholder, filled per row.
   const REF = '\u0000ref\u0000';
@@ -79,6 +80,8 @@ function shapeRows(rows: QueueRow[], lang: Language, timeZone: string) {
     accountNumber: row.accountNumber,
     keyName: row.keyName,
     urgent: row.priority === 'urgent',
+    /** A request for information not closed: the application cannot be approved yet. */
+    informationRequested: informationRequested.has(row.id),
     priority: priority(row.priority),
     createdAt: formatDate(lang, row.createdAt, timeZone),
     cardProduct: cardProduct(row.cardProduct),
@@ -124,7 +127,7 @@ export function approvalRoutes(deps: Deps): Router {
     const errors = selectionErrors ?? filterErrors;
     res.status(selectionErrors || filterErrors ? 400 : 200).render('approvals/list.njk', {
       list,
-      rows: shapeRows(rows, req.lang, tz),
+      rows: shapeRows(rows, req.lang, tz, await withOpenInformationRequest(db, rows)),
       keyOptions: keys.map((k) => ({ value: String(k.id), label: `${k.name} (${k.number}) – ${k.companyName}`, selected: String(k.id) === values.key })),
       totals,
       // The pending tab's count: the queue's own total, not counted again.

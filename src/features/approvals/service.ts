@@ -32,6 +32,7 @@ import {
   type RunOutcome,
 } from './repository';
 import { additionalApproverApproved } from '../../core/application/approval-requests';
+import { applicationsWithOpenRequest, hasOpenInformationRequest } from '../../core/information-requests/information-requests';
 import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
 import { isSqlite, type Db } from '../../platform/db';
@@ -75,6 +76,14 @@ export async function queuePageData(
   return { totals, total, rows };
 }
 
+/** Of the page's applications, those with a request for information not closed (the queue's flag). */
+export async function withOpenInformationRequest(db: Db, rows: QueueRow[]): Promise<Set<number>> {
+  return applicationsWithOpenRequest(
+    db,
+    rows.map((r) => r.id),
+  );
+}
+
 /** Of the selected ids, those of applications in the actor's BCs (never trust the ids posted). */
 export async function idsInScope(db: Db, actor: Pick<Actor, 'accountIds'>, ids: number[]): Promise<number[]> {
   return (await rowsInScope(db, ids, actor.accountIds)).map((r) => r.id);
@@ -115,6 +124,8 @@ export async function refusalFor(db: Db, action: ApprovalAction, app: ActionTarg
     if (app.additionalApproverRequired && !(await additionalApproverApproved(db, app.id))) return 'awaitingAdditionalApprover';
     // Normal priority means a PIN chosen by the employee; without one (e.g. urgent changed to normal) it must go back.
     if (app.priority === 'normal' && !(await hasPin(db, app.id))) return 'pinRequired';
+    // A request for information not closed yet (issue 14 part 3): the answer must be read and the request closed first.
+    if (await hasOpenInformationRequest(db, app.id)) return 'informationRequestOpen';
     return null;
   }
   if (!QUEUE_STATUSES.includes(app.status)) return 'alreadyProcessed';

@@ -22,6 +22,7 @@ export function statusPageRoutes(deps: Deps): Router {
       // A session in which the application was signed shows its status only: changing it means signing in again.
       signInAgainHref: req.session.signedOnly ? `${paths.employee.entry}?ref=${encodeURIComponent(page.application.reference)}` : null,
       signatures: page.signatures.map((s) => ({ ...s, href: paths.employee.signedPdf(s.version) })),
+      informationRequests: page.informationRequests.map((r) => ({ ...r, href: paths.employee.informationRequests.show(r.id) })),
     });
   };
 

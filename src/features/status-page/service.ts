@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db';
 import { NOT_SUBMITTED, type Status } from '../../core/application/status';
 import { listSignatures } from '../../core/application/signatures-repository';
 import { statusHistoryRows, statusPageApplication } from './repository';
+import { informationRequestsOf } from '../../core/information-requests/information-requests';
 
 /**
  * The employee's status page (SPEC §3.7): the application's timeline until the card is delivered, with the comments
@@ -32,6 +33,8 @@ interface StatusPage {
   upcoming: Status[];
   signatures: Array<{ version: number; signedAt: string }>;
   editable: boolean;
+  /** Requests for information not closed (issue 14 part 3), newest first: shown first, prominently. */
+  informationRequests: Array<{ id: number; reference: string; status: 'open' | 'answered'; answerBy: string; documents: string[] }>;
 }
 
 const AFTER_SIGNING: Status[] = ['pending_approval', 'approved', 'transmitted', 'card_issued', 'card_delivered'];
@@ -73,5 +76,8 @@ export async function statusPage(db: Db, applicationId: number): Promise<StatusP
     upcoming: upcomingSteps(status, Boolean(app.additional_approver_required)),
     signatures,
     editable: NOT_SUBMITTED.includes(status),
+    informationRequests: (await informationRequestsOf(db, applicationId)).flatMap((r) =>
+      r.status === 'closed' ? [] : [{ id: r.id, reference: r.reference, status: r.status, answerBy: r.answerBy, documents: r.documents }],
+    ),
   };
 }
