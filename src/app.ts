@@ -35,9 +35,10 @@ import { trackingRoutes } from './features/tracking/routes';
 import { emailTemplateRoutes } from './features/email-templates/routes';
 import { publicationRoutes } from './features/publications/routes';
 import { helpRoutes } from './features/help/routes';
+import { complaintRoutes, COMPLAINT_UPLOAD_PATHS } from './features/complaints/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
-const MULTIPART_PATHS: RegExp[] = [/^\/platform\/accounts\/import$/, BULK_UPLOAD_PATH, DOCUMENT_UPLOAD_PATH];
+const MULTIPART_PATHS: RegExp[] = [/^\/platform\/accounts\/import$/, BULK_UPLOAD_PATH, DOCUMENT_UPLOAD_PATH, ...COMPLAINT_UPLOAD_PATHS];
 
 export function createApp(deps: Deps): Express {
   const { config, logger } = deps;
@@ -98,6 +99,7 @@ export function createApp(deps: Deps): Express {
   app.use(emailTemplateRoutes(deps));
   app.use(publicationRoutes(deps));
   app.use(helpRoutes(deps));
+  app.use(complaintRoutes(deps));
   app.use(notFound);
   app.use(errorHandler({ showStack: !config.isProduction, timeZone: config.timeZone }));
   return app;

@@ -5,12 +5,16 @@ import { setFlash } from './flash';
 /** `/application/signed/<version>/pdf`: a signed version's PDF. */
 const SIGNED_PDF = /^\/application\/signed\/\d+\/pdf$/;
 
+/** The employee's complaints about their application (filing, reading the answer, saying it does not satisfy). */
+const COMPLAINTS = /^\/application\/complaints\/(new|\d+(\/dissatisfied|\/documents\/\d+)?)$/;
+
 /**
  * What a session may still open once its application has been signed in it (SECURITY.md: signing ends the session):
- * the status page, the signing confirmation, the signed PDFs and "Quit". A replayed signing form still reaches its own
+ * the status page, the signing confirmation, the signed PDFs, the complaints and "Quit". A replayed signing form still reaches its own
  * handler, which answers that the application is already signed.
  */
 function allowedAfterSigning(method: string, path: string): boolean {
+  if (COMPLAINTS.test(path)) return true;
   if (method === 'POST') return path === paths.employee.signing.code || path === paths.employee.signOut;
   return (
     path === paths.employee.status ||

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { HOLIDAY_COUNTRIES } from '../lib/business-days';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -53,6 +54,8 @@ const schema = z
       .refine((ms) => ms >= 60_000, 'must be at least one minute'),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
     TIME_ZONE: z.string().default('Europe/Paris'),
+    // Whose public holidays the complaints' answer deadlines skip (15, at most 35, business days).
+    COMPLAINT_COUNTRY: z.enum(HOLIDAY_COUNTRIES).default('FR'),
     URGENT_FEE_EUR: z.coerce.number().min(0).default(30),
     // PIN encryption to the issuer, encryption of personal data at rest, one-time codes, uploads (src/platform/secrets.ts).
     PIN_ISSUER_PUBLIC_KEY: z.string().optional(),
@@ -147,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       pollMs: c.OUTBOX_POLL_MS,
     },
     timeZone: c.TIME_ZONE,
+    /** The country whose public holidays are not business days for a complaint's deadline (FR or BE). */
+    complaintCountry: c.COMPLAINT_COUNTRY,
     urgentFeeEur: c.URGENT_FEE_EUR,
     /** Absent outside production = generated into DATA_DIR on first use (src/platform/secrets.ts). */
     secrets: {

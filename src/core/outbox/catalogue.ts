@@ -25,7 +25,7 @@ export interface CatalogueEntry {
   template: EmailTemplate;
   /** Its number in SPEC §4's table, when it has one. */
   number: number | null;
-  recipient: 'employee' | 'administrator' | 'approver';
+  recipient: 'employee' | 'administrator' | 'approver' | 'complainant';
   variables: TemplateVariable[];
 }
 
@@ -51,6 +51,9 @@ const comment: TemplateVariable = {
   sample: { fr: 'Merci de joindre une copie lisible de votre pièce d’identité.', en: 'Please attach a legible copy of your identity document.' },
 };
 const companyName: TemplateVariable = { name: 'companyName', kind: 'text', sample: 'Exemple Industries SA' };
+const complaintReference: TemplateVariable = { name: 'complaintReference', kind: 'code', sample: 'RC-7K2M-9QXA' };
+const applicationReference: TemplateVariable = { name: 'applicationReference', kind: 'code', sample: '4975300125' };
+const dueOn: TemplateVariable = { name: 'dueOn', kind: 'text', sample: { fr: '24 mai 2027', en: '24 May 2027' } };
 
 export const CATALOGUE: CatalogueEntry[] = [
   { template: 'invitation-link', number: 1, recipient: 'employee', variables: [reference, ...employee, entryLink] },
@@ -125,6 +128,16 @@ export const CATALOGUE: CatalogueEntry[] = [
       },
       { name: 'notListedCount', kind: 'number', sample: 5, optional: true },
       approvalsLink,
+      { name: 'complaintCount', kind: 'number', sample: 1, optional: true },
+      {
+        name: 'complaintList',
+        kind: 'multiline',
+        sample: {
+          fr: '- RC-7K2M-9QXA – à répondre au plus tard le 24 mai 2027 (2 jour(s) ouvrable(s) restant(s))',
+          en: '- RC-7K2M-9QXA – answer due by 24 May 2027 (2 business day(s) left)',
+        },
+      },
+      { name: 'links.complaints', kind: 'link', sample: '' },
     ],
   },
   {
@@ -142,6 +155,58 @@ export const CATALOGUE: CatalogueEntry[] = [
   { template: 'signing-code', number: null, recipient: 'employee', variables: [{ name: 'code', kind: 'code', sample: '482913' }] },
   { template: 'cancelled', number: null, recipient: 'employee', variables: [reference, ...employee, comment, entryLink] },
   { template: 'reactivated', number: null, recipient: 'employee', variables: [reference, ...employee, entryLink] },
+  {
+    template: 'complaint-acknowledgement',
+    number: null,
+    recipient: 'complainant',
+    variables: [
+      complaintReference,
+      applicationReference,
+      { name: 'category', kind: 'text', sample: { fr: 'Problème avec un paiement ou des frais', en: 'A payment or fees' } },
+      { name: 'receivedOn', kind: 'text', sample: { fr: '30 avril 2027', en: '30 April 2027' } },
+      dueOn,
+      entryLink,
+    ],
+  },
+  {
+    template: 'complaint-extension',
+    number: null,
+    recipient: 'complainant',
+    variables: [
+      complaintReference,
+      applicationReference,
+      {
+        name: 'reason',
+        kind: 'multiline',
+        sample: {
+          fr: 'Nous attendons les relevés de l’émetteur de la carte pour vérifier les frais contestés.',
+          en: 'We are waiting for the card issuer’s statements to check the disputed fees.',
+        },
+      },
+      { name: 'previousDueOn', kind: 'text', sample: { fr: '24 mai 2027', en: '24 May 2027' } },
+      { ...dueOn, sample: { fr: '21 juin 2027', en: '21 June 2027' } },
+      entryLink,
+    ],
+  },
+  {
+    template: 'complaint-answer',
+    number: null,
+    recipient: 'complainant',
+    variables: [
+      complaintReference,
+      applicationReference,
+      {
+        name: 'answer',
+        kind: 'multiline',
+        sample: {
+          fr: 'Les frais contestés vous ont été remboursés le 12 mai 2027.',
+          en: 'The disputed fees were refunded to you on 12 May 2027.',
+        },
+      },
+      { name: 'documentsList', kind: 'multiline', sample: { fr: '- releve-mai-2027.pdf', en: '- statement-may-2027.pdf' }, optional: true },
+      entryLink,
+    ],
+  },
 ];
 
 const BY_TEMPLATE = new Map<string, CatalogueEntry>(CATALOGUE.map((e) => [e.template, e]));

@@ -16,6 +16,9 @@ export const EMAIL_TEMPLATES = [
   'signing-code',
   'cancelled',
   'reactivated',
+  'complaint-acknowledgement', // a complaint received: its reference and answer deadline
+  'complaint-extension', // the deadline extended once, with the reason and the new date
+  'complaint-answer', // the written answer to a complaint
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

@@ -74,8 +74,17 @@ const LINKS: Partial<Record<EmailTemplate, LinkBuilder>> = {
   // E-mail 7: the approval queue.
   'urgent-alert': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
   // E-mail 8: the approval queue.
-  'daily-digest': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
+  'daily-digest': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}`, complaints: `${base}${paths.admin.complaints.list}` }),
+  // Complaints: the entry page with the application's reference (the complaint and its answer are on its status page).
+  'complaint-acknowledgement': (d, base) => complaintEntry(d, base),
+  'complaint-extension': (d, base) => complaintEntry(d, base),
+  'complaint-answer': (d, base) => complaintEntry(d, base),
 };
+
+function complaintEntry(d: Data, base: string): Record<string, string> {
+  const ref = typeof d.applicationReference === 'string' && d.applicationReference ? `?ref=${encodeURIComponent(d.applicationReference)}` : '';
+  return { entry: `${base}${paths.employee.entry}${ref}` };
+}
 
 /**
  * An e-mail's template as edited by the platform administrator (SPEC §4.1, src/features/email-templates): its subject

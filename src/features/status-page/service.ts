@@ -2,6 +2,8 @@ import type { Db } from '../../platform/db';
 import { NOT_SUBMITTED, type Status } from '../../core/application/status';
 import { listSignatures } from '../../core/application/signatures-repository';
 import { statusHistoryRows, statusPageApplication } from './repository';
+import { localDate } from '../../lib/time-zone';
+import { applicationComplaints, type ComplaintDetail } from '../../core/complaints/reader';
 
 /**
  * The employee's status page (SPEC §3.7): the application's timeline until the card is delivered, with the comments
@@ -56,4 +58,9 @@ export async function statusPage(db: Db, applicationId: number): Promise<StatusP
     signatures,
     editable: NOT_SUBMITTED.includes(status),
   };
+}
+
+/** The complaints about the application (issue 14), newest first, with their deadline and answer. */
+export async function statusComplaints(db: Db, applicationId: number, now: Date, timeZone: string): Promise<ComplaintDetail[]> {
+  return applicationComplaints(db, applicationId, localDate(now, timeZone));
 }
