@@ -52,7 +52,7 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
   it('lists every e-mail in both languages with an edit link for the platform administrator', async () => {
     const res = await platform.get(paths.admin.emailTemplates.list).expect(200);
     const page = $(res.text);
-    expect(page('#email-templates tbody tr')).toHaveLength(12);
+    expect(page('#email-templates tbody tr')).toHaveLength(15);
     expect(page('tr[data-template="daily-digest"] td[data-language="fr"] a').attr('href')).toBe(edit('daily-digest', 'fr'));
     expect(page('tr[data-template="daily-digest"] td[data-language="en"] a').attr('href')).toBe(edit('daily-digest', 'en'));
     expect(page('tr[data-template="invitation-link"] td[data-language="en"] .template-subject').text()).toBe(
@@ -245,7 +245,7 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
     it('shows the list read-only', async () => {
       const page = $((await plain.get(paths.admin.emailTemplates.list).expect(200)).text);
       expect(page('#read-only-notice')).toHaveLength(1);
-      expect(page('#email-templates tbody tr')).toHaveLength(12);
+      expect(page('#email-templates tbody tr')).toHaveLength(15);
       expect(page('#email-templates a')).toHaveLength(0);
     });
 
