@@ -97,6 +97,10 @@ describe('complaints', () => {
         expect(status('#complaints-title').text()).toBe(section);
         expect(status('#file-complaint').text()).toBe(link);
         expect(status('#file-complaint').attr('href')).toBe(paths.employee.complaints.file);
+        // No reason is chosen for the employee: the list starts empty.
+        const form = $((await e.agent.get(paths.employee.complaints.file)).text);
+        expect(form('#category option').first().val()).toBe('');
+        expect(form('#category option[selected]').length).toBe(0);
 
         const res = await fileAs(e.agent, VALID, [{ buffer: PDF_FILE, name: 'releve.pdf' }]);
         expect(res.status).toBe(303);
