@@ -16,6 +16,7 @@ import * as mQueueDateIndex from './20261127_151_queue_date_index';
 import * as mApplicationCountCover from './20261127_152_application_count_cover';
 import * as mHelpEntry from './20261207_600_help_entry';
 import * as mInformationRequests from './20261207_750_information_requests';
+import * as mComplaints from './20261207_700_complaints';
 import * as mOutboxExpiryInstallation from './20261128_160_outbox_expiry_installation';
 import * as mIssuerStatusRetention from './20261207_500_issuer_status_retention';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261127_152_application_count_cover': mApplicationCountCover,
   '20261207_600_help_entry': mHelpEntry,
   '20261207_750_information_requests': mInformationRequests,
+  '20261207_700_complaints': mComplaints,
   '20261128_160_outbox_expiry_installation': mOutboxExpiryInstallation,
   '20261207_500_issuer_status_retention': mIssuerStatusRetention,
 };

@@ -37,6 +37,7 @@ import { publicationRoutes } from './features/publications/routes';
 import { helpRoutes } from './features/help/routes';
 import { issuerStatusRoutes, ISSUER_STATUS_UPLOAD_PATH } from './features/issuer-status/routes';
 import { informationRequestRoutes, INFORMATION_REQUEST_ANSWER_PATH } from './features/information-requests/routes';
+import { complaintRoutes, COMPLAINT_UPLOAD_PATHS } from './features/complaints/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -45,6 +46,7 @@ const MULTIPART_PATHS: RegExp[] = [
   DOCUMENT_UPLOAD_PATH,
   ISSUER_STATUS_UPLOAD_PATH,
   INFORMATION_REQUEST_ANSWER_PATH,
+  ...COMPLAINT_UPLOAD_PATHS,
 ];
 
 export function createApp(deps: Deps): Express {
@@ -108,6 +110,7 @@ export function createApp(deps: Deps): Express {
   app.use(helpRoutes(deps));
   app.use(issuerStatusRoutes(deps));
   app.use(informationRequestRoutes(deps));
+  app.use(complaintRoutes(deps));
   app.use(notFound);
   app.use(errorHandler({ showStack: !config.isProduction, timeZone: config.timeZone }));
   return app;

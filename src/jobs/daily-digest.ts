@@ -13,12 +13,17 @@ import {
   type DigestKey,
   type PendingApplicationDetail,
 } from '../core/application/digest-repository';
+import { addBusinessDays } from '../lib/business-days';
+import { localDate } from '../lib/time-zone';
+import { deadlineView, DUE_SOON_BUSINESS_DAYS } from '../core/complaints/complaints';
+import { complaintHandlers, openComplaintsDueBy } from '../core/complaints/repository';
 import type { Job } from './job';
 import { dailySlot } from './schedule';
 
 /**
  * E-mail 8 – the daily digest of applications awaiting approval (SPEC §4): every day at 00:30 in the configured time
- * zone, one e-mail per recipient covering all their keys, only when at least one application is pending for them.
+ * zone, one e-mail per recipient covering all their keys, only when at least one application is pending for them, or
+ * a complaint of their BCs is due within 3 business days or overdue (issue 14: those complaints are listed too).
  * Recipients are those of e-mail 7: for each pending application, the key's creator (self-service) or the initiating
  * administrator – while active and still in charge of the key's BC – and the key's notification recipients.
  *
@@ -155,7 +160,49 @@ async function languagesOf(db: Db, emails: string[]): Promise<Map<string, Langua
   return out;
 }
 
-function digestEmail(recipient: RecipientDigest, language: Language, slot: string, timeZone: string): EmailToQueue {
+/** An open complaint due within DUE_SOON_BUSINESS_DAYS business days, or overdue, as the digest lists it. */
+interface ComplaintAlert {
+  reference: string;
+  dueOn: string;
+  overdue: boolean;
+  businessDaysLeft: number;
+}
+
+/**
+ * The complaints each administrator is told about: the open ones due within 3 business days and the overdue ones, to
+ * the active administrators in charge of the complaint's BC and to the platform administrators (they handle all).
+ */
+async function complaintAlerts(deps: Pick<Deps, 'db' | 'config'>, now: Date): Promise<Map<string, ComplaintAlert[]>> {
+  const { db, config } = deps;
+  const today = localDate(now, config.timeZone);
+  // Wide enough for either country's holidays; each complaint is then judged with its own country.
+  const until = addBusinessDays(today, DUE_SOON_BUSINESS_DAYS + 2, config.complaintCountry);
+  const alerts = (await openComplaintsDueBy(db, until)).map((c) => ({ c, d: deadlineView(c, today) })).filter(({ d }) => d.overdue || d.dueSoon);
+  const out = new Map<string, ComplaintAlert[]>();
+  if (!alerts.length) return out;
+  const handlers = await complaintHandlers(db, [...new Set(alerts.map(({ c }) => c.accountId))]);
+  for (const { c, d } of alerts) {
+    const alert = { reference: c.reference, dueOn: c.dueOn, overdue: d.overdue, businessDaysLeft: d.businessDaysLeft ?? 0 };
+    const recipients = new Set(handlers.filter((h) => h.accountId === null || h.accountId === c.accountId).map((h) => h.email.trim().toLowerCase()));
+    for (const to of recipients) out.set(to, [...(out.get(to) ?? []), alert]);
+  }
+  return out;
+}
+
+function complaintLines(alerts: ComplaintAlert[], language: Language): string {
+  const t = tFor(language);
+  return alerts
+    .map((a) =>
+      t(a.overdue ? 'email-templates:digest.complaintOverdue' : 'email-templates:digest.complaintDue', {
+        reference: a.reference,
+        dueOn: formatDate(language, a.dueOn, 'UTC'),
+        count: a.businessDaysLeft,
+      }),
+    )
+    .join('\n');
+}
+
+function digestEmail(recipient: RecipientDigest, language: Language, slot: string, timeZone: string, complaints: ComplaintAlert[] = []): EmailToQueue {
   const t = tFor(language);
   const urgentCount = recipient.groups.reduce((n, g) => n + g.urgent, 0);
   const normalCount = recipient.groups.reduce((n, g) => n + g.normal, 0);
@@ -178,7 +225,16 @@ function digestEmail(recipient: RecipientDigest, language: Language, slot: strin
     template: 'daily-digest',
     to: recipient.to,
     language,
-    data: { pendingCount, urgentCount, normalCount, oldest, oldestList, notListedCount: pendingCount - oldest.length },
+    data: {
+      pendingCount,
+      urgentCount,
+      normalCount,
+      oldest,
+      oldestList,
+      notListedCount: pendingCount - oldest.length,
+      complaintCount: complaints.length,
+      complaintList: complaintLines(complaints, language),
+    },
   };
 }
 
@@ -187,13 +243,15 @@ export async function queueDailyDigests(deps: Pick<Deps, 'db' | 'config'>, now: 
   const { db, config } = deps;
   const slot = dailySlot(now, config.timeZone, DIGEST_AT);
   const groups = await pendingGroups(db);
-  if (!groups.size) return { recipients: 0, queued: 0 };
-  const recipients = await recipientsOf(db, groups);
+  const complaints = await complaintAlerts(deps, now);
+  if (!groups.size && !complaints.size) return { recipients: 0, queued: 0 };
+  const recipients = groups.size ? await recipientsOf(db, groups) : [];
+  for (const to of complaints.keys()) if (!recipients.some((r) => r.to === to)) recipients.push({ to, groups: [] });
   const languages = await languagesOf(
     db,
     recipients.map((r) => r.to),
   );
-  const emails = recipients.map((r) => digestEmail(r, languages.get(r.to) ?? 'fr', slot, config.timeZone));
+  const emails = recipients.map((r) => digestEmail(r, languages.get(r.to) ?? 'fr', slot, config.timeZone, complaints.get(r.to)));
   const queued = await db.transaction((trx) => enqueueEmails(trx, emails, now));
   return { recipients: emails.length, queued };
 }

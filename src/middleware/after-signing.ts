@@ -7,13 +7,17 @@ const SIGNED_PDF = /^\/application\/signed\/\d+\/pdf$/;
 /** A request for information, its answer and its documents (issue 14 part 3): an application awaiting approval is signed. */
 const INFORMATION_REQUEST = /^\/application\/information-requests\/\d+(\/answer|\/attachments\/\d+)?$/;
 
+/** The employee's complaints about their application (filing, reading the answer, saying it does not satisfy). */
+const COMPLAINTS = /^\/application\/complaints\/(new|\d+(\/dissatisfied|\/documents\/\d+)?)$/;
+
 /**
  * What a session may still open once its application has been signed in it (SECURITY.md: signing ends the session):
- * the status page, the signing confirmation, the signed PDFs, "Quit" and the requests for information (reading one,
- * answering it, its documents). A replayed signing form still reaches its own
- * handler, which answers that the application is already signed.
+ * the status page, the signing confirmation, the signed PDFs, "Quit", the requests for information (reading one,
+ * answering it, its documents) and the complaints. A replayed signing form still reaches its own handler, which answers
+ * that the application is already signed.
  */
 function allowedAfterSigning(method: string, path: string): boolean {
+  if (COMPLAINTS.test(path)) return true;
   if (method === 'POST') return path === paths.employee.signing.code || path === paths.employee.signOut || INFORMATION_REQUEST.test(path);
   return (
     path === paths.employee.status ||

@@ -31,6 +31,7 @@ function tabsFor(req: Request, counts: NavCounts): NavTab[] {
     { href: paths.admin.batches.list, labelKey: 'common:nav.batches', count: 0 },
     { href: paths.admin.tracking.summary, labelKey: 'common:nav.tracking', count: 0 },
     { href: paths.admin.approvals.list, labelKey: 'common:nav.approvals', count: counts.pending ?? 0 },
+    { href: paths.admin.complaints.list, labelKey: 'common:nav.complaints', count: 0 },
     { href: paths.admin.emailTemplates.list, labelKey: 'common:nav.emailTemplates', count: 0 },
   ];
   if (actor.isPlatform) {

@@ -1,8 +1,8 @@
-import { HOLIDAY_COUNTRIES } from '../lib/business-days';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { HOLIDAY_COUNTRIES } from '../lib/business-days';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
@@ -56,6 +56,8 @@ const schema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).default(2000),
     TIME_ZONE: z.string().default('Europe/Paris'),
     HOLIDAY_COUNTRY: z.enum(HOLIDAY_COUNTRIES).default('FR'),
+    // Whose public holidays the complaints' answer deadlines skip (15, at most 35, business days).
+    COMPLAINT_COUNTRY: z.enum(HOLIDAY_COUNTRIES).default('FR'),
     URGENT_FEE_EUR: z.coerce.number().min(0).default(30),
     // PIN encryption to the issuer, encryption of personal data at rest, one-time codes, uploads (src/platform/secrets.ts).
     PIN_ISSUER_PUBLIC_KEY: z.string().optional(),
@@ -157,6 +159,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     timeZone: c.TIME_ZONE,
     /** Whose public holidays are days off in business-day deadlines (card delivery, approval deadlines). */
     holidayCountry: c.HOLIDAY_COUNTRY,
+    /** The country whose public holidays are not business days for a complaint's deadline (FR or BE). */
+    complaintCountry: c.COMPLAINT_COUNTRY,
     urgentFeeEur: c.URGENT_FEE_EUR,
     /** Absent outside production = generated into DATA_DIR on first use (src/platform/secrets.ts). */
     secrets: {

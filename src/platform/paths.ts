@@ -73,6 +73,22 @@ export const paths = {
       /** What was done, per application. */
       results: (token: string = ':token') => `/admin/approvals/results/${token}`,
     },
+    /** Complaints (issue 14): the register of the actor's BCs, one complaint, its actions and documents. */
+    complaints: {
+      /** Filters: status, overdue, category; sortable. */
+      list: '/admin/complaints',
+      /** The filtered register as a spreadsheet (`?format=xlsx|csv` + the list's filters). */
+      export: '/admin/complaints/export',
+      /** Filing a complaint about an application (multipart: documents). */
+      file: (applicationId: number | string = ':applicationId') => `/admin/applications/${applicationId}/complaints/new`,
+      show: (id: number | string = ':id') => `/admin/complaints/${id}`,
+      start: (id: number | string = ':id') => `/admin/complaints/${id}/start`,
+      extend: (id: number | string = ':id') => `/admin/complaints/${id}/extend`,
+      /** The answer (multipart: text and documents). */
+      answer: (id: number | string = ':id') => `/admin/complaints/${id}/answer`,
+      close: (id: number | string = ':id') => `/admin/complaints/${id}/close`,
+      document: (id: number | string = ':id', documentId: number | string = ':documentId') => `/admin/complaints/${id}/documents/${documentId}`,
+    },
     /** E-mail templates (SPEC §4.1): the list for every administrator; the editor for the platform administrator. */
     emailTemplates: {
       list: '/admin/email-templates',
@@ -183,6 +199,15 @@ export const paths = {
       answer: (id: number | string = ':id') => `/application/information-requests/${id}/answer`,
       attachment: (id: number | string = ':id', attachmentId: number | string = ':attachmentId') =>
         `/application/information-requests/${id}/attachments/${attachmentId}`,
+    },
+    /** The employee's complaints about the session's application (allowed after signing: src/middleware/after-signing.ts). */
+    complaints: {
+      /** Filing (multipart: documents). */
+      file: '/application/complaints/new',
+      show: (id: number | string = ':id') => `/application/complaints/${id}`,
+      /** "The answer does not satisfy me": the page then gives the mediator's contact. */
+      dissatisfied: (id: number | string = ':id') => `/application/complaints/${id}/dissatisfied`,
+      document: (id: number | string = ':id', documentId: number | string = ':documentId') => `/application/complaints/${id}/documents/${documentId}`,
     },
   },
   /** The additional approver's page, reached with the single-use link of e-mail 3 (`?token=`; never in a path, which is logged). */

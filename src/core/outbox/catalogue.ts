@@ -25,7 +25,7 @@ export interface CatalogueEntry {
   template: EmailTemplate;
   /** Its number in SPEC §4's table, when it has one. */
   number: number | null;
-  recipient: 'employee' | 'administrator' | 'approver';
+  recipient: 'employee' | 'administrator' | 'approver' | 'complainant';
   variables: TemplateVariable[];
 }
 
@@ -66,6 +66,9 @@ const documentsListVariable: TemplateVariable = {
 const answerBy: TemplateVariable = { name: 'answerBy', kind: 'text', sample: { fr: '15 décembre 2026', en: '15 December 2026' } };
 const employeeNameVariable: TemplateVariable = { name: 'employeeName', kind: 'text', sample: 'Zoé Martin' };
 const informationRequestLink: TemplateVariable = { name: 'links.informationRequest', kind: 'link', sample: '' };
+const complaintReference: TemplateVariable = { name: 'complaintReference', kind: 'code', sample: 'RC-7K2M-9QXA' };
+const applicationReference: TemplateVariable = { name: 'applicationReference', kind: 'code', sample: '4975300125' };
+const dueOn: TemplateVariable = { name: 'dueOn', kind: 'text', sample: { fr: '24 mai 2027', en: '24 May 2027' } };
 
 export const CATALOGUE: CatalogueEntry[] = [
   { template: 'invitation-link', number: 1, recipient: 'employee', variables: [reference, ...employee, entryLink] },
@@ -140,6 +143,16 @@ export const CATALOGUE: CatalogueEntry[] = [
       },
       { name: 'notListedCount', kind: 'number', sample: 5, optional: true },
       approvalsLink,
+      { name: 'complaintCount', kind: 'number', sample: 1, optional: true },
+      {
+        name: 'complaintList',
+        kind: 'multiline',
+        sample: {
+          fr: '- RC-7K2M-9QXA – à répondre au plus tard le 24 mai 2027 (2 jour(s) ouvrable(s) restant(s))',
+          en: '- RC-7K2M-9QXA – answer due by 24 May 2027 (2 business day(s) left)',
+        },
+      },
+      { name: 'links.complaints', kind: 'link', sample: '' },
     ],
   },
   {
@@ -170,6 +183,19 @@ export const CATALOGUE: CatalogueEntry[] = [
     ],
   },
   {
+    template: 'complaint-acknowledgement',
+    number: null,
+    recipient: 'complainant',
+    variables: [
+      complaintReference,
+      applicationReference,
+      { name: 'category', kind: 'text', sample: { fr: 'Problème avec un paiement ou des frais', en: 'A payment or fees' } },
+      { name: 'receivedOn', kind: 'text', sample: { fr: '30 avril 2027', en: '30 April 2027' } },
+      dueOn,
+      entryLink,
+    ],
+  },
+  {
     template: 'card-declined',
     number: null,
     recipient: 'employee',
@@ -182,6 +208,26 @@ export const CATALOGUE: CatalogueEntry[] = [
         sample: { fr: 'Les informations d’identité ne correspondent pas au justificatif.', en: 'The identity details do not match the document.' },
       },
       companyName,
+      entryLink,
+    ],
+  },
+  {
+    template: 'complaint-extension',
+    number: null,
+    recipient: 'complainant',
+    variables: [
+      complaintReference,
+      applicationReference,
+      {
+        name: 'reason',
+        kind: 'multiline',
+        sample: {
+          fr: 'Nous attendons les relevés de l’émetteur de la carte pour vérifier les frais contestés.',
+          en: 'We are waiting for the card issuer’s statements to check the disputed fees.',
+        },
+      },
+      { name: 'previousDueOn', kind: 'text', sample: { fr: '24 mai 2027', en: '24 May 2027' } },
+      { ...dueOn, sample: { fr: '21 juin 2027', en: '21 June 2027' } },
       entryLink,
     ],
   },
@@ -203,6 +249,25 @@ export const CATALOGUE: CatalogueEntry[] = [
     number: null,
     recipient: 'administrator',
     variables: [reference, requestReference, employeeNameVariable, answerBy, informationRequestLink],
+  },
+  {
+    template: 'complaint-answer',
+    number: null,
+    recipient: 'complainant',
+    variables: [
+      complaintReference,
+      applicationReference,
+      {
+        name: 'answer',
+        kind: 'multiline',
+        sample: {
+          fr: 'Les frais contestés vous ont été remboursés le 12 mai 2027.',
+          en: 'The disputed fees were refunded to you on 12 May 2027.',
+        },
+      },
+      { name: 'documentsList', kind: 'multiline', sample: { fr: '- releve-mai-2027.pdf', en: '- statement-may-2027.pdf' }, optional: true },
+      entryLink,
+    ],
   },
 ];
 

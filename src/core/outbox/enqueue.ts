@@ -22,6 +22,9 @@ export const EMAIL_TEMPLATES = [
   'information-request-reminder',
   'information-request-answered', // to the administrator who asked
   'information-request-overdue',
+  'complaint-acknowledgement', // a complaint received: its reference and answer deadline
+  'complaint-extension', // the deadline extended once, with the reason and the new date
+  'complaint-answer', // the written answer to a complaint
 ] as const;
 export type EmailTemplate = (typeof EMAIL_TEMPLATES)[number];
 

@@ -74,11 +74,20 @@ const LINKS: Partial<Record<EmailTemplate, LinkBuilder>> = {
   // E-mail 7: the approval queue.
   'urgent-alert': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
   // E-mail 8: the approval queue.
-  'daily-digest': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}` }),
+  'daily-digest': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}`, complaints: `${base}${paths.admin.complaints.list}` }),
+  // Complaints: the entry page with the application's reference (the complaint and its answer are on its status page).
+  'complaint-acknowledgement': (d, base) => complaintEntry(d, base),
+  'complaint-extension': (d, base) => complaintEntry(d, base),
+  'complaint-answer': (d, base) => complaintEntry(d, base),
   // Requests for information, to the administrator: the request's page (its id, a number, from the data).
   'information-request-answered': (d, base) => ({ informationRequest: `${base}${paths.admin.informationRequests.show(Number(d.requestId) || 0)}` }),
   'information-request-overdue': (d, base) => ({ informationRequest: `${base}${paths.admin.informationRequests.show(Number(d.requestId) || 0)}` }),
 };
+
+function complaintEntry(d: Data, base: string): Record<string, string> {
+  const ref = typeof d.applicationReference === 'string' && d.applicationReference ? `?ref=${encodeURIComponent(d.applicationReference)}` : '';
+  return { entry: `${base}${paths.employee.entry}${ref}` };
+}
 
 /**
  * An e-mail's template as edited by the platform administrator (SPEC §4.1, src/features/email-templates): its subject

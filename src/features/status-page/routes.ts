@@ -2,12 +2,12 @@ import { Router, type RequestHandler } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { destroySession } from '../../middleware/session';
-import { statusPage } from './service';
+import { statusComplaints, statusPage } from './service';
 
 /** The employee's status page, in the session bound to their application (key + reference). */
 export function statusPageRoutes(deps: Deps): Router {
   const router = Router();
-  const { db } = deps;
+  const { db, clock, config } = deps;
 
   const showStatus: RequestHandler = async (req, res) => {
     const id = req.session?.applicationId;
@@ -23,6 +23,7 @@ export function statusPageRoutes(deps: Deps): Router {
       signInAgainHref: req.session.signedOnly ? `${paths.employee.entry}?ref=${encodeURIComponent(page.application.reference)}` : null,
       signatures: page.signatures.map((s) => ({ ...s, href: paths.employee.signedPdf(s.version) })),
       informationRequests: page.informationRequests.map((r) => ({ ...r, href: paths.employee.informationRequests.show(r.id) })),
+      complaints: await statusComplaints(db, id, clock.now(), config.timeZone),
     });
   };
 

@@ -3,6 +3,8 @@ import { NOT_SUBMITTED, type Status } from '../../core/application/status';
 import { listSignatures } from '../../core/application/signatures-repository';
 import { statusHistoryRows, statusPageApplication } from './repository';
 import { informationRequestsOf } from '../../core/information-requests/information-requests';
+import { localDate } from '../../lib/time-zone';
+import { applicationComplaints, type ComplaintDetail } from '../../core/complaints/reader';
 
 /**
  * The employee's status page (SPEC §3.7): the application's timeline until the card is delivered, with the comments
@@ -80,4 +82,9 @@ export async function statusPage(db: Db, applicationId: number): Promise<StatusP
       r.status === 'closed' ? [] : [{ id: r.id, reference: r.reference, status: r.status, answerBy: r.answerBy, documents: r.documents }],
     ),
   };
+}
+
+/** The complaints about the application (issue 14), newest first, with their deadline and answer. */
+export async function statusComplaints(db: Db, applicationId: number, now: Date, timeZone: string): Promise<ComplaintDetail[]> {
+  return applicationComplaints(db, applicationId, localDate(now, timeZone));
 }
