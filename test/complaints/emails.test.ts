@@ -88,7 +88,7 @@ describe('complaint e-mails', () => {
     expect(row).toBeDefined();
     const data = JSON.parse(row.data);
     expect(data.complaintCount).toBe(2);
-    expect(data.complaintList).toContain(`${dueSoon.reference} – answer due by 20 May 2026 (1 business day(s) left)`);
+    expect(data.complaintList).toContain(`${dueSoon.reference} – answer due by 20 May 2026 (1 business day left)`);
     expect(data.complaintList).toContain(`${overdue.reference} – overdue: the answer was due on 18 May 2026`);
     expect(data.complaintList).not.toContain(later.reference);
     expect(data.complaintList).not.toContain(answered.reference);

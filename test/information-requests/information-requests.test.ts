@@ -194,7 +194,7 @@ describe('requests for information', () => {
     expect(notice?.recipient).toBe(a.adminEmail);
     const mail = renderer().render('information-request-answered', 'fr', JSON.parse(notice!.data));
     expect(mail.text).toContain(`${ctx.config.publicBaseUrl}${paths.admin.informationRequests.show(request.id)}`);
-    expect(mail.text).toContain('1 document(s)');
+    expect(mail.text).toContain('Documents joints : 1.');
 
     // The thread for the administrator: both messages in order, the document downloadable (same bytes, audited).
     const show = $((await admin.get(paths.admin.informationRequests.show(request.id))).text);
