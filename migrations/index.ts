@@ -16,6 +16,7 @@ import * as mQueueDateIndex from './20261127_151_queue_date_index';
 import * as mApplicationCountCover from './20261127_152_application_count_cover';
 import * as mHelpEntry from './20261207_600_help_entry';
 import * as mOutboxExpiryInstallation from './20261128_160_outbox_expiry_installation';
+import * as mOutboxSentIndex from './20261208_610_outbox_sent_index';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261127_152_application_count_cover': mApplicationCountCover,
   '20261207_600_help_entry': mHelpEntry,
   '20261128_160_outbox_expiry_installation': mOutboxExpiryInstallation,
+  '20261208_610_outbox_sent_index': mOutboxSentIndex,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

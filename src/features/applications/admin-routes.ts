@@ -12,6 +12,7 @@ import { INITIATE_FIELDS, initiateSchema } from './schema';
 import { PRIORITIES, TITLES } from '../../core/application/fields';
 import { QUEUE_STATUSES, canReactivate, reactivationDeadline } from '../../core/application/status';
 import {
+  applicationFailedEmails,
   applicationForAdmin,
   applicationPageSections,
   DuplicateOpenApplicationError,
@@ -119,7 +120,8 @@ export function applicationAdminRoutes(deps: Deps): Router {
       timeZone: config.timeZone,
       now,
     });
-    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking });
+    const failedEmails = await applicationFailedEmails(db, req.actor!, id, now);
+    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking, failedEmails });
   };
 
   const resendInvitationEmails: RequestHandler = async (req, res, next) => {
