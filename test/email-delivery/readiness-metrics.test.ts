@@ -95,28 +95,24 @@ describe('/metrics content', () => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await createTestContext();
-    await ctx.deps
-      .db('job_run')
-      .insert({
-        job: 'daily-digest',
-        slot: '2026-11-24',
-        owner: 'test',
-        started_at: '2026-11-24T07:00:00.000Z',
-        lease_until: '2026-11-24T07:00:05.000Z',
-        finished_at: '2026-11-24T07:00:05.000Z',
-        result: '{}',
-      });
-    await ctx.deps
-      .db('job_run')
-      .insert({
-        job: 'send-reminders',
-        slot: '2026-11-24',
-        owner: 'test',
-        started_at: '2026-11-24T08:00:00.000Z',
-        lease_until: '1970-01-01T00:00:00.000Z',
-        finished_at: null,
-        result: '{"error":"boom"}',
-      });
+    await ctx.deps.db('job_run').insert({
+      job: 'daily-digest',
+      slot: '2026-11-24',
+      owner: 'test',
+      started_at: '2026-11-24T07:00:00.000Z',
+      lease_until: '2026-11-24T07:00:05.000Z',
+      finished_at: '2026-11-24T07:00:05.000Z',
+      result: '{}',
+    });
+    await ctx.deps.db('job_run').insert({
+      job: 'send-reminders',
+      slot: '2026-11-24',
+      owner: 'test',
+      started_at: '2026-11-24T08:00:00.000Z',
+      lease_until: '1970-01-01T00:00:00.000Z',
+      finished_at: null,
+      result: '{"error":"boom"}',
+    });
   });
   afterAll(() => ctx.close());
 
@@ -189,17 +185,15 @@ describe('/metrics restriction', () => {
   it('is not for signed-in administrators either: the same rule applies', async () => {
     const ctx = await createTestContext({ METRICS_TOKEN: 'metrics-token-0123456789' });
     try {
-      await ctx.deps
-        .db('administrator')
-        .insert({
-          email: 'root@test.example',
-          display_name: 'Root',
-          role: 'platform',
-          language: 'fr',
-          active: true,
-          created_at: '2026-11-24T09:00:00Z',
-          updated_at: '2026-11-24T09:00:00Z',
-        });
+      await ctx.deps.db('administrator').insert({
+        email: 'root@test.example',
+        display_name: 'Root',
+        role: 'platform',
+        language: 'fr',
+        active: true,
+        created_at: '2026-11-24T09:00:00Z',
+        updated_at: '2026-11-24T09:00:00Z',
+      });
       const agent = await signInAs(ctx.app, ctx.deps, 'root@test.example');
       expect((await agent.get(paths.metrics)).status).toBe(401);
     } finally {
