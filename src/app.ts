@@ -38,6 +38,10 @@ import { helpRoutes } from './features/help/routes';
 import { issuerStatusRoutes, ISSUER_STATUS_UPLOAD_PATH } from './features/issuer-status/routes';
 import { informationRequestRoutes, INFORMATION_REQUEST_ANSWER_PATH } from './features/information-requests/routes';
 import { complaintRoutes, COMPLAINT_UPLOAD_PATHS } from './features/complaints/routes';
+import { metricsRoutes } from './features/metrics/routes';
+import { emailDeliveryRoutes } from './features/email-delivery/routes';
+import { metricsFor } from './platform/metrics';
+import { httpMetrics } from './middleware/metrics';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -60,8 +64,11 @@ export function createApp(deps: Deps): Express {
   app.set('query parser', 'extended');
   configureViews(app, { watch: false });
 
-  // Health first: no session, no logs noise.
+  // Request durations (by route pattern) for /metrics, then health and metrics: no session, no logs noise.
+  const metrics = metricsFor(deps);
+  app.use(httpMetrics(metrics));
   app.use(healthRoutes(deps));
+  app.use(metricsRoutes(deps, metrics));
 
   app.use(requestLog(logger, { ignore: (path) => path.startsWith('/public/') }));
   app.use(securityHeaders(config.cookieSecure));
@@ -94,6 +101,7 @@ export function createApp(deps: Deps): Express {
   app.use(bulkRoutes(deps));
   app.use(batchRoutes(deps));
   app.use(auditRoutes(deps));
+  app.use(emailDeliveryRoutes(deps));
   // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));

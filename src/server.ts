@@ -8,11 +8,13 @@ import { seedDemo } from './seed/demo';
 import { createScheduler } from './jobs/scheduler';
 import { createOutboxDispatcher, STOP_GRACE_MS } from './core/outbox/dispatcher';
 import { createMailTransport } from './core/outbox/transport';
+import { metricsFor } from './platform/metrics';
 
 /** Something that runs beside the web server (outbox dispatcher, scheduled jobs) and must stop cleanly. */
 /** Background workers for this process; features add theirs here. */
 export function backgroundWorkers(deps: Deps): BackgroundWorker[] {
-  return [createScheduler(deps), createOutboxDispatcher(deps, createMailTransport(deps.config))];
+  const metrics = metricsFor(deps);
+  return [createScheduler(deps), createOutboxDispatcher(deps, createMailTransport(deps.config), { onResult: (r) => metrics.recordOutboxResult(r) })];
 }
 
 /**

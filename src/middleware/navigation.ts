@@ -39,6 +39,7 @@ function tabsFor(req: Request, counts: NavCounts): NavTab[] {
       { href: paths.platform.accounts.list, labelKey: 'common:nav.accounts', count: 0 },
       { href: paths.platform.administrators.list, labelKey: 'common:nav.administrators', count: 0 },
       { href: paths.platform.audit, labelKey: 'common:nav.audit', count: 0 },
+      { href: paths.platform.emailDelivery.list, labelKey: 'common:nav.emailDelivery', count: 0 },
       { href: paths.platform.publications.list, labelKey: 'common:nav.publications', count: 0 },
       { href: paths.platform.help.list, labelKey: 'common:nav.help', count: 0 },
     );

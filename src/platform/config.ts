@@ -64,6 +64,8 @@ const schema = z
     DATA_ENCRYPTION_KEY: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64 (openssl rand -base64 32)').optional(),
     DATA_ENCRYPTION_KEY_PREVIOUS: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64').optional(),
     OTP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // Bearer token of /metrics (Prometheus); unset: /metrics answers loopback requests only, and 404 in production.
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     DOCUMENT_MAX_BYTES: z.coerce
       .number()
       .int()
@@ -178,6 +180,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       deliveryDays: c.CARD_DELIVERY_DAYS,
     },
     retention: { months: c.RETENTION_MONTHS, archiveYears: c.ARCHIVE_RETENTION_YEARS },
+    /** /metrics: the bearer token it requires (none: loopback only outside production, not served in production). */
+    metricsToken: c.METRICS_TOKEN,
   };
 }
 

@@ -6,6 +6,8 @@ export const paths = {
   home: '/',
   health: '/healthz',
   ready: '/readyz',
+  /** Prometheus metrics: bearer token (METRICS_TOKEN) or, without one, loopback only and never in production. */
+  metrics: '/metrics',
   /** Help & contacts: public (it holds only the issuer's public contact information). */
   help: '/help',
   auth: {
@@ -124,6 +126,12 @@ export const paths = {
       edit: (id: number | string = ':id') => `/platform/administrators/${id}/edit`,
       deactivate: (id: number | string = ':id') => `/platform/administrators/${id}/deactivate`,
       reactivate: (id: number | string = ':id') => `/platform/administrators/${id}/reactivate`,
+    },
+    /** E-mail delivery: counts by state, failing and dead e-mails of every kind, resend one or all. */
+    emailDelivery: {
+      list: '/platform/email-delivery',
+      resend: (id: number | string = ':id') => `/platform/email-delivery/${id}/resend`,
+      resendAll: '/platform/email-delivery/resend-all',
     },
     /** The audit log, searchable (platform administrators only). */
     audit: '/platform/audit',

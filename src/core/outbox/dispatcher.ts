@@ -90,7 +90,12 @@ interface DispatcherOptions {
   /** [0, 1) source for the jitter (tests fix it). */
   random?: () => number;
   renderer?: EmailRenderer;
+  /** Told of each row's outcome once its attempt is over (metrics: sends and failures); must not throw. */
+  onResult?: (result: { template: string; outcome: DeliveryOutcome }) => void;
 }
+
+/** What one attempt did to a row: delivered, back to pending for a later attempt, given up, or dropped as expired. */
+export type DeliveryOutcome = 'sent' | 'retried' | 'dead' | 'expired';
 
 interface RunSummary {
   claimed: number;
@@ -340,6 +345,11 @@ export function createOutboxDispatcher(deps: DispatcherDeps, transport: MailTran
           const outcome = await deliver(row, now, marks, overrides);
           pass.held.delete(row.id);
           summary[outcome]++;
+          try {
+            options.onResult?.({ template: row.template, outcome });
+          } catch (err) {
+            log.warn({ err }, 'outbox result hook failed');
+          }
         }
       };
       try {

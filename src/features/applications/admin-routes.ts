@@ -13,6 +13,7 @@ import { PRIORITIES, TITLES } from '../../core/application/fields';
 import { QUEUE_STATUSES, canReactivate, reactivationDeadline } from '../../core/application/status';
 import { canRequestInformation } from '../../core/information-requests/information-requests';
 import {
+  applicationFailedEmails,
   applicationForAdmin,
   applicationPageSections,
   applicationInformationRequests,
@@ -128,7 +129,8 @@ export function applicationAdminRoutes(deps: Deps): Router {
       canRequest: canRequestInformation(model.application.status),
       open: informationRequests.some((r) => r.status !== 'closed'),
     };
-    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking, information });
+    const failedEmails = await applicationFailedEmails(db, req.actor!, id, now);
+    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking, information, failedEmails });
   };
 
   const resendInvitationEmails: RequestHandler = async (req, res, next) => {

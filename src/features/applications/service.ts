@@ -5,6 +5,7 @@ import type { Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { recordApplicationAudit, type AuditContext } from '../../core/audit/audit';
 import { enqueueEmails } from '../../core/outbox/enqueue';
+import { failedEmails } from '../../core/outbox/delivery';
 import { createInvitedApplications, invitationKeyEmail, invitationLinkEmail, type CreatedApplication } from '../../core/application/create';
 import { keyUsability } from '../../core/application/key-state';
 import {
@@ -162,4 +163,9 @@ export async function applicationPageSections(
 ): Promise<ApplicationSections> {
   await recordApplicationView(deps.db, access, application.id, opts.now);
   return applicationSections(deps, actor, application, opts);
+}
+
+/** The application's failed e-mails (failing or given up), for the notice on its page; within the actor's BCs. */
+export function applicationFailedEmails(db: Db, actor: Pick<Actor, 'accountIds'>, applicationId: number, now: Date) {
+  return failedEmails(db, { applicationId, accountIds: actor.accountIds }, now, { limit: 10, offset: 0 });
 }

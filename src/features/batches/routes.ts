@@ -6,7 +6,7 @@ import { requireAdministrator } from '../../middleware/auth';
 import { paths } from '../../platform/paths';
 import { STATUSES } from '../../core/application/status';
 import type { BatchSort } from './repository';
-import { STATUS_GROUPS, batchApplicationsPage, batchListPage, getBatch, isStatus } from './service';
+import { STATUS_GROUPS, batchApplicationsPage, batchFailedEmails, batchListPage, getBatch, isStatus } from './service';
 
 /** "Suivi du statut des demandes groupées": one row per uploaded file, and each batch's applications. */
 
@@ -61,8 +61,10 @@ export function batchRoutes(deps: Deps): Router {
     });
     const base = paths.admin.batches.show(batch.id);
     const at = (page: number) => `${base}?${new URLSearchParams({ ...(status ? { status } : {}), page: String(page) }).toString()}`;
+    const failedEmails = await batchFailedEmails(deps.db, batch.id, accountIds, deps.clock.now());
     res.render('batches/show.njk', {
       batch,
+      failedEmails,
       status: status ?? null,
       statuses: STATUSES.filter((s) => (batch.byStatus[s] ?? 0) > 0).map((s) => ({ status: s, count: batch.byStatus[s] ?? 0, href: `${base}?status=${s}` })),
       total,

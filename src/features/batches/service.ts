@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db';
 import { paginate, type ListQuery, type PageWindow } from '../../lib/list-query';
 import type { Status } from '../../core/application/status';
+import { failedEmails } from '../../core/outbox/delivery';
 import {
   countBatchApplications,
   countBatches,
@@ -42,4 +43,9 @@ export async function batchApplicationsPage(
     offset: window.offset,
   });
   return { total, window, items };
+}
+
+/** The batch's failed e-mails (failing or given up), for the notice on its page; within these BCs. */
+export function batchFailedEmails(db: Db, batchId: number, accountIds: number[], now: Date) {
+  return failedEmails(db, { batchId, accountIds }, now, { limit: 10, offset: 0 });
 }
