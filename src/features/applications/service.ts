@@ -19,6 +19,7 @@ import {
 } from '../../core/application/repository';
 import type { InitiateInput } from './schema';
 import { NOT_SUBMITTED } from '../../core/application/status';
+import { isOwnApplication } from '../../core/application/separation';
 
 /** The key cannot start new applications (deleted or expired); the page explains which. */
 export class KeyUnavailableError extends ConflictError {
@@ -98,13 +99,14 @@ export async function initiateControlled(
 
 export async function applicationForAdmin(
   db: Db,
-  actor: Pick<Actor, 'id' | 'accountIds'>,
+  actor: Pick<Actor, 'id' | 'accountIds' | 'email'>,
   id: number,
-): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
+): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean; ownApplication: boolean }> {
   const application = await findApplicationInScope(db, id, actor.accountIds);
   if (!application) throw new NotFoundError('application');
   const history = await historyOf(db, id);
-  return { application, history, canResend: NOT_SUBMITTED.includes(application.status) };
+  // Separation of duties: the page says why the approval actions are not offered on one's own application.
+  return { application, history, canResend: NOT_SUBMITTED.includes(application.status), ownApplication: isOwnApplication(actor, application) };
 }
 
 /**
