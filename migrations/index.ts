@@ -15,6 +15,7 @@ import * as mApplicationCounts from './20261127_150_application_counts';
 import * as mQueueDateIndex from './20261127_151_queue_date_index';
 import * as mApplicationCountCover from './20261127_152_application_count_cover';
 import * as mHelpEntry from './20261207_600_help_entry';
+import * as mApplicationSearch from './20261207_800_application_search';
 import * as mOutboxExpiryInstallation from './20261128_160_outbox_expiry_installation';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261127_151_queue_date_index': mQueueDateIndex,
   '20261127_152_application_count_cover': mApplicationCountCover,
   '20261207_600_help_entry': mHelpEntry,
+  '20261207_800_application_search': mApplicationSearch,
   '20261128_160_outbox_expiry_installation': mOutboxExpiryInstallation,
 };
 

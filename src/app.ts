@@ -35,6 +35,7 @@ import { trackingRoutes } from './features/tracking/routes';
 import { emailTemplateRoutes } from './features/email-templates/routes';
 import { publicationRoutes } from './features/publications/routes';
 import { helpRoutes } from './features/help/routes';
+import { searchRoutes } from './features/search/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [/^\/platform\/accounts\/import$/, BULK_UPLOAD_PATH, DOCUMENT_UPLOAD_PATH];
@@ -87,6 +88,7 @@ export function createApp(deps: Deps): Express {
   // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));
+  app.use(searchRoutes(deps));
   app.use(approvalRoutes(deps));
   app.use(employeeAccessRoutes(deps));
   app.use(applicationFormRoutes(deps));

@@ -14,6 +14,8 @@ export const paths = {
   },
   admin: {
     home: '/admin',
+    /** The search box of every administrator page (`?q=`): any application of the administrator's BCs. */
+    search: '/admin/search',
     accessKeys: {
       list: '/admin/access-keys',
       export: '/admin/access-keys/export',
