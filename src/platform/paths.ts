@@ -29,6 +29,8 @@ export const paths = {
       initiate: (keyId: number | string = ':keyId') => `/admin/access-keys/${keyId}/applications/new`,
       show: (id: number | string = ':id') => `/admin/applications/${id}`,
       resend: (id: number | string = ':id') => `/admin/applications/${id}/resend`,
+      /** An undelivered invitation: the corrected address, and a new link sent to it. */
+      fixAddress: (id: number | string = ':id') => `/admin/applications/${id}/fix-address`,
       /** A cancelled application back to its previous status (until 90 days after initiation). */
       reactivate: (id: number | string = ':id') => `/admin/applications/${id}/reactivate`,
     },
