@@ -113,6 +113,10 @@ export const paths = {
   employee: {
     /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */
     entry: '/access',
+    /** Lost link: the employee's e-mail address → a new link to each of their open applications (issue 16). */
+    lost: '/access/lost',
+    /** Its answer, the same whatever happened. */
+    lostSent: '/access/lost/check-your-mailbox',
     /** Self-service start (generic URL published on the intranet). */
     apply: '/apply',
     /** Self-service neutral answer ("check your mailbox"), the same whatever happened. */
