@@ -12,6 +12,8 @@
  *    p99 < 50 ms and ≥ 40 % of the bare page's throughput.
  * 4. Stops the app and times the reminder job and the daily digest job (200 recipients) on the seeded database,
  *    called directly with an injected clock.
+ * 5. The administrator's search box (issue 16): the search service called directly on the seeded database (server
+ *    time: parsing, the index query and the rows of the results page), p50 / p95 per kind of query, target p95 < 20 ms.
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (20), BENCH_WARMUP (2), BENCH_APPLICATIONS (100000),
  * BENCH_KEEP=1 keeps the temp DATA_DIR.
@@ -31,6 +33,8 @@ import { JOBS } from '../src/jobs/registry';
 import { queueReminders } from '../src/jobs/reminders';
 import { markJobSlotsDone, seedBenchDatabase, type SeedResult } from './seed';
 import { benchIssuerAndRetention, formatIssuerRetention } from './issuer-retention';
+import { parseSearch } from '../src/features/search/schema';
+import { searchApplications } from '../src/features/search/service';
 
 const ROOT = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -42,6 +46,8 @@ const TARGET_P99_MS = 50;
 const TARGET_RATIO = 0.4;
 const TARGET_JOB_MS = 2000;
 const TARGET_RSS_MB = 250;
+const TARGET_SEARCH_MS = 20;
+const SEARCH_RUNS = 200;
 
 interface PageResult {
   name: string;
@@ -358,6 +364,15 @@ async function main(): Promise<void> {
   const issuer = formatIssuerRetention(await benchIssuerAndRetention(), TARGET_RSS_MB);
   for (const line of issuer.lines) console.log(line);
   failures.push(...issuer.failures);
+  // ---- 6. Search -------------------------------------------------------------------------------------------------
+  console.log(`\nSearch (issue 16: server time of the search service over ${c.application} applications, target p95 < ${TARGET_SEARCH_MS} ms)`);
+  for (const r of await timeSearch(dataDir, admin.accountIds, oneApplication.reference)) {
+    const ok = r.p95 < TARGET_SEARCH_MS;
+    if (!ok) failures.push(`search "${r.q}": p95 ${r.p95.toFixed(1)} ms`);
+    console.log(
+      `  ${pad(`"${r.q}"`, 34)} p50 ${lpad(r.p50.toFixed(2), 6)} ms  p95 ${lpad(r.p95.toFixed(2), 6)} ms  ${lpad(String(r.results), 3)} results  ${ok ? 'PASS' : 'FAIL'}`,
+    );
+  }
 
   console.log(failures.length ? `\n${failures.length} target(s) missed:\n  - ${failures.join('\n  - ')}` : '\nEvery target met.');
   if (process.env.BENCH_KEEP) console.log(`(kept ${dataDir})`);
@@ -424,6 +439,37 @@ async function timeJobs(env: NodeJS.ProcessEnv, seed: SeedResult, jobNames: stri
     }
   } finally {
     await deps.db.destroy();
+  }
+  return out;
+}
+
+/**
+ * The search service timed on the seeded database for a few kinds of query (a common name, two words with accents
+ * left out, a part of an e-mail address, a reference typed with spaces, a part of a reference), as the measured
+ * administrator (their BCs only): SEARCH_RUNS runs each after a warm-up; p50 and p95 in ms.
+ */
+async function timeSearch(dataDir: string, accountIds: number[], reference: string): Promise<Array<{ q: string; p50: number; p95: number; results: number }>> {
+  const db = openDb({ dataDir });
+  const spaced = `${reference.slice(0, 3)} ${reference.slice(3, 6)} ${reference.slice(6)}`;
+  const queries = ['martin', 'elodie dubois', 'quentin.pet', spaced, reference.slice(2, 8), 'HERVÉ-MÜLLER'];
+  const out = [];
+  try {
+    for (const q of queries) {
+      const { query } = parseSearch({ q });
+      let results = 0;
+      for (let i = 0; i < 20; i++) await searchApplications(db, { accountIds }, query);
+      const times: number[] = [];
+      for (let i = 0; i < SEARCH_RUNS; i++) {
+        const t0 = performance.now();
+        const found = await searchApplications(db, { accountIds }, query);
+        times.push(performance.now() - t0);
+        results = found.rows.length;
+      }
+      times.sort((a, b) => a - b);
+      out.push({ q, p50: times[Math.floor(times.length * 0.5)] ?? 0, p95: times[Math.floor(times.length * 0.95)] ?? 0, results });
+    }
+  } finally {
+    await db.destroy();
   }
   return out;
 }

@@ -42,6 +42,7 @@ import { metricsRoutes } from './features/metrics/routes';
 import { emailDeliveryRoutes } from './features/email-delivery/routes';
 import { metricsFor } from './platform/metrics';
 import { httpMetrics } from './middleware/metrics';
+import { searchRoutes } from './features/search/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -105,6 +106,7 @@ export function createApp(deps: Deps): Express {
   // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));
+  app.use(searchRoutes(deps));
   app.use(approvalRoutes(deps));
   app.use(employeeAccessRoutes(deps));
   app.use(applicationFormRoutes(deps));

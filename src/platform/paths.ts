@@ -16,6 +16,8 @@ export const paths = {
   },
   admin: {
     home: '/admin',
+    /** The search box of every administrator page (`?q=`): any application of the administrator's BCs. */
+    search: '/admin/search',
     accessKeys: {
       list: '/admin/access-keys',
       export: '/admin/access-keys/export',
@@ -29,6 +31,8 @@ export const paths = {
       initiate: (keyId: number | string = ':keyId') => `/admin/access-keys/${keyId}/applications/new`,
       show: (id: number | string = ':id') => `/admin/applications/${id}`,
       resend: (id: number | string = ':id') => `/admin/applications/${id}/resend`,
+      /** An undelivered invitation: the corrected address, and a new link sent to it. */
+      fixAddress: (id: number | string = ':id') => `/admin/applications/${id}/fix-address`,
       /** A cancelled application back to its previous status (until 90 days after initiation). */
       reactivate: (id: number | string = ':id') => `/admin/applications/${id}/reactivate`,
     },
@@ -151,6 +155,10 @@ export const paths = {
   employee: {
     /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */
     entry: '/access',
+    /** Lost link: the employee's e-mail address → a new link to each of their open applications (issue 16). */
+    lost: '/access/lost',
+    /** Its answer, the same whatever happened. */
+    lostSent: '/access/lost/check-your-mailbox',
     /** Self-service start (generic URL published on the intranet). */
     apply: '/apply',
     /** Self-service neutral answer ("check your mailbox"), the same whatever happened. */

@@ -188,7 +188,7 @@ describe('the access keys list and its export', () => {
     expect(page('nav[aria-label="Pagination"] a[rel="next"]').attr('href')).toContain('q=Filiale');
     expect(page('th a').first().attr('href')).toContain('q=Filiale');
     expect(page('a[href^="/admin/access-keys/export?format=xlsx"]').attr('href')).toContain('q=Filiale');
-    expect(page('form[role="search"] input[name="q"]').val()).toBe('Filiale');
+    expect(page('main form[role="search"] input[name="q"]').val()).toBe('Filiale');
   });
 
   it('exports the filtered, sorted list as xlsx: headers in the page language, string cells, formulas neutralised', async () => {

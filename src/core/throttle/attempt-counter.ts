@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../../platform/db';
 import { deleteCounter, deleteCountersBefore, findCounter, holdCounterRow, saveCounter } from './attempt-counter-repository';
 
-type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email';
+type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email' | 'lost_link_email';
 
 interface CounterRule {
   /** Counting restarts when the first counted event is older than this. */
@@ -20,6 +20,9 @@ export const REFERENCE_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 5, lock
 export const KEY_RULE: CounterRule = { windowMs: 24 * 60 * MINUTE, max: Number.MAX_SAFE_INTEGER };
 /** Self-service: at most 5 requests per e-mail per hour; beyond that nothing is sent (the answer stays neutral). */
 export const APPLY_EMAIL_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 5 };
+
+/** Lost link: at most 3 new links per e-mail per hour; beyond that nothing is sent (the answer stays the same). */
+export const LOST_LINK_EMAIL_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 3 };
 
 /** The counter subject for an e-mail: a hash, so the table holds no address. */
 export function emailSubject(email: string): string {

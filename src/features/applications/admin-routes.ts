@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator } from '../../middleware/auth';
@@ -8,13 +8,15 @@ import { ConflictError } from '../../lib/errors';
 import { auditRequestContext } from '../../core/audit/audit';
 import { formErrors, formErrorsFromZod, normaliseBody, type FormErrors } from '../../lib/form-errors';
 import type { KeyForApplications } from '../../core/application/repository';
-import { INITIATE_FIELDS, initiateSchema } from './schema';
+import { fixAddressSchema, INITIATE_FIELDS, initiateSchema } from './schema';
 import { PRIORITIES, TITLES } from '../../core/application/fields';
 import { QUEUE_STATUSES, canReactivate, reactivationDeadline } from '../../core/application/status';
 import { canRequestInformation } from '../../core/information-requests/information-requests';
 import {
+  AddressNotAcceptedError,
   applicationFailedEmails,
   applicationForAdmin,
+  fixAddressAndResend,
   applicationPageSections,
   applicationInformationRequests,
   DuplicateOpenApplicationError,
@@ -103,6 +105,10 @@ export function applicationAdminRoutes(deps: Deps): Router {
   const showApplication: RequestHandler = async (req, res, next) => {
     const id = idParam(req.params.id);
     if (!id) return next();
+    await renderApplication(req, res, id, null, '');
+  };
+
+  async function renderApplication(req: Request, res: Response, id: number, fixErrors: FormErrors | null, fixEmail: string) {
     const model = await applicationForAdmin(db, req.actor!, id);
     let resendNonce = '';
     if (model.canResend) {
@@ -130,7 +136,29 @@ export function applicationAdminRoutes(deps: Deps): Router {
       open: informationRequests.some((r) => r.status !== 'closed'),
     };
     const failedEmails = await applicationFailedEmails(db, req.actor!, id, now);
-    res.render('applications/show.njk', { ...model, resendNonce, queue, tracking, information, failedEmails });
+    res
+      .status(fixErrors ? 400 : 200)
+      .render('applications/show.njk', { ...model, resendNonce, queue, tracking, information, failedEmails, errors: fixErrors, fixEmail });
+  }
+
+  /** Fix and resend: the corrected address of an undelivered invitation → a new link to it. */
+  const fixAddress: RequestHandler = async (req, res, next) => {
+    const id = idParam(req.params.id);
+    if (!id) return next();
+    const body = normaliseBody(req.body);
+    const parsed = fixAddressSchema.safeParse(body);
+    const typed = typeof body.email === 'string' ? body.email.slice(0, 254) : '';
+    if (!parsed.success) return renderApplication(req, res, id, formErrorsFromZod(parsed.error, { email: 'fixEmail' }), typed);
+    try {
+      const { reference } = await fixAddressAndResend(db, req.actor!, id, parsed.data.email, clock.now(), auditRequestContext(req));
+      req.log?.info({ applicationId: id }, 'invitation address corrected and resent');
+      setFlash(req, 'applications:fixAddress.done', { reference });
+      res.redirect(303, paths.admin.applications.show(id));
+    } catch (err) {
+      if (err instanceof AddressNotAcceptedError)
+        return renderApplication(req, res, id, formErrors([{ field: 'email', key: err.messageKey, href: '#fixEmail' }]), typed);
+      throw err;
+    }
   };
 
   const resendInvitationEmails: RequestHandler = async (req, res, next) => {
@@ -158,6 +186,7 @@ export function applicationAdminRoutes(deps: Deps): Router {
   router.post(paths.admin.applications.initiate(), requireAdmin, initiate);
   router.get(paths.admin.applications.show(), requireAdmin, showApplication);
   router.post(paths.admin.applications.resend(), requireAdmin, resendInvitationEmails);
+  router.post(paths.admin.applications.fixAddress(), requireAdmin, fixAddress);
 
   return router;
 }

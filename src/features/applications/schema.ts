@@ -25,3 +25,6 @@ export type InitiateInput = z.infer<typeof initiateSchema>;
 
 /** The order of the fields on the page, so the error summary follows it. */
 export const INITIATE_FIELDS = ['priority', 'urgentTermsAccepted', 'title', 'firstName', 'lastName', 'email', 'language'] as const;
+
+/** Fix and resend (issue 16 item 6): the corrected address of an invitation that could not be delivered. */
+export const fixAddressSchema = z.object({ email: emailField(`${E}.email.errors`) });

@@ -26,6 +26,9 @@ import { informationRequestsOf, type InformationRequestRecord } from '../../core
 export async function applicationInformationRequests(db: Db, applicationId: number): Promise<InformationRequestRecord[]> {
   return informationRequestsOf(db, applicationId);
 }
+import { isOwnApplication } from '../../core/application/separation';
+import { reissueLink } from '../../core/application/reissue';
+import { invitationUndeliverable } from '../../core/application/reissue-repository';
 
 /** The key cannot start new applications (deleted or expired); the page explains which. */
 export class KeyUnavailableError extends ConflictError {
@@ -103,13 +106,16 @@ export async function initiateControlled(
 
 export async function applicationForAdmin(
   db: Db,
-  actor: Pick<Actor, 'id' | 'accountIds'>,
+  actor: Pick<Actor, 'id' | 'accountIds' | 'email'>,
   id: number,
-): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean }> {
+): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean; ownApplication: boolean; undeliverable: boolean }> {
   const application = await findApplicationInScope(db, id, actor.accountIds);
   if (!application) throw new NotFoundError('application');
   const history = await historyOf(db, id);
-  return { application, history, canResend: NOT_SUBMITTED.includes(application.status) };
+  // An invitation refused for good, not yet submitted: the page offers to correct the address and resend.
+  const undeliverable = NOT_SUBMITTED.includes(application.status) && (await invitationUndeliverable(db, id));
+  // Separation of duties: the page says why the approval actions are not offered on one's own application.
+  return { application, history, canResend: NOT_SUBMITTED.includes(application.status), ownApplication: isOwnApplication(actor, application), undeliverable };
 }
 
 /**
@@ -168,4 +174,40 @@ export async function applicationPageSections(
 /** The application's failed e-mails (failing or given up), for the notice on its page; within the actor's BCs. */
 export function applicationFailedEmails(db: Db, actor: Pick<Actor, 'accountIds'>, applicationId: number, now: Date) {
   return failedEmails(db, { applicationId, accountIds: actor.accountIds }, now, { limit: 10, offset: 0 });
+}
+
+/** Why a corrected address is refused: the translation key shown beside the field. */
+export class AddressNotAcceptedError extends ConflictError {}
+
+/**
+ * Fix and resend (issue 16 item 6): the invitation could not be delivered (outbox `dead`), the administrator gives the
+ * right address. A new reference (the old link stops working), the address replaced, e-mails 1 and 2 queued to it,
+ * the history showing both addresses and both references, audited; one transaction.
+ */
+export async function fixAddressAndResend(
+  db: Db,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
+  id: number,
+  email: string,
+  now: Date,
+  audit: AuditContext,
+): Promise<{ reference: string }> {
+  return db.transaction(async (trx) => {
+    const app = await findApplicationInScope(trx, id, actor.accountIds);
+    if (!app) throw new NotFoundError('application');
+    if (!NOT_SUBMITTED.includes(app.status)) throw new ConflictError('applications:resend.errors.submitted');
+    if (!(await invitationUndeliverable(trx, id))) throw new ConflictError('applications:fixAddress.errors.delivered');
+    await holdKey(trx, app.key.id);
+    if (email === app.email) throw new AddressNotAcceptedError('applications:fixAddress.errors.same');
+    if (await findOpenApplicationOnKey(trx, app.key.id, email)) throw new AddressNotAcceptedError('applications:initiate.fields.email.errors.duplicate');
+    const done = await reissueLink(trx, id, { actor: { type: 'admin', id: actor.id }, now, newEmail: email });
+    if (!done) throw new NotFoundError('application');
+    await recordApplicationAudit(trx, audit, {
+      at: now,
+      action: 'application.email_corrected',
+      applicationId: id,
+      details: { oldReference: done.oldReference, newReference: done.newReference },
+    });
+    return { reference: done.newReference };
+  });
 }

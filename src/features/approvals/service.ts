@@ -33,6 +33,7 @@ import {
 } from './repository';
 import { additionalApproverApproved } from '../../core/application/approval-requests';
 import { applicationsWithOpenRequest, hasOpenInformationRequest } from '../../core/information-requests/information-requests';
+import { isOwnApplication } from '../../core/application/separation';
 import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
 import { isSqlite, type Db } from '../../platform/db';
@@ -100,7 +101,7 @@ export async function runOf(db: Db, actor: Pick<Actor, 'id'>, token: string): Pr
  */
 export async function confirmationRows(
   db: Db,
-  actor: Pick<Actor, 'accountIds'>,
+  actor: Pick<Actor, 'accountIds' | 'email'>,
   action: ApprovalAction,
   ids: number[],
 ): Promise<Array<QueueRow & { warning: string | null }>> {
@@ -108,7 +109,7 @@ export async function confirmationRows(
   const rows = [];
   for (const row of shown) {
     const target = await findTarget(db, row.id, actor.accountIds);
-    rows.push({ ...row, warning: target ? await refusalFor(db, action, target) : 'notFound' });
+    rows.push({ ...row, warning: target ? await refusalFor(db, action, target, actor) : 'notFound' });
   }
   return rows;
 }
@@ -117,7 +118,9 @@ export async function confirmationRows(
  * Why an action cannot be done on an application as it stands, or null when it can. The same rules decide on the
  * confirmation page (as a warning) and when acting (inside the transaction).
  */
-export async function refusalFor(db: Db, action: ApprovalAction, app: ActionTarget): Promise<string | null> {
+export async function refusalFor(db: Db, action: ApprovalAction, app: ActionTarget, actor: Pick<Actor, 'email'>): Promise<string | null> {
+  // Separation of duties: never on one's own application, whatever the action and the status.
+  if (isOwnApplication(actor, app)) return 'ownApplication';
   if (action === 'approve') {
     if (app.status === 'awaiting_additional_approval') return 'awaitingAdditionalApprover';
     if (app.status !== 'pending_approval') return 'alreadyProcessed';
@@ -206,7 +209,7 @@ async function actOnApplication(
       const app = await findTarget(trx, applicationId, actor.accountIds);
       if (!app) return { id: applicationId, reference: null, ok: false, code: 'notFound' };
       reference = app.reference;
-      const refusal = await refusalFor(trx, action, app);
+      const refusal = await refusalFor(trx, action, app, actor);
       if (refusal) return { id: app.id, reference: app.reference, ok: false, code: refusal };
       const adminActor = { type: 'admin' as const, id: actor.id };
       const comment = input.comment || null;

@@ -4,8 +4,8 @@ import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
 import { destroySession, regenerateSession, saveSession } from '../../middleware/session';
-import { parseApply, parseEntry } from './schema';
-import { enterApplication, isSubmitted, startSelfService } from './service';
+import { parseApply, parseEntry, parseLostLink } from './schema';
+import { enterApplication, isSubmitted, sendNewLinks, startSelfService } from './service';
 
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
 
@@ -60,6 +60,7 @@ export function employeeAccessRoutes(deps: Deps): Router {
   const { config, db, clock } = deps;
   const entryLimit = perIpCounter('failures');
   const applyLimit = perIpCounter('requests');
+  const lostLimit = perIpCounter('requests');
 
   function renderEntry(res: Response, values: { accessKey: unknown; reference: unknown }, errors: FormErrors | null) {
     res.status(errors ? 400 : 200).render('employee/entry.njk', {
@@ -135,7 +136,41 @@ export function employeeAccessRoutes(deps: Deps): Router {
     res.render('employee/apply-sent.njk');
   };
 
+  const showLost: RequestHandler = (_req, res) => {
+    res.render('employee/lost.njk', { values: { email: '' }, errors: null });
+  };
+
+  /**
+   * Lost link: the same answer at once whatever happens; the work (looking the address up, new references, e-mails in
+   * the outbox) runs after the answer, so neither the page nor its timing says whether an application exists.
+   */
+  const requestNewLink: RequestHandler = (req, res) => {
+    const body = normaliseBody(req.body);
+    const parsed = parseLostLink(body);
+    if (!parsed.ok) {
+      return res
+        .status(400)
+        .render('employee/lost.njk', { values: { email: typeof body.email === 'string' ? body.email.slice(0, 254) : '' }, errors: parsed.errors });
+    }
+    const now = clock.now();
+    const log = req.log;
+    res.redirect(303, paths.employee.lostSent);
+    setImmediate(() => {
+      sendNewLinks(db, parsed.email, now).then(
+        (result) => log?.info(result, 'lost link request'),
+        (err: unknown) => log?.error({ err }, 'lost link request failed'),
+      );
+    });
+  };
+
+  const showLostSent: RequestHandler = (_req, res) => {
+    res.render('employee/lost-sent.njk');
+  };
+
   router.get(paths.employee.entry, showEntry);
+  router.get(paths.employee.lost, showLost);
+  router.post(paths.employee.lost, lostLimit, requestNewLink);
+  router.get(paths.employee.lostSent, showLostSent);
   router.post(paths.employee.entry, entryLimit, enter);
   router.post(paths.employee.signOut, signOut);
   router.get(paths.employee.apply, showApply);

@@ -39,3 +39,11 @@ export function parseApply(body: Record<string, unknown>): { ok: true; keyNumber
   if (problems.length || !keyNumber || !email.success) return { ok: false, errors: formErrors(problems) };
   return { ok: true, keyNumber, email: email.data.email };
 }
+
+/** Lost link: the e-mail address only, format errors only (they reveal nothing about applications). */
+export function parseLostLink(body: Record<string, unknown>): { ok: true; email: string } | { ok: false; errors: FormErrors } {
+  const email = z.object({ email: emailField('employee:lost.email.errors') }).safeParse({ email: body.email });
+  if (email.success) return { ok: true, email: email.data.email };
+  const first = email.error.issues[0];
+  return { ok: false, errors: formErrors([{ field: 'email', ...(first ? fieldErrorOf(first) : { key: 'employee:lost.email.errors.invalid' }) }]) };
+}

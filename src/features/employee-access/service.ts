@@ -5,8 +5,20 @@ import { enqueueEmails } from '../../core/outbox/enqueue';
 import { createInvitedApplications, invitationLinkEmail } from '../../core/application/create';
 import { keyUsability } from '../../core/application/key-state';
 import { findApplicationById, findByReference, findKeyByNumber, findOpenApplicationOnKey, holdKey } from '../../core/application/repository';
-import { NOT_SUBMITTED, StaleStateError, transition } from '../../core/application/status';
-import { APPLY_EMAIL_RULE, KEY_RULE, REFERENCE_RULE, clearCounter, countEvent, emailSubject, holdCounter, isLocked } from '../../core/throttle/attempt-counter';
+import { NOT_SUBMITTED, OPEN_STATUSES, StaleStateError, transition } from '../../core/application/status';
+import { reissueLink } from '../../core/application/reissue';
+import { openApplicationsOf } from '../../core/application/reissue-repository';
+import {
+  APPLY_EMAIL_RULE,
+  KEY_RULE,
+  LOST_LINK_EMAIL_RULE,
+  REFERENCE_RULE,
+  clearCounter,
+  countEvent,
+  emailSubject,
+  holdCounter,
+  isLocked,
+} from '../../core/throttle/attempt-counter';
 import { recordFirstOpened } from './repository';
 
 /** Compared when the reference is unknown, so both failures do the same work. */
@@ -122,5 +134,21 @@ export async function startSelfService(
       now,
     );
     return { outcome: 'created', keyId: key.id, applicationId: created?.id };
+  });
+}
+
+/**
+ * Lost link (issue 16 item 4): every open application of this e-mail address gets a new reference, e-mailed as a new
+ * link (core/application/reissue: the old link stops working). Called after the answer has gone (the page is the same
+ * whether or not anything was sent, and so is its timing). At most LOST_LINK_EMAIL_RULE.max requests per address per
+ * hour; beyond that nothing is sent. Returns how many links were sent, for the log.
+ */
+export async function sendNewLinks(db: Db, email: string, now: Date): Promise<{ outcome: 'sent' | 'none' | 'email_limit'; count: number }> {
+  return db.transaction(async (trx) => {
+    const count = await countEvent(trx, 'lost_link_email', emailSubject(email), LOST_LINK_EMAIL_RULE, now);
+    if (count > LOST_LINK_EMAIL_RULE.max) return { outcome: 'email_limit' as const, count: 0 };
+    const open = await openApplicationsOf(trx, email, OPEN_STATUSES);
+    for (const app of open) await reissueLink(trx, app.id, { actor: { type: 'employee' }, now });
+    return { outcome: open.length ? ('sent' as const) : ('none' as const), count: open.length };
   });
 }
