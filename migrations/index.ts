@@ -14,6 +14,7 @@ import * as mDigestIndex from './20261127_142_digest_index';
 import * as mApplicationCounts from './20261127_150_application_counts';
 import * as mQueueDateIndex from './20261127_151_queue_date_index';
 import * as mApplicationCountCover from './20261127_152_application_count_cover';
+import * as mTransmission from './20261207_400_transmission';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261127_150_application_counts': mApplicationCounts,
   '20261127_151_queue_date_index': mQueueDateIndex,
   '20261127_152_application_count_cover': mApplicationCountCover,
+  '20261207_400_transmission': mTransmission,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
