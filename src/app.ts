@@ -34,6 +34,7 @@ import { statusPageRoutes } from './features/status-page/routes';
 import { trackingRoutes } from './features/tracking/routes';
 import { emailTemplateRoutes } from './features/email-templates/routes';
 import { publicationRoutes } from './features/publications/routes';
+import { transmissionRoutes } from './features/transmissions/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [/^\/platform\/accounts\/import$/, BULK_UPLOAD_PATH, DOCUMENT_UPLOAD_PATH];
@@ -96,6 +97,7 @@ export function createApp(deps: Deps): Express {
 
   app.use(emailTemplateRoutes(deps));
   app.use(publicationRoutes(deps));
+  app.use(transmissionRoutes(deps));
   app.use(notFound);
   app.use(errorHandler({ showStack: !config.isProduction, timeZone: config.timeZone }));
   return app;

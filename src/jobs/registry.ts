@@ -3,9 +3,10 @@ import { expiryJob } from './expiry';
 import { reminderJob } from './reminders';
 import { purgeJob } from './housekeeping';
 import { dailyDigestJob } from './daily-digest';
+import { transmissionDeliveryJob, transmissionJob } from './transmission';
 
 /**
  * Every scheduled job of the app; the scheduler runs each at its slots and catches up missed ones at start.
  * Features add theirs here (e.g. the 00:30 daily digest: `{ kind: 'daily', at: '00:30' }`).
  */
-export const JOBS: Job[] = [purgeJob, expiryJob, reminderJob, dailyDigestJob];
+export const JOBS: Job[] = [purgeJob, expiryJob, reminderJob, dailyDigestJob, transmissionJob, transmissionDeliveryJob];

@@ -39,6 +39,7 @@ function tabsFor(req: Request, counts: NavCounts): NavTab[] {
       { href: paths.platform.administrators.list, labelKey: 'common:nav.administrators', count: 0 },
       { href: paths.platform.audit, labelKey: 'common:nav.audit', count: 0 },
       { href: paths.platform.publications.list, labelKey: 'common:nav.publications', count: 0 },
+      { href: paths.platform.transmissions.list, labelKey: 'common:nav.transmissions', count: 0 },
     );
   }
   return tabs.map((tab) => ({ ...tab, current: req.path === tab.href || req.path.startsWith(`${tab.href}/`) }));

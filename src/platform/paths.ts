@@ -95,6 +95,12 @@ export const paths = {
       terms: '/platform/publications/terms',
       formVersion: '/platform/publications/form-version',
     },
+    /** Transmissions of approved applications to the issuer: the list, "Transmit now", each file again. */
+    transmissions: {
+      list: '/platform/transmissions',
+      transmit: '/platform/transmissions/transmit',
+      file: (number: number | string = ':number', name: string = ':name') => `/platform/transmissions/${number}/files/${name}`,
+    },
   },
   employee: {
     /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */

@@ -178,7 +178,7 @@ export interface TransmissionRow {
   deliveredAt: string | null;
 }
 
-interface RawTransmission {
+export interface RawTransmission {
   id: number;
   number: number;
   created_at: string;
@@ -193,7 +193,7 @@ interface RawTransmission {
   delivered_at: string | null;
 }
 
-function toTransmission(r: RawTransmission): TransmissionRow {
+export function toTransmission(r: RawTransmission): TransmissionRow {
   return {
     id: Number(r.id),
     number: Number(r.number),
@@ -210,7 +210,8 @@ function toTransmission(r: RawTransmission): TransmissionRow {
   };
 }
 
-function transmissionQuery(db: Db) {
+/** The transmission's columns and who created it, for the readers here and the Transmissions page. */
+export function transmissionQuery(db: Db) {
   return db('transmission as t')
     .leftJoin('administrator as ad', 'ad.id', 't.created_by')
     .select(
@@ -232,45 +233,6 @@ function transmissionQuery(db: Db) {
 export async function findTransmission(db: Db, id: number): Promise<TransmissionRow | undefined> {
   const row = (await transmissionQuery(db).where('t.id', id).first()) as RawTransmission | undefined;
   return row ? toTransmission(row) : undefined;
-}
-
-/** The latest transmissions, newest first. */
-export async function latestTransmissions(db: Db, limit: number, offset = 0): Promise<TransmissionRow[]> {
-  const rows = (await transmissionQuery(db).orderBy('t.number', 'desc').limit(limit).offset(offset)) as RawTransmission[];
-  return rows.map(toTransmission);
-}
-
-export async function countTransmissions(db: Db): Promise<number> {
-  const row = (await db('transmission').count({ n: '*' }).first()) as { n: number | string } | undefined;
-  return Number(row?.n ?? 0);
-}
-
-export interface TransmissionFileInfo {
-  transmissionId: number;
-  name: string;
-  rows: number;
-  size: number;
-  sha256: string;
-  erasedAt: string | null;
-}
-
-/** The files of these transmissions (without their content), in the order they were written. */
-export async function filesOf(db: Db, transmissionIds: number[]): Promise<TransmissionFileInfo[]> {
-  if (!transmissionIds.length) return [];
-  const rows: Array<{ transmission_id: number; name: string; row_count: number; size: number; sha256: string; erased_at: string | null }> = await db(
-    'transmission_file',
-  )
-    .whereIn('transmission_id', transmissionIds)
-    .orderBy('id')
-    .select('transmission_id', 'name', 'row_count', 'size', 'sha256', 'erased_at');
-  return rows.map((r) => ({
-    transmissionId: Number(r.transmission_id),
-    name: r.name,
-    rows: Number(r.row_count),
-    size: Number(r.size),
-    sha256: r.sha256,
-    erasedAt: r.erased_at,
-  }));
 }
 
 /** The files' bytes, as written (null content: erased). */
