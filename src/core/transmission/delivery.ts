@@ -105,7 +105,9 @@ export function sftpDestination(settings: SftpSettings): Destination {
   const label = `sftp://${url.host}${root}`;
 
   async function connect(): Promise<SftpClient> {
-    const client = new SftpClient('sesame-transmission');
+    // The library's default listeners print to the console; errors reach us through each operation's promise instead.
+    const quiet = () => undefined;
+    const client = new SftpClient('sesame-transmission', { error: quiet, end: quiet, close: quiet });
     await client.connect({
       host: url.hostname,
       port: url.port ? Number(url.port) : 22,
