@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { migrateLatest } from './platform/db';
 import { seedDemo } from './seed/demo';
 import { createScheduler } from './jobs/scheduler';
+import { demoDoneSlots } from './jobs/transmission';
 import { createOutboxDispatcher } from './core/outbox/dispatcher';
 import { createMailTransport } from './core/outbox/transport';
 
@@ -27,7 +28,9 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   await migrateLatest(deps.db);
   // Keys from configuration; outside production, missing ones are generated into DATA_DIR now (and logged once).
   deps.secrets.prepare();
-  if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db, deps.clock.now()))) {
+  const now = deps.clock.now();
+  const demo = { pinIssuer: () => deps.secrets.pinIssuer(), doneJobSlots: demoDoneSlots(config, now) };
+  if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db, now, demo))) {
     deps.logger.info('demo data seeded (fictitious companies and administrators)');
   }
   const app = createApp(deps);

@@ -1,6 +1,8 @@
+import type { Config } from '../platform/config';
 import type { Deps } from '../platform/deps';
 import { deliverPending, transmitApproved } from '../core/transmission/transmission';
-import type { Job } from './job';
+import { scheduleOf, type Job } from './job';
+import { slotFor } from './schedule';
 
 /** The job's audit identity: Sésame itself. */
 const SYSTEM = { actor: { type: 'system' as const } };
@@ -35,3 +37,11 @@ export const transmissionDeliveryJob: Job = {
     return { delivered: results.filter((d) => d.delivered).map((d) => d.number), failed: results.filter((d) => !d.delivered).map((d) => d.number) };
   },
 };
+
+/**
+ * For the demo seed: the nightly transmission's current slot, marked done when the demo is seeded, so the first start
+ * does not transmit the demo's approved applications before the newcomer has seen them (and "Transmit now").
+ */
+export function demoDoneSlots(config: Pick<Config, 'transmission' | 'timeZone'>, now: Date): Array<{ job: string; slot: string }> {
+  return [{ job: transmissionJob.name, slot: slotFor(scheduleOf(transmissionJob, config), now, config.timeZone) }];
+}
