@@ -30,7 +30,7 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('row_count').notNullable();
     t.integer('size').notNullable();
     t.string('sha256', 64).notNullable();
-    t.text('content').nullable(); // null once erased (pins.jsonl after delivery)
+    t.binary('content').nullable(); // the file's bytes; null once erased (pins.jsonl after delivery)
     t.string('erased_at', 30).nullable();
     t.unique(['transmission_id', 'name']);
   });

@@ -7,9 +7,25 @@ import { transliterate } from 'transliteration';
  */
 export function toIssuerCharset(value: string | null | undefined): string {
   if (!value) return '';
-  return transliterate(value.normalize('NFC'))
+  return value
+    .normalize('NFC')
+    .replace(/[^ -~]+/g, transliterated)
     .toUpperCase()
     .replace(/[^A-Z0-9 '-]/g, '')
     .replace(/ {2,}/g, ' ')
     .trim();
+}
+
+/** Runs of characters outside printable ASCII, transliterated once each (names repeat the same few: é, ü, ß…; 10,000 names in a file). */
+const cache = new Map<string, string>();
+const CACHE_MAX = 10_000;
+
+function transliterated(run: string): string {
+  let out = cache.get(run);
+  if (out === undefined) {
+    out = transliterate(run);
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(run, out);
+  }
+  return out;
 }

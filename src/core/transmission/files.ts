@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { sha256Hex } from '../../lib/download';
 import { toIssuerCharset } from '../../lib/issuer-charset';
 import type { CardholderValues } from '../application/form-data';
@@ -115,6 +116,71 @@ function csvLine(values: string[]): string {
   return `${values.map(csvField).join(SEPARATOR)}\r\n`;
 }
 
+/** A file written line by line into buffers, hashed as it grows (never the whole text as one string). */
+class LinesFile {
+  private readonly hash = crypto.createHash('sha256');
+  private readonly chunks: Buffer[] = [];
+  rows = 0;
+  constructor(
+    readonly name: string,
+    head?: string,
+  ) {
+    if (head) this.push([head]);
+  }
+  private push(lines: string[]): void {
+    if (!lines.length) return;
+    const chunk = Buffer.from(lines.join(''), 'utf8');
+    this.hash.update(chunk);
+    this.chunks.push(chunk);
+  }
+  add(lines: string[]): void {
+    this.push(lines);
+    this.rows += lines.length;
+  }
+  finish(): TransmissionFile {
+    const content = Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    return { name: this.name, content, rows: this.rows, sha256: this.hash.digest('hex') };
+  }
+}
+
+/**
+ * The files of one transmission, built page by page (a page of records and their PINs at a time, so 10,000
+ * applications never sit in memory at once); `finish` adds the manifest.
+ */
+export class TransmissionFilesBuilder {
+  private readonly csv = new LinesFile(FILE_NAMES.csv, csvLine(CSV_COLUMNS.map((c) => c.name)));
+  private readonly jsonl = new LinesFile(FILE_NAMES.jsonl);
+  private readonly pins = new LinesFile(FILE_NAMES.pins);
+
+  add(records: TransmissionRecord[], pins: PinRecord[]): void {
+    this.csv.add(records.map((r) => csvLine(CSV_COLUMNS.map((c) => c.value(r)))));
+    this.jsonl.add(records.map((r) => `${JSON.stringify(jsonRecord(r))}\n`));
+    this.pins.add(pins.map((p) => `${JSON.stringify({ reference: p.reference, issuerKeyId: p.keyId, encryptedPin: p.encrypted })}\n`));
+  }
+
+  get applicationCount(): number {
+    return this.jsonl.rows;
+  }
+
+  get pinCount(): number {
+    return this.pins.rows;
+  }
+
+  finish(number: number, createdAt: Date): TransmissionFile[] {
+    const data = [this.csv.finish(), this.jsonl.finish(), this.pins.finish()];
+    const manifest = {
+      format: MANIFEST_FORMAT,
+      number,
+      folder: transmissionFolderName(number),
+      createdAt: createdAt.toISOString(),
+      applicationCount: data[1]?.rows ?? 0,
+      files: data.map((f) => ({ name: f.name, rows: f.rows, size: f.content.length, sha256: f.sha256 })),
+    };
+    return [...data, file(FILE_NAMES.manifest, `${JSON.stringify(manifest, null, 2)}\n`, 1)];
+  }
+}
+
 function file(name: string, text: string, rows: number): TransmissionFile {
   const content = Buffer.from(text, 'utf8');
   return { name, content, rows, sha256: sha256Hex(content) };
@@ -139,29 +205,9 @@ function jsonRecord(r: TransmissionRecord) {
   };
 }
 
-/**
- * Builds the four files. The manifest comes last and lists the three others with their row counts and SHA-256.
- */
+/** Builds the four files at once (the manifest last, listing the three others with their row counts and SHA-256). */
 export function buildTransmissionFiles(input: { number: number; createdAt: Date; records: TransmissionRecord[]; pins: PinRecord[] }): TransmissionFile[] {
-  const csvParts = [csvLine(CSV_COLUMNS.map((c) => c.name))];
-  const jsonParts: string[] = [];
-  for (const r of input.records) {
-    csvParts.push(csvLine(CSV_COLUMNS.map((c) => c.value(r))));
-    jsonParts.push(`${JSON.stringify(jsonRecord(r))}\n`);
-  }
-  const pinParts = input.pins.map((p) => `${JSON.stringify({ reference: p.reference, issuerKeyId: p.keyId, encryptedPin: p.encrypted })}\n`);
-  const data = [
-    file(FILE_NAMES.csv, csvParts.join(''), input.records.length),
-    file(FILE_NAMES.jsonl, jsonParts.join(''), input.records.length),
-    file(FILE_NAMES.pins, pinParts.join(''), input.pins.length),
-  ];
-  const manifest = {
-    format: MANIFEST_FORMAT,
-    number: input.number,
-    folder: transmissionFolderName(input.number),
-    createdAt: input.createdAt.toISOString(),
-    applicationCount: input.records.length,
-    files: data.map((f) => ({ name: f.name, rows: f.rows, size: f.content.length, sha256: f.sha256 })),
-  };
-  return [...data, file(FILE_NAMES.manifest, `${JSON.stringify(manifest, null, 2)}\n`, 1)];
+  const builder = new TransmissionFilesBuilder();
+  builder.add(input.records, input.pins);
+  return builder.finish(input.number, input.createdAt);
 }

@@ -46,13 +46,18 @@ export interface ApprovedRow {
   payment_type: string;
 }
 
-/** Every approved application, oldest first, rows held until the transaction ends (PostgreSQL: FOR UPDATE). */
-export async function approvedApplications(trx: Knex.Transaction): Promise<ApprovedRow[]> {
+/**
+ * A page of approved applications after `afterId`, in id order, rows held until the transaction ends (PostgreSQL:
+ * FOR UPDATE): the transmission reads them page by page.
+ */
+export async function approvedApplications(trx: Knex.Transaction, page: { afterId: number; limit: number }): Promise<ApprovedRow[]> {
   const query = trx('application as ap')
     .join('access_key as k', 'k.id', 'ap.access_key_id')
     .join('account as a', 'a.id', 'ap.account_id')
     .where('ap.status', 'approved')
+    .where('ap.id', '>', page.afterId)
     .orderBy('ap.id')
+    .limit(page.limit)
     .select<ApprovedRow[]>(
       'ap.id',
       'ap.reference',
@@ -124,7 +129,7 @@ export async function insertTransmissionFiles(trx: Db, transmissionId: number, f
       row_count: f.rows,
       size: f.content.length,
       sha256: f.sha256,
-      content: f.content.toString('utf8'),
+      content: f.content,
     });
   }
 }
@@ -239,8 +244,12 @@ export async function findTransmission(db: Db, id: number): Promise<Transmission
 export async function fileContents(db: Db, transmissionId: number, name?: string): Promise<Array<{ name: string; sha256: string; content: Buffer | null }>> {
   const q = db('transmission_file').where({ transmission_id: transmissionId }).orderBy('id').select('name', 'sha256', 'content');
   if (name) q.where({ name });
-  const rows: Array<{ name: string; sha256: string; content: string | null }> = await q;
-  return rows.map((r) => ({ name: r.name, sha256: r.sha256, content: r.content === null ? null : Buffer.from(r.content, 'utf8') }));
+  const rows: Array<{ name: string; sha256: string; content: Buffer | null }> = await q;
+  return rows.map((r) => ({
+    name: r.name,
+    sha256: r.sha256,
+    content: r.content === null ? null : Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content),
+  }));
 }
 
 /** Delivered: the state, the time; the lease released. */

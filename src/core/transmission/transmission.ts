@@ -1,10 +1,11 @@
+import type { Knex } from 'knex';
 import type { Deps } from '../../platform/deps';
 import { decryptField, FieldCryptoError, type Keyring } from '../../lib/field-crypto';
 import { recordAudit, type AuditContext } from '../audit/audit';
-import { transition } from '../application/status';
-import { erasePin } from '../application/pin-repository';
+import { transitionMany } from '../application/status';
+import { erasePins } from '../application/pin-repository';
 import { ibanAad, type CardholderValues } from '../application/form-data';
-import { buildTransmissionFiles, PIN_FILE, transmissionFolderName, type PinRecord, type TransmissionRecord } from './files';
+import { PIN_FILE, TransmissionFilesBuilder, transmissionFolderName, type TransmissionFile, type TransmissionRecord } from './files';
 import { destinationFor, type Destination } from './delivery';
 import {
   approvedApplications,
@@ -98,6 +99,42 @@ export function recordOf(row: ApprovedRow, keyring: () => Keyring): Transmission
   };
 }
 
+/** Applications read (and their files built) this many at a time. */
+const PAGE_SIZE = 1000;
+
+/**
+ * Reads the approved applications page by page (each held until the transaction ends) and builds the files as it
+ * goes: only one page of rows and records is in memory at a time (10,000 applications: the files alone are ~20 MB).
+ */
+async function buildFromApproved(
+  trx: Knex.Transaction,
+  keyring: () => Keyring,
+  number: number,
+  now: Date,
+): Promise<{ ids: number[]; files: TransmissionFile[]; pinCount: number } | null> {
+  const builder = new TransmissionFilesBuilder();
+  const ids: number[] = [];
+  for (;;) {
+    const rows = await approvedApplications(trx, { afterId: ids[ids.length - 1] ?? 0, limit: PAGE_SIZE });
+    if (!rows.length) break;
+    const pins = await storedPins(
+      trx,
+      rows.map((r) => r.id),
+    );
+    builder.add(
+      rows.map((r) => recordOf(r, keyring)),
+      rows.flatMap((r) => {
+        const pin = pins.get(r.id);
+        return pin ? [{ reference: r.reference, keyId: pin.keyId, encrypted: pin.encrypted }] : [];
+      }),
+    );
+    for (const r of rows) ids.push(r.id);
+    if (rows.length < PAGE_SIZE) break;
+  }
+  if (!ids.length) return null;
+  return { ids, files: builder.finish(number, now), pinCount: builder.pinCount };
+}
+
 export interface CreatedTransmission {
   id: number;
   number: number;
@@ -112,45 +149,45 @@ export async function createTransmission(
   deps: TransmissionDeps,
   input: { audit: AuditContext; now: Date; destination?: Destination },
 ): Promise<CreatedTransmission | null> {
+  const created = await recordTransmission(deps, input);
+  return created ? { id: created.id, number: created.number, applicationCount: created.applicationCount } : null;
+}
+
+/** createTransmission, also handing back the files just recorded (delivered at once without reading them again). */
+async function recordTransmission(
+  deps: TransmissionDeps,
+  input: { audit: AuditContext; now: Date; destination?: Destination },
+): Promise<(CreatedTransmission & { files: TransmissionFile[] }) | null> {
   const { db, secrets, faults } = deps;
   const destination = input.destination ?? destinationFor(deps.config);
   const { now, audit } = input;
   return db.transaction(async (trx) => {
     await holdTransmissionLock(trx);
-    const rows = await approvedApplications(trx);
-    if (!rows.length) return null;
-    const ids = rows.map((r) => r.id);
-    const pins = await storedPins(trx, ids);
     const number = await nextTransmissionNumber(trx);
-    const records = rows.map((r) => recordOf(r, () => secrets.dataKeyring()));
-    const pinRecords: PinRecord[] = rows.flatMap((r) => {
-      const pin = pins.get(r.id);
-      return pin ? [{ reference: r.reference, keyId: pin.keyId, encrypted: pin.encrypted }] : [];
-    });
-    const files = buildTransmissionFiles({ number, createdAt: now, records, pins: pinRecords });
+    const built = await buildFromApproved(trx, () => secrets.dataKeyring(), number, now);
+    if (!built) return null;
+    const { ids, files, pinCount } = built;
     const actor = audit.actor.type === 'admin' ? { type: 'admin' as const, id: audit.actor.id ?? null } : { type: 'system' as const };
     const id = await insertTransmission(trx, {
       number,
       createdAt: now.toISOString(),
       createdByType: actor.type,
       createdBy: actor.type === 'admin' ? (actor.id ?? null) : null,
-      applicationCount: rows.length,
+      applicationCount: ids.length,
       destination: destination.label,
     });
     await insertTransmissionFiles(trx, id, files);
     await insertTransmissionApplications(trx, id, ids);
-    for (const applicationId of ids) {
-      await transition(trx, { applicationId, from: ['approved'], to: 'transmitted', actor, now, comment: transmissionFolderName(number) });
-    }
+    await transitionMany(trx, { applicationIds: ids, from: ['approved'], to: 'transmitted', actor, now, comment: transmissionFolderName(number) });
     await recordAudit(trx, {
       ...audit,
       at: now,
       action: 'transmission.create',
       object: { type: 'transmission', id: number },
-      details: { applications: rows.length, pins: pinRecords.length, files: files.map((f) => ({ name: f.name, rows: f.rows, sha256: f.sha256 })) },
+      details: { applications: ids.length, pins: pinCount, files: files.map((f) => ({ name: f.name, rows: f.rows, sha256: f.sha256 })) },
     });
     await faults.beforeTransmissionCommit?.(number);
-    return { id, number, applicationCount: rows.length };
+    return { id, number, applicationCount: ids.length, files };
   });
 }
 
@@ -165,6 +202,8 @@ export async function deliverTransmission(
   transmissionId: number,
   now: Date,
   destination: Destination = destinationFor(deps.config),
+  /** The files as just recorded (same bytes as stored), to save reading them back. */
+  recorded?: TransmissionFile[],
 ): Promise<DeliveryResult | null> {
   const { db, logger, faults } = deps;
   if (!(await claimDelivery(db, transmissionId, now, new Date(now.getTime() + DELIVERY_LEASE_MS)))) return null;
@@ -172,16 +211,17 @@ export async function deliverTransmission(
   if (!transmission) return null;
   const { number } = transmission;
   try {
-    const files = await fileContents(db, transmissionId);
+    const files = recorded ?? (await fileContents(db, transmissionId));
     if (files.some((f) => f.content === null)) throw new Error(`transmission ${number}: a file was erased before delivery`);
     const outcome = await destination.deliver(
       transmissionFolderName(number),
       files.map((f) => ({ name: f.name, content: f.content as Buffer })),
     );
+    files.length = 0;
     await faults.afterTransmissionWritten?.(number);
     await db.transaction(async (trx) => {
       await markDelivered(trx, transmissionId, now);
-      for (const applicationId of await transmissionApplicationIds(trx, transmissionId)) await erasePin(trx, applicationId, now);
+      await erasePins(trx, await transmissionApplicationIds(trx, transmissionId), now);
       await eraseFileContent(trx, transmissionId, PIN_FILE, now);
       await recordAudit(trx, {
         actor: { type: 'system' },
@@ -220,7 +260,15 @@ export async function transmitApproved(
   input: { audit: AuditContext; now: Date; destination?: Destination },
 ): Promise<{ created: CreatedTransmission | null; deliveries: DeliveryResult[] }> {
   const destination = input.destination ?? destinationFor(deps.config);
-  const created = await createTransmission(deps, { ...input, destination });
-  const deliveries = await deliverPending(deps, input.now, destination);
+  const recorded = await recordTransmission(deps, { ...input, destination });
+  const deliveries: DeliveryResult[] = [];
+  let created: CreatedTransmission | null = null;
+  if (recorded) {
+    created = { id: recorded.id, number: recorded.number, applicationCount: recorded.applicationCount };
+    const result = await deliverTransmission(deps, recorded.id, input.now, destination, recorded.files);
+    if (result) deliveries.push(result);
+  }
+  // Earlier transmissions whose delivery is due again (the one just attempted is not due: delivered, or backing off).
+  deliveries.push(...(await deliverPending(deps, input.now, destination)));
   return { created, deliveries };
 }
