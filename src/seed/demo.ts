@@ -3,6 +3,7 @@ import { generateAccessKeyNumber } from '../lib/access-key-number';
 import { seedTerms } from '../core/terms/repository';
 import { generateReference } from '../lib/luhn';
 import { deriveEmbossName } from '../lib/validators';
+import { toIssuerCharset } from '../lib/issuer-charset';
 import { STATUSES, type Status } from '../core/application/status';
 import { encryptPin } from '../core/application/pin';
 import type { PinIssuerKey } from '../platform/secrets';
@@ -218,10 +219,13 @@ async function seedApplications(trx: Db, now: Date, keys: Array<{ id: number; ac
     const changedAt = new Date(now.getTime() - (10 - (i % 10)) * day).toISOString();
     const submitted = SUBMITTED_STATUSES.includes(status);
     const urgent = i === DEMO_STATUSES.length - 1;
-    const email = `${firstName}.${lastName}`
-      .normalize('NFD')
-      .replace(/[^A-Za-z.]/g, '')
-      .toLowerCase();
+    const email = [firstName, lastName]
+      .map((n) =>
+        toIssuerCharset(n)
+          .toLowerCase()
+          .replace(/[^a-z]/g, ''),
+      )
+      .join('.');
     const cardholder = {
       title,
       firstName,
