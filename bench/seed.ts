@@ -19,6 +19,8 @@ import { ACCESS_KEY_ALPHABET, ACCESS_KEY_LENGTH } from '../src/lib/access-key-nu
 import type { Status } from '../src/core/application/status';
 import { JOBS } from '../src/jobs/registry';
 import { slotFor } from '../src/jobs/schedule';
+import { scheduleOf } from '../src/jobs/job';
+import { loadConfig } from '../src/platform/config';
 
 export interface SeedOptions {
   applications?: number;
@@ -512,10 +514,11 @@ export async function markJobSlotsDone(dataDir: string, now: Date, timeZone: str
   const db = openDb({ dataDir });
   const ts = now.toISOString();
   const rows = new Map<string, { job: string; slot: string }>();
+  const config = loadConfig({ DATA_DIR: dataDir });
   for (let m = 0; m <= 6 * 60; m += 5) {
     const at = new Date(now.getTime() + m * 60_000);
     for (const job of JOBS) {
-      const slot = slotFor(job.schedule, at, timeZone);
+      const slot = slotFor(scheduleOf(job, config), at, timeZone);
       rows.set(`${job.name} ${slot}`, { job: job.name, slot });
     }
   }

@@ -43,6 +43,7 @@ import { emailDeliveryRoutes } from './features/email-delivery/routes';
 import { metricsFor } from './platform/metrics';
 import { httpMetrics } from './middleware/metrics';
 import { searchRoutes } from './features/search/routes';
+import { transmissionRoutes } from './features/transmissions/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -121,6 +122,7 @@ export function createApp(deps: Deps): Express {
   app.use(issuerStatusRoutes(deps));
   app.use(informationRequestRoutes(deps));
   app.use(complaintRoutes(deps));
+  app.use(transmissionRoutes(deps));
   app.use(notFound);
   app.use(errorHandler({ showStack: !config.isProduction, timeZone: config.timeZone }));
   return app;

@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { migrateLatest } from './platform/db';
 import { seedDemo } from './seed/demo';
 import { createScheduler } from './jobs/scheduler';
+import { demoDoneSlots } from './jobs/transmission';
 import { createOutboxDispatcher, STOP_GRACE_MS } from './core/outbox/dispatcher';
 import { createMailTransport } from './core/outbox/transport';
 import { metricsFor } from './platform/metrics';
@@ -36,8 +37,10 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   // Keys from configuration; outside production, missing ones are generated into DATA_DIR now (and logged once).
   deps.secrets.prepare();
   // Under the start-up lock: instances starting together migrate and seed one after the other (the first does it).
+  const now = deps.clock.now();
+  const demo = { pinIssuer: () => deps.secrets.pinIssuer(), doneJobSlots: demoDoneSlots(config, now) };
   await migrateLatest(deps.db, async () => {
-    if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db, deps.clock.now()))) {
+    if (config.seedDemo && !config.isProduction && (await seedDemo(deps.db, now, demo))) {
       deps.logger.info('demo data seeded (fictitious companies and administrators)');
     }
   });

@@ -6,9 +6,20 @@ import { dailyDigestJob } from './daily-digest';
 import { issuerStatusJob } from './issuer-status';
 import { retentionJob } from './retention';
 import { informationRequestReminderJob } from './information-request-reminders';
+import { transmissionDeliveryJob, transmissionJob } from './transmission';
 
 /**
  * Every scheduled job of the app; the scheduler runs each at its slots and catches up missed ones at start.
  * Features add theirs here (e.g. the 00:30 daily digest: `{ kind: 'daily', at: '00:30' }`).
  */
-export const JOBS: Job[] = [purgeJob, expiryJob, reminderJob, dailyDigestJob, issuerStatusJob, retentionJob, informationRequestReminderJob];
+export const JOBS: Job[] = [
+  purgeJob,
+  expiryJob,
+  reminderJob,
+  dailyDigestJob,
+  issuerStatusJob,
+  retentionJob,
+  informationRequestReminderJob,
+  transmissionJob,
+  transmissionDeliveryJob,
+];

@@ -2,7 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../platform/deps';
 import type { BackgroundWorker } from './background-worker';
 import { DEFAULT_LEASE_MS, runSlot, type SlotOutcome } from './coordinator';
-import type { Job } from './job';
+import { scheduleOf, type Job } from './job';
 import { JOBS } from './registry';
 import { cronExpression, slotFor } from './schedule';
 
@@ -47,7 +47,7 @@ export function createScheduler(deps: Deps, jobs: Job[] = JOBS, opts: { owner?: 
     const now = clock.now();
     // A cron tick may read the clock a hair before its due time: the fire date then names the slot.
     const at = fireDate && Math.abs(fireDate.getTime() - now.getTime()) < 60000 && fireDate > now ? fireDate : now;
-    const slot = slotFor(job.schedule, at, config.timeZone);
+    const slot = slotFor(scheduleOf(job, config), at, config.timeZone);
     const leaseMs = job.leaseMs ?? DEFAULT_LEASE_MS;
     try {
       const outcome = await runSlot({ db: deps.db, logger, clock }, { job: job.name, slot, now, leaseMs, owner: opts.owner }, () => job.run(deps, now));
@@ -66,7 +66,7 @@ export function createScheduler(deps: Deps, jobs: Job[] = JOBS, opts: { owner?: 
     if (stopped || attempt >= MAX_RETRIES) return;
     const timer = setTimeout(() => {
       retryTimers.delete(timer);
-      if (stopped || slotFor(job.schedule, clock.now(), config.timeZone) !== slot) return;
+      if (stopped || slotFor(scheduleOf(job, config), clock.now(), config.timeZone) !== slot) return;
       void track(runDue(job, undefined, attempt + 1));
     }, delayMs);
     timer.unref();
@@ -91,7 +91,7 @@ export function createScheduler(deps: Deps, jobs: Job[] = JOBS, opts: { owner?: 
       if (opts.cron !== false) {
         for (const job of jobs) {
           tasks.push(
-            cron.schedule(cronExpression(job.schedule), (ctx) => track(runDue(job, ctx.date)), {
+            cron.schedule(cronExpression(scheduleOf(job, config)), (ctx) => track(runDue(job, ctx.date)), {
               name: `sesame:${job.name}`,
               timezone: config.timeZone,
               noOverlap: true,

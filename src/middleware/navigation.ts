@@ -42,6 +42,7 @@ function tabsFor(req: Request, counts: NavCounts): NavTab[] {
       { href: paths.platform.emailDelivery.list, labelKey: 'common:nav.emailDelivery', count: 0 },
       { href: paths.platform.publications.list, labelKey: 'common:nav.publications', count: 0 },
       { href: paths.platform.help.list, labelKey: 'common:nav.help', count: 0 },
+      { href: paths.platform.transmissions.list, labelKey: 'common:nav.transmissions', count: 0 },
     );
   }
   return tabs.map((tab) => ({ ...tab, current: req.path === tab.href || req.path.startsWith(`${tab.href}/`) }));

@@ -13,6 +13,8 @@ function durationMs(value: string): number {
   const [, n, unit] = DURATION.exec(value) as RegExpExecArray;
   return Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS];
 }
+/** A daily cron expression, "minute hour * * *" (the scheduler runs daily jobs and catches up missed days). */
+const DAILY_CRON = /^([0-5]?\d) ([01]?\d|2[0-3]) \* \* \*$/;
 
 /** A 256-bit key in base64 (openssl rand -base64 32). */
 const BASE64_32_BYTES = /^[A-Za-z0-9+/]{43}=$/;
@@ -77,6 +79,19 @@ const schema = z
     CARD_DELIVERY_DAYS: z.coerce.number().int().min(1).max(60).default(7),
     RETENTION_MONTHS: z.coerce.number().int().min(1).max(240).default(13),
     ARCHIVE_RETENTION_YEARS: z.coerce.number().int().min(1).max(50).default(5),
+    // Transmission of approved applications to the issuer (src/core/transmission, docs/issuer-files.md).
+    TRANSMISSION_DIR: z.string().min(1).optional(),
+    TRANSMISSION_SFTP_URL: z
+      .string()
+      .regex(/^sftp:\/\/[^@/]+@[^/]+(\/.*)?$/, 'must be sftp://user@host[:port]/folder')
+      .refine((v) => !/^sftp:\/\/[^@/]*:[^@/]*@/.test(v), 'must not contain a password: use TRANSMISSION_SFTP_KEY_FILE')
+      .optional(),
+    TRANSMISSION_SFTP_KEY_FILE: z.string().min(1).optional(),
+    TRANSMISSION_SFTP_HOST_FINGERPRINT: z
+      .string()
+      .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'must be the server’s host key fingerprint as ssh-keygen -lf prints it (SHA256:…)')
+      .optional(),
+    TRANSMISSION_CRON: z.string().trim().regex(DAILY_CRON, 'must be a daily cron expression "minute hour * * *" (e.g. 0 2 * * *)').default('0 2 * * *'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -96,6 +111,16 @@ const schema = z
     if (env.PIN_ISSUER_PUBLIC_KEY) {
       const problem = issuerKeyProblem(env.PIN_ISSUER_PUBLIC_KEY);
       if (problem) ctx.addIssue({ code: 'custom', path: ['PIN_ISSUER_PUBLIC_KEY'], message: problem });
+    }
+    if (env.TRANSMISSION_SFTP_URL && !env.TRANSMISSION_SFTP_KEY_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['TRANSMISSION_SFTP_KEY_FILE'], message: 'is required with TRANSMISSION_SFTP_URL (key authentication)' });
+    }
+    if (env.NODE_ENV === 'production' && env.TRANSMISSION_SFTP_URL && !env.TRANSMISSION_SFTP_HOST_FINGERPRINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRANSMISSION_SFTP_HOST_FINGERPRINT'],
+        message: 'is required with TRANSMISSION_SFTP_URL when NODE_ENV=production',
+      });
     }
     if (env.AUTH_MODE === 'header' && !env.AUTH_PROXY_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['AUTH_PROXY_SECRET'], message: 'is required when AUTH_MODE=header' });
@@ -182,7 +207,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     retention: { months: c.RETENTION_MONTHS, archiveYears: c.ARCHIVE_RETENTION_YEARS },
     /** /metrics: the bearer token it requires (none: loopback only outside production, not served in production). */
     metricsToken: c.METRICS_TOKEN,
+    transmission: {
+      /** The folder the issuer collects from, when no SFTP server is configured. */
+      dir: c.TRANSMISSION_DIR ?? path.join(c.DATA_DIR, 'transmissions'),
+      sftp: c.TRANSMISSION_SFTP_URL
+        ? { url: c.TRANSMISSION_SFTP_URL, keyFile: c.TRANSMISSION_SFTP_KEY_FILE as string, hostFingerprint: c.TRANSMISSION_SFTP_HOST_FINGERPRINT }
+        : undefined,
+      cron: c.TRANSMISSION_CRON,
+      /** The nightly transmission's local time (HH:MM in TIME_ZONE), from TRANSMISSION_CRON. */
+      dailyAt: dailyCronTime(c.TRANSMISSION_CRON),
+    },
   };
+}
+
+function dailyCronTime(expression: string): string {
+  const [minute, hour] = expression.split(' ').map(Number) as [number, number];
+  return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 
 /** The issuer's key must be an RSA public key of at least 2048 bits (RSA-OAEP-256 wraps the PIN's data key). */

@@ -19,6 +19,10 @@ export interface Faults {
   beforeActionEmails?(applicationId: number): Promise<void>;
   /** Signature: inside the signing transaction, the additional approval's state read, before the status changes. */
   afterApprovalStateRead?(applicationId: number): Promise<void>;
+  /** Transmission: inside the transaction that records a transmission, everything written, just before it commits. */
+  beforeTransmissionCommit?(number: number): Promise<void>;
+  /** Transmission: its files written at the destination (renamed into place), before the delivery is recorded. */
+  afterTransmissionWritten?(number: number): Promise<void>;
 }
 
 /** The composition root's ingredients; tests build their own with a temp database and a fixed clock. */

@@ -151,6 +151,12 @@ export const paths = {
       preview: (token: string = ':token') => `/platform/issuer-status/${token}`,
       apply: (token: string = ':token') => `/platform/issuer-status/${token}/apply`,
     },
+    /** Transmissions of approved applications to the issuer: the list, "Transmit now", each file again. */
+    transmissions: {
+      list: '/platform/transmissions',
+      transmit: '/platform/transmissions/transmit',
+      file: (number: number | string = ':number', name: string = ':name') => `/platform/transmissions/${number}/files/${name}`,
+    },
   },
   employee: {
     /** Key + reference entry page; the e-mailed link is entry?ref=<reference>. */

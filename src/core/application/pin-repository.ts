@@ -23,3 +23,15 @@ export async function erasePin(db: Db, applicationId: number, now: Date): Promis
     .update({ encrypted: null, erased_at: now.toISOString() });
   return n > 0;
 }
+
+/** `erasePin` for many applications (once a transmission is delivered); returns how many PINs were erased. */
+export async function erasePins(db: Db, applicationIds: number[], now: Date): Promise<number> {
+  let erased = 0;
+  for (let i = 0; i < applicationIds.length; i += 500) {
+    erased += await db('application_pin')
+      .whereIn('application_id', applicationIds.slice(i, i + 500))
+      .whereNotNull('encrypted')
+      .update({ encrypted: null, erased_at: now.toISOString() });
+  }
+  return erased;
+}

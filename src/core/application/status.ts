@@ -128,3 +128,41 @@ export function finalSince(app: { status: Status; statusChangedAt: string; creat
   const deadline = reactivationDeadline(app.createdAt);
   return deadline.getTime() > changed.getTime() ? deadline : changed;
 }
+
+/**
+ * `transition` for many applications at once (the transmission of thousands of approved applications): one
+ * conditional UPDATE per chunk (`WHERE id IN … AND status IN from`) and one multi-row history insert. All or nothing:
+ * when any application of a chunk is no longer in a `from` status, StaleStateError and the caller's transaction rolls
+ * back. Same columns as `transition` (status, status_changed_at, version + 1, history row).
+ */
+export async function transitionMany(
+  trx: Knex.Transaction,
+  input: { applicationIds: number[]; from: Status[]; to: Status; actor: Actor; comment?: string | null; now: Date },
+): Promise<void> {
+  const ts = input.now.toISOString();
+  const CHUNK = 500;
+  for (let i = 0; i < input.applicationIds.length; i += CHUNK) {
+    const ids = input.applicationIds.slice(i, i + CHUNK);
+    const current: Array<{ id: number; status: Status }> = await trx('application').whereIn('id', ids).select('id', 'status');
+    const stale = ids.find((id) => !current.some((c) => Number(c.id) === id && input.from.includes(c.status)));
+    if (stale !== undefined) throw new StaleStateError(stale);
+    const updated = await trx('application')
+      .whereIn('id', ids)
+      .whereIn('status', input.from)
+      .update({ status: input.to, status_changed_at: ts, updated_at: ts, version: trx.raw('version + 1') });
+    if (updated !== ids.length) throw new StaleStateError(ids[0] as number);
+    const byId = new Map(current.map((c) => [Number(c.id), c.status]));
+    await trx('application_status_history').insert(
+      ids.map((id) => ({
+        application_id: id,
+        at: ts,
+        actor_type: input.actor.type,
+        actor_id: input.actor.id ?? null,
+        from_status: byId.get(id),
+        to_status: input.to,
+        comment: input.comment ?? null,
+        comment_for_employee: false,
+      })),
+    );
+  }
+}
