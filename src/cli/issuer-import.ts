@@ -1,3 +1,4 @@
+import { counted } from '../lib/counted';
 import fs from 'node:fs';
 import { tFor } from '../platform/i18n';
 import { StatusFileRefused } from '../core/issuer-status/file';
@@ -23,7 +24,7 @@ exitWith(
       const { counts, rows } = await importStatusFile({ config, db }, fs.readFileSync(file), { now: new Date(), source: 'cli' });
       for (const row of rows.filter((r) => r.outcome === 'refused')) for (const e of row.errors) console.log(errorLine(t, row.line, e));
       console.log(
-        `${counts.rows} ${counts.rows === 1 ? 'line' : 'lines'}: ${counts.applied} applied, ${counts.already} already done, ${counts.refused} refused` +
+        `${counted(counts.rows, 'line', 'lines')}: ${counts.applied} applied, ${counts.already} already done, ${counts.refused} refused` +
           (counts.changedMeanwhile ? `, ${counts.changedMeanwhile} skipped (changed meanwhile)` : '') +
           '.',
       );

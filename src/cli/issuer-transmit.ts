@@ -1,3 +1,4 @@
+import { counted } from '../lib/counted';
 import { buildDeps } from '../platform/deps';
 import { loadConfig } from '../platform/config';
 import { migrateLatest } from '../platform/db';
@@ -18,7 +19,7 @@ async function run(): Promise<number> {
     const { created, deliveries } = await transmitApproved(deps, { audit: { actor: { type: 'system' } }, now: deps.clock.now() });
     console.log(
       created
-        ? `Transmission ${created.number} (${transmissionFolderName(created.number)}): ${created.applicationCount} application(s).`
+        ? `Transmission ${created.number} (${transmissionFolderName(created.number)}): ${counted(created.applicationCount, 'application', 'applications')}.`
         : 'No approved application to transmit.',
     );
     for (const d of deliveries) {

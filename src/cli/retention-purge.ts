@@ -1,3 +1,4 @@
+import { counted } from '../lib/counted';
 import { createLogger } from '../platform/logger';
 import { purgeExpiredData } from '../core/retention/purge';
 import { exitWith, withDatabase } from './command';
@@ -13,8 +14,8 @@ exitWith(
     const r = await purgeExpiredData({ config, db, logger: createLogger(config.logLevel) }, new Date(), { dryRun });
     console.log(
       dryRun
-        ? `Dry run: ${r.applications} application(s) would have their personal data erased, ${r.archiveFiles} archived file(s) would be deleted. Nothing was changed.`
-        : `Retention purge: personal data erased for ${r.applications} application(s) (${r.pins} PIN(s), ${r.documents} document(s)); ${r.archiveFiles} archived file(s) deleted.`,
+        ? `Dry run: ${counted(r.applications, 'application', 'applications')} would have their personal data erased, ${counted(r.archiveFiles, 'archived file', 'archived files')} would be deleted. Nothing was changed.`
+        : `Retention purge: personal data erased for ${counted(r.applications, 'application', 'applications')} (${counted(r.pins, 'PIN', 'PINs')}, ${counted(r.documents, 'document', 'documents')}); ${counted(r.archiveFiles, 'archived file', 'archived files')} deleted.`,
     );
     return 0;
   }),

@@ -19,7 +19,7 @@ describe('transmissions to the issuer in the browser', () => {
 
     await transmissions.transmitNow('en');
     await admin.expectHeading('Transmissions to the issuer');
-    expect(await e2e.page.locator('[role="status"]').first().textContent()).toContain('Transmission 1 sent: 3 application(s).');
+    expect(await e2e.page.locator('[role="status"]').first().textContent()).toContain('Transmission 1 sent: 3 applications.');
     const row = transmissions.row(1);
     expect(await row.textContent()).toContain('Paula Plateforme');
     expect(await row.textContent()).toContain('Delivered on');

@@ -108,7 +108,7 @@ describe('npm run issuer:transmit', () => {
         });
       const first = run();
       expect(first.status).toBe(0);
-      expect(first.stdout).toContain('Transmission 1 (SESAME-000001): 1 application(s).');
+      expect(first.stdout).toContain('Transmission 1 (SESAME-000001): 1 application.');
       expect(first.stdout).toContain('Delivered SESAME-000001 (written).');
       expect(verifiedManifest(path.join(inbox, 'SESAME-000001')).applicationCount).toBe(1);
       const second = run();

@@ -86,7 +86,7 @@ describe('Transmissions page (platform administrators)', () => {
     expect(audit).toMatchObject({ actor_type: 'admin', object_type: 'transmission', object_id: '1' });
 
     const page = $((await agent.get('/platform/transmissions')).text);
-    expect(page('[role="status"]').first().text()).toContain('Transmission 1 sent: 2 application(s).');
+    expect(page('[role="status"]').first().text()).toContain('Transmission 1 sent: 2 applications.');
     const row = page('#transmissions tr[data-number="1"]');
     expect(row.text()).toContain('Paula Plateforme');
     expect(row.text()).toContain('Delivered on');

@@ -19,6 +19,20 @@ export async function currentStatus(trx: Knex.Transaction, applicationId: number
   return row ? { status: row.status, version: Number(row.version) } : undefined;
 }
 
+/** The statuses of these applications as they are now, in the caller's transaction. */
+export async function currentStatuses(trx: Knex.Transaction, ids: number[]): Promise<Array<{ id: number; status: string }>> {
+  const rows: Array<{ id: number; status: string }> = await trx('application').whereIn('id', ids).select('id', 'status');
+  return rows.map((r) => ({ id: Number(r.id), status: r.status }));
+}
+
+/** Moves these applications to `to` where they are still in one of `from`; version + 1. Returns how many changed. */
+export async function updateStatusesIfIn(trx: Knex.Transaction, ids: number[], from: string[], change: { to: string; at: string }): Promise<number> {
+  return trx('application')
+    .whereIn('id', ids)
+    .whereIn('status', from)
+    .update({ status: change.to, status_changed_at: change.at, updated_at: change.at, version: trx.raw('version + 1') });
+}
+
 /**
  * Writes the new status only if the application still has the status and version read (`WHERE status = … AND
  * version = …`); the version goes up by one. Returns how many rows changed (1, or 0 when another writer came first).

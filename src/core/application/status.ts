@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { currentStatus, insertStatusHistory, updateStatusIfUnchanged } from './status-repository';
+import { currentStatus, currentStatuses, insertStatusHistory, updateStatusesIfIn, updateStatusIfUnchanged } from './status-repository';
 
 export const STATUSES = [
   'invited',
@@ -143,22 +143,20 @@ export async function transitionMany(
   const CHUNK = 500;
   for (let i = 0; i < input.applicationIds.length; i += CHUNK) {
     const ids = input.applicationIds.slice(i, i + CHUNK);
-    const current: Array<{ id: number; status: Status }> = await trx('application').whereIn('id', ids).select('id', 'status');
-    const stale = ids.find((id) => !current.some((c) => Number(c.id) === id && input.from.includes(c.status)));
+    const current = await currentStatuses(trx, ids);
+    const stale = ids.find((id) => !current.some((c) => c.id === id && input.from.includes(c.status as Status)));
     if (stale !== undefined) throw new StaleStateError(stale);
-    const updated = await trx('application')
-      .whereIn('id', ids)
-      .whereIn('status', input.from)
-      .update({ status: input.to, status_changed_at: ts, updated_at: ts, version: trx.raw('version + 1') });
+    const updated = await updateStatusesIfIn(trx, ids, input.from, { to: input.to, at: ts });
     if (updated !== ids.length) throw new StaleStateError(ids[0] as number);
-    const byId = new Map(current.map((c) => [Number(c.id), c.status]));
-    await trx('application_status_history').insert(
+    const byId = new Map(current.map((c) => [c.id, c.status]));
+    await insertStatusHistory(
+      trx,
       ids.map((id) => ({
         application_id: id,
         at: ts,
         actor_type: input.actor.type,
         actor_id: input.actor.id ?? null,
-        from_status: byId.get(id),
+        from_status: byId.get(id) ?? null,
         to_status: input.to,
         comment: input.comment ?? null,
         comment_for_employee: false,

@@ -1,3 +1,4 @@
+import { counted } from '../../lib/counted';
 import crypto from 'node:crypto';
 import type { Db } from '../../platform/db';
 import fs from 'node:fs';
@@ -155,10 +156,6 @@ export async function verifyArchive(deps: { config: Pick<Config, 'dataDir'>; db:
   report.clean = report.missing.length === 0 && report.changed.length === 0 && report.extra.length === 0;
   return report;
 }
-
-const ENGLISH_PLURALS = new Intl.PluralRules('en');
-/** "1 file", "2 files": the command line speaks English, with its plural forms. */
-const counted = (n: number, one: string, other: string) => `${n} ${ENGLISH_PLURALS.select(n) === 'one' ? one : other}`;
 
 /** The report as lines for the command line (paths and hashes only: no personal data). */
 export function formatArchiveReport(report: ArchiveReport): string[] {
