@@ -41,6 +41,24 @@ interface RequestInput {
 type ScopedActor = Pick<Actor, 'id' | 'accountIds'>;
 
 /** The application an administrator asks about: in their BCs (404 otherwise), in a status that allows it (409). */
+/** An administrator's message on a request's thread (opened on its first message). Text only: it cannot be refused. */
+async function postAdministratorMessage(
+  deps: Parameters<typeof postMessage>[0],
+  trx: Parameters<typeof postMessage>[1],
+  m: { requestId: number; applicationId: number; administratorId: number; body: string; now: Date },
+): Promise<{ messageId: number }> {
+  const threadId = await openThread(trx, { type: 'information_request', id: m.requestId }, m.applicationId, m.now);
+  const posted = await postMessage(deps, trx, {
+    threadId,
+    applicationId: m.applicationId,
+    author: { type: 'administrator', id: m.administratorId },
+    body: m.body,
+    now: m.now,
+  });
+  if (!posted.ok) throw new Error('an administrator message without files cannot be refused');
+  return { messageId: posted.messageId };
+}
+
 export async function applicationToAsk(db: Db, actor: ScopedActor, applicationId: number): Promise<ApplicationView> {
   const application = await findApplicationInScope(db, applicationId, actor.accountIds);
   if (!application) throw new NotFoundError('application');
@@ -80,15 +98,13 @@ export async function createRequest(
       answerBy: input.answerBy,
       now: at,
     });
-    const threadId = await openThread(trx, { type: 'information_request', id }, application.id, ctx.now);
-    const posted = await postMessage(deps, trx, {
-      threadId,
+    const posted = await postAdministratorMessage(deps, trx, {
+      requestId: id,
       applicationId: application.id,
-      author: { type: 'administrator', id: actor.id },
+      administratorId: actor.id,
       body: input.message,
       now: ctx.now,
     });
-    if (!posted.ok) throw new Error('an administrator message without files cannot be refused');
     await enqueueEmails(
       trx,
       [
@@ -174,15 +190,13 @@ export async function askAgain(
     const application = await findApplicationInScope(trx, request.applicationId, actor.accountIds);
     if (!application) throw new NotFoundError('application');
     const at = ctx.now.toISOString();
-    const threadId = await openThread(trx, { type: 'information_request', id: request.id }, application.id, ctx.now);
-    const posted = await postMessage(deps, trx, {
-      threadId,
+    const posted = await postAdministratorMessage(deps, trx, {
+      requestId: request.id,
       applicationId: application.id,
-      author: { type: 'administrator', id: actor.id },
+      administratorId: actor.id,
       body: input.message,
       now: ctx.now,
     });
-    if (!posted.ok) throw new Error('an administrator message without files cannot be refused');
     await updateRequest(trx, request.id, { status: 'open', documents: input.documents, answerBy: input.answerBy, askedAt: at }, at);
     await enqueueEmails(
       trx,
