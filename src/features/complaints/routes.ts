@@ -373,27 +373,15 @@ export function complaintRoutes(deps: Deps): Router {
     res.redirect(303, paths.admin.complaints.show(page.complaint.id));
   }
 
-  const start: RequestHandler = async (req, res) => {
-    const page = await adminComplaint(req);
-    await afterAction(
-      req,
-      res,
-      await startComplaint(db, actorOf(req), page.complaint.id, clock.now(), auditRequestContext(req)),
-      'complaints:flash.started',
-      page,
-    );
-  };
-
-  const close: RequestHandler = async (req, res) => {
-    const page = await adminComplaint(req);
-    await afterAction(
-      req,
-      res,
-      await closeComplaint(db, actorOf(req), page.complaint.id, clock.now(), auditRequestContext(req)),
-      'complaints:flash.closed',
-      page,
-    );
-  };
+  /** An action with no form fields (take in hand, close): the service's answer, then back to the complaint. */
+  const simpleAction =
+    (act: typeof startComplaint, flashKey: string): RequestHandler =>
+    async (req, res) => {
+      const page = await adminComplaint(req);
+      await afterAction(req, res, await act(db, actorOf(req), page.complaint.id, clock.now(), auditRequestContext(req)), flashKey, page);
+    };
+  const start = simpleAction(startComplaint, 'complaints:flash.started');
+  const close = simpleAction(closeComplaint, 'complaints:flash.closed');
 
   const extend: RequestHandler = async (req, res) => {
     const page = await adminComplaint(req);

@@ -1,3 +1,4 @@
+import type { HelpContactRow } from '../../core/help/repository';
 import type { Knex } from 'knex';
 import { lockingRead, type Db } from '../../platform/db';
 
@@ -22,22 +23,13 @@ export interface HelpEntry {
 /** What the form writes (position and slug are kept by the service). */
 export type HelpEntryFields = Omit<HelpEntry, 'id' | 'position' | 'slug'>;
 
-interface HelpEntryRow {
+/** A row of `help_entry`: the columns another page quotes (core/help), plus its place, audience and highlight. */
+interface HelpEntryRow extends Omit<HelpContactRow, 'slug'> {
   id: number;
   position: number;
   slug: string | null;
   audience: HelpAudience;
   highlight: boolean | number;
-  title_fr: string;
-  title_en: string;
-  topics_fr: string;
-  topics_en: string;
-  hours_fr: string;
-  hours_en: string;
-  phone: string;
-  email: string;
-  url: string;
-  address: string;
 }
 
 function toEntry(r: HelpEntryRow): HelpEntry {
