@@ -1,3 +1,4 @@
+import { counted } from '../../lib/counted';
 import type { Db } from '../../platform/db';
 import { recordAudit, type AuditContext } from '../audit/audit';
 import {
@@ -135,7 +136,7 @@ export async function mailHealth(db: Db, now: Date): Promise<MailHealth> {
   if (await sentSince(db, since)) return { ok: true };
   return {
     ok: false,
-    reason: `e-mail delivery failing for more than ${MAIL_FAILING_MS / 60_000} minutes: ${waiting.count} e-mail(s) waiting after failed attempts, none delivered since ${since.toISOString()}`,
+    reason: `e-mail delivery failing for more than ${MAIL_FAILING_MS / 60_000} minutes: ${counted(waiting.count, 'e-mail', 'e-mails')} waiting after failed attempts, none delivered since ${since.toISOString()}`,
     failing: waiting.count,
     failingSince: waiting.oldestQueuedAt,
   };
