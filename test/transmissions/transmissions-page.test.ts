@@ -24,9 +24,9 @@ describe('Transmissions page (platform administrators)', () => {
   });
 
   it.each([
-    ['fr', 'Transmissions à l’émetteur', 'Transmettre maintenant'],
-    ['en', 'Transmissions to the issuer', 'Transmit now'],
-  ] as const)('shows the page and its tab to a platform administrator (%s)', async (lang, title, button) => {
+    ['fr', 'Transmissions à l’émetteur', 'Transmettre maintenant', 'Déposer un fichier de statuts'],
+    ['en', 'Transmissions to the issuer', 'Transmit now', 'Upload a status file'],
+  ] as const)('shows the page and its tab to a platform administrator (%s)', async (lang, title, button, upload) => {
     const agent = await signInAs(ctx.app, ctx.deps, platformEmail, lang);
     const res = await agent.get('/platform/transmissions');
     expect(res.status).toBe(200);
@@ -35,6 +35,9 @@ describe('Transmissions page (platform administrators)', () => {
     expect(page('#transmit-now').text().trim()).toBe(button);
     expect(page('form[action="/platform/transmissions/transmit"] input[name="_csrf"]')).toHaveLength(1);
     expect(page('nav a[href="/platform/transmissions"]').text()).toContain(title);
+    // The issuer's card status file is uploaded from here.
+    expect(page('#status-import-link').attr('href')).toBe('/platform/issuer-status');
+    expect(page('#status-import-link').text()).toBe(upload);
   });
 
   it('is refused to a program administrator (403) and not in their tabs', async () => {
