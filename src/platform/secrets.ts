@@ -53,12 +53,18 @@ export function createSecrets(config: Config, logger: Logger): Secrets {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     fs.mkdirSync(config.dataDir, { recursive: true });
+    // Written whole under a private name, then linked into place (atomic, and refused if the file exists): a process
+    // starting at the same moment never reads a half-written key, and the first one's key is the only one.
+    const tmp = `${file}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`;
+    fs.writeFileSync(tmp, generate(), { flag: 'wx', mode: 0o600 });
     try {
-      fs.writeFileSync(file, generate(), { flag: 'wx', mode: 0o600 });
+      fs.linkSync(tmp, file);
       logger.warn({ file }, `development: generated ${describe} in ${file}; set ${variable} in production`);
     } catch (err) {
       // Another process generated it at the same moment: use theirs.
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      fs.rmSync(tmp, { force: true });
     }
     return fs.readFileSync(file, 'utf8');
   };
