@@ -24,8 +24,14 @@ describe('absence rules', () => {
   it('validates the dates: not in the past, the end not before the start, at most a year', () => {
     const now = new Date('2026-11-24T09:00:00Z');
     expect(absenceDatesError({ startsOn: '2026-11-24', endsOn: '2026-11-24' }, now, paris)).toBeUndefined();
-    expect(absenceDatesError({ startsOn: '2026-11-23', endsOn: '2026-11-30' }, now, paris)).toEqual({ field: 'startsOn', message: 'absence:errors.startsInPast' });
-    expect(absenceDatesError({ startsOn: '2026-12-10', endsOn: '2026-12-09' }, now, paris)).toEqual({ field: 'endsOn', message: 'absence:errors.endsBeforeStart' });
+    expect(absenceDatesError({ startsOn: '2026-11-23', endsOn: '2026-11-30' }, now, paris)).toEqual({
+      field: 'startsOn',
+      message: 'absence:errors.startsInPast',
+    });
+    expect(absenceDatesError({ startsOn: '2026-12-10', endsOn: '2026-12-09' }, now, paris)).toEqual({
+      field: 'endsOn',
+      message: 'absence:errors.endsBeforeStart',
+    });
     expect(absenceDatesError({ startsOn: '2026-12-10', endsOn: '2027-11-25' }, now, paris)).toBeUndefined();
     expect(absenceDatesError({ startsOn: '2026-12-10', endsOn: '2027-11-26' }, now, paris)).toEqual({ field: 'endsOn', message: 'absence:errors.tooLong' });
     // Late evening UTC of the 23rd is already the 24th in Paris: today, not the past.

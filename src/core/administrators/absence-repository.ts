@@ -29,7 +29,11 @@ export async function activeDelegationsTo(db: Db, delegateId: number, today: str
 }
 
 /** The administrators' e-mails to copy on a message for these administrators: their delegates while they are absent today. */
-export async function delegateEmailsFor(db: Db, administratorIds: number[], today: string): Promise<Array<{ administratorId: number; email: string; language: string }>> {
+export async function delegateEmailsFor(
+  db: Db,
+  administratorIds: number[],
+  today: string,
+): Promise<Array<{ administratorId: number; email: string; language: string }>> {
   if (!administratorIds.length) return [];
   const rows: Array<{ administrator_id: number; email: string; language: string }> = await db('administrator_absence as ab')
     .join('administrator as d', 'd.id', 'ab.delegate_id')
@@ -47,7 +51,13 @@ export async function findAbsence(db: Db, administratorId: number): Promise<Abse
     .where('ab.administrator_id', administratorId)
     .first('ab.administrator_id', 'ab.delegate_id', 'd.display_name as delegate_name', 'ab.starts_on', 'ab.ends_on');
   return r
-    ? { administratorId: Number(r.administrator_id), delegateId: Number(r.delegate_id), delegateName: r.delegate_name, startsOn: r.starts_on, endsOn: r.ends_on }
+    ? {
+        administratorId: Number(r.administrator_id),
+        delegateId: Number(r.delegate_id),
+        delegateName: r.delegate_name,
+        startsOn: r.starts_on,
+        endsOn: r.ends_on,
+      }
     : undefined;
 }
 

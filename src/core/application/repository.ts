@@ -240,7 +240,16 @@ export async function historyOf(db: Db, applicationId: number): Promise<HistoryE
       { column: 'h.at', order: 'asc' },
       { column: 'h.id', order: 'asc' },
     ])
-    .select('h.at', 'h.actor_type', 'ad.display_name as actor_name', 'h.from_status', 'h.to_status', 'h.comment', 'h.event', 'ob.display_name as on_behalf_of_name');
+    .select(
+      'h.at',
+      'h.actor_type',
+      'ad.display_name as actor_name',
+      'h.from_status',
+      'h.to_status',
+      'h.comment',
+      'h.event',
+      'ob.display_name as on_behalf_of_name',
+    );
   return rows.map(
     (r: {
       at: string;

@@ -6,7 +6,10 @@ const date = (field: string) =>
     .trim()
     .min(1, `absence:errors.${field}Required`)
     .regex(/^\d{4}-\d{2}-\d{2}$/, `absence:errors.${field}Invalid`)
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v, `absence:errors.${field}Invalid`);
+    .refine(
+      (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v,
+      `absence:errors.${field}Invalid`,
+    );
 
 /** The absence form: dates ('YYYY-MM-DD', in TIME_ZONE) and the delegate's id; the date rules need `now` (service). */
 export const absenceSchema = z.object({

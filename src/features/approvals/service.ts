@@ -226,12 +226,30 @@ async function actOnApplication(
           break;
         }
         case 'return': {
-          await transition(trx, { applicationId: app.id, from: QUEUE_STATUSES, to: 'returned', actor: adminActor, comment, commentForEmployee: true, now, ...behalf });
+          await transition(trx, {
+            applicationId: app.id,
+            from: QUEUE_STATUSES,
+            to: 'returned',
+            actor: adminActor,
+            comment,
+            commentForEmployee: true,
+            now,
+            ...behalf,
+          });
           emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
           break;
         }
         case 'cancel': {
-          await transition(trx, { applicationId: app.id, from: QUEUE_STATUSES, to: 'cancelled', actor: adminActor, comment, commentForEmployee: true, now, ...behalf });
+          await transition(trx, {
+            applicationId: app.id,
+            from: QUEUE_STATUSES,
+            to: 'cancelled',
+            actor: adminActor,
+            comment,
+            commentForEmployee: true,
+            now,
+            ...behalf,
+          });
           emails.push(cancelledEmail(app, await lastHistoryId(trx, app.id), input.comment));
           break;
         }
@@ -252,7 +270,16 @@ async function actOnApplication(
           // Urgent: "the PIN chosen will not be used" — it is erased rather than kept unused.
           if (action === 'urgent') await erasePin(trx, app.id, now);
           if (action === 'normal' && input.returnToApplicant) {
-            await transition(trx, { applicationId: app.id, from: [app.status], to: 'returned', actor: adminActor, comment, commentForEmployee: true, now, ...behalf });
+            await transition(trx, {
+              applicationId: app.id,
+              from: [app.status],
+              to: 'returned',
+              actor: adminActor,
+              comment,
+              commentForEmployee: true,
+              now,
+              ...behalf,
+            });
             emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
             code = 'priorityNormalReturned';
           }
