@@ -28,21 +28,18 @@ export async function activeDelegationsTo(db: Db, delegateId: number, today: str
   return rows.map((r) => ({ accountId: Number(r.account_id), absentId: Number(r.absent_id), absentName: r.absent_name }));
 }
 
-/** The administrators' e-mails to copy on a message for these administrators: their delegates while they are absent today. */
-export async function delegateEmailsFor(
-  db: Db,
-  administratorIds: number[],
-  today: string,
-): Promise<Array<{ administratorId: number; email: string; language: string }>> {
-  if (!administratorIds.length) return [];
-  const rows: Array<{ administrator_id: number; email: string; language: string }> = await db('administrator_absence as ab')
+/** The delegates (active) of the administrators with these e-mails who are absent today: who to copy on their e-mails. */
+export async function delegatesOfAbsent(db: Db, emails: string[], today: string): Promise<Array<{ absentEmail: string; email: string; language: string }>> {
+  if (!emails.length) return [];
+  const rows: Array<{ absent_email: string; email: string; language: string }> = await db('administrator_absence as ab')
+    .join('administrator as a', 'a.id', 'ab.administrator_id')
     .join('administrator as d', 'd.id', 'ab.delegate_id')
-    .whereIn('ab.administrator_id', administratorIds)
+    .whereIn('a.email', emails)
     .where('ab.starts_on', '<=', today)
     .where('ab.ends_on', '>=', today)
     .where('d.active', true)
-    .select('ab.administrator_id', 'd.email', 'd.language');
-  return rows.map((r) => ({ administratorId: Number(r.administrator_id), email: r.email, language: r.language }));
+    .select('a.email as absent_email', 'd.email', 'd.language');
+  return rows.map((r) => ({ absentEmail: String(r.absent_email).toLowerCase(), email: String(r.email).toLowerCase(), language: r.language }));
 }
 
 export async function findAbsence(db: Db, administratorId: number): Promise<AbsenceRow | undefined> {

@@ -2,7 +2,7 @@ import { addDays } from '../../lib/time-zone';
 import { todayIn } from '../../lib/today';
 import type { Db } from '../../platform/db';
 import type { Actor } from './repository';
-import { activeDelegationsTo, type DelegationRow } from './absence-repository';
+import { activeDelegationsTo, delegatesOfAbsent, type DelegationRow } from './absence-repository';
 
 /** An absence: from and to are calendar dates ('YYYY-MM-DD') in TIME_ZONE, both included. */
 export interface Absence {
@@ -64,4 +64,19 @@ export async function withDelegations(db: Db, actor: Actor, now: Date, timeZone:
 /** The absent administrator on whose behalf the actor acts on an application of this BC, if any. */
 export function onBehalfOf(actor: Pick<Actor, 'delegations'>, accountId: number): Delegation | undefined {
   return actor.delegations?.find((d) => d.accountId === accountId);
+}
+
+/**
+ * E-mails meant for an absent administrator go to their delegate too: for each recipient absent today (in the time
+ * zone), their delegate, once, in the delegate's language. Recipients that are not administrators are left as they are.
+ */
+export async function delegatesOf(
+  db: Db,
+  emails: string[],
+  now: Date,
+  timeZone: string,
+): Promise<Array<{ absentEmail: string; email: string; language: 'fr' | 'en' }>> {
+  const wanted = [...new Set(emails.map((e) => e.trim().toLowerCase()).filter(Boolean))];
+  const rows = await delegatesOfAbsent(db, wanted, todayIn(timeZone, now));
+  return rows.map((r) => ({ ...r, language: r.language === 'en' ? 'en' : 'fr' }));
 }
