@@ -10,6 +10,8 @@ import { locale } from './middleware/locale';
 import { afterSigningScope } from './middleware/after-signing';
 import { flashLocal } from './middleware/flash';
 import { identifyAdministrator } from './middleware/auth';
+import { withDelegations } from './core/administrators/absence';
+import { absenceRoutes } from './features/absence/routes';
 import { findActiveActor } from './core/administrators/repository';
 import { navigation, type NavCountProvider } from './middleware/navigation';
 import { errorHandler, notFound } from './middleware/errors';
@@ -86,7 +88,13 @@ export function createApp(deps: Deps): Express {
   app.use(csrfTokenLocal);
   app.use(flashLocal);
   app.use(afterSigningScope());
-  app.use(identifyAdministrator(config, (by) => findActiveActor(deps.db, by)));
+  // Out of office: the actor's BCs include those of the absent administrators who delegated to them, while absent.
+  app.use(
+    identifyAdministrator(config, async (by) => {
+      const actor = await findActiveActor(deps.db, by);
+      return actor ? withDelegations(deps.db, actor, deps.clock.now(), config.timeZone) : undefined;
+    }),
+  );
   app.use(navigation(navCounts));
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;
@@ -108,6 +116,7 @@ export function createApp(deps: Deps): Express {
   app.use(devMailboxRoutes(deps));
   app.use(applicationAdminRoutes(deps));
   app.use(searchRoutes(deps));
+  app.use(absenceRoutes(deps));
   app.use(approvalRoutes(deps));
   app.use(employeeAccessRoutes(deps));
   app.use(applicationFormRoutes(deps));

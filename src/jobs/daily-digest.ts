@@ -1,3 +1,4 @@
+import { delegatesOf } from '../core/administrators/absence';
 import type { Db } from '../platform/db';
 import type { Deps } from '../platform/deps';
 import { formatDate, isLanguage, tFor, type Language } from '../platform/i18n';
@@ -247,6 +248,23 @@ export async function queueDailyDigests(deps: Pick<Deps, 'db' | 'config'>, now: 
   if (!groups.size && !complaints.size) return { recipients: 0, queued: 0 };
   const recipients = groups.size ? await recipientsOf(db, groups) : [];
   for (const to of complaints.keys()) if (!recipients.some((r) => r.to === to)) recipients.push({ to, groups: [] });
+  // Out of office: what an absent administrator is told goes to their delegate too, merged with the delegate's own.
+  const delegates = await delegatesOf(
+    db,
+    recipients.map((r) => r.to),
+    now,
+    config.timeZone,
+  );
+  for (const d of delegates) {
+    const absent = recipients.find((r) => r.to === d.absentEmail);
+    if (!absent) continue;
+    let mine = recipients.find((r) => r.to === d.email);
+    if (!mine) recipients.push((mine = { to: d.email, groups: [] }));
+    for (const g of absent.groups) if (!mine.groups.some((x) => x.key === g.key)) mine.groups.push(g);
+    const own = complaints.get(d.email) ?? [];
+    const theirs = (complaints.get(d.absentEmail) ?? []).filter((a) => !own.some((b) => b.reference === a.reference));
+    if (theirs.length) complaints.set(d.email, [...own, ...theirs]);
+  }
   const languages = await languagesOf(
     db,
     recipients.map((r) => r.to),

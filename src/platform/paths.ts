@@ -18,6 +18,11 @@ export const paths = {
     home: '/admin',
     /** The search box of every administrator page (`?q=`): any application of the administrator's BCs. */
     search: '/admin/search',
+    /** My absence (out of office): the absence, its delegate, and cancelling it. */
+    absence: {
+      show: '/admin/absence',
+      cancel: '/admin/absence/cancel',
+    },
     accessKeys: {
       list: '/admin/access-keys',
       export: '/admin/access-keys/export',

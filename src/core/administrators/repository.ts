@@ -16,6 +16,8 @@ export interface Administrator {
 export interface Actor extends Administrator {
   accountIds: number[];
   isPlatform: boolean;
+  /** The BCs among accountIds handled for an absent administrator (core/administrators/absence.ts), if any. */
+  delegations?: Array<{ accountId: number; absentId: number; absentName: string }>;
 }
 
 const ADMINISTRATOR = rowMapper<Administrator>({

@@ -3,6 +3,7 @@ import { formatDate } from '../../platform/i18n';
 import type { EmailToQueue } from '../outbox/enqueue';
 import { cardholderValues, type FormContext } from './form-data';
 import { urgentAlertRecipients } from './repository';
+import { delegatesOf } from '../administrators/absence';
 
 /**
  * The e-mails about an application that several pages send (the signature, the approver's decision, the approval
@@ -28,6 +29,14 @@ export async function urgentAlertEmails(
 ): Promise<EmailToQueue[]> {
   const recipients = await urgentAlertRecipients(trx, ctx.application.id);
   if (!recipients.length) return [];
+  // Out of office: the delegate of a recipient absent today is told too.
+  for (const d of await delegatesOf(
+    trx,
+    recipients.map((r) => r.email),
+    input.signedAt,
+    input.timeZone,
+  ))
+    if (!recipients.some((r) => r.email === d.email)) recipients.push({ email: d.email, language: d.language });
   const name = employeeName(ctx);
   return recipients.map(({ email: to, language }) => {
     return {

@@ -225,6 +225,8 @@ export interface HistoryEntry {
   comment: string | null;
   /** What the row records besides the status (e.g. `priority_urgent`, `reactivated`); null for a plain transition. */
   event: string | null;
+  /** The absent administrator on whose behalf the action was taken (out of office), if any. */
+  onBehalfOfName: string | null;
 }
 
 export async function historyOf(db: Db, applicationId: number): Promise<HistoryEntry[]> {
@@ -232,12 +234,22 @@ export async function historyOf(db: Db, applicationId: number): Promise<HistoryE
     .leftJoin('administrator as ad', function joinAdmin() {
       this.on('ad.id', '=', 'h.actor_id').andOn('h.actor_type', '=', db.raw('?', ['admin']));
     })
+    .leftJoin('administrator as ob', 'ob.id', 'h.on_behalf_of')
     .where('h.application_id', applicationId)
     .orderBy([
       { column: 'h.at', order: 'asc' },
       { column: 'h.id', order: 'asc' },
     ])
-    .select('h.at', 'h.actor_type', 'ad.display_name as actor_name', 'h.from_status', 'h.to_status', 'h.comment', 'h.event');
+    .select(
+      'h.at',
+      'h.actor_type',
+      'ad.display_name as actor_name',
+      'h.from_status',
+      'h.to_status',
+      'h.comment',
+      'h.event',
+      'ob.display_name as on_behalf_of_name',
+    );
   return rows.map(
     (r: {
       at: string;
@@ -247,6 +259,7 @@ export async function historyOf(db: Db, applicationId: number): Promise<HistoryE
       to_status: Status;
       comment: string | null;
       event: string | null;
+      on_behalf_of_name: string | null;
     }) => ({
       at: r.at,
       actorType: r.actor_type,
@@ -255,6 +268,7 @@ export async function historyOf(db: Db, applicationId: number): Promise<HistoryE
       toStatus: r.to_status,
       comment: r.comment,
       event: r.event ?? null,
+      onBehalfOfName: r.on_behalf_of_name ?? null,
     }),
   );
 }

@@ -94,6 +94,8 @@ export async function transition(
     extra?: Record<string, unknown>;
     /** What the history row records besides the status (e.g. `priority_urgent`); see applications:history.events. */
     event?: string;
+    /** The absent administrator on whose behalf an administrator acts (their delegate: out of office). */
+    onBehalfOf?: number | null;
   },
 ): Promise<Status> {
   const current = await currentStatus(trx, input.applicationId);
@@ -112,6 +114,7 @@ export async function transition(
       comment: input.comment ?? null,
       comment_for_employee: input.commentForEmployee ?? false,
       ...(input.event ? { event: input.event } : {}),
+      ...(input.onBehalfOf ? { on_behalf_of: input.onBehalfOf } : {}),
     },
   ]);
   return current.status as Status;

@@ -197,6 +197,8 @@ export interface ActionTarget {
   additionalApproverRequired: boolean;
   /** Its access key (a new application on it, when a cancelled one can no longer be reactivated). */
   accessKeyId: number;
+  /** Its BC (an action on a delegated BC is taken on behalf of the absent administrator). */
+  accountId: number;
 }
 
 /** One application of the actor's BCs, with its key's additional-approver rule; undefined when not in scope. */
@@ -219,6 +221,7 @@ export async function findTarget(db: Db, id: number, accountIds: number[]): Prom
       'ap.last_name',
       'k.additional_approver_required',
       'ap.access_key_id',
+      'ap.account_id',
     );
   if (!r) return undefined;
   return {
@@ -234,6 +237,7 @@ export async function findTarget(db: Db, id: number, accountIds: number[]): Prom
     lastName: r.last_name,
     additionalApproverRequired: Boolean(r.additional_approver_required),
     accessKeyId: Number(r.access_key_id),
+    accountId: Number(r.account_id),
   };
 }
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Actor } from '../../core/administrators/repository';
+import { onBehalfOf } from '../../core/administrators/absence';
 import type { Knex } from 'knex';
 import { formatDate, type Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
@@ -196,7 +197,7 @@ const AUDIT_ACTION: Record<ApprovalAction, string> = {
  */
 async function actOnApplication(
   db: Db,
-  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds' | 'delegations'>,
   action: ApprovalAction,
   applicationId: number,
   input: ConfirmInput,
@@ -212,22 +213,43 @@ async function actOnApplication(
       const refusal = await refusalFor(trx, action, app, actor);
       if (refusal) return { id: app.id, reference: app.reference, ok: false, code: refusal };
       const adminActor = { type: 'admin' as const, id: actor.id };
+      // Out of office: on a BC delegated by an absent administrator, every action is taken on their behalf.
+      const delegation = onBehalfOf(actor, app.accountId);
+      const behalf = delegation ? { onBehalfOf: delegation.absentId } : {};
       const comment = input.comment || null;
       let code = SUCCESS[action];
       const emails: EmailToQueue[] = [];
       switch (action) {
         case 'approve': {
-          await transition(trx, { applicationId: app.id, from: ['pending_approval'], to: 'approved', actor: adminActor, comment, now });
+          await transition(trx, { applicationId: app.id, from: ['pending_approval'], to: 'approved', actor: adminActor, comment, now, ...behalf });
           emails.push(await approvedEmail(trx, app, await lastHistoryId(trx, app.id), ctx.timeZone));
           break;
         }
         case 'return': {
-          await transition(trx, { applicationId: app.id, from: QUEUE_STATUSES, to: 'returned', actor: adminActor, comment, commentForEmployee: true, now });
+          await transition(trx, {
+            applicationId: app.id,
+            from: QUEUE_STATUSES,
+            to: 'returned',
+            actor: adminActor,
+            comment,
+            commentForEmployee: true,
+            now,
+            ...behalf,
+          });
           emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
           break;
         }
         case 'cancel': {
-          await transition(trx, { applicationId: app.id, from: QUEUE_STATUSES, to: 'cancelled', actor: adminActor, comment, commentForEmployee: true, now });
+          await transition(trx, {
+            applicationId: app.id,
+            from: QUEUE_STATUSES,
+            to: 'cancelled',
+            actor: adminActor,
+            comment,
+            commentForEmployee: true,
+            now,
+            ...behalf,
+          });
           emails.push(cancelledEmail(app, await lastHistoryId(trx, app.id), input.comment));
           break;
         }
@@ -243,11 +265,21 @@ async function actOnApplication(
             now,
             extra: { priority: action },
             event: `priority_${action}`,
+            ...behalf,
           });
           // Urgent: "the PIN chosen will not be used" — it is erased rather than kept unused.
           if (action === 'urgent') await erasePin(trx, app.id, now);
           if (action === 'normal' && input.returnToApplicant) {
-            await transition(trx, { applicationId: app.id, from: [app.status], to: 'returned', actor: adminActor, comment, commentForEmployee: true, now });
+            await transition(trx, {
+              applicationId: app.id,
+              from: [app.status],
+              to: 'returned',
+              actor: adminActor,
+              comment,
+              commentForEmployee: true,
+              now,
+              ...behalf,
+            });
             emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
             code = 'priorityNormalReturned';
           }
@@ -266,6 +298,7 @@ async function actOnApplication(
             ? { priority: { from: app.priority, to: action }, urgentTermsAccepted: action === 'urgent' ? input.urgentTermsAccepted : undefined }
             : {}),
           ...(code === 'priorityNormalReturned' ? { returned: true } : {}),
+          ...(delegation ? { onBehalfOf: delegation.absentId } : {}),
         },
       });
       return { id: app.id, reference: app.reference, ok: true, code };
@@ -279,7 +312,7 @@ async function actOnApplication(
 /** A new confirmation: the selection (ids already limited to the actor's BCs) under a random one-time token. */
 export async function createRun(
   db: Db,
-  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds' | 'delegations'>,
   input: { action: ApprovalAction; ids: number[]; unknownCount: number; capped: boolean; returnTo: string; now: Date },
 ): Promise<string> {
   const token = crypto.randomBytes(32).toString('hex');
@@ -318,7 +351,7 @@ export const RUN_GROUP_SIZE = 50;
  */
 export async function executeRun(
   db: Db,
-  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds' | 'delegations'>,
   run: ApprovalRun,
   input: ConfirmInput,
   ctx: { now: Date; timeZone: string; audit: AuditContext; faults?: Faults },
@@ -359,7 +392,7 @@ export class ReactivationTooLate extends ConflictError {
  */
 export async function reactivate(
   db: Db,
-  actor: Pick<Actor, 'id' | 'email' | 'accountIds'>,
+  actor: Pick<Actor, 'id' | 'email' | 'accountIds' | 'delegations'>,
   applicationId: number,
   ctx: { now: Date; audit: AuditContext; faults?: Faults },
 ): Promise<Status> {
