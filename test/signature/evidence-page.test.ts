@@ -26,6 +26,7 @@ describe('the evidence page of a signed PDF', () => {
     {
       lang: 'fr',
       title: 'Preuve de la signature électronique',
+      zone: (tz: string) => `fuseau ${tz}`,
       labels: ['Nom', 'Adresse e-mail', 'Numéro de référence', 'Code envoyé', 'Code saisi (signature)', 'Nombre d’essais', 'SHA-256 du contenu du formulaire'],
       decision: 'Décision de l’administrateur',
       noDecision: 'Pas encore de décision à la signature',
@@ -33,13 +34,14 @@ describe('the evidence page of a signed PDF', () => {
     {
       lang: 'en',
       title: 'Evidence of the electronic signature',
+      zone: (tz: string) => `${tz} time zone`,
       labels: ['Name', 'E-mail address', 'Reference number', 'Code sent', 'Code typed (signature)', 'Number of tries', 'SHA-256 of the form’s content'],
       decision: 'Administrator’s decision',
       noDecision: 'No decision yet at signing',
     },
   ] as const;
 
-  it.each(cases)('shows who signed, what, when and how, in the PDF language ($lang)', async ({ lang, title, labels, decision, noDecision }) => {
+  it.each(cases)('shows who signed, what, when and how, in the PDF language ($lang)', async ({ lang, title, zone, labels, decision, noDecision }) => {
     const a = await givenSignableApplication(ctx, { email: `evidence-${lang}@acme.example` });
     const agent = await employeeAgent(ctx, a, lang);
     await acceptSignatureTerms(agent);
@@ -70,7 +72,7 @@ describe('the evidence page of a signed PDF', () => {
 
     const tz = ctx.config.timeZone;
     for (const at of [sentAt, typedAt]) {
-      expect(evidence).toContain(`${formatDate(lang, at, tz, true)} (${tz}) – ${at.toISOString()} (UTC)`);
+      expect(evidence).toContain(`${formatDate(lang, at, tz, true)} (${zone(tz)}) – ${at.toISOString()} (UTC)`);
     }
     const sig = await ctx.deps.db('signature').where({ application_id: a.id }).first();
     expect(evidence).toContain(sig.ip);
