@@ -46,6 +46,7 @@ import { metricsFor } from './platform/metrics';
 import { httpMetrics } from './middleware/metrics';
 import { searchRoutes } from './features/search/routes';
 import { transmissionRoutes } from './features/transmissions/routes';
+import { verifyRoutes, VERIFY_UPLOAD_PATH } from './features/verify/routes';
 
 /** Multipart (upload) endpoints; each mounts multer then verifyCsrf itself. Everything else refuses multipart. */
 const MULTIPART_PATHS: RegExp[] = [
@@ -55,6 +56,7 @@ const MULTIPART_PATHS: RegExp[] = [
   ISSUER_STATUS_UPLOAD_PATH,
   INFORMATION_REQUEST_ANSWER_PATH,
   ...COMPLAINT_UPLOAD_PATHS,
+  VERIFY_UPLOAD_PATH,
 ];
 
 export function createApp(deps: Deps): Express {
@@ -128,6 +130,7 @@ export function createApp(deps: Deps): Express {
   app.use(emailTemplateRoutes(deps));
   app.use(publicationRoutes(deps));
   app.use(helpRoutes(deps));
+  app.use(verifyRoutes(deps));
   app.use(issuerStatusRoutes(deps));
   app.use(informationRequestRoutes(deps));
   app.use(complaintRoutes(deps));

@@ -10,6 +10,8 @@ export const paths = {
   metrics: '/metrics',
   /** Help & contacts: public (it holds only the issuer's public contact information). */
   help: '/help',
+  /** Verify a copy: public; anyone uploads a PDF and learns whether it is a signed original archived by Sésame. */
+  verify: '/verify',
   auth: {
     signIn: '/sign-in',
     signOut: '/sign-out',

@@ -58,7 +58,14 @@ describe('one-time signing codes', () => {
   it('accepts the right code once, within 10 minutes, for the same PDF; tolerates spaces', async () => {
     const r = await issued(T0);
     const spaced = `${r.code.slice(0, 3)} ${r.code.slice(3)}`;
-    expect(await verify(spaced, at(599))).toEqual({ ok: true, attemptId: r.attemptId, sentTo: 'jean@acme.example', pdfSha256: PDF_HASH });
+    expect(await verify(spaced, at(599))).toEqual({
+      ok: true,
+      attemptId: r.attemptId,
+      sentTo: 'jean@acme.example',
+      pdfSha256: PDF_HASH,
+      sentAt: T0.toISOString(),
+      tries: 1,
+    });
     expect(await verify(r.code, at(600))).toMatchObject({ ok: false, reason: 'noCode', key: 'signature:errors.noCode' });
   });
 

@@ -40,3 +40,26 @@ export async function applicationReference(db: Db, applicationId: number): Promi
   const row = await db('application').where({ id: applicationId }).first('reference');
   return row?.reference;
 }
+
+/**
+ * The signed PDF archived with this SHA-256 (its file not purged), if any: the application's reference, when it was
+ * signed, and the latest version signed for that application.
+ */
+export async function findSignedPdfBySha256(
+  db: Db,
+  sha256: string,
+): Promise<{ reference: string; version: number; signedAt: string; latestVersion: number } | undefined> {
+  const row = await db('signature as s')
+    .join('application as a', 'a.id', 's.application_id')
+    .join('archive_entry as e', function joinEntry() {
+      this.on('e.application_id', '=', 's.application_id').andOn('e.path', '=', 's.archive_path');
+    })
+    .where('s.pdf_sha256', sha256)
+    .andWhere('e.sha256', sha256)
+    .whereNull('e.purged_at')
+    .orderBy('s.id', 'desc')
+    .first('a.reference', 's.version', 's.signed_at', 's.application_id');
+  if (!row) return undefined;
+  const [latest] = await db('signature').where({ application_id: row.application_id }).max<{ v: number }[]>({ v: 'version' });
+  return { reference: row.reference, version: Number(row.version), signedAt: row.signed_at, latestVersion: Number(latest?.v ?? row.version) };
+}

@@ -7,7 +7,7 @@ import type { Config } from '../../platform/config';
 import { sha256Hex } from '../../lib/download';
 import { documentsDir } from '../application/documents';
 import { documentsToArchive, markDocumentArchived } from '../application/documents-repository';
-import { applicationReference, archiveLedger, countArchiveEntries, insertArchiveEntry, type ArchiveEntry } from './archive-repository';
+import { applicationReference, archiveLedger, countArchiveEntries, findSignedPdfBySha256, insertArchiveEntry, type ArchiveEntry } from './archive-repository';
 import { findSignature } from '../application/signatures-repository';
 
 /**
@@ -202,4 +202,21 @@ export async function readSignedPdf(
   if (sha256Hex(pdf) !== signature.pdfSha256)
     throw new ArchiveIntegrityError(`archived signed PDF of application ${applicationId} v${version} does not match its recorded hash`);
   return { pdf, fileName: `application-${reference ?? applicationId}-signed-v${version}.pdf` };
+}
+
+/** A reference with all but its first two and last two characters hidden: 4912345625 → 49******25. */
+export function maskReference(reference: string): string {
+  if (reference.length <= 4) return '*'.repeat(reference.length);
+  return `${reference.slice(0, 2)}${'*'.repeat(reference.length - 4)}${reference.slice(-2)}`;
+}
+
+/**
+ * What the public verify page may say about a PDF (issue 17 part 3): whether these bytes are a signed PDF archived by
+ * Sésame (by their SHA-256), its reference masked, when it was signed and whether a later signed version exists —
+ * nothing else about the application.
+ */
+export async function verifySignedCopy(db: Db, pdf: Buffer): Promise<{ maskedReference: string; signedAt: string; laterVersion: boolean } | undefined> {
+  const found = await findSignedPdfBySha256(db, sha256Hex(pdf));
+  if (!found) return undefined;
+  return { maskedReference: maskReference(found.reference), signedAt: found.signedAt, laterVersion: found.latestVersion > found.version };
 }

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Db } from '../../platform/db';
 import { deleteCounter, deleteCountersBefore, findCounter, holdCounterRow, saveCounter } from './attempt-counter-repository';
 
-type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email' | 'lost_link_email';
+type CounterKind = 'entry_reference' | 'entry_key' | 'apply_email' | 'lost_link_email' | 'verify_ip';
 
 interface CounterRule {
   /** Counting restarts when the first counted event is older than this. */
@@ -23,6 +23,14 @@ export const APPLY_EMAIL_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 5 };
 
 /** Lost link: at most 3 new links per e-mail per hour; beyond that nothing is sent (the answer stays the same). */
 export const LOST_LINK_EMAIL_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 3 };
+
+/** The public verify page: at most 20 PDFs checked per IP address per hour. */
+export const VERIFY_IP_RULE: CounterRule = { windowMs: 60 * MINUTE, max: 20 };
+
+/** The counter subject for an IP address: a hash, so the table holds no address. */
+export function ipSubject(ip: string): string {
+  return crypto.createHash('sha256').update(`ip:${ip}`).digest('hex');
+}
 
 /** The counter subject for an e-mail: a hash, so the table holds no address. */
 export function emailSubject(email: string): string {

@@ -25,7 +25,8 @@ type IssueResult =
 type VerifyFailure = 'format' | 'noCode' | 'expired' | 'exhausted' | 'documentChanged' | 'wrongCode';
 
 type VerifyResult =
-  { ok: true; attemptId: number; sentTo: string; pdfSha256: string } | { ok: false; reason: VerifyFailure; key: string; params?: { count: number } };
+  | { ok: true; attemptId: number; sentTo: string; pdfSha256: string; sentAt: string; tries: number }
+  | { ok: false; reason: VerifyFailure; key: string; params?: { count: number } };
 
 const ERROR_KEYS: Record<VerifyFailure, string> = {
   format: 'signature:errors.codeFormat',
@@ -111,5 +112,12 @@ export async function verifyCode(
   }
   const consumed = await consumeCode(trx, attempt.id, input.now.toISOString());
   if (consumed !== 1) return fail('noCode');
-  return { ok: true, attemptId: Number(attempt.id), sentTo: attempt.sent_to as string, pdfSha256: attempt.pdf_sha256 as string };
+  return {
+    ok: true,
+    attemptId: Number(attempt.id),
+    sentTo: attempt.sent_to as string,
+    pdfSha256: attempt.pdf_sha256 as string,
+    sentAt: attempt.created_at,
+    tries,
+  };
 }

@@ -38,6 +38,8 @@ export interface PdfModel {
   evidence: PdfSection[];
   /** The signature block: "to be signed" or the signing evidence. */
   signature: PdfSection & { note?: string };
+  /** The evidence page, on a page of its own at the end of a signed document (who, what, when, how). */
+  evidencePage?: { title: string; sections: PdfSection[]; note?: string };
   /** The document's date (fixed: the last change of the answers for the document shown, the signing time once signed). */
   createdAt: Date;
   /** Searchable text for tests (pdfkit's default compression makes the content unreadable without inflating it). */
@@ -177,6 +179,20 @@ export function renderApplicationPdf(model: PdfModel): Promise<Buffer> {
       ensure(doc.heightOfString(note, { width }) + 6);
       doc.moveDown(0.4);
       doc.text(note, MARGIN, doc.y, { width });
+    }
+
+    if (model.evidencePage) {
+      doc.addPage();
+      doc.font('Helvetica-Bold').fontSize(16).fillColor('#083a66').text(toWinAnsi(model.evidencePage.title), MARGIN, MARGIN, { width });
+      doc.fillColor('#1b1f24');
+      for (const s of model.evidencePage.sections) section(s);
+      if (model.evidencePage.note) {
+        doc.font('Helvetica-Oblique').fontSize(9);
+        const note = toWinAnsi(model.evidencePage.note);
+        ensure(doc.heightOfString(note, { width }) + 6);
+        doc.moveDown(0.4);
+        doc.text(note, MARGIN, doc.y, { width });
+      }
     }
 
     // Footer on every page: "page n / total".

@@ -117,6 +117,29 @@ interface SigningEvidence {
   ip: string;
   userAgent: string;
   shownSha256: string;
+  /** When the code that signed was sent (the signature attempt's creation). */
+  codeSentAt: Date;
+  /** Tries of that code, the successful one included. */
+  tries: number;
+}
+
+/** JSON with object keys sorted at every level: the same content always gives the same text (and SHA-256). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj)
+      .sort()
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** SHA-256 of the form's content as stored (its answers, keys sorted): the evidence page quotes it. */
+export function formContentSha256(form: unknown): string {
+  return sha256Hex(Buffer.from(canonicalJson(form), 'utf8'));
 }
 
 /**
@@ -196,6 +219,51 @@ async function buildPdfModel(
         note: t('signature:pdf.signature.draftNote'),
       };
 
+  const both = (d: Date) => t('signature:pdf.evidencePage.time', { local: when(d), timeZone: config.timeZone, utc: d.toISOString() });
+  const evidencePage: PdfModel['evidencePage'] = e
+    ? {
+        title: t('signature:pdf.evidencePage.title'),
+        sections: [
+          {
+            title: t('signature:pdf.evidencePage.signer'),
+            rows: [
+              { label: t('signature:pdf.evidencePage.name'), value: name || t('common:notProvided') },
+              { label: t('signature:pdf.evidencePage.email'), value: e.email },
+              { label: t('signature:pdf.reference'), value: ctx.application.reference },
+            ],
+          },
+          { title: t('signature:pdf.terms.title'), rows: termsRows },
+          {
+            title: t('signature:pdf.evidencePage.code'),
+            rows: [
+              { label: t('signature:pdf.evidencePage.sentAt'), value: both(e.codeSentAt) },
+              { label: t('signature:pdf.evidencePage.typedAt'), value: both(e.signedAt) },
+              { label: t('signature:pdf.evidencePage.tries'), value: String(e.tries) },
+              { label: t('signature:pdf.signature.ip'), value: e.ip },
+              { label: t('signature:pdf.signature.userAgent'), value: e.userAgent || t('common:notProvided') },
+            ],
+          },
+          {
+            title: t('signature:pdf.evidencePage.fingerprints'),
+            rows: [
+              ...documents.flatMap((d) => [
+                { label: t(`documents:kinds.${d.kind}`), value: d.originalName },
+                { label: t('signature:pdf.sha256'), value: d.sha256 },
+              ]),
+              ...(documents.length ? [] : [{ label: t('signature:pdf.documents.title'), value: t('signature:pdf.documents.none') }]),
+              { label: t('signature:pdf.evidencePage.formSha256'), value: formContentSha256(ctx.form) },
+              { label: t('signature:pdf.signature.shownSha256'), value: e.shownSha256 },
+            ],
+          },
+          {
+            title: t('signature:pdf.evidencePage.decision'),
+            rows: [{ label: t('signature:pdf.signature.status'), value: t('signature:pdf.evidencePage.noDecision') }],
+          },
+        ],
+        note: t('signature:pdf.evidencePage.note'),
+      }
+    : undefined;
+
   return {
     texts: {
       title: t('signature:pdf.title'),
@@ -211,6 +279,7 @@ async function buildPdfModel(
       { title: t('signature:pdf.documents.title'), rows: documentRows },
     ],
     signature,
+    ...(evidencePage ? { evidencePage } : {}),
     // Fixed, so the document shown can be rebuilt identically when the code is typed; the signing time once signed.
     createdAt: e ? e.signedAt : new Date(ctx.application.createdAt),
     compress: !config.isTest,
@@ -367,6 +436,8 @@ export async function signApplication(
         ip: input.ip,
         userAgent: input.userAgent,
         shownSha256: shown.sha256,
+        codeSentAt: new Date(verified.sentAt),
+        tries: verified.tries,
       };
       const signedForm = await readSigningForm({ config, db: trx }, input.applicationId, input.lang, input.now);
       if (!signedForm) throw new Error('application not found');
