@@ -15,6 +15,7 @@ import type { AccessKeySort, AccessKeyWithAccount, AccountSummary } from './repo
 import {
   accessKeyCreateSchema,
   accessKeyEditSchema,
+  APPROVAL_DEADLINE_DEFAULT,
   datePartsOf,
   FIELD_ORDER,
   formIssues,
@@ -80,6 +81,7 @@ function valuesOfKey(key: AccessKeyWithAccount): FormValues {
     expiresMonth: expiry.month,
     expiresYear: expiry.year,
     notificationRecipients: key.notificationRecipients.join('\n'),
+    approvalDeadlineDays: String(key.approvalDeadlineDays),
   };
 }
 
@@ -98,6 +100,7 @@ function defaultValues(account: AccountSummary | undefined, today: string): Form
     expiresMonth: expiry.month,
     expiresYear: expiry.year,
     notificationRecipients: '',
+    approvalDeadlineDays: String(APPROVAL_DEADLINE_DEFAULT),
   };
 }
 

@@ -10,6 +10,10 @@ export const NAME_MAX = 30;
 const NAME_PATTERN = /^[\p{L}\p{M}0-9 _./-]+$/u;
 const MAX_RECIPIENTS = 20;
 const KEY_VALIDITY_YEARS = 20;
+/** The approval deadline in business days: 5 unless set, from 1 to 30. */
+export const APPROVAL_DEADLINE_DEFAULT = 5;
+export const APPROVAL_DEADLINE_MIN = 1;
+export const APPROVAL_DEADLINE_MAX = 30;
 
 const P = 'access-keys:form';
 
@@ -97,6 +101,7 @@ const baseShape = {
   expiresMonth: z.string().optional(),
   expiresYear: z.string().optional(),
   notificationRecipients: z.string().optional(),
+  approvalDeadlineDays: z.string().optional(),
 };
 
 /** A problem of the form: the field, its message (a translation key) and the message's interpolation values. */
@@ -127,7 +132,20 @@ function recipientsOf(typedText: unknown): Outcome<string[]> {
   return { ok: true, value: unique };
 }
 
-type Shaped = Parts & { notificationRecipients?: unknown; plasticType?: unknown; directDebitRule?: unknown };
+/** The approval deadline: a whole number of business days from 1 to 30; a form that does not send it keeps the default. */
+function approvalDeadlineOf(typed: unknown): Outcome<number> {
+  if (typed === undefined) return { ok: true, value: APPROVAL_DEADLINE_DEFAULT };
+  const t = text(typed).trim();
+  if (t === '') return { ok: false, key: msg('approvalDeadlineDays.errors.required') };
+  if (!/^\d{1,3}$/.test(t)) return { ok: false, key: msg('approvalDeadlineDays.errors.invalid') };
+  const n = Number(t);
+  if (n < APPROVAL_DEADLINE_MIN || n > APPROVAL_DEADLINE_MAX) {
+    return { ok: false, key: msg('approvalDeadlineDays.errors.range'), params: { min: APPROVAL_DEADLINE_MIN, max: APPROVAL_DEADLINE_MAX } };
+  }
+  return { ok: true, value: n };
+}
+
+type Shaped = Parts & { approvalDeadlineDays?: unknown; notificationRecipients?: unknown; plasticType?: unknown; directDebitRule?: unknown };
 
 /**
  * Checks that need the BC or today's date. They run whatever the other fields gave (`when`), on the values as
@@ -140,6 +158,7 @@ function crossChecks(c: FormContext) {
     };
     add('expiresOn', expiryOf(d, c));
     add('notificationRecipients', recipientsOf(d.notificationRecipients));
+    add('approvalDeadlineDays', approvalDeadlineOf(d.approvalDeadlineDays));
     if (c.account) {
       const plastic = text(d.plasticType);
       if ((PLASTIC_TYPES as readonly string[]).includes(plastic) && !c.account.plasticTypes.includes(plastic)) {
@@ -159,6 +178,7 @@ const always = { when: () => true };
 function toInput(d: z.output<z.ZodObject<typeof baseShape>>, c: FormContext): AccessKeyInput {
   const expiresOn = expiryOf(d, c);
   const recipients = recipientsOf(d.notificationRecipients);
+  const deadline = approvalDeadlineOf(d.approvalDeadlineDays);
   return {
     name: d.name,
     plasticType: d.plasticType,
@@ -169,6 +189,7 @@ function toInput(d: z.output<z.ZodObject<typeof baseShape>>, c: FormContext): Ac
     additionalApproverRequired: d.additionalApproverRequired,
     notificationRecipients: recipients.ok ? recipients.value : [],
     expiresOn: expiresOn.ok ? expiresOn.value : '',
+    approvalDeadlineDays: deadline.ok ? deadline.value : APPROVAL_DEADLINE_DEFAULT,
   };
 }
 
