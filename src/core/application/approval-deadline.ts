@@ -7,6 +7,11 @@ import { addDays, localDate, zonedTimeToUtc } from '../../lib/time-zone';
  * escalated to the platform administrators. Days are local dates in `TIME_ZONE`; business days skip weekends and the
  * public holidays of `HOLIDAY_COUNTRY`. Time is a parameter: `now` is the caller's.
  */
+/** A key's approval deadline in business days: 5 unless set, from 1 to 30 (the access key form). */
+export const APPROVAL_DEADLINE_DEFAULT = 5;
+export const APPROVAL_DEADLINE_MIN = 1;
+export const APPROVAL_DEADLINE_MAX = 30;
+
 export interface DeadlineRules {
   timeZone: string;
   country: HolidayCountry;

@@ -15,7 +15,6 @@ import type { AccessKeySort, AccessKeyWithAccount, AccountSummary } from './repo
 import {
   accessKeyCreateSchema,
   accessKeyEditSchema,
-  APPROVAL_DEADLINE_DEFAULT,
   datePartsOf,
   FIELD_ORDER,
   formIssues,
@@ -24,6 +23,7 @@ import {
   toFormErrors,
   type FormContext,
 } from './schema';
+import { APPROVAL_DEADLINE_DEFAULT } from '../../core/application/approval-deadline';
 import {
   ACCESS_KEY_SORTS,
   AccessKeyRuleError,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formErrors, issuesOf, type FormErrors } from '../../lib/form-errors';
 import { PLASTIC_TYPES } from '../../core/accounts/options';
+import { APPROVAL_DEADLINE_DEFAULT, APPROVAL_DEADLINE_MAX, APPROVAL_DEADLINE_MIN } from '../../core/application/approval-deadline';
 import { KEY_FIELDS, type AccountSummary, type KeyFields } from './repository';
 
 /** The access key form: every field, its rules, and the rules that depend on the chosen BC. Messages are keys. */
@@ -10,10 +11,6 @@ export const NAME_MAX = 30;
 const NAME_PATTERN = /^[\p{L}\p{M}0-9 _./-]+$/u;
 const MAX_RECIPIENTS = 20;
 const KEY_VALIDITY_YEARS = 20;
-/** The approval deadline in business days: 5 unless set, from 1 to 30. */
-export const APPROVAL_DEADLINE_DEFAULT = 5;
-export const APPROVAL_DEADLINE_MIN = 1;
-export const APPROVAL_DEADLINE_MAX = 30;
 
 const P = 'access-keys:form';
 
