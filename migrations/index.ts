@@ -18,6 +18,7 @@ import * as mHelpEntry from './20261207_600_help_entry';
 import * as mInformationRequests from './20261207_750_information_requests';
 import * as mComplaints from './20261207_700_complaints';
 import * as mApplicationSearch from './20261207_800_application_search';
+import * as mApprovalDeadline from './20261207_900_approval_deadline';
 import * as mOutboxExpiryInstallation from './20261128_160_outbox_expiry_installation';
 import * as mIssuerStatusRetention from './20261207_500_issuer_status_retention';
 import * as mOutboxSentIndex from './20261208_610_outbox_sent_index';
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207_750_information_requests': mInformationRequests,
   '20261207_700_complaints': mComplaints,
   '20261207_800_application_search': mApplicationSearch,
+  '20261207_900_approval_deadline': mApprovalDeadline,
   '20261128_160_outbox_expiry_installation': mOutboxExpiryInstallation,
   '20261207_500_issuer_status_retention': mIssuerStatusRetention,
   '20261208_610_outbox_sent_index': mOutboxSentIndex,

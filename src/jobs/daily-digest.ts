@@ -14,7 +14,8 @@ import {
   type DigestKey,
   type PendingApplicationDetail,
 } from '../core/application/digest-repository';
-import { addBusinessDays } from '../lib/business-days';
+import { addBusinessDays, type HolidayCountry } from '../lib/business-days';
+import { approvalDeadline } from '../core/application/approval-deadline';
 import { localDate } from '../lib/time-zone';
 import { deadlineView, DUE_SOON_BUSINESS_DAYS } from '../core/complaints/complaints';
 import { complaintHandlers, openComplaintsDueBy } from '../core/complaints/repository';
@@ -203,24 +204,40 @@ function complaintLines(alerts: ComplaintAlert[], language: Language): string {
     .join('\n');
 }
 
-function digestEmail(recipient: RecipientDigest, language: Language, slot: string, timeZone: string, complaints: ComplaintAlert[] = []): EmailToQueue {
+function digestEmail(
+  recipient: RecipientDigest,
+  language: Language,
+  slot: string,
+  deadlines: { now: Date; timeZone: string; country: HolidayCountry },
+  complaints: ComplaintAlert[] = [],
+): EmailToQueue {
   const t = tFor(language);
+  const { timeZone } = deadlines;
   const urgentCount = recipient.groups.reduce((n, g) => n + g.urgent, 0);
   const normalCount = recipient.groups.reduce((n, g) => n + g.normal, 0);
   const pendingCount = urgentCount + normalCount;
+  // Overdue applications first (issue 16 item 3: pending longer than their key's approval deadline), then the oldest.
   const oldest = recipient.groups
     .flatMap((g) => g.oldest)
-    .sort((a, b) => (a.pending_since < b.pending_since ? -1 : a.pending_since > b.pending_since ? 1 : a.id - b.id))
+    .map((r) => ({ r, deadline: approvalDeadline(r.pending_since, Number(r.approval_deadline_days), deadlines.now, deadlines) }))
+    .sort(
+      (x, y) =>
+        Number(y.deadline.overdue) - Number(x.deadline.overdue) ||
+        (x.r.pending_since < y.r.pending_since ? -1 : x.r.pending_since > y.r.pending_since ? 1 : x.r.id - y.r.id),
+    )
     .slice(0, DIGEST_OLDEST)
-    .map((r) => ({
+    .map(({ r, deadline }) => ({
       reference: r.reference,
       employeeName: [r.first_name, r.last_name].filter((x) => x && x.trim()).join(' ') || t('email-templates:digest.noName'),
       companyName: r.company_name,
       keyName: r.key_name,
       signedOn: formatDate(language, r.pending_since, timeZone),
       urgent: r.priority === 'urgent',
+      overdue: deadline.overdue,
+      dueOn: formatDate(language, deadline.dueOn, 'UTC'),
     }));
-  const oldestList = oldest.map((o) => t(o.urgent ? 'email-templates:digest.lineUrgent' : 'email-templates:digest.line', { ...o })).join('\n');
+  const lineKey = (o: { urgent: boolean; overdue: boolean }) => `email-templates:digest.line${o.urgent ? 'Urgent' : ''}${o.overdue ? 'Overdue' : ''}`;
+  const oldestList = oldest.map((o) => t(lineKey(o), { ...o })).join('\n');
   return {
     idempotencyKey: digestIdempotencyKey(recipient.to, slot),
     template: 'daily-digest',
@@ -269,7 +286,8 @@ export async function queueDailyDigests(deps: Pick<Deps, 'db' | 'config'>, now: 
     db,
     recipients.map((r) => r.to),
   );
-  const emails = recipients.map((r) => digestEmail(r, languages.get(r.to) ?? 'fr', slot, config.timeZone, complaints.get(r.to)));
+  const deadlines = { now, timeZone: config.timeZone, country: config.holidayCountry };
+  const emails = recipients.map((r) => digestEmail(r, languages.get(r.to) ?? 'fr', slot, deadlines, complaints.get(r.to)));
   const queued = await db.transaction((trx) => enqueueEmails(trx, emails, now));
   return { recipients: emails.length, queued };
 }

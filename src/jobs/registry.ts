@@ -7,6 +7,7 @@ import { issuerStatusJob } from './issuer-status';
 import { retentionJob } from './retention';
 import { informationRequestReminderJob } from './information-request-reminders';
 import { transmissionDeliveryJob, transmissionJob } from './transmission';
+import { approvalDeadlinesJob } from './approval-deadlines';
 
 /**
  * Every scheduled job of the app; the scheduler runs each at its slots and catches up missed ones at start.
@@ -22,4 +23,5 @@ export const JOBS: Job[] = [
   informationRequestReminderJob,
   transmissionJob,
   transmissionDeliveryJob,
+  approvalDeadlinesJob,
 ];

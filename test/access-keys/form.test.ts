@@ -440,4 +440,62 @@ describe('creating and editing access keys', () => {
       expect((await w.ctx.deps.db('access_key').where({ id: key.id }).first()).name).toBe('Ventes');
     });
   });
+
+  describe('approval deadline (issue 16 item 3)', () => {
+    it('offers 5 business days by default, stores the typed deadline and shows it on the key and its edit form', async () => {
+      const agent = await w.as('alice', 'en');
+      const page = $((await agent.get(`${paths.admin.accessKeys.create}?accountId=${w.central}`)).text);
+      expect(page('#approvalDeadlineDays').val()).toBe('5');
+      expect(page('label[for="approvalDeadlineDays"]').text()).toContain('Approval deadline (business days)');
+      const res = await postCreate(validForm({ accountId: String(w.central), approvalDeadlineDays: '12' }));
+      expect(res.status).toBe(303);
+      const [key] = await keysOf(w.central);
+      expect(Number(key.approval_deadline_days)).toBe(12);
+      const shown = $((await agent.get(paths.admin.accessKeys.show(key.id))).text);
+      expect(shown('dt:contains("Approval deadline")').next('dd').text().trim()).toBe('12');
+      const edit = $((await agent.get(paths.admin.accessKeys.edit(key.id))).text);
+      expect(edit('#approvalDeadlineDays').val()).toBe('12');
+    });
+
+    it('keeps the default of 5 when a form does not send the field', async () => {
+      const { approvalDeadlineDays: _omitted, ...form } = validForm({ accountId: String(w.central) });
+      expect((await postCreate(form)).status).toBe(303);
+      const [key] = await keysOf(w.central);
+      expect(Number(key.approval_deadline_days)).toBe(5);
+    });
+
+    it.each([
+      ['fr', '', 'Saisissez le délai d’approbation en jours ouvrés'],
+      ['fr', '0', 'Le délai d’approbation doit être compris entre 1 et 30 jours ouvrés'],
+      ['fr', '31', 'Le délai d’approbation doit être compris entre 1 et 30 jours ouvrés'],
+      ['fr', '2,5', 'Le délai d’approbation doit être un nombre entier de jours ouvrés'],
+      ['en', '', 'Enter the approval deadline in business days'],
+      ['en', '0', 'The approval deadline must be between 1 and 30 business days'],
+      ['en', '31', 'The approval deadline must be between 1 and 30 business days'],
+      ['en', 'five', 'The approval deadline must be a whole number of business days'],
+    ] as const)('refuses the deadline %s “%s” with a translated error linked from the summary', async (lang, typed, message) => {
+      const res = await postCreate(validForm({ accountId: String(w.central), approvalDeadlineDays: typed }), lang);
+      expect(res.status).toBe(400);
+      const page = $(res.text);
+      expect(page('#approvalDeadlineDays-error').text()).toContain(message);
+      expect(page('#approvalDeadlineDays').attr('aria-invalid')).toBe('true');
+      expect(page('.error-summary a[href="#approvalDeadlineDays"]').text()).toBe(message);
+      expect(page('#approvalDeadlineDays').val()).toBe(typed);
+      expect(await keysOf(w.central)).toHaveLength(0);
+    });
+
+    it('accepts 1 and 30, the bounds, on the edit form', async () => {
+      const key = await givenAccessKey(w.ctx.deps.db, w.individual, w.alice.id, { name: 'Ventes', plastic_type: 'corporate' });
+      for (const days of ['1', '30']) {
+        const agent = await w.as('alice');
+        const token = await getCsrf(agent, paths.admin.accessKeys.create);
+        const res = await agent
+          .post(paths.admin.accessKeys.edit(key.id))
+          .type('form')
+          .send({ _csrf: token, ...validForm({ approvalDeadlineDays: days }) });
+        expect(res.status).toBe(303);
+        expect(Number((await w.ctx.deps.db('access_key').where({ id: key.id }).first()).approval_deadline_days)).toBe(Number(days));
+      }
+    });
+  });
 });

@@ -13,6 +13,7 @@ const input = {
   directDebitRule: 'none' as const,
   reminderEnabled: false,
   additionalApproverRequired: false,
+  approvalDeadlineDays: 5,
   notificationRecipients: [],
   expiresOn: '2030-01-01',
 };

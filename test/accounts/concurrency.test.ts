@@ -45,6 +45,7 @@ describe('a BC and its keys changed by two administrators at once', () => {
     directDebitRule: 'none',
     reminderEnabled: true,
     additionalApproverRequired: false,
+    approvalDeadlineDays: 5,
     notificationRecipients: [],
     expiresOn: '2030-12-31',
   };

@@ -52,13 +52,18 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
   it('lists every e-mail in both languages with an edit link for the platform administrator', async () => {
     const res = await platform.get(paths.admin.emailTemplates.list).expect(200);
     const page = $(res.text);
-    expect(page('#email-templates tbody tr')).toHaveLength(21);
+    expect(page('#email-templates tbody tr')).toHaveLength(23);
     expect(page('tr[data-template="daily-digest"] td[data-language="fr"] a').attr('href')).toBe(edit('daily-digest', 'fr'));
     // The issuer's status e-mails (issue 13): editable like the others, in both languages.
     for (const template of ['card-issued', 'card-declined'])
       for (const lang of ['fr', 'en']) expect(page(`tr[data-template="${template}"] td[data-language="${lang}"] a`).attr('href')).toBe(edit(template, lang));
     // Requests for information (issue 14 part 3): their four e-mails, each editable in both languages.
     for (const template of ['information-request', 'information-request-reminder', 'information-request-answered', 'information-request-overdue']) {
+      for (const lang of ['fr', 'en'] as const)
+        expect(page(`tr[data-template="${template}"] td[data-language="${lang}"] a`).attr('href')).toBe(edit(template, lang));
+    }
+    // Stuck approvals (issue 16 item 3): the reminder and the escalation, each editable in both languages.
+    for (const template of ['approval-overdue', 'approval-escalation']) {
       for (const lang of ['fr', 'en'] as const)
         expect(page(`tr[data-template="${template}"] td[data-language="${lang}"] a`).attr('href')).toBe(edit(template, lang));
     }
@@ -253,7 +258,7 @@ describe('e-mail templates: the editor (SPEC §4.1)', () => {
     it('shows the list read-only', async () => {
       const page = $((await plain.get(paths.admin.emailTemplates.list).expect(200)).text);
       expect(page('#read-only-notice')).toHaveLength(1);
-      expect(page('#email-templates tbody tr')).toHaveLength(21);
+      expect(page('#email-templates tbody tr')).toHaveLength(23);
       expect(page('#email-templates a')).toHaveLength(0);
     });
 

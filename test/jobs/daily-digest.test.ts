@@ -122,6 +122,40 @@ describe('the daily digest (e-mail 8)', () => {
     expect(en.subject).toBe('Card applications awaiting approval: 2');
   });
 
+  it.each([
+    ['fr', 'Demande Récente', 'signée le 23 novembre 2026 – en retard : délai d’approbation dépassé le 24 novembre 2026', 'Demande Ancienne'],
+    ['en', 'Recent Application', 'signed on 23 November 2026 – overdue: the approval deadline ended on 24 November 2026', 'Old Application'],
+  ] as const)('lists the overdue applications first, marked, then the oldest (issue 16 item 3, %s)', async (lang, recent, mark, older) => {
+    const k = await givenKey({ adminLanguage: lang, recipients: [] });
+    // A 1-business-day deadline: submitted on Monday 23 November, due on Tuesday 24, overdue on Wednesday 25.
+    await ctx.deps.db('access_key').where({ id: k.keyId }).update({ approval_deadline_days: 1 });
+    const k30 = await givenAccessKey(ctx.deps.db, k.accountId, k.creator.id, { approval_deadline_days: 30, deleted_at: '2026-11-20T00:00:00.000Z' });
+    const name = (first: string, last: string): [string, string] => [first, last];
+    const [rFirst, rLast] = recent.split(' ') as [string, string];
+    const [oFirst, oLast] = older.split(' ') as [string, string];
+    await givenApplication(ctx.deps.db, {
+      keyId: k30.id,
+      accountId: k.accountId,
+      initiatedBy: k.initiator.id,
+      submittedAt: '2026-11-02T09:00:00.000Z',
+      name: name(oFirst, oLast),
+    });
+    await givenApplication(ctx.deps.db, { ...k, initiatedBy: k.initiator.id, submittedAt: '2026-11-23T09:00:00.000Z', name: name(rFirst, rLast) });
+    await queueDailyDigests(ctx.deps, AT_0030);
+    const row = (await digests()).find((r) => r.recipient === k.initiator.email);
+    const data = JSON.parse(row?.data);
+    expect(data.oldest.map((o: { employeeName: string; overdue: boolean }) => [o.employeeName, o.overdue])).toEqual([
+      [recent, true],
+      [older, false],
+    ]);
+    const text = createEmailRenderer({ baseUrl: 'https://sesame.example.com' }).render('daily-digest', lang, data).text;
+    const lines = text.split('\n').filter((l) => l.startsWith('- 5'));
+    expect(lines[0]).toContain(recent);
+    expect(lines[0]).toContain(mark);
+    expect(lines[1]).toContain(older);
+    expect(lines[1]).not.toContain(lang === 'fr' ? 'en retard' : 'overdue');
+  });
+
   it('sends nothing when no application is pending', async () => {
     const k = await givenKey();
     await givenApplication(ctx.deps.db, { ...k, initiatedBy: k.initiator.id, status: 'invited' });

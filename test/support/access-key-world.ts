@@ -68,6 +68,7 @@ export function validForm(overrides: Record<string, string> = {}): Record<string
     expiresMonth: '11',
     expiresYear: '2046',
     notificationRecipients: '',
+    approvalDeadlineDays: '5',
     ...overrides,
   };
 }

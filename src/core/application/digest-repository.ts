@@ -29,6 +29,8 @@ export interface PendingApplicationDetail {
   initiated_by: number | null;
   company_name: string;
   key_name: string;
+  /** The key's approval deadline in business days (issue 16 item 3: overdue applications are listed first). */
+  approval_deadline_days: number;
 }
 
 /** What the digest needs of a key: its creator, its BC and its notification recipients (JSON). */
@@ -78,6 +80,7 @@ export async function pendingApplicationDetails(db: Db, ids: number[]): Promise<
       'ap.initiated_by',
       'a.company_name',
       'k.name as key_name',
+      'k.approval_deadline_days',
     ) as Promise<PendingApplicationDetail[]>;
 }
 

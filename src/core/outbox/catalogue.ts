@@ -66,6 +66,17 @@ const documentsListVariable: TemplateVariable = {
 const answerBy: TemplateVariable = { name: 'answerBy', kind: 'text', sample: { fr: '15 décembre 2026', en: '15 December 2026' } };
 const employeeNameVariable: TemplateVariable = { name: 'employeeName', kind: 'text', sample: 'Zoé Martin' };
 const informationRequestLink: TemplateVariable = { name: 'links.informationRequest', kind: 'link', sample: '' };
+/** Stuck approvals (issue 16 item 3): an application pending approval past its key's deadline. */
+const stuckApproval: TemplateVariable[] = [
+  reference,
+  employeeNameVariable,
+  companyName,
+  { name: 'keyName', kind: 'text', sample: 'Finance' },
+  { name: 'pendingSince', kind: 'text', sample: { fr: '1 décembre 2026', en: '1 December 2026' } },
+  { name: 'deadlineDays', kind: 'number', sample: 5 },
+  { name: 'dueOn', kind: 'text', sample: { fr: '8 décembre 2026', en: '8 December 2026' } },
+  { name: 'links.approvals', kind: 'link', sample: '' },
+];
 const complaintReference: TemplateVariable = { name: 'complaintReference', kind: 'code', sample: 'RC-7K2M-9QXA' };
 const applicationReference: TemplateVariable = { name: 'applicationReference', kind: 'code', sample: '4975300125' };
 const dueOn: TemplateVariable = { name: 'dueOn', kind: 'text', sample: { fr: '24 mai 2027', en: '24 May 2027' } };
@@ -244,6 +255,8 @@ export const CATALOGUE: CatalogueEntry[] = [
     recipient: 'administrator',
     variables: [reference, requestReference, employeeNameVariable, { name: 'documentCount', kind: 'number', sample: 2 }, informationRequestLink],
   },
+  { template: 'approval-overdue', number: null, recipient: 'administrator', variables: stuckApproval },
+  { template: 'approval-escalation', number: null, recipient: 'administrator', variables: stuckApproval },
   {
     template: 'information-request-overdue',
     number: null,

@@ -22,6 +22,8 @@ export const EMAIL_TEMPLATES = [
   'information-request-reminder',
   'information-request-answered', // to the administrator who asked
   'information-request-overdue',
+  'approval-overdue', // stuck approvals (issue 16 item 3): to the administrators of the BC, daily while overdue
+  'approval-escalation', // past twice the deadline: to the platform administrators, once
   'complaint-acknowledgement', // a complaint received: its reference and answer deadline
   'complaint-extension', // the deadline extended once, with the reason and the new date
   'complaint-answer', // the written answer to a complaint

@@ -81,6 +81,9 @@ const LINKS: Partial<Record<EmailTemplate, LinkBuilder>> = {
   'complaint-answer': (d, base) => complaintEntry(d, base),
   // Requests for information, to the administrator: the request's page (its id, a number, from the data).
   'information-request-answered': (d, base) => ({ informationRequest: `${base}${paths.admin.informationRequests.show(Number(d.requestId) || 0)}` }),
+  // Stuck approvals: the queue filtered on the overdue applications.
+  'approval-overdue': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}?overdue=yes` }),
+  'approval-escalation': (_d, base) => ({ approvals: `${base}${paths.admin.approvals.list}?overdue=yes` }),
   'information-request-overdue': (d, base) => ({ informationRequest: `${base}${paths.admin.informationRequests.show(Number(d.requestId) || 0)}` }),
 };
 

@@ -32,6 +32,8 @@ export interface KeyFields {
   notificationRecipients: string[];
   /** YYYY-MM-DD, the last valid day. */
   expiresOn: string;
+  /** Business days an application may wait for approval before it is overdue (1–30; issue 16 item 3). */
+  approvalDeadlineDays: number;
 }
 
 interface AccessKey extends KeyFields {
@@ -129,6 +131,7 @@ const ACCESS_KEY = rowMapper<AccessKey>({
   additionalApproverRequired: bool('additional_approver_required'),
   notificationRecipients: column('notification_recipients', (v) => parseJsonArray(v as string | null)),
   expiresOn: text('expires_on'),
+  approvalDeadlineDays: int('approval_deadline_days'),
   createdBy: int('created_by'),
   createdAt: text('created_at'),
   updatedAt: text('updated_at'),
@@ -282,6 +285,7 @@ export const KEY_FIELDS = [
   'reminderEnabled',
   'expiresOn',
   'additionalApproverRequired',
+  'approvalDeadlineDays',
   'notificationRecipients',
 ] as const satisfies ReadonlyArray<keyof KeyFields>;
 

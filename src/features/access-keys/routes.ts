@@ -23,6 +23,7 @@ import {
   toFormErrors,
   type FormContext,
 } from './schema';
+import { APPROVAL_DEADLINE_DEFAULT } from '../../core/application/approval-deadline';
 import {
   ACCESS_KEY_SORTS,
   AccessKeyRuleError,
@@ -80,6 +81,7 @@ function valuesOfKey(key: AccessKeyWithAccount): FormValues {
     expiresMonth: expiry.month,
     expiresYear: expiry.year,
     notificationRecipients: key.notificationRecipients.join('\n'),
+    approvalDeadlineDays: String(key.approvalDeadlineDays),
   };
 }
 
@@ -98,6 +100,7 @@ function defaultValues(account: AccountSummary | undefined, today: string): Form
     expiresMonth: expiry.month,
     expiresYear: expiry.year,
     notificationRecipients: '',
+    approvalDeadlineDays: String(APPROVAL_DEADLINE_DEFAULT),
   };
 }
 

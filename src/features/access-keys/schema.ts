@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formErrors, issuesOf, type FormErrors } from '../../lib/form-errors';
 import { PLASTIC_TYPES } from '../../core/accounts/options';
+import { APPROVAL_DEADLINE_DEFAULT, APPROVAL_DEADLINE_MAX, APPROVAL_DEADLINE_MIN } from '../../core/application/approval-deadline';
 import { KEY_FIELDS, type AccountSummary, type KeyFields } from './repository';
 
 /** The access key form: every field, its rules, and the rules that depend on the chosen BC. Messages are keys. */
@@ -97,6 +98,7 @@ const baseShape = {
   expiresMonth: z.string().optional(),
   expiresYear: z.string().optional(),
   notificationRecipients: z.string().optional(),
+  approvalDeadlineDays: z.string().optional(),
 };
 
 /** A problem of the form: the field, its message (a translation key) and the message's interpolation values. */
@@ -127,7 +129,20 @@ function recipientsOf(typedText: unknown): Outcome<string[]> {
   return { ok: true, value: unique };
 }
 
-type Shaped = Parts & { notificationRecipients?: unknown; plasticType?: unknown; directDebitRule?: unknown };
+/** The approval deadline: a whole number of business days from 1 to 30; a form that does not send it keeps the default. */
+function approvalDeadlineOf(typed: unknown): Outcome<number> {
+  if (typed === undefined) return { ok: true, value: APPROVAL_DEADLINE_DEFAULT };
+  const t = text(typed).trim();
+  if (t === '') return { ok: false, key: msg('approvalDeadlineDays.errors.required') };
+  if (!/^\d{1,3}$/.test(t)) return { ok: false, key: msg('approvalDeadlineDays.errors.invalid') };
+  const n = Number(t);
+  if (n < APPROVAL_DEADLINE_MIN || n > APPROVAL_DEADLINE_MAX) {
+    return { ok: false, key: msg('approvalDeadlineDays.errors.range'), params: { min: APPROVAL_DEADLINE_MIN, max: APPROVAL_DEADLINE_MAX } };
+  }
+  return { ok: true, value: n };
+}
+
+type Shaped = Parts & { approvalDeadlineDays?: unknown; notificationRecipients?: unknown; plasticType?: unknown; directDebitRule?: unknown };
 
 /**
  * Checks that need the BC or today's date. They run whatever the other fields gave (`when`), on the values as
@@ -140,6 +155,7 @@ function crossChecks(c: FormContext) {
     };
     add('expiresOn', expiryOf(d, c));
     add('notificationRecipients', recipientsOf(d.notificationRecipients));
+    add('approvalDeadlineDays', approvalDeadlineOf(d.approvalDeadlineDays));
     if (c.account) {
       const plastic = text(d.plasticType);
       if ((PLASTIC_TYPES as readonly string[]).includes(plastic) && !c.account.plasticTypes.includes(plastic)) {
@@ -159,6 +175,7 @@ const always = { when: () => true };
 function toInput(d: z.output<z.ZodObject<typeof baseShape>>, c: FormContext): AccessKeyInput {
   const expiresOn = expiryOf(d, c);
   const recipients = recipientsOf(d.notificationRecipients);
+  const deadline = approvalDeadlineOf(d.approvalDeadlineDays);
   return {
     name: d.name,
     plasticType: d.plasticType,
@@ -169,6 +186,7 @@ function toInput(d: z.output<z.ZodObject<typeof baseShape>>, c: FormContext): Ac
     additionalApproverRequired: d.additionalApproverRequired,
     notificationRecipients: recipients.ok ? recipients.value : [],
     expiresOn: expiresOn.ok ? expiresOn.value : '',
+    approvalDeadlineDays: deadline.ok ? deadline.value : APPROVAL_DEADLINE_DEFAULT,
   };
 }
 

@@ -36,6 +36,11 @@ export interface QueueSearch {
   fromIso?: string;
   toIsoExclusive?: string;
   q: string;
+  /**
+   * With the overdue filter: for a deadline of n business days, `overdueCutoffs[n - 1]` is the instant before which an
+   * application must have become pending to be overdue (core/application/approval-deadline `overdueBefore`).
+   */
+  overdueCutoffs?: string[];
 }
 
 /** Sort expressions: whitelisted keys only (the id breaks ties). */
@@ -67,11 +72,28 @@ function matching(db: Db, s: QueueSearch, bcFromIndex = true): Knex.QueryBuilder
   if (s.filters.priority) qb.where('ap.priority', s.filters.priority);
   whereCreatedBetween(qb, s.fromIso, s.toIsoExclusive);
   whereApplicationText(qb, s.q);
+  if (s.filters.overdue && s.overdueCutoffs) whereOverdue(qb, s.overdueCutoffs);
   return qb;
 }
 
+/** Pending since before its key's cut-off: `COALESCE(submitted_at, status_changed_at) < CASE deadline WHEN 1 THEN … END`. */
+function whereOverdue(qb: Knex.QueryBuilder, cutoffs: string[]): Knex.QueryBuilder {
+  const cases = cutoffs.map((_c, i) => `WHEN ${i + 1} THEN ?`).join(' ');
+  return qb.whereRaw(
+    `COALESCE(ap.submitted_at, ap.status_changed_at) < (SELECT CASE dk.approval_deadline_days ${cases} END FROM access_key dk WHERE dk.id = ap.access_key_id)`,
+    cutoffs,
+  );
+}
+
+/** Of these applications (ids), those pending approval past their key's deadline (the queue's tag). */
+export async function overdueAmong(db: Db, ids: number[], cutoffs: string[]): Promise<number[]> {
+  if (!ids.length) return [];
+  const qb = db('application as ap').whereIn('ap.id', ids).where('ap.status', 'pending_approval').select('ap.id');
+  return (await whereOverdue(qb, cutoffs)).map((r: { id: number }) => Number(r.id));
+}
+
 function hasFilters(s: QueueSearch): boolean {
-  return Boolean(s.filters.keyId || s.filters.priority || s.fromIso || s.toIsoExclusive || s.q);
+  return Boolean(s.filters.keyId || s.filters.priority || s.fromIso || s.toIsoExclusive || s.q || s.filters.overdue);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   queueKeys,
   queuePageData,
   queueSearch,
+  overdueOnPage,
   reactivate,
   ReactivationTooLate,
   runOf,
@@ -52,7 +53,7 @@ const CONFIRM_SHOWN = 200;
  * The rows as the table shows them: every label translated and every value formatted here, once per distinct value,
  * so the template's loop only prints (a 50-row page otherwise makes ~250 translation and formatting calls).
  */
-function shapeRows(rows: QueueRow[], lang: Language, timeZone: string, informationRequested: Set<number> = new Set()) {
+function shapeRows(rows: QueueRow[], lang: Language, timeZone: string, informationRequested: Set<number> = new Set(), overdue: Set<number> = new Set()) {
   const t = tFor(lang);
   // "Select application {{reference}}": translated once with a placeholder, filled per row.
   const REF = '\u0000ref\u0000';
@@ -82,6 +83,8 @@ function shapeRows(rows: QueueRow[], lang: Language, timeZone: string, informati
     urgent: row.priority === 'urgent',
     /** A request for information not closed: the application cannot be approved yet. */
     informationRequested: informationRequested.has(row.id),
+    /** Pending approval longer than its key's deadline (issue 16 item 3). */
+    overdue: overdue.has(row.id),
     priority: priority(row.priority),
     createdAt: formatDate(lang, row.createdAt, timeZone),
     cardProduct: cardProduct(row.cardProduct),
@@ -120,14 +123,16 @@ export function approvalRoutes(deps: Deps): Router {
       keys.map((k) => k.id),
     );
     const query = parseListQuery(source, LIST_SPEC);
-    const search = queueSearch(actor.accountIds, filters, query.q, tz);
+    const now = clock.now();
+    const search = queueSearch(actor.accountIds, filters, query.q, tz, { now, country: config.holidayCountry });
     const { totals, total, rows } = await queuePageData(db, search, query);
+    const overdue = filters.stage === 'ready' ? await overdueOnPage(db, rows, now, { timeZone: tz, country: config.holidayCountry }) : new Set<number>();
     const extra = filterExtra(values);
     const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
     const errors = selectionErrors ?? filterErrors;
     res.status(selectionErrors || filterErrors ? 400 : 200).render('approvals/list.njk', {
       list,
-      rows: shapeRows(rows, req.lang, tz, await withOpenInformationRequest(db, rows)),
+      rows: shapeRows(rows, req.lang, tz, await withOpenInformationRequest(db, rows), overdue),
       keyOptions: keys.map((k) => ({ value: String(k.id), label: `${k.name} (${k.number}) – ${k.companyName}`, selected: String(k.id) === values.key })),
       totals,
       // The pending tab's count: the queue's own total, not counted again.
@@ -166,7 +171,12 @@ export function approvalRoutes(deps: Deps): Router {
     let ids: number[];
     let capped = false;
     if (body.selectAll === 'yes') {
-      ({ ids, capped } = await selectAllMatching(db, queueSearch(actor.accountIds, filters, query.q, tz), query.sort, query.dir));
+      ({ ids, capped } = await selectAllMatching(
+        db,
+        queueSearch(actor.accountIds, filters, query.q, tz, { now: clock.now(), country: config.holidayCountry }),
+        query.sort,
+        query.dir,
+      ));
     } else {
       ids = parseIds(body.ids);
     }

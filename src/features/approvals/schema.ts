@@ -28,6 +28,8 @@ export interface QueueFilters {
   /** Initiation dates, inclusive, 'YYYY-MM-DD' in the service's time zone. */
   from?: string;
   to?: string;
+  /** Only the applications pending longer than their key's approval deadline (issue 16 item 3; the ready stage only). */
+  overdue?: boolean;
 }
 
 /** The filter fields as typed, to show them again (and carry them in links and hidden fields). */
@@ -37,9 +39,11 @@ export interface FilterValues {
   priority: string;
   from: string;
   to: string;
+  /** 'yes' or ''. */
+  overdue: string;
 }
 
-export const FILTER_FIELDS = ['stage', 'key', 'priority', 'from', 'to'] as const;
+export const FILTER_FIELDS = ['stage', 'key', 'priority', 'overdue', 'from', 'to'] as const;
 
 function single(value: unknown): string {
   if (Array.isArray(value)) return single(value[0]);
@@ -52,7 +56,14 @@ function single(value: unknown): string {
  */
 export function parseQueueFilters(source: unknown, keyIds: number[]): { filters: QueueFilters; values: FilterValues; errors: FormErrors | null } {
   const q = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
-  const values: FilterValues = { stage: single(q.stage), key: single(q.key), priority: single(q.priority), from: single(q.from), to: single(q.to) };
+  const values: FilterValues = {
+    stage: single(q.stage),
+    key: single(q.key),
+    priority: single(q.priority),
+    from: single(q.from),
+    to: single(q.to),
+    overdue: single(q.overdue),
+  };
   const filters: QueueFilters = { stage: (STAGES as readonly string[]).includes(values.stage) ? (values.stage as Stage) : 'ready' };
   values.stage = filters.stage;
   const keyId = /^\d{1,9}$/.test(values.key) ? Number(values.key) : NaN;
@@ -60,6 +71,8 @@ export function parseQueueFilters(source: unknown, keyIds: number[]): { filters:
   else values.key = '';
   if (values.priority === 'normal' || values.priority === 'urgent') filters.priority = values.priority;
   else values.priority = '';
+  if (values.overdue === 'yes' && filters.stage === 'ready') filters.overdue = true;
+  else values.overdue = '';
   const range = parseDayRange(values.from, values.to, 'approvals');
   const problems = range.problems;
   if (range.from) filters.from = range.from;

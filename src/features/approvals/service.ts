@@ -19,6 +19,7 @@ import {
   keysInScope,
   lastHistoryId,
   matchingIds,
+  overdueAmong,
   queuePage,
   queueTotals,
   rowsInScope,
@@ -38,18 +39,35 @@ import { isOwnApplication } from '../../core/application/separation';
 import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
 import { isSqlite, type Db } from '../../platform/db';
+import { APPROVAL_DEADLINE_MAX, overdueBefore, type DeadlineRules } from '../../core/application/approval-deadline';
+import type { HolidayCountry } from '../../lib/business-days';
 import type { Faults } from '../../platform/deps';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
 
 /** Who acted and from where, for the audit log. */
 
-/** The queue's filters with the initiation dates turned into instants (local days in the service's time zone). */
-export function queueSearch(accountIds: number[], filters: QueueFilters, q: string, timeZone: string): QueueSearch {
+/** Every approval deadline a key may have (1–30 business days), each with its overdue cut-off instant at `now`. */
+function overdueCutoffs(now: Date, rules: DeadlineRules): string[] {
+  return Array.from({ length: APPROVAL_DEADLINE_MAX }, (_x, i) => overdueBefore(i + 1, now, rules));
+}
+
+/**
+ * The queue's filters with the initiation dates turned into instants (local days in the service's time zone), and,
+ * with the overdue filter, the cut-offs of every approval deadline at `deadlines.now`.
+ */
+export function queueSearch(
+  accountIds: number[],
+  filters: QueueFilters,
+  q: string,
+  timeZone: string,
+  deadlines?: { now: Date; country: HolidayCountry },
+): QueueSearch {
   return {
     accountIds,
     filters,
     q,
+    ...(filters.overdue && deadlines ? { overdueCutoffs: overdueCutoffs(deadlines.now, { timeZone, country: deadlines.country }) } : {}),
     ...(filters.from ? { fromIso: zonedTimeToUtc(filters.from, '00:00', timeZone).toISOString() } : {}),
     ...(filters.to ? { toIsoExclusive: zonedTimeToUtc(addDays(filters.to, 1), '00:00', timeZone).toISOString() } : {}),
   };
@@ -83,6 +101,17 @@ export async function withOpenInformationRequest(db: Db, rows: QueueRow[]): Prom
   return applicationsWithOpenRequest(
     db,
     rows.map((r) => r.id),
+  );
+}
+
+/** Of the page's applications, those pending approval past their key's deadline (the queue's "overdue" tag). */
+export async function overdueOnPage(db: Db, rows: QueueRow[], now: Date, rules: DeadlineRules): Promise<Set<number>> {
+  return new Set(
+    await overdueAmong(
+      db,
+      rows.map((r) => r.id),
+      overdueCutoffs(now, rules),
+    ),
   );
 }
 

@@ -15,6 +15,27 @@ export class AdminPages extends BasePage {
   async signOut(lang: 'fr' | 'en' = 'fr'): Promise<void> {
     await this.submit(lang === 'fr' ? 'Se déconnecter' : 'Sign out');
   }
+
+  /** The approval queue filtered on the applications past their key's approval deadline (issue 16 item 3). */
+  async filterQueueOnOverdue(lang: 'fr' | 'en' = 'fr'): Promise<void> {
+    await this.page
+      .getByLabel(lang === 'fr' ? 'Délai d’approbation' : 'Approval deadline')
+      .selectOption({ label: lang === 'fr' ? 'En retard uniquement' : 'Overdue only' });
+    await this.submit(lang === 'fr' ? 'Filtrer' : 'Filter');
+  }
+
+  /** The references of the queue's rows, each with its "overdue" tag ('' when none). */
+  async queueRows(): Promise<Array<[string, string]>> {
+    const rows = this.page.locator('#queue tbody tr');
+    const out: Array<[string, string]> = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      const reference = ((await row.locator('td:nth-child(2) a').textContent()) ?? '').trim();
+      const tag = (await row.locator('.overdue-flag').count()) ? ((await row.locator('.overdue-flag').textContent()) ?? '').trim() : '';
+      out.push([reference, tag]);
+    }
+    return out;
+  }
 }
 
 export function escapeRegExp(s: string): string {

@@ -1,0 +1,53 @@
+import { addBusinessDays, businessDaysBetween, type HolidayCountry } from '../../lib/business-days';
+import { addDays, localDate, zonedTimeToUtc } from '../../lib/time-zone';
+
+/**
+ * Stuck approvals (issue 16 item 3): an application pending approval (since it was submitted, else since its status
+ * last changed) longer than its key's approval deadline, in business days, is overdue; after twice the deadline it is
+ * escalated to the platform administrators. Days are local dates in `TIME_ZONE`; business days skip weekends and the
+ * public holidays of `HOLIDAY_COUNTRY`. Time is a parameter: `now` is the caller's.
+ */
+/** A key's approval deadline in business days: 5 unless set, from 1 to 30 (the access key form). */
+export const APPROVAL_DEADLINE_DEFAULT = 5;
+export const APPROVAL_DEADLINE_MIN = 1;
+export const APPROVAL_DEADLINE_MAX = 30;
+
+export interface DeadlineRules {
+  timeZone: string;
+  country: HolidayCountry;
+}
+
+export interface ApprovalDeadlineView {
+  /** The last day within the deadline (YYYY-MM-DD): overdue from the next day. */
+  dueOn: string;
+  overdue: boolean;
+  /** Business days past `dueOn` (0 while not overdue). */
+  businessDaysLate: number;
+  /** Past twice the deadline: the platform administrators are told. */
+  escalated: boolean;
+}
+
+export function approvalDeadline(pendingSince: string, deadlineDays: number, now: Date, rules: DeadlineRules): ApprovalDeadlineView {
+  const pendingOn = localDate(new Date(pendingSince), rules.timeZone);
+  const today = localDate(now, rules.timeZone);
+  const dueOn = addBusinessDays(pendingOn, deadlineDays, rules.country);
+  const overdue = today > dueOn;
+  return {
+    dueOn,
+    overdue,
+    businessDaysLate: overdue ? businessDaysBetween(dueOn, today, rules.country) : 0,
+    escalated: today > addBusinessDays(pendingOn, 2 * deadlineDays, rules.country),
+  };
+}
+
+/**
+ * For a deadline of `days` business days: the instant before which an application must have become pending to be
+ * overdue at `now` (the start, in `TIME_ZONE`, of the first day whose deadline has not passed). Lets a query select
+ * the overdue applications of every key at once: `pending_since < overdueBefore(key's deadline)`.
+ */
+export function overdueBefore(days: number, now: Date, rules: DeadlineRules): string {
+  const today = localDate(now, rules.timeZone);
+  let first = today;
+  while (addBusinessDays(addDays(first, -1), days, rules.country) >= today) first = addDays(first, -1);
+  return zonedTimeToUtc(first, '00:00', rules.timeZone).toISOString();
+}

@@ -1,0 +1,49 @@
+import { approvalDeadline, overdueBefore } from '../../src/core/application/approval-deadline';
+import { addDays } from '../../src/lib/time-zone';
+
+const rules = { timeZone: 'Europe/Paris', country: 'FR' as const };
+/** Noon in Paris on a local date (winter: UTC+1). */
+const at = (date: string) => new Date(`${date}T11:00:00.000Z`);
+
+describe('the approval deadline rule (issue 16 item 3)', () => {
+  // Pending since Monday 21 December 2026; Friday 25 December is Christmas, then a weekend.
+  const since = '2026-12-21T09:00:00.000Z';
+
+  it('counts business days across a weekend and a public holiday: 5 days from Monday 21 December end on Tuesday 29', () => {
+    expect(approvalDeadline(since, 5, at('2026-12-29'), rules)).toEqual({ dueOn: '2026-12-29', overdue: false, businessDaysLate: 0, escalated: false });
+    expect(approvalDeadline(since, 5, at('2026-12-30'), rules)).toEqual({ dueOn: '2026-12-29', overdue: true, businessDaysLate: 1, escalated: false });
+    // Christmas and the weekend do not count: on Monday 28 it is only 4 business days old.
+    expect(approvalDeadline(since, 4, at('2026-12-28'), rules).overdue).toBe(false);
+    expect(approvalDeadline(since, 4, at('2026-12-29'), rules).overdue).toBe(true);
+  });
+
+  it('escalates after twice the deadline (10 business days across New Year’s Day: from Thursday 7 January 2027)', () => {
+    expect(approvalDeadline(since, 5, at('2027-01-06'), rules)).toMatchObject({ overdue: true, escalated: false });
+    expect(approvalDeadline(since, 5, at('2027-01-07'), rules)).toMatchObject({ overdue: true, escalated: true, businessDaysLate: 6 });
+  });
+
+  it('counts from the local date in TIME_ZONE, not the UTC date', () => {
+    // 23:30 UTC on Monday 21 is already Tuesday 22 in Paris: due one business day later.
+    expect(approvalDeadline('2026-12-21T23:30:00.000Z', 5, at('2026-12-30'), rules)).toMatchObject({ dueOn: '2026-12-30', overdue: false });
+  });
+
+  it('uses the holidays of HOLIDAY_COUNTRY: 14 July counts as a business day in Belgium, not in France', () => {
+    // 14 July is a holiday in France, not in Belgium: pending on Monday 12 July 2027, 2 business days.
+    const july = '2027-07-12T09:00:00.000Z';
+    expect(approvalDeadline(july, 2, at('2027-07-14'), rules).dueOn).toBe('2027-07-15');
+    expect(approvalDeadline(july, 2, at('2027-07-14'), { ...rules, country: 'BE' }).dueOn).toBe('2027-07-14');
+  });
+
+  it('gives the instant a query compares with: pending before it ⇔ overdue, for every deadline and day of a month', () => {
+    for (let d = 0; d < 40; d += 3) {
+      const now = at(addDays('2026-12-01', d));
+      for (const days of [1, 2, 5, 10, 30]) {
+        const cutoff = overdueBefore(days, now, rules);
+        for (let back = 0; back < 60; back += 1) {
+          const pendingSince = new Date(now.getTime() - back * 86400000 - 3600000).toISOString();
+          expect([days, pendingSince, pendingSince < cutoff]).toEqual([days, pendingSince, approvalDeadline(pendingSince, days, now, rules).overdue]);
+        }
+      }
+    }
+  });
+});
