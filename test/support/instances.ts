@@ -28,11 +28,19 @@ export class InstanceExited extends Error {
  * Starts `src/cli/start.ts` in a child process on port 0 with `env` (NODE_ENV=development, DATA_DIR, DATABASE_URL…) and
  * resolves once its "Sésame listening" log line gives the port; rejects with InstanceExited if it ends first.
  */
+/**
+ * The test's own clock, passed on to the instances: under `faketime` (.ci/run's +400-days stage) the server and the
+ * test's HTTP client must agree on the time, or the client drops the session cookie as already expired.
+ */
+const FAKED_CLOCK: Record<string, string> = Object.fromEntries(
+  ['LD_PRELOAD', 'FAKETIME', 'FAKETIME_DONT_FAKE_MONOTONIC'].flatMap((k) => (process.env[k] ? [[k, process.env[k] as string]] : [])),
+);
+
 export function startInstance(env: Record<string, string>, opts: { timeoutMs?: number } = {}): Promise<Instance> {
   const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
   const child = spawn(tsx, [path.join(ROOT_DIR, 'src', 'cli', 'start.ts')], {
     cwd: ROOT_DIR,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', ...FAKED_CLOCK, NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
