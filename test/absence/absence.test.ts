@@ -85,7 +85,7 @@ describe('out of office: an absence and its delegate', () => {
     const res = await post(claire.email, { ...dates, delegateId: String(paul.id) }, lang);
     expect(res.status).toBe(400);
     expect(errorsOf(res.text)).toEqual([message]);
-    expect(await ctx.deps.db('administrator_absence').count({ n: '*' }).first()).toMatchObject({ n: 0 });
+    expect(Number((await ctx.deps.db('administrator_absence').count({ n: '*' }).first())?.n)).toBe(0);
   });
 
   it.each([
@@ -95,7 +95,7 @@ describe('out of office: an absence and its delegate', () => {
     const res = await post(claire.email, { startsOn: '2026-11-24', endsOn: '2026-11-30', delegateId: String(outsider.id) }, lang);
     expect(res.status).toBe(400);
     expect(errorsOf(res.text)).toEqual([message]);
-    expect(await ctx.deps.db('administrator_absence').count({ n: '*' }).first()).toMatchObject({ n: 0 });
+    expect(Number((await ctx.deps.db('administrator_absence').count({ n: '*' }).first())?.n)).toBe(0);
   });
 
   it('the delegate’s queue and tab count include the absent administrator’s BCs during the absence, not before or after', async () => {

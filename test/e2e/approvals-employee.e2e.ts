@@ -20,7 +20,7 @@ describe('the approval queue’s decisions, seen by the employee', () => {
   async function queueFilteredOn(admin: AdminPages, search: string): Promise<void> {
     await Promise.all([e2e.page.waitForURL('**/admin/approvals**'), admin.tab(/^Pending approval \(\d+\)$/).click()]);
     await admin.expectHeading('Applications pending approval');
-    await e2e.page.getByLabel('Search').fill(search);
+    await e2e.page.getByLabel('Search', { exact: true }).fill(search);
     await admin.submit('Filter');
     await admin.expectHeading('Applications pending approval');
     await expectNoSeriousA11yViolations(e2e.page, { label: `approval queue filtered on ${search}` });

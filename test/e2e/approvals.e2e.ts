@@ -20,7 +20,7 @@ describe('the approval queue in the browser', () => {
     await admin.expectHeading('Applications pending approval');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'approval queue' });
 
-    await e2e.page.getByLabel('Search').fill('Queue');
+    await e2e.page.getByLabel('Search', { exact: true }).fill('Queue');
     await admin.submit('Filter');
     await e2e.page.getByLabel(`Select application ${first!.reference}`).check();
     await admin.submit('Return to applicant');

@@ -34,7 +34,7 @@ describe('the administrator’s daily work in the browser', () => {
     const app = await invite('h.muller@acme.example', 'Hervé', 'Hervé-Müller');
     const admin = new AdminPages(e2e.page);
     await admin.signIn('Claire Martin', 'en');
-    await e2e.page.getByRole('searchbox', { name: 'Search an application' }).fill('herve');
+    await e2e.page.getByRole('searchbox', { name: 'Search an application' }).fill('herve h.muller'); // the demo has an Élodie Hervé-Müller too
     await e2e.page.locator('header').getByRole('button', { name: 'Search' }).click();
     await admin.expectHeading(`Application ${app.reference}`);
     await expectNoSeriousA11yViolations(e2e.page, { label: 'application found by the search' });

@@ -66,7 +66,7 @@ describe('requests for information', () => {
     await e2e.page.getByRole('link', { name: 'Back to the application' }).click();
     await expect(e2e.page.locator('#information-request-open').count()).resolves.toBe(0);
     await admin.submit('Approve');
-    await admin.expectHeading('Approve the card application(s)');
+    await admin.expectHeading('Approve the card application');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'approve confirmation' });
     await admin.submit('Approve');
     await expect(e2e.page.locator('#results-summary').textContent()).resolves.toBe('1 processed, 0 not processed.');
