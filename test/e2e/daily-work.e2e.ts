@@ -38,12 +38,12 @@ describe('the administrator’s daily work in the browser', () => {
     await e2e.page.locator('header').getByRole('button', { name: 'Search' }).click();
     await admin.expectHeading(`Application ${app.reference}`);
     await expectNoSeriousA11yViolations(e2e.page, { label: 'application found by the search' });
-    // Two matches: the results page, with status and key.
+    // Several matches (the two invited here and the demo's Élodie Hervé-Müller): the results page, with status and key.
     await invite('anna.muller@acme.example', 'Anna', 'Müller');
     await e2e.page.getByRole('searchbox', { name: 'Search an application' }).fill('muller');
     await e2e.page.locator('header').getByRole('button', { name: 'Search' }).click();
     await admin.expectHeading('Search the applications');
-    await expect(e2e.page.locator('#search-results tbody tr').count()).resolves.toBe(2);
+    await expect(e2e.page.locator('#search-results tbody tr').count()).resolves.toBe(3);
     await expect(e2e.page.locator('#search-results').textContent()).resolves.toContain('Direction financière');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'search results' });
     await e2e.page.goto(`/admin/search?q=${'x'.repeat(10_000)}`);
