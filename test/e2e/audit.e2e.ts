@@ -17,13 +17,13 @@ describe('the audit log in the browser', () => {
     await expectNoSeriousA11yViolations(e2e.page);
 
     await e2e.page.getByLabel(/^Administrator’s e-mail/).fill('claire');
-    await e2e.page.getByRole('button', { name: 'Search' }).click();
+    await e2e.page.locator('main').getByRole('button', { name: 'Search' }).click();
     expect(await rows.count()).toBe(1);
     await expect(rows.first().textContent()).resolves.toContain('claire');
 
     await e2e.page.locator('#from').fill('2026-01-10');
     await e2e.page.locator('#to').fill('2026-01-01');
-    await e2e.page.getByRole('button', { name: 'Search' }).click();
+    await e2e.page.locator('main').getByRole('button', { name: 'Search' }).click();
     expect(await e2e.page.title()).toMatch(/^Error: /);
     expect(await admin.errorSummaryItems()).toEqual(['The end date must be the same as or after the start date']);
     await expectNoSeriousA11yViolations(e2e.page, { label: 'audit log with an error' });
