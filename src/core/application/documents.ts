@@ -1,3 +1,4 @@
+import { attachmentHeaders } from '../../lib/download';
 import crypto from 'node:crypto';
 import type { Db } from '../../platform/db';
 import fs from 'node:fs';
@@ -143,12 +144,9 @@ export function downloadHeaders(doc: Pick<StoredDocument, 'mime' | 'size' | 'ori
       .replace(/[^\x20-\x7e]/g, '')
       .replace(/["\\]/g, '') || 'document';
   return {
-    'Content-Type': doc.mime,
-    'Content-Length': String(doc.size),
+    ...attachmentHeaders({ contentType: doc.mime, fileName: ascii, size: doc.size }),
+    // The original name as typed, for browsers that read RFC 6266's filename* (the ASCII one for the others).
     'Content-Disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(doc.originalName)}`,
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': 'no-store',
   };
 }
 

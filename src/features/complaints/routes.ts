@@ -1,3 +1,4 @@
+import { attachmentHeaders } from '../../lib/download';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import type { Deps } from '../../platform/deps';
@@ -321,13 +322,7 @@ export function complaintRoutes(deps: Deps): Router {
     const format = req.query.format;
     if (!isSpreadsheetFormat(format)) return res.status(400).render('errors/bad-request.njk');
     const file = await registerExport(db, actorOf(req), registerQuery(req), format, req.lang, clock.now(), config.timeZone, auditRequestContext(req));
-    res.set({
-      'Content-Type': file.contentType,
-      'Content-Disposition': `attachment; filename="${file.fileName}"`,
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'no-store',
-    });
+    res.set(attachmentHeaders(file));
     res.send(file.body);
   };
 

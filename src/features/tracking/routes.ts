@@ -9,7 +9,7 @@ import { paths } from '../../platform/paths';
 import type { Actor } from '../../core/administrators/repository';
 import { STATUSES, type Status } from '../../core/application/status';
 import { auditRequestContext } from '../../core/audit/audit';
-import { pdfHeaders } from '../../lib/download';
+import { attachmentHeaders, pdfHeaders } from '../../lib/download';
 import type { SummaryKey, TrackingSort } from './repository';
 import { summaryCells } from './summary-view';
 import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
@@ -163,13 +163,7 @@ export function trackingRoutes(deps: Deps): Router {
         now: clock.now(),
       });
       req.log?.info({ format, bytes: file.body.length }, 'applications exported');
-      res.set({
-        'Content-Type': file.contentType,
-        'Content-Disposition': `attachment; filename="${file.fileName}"`,
-        'Content-Security-Policy': "default-src 'none'; sandbox",
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      });
+      res.set(attachmentHeaders(file));
       res.send(file.body);
     } catch (err) {
       if (err instanceof ExportTooLargeError) {

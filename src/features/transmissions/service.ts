@@ -1,3 +1,4 @@
+import { attachmentHeaders } from '../../lib/download';
 import type { Deps } from '../../platform/deps';
 import type { Db } from '../../platform/db';
 import { NotFoundError } from '../../lib/errors';
@@ -58,13 +59,10 @@ export async function transmissionFile(db: Db, audit: AuditContext, params: File
   });
   return {
     body: file.content,
-    headers: {
-      'Content-Type': CONTENT_TYPES[file.name] ?? 'application/octet-stream',
-      'Content-Length': String(file.content.length),
-      'Content-Disposition': `attachment; filename="${transmissionFolderName(transmission.number)}-${file.name}"`,
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; sandbox",
-      'Cache-Control': 'no-store',
-    },
+    headers: attachmentHeaders({
+      contentType: CONTENT_TYPES[file.name] ?? 'application/octet-stream',
+      fileName: `${transmissionFolderName(transmission.number)}-${file.name}`,
+      size: file.content.length,
+    }),
   };
 }
