@@ -1,3 +1,4 @@
+import { formatFileSize } from '../../src/lib/file-size';
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -249,6 +250,21 @@ describe('requests for information', () => {
     expect(await ctx.deps.db('thread_attachment')).toEqual(expect.not.arrayContaining([expect.objectContaining({ original_name: 'justificatif.pdf' })]));
     expect((await ctx.deps.db('archive_entry').where({ application_id: a.id })).length).toBe(archived);
     expect((await outboxRows(ctx.deps.db, a.id)).filter((m) => m.template === 'information-request-answered')).toHaveLength(0);
+  });
+
+  it('refuses a file over the size limit and says the limit in the page’s units (fr/en)', async () => {
+    const { a, employee } = await signedApplication();
+    const admin = await signInAs(ctx.app, ctx.deps, a.adminEmail, 'fr');
+    await ask(admin, a.id, VALID);
+    const [request] = await requestsOf(a.id);
+    const big = Buffer.concat([pdfBytes(), Buffer.alloc(ctx.config.documentMaxBytes)]);
+    const limit = (lang: 'fr' | 'en') => formatFileSize(ctx.config.documentMaxBytes, lang);
+    const fr = await answer(employee, request.id, 'Voici', [{ field: 'file_other', buffer: big, name: 'gros.pdf' }]);
+    expect(fr.status).toBe(413);
+    expect($(fr.text)('.error-summary').text()).toContain(limit('fr'));
+    const en = await answer(await employeeAgent(ctx, a, 'en'), request.id, 'Here', [{ field: 'file_other', buffer: big, name: 'big.pdf' }]);
+    expect($(en.text)('.error-summary').text()).toContain(limit('en'));
+    expect((await ctx.deps.db('information_request').where({ id: request.id }).first()).status).toBe('open');
   });
 
   it('answers in English for an English session', async () => {

@@ -45,6 +45,15 @@ export function sniffType(buffer: Buffer): AcceptedType | undefined {
   return undefined;
 }
 
+/** What is wrong with an uploaded file, checked as every upload is (empty, over the size limit, not a PDF/JPEG/PNG by
+ * its content), or its type when it is acceptable. Each page words the problem with its own keys. */
+export function checkUploadedFile(buffer: Buffer | undefined, maxBytes: number): { ok: true; mime: AcceptedType } | { ok: false; problem: 'empty' | 'tooLarge' | 'type' } {
+  if (!buffer || buffer.length === 0) return { ok: false, problem: 'empty' };
+  if (buffer.length > maxBytes) return { ok: false, problem: 'tooLarge' };
+  const mime = sniffType(buffer);
+  return mime ? { ok: true, mime } : { ok: false, problem: 'type' };
+}
+
 /**
  * A display name safe for pages and Content-Disposition: the last path segment, NFC, no control or reserved
  * characters, at most 100 characters, ending with the extension of the type actually found.
@@ -85,11 +94,10 @@ export async function saveDocument(
 ): Promise<SaveResult> {
   const { buffer } = input.file;
   if (!(DOCUMENT_KINDS as readonly string[]).includes(input.kind)) return { ok: false, key: 'documents:errors.kind' };
-  if (!buffer || buffer.length === 0) return { ok: false, key: 'documents:errors.empty' };
   const maxBytes = deps.config.documentMaxBytes;
-  if (buffer.length > maxBytes) return { ok: false, key: 'documents:errors.tooLarge', params: { maxBytes } };
-  const mime = sniffType(buffer);
-  if (!mime) return { ok: false, key: 'documents:errors.type' };
+  const checked = checkUploadedFile(buffer, maxBytes);
+  if (!checked.ok) return { ok: false, key: `documents:errors.${checked.problem}`, ...(checked.problem === 'tooLarge' ? { params: { maxBytes } } : {}) };
+  const { mime } = checked;
   if (!(await isEditable(trx, input.applicationId))) return { ok: false, key: 'documents:errors.locked' };
   if ((await countCurrentDocuments(trx, input.applicationId)) >= MAX_DOCUMENTS_PER_APPLICATION)
     return { ok: false, key: 'documents:errors.tooMany', params: { max: MAX_DOCUMENTS_PER_APPLICATION } };

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Config } from '../../platform/config';
 import type { Db } from '../../platform/db';
 import { NotFoundError } from '../../lib/errors';
-import { downloadHeaders, sanitiseFileName, sniffType } from '../application/documents';
+import { checkUploadedFile, downloadHeaders, sanitiseFileName } from '../application/documents';
 import { MAX_COMPLAINT_FILES } from './complaints';
 import { findComplaintDocument, insertComplaintDocument, type ComplaintDocument } from './repository';
 
@@ -24,10 +24,6 @@ export type CheckedFile = UploadedFile & { mime: ComplaintDocument['mime'] };
 
 export type FilesCheck = { ok: true; files: CheckedFile[] } | { ok: false; key: string; params?: Record<string, string | number> };
 
-function maxMbOf(maxBytes: number): number {
-  return Math.max(0.1, Math.round((maxBytes / (1024 * 1024)) * 10) / 10);
-}
-
 /** Checks every file before anything is stored: one bad file refuses them all, with the reason and its name. */
 export function checkComplaintFiles(files: UploadedFile[], maxBytes: number): FilesCheck {
   const present = files.filter((f) => f.buffer && (f.buffer.length > 0 || f.originalName));
@@ -35,11 +31,9 @@ export function checkComplaintFiles(files: UploadedFile[], maxBytes: number): Fi
   const checked: CheckedFile[] = [];
   for (const f of present) {
     const name = (f.originalName ?? '').slice(0, 100);
-    if (f.buffer.length === 0) return { ok: false, key: 'complaints:files.errors.empty', params: { name } };
-    if (f.buffer.length > maxBytes) return { ok: false, key: 'complaints:files.errors.tooLarge', params: { name, maxMb: maxMbOf(maxBytes) } };
-    const mime = sniffType(f.buffer);
-    if (!mime) return { ok: false, key: 'complaints:files.errors.type', params: { name } };
-    checked.push({ ...f, mime });
+    const check = checkUploadedFile(f.buffer, maxBytes);
+    if (!check.ok) return { ok: false, key: `complaints:files.errors.${check.problem}`, params: { name, maxBytes } };
+    checked.push({ ...f, mime: check.mime });
   }
   return { ok: true, files: checked };
 }

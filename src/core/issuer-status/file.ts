@@ -63,7 +63,7 @@ const sameColumns = (cells: string[]) => cells.length === STATUS_FILE_COLUMNS.le
 /** Decodes and checks the file as a whole; returns its text without BOM. */
 function fileText(buf: Buffer): string {
   if (buf.length === 0) throw new StatusFileRefused('issuer-status:file.empty');
-  if (buf.length > MAX_STATUS_FILE_BYTES) throw new StatusFileRefused('issuer-status:file.tooLarge', { maxMb: MAX_STATUS_FILE_BYTES / 1024 / 1024 });
+  if (buf.length > MAX_STATUS_FILE_BYTES) throw new StatusFileRefused('issuer-status:file.tooLarge', { maxBytes: MAX_STATUS_FILE_BYTES });
   if (buf.subarray(0, 2).toString('latin1') === 'PK') throw new StatusFileRefused('issuer-status:file.notCsv');
   for (const byte of buf) if (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) throw new StatusFileRefused('issuer-status:file.notCsv');
   let text: string;

@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db';
 import type { Config } from '../../platform/config';
 import { NotFoundError } from '../../lib/errors';
 import { archiveFile, archiveRoot } from '../archive/archive';
-import { downloadHeaders, sanitiseFileName, sniffType } from '../application/documents';
+import { checkUploadedFile, downloadHeaders, sanitiseFileName, sniffType } from '../application/documents';
 import type { AcceptedType } from '../application/documents-repository';
 import {
   attachmentsOf,
@@ -70,11 +70,9 @@ const EXTENSIONS: Record<AcceptedType, string> = { 'application/pdf': 'pdf', 'im
 
 /** A file's problem as the form's documents have it (empty, too large, not a PDF/JPEG/PNG by its content), or ok. */
 export function checkThreadFile(maxBytes: number, file: Pick<ThreadFile, 'buffer'>): FileCheck {
-  if (!file.buffer || file.buffer.length === 0) return { ok: false, key: 'documents:errors.empty' };
-  if (file.buffer.length > maxBytes)
-    return { ok: false, key: 'documents:errors.tooLarge', params: { maxMb: Math.max(0.1, Math.round((maxBytes / (1024 * 1024)) * 10) / 10) } };
-  if (!sniffType(file.buffer)) return { ok: false, key: 'documents:errors.type' };
-  return { ok: true };
+  const checked = checkUploadedFile(file.buffer, maxBytes);
+  if (checked.ok) return { ok: true };
+  return { ok: false, key: `documents:errors.${checked.problem}`, ...(checked.problem === 'tooLarge' ? { params: { maxBytes } } : {}) };
 }
 
 /** The subject's thread, created on first use; its id. */

@@ -74,7 +74,7 @@ export function complaintRoutes(deps: Deps): Router {
   const router = Router();
   const { db, config, clock } = deps;
   const requireAdmin = requireAdministrator(config);
-  const maxMb = Math.max(0.1, Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10);
+  const maxBytes = config.documentMaxBytes;
   const upload = multer({
     storage: multer.memoryStorage(),
     // The text fields may be long enough to be refused with a clear message (a 100 KB description), not by multer.
@@ -98,7 +98,7 @@ export function complaintRoutes(deps: Deps): Router {
     } catch (err) {
       if (!(err instanceof multer.MulterError)) throw err;
       req.log?.info({ code: err.code }, 'complaint upload refused by multer');
-      if (err.code === 'LIMIT_FILE_SIZE') return formErrors([{ field: 'documents', key: 'complaints:files.errors.tooLargeAny', params: { maxMb } }]);
+      if (err.code === 'LIMIT_FILE_SIZE') return formErrors([{ field: 'documents', key: 'complaints:files.errors.tooLargeAny', params: { maxBytes } }]);
       if (err.code === 'LIMIT_FIELD_VALUE')
         return formErrors([{ field: err.field === 'answer' ? 'answer' : 'description', key: 'complaints:files.errors.fieldTooLong' }]);
       return formErrors([{ field: 'documents', key: 'complaints:files.errors.tooMany', params: { max: MAX_COMPLAINT_FILES } }]);
@@ -123,7 +123,7 @@ export function complaintRoutes(deps: Deps): Router {
     status: number,
     model: { application: ComplaintApplication; values: Record<string, string>; errors: FormErrors | null; action: string; back: string },
   ) {
-    res.status(status).render('complaints/file.njk', { ...model, categories: categories(req), maxMb, maxFiles: MAX_COMPLAINT_FILES });
+    res.status(status).render('complaints/file.njk', { ...model, categories: categories(req), maxBytes, maxFiles: MAX_COMPLAINT_FILES });
   }
 
   /** Parses and checks a filing; the form again (400) with every reason, or the checked input. */
@@ -349,7 +349,7 @@ export function complaintRoutes(deps: Deps): Router {
       answerValues: model.answerValues ?? { answer: '' },
       answerErrors: model.answerErrors ?? null,
       refusal: model.refusal ?? null,
-      maxMb,
+      maxBytes,
       maxFiles: MAX_COMPLAINT_FILES,
     });
   }

@@ -49,7 +49,7 @@ export function informationRequestRoutes(deps: Deps): Router {
   const { config, db, clock } = deps;
   const requireAdmin = requireAdministrator(config);
   const tz = config.timeZone;
-  const maxMb = Math.max(0.1, Math.round((config.documentMaxBytes / (1024 * 1024)) * 10) / 10);
+  const maxBytes = config.documentMaxBytes;
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: config.documentMaxBytes, files: MAX_ATTACHMENTS_PER_MESSAGE, fields: 4, parts: 12, fieldSize: 64 * 1024, headerPairs: 50 },
@@ -171,7 +171,7 @@ export function informationRequestRoutes(deps: Deps): Router {
     res.status(status).render('information-requests/employee-show.njk', {
       ...page,
       fileFields: ANSWER_FILE_FIELDS.filter((f) => kinds.includes(f.kind)),
-      maxMb,
+      maxBytes,
       values: { message: form.message },
       errors: form.errors,
     });
@@ -198,7 +198,7 @@ export function informationRequestRoutes(deps: Deps): Router {
       const tooLarge = err.code === 'LIMIT_FILE_SIZE';
       const field = err.field && ANSWER_FILE_FIELDS.some((f) => f.field === err.field) ? err.field : 'message';
       const key = tooLarge ? 'documents:errors.tooLarge' : 'information-requests:answer.errors.files';
-      return renderEmployeeRequest(res, applicationId, id, { message: '', errors: formErrors([{ field, key, params: { maxMb } }]) }, tooLarge ? 413 : 400);
+      return renderEmployeeRequest(res, applicationId, id, { message: '', errors: formErrors([{ field, key, params: { maxBytes } }]) }, tooLarge ? 413 : 400);
     }
     next();
   };

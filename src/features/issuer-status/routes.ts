@@ -39,7 +39,7 @@ export function issuerStatusRoutes(deps: Deps): Router {
       errors,
       columns: STATUS_FILE_COLUMNS,
       maxRows: MAX_STATUS_ROWS,
-      maxMb: MAX_STATUS_FILE_BYTES / 1024 / 1024,
+      maxBytes: MAX_STATUS_FILE_BYTES,
     });
   };
   const fileError = (key: string, params: Record<string, string | number> = {}) => formErrors([{ field: 'file', key, params }]);
@@ -55,7 +55,7 @@ export function issuerStatusRoutes(deps: Deps): Router {
       return renderStart(
         res,
         tooLarge ? 413 : 400,
-        fileError(tooLarge ? 'issuer-status:file.tooLarge' : 'issuer-status:file.oneFile', { maxMb: MAX_STATUS_FILE_BYTES / 1024 / 1024 }),
+        fileError(tooLarge ? 'issuer-status:file.tooLarge' : 'issuer-status:file.oneFile', { maxBytes: MAX_STATUS_FILE_BYTES }),
       );
     }
     next();
