@@ -4,7 +4,7 @@ import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
-import { parseUpload } from '../../middleware/upload';
+import { readMultipart } from '../../middleware/upload';
 import { setFlash } from '../../middleware/flash';
 import { NotFoundError } from '../../lib/errors';
 import { auditRequestContext } from '../../core/audit/audit';
@@ -32,11 +32,9 @@ const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: IMP
 
 /** Multer's own refusals (too large, several files) become a message on the import page, not an error page. */
 async function receiveFile(req: Request, res: Response, next: NextFunction): Promise<void> {
-  try {
-    await parseUpload(upload, req, res);
-  } catch (err) {
-    if (!(err instanceof multer.MulterError)) throw err;
-    const key = err.code === 'LIMIT_FILE_SIZE' ? 'accounts:import.errors.tooLarge' : 'accounts:import.errors.oneFile';
+  const refused = await readMultipart(upload, req, res);
+  if (refused) {
+    const key = refused.code === 'LIMIT_FILE_SIZE' ? 'accounts:import.errors.tooLarge' : 'accounts:import.errors.oneFile';
     return renderImport(res, 400, [{ key, params: { maxBytes: IMPORT_MAX_BYTES } }], []);
   }
   next();

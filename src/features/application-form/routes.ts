@@ -8,7 +8,7 @@ import { NotFoundError } from '../../lib/errors';
 import { setFlash } from '../../middleware/flash';
 import { verifyCsrf } from '../../middleware/csrf';
 import { destroySession } from '../../middleware/session';
-import { parseUpload } from '../../middleware/upload';
+import { readMultipart } from '../../middleware/upload';
 import { DOCUMENT_KINDS } from '../../core/application/documents';
 import { ApprovalRequestRefused } from '../../core/application/approval-requests';
 import { countryItems } from '../../core/application/countries';
@@ -426,12 +426,9 @@ export function applicationFormRoutes(deps: Deps): Router {
 
   /** multer with its limits; an oversized file or a second file gets the documents page with the reason, nothing stored. */
   const receiveFile: RequestHandler = async (req, res, next) => {
-    try {
-      await parseUpload(upload.single('file'), req, res);
-    } catch (err) {
-      if (!(err instanceof multer.MulterError)) throw err;
-      req.log?.info({ code: err.code }, 'document upload refused by multer');
-      const tooLarge = err.code === 'LIMIT_FILE_SIZE';
+    const refused = await readMultipart(upload.single('file'), req, res);
+    if (refused) {
+      const tooLarge = refused.code === 'LIMIT_FILE_SIZE';
       const key = tooLarge ? 'documents:errors.tooLarge' : 'application-form:documents.errors.oneFile';
       const state = await stateFor(req, res, { editableOnly: true });
       if (state) await renderDocuments(res, state, req, formErrors([{ field: 'file', key, params: { maxBytes } }]), tooLarge ? 413 : 400);

@@ -6,7 +6,7 @@ import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { requireAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
 import { setFlash } from '../../middleware/flash';
-import { parseUpload } from '../../middleware/upload';
+import { readMultipart } from '../../middleware/upload';
 import { paths } from '../../platform/paths';
 import type { Priority } from '../../core/application/create';
 import { auditRequestContext } from '../../core/audit/audit';
@@ -85,12 +85,9 @@ export function bulkRoutes(deps: Deps): Router {
 
   /** multer with its limits; a file over 5 MB or a second file gets the upload page with the reason, nothing kept. */
   const receiveFile: RequestHandler = async (req, res, next) => {
-    try {
-      await parseUpload(upload.single('file'), req, res);
-    } catch (err) {
-      if (!(err instanceof multer.MulterError)) throw err;
-      req.log?.info({ code: err.code }, 'bulk upload refused by multer');
-      const tooLarge = err.code === 'LIMIT_FILE_SIZE';
+    const refused = await readMultipart(upload.single('file'), req, res);
+    if (refused) {
+      const tooLarge = refused.code === 'LIMIT_FILE_SIZE';
       return renderUploadError(req, res, tooLarge ? 413 : 400, tooLarge ? 'bulk:upload.errors.tooLarge' : 'bulk:upload.errors.oneFile', {
         maxBytes: MAX_FILE_BYTES,
       });

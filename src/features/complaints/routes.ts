@@ -7,7 +7,7 @@ import { formatDate, tFor } from '../../platform/i18n';
 import { requireAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
 import { setFlash } from '../../middleware/flash';
-import { parseUpload } from '../../middleware/upload';
+import { readMultipart } from '../../middleware/upload';
 import { NotFoundError } from '../../lib/errors';
 import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
 import { buildListView, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
@@ -92,17 +92,12 @@ export function complaintRoutes(deps: Deps): Router {
 
   /** multer; its own refusals (a file too large, too many files, a field too long) become the form's error. */
   async function receive(req: Request, res: Response): Promise<FormErrors | null> {
-    try {
-      await parseUpload(upload.array('documents', MAX_COMPLAINT_FILES), req, res);
-      return null;
-    } catch (err) {
-      if (!(err instanceof multer.MulterError)) throw err;
-      req.log?.info({ code: err.code }, 'complaint upload refused by multer');
-      if (err.code === 'LIMIT_FILE_SIZE') return formErrors([{ field: 'documents', key: 'complaints:files.errors.tooLargeAny', params: { maxBytes } }]);
-      if (err.code === 'LIMIT_FIELD_VALUE')
-        return formErrors([{ field: err.field === 'answer' ? 'answer' : 'description', key: 'complaints:files.errors.fieldTooLong' }]);
-      return formErrors([{ field: 'documents', key: 'complaints:files.errors.tooMany', params: { max: MAX_COMPLAINT_FILES } }]);
-    }
+    const refused = await readMultipart(upload.array('documents', MAX_COMPLAINT_FILES), req, res);
+    if (!refused) return null;
+    if (refused.code === 'LIMIT_FILE_SIZE') return formErrors([{ field: 'documents', key: 'complaints:files.errors.tooLargeAny', params: { maxBytes } }]);
+    if (refused.code === 'LIMIT_FIELD_VALUE')
+      return formErrors([{ field: refused.field === 'answer' ? 'answer' : 'description', key: 'complaints:files.errors.fieldTooLong' }]);
+    return formErrors([{ field: 'documents', key: 'complaints:files.errors.tooMany', params: { max: MAX_COMPLAINT_FILES } }]);
   }
 
   /** multer, then (when multer accepted the body) the CSRF token: a refused upload only shows the form again. */

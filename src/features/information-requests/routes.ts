@@ -9,7 +9,7 @@ import { formErrors, normaliseBody, type FormErrors } from '../../lib/form-error
 import { requireAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
 import { setFlash } from '../../middleware/flash';
-import { parseUpload } from '../../middleware/upload';
+import { readMultipart } from '../../middleware/upload';
 import { auditRequestContext } from '../../core/audit/audit';
 import { ANSWER_WITHIN_DAYS, REQUESTED_DOCUMENTS } from '../../core/information-requests/information-requests';
 import { MAX_ATTACHMENTS_PER_MESSAGE } from '../../core/threads/threads';
@@ -187,16 +187,13 @@ export function informationRequestRoutes(deps: Deps): Router {
 
   /** multer with its limits; an oversized file or too many files get the request page with the reason, nothing stored. */
   const receiveFiles: RequestHandler = async (req, res, next) => {
-    try {
-      await parseUpload(upload.fields(ANSWER_FILE_FIELDS.map((f) => ({ name: f.field, maxCount: 1 }))), req, res);
-    } catch (err) {
-      if (!(err instanceof multer.MulterError)) throw err;
-      req.log?.info({ code: err.code }, 'information request answer refused by multer');
+    const refused = await readMultipart(upload.fields(ANSWER_FILE_FIELDS.map((f) => ({ name: f.field, maxCount: 1 }))), req, res);
+    if (refused) {
       const id = idParam(req.params.id);
       const applicationId = sessionApplication(req, res);
       if (!id || !applicationId) return;
-      const tooLarge = err.code === 'LIMIT_FILE_SIZE';
-      const field = err.field && ANSWER_FILE_FIELDS.some((f) => f.field === err.field) ? err.field : 'message';
+      const tooLarge = refused.code === 'LIMIT_FILE_SIZE';
+      const field = refused.field && ANSWER_FILE_FIELDS.some((f) => f.field === refused.field) ? refused.field : 'message';
       const key = tooLarge ? 'documents:errors.tooLarge' : 'information-requests:answer.errors.files';
       return renderEmployeeRequest(res, applicationId, id, { message: '', errors: formErrors([{ field, key, params: { maxBytes } }]) }, tooLarge ? 413 : 400);
     }

@@ -6,7 +6,7 @@ import { formatNumber, tFor, type Language } from '../../platform/i18n';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { requireAdministrator, requirePlatformAdministrator } from '../../middleware/auth';
 import { verifyCsrf } from '../../middleware/csrf';
-import { parseUpload } from '../../middleware/upload';
+import { readMultipart } from '../../middleware/upload';
 import { setFlash } from '../../middleware/flash';
 import { auditRequestContext } from '../../core/audit/audit';
 import { MAX_STATUS_FILE_BYTES, MAX_STATUS_ROWS, STATUS_FILE_COLUMNS, StatusFileRefused } from '../../core/issuer-status/file';
@@ -47,11 +47,9 @@ export function issuerStatusRoutes(deps: Deps): Router {
   const showStart: RequestHandler = (_req, res) => renderStart(res, 200, null);
 
   const receiveFile: RequestHandler = async (req, res, next) => {
-    try {
-      await parseUpload(upload.single('file'), req, res);
-    } catch (err) {
-      if (!(err instanceof multer.MulterError)) throw err;
-      const tooLarge = err.code === 'LIMIT_FILE_SIZE';
+    const refused = await readMultipart(upload.single('file'), req, res);
+    if (refused) {
+      const tooLarge = refused.code === 'LIMIT_FILE_SIZE';
       return renderStart(
         res,
         tooLarge ? 413 : 400,

@@ -4,7 +4,7 @@ import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import { verifyCsrf } from '../../middleware/csrf';
-import { parseUpload } from '../../middleware/upload';
+import { readMultipart } from '../../middleware/upload';
 import { MAX_VERIFY_BYTES, verifyCopy, type VerifyOutcome } from './service';
 
 /** The upload's path, for MULTIPART_PATHS in app.ts (multer, then verifyCsrf). */
@@ -29,11 +29,9 @@ export function verifyRoutes(deps: Deps): Router {
   const showPage: RequestHandler = (_req, res) => render(res, 200, null, null);
 
   const receiveFile: RequestHandler = async (req, res, next) => {
-    try {
-      await parseUpload(upload.single('file'), req, res);
-    } catch (err) {
-      if (!(err instanceof multer.MulterError)) throw err;
-      const tooLarge = err.code === 'LIMIT_FILE_SIZE';
+    const refused = await readMultipart(upload.single('file'), req, res);
+    if (refused) {
+      const tooLarge = refused.code === 'LIMIT_FILE_SIZE';
       return render(res, tooLarge ? 413 : 400, fileError(tooLarge ? 'verify:errors.tooLarge' : 'verify:errors.oneFile'), null);
     }
     next();
