@@ -1,6 +1,7 @@
 import { attachmentHeaders } from '../../lib/download';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
+import type { ZodError } from 'zod';
 import type { Deps } from '../../platform/deps';
 import { paths } from '../../platform/paths';
 import { formatDate, tFor } from '../../platform/i18n';
@@ -17,7 +18,7 @@ import { localDate } from '../../lib/time-zone';
 import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES, MAX_COMPLAINT_FILES } from '../../core/complaints/complaints';
-import { checkComplaintFiles, type CheckedFile } from '../../core/complaints/documents';
+import { checkComplaintFiles, type CheckedFile, type FilesCheck } from '../../core/complaints/documents';
 import type { ComplaintApplication, ComplaintSort } from '../../core/complaints/repository';
 import { answerSchema, complaintSchema, extensionSchema, listFilterSchema, textFields } from './schema';
 import {
@@ -65,6 +66,16 @@ function idParam(value: unknown): number | undefined {
 }
 
 const actorOf = (req: Request): Actor => req.actor as Actor;
+
+/** The form's refusals (zod) and the files' refusal, as one list of issues in page order (fields, then documents). */
+function formAndFileIssues(parsed: { success: true } | { success: false; error: ZodError }, files: FilesCheck): Parameters<typeof formErrors>[0] {
+  return [
+    ...(parsed.success
+      ? []
+      : formErrorsFromZod(parsed.error).summary.map((s) => ({ field: s.href.slice(1), key: s.key, ...(s.params ? { params: s.params } : {}) }))),
+    ...(files.ok ? [] : [{ field: 'documents', key: files.key, ...(files.params ? { params: files.params } : {}) }]),
+  ];
+}
 
 /**
  * Complaints (issue 14 part 2): the employee files one from their status page and reads the answer; an administrator
@@ -132,12 +143,7 @@ export function complaintRoutes(deps: Deps): Router {
     if (multerErrors) return { errors: multerErrors, values };
     const parsed = complaintSchema.safeParse(values);
     const files = checkComplaintFiles(filesOf(req), config.documentMaxBytes);
-    const issues = [
-      ...(parsed.success
-        ? []
-        : formErrorsFromZod(parsed.error).summary.map((s) => ({ field: s.href.slice(1), key: s.key, ...(s.params ? { params: s.params } : {}) }))),
-      ...(files.ok ? [] : [{ field: 'documents', key: files.key, ...(files.params ? { params: files.params } : {}) }]),
-    ];
+    const issues = formAndFileIssues(parsed, files);
     if (issues.length || !parsed.success || !files.ok) return { errors: formErrors(issues), values };
     return { values, input: parsed.data, files: files.files };
   }
@@ -394,12 +400,7 @@ export function complaintRoutes(deps: Deps): Router {
     if (multerErrors) return renderAdmin(req, res, page, 400, { answerValues: values, answerErrors: multerErrors });
     const parsed = answerSchema.safeParse(values);
     const files = checkComplaintFiles(filesOf(req), config.documentMaxBytes);
-    const issues = [
-      ...(parsed.success
-        ? []
-        : formErrorsFromZod(parsed.error).summary.map((s) => ({ field: s.href.slice(1), key: s.key, ...(s.params ? { params: s.params } : {}) }))),
-      ...(files.ok ? [] : [{ field: 'documents', key: files.key, ...(files.params ? { params: files.params } : {}) }]),
-    ];
+    const issues = formAndFileIssues(parsed, files);
     if (!parsed.success || !files.ok) return renderAdmin(req, res, page, 400, { answerValues: values, answerErrors: formErrors(issues) });
     const result = await answerComplaint(
       deps,
