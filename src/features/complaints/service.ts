@@ -67,56 +67,41 @@ async function withFiles<T>(db: Db, work: (trx: Knex.Transaction, written: strin
 // ---------------------------------------------------------------------------------------------------------------
 // E-mails to the complainant, in the complaint's language
 
-function day(lang: Language, date: string, timeZone: string): string {
-  return formatDate(lang, date, timeZone);
-}
-
-function baseData(c: Pick<Complaint, 'reference' | 'language'>, app: Pick<ComplaintApplication, 'reference'>) {
-  return { complaintReference: c.reference, applicationReference: app.reference };
+/** An e-mail to the complainant about their complaint (one per complaint and template: a repeat queues nothing). */
+function complaintEmail(
+  template: 'complaint-acknowledgement' | 'complaint-extension' | 'complaint-answer',
+  c: Pick<Complaint, 'reference' | 'language' | 'contactEmail'> & { id: number },
+  app: Pick<ComplaintApplication, 'id' | 'reference'>,
+  data: Record<string, string>,
+): EmailToQueue {
+  return {
+    idempotencyKey: `${template}:${c.id}`,
+    template,
+    to: c.contactEmail,
+    language: c.language,
+    applicationId: app.id,
+    data: { complaintReference: c.reference, applicationReference: app.reference, ...data },
+  };
 }
 
 function acknowledgement(c: Complaint & { id: number }, app: ComplaintApplication, timeZone: string): EmailToQueue {
-  const t = tFor(c.language);
-  return {
-    idempotencyKey: `complaint-acknowledgement:${c.id}`,
-    template: 'complaint-acknowledgement',
-    to: c.contactEmail,
-    language: c.language,
-    applicationId: app.id,
-    data: {
-      ...baseData(c, app),
-      category: t(`complaints:categories.${c.category}`),
-      receivedOn: day(c.language, c.receivedOn, timeZone),
-      dueOn: day(c.language, c.dueOn, timeZone),
-    },
-  };
+  return complaintEmail('complaint-acknowledgement', c, app, {
+    category: tFor(c.language)(`complaints:categories.${c.category}`),
+    receivedOn: formatDate(c.language, c.receivedOn, timeZone),
+    dueOn: formatDate(c.language, c.dueOn, timeZone),
+  });
 }
 
 function extensionNotice(c: Complaint, app: ComplaintApplication, previousDueOn: string, timeZone: string): EmailToQueue {
-  return {
-    idempotencyKey: `complaint-extension:${c.id}`,
-    template: 'complaint-extension',
-    to: c.contactEmail,
-    language: c.language,
-    applicationId: app.id,
-    data: {
-      ...baseData(c, app),
-      reason: c.extensionReason ?? '',
-      previousDueOn: day(c.language, previousDueOn, timeZone),
-      dueOn: day(c.language, c.dueOn, timeZone),
-    },
-  };
+  return complaintEmail('complaint-extension', c, app, {
+    reason: c.extensionReason ?? '',
+    previousDueOn: formatDate(c.language, previousDueOn, timeZone),
+    dueOn: formatDate(c.language, c.dueOn, timeZone),
+  });
 }
 
 function answerEmail(c: Complaint, app: ComplaintApplication, documentNames: string[]): EmailToQueue {
-  return {
-    idempotencyKey: `complaint-answer:${c.id}`,
-    template: 'complaint-answer',
-    to: c.contactEmail,
-    language: c.language,
-    applicationId: app.id,
-    data: { ...baseData(c, app), answer: c.answerText ?? '', documentsList: documentNames.map((n) => `- ${n}`).join('\n') },
-  };
+  return complaintEmail('complaint-answer', c, app, { answer: c.answerText ?? '', documentsList: documentNames.map((n) => `- ${n}`).join('\n') });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
