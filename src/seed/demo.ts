@@ -4,7 +4,7 @@ import { seedTerms } from '../core/terms/repository';
 import { generateReference } from '../lib/luhn';
 import { deriveEmbossName } from '../lib/validators';
 import { toIssuerCharset } from '../lib/issuer-charset';
-import { STATUSES, type Status } from '../core/application/status';
+import { STATUSES, SUBMITTED, type Status } from '../core/application/status';
 import { encryptPin } from '../core/application/pin';
 import type { PinIssuerKey } from '../platform/secrets';
 
@@ -199,16 +199,6 @@ const PEOPLE: Array<[string, string, string, 'fr' | 'en']> = [
 /** One application per status, three approved (ready to transmit), spread over the demo keys. */
 const DEMO_STATUSES: Status[] = [...STATUSES, 'approved', 'approved'];
 
-const SUBMITTED_STATUSES: Status[] = [
-  'awaiting_additional_approval',
-  'pending_approval',
-  'approved',
-  'transmitted',
-  'card_issued',
-  'card_delivered',
-  'declined_by_issuer',
-];
-
 async function seedApplications(trx: Db, now: Date, keys: Array<{ id: number; accountId: number }>, admins: number[], opts: DemoOptions): Promise<void> {
   const day = 86_400_000;
   for (const [i, status] of DEMO_STATUSES.entries()) {
@@ -217,7 +207,7 @@ async function seedApplications(trx: Db, now: Date, keys: Array<{ id: number; ac
     const [title, firstName, lastName, language] = PEOPLE[i % PEOPLE.length] as [string, string, string, 'fr' | 'en'];
     const createdAt = new Date(now.getTime() - (20 - i) * day).toISOString();
     const changedAt = new Date(now.getTime() - (10 - (i % 10)) * day).toISOString();
-    const submitted = SUBMITTED_STATUSES.includes(status);
+    const submitted = SUBMITTED.includes(status);
     const urgent = i === DEMO_STATUSES.length - 1;
     const email = [firstName, lastName]
       .map((n) =>
