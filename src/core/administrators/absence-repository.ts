@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Db } from '../../platform/db';
 
 export interface DelegationRow {
@@ -14,14 +15,18 @@ export interface AbsenceRow {
   endsOn: string;
 }
 
+/** Absences (`ab`) under way on `today` (first and last day included). */
+function currentOn(today: string) {
+  return (q: Knex.QueryBuilder) => q.where('ab.starts_on', '<=', today).where('ab.ends_on', '>=', today);
+}
+
 /** The BCs of the active administrators absent today who delegated to this administrator (an active one). */
 export async function activeDelegationsTo(db: Db, delegateId: number, today: string): Promise<DelegationRow[]> {
   const rows: Array<{ account_id: number; absent_id: number; absent_name: string }> = await db('administrator_absence as ab')
     .join('administrator as ad', 'ad.id', 'ab.administrator_id')
     .join('administrator_account as aa', 'aa.administrator_id', 'ab.administrator_id')
     .where('ab.delegate_id', delegateId)
-    .where('ab.starts_on', '<=', today)
-    .where('ab.ends_on', '>=', today)
+    .where(currentOn(today))
     .where('ad.active', true)
     .orderBy(['aa.account_id', 'ab.administrator_id'])
     .select('aa.account_id', 'ab.administrator_id as absent_id', 'ad.display_name as absent_name');
@@ -35,8 +40,7 @@ export async function delegatesOfAbsent(db: Db, emails: string[], today: string)
     .join('administrator as a', 'a.id', 'ab.administrator_id')
     .join('administrator as d', 'd.id', 'ab.delegate_id')
     .whereIn('a.email', emails)
-    .where('ab.starts_on', '<=', today)
-    .where('ab.ends_on', '>=', today)
+    .where(currentOn(today))
     .where('d.active', true)
     .select('a.email as absent_email', 'd.email', 'd.language');
   return rows.map((r) => ({ absentEmail: String(r.absent_email).toLowerCase(), email: String(r.email).toLowerCase(), language: r.language }));
