@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Deps } from '../../platform/deps';
 import { documentsDir } from '../application/documents';
-import { erasePin } from '../application/pin-repository';
+import { erasePins } from '../application/pin-repository';
 import { archiveRoot } from '../archive/archive';
 import { recordAudit } from '../audit/audit';
 import { archiveCutoff, personalDataCutoff } from './rules';
@@ -19,7 +19,7 @@ import {
  * The retention purge (issue 13 part 5), run daily by src/jobs/retention.ts and by `npm run retention:purge
  * [-- --dry-run]`:
  *  1. applications final for RETENTION_MONTHS: their personal data erased (repository erasePersonalData), their PIN
- *     erased (the core's erasePin), their uploaded documents deleted from disk;
+ *     erased (the core's erasePins), their uploaded documents deleted from disk;
  *  2. applications final for ARCHIVE_RETENTION_YEARS: their archived files (signed PDFs, archived documents) deleted and
  *     recorded as purged in the archive ledger, so `npm run archive:verify` reports them as purged, not missing.
  * In pages of 500, one transaction each; files are deleted after their transaction commits. Selected by state, so a
@@ -65,7 +65,7 @@ export async function purgeExpiredData(deps: Pick<Deps, 'db' | 'config' | 'logge
     const ids = await applicationsToErase(db, { cutoff: personalCutoff, afterId, limit: PAGE });
     if (!ids.length) break;
     const { documents } = await db.transaction(async (trx) => {
-      for (const id of ids) if (await erasePin(trx, id, now)) result.pins++;
+      result.pins += await erasePins(trx, ids, now);
       return erasePersonalData(trx, ids, now);
     });
     for (const name of documents) removeFile(path.join(docsDir, path.basename(name)));
