@@ -20,9 +20,10 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './support';
+import { VALID_CARDHOLDER } from '../test/support/employee';
 import request from 'supertest';
 import * as cheerio from 'cheerio';
 import { SMTPServer } from 'smtp-server';
@@ -45,17 +46,6 @@ type Res = request.Response;
 const stats = { requests: 0, byStatus: new Map<number, number>(), fiveXx: [] as string[], networkErrors: [] as string[], journeys: new Map<string, number>() };
 const count = (what: string) => stats.journeys.set(what, (stats.journeys.get(what) ?? 0) + 1);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function rssKb(pid: number): number {
@@ -206,36 +196,8 @@ async function adminJourney(world: World, deadline: number): Promise<void> {
   count('admin: journey done');
 }
 
-const CARDHOLDER = {
-  title: 'mrs',
-  firstName: 'Zoé',
-  lastName: 'Soak',
-  birthName: '',
-  dobDay: '14',
-  dobMonth: '7',
-  dobYear: '1986',
-  birthPlace: 'Lyon',
-  birthCountry: 'FR',
-  nationality: 'FR',
-  homeAddressLine1: '12 rue des Lilas',
-  homeAddressLine2: '',
-  homePostalCode: '69003',
-  homeCity: 'Lyon',
-  homeCountry: 'FR',
-  mobilePhone: '06 12 34 56 78',
-  businessPhone: '',
-  businessEmail: 'zoe.soak@acme.example',
-  businessAddressLine1: '1 rue du Test',
-  businessAddressLine2: '',
-  businessPostalCode: '75001',
-  businessCity: 'Paris',
-  businessCountry: 'FR',
-  jobTitle: 'Acheteuse',
-  employeeNumber: 'E-1234',
-  costCentre: 'CC/42',
-  embossName: '',
-  correspondenceLanguage: 'fr',
-};
+/** The tests' valid cardholder section, as a soak employee. */
+const CARDHOLDER = { ...VALID_CARDHOLDER, firstName: 'Zoé', lastName: 'Soak', businessEmail: 'zoe.soak@acme.example', jobTitle: 'Acheteuse' };
 const PDF = Buffer.from('%PDF-1.4\n% soak\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
 
 async function employeeJourney(world: World, initiator: Agent, deadline: number): Promise<void> {
