@@ -40,25 +40,39 @@ interface RequestInput {
 
 type ScopedActor = Pick<Actor, 'id' | 'accountIds'>;
 
-/** The application an administrator asks about: in their BCs (404 otherwise), in a status that allows it (409). */
-/** An administrator's message on a request's thread (opened on its first message). Text only: it cannot be refused. */
-async function postAdministratorMessage(
+/**
+ * An administrator asks (the first time or again): their message on the request's thread (opened on its first
+ * message; text only, so it cannot be refused), and the e-mail that tells the employee, in the same transaction.
+ */
+async function askEmployee(
   deps: Parameters<typeof postMessage>[0],
   trx: Parameters<typeof postMessage>[1],
-  m: { requestId: number; applicationId: number; administratorId: number; body: string; now: Date },
-): Promise<{ messageId: number }> {
-  const threadId = await openThread(trx, { type: 'information_request', id: m.requestId }, m.applicationId, m.now);
+  a: {
+    request: Pick<InformationRequestRecord, 'id' | 'reference' | 'applicationId' | 'documents' | 'answerBy'>;
+    application: ApplicationView;
+    administratorId: number;
+    message: string;
+    now: Date;
+    timeZone: string;
+  },
+): Promise<void> {
+  const threadId = await openThread(trx, { type: 'information_request', id: a.request.id }, a.application.id, a.now);
   const posted = await postMessage(deps, trx, {
     threadId,
-    applicationId: m.applicationId,
-    author: { type: 'administrator', id: m.administratorId },
-    body: m.body,
-    now: m.now,
+    applicationId: a.application.id,
+    author: { type: 'administrator', id: a.administratorId },
+    body: a.message,
+    now: a.now,
   });
   if (!posted.ok) throw new Error('an administrator message without files cannot be refused');
-  return { messageId: posted.messageId };
+  await enqueueEmails(
+    trx,
+    [informationRequestEmail(a.request, employeeOf(a.application), { messageId: posted.messageId, message: a.message, timeZone: a.timeZone })],
+    a.now,
+  );
 }
 
+/** The application an administrator asks about: in their BCs (404 otherwise), in a status that allows it (409). */
 export async function applicationToAsk(db: Db, actor: ScopedActor, applicationId: number): Promise<ApplicationView> {
   const application = await findApplicationInScope(db, applicationId, actor.accountIds);
   if (!application) throw new NotFoundError('application');
@@ -98,24 +112,14 @@ export async function createRequest(
       answerBy: input.answerBy,
       now: at,
     });
-    const posted = await postAdministratorMessage(deps, trx, {
-      requestId: id,
-      applicationId: application.id,
+    await askEmployee(deps, trx, {
+      request: { id, reference, applicationId: application.id, documents: input.documents, answerBy: input.answerBy },
+      application,
       administratorId: actor.id,
-      body: input.message,
+      message: input.message,
       now: ctx.now,
+      timeZone: ctx.timeZone,
     });
-    await enqueueEmails(
-      trx,
-      [
-        informationRequestEmail(
-          { id, reference, applicationId: application.id, documents: input.documents, answerBy: input.answerBy },
-          employeeOf(application),
-          { messageId: posted.messageId, message: input.message, timeZone: ctx.timeZone },
-        ),
-      ],
-      ctx.now,
-    );
     await recordAudit(trx, {
       ...ctx.audit,
       at: ctx.now,
@@ -190,25 +194,15 @@ export async function askAgain(
     const application = await findApplicationInScope(trx, request.applicationId, actor.accountIds);
     if (!application) throw new NotFoundError('application');
     const at = ctx.now.toISOString();
-    const posted = await postAdministratorMessage(deps, trx, {
-      requestId: request.id,
-      applicationId: application.id,
-      administratorId: actor.id,
-      body: input.message,
-      now: ctx.now,
-    });
     await updateRequest(trx, request.id, { status: 'open', documents: input.documents, answerBy: input.answerBy, askedAt: at }, at);
-    await enqueueEmails(
-      trx,
-      [
-        informationRequestEmail({ ...request, documents: input.documents, answerBy: input.answerBy }, employeeOf(application), {
-          messageId: posted.messageId,
-          message: input.message,
-          timeZone: ctx.timeZone,
-        }),
-      ],
-      ctx.now,
-    );
+    await askEmployee(deps, trx, {
+      request: { ...request, documents: input.documents, answerBy: input.answerBy },
+      application,
+      administratorId: actor.id,
+      message: input.message,
+      now: ctx.now,
+      timeZone: ctx.timeZone,
+    });
     await recordAudit(trx, {
       ...ctx.audit,
       at: ctx.now,
