@@ -1,3 +1,4 @@
+import { joinedApplications } from '../application/repository';
 import type { Knex } from 'knex';
 import { isSqlite, lockingRead, type Db } from '../../platform/db';
 
@@ -51,9 +52,7 @@ export interface ApprovedRow {
  * FOR UPDATE): the transmission reads them page by page.
  */
 export async function approvedApplications(trx: Knex.Transaction, page: { afterId: number; limit: number }): Promise<ApprovedRow[]> {
-  const query = trx('application as ap')
-    .join('access_key as k', 'k.id', 'ap.access_key_id')
-    .join('account as a', 'a.id', 'ap.account_id')
+  const query = joinedApplications(trx)
     .where('ap.status', 'approved')
     .where('ap.id', '>', page.afterId)
     .orderBy('ap.id')
