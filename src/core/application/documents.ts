@@ -47,7 +47,10 @@ export function sniffType(buffer: Buffer): AcceptedType | undefined {
 
 /** What is wrong with an uploaded file, checked as every upload is (empty, over the size limit, not a PDF/JPEG/PNG by
  * its content), or its type when it is acceptable. Each page words the problem with its own keys. */
-export function checkUploadedFile(buffer: Buffer | undefined, maxBytes: number): { ok: true; mime: AcceptedType } | { ok: false; problem: 'empty' | 'tooLarge' | 'type' } {
+export function checkUploadedFile(
+  buffer: Buffer | undefined,
+  maxBytes: number,
+): { ok: true; mime: AcceptedType } | { ok: false; problem: 'empty' | 'tooLarge' | 'type' } {
   if (!buffer || buffer.length === 0) return { ok: false, problem: 'empty' };
   if (buffer.length > maxBytes) return { ok: false, problem: 'tooLarge' };
   const mime = sniffType(buffer);
