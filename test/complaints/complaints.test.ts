@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestContext, signInAs, csrfFrom, $, TestClock, type Agent, type TestContext } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator, givenApplication, PDF_FILE, type Key } from '../support/builders';
@@ -119,9 +120,26 @@ describe('complaints', () => {
         expect(c.reference).toMatch(/^RC-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
         expect(res.headers.location).toBe(paths.employee.complaints.show(c.id));
 
-        const docs = await db()('complaint_document').where({ complaint_id: c.id });
+        // What the complaint says and its document are the first message of the complaint's thread; the document is
+        // archived write-once with its SHA-256.
+        const thread = await db()('thread').where({ subject_type: 'complaint', subject_id: c.id }).first();
+        expect(thread.application_id).toBe(e.id);
+        const messages = await db()('thread_message').where({ thread_id: thread.id });
+        expect(messages).toEqual([expect.objectContaining({ author_type: 'employee', administrator_id: null, body: VALID.description })]);
+        const docs = await db()('thread_attachment as t')
+          .join('archive_entry as a', 'a.id', 't.archive_entry_id')
+          .where('t.thread_id', thread.id)
+          .select('t.id', 't.message_id', 't.kind', 't.original_name', 't.mime', 't.size', 't.sha256', 'a.path');
         expect(docs).toHaveLength(1);
-        expect(docs[0]).toMatchObject({ role: 'complaint', original_name: 'releve.pdf', mime: 'application/pdf', size: PDF_FILE.length });
+        expect(docs[0]).toMatchObject({
+          message_id: messages[0].id,
+          kind: 'complaint',
+          original_name: 'releve.pdf',
+          mime: 'application/pdf',
+          size: PDF_FILE.length,
+        });
+        expect(docs[0].sha256).toBe(crypto.createHash('sha256').update(PDF_FILE).digest('hex'));
+        expect(docs[0].path).toMatch(new RegExp(`^archive/${e.id}/\\d+-thread-complaint\\.pdf$`));
 
         const mail = await db()('outbox').where({ template: 'complaint-acknowledgement', application_id: e.id }).first();
         expect(mail).toMatchObject({ recipient: 'zoe.martin@example.com', language: lang, idempotency_key: `complaint-acknowledgement:${c.id}` });
@@ -139,7 +157,13 @@ describe('complaints', () => {
         expect(page('#complaint-summary').text()).toContain(dueLabel);
         expect(page('#complaint-deadline').text()).toContain(lang === 'fr' ? '27 mai 2026' : '27 May 2026');
         expect(page('#complaint-deadline').text()).toContain(lang === 'fr' ? '15 jours ouvrables restants' : '15 business days left');
-        expect(page('#complaint-documents a').attr('href')).toBe(paths.employee.complaints.document(c.id, docs[0].id));
+        expect(page('#thread .thread__body').text()).toBe(VALID.description);
+        const attachment = page('#thread .thread__attachments a');
+        expect(attachment.attr('href')).toBe(paths.employee.complaints.document(c.id, docs[0].id));
+        // The employee downloads it back, byte for byte.
+        const download = await e.agent.get(attachment.attr('href') as string).buffer(true);
+        expect(download.status).toBe(200);
+        expect(Buffer.compare(download.body as Buffer, PDF_FILE)).toBe(0);
 
         const back = $((await e.agent.get(paths.employee.status)).text);
         expect(back(`#complaint-${c.id}`).text()).toContain(c.reference);
@@ -343,7 +367,22 @@ describe('complaints', () => {
       const ok = await answer(admins.en, c.id, 'Les frais vous ont été remboursés le 12 mai.', [{ buffer: PDF_FILE, name: 'avoir.pdf' }]);
       expect(ok.status).toBe(303);
       const answered = await db()('complaint').where({ id: c.id }).first();
-      expect(answered).toMatchObject({ status: 'answered', answer_text: 'Les frais vous ont été remboursés le 12 mai.', answered_on: '2026-04-30' });
+      expect(answered).toMatchObject({ status: 'answered', answered_on: '2026-04-30' });
+      // The answer is a message of the complaint's thread, by the administrator who answered, with its document.
+      const answerMessage = await db()('thread_message').where({ id: answered.answer_message_id }).first();
+      expect(answerMessage).toMatchObject({ author_type: 'administrator', body: 'Les frais vous ont été remboursés le 12 mai.' });
+      expect(answerMessage.administrator_id).not.toBeNull();
+      expect(await db()('thread_attachment').where({ message_id: answerMessage.id })).toEqual([
+        expect.objectContaining({ kind: 'answer', original_name: 'avoir.pdf' }),
+      ]);
+      // Both pages show the thread: the complaint, then the answer marked as such.
+      const adminThread = $((await admins.en.get(show)).text);
+      expect(
+        adminThread('#thread .thread__body')
+          .map((_, el) => adminThread(el).text())
+          .get(),
+      ).toEqual([expect.any(String), 'Les frais vous ont été remboursés le 12 mai.']);
+      expect(adminThread(`#message-${answerMessage.id} .tag`).text()).toBe('Answer');
       const mail = await db()('outbox').where({ template: 'complaint-answer', application_id: c.application_id }).first();
       expect(JSON.parse(mail.data)).toMatchObject({ answer: 'Les frais vous ont été remboursés le 12 mai.', documentsList: '- avoir.pdf' });
       expect((await answer(admins.en, c.id, 'Twice')).status).toBe(409);
@@ -431,7 +470,13 @@ describe('complaints', () => {
         expect((await answer(admins.en, c.id, 'Refunded.')).status).toBe(303);
 
         const page = $((await agent.get(paths.employee.complaints.show(c.id))).text);
-        expect(page('#complaint-answer').text()).toBe('Refunded.');
+        // The answer is the thread's last message, marked as the answer, without the administrator's name.
+        const answerMessage = page('#thread .thread__message').last();
+        expect(answerMessage.find('.thread__body').text()).toBe('Refunded.');
+        expect(answerMessage.find('.tag').text()).toBe(lang === 'fr' ? 'Réponse' : 'Answer');
+        expect(answerMessage.find('.thread__meta strong').text()).toBe(
+          lang === 'fr' ? 'Le gestionnaire du programme de votre entreprise' : 'Your company’s programme administrator',
+        );
         expect(page('form[action$="/dissatisfied"] button').text()).toBe(button);
         const res = await postForm(agent, paths.employee.status, paths.employee.complaints.dissatisfied(c.id));
         expect(res.status).toBe(303);

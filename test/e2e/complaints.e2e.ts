@@ -28,7 +28,7 @@ describe('complaints in the browser (issue 14 part 2)', () => {
     await p.getByRole('button', { name: 'Send the complaint' }).click();
     await employee.expectHeading(/^Complaint RC-/);
     const reference = (await p.locator('#complaint-reference').textContent())?.trim() as string;
-    await expect(p.locator('#complaint-documents').textContent()).resolves.toContain('statement.pdf');
+    await expect(p.locator('#thread .thread__attachments').textContent()).resolves.toContain('statement.pdf');
     await expect(p.locator('#answer-pending').textContent()).resolves.toContain('You will receive a written answer by');
     await expectNoSeriousA11yViolations(p, { label: 'employee complaint page' });
     const acknowledgements = await e2e.deps.db('outbox').where({ template: 'complaint-acknowledgement', application_id: a!.id });

@@ -39,14 +39,16 @@ export const ANSWER_MAX = 10000;
 /** Documents attached to a complaint, or to its answer, at most. */
 export const MAX_COMPLAINT_FILES = 5;
 
-/** A complaint as stored (table `complaint`). */
+/**
+ * A complaint as stored (table `complaint`): its facts and deadlines. What it says and what was answered, with their
+ * documents, are messages of its thread (core/threads, subject 'complaint').
+ */
 export interface Complaint {
   id: number;
   reference: string;
   applicationId: number;
   accountId: number;
   category: ComplaintCategory;
-  description: string;
   contactEmail: string;
   language: 'fr' | 'en';
   filedBy: 'employee' | 'admin';
@@ -58,7 +60,8 @@ export interface Complaint {
   status: ComplaintStatus;
   extendedAt: string | null;
   extensionReason: string | null;
-  answerText: string | null;
+  /** The thread message that answers the complaint (core/threads), once answered. */
+  answerMessageId: number | null;
   answeredAt: string | null;
   answeredOn: string | null;
   dissatisfiedAt: string | null;

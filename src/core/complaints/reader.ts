@@ -1,28 +1,39 @@
 import type { Db } from '../../platform/db';
+import { threadMessages, threadOf, type ThreadMessage } from '../threads/threads';
 import { deadlineView, allowedActions, type Complaint, type DeadlineView } from './complaints';
-import { complaintsOfApplication, listComplaintDocuments, type ComplaintDocument } from './repository';
+import { complaintsOfApplication } from './repository';
 
-/** A complaint with its documents, where it stands against its deadline and what may be done next. */
+/**
+ * A complaint with its thread: what the complainant (or the administrator who filed it) said, the answer, and every
+ * message in between, each with its documents; where it stands against its deadline and what may be done next.
+ */
 export interface ComplaintDetail {
   complaint: Complaint;
   deadline: DeadlineView;
   actions: ReturnType<typeof allowedActions>;
-  documents: ComplaintDocument[];
-  answerDocuments: ComplaintDocument[];
+  /** The thread, oldest first; the first message is the complaint itself. */
+  messages: ThreadMessage[];
+  /** The thread's first message: the complaint as filed. */
+  statement: ThreadMessage | undefined;
+  /** The message that answers the complaint, once answered. */
+  answer: ThreadMessage | undefined;
 }
 
 export async function withDetails(db: Db, complaints: Complaint[], today: string): Promise<ComplaintDetail[]> {
-  const docs = await listComplaintDocuments(
-    db,
-    complaints.map((c) => c.id),
+  return Promise.all(
+    complaints.map(async (complaint) => {
+      const thread = await threadOf(db, { type: 'complaint', id: complaint.id });
+      const messages = thread ? await threadMessages(db, thread.id) : [];
+      return {
+        complaint,
+        deadline: deadlineView(complaint, today),
+        actions: allowedActions(complaint),
+        messages,
+        statement: messages[0],
+        answer: complaint.answerMessageId === null ? undefined : messages.find((m) => m.id === complaint.answerMessageId),
+      };
+    }),
   );
-  return complaints.map((complaint) => ({
-    complaint,
-    deadline: deadlineView(complaint, today),
-    actions: allowedActions(complaint),
-    documents: docs.filter((d) => d.complaintId === complaint.id && d.role === 'complaint'),
-    answerDocuments: docs.filter((d) => d.complaintId === complaint.id && d.role === 'answer'),
-  }));
 }
 
 /** The complaints about an application, newest first, as the employee's status page shows them (answers included). */

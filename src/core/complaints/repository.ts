@@ -11,7 +11,6 @@ const COMPLAINT = rowMapper<Complaint>({
   applicationId: int('application_id'),
   accountId: int('account_id'),
   category: text('category'),
-  description: text('description'),
   contactEmail: text('contact_email'),
   language: text('language'),
   filedBy: text('filed_by'),
@@ -23,36 +22,11 @@ const COMPLAINT = rowMapper<Complaint>({
   status: text('status'),
   extendedAt: textOrNull('extended_at'),
   extensionReason: textOrNull('extension_reason'),
-  answerText: textOrNull('answer_text'),
+  answerMessageId: column('answer_message_id', (v) => (v === null || v === undefined ? null : Number(v))),
   answeredAt: textOrNull('answered_at'),
   answeredOn: textOrNull('answered_on'),
   dissatisfiedAt: textOrNull('dissatisfied_at'),
   closedAt: textOrNull('closed_at'),
-});
-
-/** A complaint's attached file (table `complaint_document`): the complainant's (`complaint`) or the answer's (`answer`). */
-export interface ComplaintDocument {
-  id: number;
-  complaintId: number;
-  role: 'complaint' | 'answer';
-  originalName: string;
-  storedName: string;
-  mime: 'application/pdf' | 'image/jpeg' | 'image/png';
-  size: number;
-  sha256: string;
-  uploadedAt: string;
-}
-
-const DOCUMENT = rowMapper<ComplaintDocument>({
-  id: int('id'),
-  complaintId: int('complaint_id'),
-  role: text('role'),
-  originalName: text('original_name'),
-  storedName: text('stored_name'),
-  mime: text('mime'),
-  size: int('size'),
-  sha256: text('sha256'),
-  uploadedAt: text('uploaded_at'),
 });
 
 /** The application a complaint is about, as the complaint needs it; `accountIds` limits it to those BCs. */
@@ -98,7 +72,6 @@ export async function insertComplaint(trx: Db, c: Omit<Complaint, 'id'>): Promis
     application_id: c.applicationId,
     account_id: c.accountId,
     category: c.category,
-    description: c.description,
     contact_email: c.contactEmail,
     language: c.language,
     filed_by: c.filedBy,
@@ -110,7 +83,7 @@ export async function insertComplaint(trx: Db, c: Omit<Complaint, 'id'>): Promis
     status: c.status,
     extended_at: c.extendedAt,
     extension_reason: c.extensionReason,
-    answer_text: c.answerText,
+    answer_message_id: c.answerMessageId,
     answered_at: c.answeredAt,
     answered_on: c.answeredOn,
     dissatisfied_at: c.dissatisfiedAt,
@@ -138,7 +111,7 @@ export async function holdComplaint(trx: Knex.Transaction, id: number, scope: Co
 }
 
 type ComplaintChange = Partial<
-  Pick<Complaint, 'status' | 'dueOn' | 'extendedAt' | 'extensionReason' | 'answerText' | 'answeredAt' | 'answeredOn' | 'dissatisfiedAt' | 'closedAt'>
+  Pick<Complaint, 'status' | 'dueOn' | 'extendedAt' | 'extensionReason' | 'answerMessageId' | 'answeredAt' | 'answeredOn' | 'dissatisfiedAt' | 'closedAt'>
 >;
 
 const CHANGE_COLUMNS: Record<keyof ComplaintChange, string> = {
@@ -146,7 +119,7 @@ const CHANGE_COLUMNS: Record<keyof ComplaintChange, string> = {
   dueOn: 'due_on',
   extendedAt: 'extended_at',
   extensionReason: 'extension_reason',
-  answerText: 'answer_text',
+  answerMessageId: 'answer_message_id',
   answeredAt: 'answered_at',
   answeredOn: 'answered_on',
   dissatisfiedAt: 'dissatisfied_at',
@@ -221,30 +194,6 @@ export async function listComplaints(
     applicationReference: String(r.application_reference),
     companyName: String(r.company_name),
   }));
-}
-
-export async function insertComplaintDocument(trx: Db, d: Omit<ComplaintDocument, 'id'>): Promise<number> {
-  return insertRow(trx, 'complaint_document', {
-    complaint_id: d.complaintId,
-    role: d.role,
-    original_name: d.originalName,
-    stored_name: d.storedName,
-    mime: d.mime,
-    size: d.size,
-    sha256: d.sha256,
-    uploaded_at: d.uploadedAt,
-  });
-}
-
-export async function listComplaintDocuments(db: Db, complaintIds: number[]): Promise<ComplaintDocument[]> {
-  if (!complaintIds.length) return [];
-  const rows = await db('complaint_document').whereIn('complaint_id', complaintIds).orderBy('id').select(DOCUMENT.columns);
-  return rows.map(DOCUMENT.map);
-}
-
-export async function findComplaintDocument(db: Db, complaintId: number, documentId: number): Promise<ComplaintDocument | undefined> {
-  const row = await db('complaint_document').where({ id: documentId, complaint_id: complaintId }).first(DOCUMENT.columns);
-  return row ? DOCUMENT.map(row) : undefined;
 }
 
 /** Open complaints due on or before `until` (the overdue ones included), oldest deadline first, for the daily digest. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db } from '../../platform/db';
 import type { Config } from '../../platform/config';
 import { NotFoundError } from '../../lib/errors';
-import { archiveFile, archiveRoot } from '../archive/archive';
+import { archiveFile } from '../archive/archive';
 import { checkUploadedFile, downloadHeaders, sanitiseFileName, sniffType } from '../application/documents';
 import type { AcceptedType } from '../application/documents-repository';
 import {
@@ -19,7 +19,7 @@ import {
 } from './threads-repository';
 
 /**
- * A message thread about one subject of an application (a request for information; later a complaint): messages by an
+ * A message thread about one subject of an application (a request for information, a complaint): messages by an
  * administrator or by the employee, each with its time, and documents attached to messages. A document is checked by
  * its content (PDF, JPEG, PNG: documents.ts sniffType) and size like the form's documents, then SHA-256 hashed and
  * archived write-once at once (core/archive: DATA_DIR/archive/<application>/<n>-thread-<kind>.<ext>), so what the
@@ -95,7 +95,7 @@ export async function threadOf(db: Db, subject: ThreadSubject): Promise<{ id: nu
 export async function postMessage(
   deps: { config: Pick<Config, 'dataDir' | 'documentMaxBytes'> },
   trx: Db,
-  input: { threadId: number; applicationId: number; author: ThreadAuthor; body: string; files?: ThreadFile[]; now: Date },
+  input: { threadId: number; applicationId: number; author: ThreadAuthor; body: string; files?: ThreadFile[]; now: Date; maxLength?: number },
 ): Promise<
   { ok: true; messageId: number; attachments: ThreadAttachment[] } | { ok: false; index: number; key: string; params?: Record<string, string | number> }
 > {
@@ -107,7 +107,8 @@ export async function postMessage(
     if (!check.ok) return { ok: false, index, key: check.key, ...(check.params ? { params: check.params } : {}) };
   }
   const body = input.body.trim();
-  if (!body || body.length > MESSAGE_MAX_LENGTH) throw new Error('a thread message must have a body of 1 to 5000 characters');
+  const maxLength = input.maxLength ?? MESSAGE_MAX_LENGTH;
+  if (!body || body.length > maxLength) throw new Error(`a thread message must have a body of 1 to ${maxLength} characters`);
   const at = input.now.toISOString();
   const messageId = await insertMessage(trx, {
     threadId: input.threadId,
@@ -177,9 +178,11 @@ export async function readThreadAttachment(
 ): Promise<{ attachment: ThreadAttachment; headers: Record<string, string>; content: Buffer }> {
   const found: AttachmentRecord | undefined = await findAttachment(db, input.threadId, input.attachmentId);
   if (!found) throw new NotFoundError('attachment');
-  const root = archiveRoot(deps.config.dataDir);
-  const file = path.resolve(deps.config.dataDir, found.archivePath);
-  if (!file.startsWith(root + path.sep)) throw new ThreadAttachmentIntegrityError(`attachment ${found.id} points outside the archive`);
+  // Archived files live under DATA_DIR/archive; the files of complaints received before they moved onto threads stay in
+  // DATA_DIR/complaints (migration 20261208_700). Nothing outside DATA_DIR is ever read.
+  const root = path.resolve(deps.config.dataDir);
+  const file = path.resolve(root, found.archivePath);
+  if (!file.startsWith(root + path.sep)) throw new ThreadAttachmentIntegrityError(`attachment ${found.id} points outside DATA_DIR`);
   let content: Buffer;
   try {
     content = await fs.promises.readFile(file);

@@ -13,12 +13,11 @@ import { NotFoundError } from '../../lib/errors';
 import { formErrors, formErrorsFromZod, type FormErrors } from '../../lib/form-errors';
 import { buildListView, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
 import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
-import { streamToResponse } from '../../lib/stream-response';
 import { localDate } from '../../lib/time-zone';
 import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES, MAX_COMPLAINT_FILES } from '../../core/complaints/complaints';
-import { checkComplaintFiles, type CheckedFile, type FilesCheck } from '../../core/complaints/documents';
+import { checkComplaintFiles, type FilesCheck, type UploadedFile } from '../../core/complaints/documents';
 import type { ComplaintApplication, ComplaintSort } from '../../core/complaints/repository';
 import { answerSchema, complaintSchema, extensionSchema, listFilterSchema, textFields } from './schema';
 import {
@@ -138,7 +137,7 @@ export function complaintRoutes(deps: Deps): Router {
     multerErrors: FormErrors | null,
   ):
     | { errors: FormErrors; values: Record<string, string> }
-    | { values: Record<string, string>; input: ReturnType<typeof complaintSchema.parse>; files: CheckedFile[] } {
+    | { values: Record<string, string>; input: ReturnType<typeof complaintSchema.parse>; files: UploadedFile[] } {
     const values = textFields(req.body, ['category', 'description', 'contactEmail']);
     if (multerErrors) return { errors: multerErrors, values };
     const parsed = complaintSchema.safeParse(values);
@@ -272,8 +271,7 @@ export function complaintRoutes(deps: Deps): Router {
       ? await complaintDocument(deps, { applicationId: page.application.id }, page.complaint.id, documentId, clock.now(), auditRequestContext(req))
       : undefined;
     if (!opened) throw new NotFoundError('complaint document');
-    res.set(opened.headers);
-    streamToResponse(opened.stream, res, (err) => req.log?.error({ err, complaintId: page.complaint.id, documentId }, 'complaint document stream failed'));
+    res.set(opened.headers).send(opened.content);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -420,8 +418,7 @@ export function complaintRoutes(deps: Deps): Router {
       ? await complaintDocument(deps, { accountIds: actorOf(req).accountIds }, page.complaint.id, documentId, clock.now(), auditRequestContext(req))
       : undefined;
     if (!opened) throw new NotFoundError('complaint document');
-    res.set(opened.headers);
-    streamToResponse(opened.stream, res, (err) => req.log?.error({ err, complaintId: page.complaint.id, documentId }, 'complaint document stream failed'));
+    res.set(opened.headers).send(opened.content);
   };
 
   router.get(paths.employee.complaints.file, showEmployeeForm);

@@ -10,7 +10,9 @@ import { enqueueEmails, type EmailToQueue } from '../../core/outbox/enqueue';
 import { helpContact, MEDIATOR_SLUG, type HelpContact } from '../../core/help/contacts';
 import {
   allowedActions,
+  ANSWER_MAX,
   answerDeadline,
+  DESCRIPTION_MAX,
   deadlineView,
   extensionLimit,
   extensionRefusal,
@@ -25,7 +27,6 @@ import {
   findComplaint,
   holdComplaint,
   insertComplaint,
-  listComplaintDocuments,
   listComplaints,
   updateComplaint,
   type ComplaintApplication,
@@ -34,16 +35,18 @@ import {
   type ComplaintScope,
   type ComplaintSort,
 } from '../../core/complaints/repository';
-import { openComplaintDocument, removeWrittenFiles, storeComplaintFiles, type CheckedFile } from '../../core/complaints/documents';
+import type { UploadedFile } from '../../core/complaints/documents';
 import { withDetails, type ComplaintDetail } from '../../core/complaints/reader';
+import { openThread, postMessage, readThreadAttachment, threadOf, type ThreadAuthor, type ThreadMessage } from '../../core/threads/threads';
 
 /**
  * Complaints (issue 14 part 2): filing (employee or administrator), the acknowledgement at once, the deadline, one
  * extension with its reason, the answer, closing, the complainant's dissatisfaction (then the mediator), the register.
- * Every change is audited and its e-mail queued in the same transaction.
+ * Every change is audited and its e-mail queued in the same transaction. What the complaint says and the answer, with
+ * their documents, are messages of the complaint's thread (core/threads), as a request for information's are.
  */
 
-export type ComplaintDeps = { db: Db; config: Pick<Config, 'dataDir' | 'timeZone' | 'complaintCountry'> };
+export type ComplaintDeps = { db: Db; config: Pick<Config, 'dataDir' | 'timeZone' | 'complaintCountry' | 'documentMaxBytes'> };
 
 type AdminScope = Pick<Actor, 'accountIds'>;
 
@@ -53,15 +56,28 @@ function today(now: Date, timeZone: string): string {
   return localDate(now, timeZone);
 }
 
-/** Runs `work` in a transaction; files it wrote are removed when the transaction fails. */
-async function withFiles<T>(db: Db, work: (trx: Knex.Transaction, written: string[]) => Promise<T>): Promise<T> {
-  const written: string[] = [];
-  try {
-    return await db.transaction((trx) => work(trx, written));
-  } catch (err) {
-    await removeWrittenFiles(written);
-    throw err;
-  }
+/**
+ * A message (and its documents) on the complaint's thread, opened on first use, in the caller's transaction. The files
+ * were checked before the transaction (checkComplaintFiles); postMessage checks them again before writing anything.
+ */
+async function postToThread(
+  deps: ComplaintDeps,
+  trx: Db,
+  c: Pick<Complaint, 'id' | 'applicationId'>,
+  input: { author: ThreadAuthor; body: string; files: UploadedFile[]; kind: 'complaint' | 'answer'; maxLength: number; now: Date },
+): Promise<{ messageId: number; documentNames: string[] }> {
+  const threadId = await openThread(trx, { type: 'complaint', id: c.id }, c.applicationId, input.now);
+  const posted = await postMessage(deps, trx, {
+    threadId,
+    applicationId: c.applicationId,
+    author: input.author,
+    body: input.body,
+    files: input.files.map((f) => ({ kind: input.kind, buffer: f.buffer, ...(f.originalName ? { originalName: f.originalName } : {}) })),
+    maxLength: input.maxLength,
+    now: input.now,
+  });
+  if (!posted.ok) throw new Error(`a checked complaint file was refused by the thread: ${posted.key}`);
+  return { messageId: posted.messageId, documentNames: posted.attachments.map((a) => a.originalName) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -100,8 +116,8 @@ function extensionNotice(c: Complaint, app: ComplaintApplication, previousDueOn:
   });
 }
 
-function answerEmail(c: Complaint, app: ComplaintApplication, documentNames: string[]): EmailToQueue {
-  return complaintEmail('complaint-answer', c, app, { answer: c.answerText ?? '', documentsList: documentNames.map((n) => `- ${n}`).join('\n') });
+function answerEmail(c: Complaint, app: ComplaintApplication, answer: string, documentNames: string[]): EmailToQueue {
+  return complaintEmail('complaint-answer', c, app, { answer, documentsList: documentNames.map((n) => `- ${n}`).join('\n') });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -133,13 +149,13 @@ export async function fileComplaint(
     language: Language;
     filedBy: 'employee' | 'admin';
     adminId: number | null;
-    files: CheckedFile[];
+    files: UploadedFile[];
   },
   now: Date,
   audit: AuditContext,
 ): Promise<{ id: number; reference: string }> {
   const { config } = deps;
-  return withFiles(deps.db, async (trx, written) => {
+  return deps.db.transaction(async (trx) => {
     let reference = newComplaintReference();
     while (await complaintReferenceTaken(trx, reference)) reference = newComplaintReference();
     const receivedOn = today(now, config.timeZone);
@@ -148,7 +164,6 @@ export async function fileComplaint(
       applicationId: input.application.id,
       accountId: input.application.accountId,
       category: input.category,
-      description: input.description,
       contactEmail: input.contactEmail,
       language: input.language,
       filedBy: input.filedBy,
@@ -160,14 +175,20 @@ export async function fileComplaint(
       status: 'received',
       extendedAt: null,
       extensionReason: null,
-      answerText: null,
+      answerMessageId: null,
       answeredAt: null,
       answeredOn: null,
       dissatisfiedAt: null,
       closedAt: null,
     };
     const id = await insertComplaint(trx, complaint);
-    await storeComplaintFiles(config, trx, { complaintId: id, role: 'complaint', files: input.files, now }, written);
+    const author: ThreadAuthor = input.filedBy === 'admin' && input.adminId !== null ? { type: 'administrator', id: input.adminId } : { type: 'employee' };
+    await postToThread(
+      deps,
+      trx,
+      { id, applicationId: input.application.id },
+      { author, body: input.description, files: input.files, kind: 'complaint', maxLength: DESCRIPTION_MAX, now },
+    );
     await enqueueEmails(trx, [acknowledgement({ ...complaint, id }, input.application, config.timeZone)], now);
     await recordAudit(trx, {
       ...audit,
@@ -243,23 +264,29 @@ export async function extendComplaint(
 /** The written answer (and its documents), e-mailed and shown on the employee's status page. */
 export async function answerComplaint(
   deps: ComplaintDeps,
-  actor: AdminScope,
+  actor: Pick<Actor, 'id' | 'accountIds'>,
   id: number,
-  input: { answer: string; files: CheckedFile[] },
+  input: { answer: string; files: UploadedFile[] },
   now: Date,
   audit: AuditContext,
 ): Promise<ActionResult> {
-  return withFiles(deps.db, async (trx, written) => {
+  return deps.db.transaction(async (trx) => {
     const c = await holdComplaint(trx, id, scopeOf(actor));
     if (!c) return { ok: false as const, gone: true as const };
     if (!allowedActions(c).answer) return { ok: false as const, key: 'complaints:errors.notOpen' };
     const answeredOn = today(now, deps.config.timeZone);
-    await updateComplaint(trx, c.id, { status: 'answered', answerText: input.answer, answeredAt: now.toISOString(), answeredOn }, now);
-    await storeComplaintFiles(deps.config, trx, { complaintId: c.id, role: 'answer', files: input.files, now }, written);
+    const posted = await postToThread(deps, trx, c, {
+      author: { type: 'administrator', id: actor.id },
+      body: input.answer,
+      files: input.files,
+      kind: 'answer',
+      maxLength: ANSWER_MAX,
+      now,
+    });
+    await updateComplaint(trx, c.id, { status: 'answered', answerMessageId: posted.messageId, answeredAt: now.toISOString(), answeredOn }, now);
     const app = (await complaintApplication(trx, c.applicationId)) as ComplaintApplication;
     const answered = (await findComplaint(trx, c.id, scopeOf(actor))) as Complaint;
-    const names = (await listComplaintDocuments(trx, [c.id])).filter((d) => d.role === 'answer').map((d) => d.originalName);
-    await enqueueEmails(trx, [answerEmail(answered, app, names)], now);
+    await enqueueEmails(trx, [answerEmail(answered, app, input.answer.trim(), posted.documentNames)], now);
     await recordAudit(
       trx,
       auditOf(audit, now, 'complaint.answer', c, { answeredOn, dueOn: c.dueOn, onTime: answeredOn <= c.dueOn, files: input.files.length }),
@@ -335,13 +362,26 @@ export async function complaintForEmployee(
   lang: Language,
 ): Promise<ComplaintPage | undefined> {
   const c = await findComplaint(db, id, { applicationId });
-  return c && page(db, c, now, timeZone, lang);
+  if (!c) return undefined;
+  const shown = await page(db, c, now, timeZone, lang);
+  // The employee's pages never name the administrator who wrote a message.
+  const anonymous = (m: ThreadMessage): ThreadMessage => ({ ...m, administratorName: null });
+  return {
+    ...shown,
+    messages: shown.messages.map(anonymous),
+    statement: shown.statement && anonymous(shown.statement),
+    answer: shown.answer && anonymous(shown.answer),
+  };
 }
 
 export async function recordComplaintView(db: Db, c: Complaint, now: Date, audit: AuditContext): Promise<void> {
   await recordAudit(db, auditOf(audit, now, 'complaint.view', c));
 }
 
+/**
+ * A document of the complaint's thread (the complaint's or the answer's), re-hashed against the SHA-256 recorded when it
+ * was received; undefined when the complaint is not the reader's or has no such document. Audited.
+ */
 export async function complaintDocument(
   deps: ComplaintDeps,
   scope: ComplaintScope,
@@ -349,12 +389,14 @@ export async function complaintDocument(
   documentId: number,
   now: Date,
   audit: AuditContext,
-): Promise<Awaited<ReturnType<typeof openComplaintDocument>> | undefined> {
+): Promise<Awaited<ReturnType<typeof readThreadAttachment>> | undefined> {
   const c = await findComplaint(deps.db, complaintId, scope);
   if (!c) return undefined;
-  const opened = await openComplaintDocument(deps.config, deps.db, c.id, documentId);
-  await recordAudit(deps.db, auditOf(audit, now, 'complaint.document.download', c, { documentId, role: opened.document.role }));
-  return opened;
+  const thread = await threadOf(deps.db, { type: 'complaint', id: c.id });
+  if (!thread) return undefined;
+  const file = await readThreadAttachment(deps, deps.db, { threadId: thread.id, attachmentId: documentId });
+  await recordAudit(deps.db, auditOf(audit, now, 'complaint.document.download', c, { documentId, kind: file.attachment.kind, sha256: file.attachment.sha256 }));
+  return file;
 }
 
 export interface RegisterQuery {
