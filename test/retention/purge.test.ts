@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTestContext, TestClock, type TestContext } from '../support/app';
-import { givenSignableApplication, givenKey, givenApplication } from '../support/builders';
+import { givenSignableApplication, givenKey, givenApplication, PDF_FILE } from '../support/builders';
+import { openThread, postMessage } from '../../src/core/threads/threads';
 import { archiveFile, verifyArchive } from '../../src/core/archive/archive';
 import { documentsDir } from '../../src/core/application/documents';
 import { purgeExpiredData } from '../../src/core/retention/purge';
@@ -37,6 +38,43 @@ describe('retention: personal data and archived files purged after their period 
     await ctx.deps.db('application').where({ id: app.id }).update({ status, status_changed_at: changedAt, created_at: createdAt, card_last4: '4821' });
     return app;
   }
+  /** A complaint about the application, with a message and a document on its thread; the thread's id. */
+  async function givenComplaintWithThread(applicationId: number, reference: string): Promise<number> {
+    const app = await row(applicationId);
+    return ctx.deps.db.transaction(async (trx) => {
+      const [inserted] = await trx('complaint')
+        .insert({
+          reference,
+          application_id: applicationId,
+          account_id: app.account_id,
+          category: 'payment_or_fees',
+          contact_email: 'zoe@example.com',
+          language: 'fr',
+          filed_by: 'employee',
+          country: 'FR',
+          received_at: '2025-01-10T09:00:00.000Z',
+          received_on: '2025-01-10',
+          due_on: '2025-01-31',
+          status: 'extended',
+          extended_at: '2025-01-20T09:00:00.000Z',
+          extension_reason: 'Nous attendons le relevé de Mme Dupré.',
+          updated_at: '2025-01-20T09:00:00.000Z',
+        })
+        .returning('id');
+      const complaintId = Number(typeof inserted === 'object' ? inserted.id : inserted);
+      const threadId = await openThread(trx, { type: 'complaint', id: complaintId }, applicationId, NOW);
+      const posted = await postMessage(ctx.deps, trx, {
+        threadId,
+        applicationId,
+        author: { type: 'employee' },
+        body: 'Mon adresse est 1 rue de la Paix.',
+        files: [{ kind: 'complaint', buffer: PDF_FILE, originalName: 'releve-dupre.pdf' }],
+        now: NOW,
+      });
+      expect(posted.ok).toBe(true);
+      return threadId;
+    });
+  }
   const row = (id: number) => ctx.deps.db('application').where({ id }).first();
   const documentFiles = async (id: number) =>
     (await ctx.deps.db('application_document').where({ application_id: id }).pluck('stored_name')).map((n: string) => path.join(documentsDir(ctx.dataDir), n));
@@ -52,6 +90,8 @@ describe('retention: personal data and archived files purged after their period 
     const cancelledDue = await finished('cancelled', monthsAgo(14), monthsAgo(17));
     const expired = await finished('expired', monthsAgo(15));
     const before = await row(due.id);
+    const dueThread = await givenComplaintWithThread(due.id, 'RC-PURG-E001');
+    const keptThread = await givenComplaintWithThread(notYet.id, 'RC-PURG-E002');
 
     const result = await purgeExpiredData(ctx.deps, NOW);
     expect(result).toMatchObject({ applications: 3, pins: 3 });
@@ -65,6 +105,20 @@ describe('retention: personal data and archived files purged after their period 
     expect(await ctx.deps.db('application_document').where({ application_id: due.id })).toHaveLength(0);
     for (const f of files) expect(fs.existsSync(f)).toBe(false);
     expect(await ctx.deps.db('application_status_history').where({ application_id: due.id }).whereNotNull('comment')).toHaveLength(0);
+    expect(await ctx.deps.db('thread_message').whereIn('thread_id', ctx.deps.db('thread').where({ application_id: due.id }).select('id'))).toEqual([
+      expect.objectContaining({ body: '' }),
+    ]);
+    expect(await ctx.deps.db('thread_attachment').where({ thread_id: dueThread })).toEqual([expect.objectContaining({ original_name: '' })]);
+    expect(await ctx.deps.db('complaint').where({ application_id: due.id }).first()).toMatchObject({
+      contact_email: '',
+      extension_reason: null,
+      reference: 'RC-PURG-E001',
+      category: 'payment_or_fees',
+      received_on: '2025-01-10',
+    });
+    // Another application's thread and complaint are untouched.
+    expect((await ctx.deps.db('thread_message').where({ thread_id: keptThread }).first()).body).toBe('Mon adresse est 1 rue de la Paix.');
+    expect((await ctx.deps.db('complaint').where({ application_id: notYet.id }).first()).contact_email).toBe('zoe@example.com');
     const mails = await ctx.deps.db('outbox').where({ application_id: due.id }).whereIn('status', ['sent', 'dead']);
     for (const m of mails) expect(m).toMatchObject({ recipient: '', data: '{}' });
     expect((await row(cancelledDue.id)).personal_data_erased_at).not.toBeNull();
@@ -75,8 +129,8 @@ describe('retention: personal data and archived files purged after their period 
       expect(r.first_name).toBe('Élodie');
       expect((await ctx.deps.db('application_pin').where({ application_id: kept.id }).first()).encrypted).not.toBeNull();
     }
-    // Signed PDFs stay (ARCHIVE_RETENTION_YEARS).
-    expect(await ctx.deps.db('archive_entry').where({ application_id: due.id }).whereNull('purged_at')).toHaveLength(1);
+    // Signed PDFs and the thread's documents stay (ARCHIVE_RETENTION_YEARS).
+    expect(await ctx.deps.db('archive_entry').where({ application_id: due.id }).whereNull('purged_at')).toHaveLength(2);
 
     const audit = await ctx.deps.db('audit_log').where({ action: 'retention.purge' });
     expect(audit).toHaveLength(1);

@@ -38,7 +38,8 @@ export async function countApplicationsToErase(db: Db, cutoff: Date): Promise<nu
 /**
  * Erases the personal data of these applications (in the caller's transaction): the person and the form (cardholder
  * fields, IBAN, phones, e-mail, pre-fills), the card's last digits, the comments of its history, the addresses and
- * bodies of its e-mails, the signing codes' and the approver's addresses, and the rows of its uploaded documents
+ * bodies of its e-mails, the signing codes' and the approver's addresses, its threads' messages, its complaints'
+ * contact addresses, and the rows of its uploaded documents
  * (returned: the caller deletes the files once committed). Kept: the reference, key, BC, origin, priority, statuses and
  * dates. The PIN is erased by the caller (core/application/pin-repository erasePin).
  */
@@ -64,6 +65,13 @@ export async function erasePersonalData(trx: Knex.Transaction, ids: number[], no
     .update({ recipient: '', data: '{}', subject: null, html: null, text: null });
   await trx('signature_attempt').whereIn('application_id', ids).update({ sent_to: '' });
   await trx('approval_request').whereIn('application_id', ids).update({ approver_name: '', approver_email: '', comment: null });
+  // The messages of requests for information and complaints, and the names of their documents (the files themselves
+  // are archived: deleted after ARCHIVE_RETENTION_YEARS); a complaint keeps its reference, reason, dates and deadlines
+  // (the register), not its contact address or the reason given for an extension.
+  const threads = trx('thread').whereIn('application_id', ids).select('id');
+  await trx('thread_message').whereIn('thread_id', threads).update({ body: '' });
+  await trx('thread_attachment').whereIn('thread_id', threads.clone()).update({ original_name: '' });
+  await trx('complaint').whereIn('application_id', ids).update({ contact_email: '', extension_reason: null, updated_at: ts });
   return { documents: documents.map((d) => d.stored_name) };
 }
 
