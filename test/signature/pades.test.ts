@@ -90,6 +90,8 @@ describe('the signed PDF’s PAdES signature, as pdfsig reads it', () => {
       expect(ranges).toHaveLength(2);
       expect(ranges[0]?.[0]).toBe(0);
       expect(ranges[1]?.[1]).toBe(signed.archived.length);
+      // ISO 32000-1, on which PAdES is defined.
+      expect(signed.archived.subarray(0, 8).toString('latin1')).toBe('%PDF-1.7');
     });
 
     it.each([

@@ -173,6 +173,8 @@ function renderPdf(model: PdfModel, seal: PdfSeal | undefined): Promise<Buffer> 
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
+      // PAdES signatures (ETSI.CAdES.detached) are defined on ISO 32000-1 (PDF 1.7).
+      pdfVersion: seal ? '1.7' : '1.3',
       margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
       bufferPages: true,
       compress: model.compress ?? true,
