@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './support';
+import { TEST_SIGNING_CERT } from '../test/support/app';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/platform/config';
@@ -209,6 +210,7 @@ async function main(): Promise<void> {
     PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     OTP_SECRET: crypto.randomBytes(32).toString('hex'),
+    ...TEST_SIGNING_CERT,
     TIME_ZONE: timeZone,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
   };

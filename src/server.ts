@@ -72,9 +72,10 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
 
 /** Entry point used by `npm start`: configuration errors name the bad variable and exit 1; SIGTERM/SIGINT shut down gracefully. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let config: Config;
+  let running: Running;
   try {
-    config = loadConfig(env);
+    // The keys are opened at start-up: a signing certificate that cannot be opened is a configuration error too.
+    running = await startServer(loadConfig(env));
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -82,7 +83,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     }
     throw err;
   }
-  const running = await startServer(config);
+  const { config } = running.deps;
   if (config.auth.mode === 'dev') {
     running.deps.logger.info(`Open ${config.publicBaseUrl}/sign-in to sign in as a demo administrator`);
   }

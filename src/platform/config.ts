@@ -66,6 +66,9 @@ const schema = z
     DATA_ENCRYPTION_KEY: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64 (openssl rand -base64 32)').optional(),
     DATA_ENCRYPTION_KEY_PREVIOUS: z.string().regex(BASE64_32_BYTES, 'must be 32 random bytes in base64').optional(),
     OTP_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // The organisation's certificate that signs the final PDFs (PAdES): a PKCS#12 file (.p12/.pfx) and its password.
+    SIGNING_CERT_FILE: z.string().min(1).optional(),
+    SIGNING_CERT_PASSWORD: z.string().optional(),
     // Bearer token of /metrics (Prometheus); unset: /metrics answers loopback requests only, and 404 in production.
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     DOCUMENT_MAX_BYTES: z.coerce
@@ -104,13 +107,17 @@ const schema = z
       if (!env.SMTP_URL) {
         ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required when NODE_ENV=production (the development mailbox is not available)' });
       }
-      for (const key of ['PIN_ISSUER_PUBLIC_KEY', 'DATA_ENCRYPTION_KEY', 'OTP_SECRET'] as const) {
+      for (const key of ['PIN_ISSUER_PUBLIC_KEY', 'DATA_ENCRYPTION_KEY', 'OTP_SECRET', 'SIGNING_CERT_FILE'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production (development generates one in DATA_DIR)' });
       }
     }
     if (env.PIN_ISSUER_PUBLIC_KEY) {
       const problem = issuerKeyProblem(env.PIN_ISSUER_PUBLIC_KEY);
       if (problem) ctx.addIssue({ code: 'custom', path: ['PIN_ISSUER_PUBLIC_KEY'], message: problem });
+    }
+    if (env.SIGNING_CERT_FILE) {
+      const problem = unreadableFile(env.SIGNING_CERT_FILE);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['SIGNING_CERT_FILE'], message: problem });
     }
     if (env.TRANSMISSION_SFTP_URL && !env.TRANSMISSION_SFTP_KEY_FILE) {
       ctx.addIssue({ code: 'custom', path: ['TRANSMISSION_SFTP_KEY_FILE'], message: 'is required with TRANSMISSION_SFTP_URL (key authentication)' });
@@ -196,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       dataEncryptionKey: c.DATA_ENCRYPTION_KEY,
       dataEncryptionKeyPrevious: c.DATA_ENCRYPTION_KEY_PREVIOUS,
       otpSecret: c.OTP_SECRET,
+      /** The PKCS#12 file that signs the final PDFs; opened at start-up (src/platform/secrets.ts). No password: an empty one. */
+      signingCert: c.SIGNING_CERT_FILE ? { file: c.SIGNING_CERT_FILE, password: c.SIGNING_CERT_PASSWORD ?? '' } : undefined,
     },
     documentMaxBytes: c.DOCUMENT_MAX_BYTES,
     issuerStatus: {
@@ -235,6 +244,15 @@ function issuerKeyProblem(pem: string): string | undefined {
     return undefined;
   } catch {
     return 'is not a readable PEM public key';
+  }
+}
+
+function unreadableFile(file: string): string | undefined {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile() ? undefined : `${file} is not a file`;
+  } catch (err) {
+    return `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
   }
 }
 

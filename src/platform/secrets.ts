@@ -1,9 +1,11 @@
 import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from './config';
+import { ConfigError, type Config } from './config';
 import type { Logger } from './logger';
 import { createKeyring, type Keyring } from '../lib/field-crypto';
+import type { SigningKey } from '../lib/cades';
+import { readPkcs12, selfSignedPkcs12 } from '../lib/pkcs12';
 
 /** The issuer's public key, to which each PIN is encrypted; its id is stored with the PIN. */
 export interface PinIssuerKey {
@@ -20,14 +22,22 @@ export interface Secrets {
   pinIssuer(): PinIssuerKey;
   dataKeyring(): Keyring;
   otpSecret(): Buffer;
+  /** The organisation's key and certificate that sign the final PDFs (SIGNING_CERT_FILE, read once). */
+  pdfSigningKey(): SigningKey;
   prepare(): void;
 }
 
-/** Development files in DATA_DIR. The issuer's private key is there only so tests and the demo can decrypt. */
+/**
+ * Development files in DATA_DIR. The issuer's private key is there only so tests and the demo can decrypt. The
+ * development signing certificate is a self-signed PKCS#12 file and its password, as SIGNING_CERT_FILE and
+ * SIGNING_CERT_PASSWORD_FILE would name them.
+ */
 export const DEV_SECRET_FILES = {
   issuerPrivateKey: 'dev-issuer-key.pem',
   dataKey: 'dev-data-key',
   otpSecret: 'dev-otp-secret',
+  signingCertPassword: 'dev-signing-cert-password',
+  signingCert: 'dev-signing-cert.p12',
 } as const;
 
 /** A short public identifier of an RSA public key: SHA-256 of its SubjectPublicKeyInfo, 16 hex characters. */
@@ -43,12 +53,13 @@ export function createSecrets(config: Config, logger: Logger): Secrets {
   let issuer: PinIssuerKey | undefined;
   let keyring: Keyring | undefined;
   let otp: Buffer | undefined;
+  let signingKey: SigningKey | undefined;
 
-  const devFile = (name: string, describe: string, variable: string, generate: () => string): string => {
+  const devBytes = (name: string, describe: string, variable: string, generate: () => string | Buffer): Buffer => {
     if (config.isProduction) throw new Error(`${variable} is required when NODE_ENV=production`);
     const file = path.join(config.dataDir, name);
     try {
-      return fs.readFileSync(file, 'utf8');
+      return fs.readFileSync(file);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
@@ -66,7 +77,35 @@ export function createSecrets(config: Config, logger: Logger): Secrets {
     } finally {
       fs.rmSync(tmp, { force: true });
     }
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(file);
+  };
+  const devFile = (name: string, describe: string, variable: string, generate: () => string): string =>
+    devBytes(name, describe, variable, generate).toString('utf8');
+
+  /** The configured PKCS#12 file, or the development one (its password first: every process then makes it with the same). */
+  const openSigningCertificate = (): SigningKey => {
+    const configured = config.secrets.signingCert;
+    if (configured) {
+      try {
+        return readPkcs12(fs.readFileSync(configured.file), configured.password);
+      } catch (err) {
+        throw new ConfigError(`Invalid configuration:\n  - SIGNING_CERT_FILE: ${configured.file}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    const password = devFile(DEV_SECRET_FILES.signingCertPassword, 'the password of the development signing certificate', 'SIGNING_CERT_PASSWORD', () =>
+      crypto.randomBytes(24).toString('base64url'),
+    ).trim();
+    const p12 = devBytes(DEV_SECRET_FILES.signingCert, 'a self-signed certificate that signs the PDFs', 'SIGNING_CERT_FILE', () =>
+      selfSignedPkcs12({ commonName: 'Sésame development document signing', organization: 'Sésame (development)', password, now: new Date(), years: 10 }),
+    );
+    try {
+      return readPkcs12(p12, password);
+    } catch (err) {
+      throw new Error(
+        `${path.join(config.dataDir, DEV_SECRET_FILES.signingCert)}: ${(err as Error).message}; delete it and ${DEV_SECRET_FILES.signingCertPassword} to make new ones`,
+        { cause: err },
+      );
+    }
   };
 
   const secrets: Secrets = {
@@ -102,10 +141,15 @@ export function createSecrets(config: Config, logger: Logger): Secrets {
       }
       return otp;
     },
+    pdfSigningKey() {
+      signingKey ??= openSigningCertificate();
+      return signingKey;
+    },
     prepare() {
       secrets.pinIssuer();
       secrets.dataKeyring();
       secrets.otpSecret();
+      secrets.pdfSigningKey();
     },
   };
   return secrets;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfig } from '../../src/platform/config';
 import { ROOT_DIR } from '../../src/platform/root';
+import { TEST_SIGNING_CERT } from '../support/app';
 
 const run = promisify(execFile);
 
@@ -20,6 +21,7 @@ const production: Record<string, string> = {
   PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
   OTP_SECRET: 'o'.repeat(40),
+  ...TEST_SIGNING_CERT,
   DATA_DIR: path.join(os.tmpdir(), 'sesame-config-test'),
 };
 
@@ -84,6 +86,32 @@ describe('configuration', () => {
     expect(namedVariables({ ...production, OUTBOX_MAX_AGE: '10s' })).toEqual(['OUTBOX_MAX_AGE']);
   });
 
+  it('requires the signing certificate in production (SIGNING_CERT_FILE, a readable file), its password optional', () => {
+    expect(() => loadConfig({ ...production, SIGNING_CERT_FILE: undefined })).toThrow(
+      /SIGNING_CERT_FILE: is required when NODE_ENV=production \(development generates one in DATA_DIR\)/,
+    );
+    expect(namedVariables({ ...production, SIGNING_CERT_FILE: undefined })).toEqual(['SIGNING_CERT_FILE']);
+    expect(namedVariables({ ...production, SIGNING_CERT_FILE: '' })).toEqual(['SIGNING_CERT_FILE']);
+    const missing = path.join(os.tmpdir(), `sesame-no-such-${crypto.randomUUID()}.p12`);
+    expect(() => loadConfig({ ...production, SIGNING_CERT_FILE: missing })).toThrow(`SIGNING_CERT_FILE: cannot read ${missing} (ENOENT)`);
+    expect(namedVariables({ ...production, SIGNING_CERT_FILE: os.tmpdir() })).toEqual(['SIGNING_CERT_FILE']);
+    expect(loadConfig(production).secrets.signingCert).toEqual({ file: TEST_SIGNING_CERT.SIGNING_CERT_FILE, password: 'test-signing-password' });
+    expect(loadConfig({ ...production, SIGNING_CERT_PASSWORD: undefined }).secrets.signingCert?.password).toBe('');
+    // Outside production none is needed: a development certificate is generated (test/crypto/secrets.test.ts).
+    expect(loadConfig({ NODE_ENV: 'development' }).secrets.signingCert).toBeUndefined();
+  });
+
+  it('reads the signing certificate’s password from SIGNING_CERT_PASSWORD_FILE', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-password-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'password'), 'from-a-file\n');
+      const config = loadConfig({ ...production, SIGNING_CERT_PASSWORD: undefined, SIGNING_CERT_PASSWORD_FILE: path.join(dir, 'password') });
+      expect(config.secrets.signingCert?.password).toBe('from-a-file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists every bad variable at once', () => {
     expect(namedVariables({ NODE_ENV: 'development', PORT: 'abc', LOG_LEVEL: 'loud' }).sort()).toEqual(['LOG_LEVEL', 'PORT']);
   });
@@ -103,6 +131,26 @@ describe('configuration', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('AUTH_MODE: dev sign-in cannot be enabled when NODE_ENV=production');
       expect(fs.readdirSync(dataDir)).toEqual([]); // refused before opening any database
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops the server at start-up when the signing certificate cannot be opened with its password, naming SIGNING_CERT_FILE', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-start-'));
+    const tsx = path.join(ROOT_DIR, 'node_modules', '.bin', 'tsx');
+    try {
+      const result = await run(tsx, [path.join(ROOT_DIR, 'src', 'cli', 'start.ts')], {
+        cwd: ROOT_DIR,
+        env: { PATH: process.env.PATH ?? '', ...production, SIGNING_CERT_PASSWORD: 'not-the-password', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+        timeout: 20000,
+      }).then(
+        (ok) => ({ code: 0, stderr: ok.stderr }),
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`Invalid configuration:\n  - SIGNING_CERT_FILE: ${TEST_SIGNING_CERT.SIGNING_CERT_FILE}: cannot open the PKCS#12 file`);
+      expect(result.stderr).toContain('Invalid password?');
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }

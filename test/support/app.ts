@@ -110,6 +110,15 @@ export function $(html: string): cheerio.CheerioAPI {
   return cheerio.load(html);
 }
 
+/**
+ * The organisation's signing certificate of the tests' production configurations: a PKCS#12 file made by OpenSSL 3
+ * (its defaults: AES-256-CBC, PBKDF2, an HMAC-SHA256 MAC), self-signed, valid for a hundred years. Not a secret.
+ */
+export const TEST_SIGNING_CERT = {
+  SIGNING_CERT_FILE: path.resolve(__dirname, '..', 'fixtures', 'signing-cert.p12'),
+  SIGNING_CERT_PASSWORD: 'test-signing-password',
+};
+
 /** A complete production environment (header authentication, every secret given), for tests of production behaviour. */
 export function productionEnv(): Record<string, string> {
   const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -121,6 +130,7 @@ export function productionEnv(): Record<string, string> {
     PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
     OTP_SECRET: crypto.randomBytes(32).toString('hex'),
+    ...TEST_SIGNING_CERT,
     LOG_LEVEL: 'silent',
   };
 }

@@ -1,4 +1,7 @@
 import PDFDocument from 'pdfkit';
+import signpdf, { Signer } from '@signpdf/signpdf';
+import { DEFAULT_BYTE_RANGE_PLACEHOLDER, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import { cadesDetachedSignature, cadesSignatureRoom, type SigningKey } from '../../lib/cades';
 
 /**
  * The application rendered as a PDF (SPEC §3.5), in the employee's language: every answer of the review page (never
@@ -90,10 +93,88 @@ const MARGIN = 50;
 const LABEL_WIDTH = 170;
 const GAP = 12;
 
-export function renderApplicationPdf(model: PdfModel): Promise<Buffer> {
+/**
+ * The organisation's signature on the final document (PAdES baseline B-B): an invisible signature field on the last
+ * page whose SubFilter is ETSI.CAdES.detached, and whose byte range covers the whole file but the signature itself.
+ */
+export interface PdfSeal {
+  key: SigningKey;
+  /** The claimed signing time (the signature dictionary's /M): when the employee signed. */
+  signedAt: Date;
+  /** Why the document is signed, in the document's language (/Reason). */
+  reason: string;
+}
+
+/** What @signpdf/signpdf calls with the bytes the signature covers (the file without the placeholder). */
+class CadesSigner extends Signer {
+  constructor(private readonly key: SigningKey) {
+    super();
+  }
+
+  override sign(content: Buffer): Promise<Buffer> {
+    return Promise.resolve(cadesDetachedSignature(content, this.key));
+  }
+}
+
+interface PdfObject {
+  data: Record<string, unknown>;
+  end(): void;
+}
+
+/** pdfkit's document catalog is private; the signature field has to be listed in its AcroForm (as @signpdf's pdfkit placeholder does). */
+interface WithCatalog {
+  _root: { data: { AcroForm: PdfObject } };
+  ref(data: Record<string, unknown>): PdfObject;
+}
+
+/**
+ * Adds the signature dictionary (its /ByteRange and /Contents to be filled by @signpdf/signpdf once the file is
+ * written), an invisible signature widget on the current page, and the AcroForm that lists it.
+ */
+function addSignaturePlaceholder(doc: PDFKit.PDFDocument, seal: PdfSeal): void {
+  const pdf = doc as unknown as WithCatalog;
+  const placeholder = DEFAULT_BYTE_RANGE_PLACEHOLDER;
+  const signature = pdf.ref({
+    Type: 'Sig',
+    Filter: 'Adobe.PPKLite',
+    SubFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    // In this order: @signpdf finds /Contents after /ByteRange.
+    ByteRange: [0, placeholder, placeholder, placeholder],
+    Contents: Buffer.alloc(cadesSignatureRoom(seal.key)),
+    Reason: new String(seal.reason),
+    M: seal.signedAt,
+  });
+  const widget = pdf.ref({
+    Type: 'Annot',
+    Subtype: 'Widget',
+    FT: 'Sig',
+    Rect: [0, 0, 0, 0],
+    F: 132, // print, locked
+    T: new String('Signature1'),
+    V: signature,
+    P: doc.page.dictionary,
+  });
+  (doc.page.annotations as unknown[]).push(widget);
+  doc.initForm();
+  const form = pdf._root.data.AcroForm;
+  // pdfkit's form defaults (appearances to regenerate, default font) do not apply to a signature field.
+  form.data = { SigFlags: 3, Fields: [widget], DR: form.data.DR };
+  signature.end();
+  widget.end();
+}
+
+/** The application as a PDF; with `seal`, signed with the organisation's certificate (the archived, final document). */
+export async function renderApplicationPdf(model: PdfModel, seal?: PdfSeal): Promise<Buffer> {
+  const pdf = await renderPdf(model, seal);
+  return seal ? signpdf.sign(pdf, new CadesSigner(seal.key)) : pdf;
+}
+
+function renderPdf(model: PdfModel, seal: PdfSeal | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',
+      // PAdES signatures (ETSI.CAdES.detached) are defined on ISO 32000-1 (PDF 1.7).
+      pdfVersion: seal ? '1.7' : '1.3',
       margins: { top: MARGIN, bottom: MARGIN + 20, left: MARGIN, right: MARGIN },
       bufferPages: true,
       compress: model.compress ?? true,
@@ -208,6 +289,8 @@ export function renderApplicationPdf(model: PdfModel): Promise<Buffer> {
         .text(toWinAnsi(model.texts.page(i - range.start + 1, range.count)), MARGIN, doc.page.height - MARGIN, { width, align: 'center', lineBreak: false });
       doc.page.margins.bottom = saved;
     }
+    // On the last page (the evidence page of a signed document).
+    if (seal) addSignaturePlaceholder(doc, seal);
     doc.end();
   });
 }

@@ -441,7 +441,12 @@ export async function signApplication(
       };
       const signedForm = await readSigningForm({ config, db: trx }, input.applicationId, input.lang, input.now);
       if (!signedForm) throw new Error('application not found');
-      const pdf = await renderApplicationPdf(await buildPdfModel({ config, db: trx }, signedForm, input.lang, { now: input.now, evidence }));
+      // Signed with the organisation's certificate (PAdES): the archive, its SHA-256 and /verify hold the signed bytes.
+      const pdf = await renderApplicationPdf(await buildPdfModel({ config, db: trx }, signedForm, input.lang, { now: input.now, evidence }), {
+        key: secrets.pdfSigningKey(),
+        signedAt: input.now,
+        reason: tFor(input.lang)('signature:pdf.sealReason', { reference: ctx.application.reference }),
+      });
       const entry = await archiveFile({ config }, trx, {
         applicationId: input.applicationId,
         kind: `signed-application-v${version}`,
