@@ -3,6 +3,7 @@ import { formatDate, isLanguage, type Language } from '../../platform/i18n';
 import type { HolidayCountry } from '../../lib/business-days';
 import { localDate } from '../../lib/time-zone';
 import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
+import { delegatesOf } from '../administrators/absence';
 import { approvalDeadline } from './approval-deadline';
 import { activeAdministratorsOf, activePlatformAdministrators, pendingApprovalsPage, type PendingApproval } from './approval-deadlines-repository';
 
@@ -12,7 +13,8 @@ const PAGE = 500;
  * Stuck approvals (issue 16 item 3), once a day: each application pending approval past its key's deadline gets a
  * reminder to the active administrators of its BC ('approval-overdue', idempotency key per application, recipient and
  * day: a second run the same day sends nothing more); past twice the deadline, the active platform administrators are
- * told once ('approval-escalation', keyed on the application and the moment it became pending).
+ * told once ('approval-escalation', keyed on the application and the moment it became pending). A recipient absent
+ * today (out of office) has their delegate told too.
  */
 export async function queueApprovalDeadlineEmails(
   deps: { db: Db; config: { timeZone: string; holidayCountry: HolidayCountry } },
@@ -29,14 +31,25 @@ export async function queueApprovalDeadlineEmails(
     const page = await pendingApprovalsPage(db, afterId, PAGE);
     const late = page.map((a) => ({ a, d: approvalDeadline(a.pendingSince, a.deadlineDays, now, rules) })).filter(({ d }) => d.overdue);
     const admins = await activeAdministratorsOf(db, [...new Set(late.map(({ a }) => a.accountId))]);
+    // Out of office: a recipient absent today has their delegate told too (once, in the delegate's language).
+    const delegates = late.length
+      ? await delegatesOf(
+          db,
+          [...admins, ...platform].map((x) => x.email),
+          now,
+          config.timeZone,
+        )
+      : [];
+    const withDelegates = (list: Array<{ email: string; language: string }>) =>
+      unique([...list, ...list.flatMap((r) => delegates.filter((d) => d.absentEmail === r.email.toLowerCase()))]);
     const emails: EmailToQueue[] = [];
     for (const { a, d } of late) {
       overdue++;
-      for (const to of unique(admins.filter((x) => x.accountId === a.accountId))) {
+      for (const to of withDelegates(admins.filter((x) => x.accountId === a.accountId))) {
         emails.push(stuckEmail('approval-overdue', `approval-overdue:${a.id}:${to.email}:${today}`, a, to, d.dueOn, config.timeZone));
       }
       if (d.escalated) {
-        for (const to of unique(platform)) {
+        for (const to of withDelegates(platform)) {
           emails.push(stuckEmail('approval-escalation', `approval-escalation:${a.id}:${a.pendingSince}:${to.email}`, a, to, d.dueOn, config.timeZone));
         }
       }
