@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../src/platform/config';
 import { buildDeps, type Clock, type Deps, type Faults } from '../../src/platform/deps';
 import { createApp } from '../../src/app';
 import { migrateLatest } from '../../src/platform/db';
-import { freshDatabase, type FreshDatabase } from './database';
+import { freshDatabase, migratedSqliteFile, type FreshDatabase } from './database';
 import { createLogger } from '../../src/platform/logger';
 
 export interface TestContext {
@@ -43,6 +43,8 @@ export async function createTestContext(env: Record<string, string> = {}, opts: 
   const onPostgres = process.env.TEST_DATABASE_URL?.startsWith('postgres') && !env.DATABASE_URL;
   const fresh = onPostgres ? await freshDatabase() : undefined;
   const dataDir = fresh?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-test-'));
+  // The default SQLite database starts as a copy of the migrated template (see test/support/database.ts).
+  if (!fresh && !env.DATABASE_URL) await migratedSqliteFile(path.join(dataDir, 'sesame.sqlite'));
   const database = fresh ? { DATABASE_URL: fresh.url } : {};
   const config = loadConfig({
     NODE_ENV: 'test',
