@@ -153,7 +153,8 @@ describe('tracking: the charts of the last 26 weeks', () => {
     expect(page('#chart-statuses li.chart-panel').length).toBe(12);
     const svg = page('#chart-statuses li[data-status="invited"] svg');
     expect(svg.attr('role')).toBe('img');
-    expect(svg.attr('aria-labelledby')).toBe('cs-invited-title cs-invited-desc');
+    expect(svg.attr('aria-labelledby')).toBe('cs-invited-title');
+    expect(svg.attr('aria-describedby')).toBe('cs-invited-desc');
     expect(page('#cs-invited-title').text()).toBe('Invitée : 5 demandes en 26 semaines');
     expect(page('#cs-invited-desc').text()).toBe('Au plus 3 demandes, la semaine du 9 novembre 2026. Semaine en cours : 1 demande.');
     expect(svg.find('rect.chart-bar').length).toBe(3);
