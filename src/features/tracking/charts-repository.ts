@@ -46,11 +46,11 @@ export interface StoredPeriodRow {
   stats: string;
 }
 
-/** Stored counts of stretches that start at or after `sinceIso`, for these keys (0: every key together). */
-export async function storedPeriods(db: Db, sinceIso: string, keyIds: readonly number[]): Promise<StoredPeriodRow[]> {
-  if (!keyIds.length) return [];
+/** Stored counts of the stretches that start at these instants, for these keys (0: every key together). */
+export async function storedPeriods(db: Db, startIsos: readonly string[], keyIds: readonly number[]): Promise<StoredPeriodRow[]> {
+  if (!keyIds.length || !startIsos.length) return [];
   const rows: Array<{ period_start: string; period_end: string; access_key_id: number | string; stats: string }> = await db('tracking_chart_period')
-    .where('period_start', '>=', sinceIso)
+    .whereIn('period_start', [...new Set(startIsos)])
     .modify((qb) => whereIdIn(qb, 'access_key_id', keyIds))
     .select('period_start', 'period_end', 'access_key_id', 'stats');
   return rows.map((r) => ({ start: r.period_start, end: r.period_end, keyId: Number(r.access_key_id), stats: r.stats }));

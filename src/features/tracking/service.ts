@@ -99,6 +99,7 @@ export async function trackingSummary(db: Db, actor: Pick<Actor, 'id' | 'account
 const chartCountTurn = oneAtATime();
 
 const periodId = (p: { from: Date; to: Date }) => `${p.from.toISOString()}/${p.to.toISOString()}`;
+const startOf = (p: { from: Date }) => p.from.toISOString();
 
 /**
  * A stored stretch's counts summed over a set of keys, kept in memory per database: a stretch's counts never change
@@ -187,7 +188,7 @@ async function storedOrCounted(
   events: EventScope,
   opts: { now: Date; sinceIso: string },
 ): Promise<Map<string, PeriodStats>> {
-  const found = await storedSums(db, periods, keyIds, opts.sinceIso);
+  const found = await storedSums(db, periods, keyIds);
   const notStored = periods.filter((p) => !found.has(periodId(p)));
   if (!notStored.length) return found;
   const counted = await chartCountTurn(() => countAndStore(db, notStored, opts));
@@ -202,7 +203,7 @@ async function storedOrCounted(
     found.set(periodId(p), settle(sum));
   }
   const storedMeanwhile = notStored.filter((p) => !found.has(periodId(p)));
-  if (storedMeanwhile.length) for (const [id, stats] of await storedSums(db, storedMeanwhile, keyIds, opts.sinceIso)) found.set(id, stats);
+  if (storedMeanwhile.length) for (const [id, stats] of await storedSums(db, storedMeanwhile, keyIds)) found.set(id, stats);
   for (const p of storedMeanwhile) {
     if (found.has(periodId(p))) continue;
     const [byKey] = aggregateEvents(await chartEvents(db, { fromIso: p.from.toISOString(), toIso: p.to.toISOString() }, events), [p], { perKey: false });
@@ -212,12 +213,13 @@ async function storedOrCounted(
 }
 
 /** The stored counts of these stretches summed over the keys, for the stretches stored (their row of key 0 exists). */
-async function storedSums(db: Db, periods: StoredPeriod[], keyIds: number[], sinceIso: string): Promise<Map<string, PeriodStats>> {
+async function storedSums(db: Db, periods: StoredPeriod[], keyIds: number[]): Promise<Map<string, PeriodStats>> {
   const wanted = new Set(periods.map(periodId));
   const summed = new Set(keyIds);
   const sums = new Map<string, Tally>();
   const stored = new Set<string>();
-  for (const row of await storedPeriods(db, sinceIso, [0, ...keyIds])) {
+  const rows = await storedPeriods(db, periods.map(startOf), [0, ...keyIds]);
+  for (const row of rows) {
     const id = `${row.start}/${row.end}`;
     if (!wanted.has(id)) continue;
     if (row.keyId === 0) stored.add(id);
@@ -236,7 +238,8 @@ async function storedSums(db: Db, periods: StoredPeriod[], keyIds: number[], sin
  */
 async function countAndStore(db: Db, periods: StoredPeriod[], opts: { now: Date; sinceIso: string }): Promise<Map<string, Map<number, Tally>>> {
   const counted = new Map<string, Map<number, Tally>>();
-  const stored = new Set((await storedPeriods(db, opts.sinceIso, [0])).map((r) => `${r.start}/${r.end}`));
+  const markers = await storedPeriods(db, periods.map(startOf), [0]);
+  const stored = new Set(markers.map((r) => `${r.start}/${r.end}`));
   for (const p of periods) {
     if (stored.has(periodId(p))) continue;
     const fromIso = p.from.toISOString();
