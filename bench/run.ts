@@ -14,6 +14,9 @@
  *    called directly with an injected clock.
  * 5. The administrator's search box (issue 16): the search service called directly on the seeded database (server
  *    time: parsing, the index query and the rows of the results page), p50 / p95 per kind of query, target p95 < 20 ms.
+ * 6. The tracking page's charts (issue 17, bench/charts.ts): the charts section's server work (the service, the view
+ *    model and the template) on the seeded database, for the platform administrator and the measured administrator,
+ *    every key and one key; the first view with nothing stored, then p50 / p95 over 100 views, target p95 < 50 ms.
  *
  * Environment: BENCH_DURATION (s, default 10), BENCH_CONNECTIONS (20), BENCH_WARMUP (2), BENCH_APPLICATIONS (100000),
  * BENCH_KEEP=1 keeps the temp DATA_DIR.
@@ -34,6 +37,7 @@ import { JOBS } from '../src/jobs/registry';
 import { queueReminders } from '../src/jobs/reminders';
 import { markJobSlotsDone, seedBenchDatabase, type SeedResult } from './seed';
 import { benchIssuerAndRetention, formatIssuerRetention } from './issuer-retention';
+import { chartsWho, formatCharts, timeCharts } from './charts';
 import { parseSearch } from '../src/features/search/schema';
 import { searchApplications } from '../src/features/search/service';
 
@@ -363,6 +367,12 @@ async function main(): Promise<void> {
       `  ${pad(`"${r.q}"`, 34)} p50 ${lpad(r.p50.toFixed(2), 6)} ms  p95 ${lpad(r.p95.toFixed(2), 6)} ms  ${lpad(String(r.results), 3)} results  ${ok ? 'PASS' : 'FAIL'}`,
     );
   }
+
+  // ---- 7. The tracking page's charts ------------------------------------------------------------------------------
+  const charts = formatCharts(await timeCharts(dataDir, chartsWho(seed.admins), new Date(), timeZone), c.application ?? APPLICATIONS);
+  console.log('');
+  for (const line of charts.lines) console.log(line);
+  failures.push(...charts.failures);
 
   console.log(failures.length ? `\n${failures.length} target(s) missed:\n  - ${failures.join('\n  - ')}` : '\nEvery target met.');
   if (process.env.BENCH_KEEP) console.log(`(kept ${dataDir})`);

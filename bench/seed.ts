@@ -4,8 +4,9 @@
  *  - 200 BCs, each with one active access key (a BC has at most one), 2 keys in 3 with reminders on, every key with
  *    one notification recipient (181 distinct addresses) — with the 19 administrators who initiate, 200 digest recipients;
  *  - 20 administrators: 19 with 50 BCs each (overlapping windows, every BC managed by several), 1 platform;
- *  - 100,000 applications over the last 120 days (ids in initiation order), ~22 % pending approval, ~10 % urgent,
- *    fictitious names and e-mails, a small form_data JSON once the employee has saved;
+ *  - 100,000 applications over the last 182 days (ids in initiation order; the 26 weeks of the tracking page's
+ *    charts), ~22 % pending approval, ~10 % urgent, fictitious names and e-mails, a small form_data JSON once the
+ *    employee has saved;
  *  - their status history (the invitation row, then one row per later step reached), and sent invitation e-mails in
  *    the outbox for a third of them.
  * The data is consistent with the scheduled jobs having run: nothing unsubmitted is older than the 90-day expiry.
@@ -203,7 +204,7 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
   const APPLICATIONS = opts.applications ?? 100_000;
   const ACCOUNTS = opts.accounts ?? 200;
   const ADMINS = opts.administrators ?? 20;
-  const DAYS = opts.days ?? 120;
+  const DAYS = opts.days ?? 182;
   const now = opts.now ?? new Date();
   const rnd = prng(opts.seed ?? 20261127);
   const int = (n: number) => Math.floor(rnd() * n);

@@ -25,6 +25,7 @@ import * as mOutboxSentIndex from './20261208_610_outbox_sent_index';
 import * as mTransmission from './20261207_400_transmission';
 import * as mAbsence from './20261207_950_absence';
 import * as mComplaintThreads from './20261208_700_complaint_threads';
+import * as mTrackingCharts from './20261209_100_tracking_charts';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -63,6 +64,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261207_400_transmission': mTransmission,
   '20261207_950_absence': mAbsence,
   '20261208_700_complaint_threads': mComplaintThreads,
+  '20261209_100_tracking_charts': mTrackingCharts,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -7,12 +7,13 @@ import { isSpreadsheetFormat } from '../../lib/spreadsheet-export';
 import { requireAdministrator } from '../../middleware/auth';
 import { paths } from '../../platform/paths';
 import type { Actor } from '../../core/administrators/repository';
-import { STATUSES, type Status } from '../../core/application/status';
+import type { Status } from '../../core/application/status';
 import { auditRequestContext } from '../../core/audit/audit';
 import { attachmentHeaders, pdfHeaders } from '../../lib/download';
 import type { SummaryKey, TrackingSort } from './repository';
-import { summaryCells } from './summary-view';
-import { ORIGINS, PRIORITY_VALUES, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
+import { SUMMARY_GROUPS, SUMMARY_STATUSES, summaryCells } from './summary-view';
+import { chartsModel } from './charts-view';
+import { ORIGINS, PRIORITY_VALUES, chartKeyParam, filterParams, parseTrackingFilters, type FilterValues, type ParsedFilters } from './schema';
 import {
   applicationsPage,
   documentDownload,
@@ -21,6 +22,7 @@ import {
   exportApplications,
   filterScope,
   signedPdfDownload,
+  trackingCharts,
   trackingSummary,
   TRACKING_SORTS,
   type ScopedBatch,
@@ -43,21 +45,6 @@ const LIST_COLUMNS: ColumnSpec[] = [
   { key: 'createdAt', labelKey: 'tracking:list.columns.createdAt' },
   { key: 'statusChangedAt', labelKey: 'tracking:list.columns.statusChangedAt' },
 ];
-
-/**
- * The summary's columns: each status on its own, grouped visually the way an administrator follows applications
- * (to fill, to approve, approved and beyond, closed).
- */
-const SUMMARY_GROUPS: Array<{ id: string; statuses: Status[] }> = [
-  { id: 'filling', statuses: ['invited', 'in_progress', 'returned'] },
-  { id: 'approval', statuses: ['awaiting_additional_approval', 'pending_approval'] },
-  { id: 'approved', statuses: ['approved', 'transmitted', 'card_issued', 'card_delivered'] },
-  { id: 'closed', statuses: ['cancelled', 'expired', 'declined_by_issuer'] },
-];
-const SUMMARY_STATUSES: Status[] = SUMMARY_GROUPS.flatMap((g) => g.statuses);
-if (SUMMARY_STATUSES.length !== STATUSES.length || STATUSES.some((s) => !SUMMARY_STATUSES.includes(s))) {
-  throw new Error('tracking summary groups must list every status exactly once');
-}
 
 function actorOf(req: Request): Actor {
   if (!req.actor) throw new UnauthenticatedError();
@@ -92,6 +79,15 @@ export function trackingRoutes(deps: Deps): Router {
   const showSummary: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const summary = await trackingSummary(db, actor);
+    // The charts' key: one of the actor's keys, or every key; another BC's (or junk) is a 404, as on the list.
+    const chartKey = chartKeyParam(req.query.key, summary.keys);
+    if (chartKey === 'foreign') throw new NotFoundError('access key');
+    const now = clock.now();
+    const chartData = await trackingCharts(
+      db,
+      { everyBc: actor.isPlatform, accountIds: actor.accountIds, keyIds: summary.keys.map((k) => k.id), ...(chartKey ? { keyId: chartKey.id } : {}) },
+      { now, timeZone: config.timeZone },
+    );
     const t = tFor(req.lang);
     const statusLabels = Object.fromEntries(SUMMARY_STATUSES.map((s) => [s, t(`applications:statuses.${s}`)])) as Record<Status, string>;
     const numberFormat = new Intl.NumberFormat(req.lang === 'fr' ? 'fr-FR' : 'en-GB');
@@ -113,6 +109,11 @@ export function trackingRoutes(deps: Deps): Router {
       rows: summary.rows.map((r) => ({ key: r.key, cellsHtml: cells.row(r.key.id, r) })),
       totalsHtml: cells.row(null, summary.totals),
       navCounts: { pending: summary.totals.counts.pending_approval },
+      chartKeys: summary.keys,
+      chartKey: chartKey ?? null,
+      chartKeyId: chartKey?.id ?? null,
+      everyBc: actor.isPlatform,
+      charts: chartsModel(chartData, { lang: req.lang, timeZone: config.timeZone, now, statuses: SUMMARY_STATUSES }),
     });
   };
 

@@ -138,3 +138,14 @@ export function filtersForAudit(f: TrackingFilters): Record<string, unknown> {
     text: f.q ? true : false,
   };
 }
+
+/**
+ * The charts' key filter (`?key=` on the tracking page): undefined for every key, the key when it is one of `keys`
+ * (the actor's), 'foreign' for anything else (another BC's key, an unknown id, junk), which the route answers with 404.
+ */
+export function chartKeyParam<K extends { id: number }>(value: unknown, keys: readonly K[]): K | 'foreign' | undefined {
+  const text = single(value);
+  if (!text) return undefined;
+  const id = /^\d{1,9}$/.test(text) ? Number(text) : NaN;
+  return keys.find((k) => k.id === id) ?? 'foreign';
+}

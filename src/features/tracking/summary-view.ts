@@ -1,5 +1,20 @@
 import { escapeHtml } from '../../lib/html';
-import type { Status } from '../../core/application/status';
+import { STATUSES, type Status } from '../../core/application/status';
+
+/**
+ * The summary's columns: each status on its own, grouped visually the way an administrator follows applications
+ * (to fill, to approve, approved and beyond, closed).
+ */
+export const SUMMARY_GROUPS: Array<{ id: string; statuses: Status[] }> = [
+  { id: 'filling', statuses: ['invited', 'in_progress', 'returned'] },
+  { id: 'approval', statuses: ['awaiting_additional_approval', 'pending_approval'] },
+  { id: 'approved', statuses: ['approved', 'transmitted', 'card_issued', 'card_delivered'] },
+  { id: 'closed', statuses: ['cancelled', 'expired', 'declined_by_issuer'] },
+];
+export const SUMMARY_STATUSES: Status[] = SUMMARY_GROUPS.flatMap((g) => g.statuses);
+if (SUMMARY_STATUSES.length !== STATUSES.length || STATUSES.some((s) => !SUMMARY_STATUSES.includes(s))) {
+  throw new Error('tracking summary groups must list every status exactly once');
+}
 
 /**
  * The summary's number cells as markup, a row at a time. A summary of 50 keys has 700 cells, each a number that
