@@ -8,6 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { counted } from '../src/lib/counted';
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { createTestContext } from '../test/support/app';
@@ -57,7 +58,8 @@ async function main(): Promise<void> {
     console.log(`Transmission: ${COUNT} approved applications seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s; Node ${process.version}\n`);
 
     const { ms, peakMb, out } = await runCli(ctx.dataDir);
-    if (!out.includes(`${COUNT} application(s)`) || !out.includes('Delivered SESAME-000001')) throw new Error(`the transmission did not go through:\n${out}`);
+    if (!out.includes(`: ${counted(COUNT, 'application', 'applications')}.`) || !out.includes('Delivered SESAME-000001'))
+      throw new Error(`the transmission did not go through:\n${out}`);
     const folder = path.join(ctx.config.transmission.dir, 'SESAME-000001');
     const sizes = fs.readdirSync(folder).map((f) => `${f} ${(fs.statSync(path.join(folder, f)).size / 1024 / 1024).toFixed(1)} MB`);
     const ok = (v: boolean) => (v ? 'ok' : 'OVER TARGET');
