@@ -1,4 +1,4 @@
-import { approvalDeadline, overdueBefore } from '../../src/core/application/approval-deadline';
+import { approvalDeadline, overdueBefore, overdueCutoffs } from '../../src/core/application/approval-deadline';
 import { addDays } from '../../src/lib/time-zone';
 
 const rules = { timeZone: 'Europe/Paris', country: 'FR' as const };
@@ -45,5 +45,20 @@ describe('the approval deadline rule (issue 16 item 3)', () => {
         }
       }
     }
+  });
+
+  it('gives every deadline’s instant in one walk, the same as one by one, across Christmas, Easter and both countries', () => {
+    for (const country of ['FR', 'BE'] as const)
+      for (const day of ['2026-12-24', '2026-12-28', '2027-01-01', '2027-03-29', '2027-04-05', '2027-05-14', '2027-07-15']) {
+        const now = at(day);
+        const all = overdueCutoffs(30, now, { ...rules, country });
+        expect(all).toHaveLength(30);
+        for (let days = 1; days <= 30; days++) {
+          const cutoff = all[days - 1] as string;
+          // Pending the day before the cut-off's day: overdue; pending on that day: not.
+          expect(approvalDeadline(new Date(Date.parse(cutoff) - 3600000).toISOString(), days, now, { ...rules, country }).overdue).toBe(true);
+          expect(approvalDeadline(cutoff, days, now, { ...rules, country }).overdue).toBe(false);
+        }
+      }
   });
 });

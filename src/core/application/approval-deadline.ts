@@ -1,4 +1,4 @@
-import { addBusinessDays, businessDaysBetween, type HolidayCountry } from '../../lib/business-days';
+import { addBusinessDays, businessDaysBetween, isBusinessDay, type HolidayCountry } from '../../lib/business-days';
 import { addDays, localDate, zonedTimeToUtc } from '../../lib/time-zone';
 
 /**
@@ -46,8 +46,29 @@ export function approvalDeadline(pendingSince: string, deadlineDays: number, now
  * the overdue applications of every key at once: `pending_since < overdueBefore(key's deadline)`.
  */
 export function overdueBefore(days: number, now: Date, rules: DeadlineRules): string {
+  return overdueCutoffs(days, now, rules)[days - 1] as string;
+}
+
+/**
+ * `overdueBefore` for every deadline from 1 to `maxDays` business days (index d − 1), in one walk back from today.
+ * An application pending since day x is not overdue today while fewer than d business days lie in (x, today − 1]
+ * (its deadline's last day is then today or later); walking x back one day adds day x to that count when it is a
+ * business day. Linear in the days walked (the queue asks for the 30 deadlines on every page: the quadratic search
+ * with addBusinessDays it replaces cost ~27 ms a page).
+ */
+export function overdueCutoffs(maxDays: number, now: Date, rules: DeadlineRules): string[] {
   const today = localDate(now, rules.timeZone);
-  let first = today;
-  while (addBusinessDays(addDays(first, -1), days, rules.country) >= today) first = addDays(first, -1);
-  return zonedTimeToUtc(first, '00:00', rules.timeZone).toISOString();
+  const cutoffs: string[] = [];
+  let x = addDays(today, -1);
+  let count = 0; // business days in (x, today − 1]
+  for (let d = 1; d <= maxDays; d++) {
+    for (;;) {
+      const before = count + (isBusinessDay(x, rules.country) ? 1 : 0);
+      if (before >= d) break;
+      x = addDays(x, -1);
+      count = before;
+    }
+    cutoffs.push(zonedTimeToUtc(x, '00:00', rules.timeZone).toISOString());
+  }
+  return cutoffs;
 }

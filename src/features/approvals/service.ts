@@ -39,7 +39,7 @@ import { isOwnApplication } from '../../core/application/separation';
 import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
 import { isSqlite, type Db } from '../../platform/db';
-import { APPROVAL_DEADLINE_MAX, overdueBefore, type DeadlineRules } from '../../core/application/approval-deadline';
+import { APPROVAL_DEADLINE_MAX, overdueCutoffs as cutoffsOfEveryDeadline, type DeadlineRules } from '../../core/application/approval-deadline';
 import type { HolidayCountry } from '../../lib/business-days';
 import type { Faults } from '../../platform/deps';
 
@@ -49,7 +49,7 @@ import type { Faults } from '../../platform/deps';
 
 /** Every approval deadline a key may have (1–30 business days), each with its overdue cut-off instant at `now`. */
 function overdueCutoffs(now: Date, rules: DeadlineRules): string[] {
-  return Array.from({ length: APPROVAL_DEADLINE_MAX }, (_x, i) => overdueBefore(i + 1, now, rules));
+  return cutoffsOfEveryDeadline(APPROVAL_DEADLINE_MAX, now, rules);
 }
 
 /**
