@@ -1,3 +1,4 @@
+import { addDays } from '../../src/lib/time-zone';
 import { addBusinessDays, businessDaysBetween, isBusinessDay, publicHolidays } from '../../src/lib/business-days';
 
 describe('business days (FR and BE public holidays from date-holidays)', () => {
@@ -63,5 +64,34 @@ describe('business days (FR and BE public holidays from date-holidays)', () => {
   it('takes public holidays only, not observances', () => {
     expect([...publicHolidays('FR', 2026)]).toHaveLength(11);
     expect([...publicHolidays('BE', 2026)]).toHaveLength(10);
+  });
+
+  it('agrees with counting day by day, for random dates across year ends and spans up to 400 business days', () => {
+    const naiveAdd = (date: string, n: number, country: 'FR' | 'BE') => {
+      let day = date;
+      for (let left = n; left > 0;) {
+        day = addDays(day, 1);
+        if (isBusinessDay(day, country)) left--;
+      }
+      return day;
+    };
+    const naiveBetween = (from: string, to: string, country: 'FR' | 'BE') => {
+      let count = 0;
+      for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) if (isBusinessDay(day, country)) count++;
+      return count;
+    };
+    let seed = 20261207;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 300; i++) {
+      const country = i % 2 ? 'FR' : 'BE';
+      const from = addDays('2025-06-01', random(1200));
+      const n = [0, 1, 2, 5, 15, 35][i % 6]! + random(i % 3 ? 10 : 400);
+      const to = addDays(from, random(500) - 50);
+      expect([from, n, addBusinessDays(from, n, country)]).toEqual([from, n, naiveAdd(from, n, country)]);
+      expect([from, to, businessDaysBetween(from, to, country)]).toEqual([from, to, naiveBetween(from, to, country)]);
+    }
   });
 });
