@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Deps } from '../../platform/deps';
+import { refreshPlannerStatistics } from '../../platform/db';
 import { documentsDir } from '../application/documents';
 import { erasePins } from '../application/pin-repository';
 import { archiveRoot } from '../archive/archive';
@@ -58,6 +59,7 @@ export async function purgeExpiredData(deps: Pick<Deps, 'db' | 'config' | 'logge
     };
   }
   const result: PurgeResult = { dryRun: false, applications: 0, pins: 0, documents: 0, archiveFiles: 0 };
+  await refreshPlannerStatistics(db);
   const docsDir = documentsDir(config.dataDir);
 
   let afterId = 0;
@@ -76,6 +78,9 @@ export async function purgeExpiredData(deps: Pick<Deps, 'db' | 'config' | 'logge
   }
 
   const root = archiveRoot(config.dataDir);
+  // Archived files are under DATA_DIR/archive, but for the files of complaints received before complaints moved onto
+  // threads (migration 20261208_700), which stayed in DATA_DIR/complaints: any file inside DATA_DIR is removed.
+  const dataRoot = path.resolve(config.dataDir);
   let afterEntry = 0;
   for (;;) {
     const entries = await archiveEntriesToPurge(db, { cutoff: filesCutoff, afterId: afterEntry, limit: PAGE });
@@ -91,7 +96,7 @@ export async function purgeExpiredData(deps: Pick<Deps, 'db' | 'config' | 'logge
     );
     for (const e of entries) {
       const full = path.resolve(config.dataDir, e.path);
-      if (full.startsWith(root + path.sep)) removeFile(full);
+      if (full.startsWith(dataRoot + path.sep)) removeFile(full);
     }
     for (const id of applicationIds) {
       try {
