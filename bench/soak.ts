@@ -212,29 +212,63 @@ async function employeeJourney(world: World, initiator: Agent, deadline: number)
   await post(agent, '/application/priority', { action: 'continue', priority: 'normal' });
   await post(agent, '/application/cardholder', { action: 'save', ...CARDHOLDER });
   await post(agent, '/application/cardholder', { action: 'continue', ...CARDHOLDER });
-  await post(agent, '/application/payment', { action: 'continue', iban: 'FR76 3000 6000 0112 3456 7890 189', bic: 'BNPAFRPP', accountHolder: 'Zoé Soak' });
+  // Keys where direct debit is optional ask for the choice first; the others ignore it.
+  await post(agent, '/application/payment', {
+    action: 'continue',
+    directDebit: 'yes',
+    iban: 'FR76 3000 6000 0112 3456 7890 189',
+    bic: 'BNPAFRPP',
+    accountHolder: 'Zoé Soak',
+  });
   await post(agent, '/application/pin', { action: 'continue', pin: '5827', pinConfirmation: '5827' });
+  // Every document the BC requires (the documents page lists them), one PDF each.
   const docs = await get(agent, '/application/documents');
-  const uploadToken = docs ? (cheerio.load(docs.text)('#upload-form input[name="_csrf"]').val() as string | undefined) : undefined;
-  if (uploadToken) {
+  const $docs = docs ? cheerio.load(docs.text) : undefined;
+  const uploadToken = $docs ? ($docs('#upload-form input[name="_csrf"]').val() as string | undefined) : undefined;
+  const required = $docs
+    ? $docs('li[data-kind]')
+        .map((_i, el) => $docs(el).attr('data-kind') as string)
+        .get()
+    : [];
+  for (const kind of uploadToken ? (required.length ? required : ['identity']) : []) {
     await track('POST /application/documents/upload', () =>
       agent
         .post('/application/documents/upload')
-        .field('_csrf', uploadToken)
-        .field('kind', 'identity')
-        .attach('file', PDF, { filename: 'identite.pdf', contentType: 'application/pdf' }),
+        .field('_csrf', uploadToken as string)
+        .field('kind', kind)
+        .attach('file', PDF, { filename: `${kind}.pdf`, contentType: 'application/pdf' }),
     );
   }
   await post(agent, '/application/documents', { action: 'continue' });
+  // Keys with an additional approver: the approver's details, and the request sent.
+  const approval = await get(agent, '/application/additional-approval');
+  if (approval?.status === 200 && /id="send"/.test(approval.text))
+    await post(agent, '/application/additional-approval', {
+      action: 'send',
+      approverName: 'Paul Approver',
+      approverEmail: `approver.${app.reference}@soak.example`,
+      approverLanguage: 'fr',
+    });
   const terms = await get(agent, '/application/terms');
   const termsId = terms ? /name="termsId" value="(\d+)"/.exec(terms.text)?.[1] : undefined;
   if (termsId) await post(agent, '/application/terms', { termsId, accept: 'yes', action: 'continue' });
-  await get(agent, '/application/review');
+  const review = await get(agent, '/application/review');
   if (Date.now() > deadline) return void count('employee: stopped before signing');
   // Signature: step 1 (terms), step 2 (the PDF, send me a code), step 3 (the code from the SMTP server).
   const sig = await get(agent, '/application/signature');
   const sigTermsId = sig?.status === 200 ? /name="termsId" value="(\d+)"/.exec(sig.text)?.[1] : undefined;
-  if (!sigTermsId) return void count('employee: form incomplete, no signature');
+  if (!sigTermsId) {
+    // Which sections the review calls incomplete, so a journey that cannot sign says why.
+    const $review = review ? cheerio.load(review.text) : undefined;
+    const incomplete = $review
+      ? $review('h2[id^="section-"]')
+          .filter((_i, el) => $review(el).find('.tag--urgent').length > 0)
+          .map((_i, el) => ($review(el).attr('id') ?? '').replace(/^section-|-title$/g, ''))
+          .get()
+          .join(', ')
+      : '';
+    return void count(`employee: form incomplete, no signature (${incomplete || 'review not shown'})`);
+  }
   await track('POST /application/signature', async () =>
     agent
       .post('/application/signature')
