@@ -2,15 +2,16 @@
  * Issue 13's targets (npm run bench runs it after the pages and jobs; alone: npx tsx bench/issuer-retention.ts):
  *  - import a 10,000-line issuer status file (parse + check + apply: 10,000 transitions with history and e-mails), < 5 s;
  *  - the retention purge over 100,000 finished applications (each with a PIN), < 10 s;
- * each with the resident memory of this process (max, sampled every 50 ms), target < 250 MB.
+ * each as an operator runs it — the built command (`npm run issuer:import -- FILE`, `npm run retention:purge`) in its own
+ * process, timed with its CPU time and its peak resident memory, target < 250 MB.
  * On a temp SQLite database (the test context), rows inserted directly. Not a test: figures depend on the machine.
  */
-import { performance } from 'node:perf_hooks';
 import { createTestContext } from '../test/support/app';
 import { givenKey } from '../test/support/builders';
 import { luhnCheckDigit } from '../src/lib/luhn';
-import { importStatusFile } from '../src/core/issuer-status/inbox';
-import { purgeExpiredData } from '../src/core/retention/purge';
+import fs from 'node:fs';
+import path from 'node:path';
+import { runBuiltCli } from './support';
 
 export interface IssuerRetentionResult {
   name: string;
@@ -23,22 +24,6 @@ export interface IssuerRetentionResult {
 }
 
 const TS = '2026-11-24T09:00:00.000Z';
-
-async function measured<T>(fn: () => Promise<T>): Promise<{ ms: number; cpuMs: number; rssMb: number; result: T }> {
-  const cpu = process.cpuUsage();
-  let max = process.memoryUsage().rss;
-  const sampler = setInterval(() => {
-    max = Math.max(max, process.memoryUsage().rss);
-  }, 50);
-  const t0 = performance.now();
-  try {
-    const result = await fn();
-    const used = process.cpuUsage(cpu);
-    return { ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000, rssMb: Math.max(max, process.memoryUsage().rss) / 1024 / 1024, result };
-  } finally {
-    clearInterval(sampler);
-  }
-}
 
 export async function benchIssuerAndRetention(opts: { statusLines?: number; purgeApplications?: number } = {}): Promise<IssuerRetentionResult[]> {
   const lines = opts.statusLines ?? 10_000;
@@ -84,15 +69,17 @@ export async function benchIssuerAndRetention(opts: { statusLines?: number; purg
     // 1. A 10,000-line status file, every line an "issued" for a transmitted application.
     const refs = await insertApplications(lines, { status: 'transmitted' });
     const file = Buffer.from(['reference;status;date;reason;card_last4', ...refs.map((r) => `${r};issued;2026-11-20;;4821`)].join('\n') + '\n');
-    const imported = await measured(() => importStatusFile(ctx.deps, file, { now: new Date(TS), source: 'cli' }));
-    if (imported.result.counts.applied !== lines) throw new Error(`applied ${imported.result.counts.applied} of ${lines}`);
+    const statusFile = path.join(ctx.dataDir, 'status.csv');
+    fs.writeFileSync(statusFile, file);
+    const imported = await runBuiltCli('issuer-import', [statusFile], ctx.dataDir);
+    if (!imported.out.includes(`${lines} lines: ${lines} applied`)) throw new Error(`the import did not apply every line:\n${imported.out}`);
     out.push({
       name: `Import a ${lines.toLocaleString('en')}-line status file`,
       ms: imported.ms,
       cpuMs: imported.cpuMs,
       targetMs: 5000,
-      rssMb: imported.rssMb,
-      detail: `${imported.result.counts.applied} applications → card_issued, ${lines} e-mails queued`,
+      rssMb: imported.peakMb,
+      detail: `${lines} applications → card_issued, ${lines} e-mails queued (npm run issuer:import)`,
     });
 
     // 2. The purge over 100,000 applications delivered two years ago, each with a PIN on file.
@@ -104,14 +91,16 @@ export async function benchIssuerAndRetention(opts: { statusLines?: number; purg
         ids.slice(i, i + 500).map((id) => ({ application_id: id, encrypted: 'v1.bench.opaque', key_id: 'bench', stored_at: TS })),
       );
     await db('application').where({ status: 'card_issued' }).update({ status: 'card_delivered' });
-    const purged = await measured(() => purgeExpiredData(ctx.deps, new Date('2026-11-24T09:00:00Z')));
+    const purged = await runBuiltCli('retention-purge', [], ctx.dataDir);
+    const erased = await db('application').whereNotNull('personal_data_erased_at').count({ n: '*' });
+    const pins = await db('application_pin').whereNull('encrypted').count({ n: '*' });
     out.push({
       name: `Retention purge over ${purgeCount.toLocaleString('en')} applications`,
       ms: purged.ms,
       cpuMs: purged.cpuMs,
       targetMs: 10_000,
-      rssMb: purged.rssMb,
-      detail: `${purged.result.applications} applications erased, ${purged.result.pins} PINs`,
+      rssMb: purged.peakMb,
+      detail: `${Number((erased[0] as { n: number }).n)} applications erased, ${Number((pins[0] as { n: number }).n)} PINs (npm run retention:purge)`,
     });
   } finally {
     await ctx.close();

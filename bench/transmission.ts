@@ -9,13 +9,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { counted } from '../src/lib/counted';
-import { spawn } from 'node:child_process';
+import { runBuiltCli } from './support';
 import { performance } from 'node:perf_hooks';
 import { createTestContext } from '../test/support/app';
 import { givenKey, CARDHOLDER } from '../test/support/builders';
 import { encryptPin } from '../src/core/application/pin';
 import { generateReference } from '../src/lib/luhn';
-import { ROOT_DIR } from '../src/platform/root';
 
 const COUNT = Number(process.env.BENCH_TRANSMIT ?? 10_000);
 const TARGET_MS = 5000;
@@ -57,7 +56,7 @@ async function main(): Promise<void> {
     );
     console.log(`Transmission: ${COUNT} approved applications seeded in ${((performance.now() - seeded) / 1000).toFixed(1)} s; Node ${process.version}\n`);
 
-    const { ms, peakMb, out } = await runCli(ctx.dataDir);
+    const { ms, peakMb, out } = await runBuiltCli('issuer-transmit', [], ctx.dataDir);
     if (!out.includes(`: ${counted(COUNT, 'application', 'applications')}.`) || !out.includes('Delivered SESAME-000001'))
       throw new Error(`the transmission did not go through:\n${out}`);
     const folder = path.join(ctx.config.transmission.dir, 'SESAME-000001');
@@ -74,28 +73,6 @@ async function main(): Promise<void> {
 }
 
 /** The built command in its own process; it prints its peak resident memory (maxRSS, KB) as it exits. */
-function runCli(dataDir: string): Promise<{ ms: number; peakMb: number; out: string }> {
-  const cli = path.join(ROOT_DIR, 'dist/src/cli/issuer-transmit.js');
-  if (!fs.existsSync(cli)) throw new Error('dist/ is missing: run npm run build first');
-  const script = `process.on('exit', () => process.stderr.write('maxRSS ' + process.resourceUsage().maxRSS + '\\n')); require(${JSON.stringify(cli)});`;
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, ['-e', script], {
-      env: { PATH: process.env.PATH, NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('exit', () => {
-      const ms = performance.now() - start;
-      const kb = Number(/maxRSS (\d+)/.exec(out)?.[1] ?? NaN);
-      resolve({ ms, peakMb: kb / 1024, out });
-    });
-  });
-}
-
 main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);

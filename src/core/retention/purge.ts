@@ -35,7 +35,12 @@ export interface PurgeResult {
   archiveFiles: number;
 }
 
-const PAGE = 500;
+/**
+ * Applications erased per transaction. Each transaction also writes one new segment of the search index (FTS5 on
+ * SQLite), which later merges cost: over 100,000 applications, pages of 500 took 10.3 s of CPU, of 2,000 5.4 s, of
+ * 5,000 4.1 s. 2,000 keeps each transaction (which holds SQLite's write lock) near 100 ms.
+ */
+const PAGE = 2000;
 
 function removeFile(file: string): void {
   try {
