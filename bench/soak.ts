@@ -451,6 +451,10 @@ async function main(): Promise<void> {
   console.log('\n== During the SMTP outage (at 55 % of the run)');
   for (const line of outageSnapshots) console.log(line);
   console.log('\n== Memory (app VmRSS)');
+  // One sample a minute (the last of each minute): a leak climbs steadily, a heap settling after warm-up flattens out.
+  const perMinute = new Map<number, number>();
+  for (const s of samples) perMinute.set(Math.floor(s.t / 60_000), s.rss);
+  console.log(`per minute (MB): ${[...perMinute.values()].map((kb) => (kb / 1024).toFixed(0)).join(' ')}`);
   console.log(
     `after warm-up (${(warmupMs / 1000).toFixed(0)} s): ${(rssStart / 1024).toFixed(1)} MB; end of load: ${(rssEndOfLoad / 1024).toFixed(1)} MB; end (after drain): ${(rssEnd / 1024).toFixed(1)} MB; max ${(rssMax / 1024).toFixed(1)} MB; growth ${(growth * 100).toFixed(1)} %`,
   );
