@@ -122,14 +122,30 @@ export function complaintRoutes(deps: Deps): Router {
   // -------------------------------------------------------------------------------------------------------------
   // Filing (employee and administrator)
 
+  /** The filing form of an application: blank (200), or again with every reason a filing was refused (400). */
   function renderFileForm(
     req: Request,
     res: Response,
-    status: number,
-    model: { application: ComplaintApplication; values: Record<string, string>; errors: FormErrors | null; action: string; back: string },
+    application: ComplaintApplication,
+    links: { action: string; back: string },
+    refused?: { values: Record<string, string>; errors: FormErrors },
   ) {
-    res.status(status).render('complaints/file.njk', { ...model, categories: categories(req), maxBytes, maxFiles: MAX_COMPLAINT_FILES });
+    const form = refused ?? { values: { category: '', description: '', contactEmail: application.email }, errors: null };
+    res.status(refused ? 400 : 200).render('complaints/file.njk', {
+      application,
+      values: form.values,
+      errors: form.errors,
+      ...links,
+      categories: categories(req),
+      maxBytes,
+      maxFiles: MAX_COMPLAINT_FILES,
+    });
   }
+  const employeeFormLinks = { action: paths.employee.complaints.file, back: paths.employee.status };
+  const adminFormLinks = (applicationId: number) => ({
+    action: paths.admin.complaints.file(applicationId),
+    back: paths.admin.applications.show(applicationId),
+  });
 
   /** Parses and checks a filing; the form again (400) with every reason, or the checked input. */
   function parseFiling(
@@ -157,13 +173,7 @@ export function complaintRoutes(deps: Deps): Router {
   const showEmployeeForm: RequestHandler = async (req, res) => {
     const application = await employeeApplication(req, res);
     if (!application) return;
-    renderFileForm(req, res, 200, {
-      application,
-      values: { category: '', description: '', contactEmail: application.email },
-      errors: null,
-      action: paths.employee.complaints.file,
-      back: paths.employee.status,
-    });
+    renderFileForm(req, res, application, employeeFormLinks);
   };
 
   const fileByEmployee: RequestHandler = async (req, res) => {
@@ -171,14 +181,7 @@ export function complaintRoutes(deps: Deps): Router {
     const application = await employeeApplication(req, res);
     if (!application) return;
     const result = parseFiling(req, uploadErrors);
-    if ('errors' in result)
-      return renderFileForm(req, res, 400, {
-        application,
-        values: result.values,
-        errors: result.errors,
-        action: paths.employee.complaints.file,
-        back: paths.employee.status,
-      });
+    if ('errors' in result) return renderFileForm(req, res, application, employeeFormLinks, result);
     const filed = await fileComplaint(
       deps,
       { ...result.input, application, language: req.lang, filedBy: 'employee', adminId: null, files: result.files },
@@ -199,27 +202,14 @@ export function complaintRoutes(deps: Deps): Router {
 
   const showAdminForm: RequestHandler = async (req, res) => {
     const application = await adminApplication(req);
-    renderFileForm(req, res, 200, {
-      application,
-      values: { category: '', description: '', contactEmail: application.email },
-      errors: null,
-      action: paths.admin.complaints.file(application.id),
-      back: paths.admin.applications.show(application.id),
-    });
+    renderFileForm(req, res, application, adminFormLinks(application.id));
   };
 
   const fileByAdmin: RequestHandler = async (req, res) => {
     const uploadErrors = await receiveMultipart(req, res);
     const application = await adminApplication(req);
     const result = parseFiling(req, uploadErrors);
-    if ('errors' in result)
-      return renderFileForm(req, res, 400, {
-        application,
-        values: result.values,
-        errors: result.errors,
-        action: paths.admin.complaints.file(application.id),
-        back: paths.admin.applications.show(application.id),
-      });
+    if ('errors' in result) return renderFileForm(req, res, application, adminFormLinks(application.id), result);
     const language = application.language === 'en' ? 'en' : 'fr';
     const filed = await fileComplaint(
       deps,
