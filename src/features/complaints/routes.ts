@@ -18,7 +18,7 @@ import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES, MAX_COMPLAINT_FILES } from '../../core/complaints/complaints';
 import { checkComplaintFiles, type FilesCheck, type UploadedFile } from '../../core/complaints/documents';
-import type { ComplaintApplication, ComplaintSort } from '../../core/complaints/repository';
+import type { ComplaintApplication, ComplaintScope, ComplaintSort } from '../../core/complaints/repository';
 import { answerSchema, complaintSchema, extensionSchema, listFilterSchema, textFields } from './schema';
 import {
   answerComplaint,
@@ -253,15 +253,18 @@ export function complaintRoutes(deps: Deps): Router {
     res.redirect(303, `${paths.employee.complaints.show(page.complaint.id)}#mediator`);
   };
 
+  /** A document of the complaint's thread (the URL's documentId), seen through the employee's or the administrator's scope. */
+  async function sendDocument(req: Request, res: Response, scope: ComplaintScope, complaintId: number): Promise<void> {
+    const documentId = idParam(req.params.documentId);
+    const opened = documentId ? await complaintDocument(deps, scope, complaintId, documentId, clock.now(), auditRequestContext(req)) : undefined;
+    if (!opened) throw new NotFoundError('complaint document');
+    res.set(opened.headers).send(opened.content);
+  }
+
   const downloadEmployeeDocument: RequestHandler = async (req, res) => {
     const page = await employeeComplaint(req, res);
     if (!page) return;
-    const documentId = idParam(req.params.documentId);
-    const opened = documentId
-      ? await complaintDocument(deps, { applicationId: page.application.id }, page.complaint.id, documentId, clock.now(), auditRequestContext(req))
-      : undefined;
-    if (!opened) throw new NotFoundError('complaint document');
-    res.set(opened.headers).send(opened.content);
+    await sendDocument(req, res, { applicationId: page.application.id }, page.complaint.id);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -403,12 +406,7 @@ export function complaintRoutes(deps: Deps): Router {
 
   const downloadAdminDocument: RequestHandler = async (req, res) => {
     const page = await adminComplaint(req);
-    const documentId = idParam(req.params.documentId);
-    const opened = documentId
-      ? await complaintDocument(deps, { accountIds: actorOf(req).accountIds }, page.complaint.id, documentId, clock.now(), auditRequestContext(req))
-      : undefined;
-    if (!opened) throw new NotFoundError('complaint document');
-    res.set(opened.headers).send(opened.content);
+    await sendDocument(req, res, { accountIds: actorOf(req).accountIds }, page.complaint.id);
   };
 
   router.get(paths.employee.complaints.file, showEmployeeForm);
