@@ -23,6 +23,19 @@ export interface Account {
   updatedAt: string;
 }
 
+/**
+ * A BC as the pages and the issuer's file name it beside a key or an application — its number, company name and card
+ * settings — for a query that joins `account as a`.
+ */
+export const ACCOUNT_CARD_COLUMNS = [
+  'a.number as account_number',
+  'a.company_name',
+  'a.card_product',
+  'a.liability_type',
+  'a.statement_option',
+  'a.payment_type',
+] as const;
+
 const ACCOUNT = rowMapper<Account>({
   id: int('id'),
   number: text('number'),

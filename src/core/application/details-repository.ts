@@ -1,5 +1,6 @@
 import type { Db } from '../../platform/db';
 import { KEY_RULE_COLUMNS } from './repository';
+import { ACCOUNT_CARD_COLUMNS } from '../accounts/repository';
 
 /** What the administrator's application page shows beside the application itself: the key's information and the e-mails sent. */
 
@@ -41,21 +42,7 @@ export async function keyInformation(db: Db, keyId: number, accountIds: number[]
     .join('account as a', 'a.id', 'k.account_id')
     .where('k.id', keyId)
     .whereIn('k.account_id', accountIds)
-    .first(
-      'k.id',
-      'k.name',
-      'k.number',
-      'k.deleted_at',
-      'k.expires_on',
-      ...KEY_RULE_COLUMNS,
-      'a.number as account_number',
-      'a.company_name',
-      'a.card_product',
-      'a.liability_type',
-      'a.statement_option',
-      'a.payment_type',
-      'a.plastic_types',
-    );
+    .first('k.id', 'k.name', 'k.number', 'k.deleted_at', 'k.expires_on', ...KEY_RULE_COLUMNS, ...ACCOUNT_CARD_COLUMNS, 'a.plastic_types');
   if (!r) return undefined;
   return {
     id: Number(r.id),

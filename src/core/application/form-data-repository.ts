@@ -1,6 +1,6 @@
 import { joinedApplications } from './repository';
 import type { Db } from '../../platform/db';
-import type { Account } from '../accounts/repository';
+import { ACCOUNT_CARD_COLUMNS, type Account } from '../accounts/repository';
 import type { Origin, Priority } from './create';
 import type { ApplicationPerson } from './repository';
 import type { Status } from './status';
@@ -60,20 +60,14 @@ export async function findFormRecord(db: Db, applicationId: number): Promise<For
       'k.employee_number_rule',
       'k.direct_debit_rule',
       'k.additional_approver_required',
-      'a.number as account_number',
-      'a.company_name',
       'a.address_building',
       'a.address_street',
       'a.address_city',
       'a.address_postal_code',
       'a.address_country',
       'a.phone as account_phone',
-      'a.card_product',
-      'a.liability_type',
-      'a.statement_option',
-      'a.payment_type',
+      ...ACCOUNT_CARD_COLUMNS,
     );
-  if (!row) return undefined;
   if (!row) return undefined;
   return {
     application: {

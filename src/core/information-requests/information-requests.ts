@@ -4,7 +4,7 @@ import { addDays } from '../../lib/time-zone';
 import { todayIn } from '../../lib/today';
 import { recordAudit } from '../audit/audit';
 import { NOT_SUBMITTED, QUEUE_STATUSES, type Status } from '../application/status';
-import { enqueueEmails, type EmailToQueue } from '../outbox/enqueue';
+import { enqueueEmails, type EmailTemplate, type EmailToQueue } from '../outbox/enqueue';
 import {
   administratorContact,
   applicationIdsWithOpenRequest,
@@ -99,15 +99,15 @@ interface EmployeeOfRequest {
   applicationReference: string;
 }
 
-/** The e-mail to the employee: the request's reference, the message, the documents wanted, the answer date, the link. */
-export function informationRequestEmail(
-  request: Pick<InformationRequestRecord, 'id' | 'reference' | 'applicationId' | 'documents' | 'answerBy'>,
+/** An e-mail to the employee about a request (the request and the reminders): to them, naming both references and the answer date. */
+function emailToEmployee(
+  request: Pick<InformationRequestRecord, 'reference' | 'applicationId' | 'answerBy'>,
   employee: EmployeeOfRequest,
-  input: { messageId: number; message: string; timeZone: string },
+  email: { idempotencyKey: string; template: EmailTemplate; timeZone: string; data?: Record<string, unknown> },
 ): EmailToQueue {
   return {
-    idempotencyKey: `information-request:${request.id}:${input.messageId}`,
-    template: 'information-request',
+    idempotencyKey: email.idempotencyKey,
+    template: email.template,
     to: employee.email,
     language: employee.language,
     applicationId: request.applicationId,
@@ -116,11 +116,24 @@ export function informationRequestEmail(
       requestReference: request.reference,
       firstName: employee.firstName ?? '',
       lastName: employee.lastName ?? '',
-      message: input.message,
-      documentsList: documentsList(request.documents, employee.language),
-      answerBy: formatDate(employee.language, request.answerBy, input.timeZone),
+      ...email.data,
+      answerBy: formatDate(employee.language, request.answerBy, email.timeZone),
     },
   };
+}
+
+/** The e-mail to the employee: the request's reference, the message, the documents wanted, the answer date, the link. */
+export function informationRequestEmail(
+  request: Pick<InformationRequestRecord, 'id' | 'reference' | 'applicationId' | 'documents' | 'answerBy'>,
+  employee: EmployeeOfRequest,
+  input: { messageId: number; message: string; timeZone: string },
+): EmailToQueue {
+  return emailToEmployee(request, employee, {
+    idempotencyKey: `information-request:${request.id}:${input.messageId}`,
+    template: 'information-request',
+    timeZone: input.timeZone,
+    data: { message: input.message, documentsList: documentsList(request.documents, employee.language) },
+  });
 }
 
 /** The e-mail to the administrator who asked: the employee answered. */
@@ -172,20 +185,13 @@ export async function queueInformationRequestReminders(
         if (today <= r.answerBy) {
           if (days < REMINDER_EVERY_DAYS) continue;
           const day = Math.floor(days / REMINDER_EVERY_DAYS) * REMINDER_EVERY_DAYS;
-          emails.push({
-            idempotencyKey: `information-request-reminder:${r.id}:${r.askedAt}:day${day}`,
-            template: 'information-request-reminder',
-            to: r.email,
-            language: r.language,
-            applicationId: r.applicationId,
-            data: {
-              reference: r.applicationReference,
-              requestReference: r.reference,
-              firstName: r.firstName ?? '',
-              lastName: r.lastName ?? '',
-              answerBy: formatDate(r.language, r.answerBy, tz),
-            },
-          });
+          emails.push(
+            emailToEmployee(r, r, {
+              idempotencyKey: `information-request-reminder:${r.id}:${r.askedAt}:day${day}`,
+              template: 'information-request-reminder',
+              timeZone: tz,
+            }),
+          );
         } else if (r.overdueNotifiedFor !== r.answerBy) {
           const to = r.requesterActive ? { email: r.requesterEmail, language: r.requesterLanguage } : undefined;
           if (to) {

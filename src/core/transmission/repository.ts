@@ -1,4 +1,5 @@
 import { joinedApplications } from '../application/repository';
+import { ACCOUNT_CARD_COLUMNS } from '../accounts/repository';
 import type { Knex } from 'knex';
 import { isSqlite, lockingRead, type Db } from '../../platform/db';
 
@@ -70,12 +71,7 @@ export async function approvedApplications(trx: Knex.Transaction, page: { afterI
       'ap.language',
       'k.number as key_number',
       'k.plastic_type',
-      'a.number as account_number',
-      'a.company_name',
-      'a.card_product',
-      'a.liability_type',
-      'a.statement_option',
-      'a.payment_type',
+      ...ACCOUNT_CARD_COLUMNS,
     );
   const rows = await lockingRead(query);
   return rows.map((r) => ({ ...r, id: Number(r.id) }));

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { uniqueViolationText, type Db } from '../../platform/db';
+import { ACCOUNT_CARD_COLUMNS } from '../../core/accounts/repository';
 import { normaliseAccessKeyNumber } from '../../lib/access-key-number';
 import { escapeLike, type ListQuery } from '../../lib/list-query';
 import { bool, column, int, rowMapper, text, textOrNull, type Row, snakeCaseColumns } from '../../lib/rows';
@@ -228,19 +229,7 @@ function applySort(qb: Knex.QueryBuilder, sort: AccessKeySort, dir: 'asc' | 'des
   return qb.orderBy('k.id', direction);
 }
 
-const LIST_COLUMNS = [
-  'k.id',
-  'k.number',
-  'k.name',
-  'k.expires_on',
-  'k.account_id',
-  'k.plastic_type',
-  'a.number as account_number',
-  'a.company_name',
-  'a.card_product',
-  'a.liability_type',
-  'a.statement_option',
-];
+const LIST_COLUMNS = ['k.id', 'k.number', 'k.name', 'k.expires_on', 'k.account_id', 'k.plastic_type', ...ACCOUNT_CARD_COLUMNS];
 
 const toListRow = rowMapper<AccessKeyListRow>({
   id: int('id'),

@@ -247,6 +247,9 @@ async function actOnApplication(
       const behalf = delegation ? { onBehalfOf: delegation.absentId } : {};
       const comment = input.comment || null;
       let code = SUCCESS[action];
+      // Returned or cancelled: the comment goes to the employee.
+      const sendBack = (from: Status[], to: Status) =>
+        transition(trx, { applicationId: app.id, from, to, actor: adminActor, comment, commentForEmployee: true, now, ...behalf });
       const emails: EmailToQueue[] = [];
       switch (action) {
         case 'approve': {
@@ -255,30 +258,12 @@ async function actOnApplication(
           break;
         }
         case 'return': {
-          await transition(trx, {
-            applicationId: app.id,
-            from: QUEUE_STATUSES,
-            to: 'returned',
-            actor: adminActor,
-            comment,
-            commentForEmployee: true,
-            now,
-            ...behalf,
-          });
+          await sendBack(QUEUE_STATUSES, 'returned');
           emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
           break;
         }
         case 'cancel': {
-          await transition(trx, {
-            applicationId: app.id,
-            from: QUEUE_STATUSES,
-            to: 'cancelled',
-            actor: adminActor,
-            comment,
-            commentForEmployee: true,
-            now,
-            ...behalf,
-          });
+          await sendBack(QUEUE_STATUSES, 'cancelled');
           emails.push(cancelledEmail(app, await lastHistoryId(trx, app.id), input.comment));
           break;
         }
@@ -299,16 +284,7 @@ async function actOnApplication(
           // Urgent: "the PIN chosen will not be used" — it is erased rather than kept unused.
           if (action === 'urgent') await erasePin(trx, app.id, now);
           if (action === 'normal' && input.returnToApplicant) {
-            await transition(trx, {
-              applicationId: app.id,
-              from: [app.status],
-              to: 'returned',
-              actor: adminActor,
-              comment,
-              commentForEmployee: true,
-              now,
-              ...behalf,
-            });
+            await sendBack([app.status], 'returned');
             emails.push(returnedEmail(app, await lastHistoryId(trx, app.id), input.comment));
             code = 'priorityNormalReturned';
           }

@@ -18,7 +18,7 @@ import { auditRequestContext } from '../../core/audit/audit';
 import type { Actor } from '../../core/administrators/repository';
 import { COMPLAINT_CATEGORIES, COMPLAINT_STATUSES, MAX_COMPLAINT_FILES } from '../../core/complaints/complaints';
 import { checkComplaintFiles, type FilesCheck, type UploadedFile } from '../../core/complaints/documents';
-import type { ComplaintApplication, ComplaintSort } from '../../core/complaints/repository';
+import type { ComplaintApplication, ComplaintScope, ComplaintSort } from '../../core/complaints/repository';
 import { answerSchema, complaintSchema, extensionSchema, listFilterSchema, textFields } from './schema';
 import {
   answerComplaint,
@@ -122,14 +122,30 @@ export function complaintRoutes(deps: Deps): Router {
   // -------------------------------------------------------------------------------------------------------------
   // Filing (employee and administrator)
 
+  /** The filing form of an application: blank (200), or again with every reason a filing was refused (400). */
   function renderFileForm(
     req: Request,
     res: Response,
-    status: number,
-    model: { application: ComplaintApplication; values: Record<string, string>; errors: FormErrors | null; action: string; back: string },
+    application: ComplaintApplication,
+    links: { action: string; back: string },
+    refused?: { values: Record<string, string>; errors: FormErrors },
   ) {
-    res.status(status).render('complaints/file.njk', { ...model, categories: categories(req), maxBytes, maxFiles: MAX_COMPLAINT_FILES });
+    const form = refused ?? { values: { category: '', description: '', contactEmail: application.email }, errors: null };
+    res.status(refused ? 400 : 200).render('complaints/file.njk', {
+      application,
+      values: form.values,
+      errors: form.errors,
+      ...links,
+      categories: categories(req),
+      maxBytes,
+      maxFiles: MAX_COMPLAINT_FILES,
+    });
   }
+  const employeeFormLinks = { action: paths.employee.complaints.file, back: paths.employee.status };
+  const adminFormLinks = (applicationId: number) => ({
+    action: paths.admin.complaints.file(applicationId),
+    back: paths.admin.applications.show(applicationId),
+  });
 
   /** Parses and checks a filing; the form again (400) with every reason, or the checked input. */
   function parseFiling(
@@ -157,13 +173,7 @@ export function complaintRoutes(deps: Deps): Router {
   const showEmployeeForm: RequestHandler = async (req, res) => {
     const application = await employeeApplication(req, res);
     if (!application) return;
-    renderFileForm(req, res, 200, {
-      application,
-      values: { category: '', description: '', contactEmail: application.email },
-      errors: null,
-      action: paths.employee.complaints.file,
-      back: paths.employee.status,
-    });
+    renderFileForm(req, res, application, employeeFormLinks);
   };
 
   const fileByEmployee: RequestHandler = async (req, res) => {
@@ -171,14 +181,7 @@ export function complaintRoutes(deps: Deps): Router {
     const application = await employeeApplication(req, res);
     if (!application) return;
     const result = parseFiling(req, uploadErrors);
-    if ('errors' in result)
-      return renderFileForm(req, res, 400, {
-        application,
-        values: result.values,
-        errors: result.errors,
-        action: paths.employee.complaints.file,
-        back: paths.employee.status,
-      });
+    if ('errors' in result) return renderFileForm(req, res, application, employeeFormLinks, result);
     const filed = await fileComplaint(
       deps,
       { ...result.input, application, language: req.lang, filedBy: 'employee', adminId: null, files: result.files },
@@ -199,27 +202,14 @@ export function complaintRoutes(deps: Deps): Router {
 
   const showAdminForm: RequestHandler = async (req, res) => {
     const application = await adminApplication(req);
-    renderFileForm(req, res, 200, {
-      application,
-      values: { category: '', description: '', contactEmail: application.email },
-      errors: null,
-      action: paths.admin.complaints.file(application.id),
-      back: paths.admin.applications.show(application.id),
-    });
+    renderFileForm(req, res, application, adminFormLinks(application.id));
   };
 
   const fileByAdmin: RequestHandler = async (req, res) => {
     const uploadErrors = await receiveMultipart(req, res);
     const application = await adminApplication(req);
     const result = parseFiling(req, uploadErrors);
-    if ('errors' in result)
-      return renderFileForm(req, res, 400, {
-        application,
-        values: result.values,
-        errors: result.errors,
-        action: paths.admin.complaints.file(application.id),
-        back: paths.admin.applications.show(application.id),
-      });
+    if ('errors' in result) return renderFileForm(req, res, application, adminFormLinks(application.id), result);
     const language = application.language === 'en' ? 'en' : 'fr';
     const filed = await fileComplaint(
       deps,
@@ -263,15 +253,18 @@ export function complaintRoutes(deps: Deps): Router {
     res.redirect(303, `${paths.employee.complaints.show(page.complaint.id)}#mediator`);
   };
 
+  /** A document of the complaint's thread (the URL's documentId), seen through the employee's or the administrator's scope. */
+  async function sendDocument(req: Request, res: Response, scope: ComplaintScope, complaintId: number): Promise<void> {
+    const documentId = idParam(req.params.documentId);
+    const opened = documentId ? await complaintDocument(deps, scope, complaintId, documentId, clock.now(), auditRequestContext(req)) : undefined;
+    if (!opened) throw new NotFoundError('complaint document');
+    res.set(opened.headers).send(opened.content);
+  }
+
   const downloadEmployeeDocument: RequestHandler = async (req, res) => {
     const page = await employeeComplaint(req, res);
     if (!page) return;
-    const documentId = idParam(req.params.documentId);
-    const opened = documentId
-      ? await complaintDocument(deps, { applicationId: page.application.id }, page.complaint.id, documentId, clock.now(), auditRequestContext(req))
-      : undefined;
-    if (!opened) throw new NotFoundError('complaint document');
-    res.set(opened.headers).send(opened.content);
+    await sendDocument(req, res, { applicationId: page.application.id }, page.complaint.id);
   };
 
   // -------------------------------------------------------------------------------------------------------------
@@ -413,12 +406,7 @@ export function complaintRoutes(deps: Deps): Router {
 
   const downloadAdminDocument: RequestHandler = async (req, res) => {
     const page = await adminComplaint(req);
-    const documentId = idParam(req.params.documentId);
-    const opened = documentId
-      ? await complaintDocument(deps, { accountIds: actorOf(req).accountIds }, page.complaint.id, documentId, clock.now(), auditRequestContext(req))
-      : undefined;
-    if (!opened) throw new NotFoundError('complaint document');
-    res.set(opened.headers).send(opened.content);
+    await sendDocument(req, res, { accountIds: actorOf(req).accountIds }, page.complaint.id);
   };
 
   router.get(paths.employee.complaints.file, showEmployeeForm);

@@ -47,29 +47,44 @@ type ScopedActor = Pick<Actor, 'id' | 'accountIds'>;
 async function askEmployee(
   deps: Parameters<typeof postMessage>[0],
   trx: Parameters<typeof postMessage>[1],
-  a: {
-    request: Pick<InformationRequestRecord, 'id' | 'reference' | 'applicationId' | 'documents' | 'answerBy'>;
-    application: ApplicationView;
-    administratorId: number;
-    message: string;
-    now: Date;
-    timeZone: string;
-  },
+  request: Pick<InformationRequestRecord, 'id' | 'reference' | 'applicationId' | 'documents' | 'answerBy'>,
+  application: ApplicationView,
+  actor: ScopedActor,
+  input: RequestInput,
+  ctx: Ctx,
 ): Promise<void> {
-  const threadId = await openThread(trx, { type: 'information_request', id: a.request.id }, a.application.id, a.now);
+  const threadId = await openThread(trx, { type: 'information_request', id: request.id }, application.id, ctx.now);
   const posted = await postMessage(deps, trx, {
     threadId,
-    applicationId: a.application.id,
-    author: { type: 'administrator', id: a.administratorId },
-    body: a.message,
-    now: a.now,
+    applicationId: application.id,
+    author: { type: 'administrator', id: actor.id },
+    body: input.message,
+    now: ctx.now,
   });
   if (!posted.ok) throw new Error('an administrator message without files cannot be refused');
   await enqueueEmails(
     trx,
-    [informationRequestEmail(a.request, employeeOf(a.application), { messageId: posted.messageId, message: a.message, timeZone: a.timeZone })],
-    a.now,
+    [informationRequestEmail(request, employeeOf(application), { messageId: posted.messageId, message: input.message, timeZone: ctx.timeZone })],
+    ctx.now,
   );
+}
+
+/** The audit entry of an action on a request. */
+async function auditRequest(
+  db: Db,
+  ctx: Pick<Ctx, 'now' | 'audit'>,
+  action: string,
+  request: { id: number; applicationId: number },
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await recordAudit(db, {
+    ...ctx.audit,
+    at: ctx.now,
+    action,
+    applicationId: request.applicationId,
+    object: { type: 'information_request', id: request.id },
+    ...(details ? { details } : {}),
+  });
 }
 
 /** The application an administrator asks about: in their BCs (404 otherwise), in a status that allows it (409). */
@@ -112,22 +127,9 @@ export async function createRequest(
       answerBy: input.answerBy,
       now: at,
     });
-    await askEmployee(deps, trx, {
-      request: { id, reference, applicationId: application.id, documents: input.documents, answerBy: input.answerBy },
-      application,
-      administratorId: actor.id,
-      message: input.message,
-      now: ctx.now,
-      timeZone: ctx.timeZone,
-    });
-    await recordAudit(trx, {
-      ...ctx.audit,
-      at: ctx.now,
-      action: 'information_request.create',
-      applicationId: application.id,
-      object: { type: 'information_request', id },
-      details: { reference, documents: input.documents, answerBy: input.answerBy },
-    });
+    const request = { id, reference, applicationId: application.id, documents: input.documents, answerBy: input.answerBy };
+    await askEmployee(deps, trx, request, application, actor, input, ctx);
+    await auditRequest(trx, ctx, 'information_request.create', request, { reference, documents: input.documents, answerBy: input.answerBy });
     return { id, reference };
   });
 }
@@ -149,13 +151,7 @@ export async function requestForAdministrator(db: Db, actor: ScopedActor, id: nu
   const application = await findApplicationInScope(db, request.applicationId, actor.accountIds);
   if (!application) throw new NotFoundError('application');
   const messages = await messagesOf(db, request);
-  await recordAudit(db, {
-    ...ctx.audit,
-    at: ctx.now,
-    action: 'information_request.view',
-    applicationId: application.id,
-    object: { type: 'information_request', id: request.id },
-  });
+  await auditRequest(db, ctx, 'information_request.view', request);
   return { request, application, messages };
 }
 
@@ -167,14 +163,7 @@ export async function closeRequest(db: Db, actor: ScopedActor, id: number, ctx: 
     const at = ctx.now.toISOString();
     if (!(await updateRequest(trx, request.id, { status: 'closed', closedAt: at, closedBy: actor.id }, at, ['open', 'answered'])))
       throw new ConflictError('information-requests:errors.alreadyClosed');
-    await recordAudit(trx, {
-      ...ctx.audit,
-      at: ctx.now,
-      action: 'information_request.close',
-      applicationId: request.applicationId,
-      object: { type: 'information_request', id: request.id },
-      details: { from: request.status },
-    });
+    await auditRequest(trx, ctx, 'information_request.close', request, { from: request.status });
     return request;
   });
 }
@@ -195,22 +184,8 @@ export async function askAgain(
     if (!application) throw new NotFoundError('application');
     const at = ctx.now.toISOString();
     await updateRequest(trx, request.id, { status: 'open', documents: input.documents, answerBy: input.answerBy, askedAt: at }, at);
-    await askEmployee(deps, trx, {
-      request: { ...request, documents: input.documents, answerBy: input.answerBy },
-      application,
-      administratorId: actor.id,
-      message: input.message,
-      now: ctx.now,
-      timeZone: ctx.timeZone,
-    });
-    await recordAudit(trx, {
-      ...ctx.audit,
-      at: ctx.now,
-      action: 'information_request.ask_again',
-      applicationId: application.id,
-      object: { type: 'information_request', id: request.id },
-      details: { documents: input.documents, answerBy: input.answerBy },
-    });
+    await askEmployee(deps, trx, { ...request, documents: input.documents, answerBy: input.answerBy }, application, actor, input, ctx);
+    await auditRequest(trx, ctx, 'information_request.ask_again', request, { documents: input.documents, answerBy: input.answerBy });
   });
 }
 
@@ -227,14 +202,7 @@ export async function attachmentForAdministrator(
   const thread = await threadOf(db, { type: 'information_request', id: request.id });
   if (!thread) throw new NotFoundError('attachment');
   const file = await readThreadAttachment(deps, db, { threadId: thread.id, attachmentId });
-  await recordAudit(db, {
-    ...ctx.audit,
-    at: ctx.now,
-    action: 'information_request.attachment_download',
-    applicationId: request.applicationId,
-    object: { type: 'information_request', id: request.id },
-    details: { attachmentId, sha256: file.attachment.sha256 },
-  });
+  await auditRequest(db, ctx, 'information_request.attachment_download', request, { attachmentId, sha256: file.attachment.sha256 });
   return file;
 }
 
@@ -304,13 +272,8 @@ export async function answerRequest(
         ctx.now,
       );
     }
-    await recordAudit(trx, {
-      ...ctx.audit,
-      at: ctx.now,
-      action: 'information_request.answer',
-      applicationId,
-      object: { type: 'information_request', id: request.id },
-      details: { attachments: posted.attachments.map((a) => ({ id: a.id, kind: a.kind, sha256: a.sha256, size: a.size })) },
+    await auditRequest(trx, ctx, 'information_request.answer', request, {
+      attachments: posted.attachments.map((a) => ({ id: a.id, kind: a.kind, sha256: a.sha256, size: a.size })),
     });
     return { ok: true };
   });
