@@ -9,6 +9,8 @@
  *    employee has saved;
  *  - their status history (the invitation row, then one row per later step reached), and sent invitation e-mails in
  *    the outbox for a third of them.
+ * Inserted in transactions of SEED_BATCH applications (with their history and outbox rows), so a million applications
+ * (BENCH_APPLICATIONS=1000000) keep the seeding process's memory small (the references' bodies are kept as integers).
  * The data is consistent with the scheduled jobs having run: nothing unsubmitted is older than the 90-day expiry.
  */
 import fs from 'node:fs';
@@ -198,6 +200,8 @@ function prng(seed: number): () => number {
 }
 
 const DAY = 86_400_000;
+/** Applications per transaction. */
+const SEED_BATCH = 10_000;
 
 export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
@@ -226,7 +230,9 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
   const admins: SeededAdmin[] = [];
   const keys: SeedResult['keys'] = [];
 
-  db.transaction(() => {
+  // Explicit transactions, committed every SEED_BATCH applications: a million applications stay within a few hundred MB.
+  db.exec('BEGIN');
+  (() => {
     // ---- BCs -------------------------------------------------------------------------------------------------
     const insAccount = db.prepare(
       `INSERT INTO account (number, company_name, address_building, address_street, address_city, address_postal_code, address_country,
@@ -344,10 +350,15 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       }
       return 'pending_approval';
     };
-    const references = new Set<string>();
+    /** The references' 9-digit bodies (small integers: a million of them take ~20 MB, as strings ~80 MB). */
+    const references = new Set<number>();
     const start = now.getTime() - DAYS * DAY;
     const spacing = (DAYS * DAY) / APPLICATIONS;
     for (let i = 0; i < APPLICATIONS; i++) {
+      if (i > 0 && i % SEED_BATCH === 0) {
+        db.exec('COMMIT');
+        db.exec('BEGIN');
+      }
       const createdMs = Math.floor(start + i * spacing + rnd() * spacing);
       const ageDays = (now.getTime() - createdMs) / DAY;
       let status = pickStatus();
@@ -372,12 +383,11 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       const email = `${plainFirst}.${plainLast}.${i}@bench.example`;
       const language = rnd() < 0.8 ? 'fr' : 'en';
       const title = pick(['mr', 'mrs', 'ms'] as const);
-      let reference: string;
-      do {
-        const body = String(100_000_000 + int(900_000_000));
-        reference = body + String(luhnCheckDigit(body));
-      } while (references.has(reference));
-      references.add(reference);
+      let body: number;
+      do body = 100_000_000 + int(900_000_000);
+      while (references.has(body));
+      references.add(body);
+      const reference = String(body) + String(luhnCheckDigit(String(body)));
 
       // Steps spaced out from the initiation, never in the future.
       const steps = PATH[status];
@@ -501,6 +511,7 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       }
     }
   })();
+  db.exec('COMMIT');
 
   db.exec('ANALYZE');
   db.pragma('wal_checkpoint(TRUNCATE)');
@@ -531,7 +542,7 @@ export async function markJobSlotsDone(dataDir: string, now: Date, timeZone: str
 
 if (require.main === module) {
   const dir = process.argv[2] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-bench-'));
-  seedBenchDatabase(dir).then(
+  seedBenchDatabase(dir, { applications: Number(process.env.BENCH_APPLICATIONS ?? 100_000) }).then(
     async (r) => {
       await markJobSlotsDone(dir, r.now, process.env.TIME_ZONE ?? 'Europe/Paris');
       console.log(`seeded ${r.file} in ${(r.ms / 1000).toFixed(1)} s`, r.counts);
