@@ -20,6 +20,10 @@
  *    With BENCH_COMPARE=N, the same closed-loop measurements again on a second database of N applications, and each
  *    page's CPU/req on both side by side: ≤ 1.25× for queue page 1, its middle page, the filtered queue, the
  *    summary and the application page.
+ *    With BENCH_DATABASE_URL=postgres://…, the same closed-loop measurements on PostgreSQL (the seed writes there:
+ *    that database's public schema is DROPPED and migrated afresh; the app gets DATABASE_URL), printing per page the
+ *    app's CPU/req and the database server's (its postmaster — the pgrep -f postgres process started with the URL's
+ *    port — with its ended backends, plus its live children, from /proc/<pid>/stat before/after), for information.
  * 4. Stops the app and times the reminder job and the daily digest job (200 recipients) on the seeded database,
  *    called directly with an injected clock (< 2 s each).
  * 5. The issuer's status file and the retention purge (bench/issuer-retention.ts).
@@ -33,9 +37,9 @@
  * Environment: BENCH_WARMUP (s, default 20), BENCH_DURATION (s, 10), BENCH_CONNECTIONS (20), BENCH_OPEN_RATE
  * (requests/s, 50), BENCH_OPEN_DURATION (s, 10), BENCH_APPLICATIONS (100000; 1000000 seeds a million),
  * BENCH_COMPARE (e.g. 1000000; off by default: seeding and measuring a million applications takes about 10 minutes),
- * BENCH_KEEP=1 keeps the temp DATA_DIR(s), BENCH_LOG_LEVEL (the app's LOG_LEVEL, info).
+ * BENCH_DATABASE_URL (postgres://…, a throwaway database: it is wiped), BENCH_KEEP=1 keeps the temp DATA_DIR(s), BENCH_LOG_LEVEL (the app's LOG_LEVEL, info).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -65,6 +69,8 @@ const OPEN_RATE = Number(process.env.BENCH_OPEN_RATE ?? 50);
 const OPEN_DURATION = Number(process.env.BENCH_OPEN_DURATION ?? 10);
 /** BENCH_COMPARE=1000000: the page measurements again on a database of that many applications, side by side. */
 const COMPARE = Number(process.env.BENCH_COMPARE ?? 0);
+/** BENCH_DATABASE_URL=postgres://…: the pages again on PostgreSQL (that database's public schema is dropped and re-seeded). */
+const DATABASE_URL = process.env.BENCH_DATABASE_URL;
 
 /** The approval queue's page size (its default, the one the bench's URLs use). */
 const PAGE_SIZE = 50;
@@ -110,6 +116,8 @@ interface PageResult {
   non2xx: number;
   /** Answers with another status than 2xx throughout (the floor: 404). */
   status: number;
+  /** PostgreSQL: the database server's CPU time per request, in ms. */
+  dbCpuMs?: number;
 }
 
 interface OpenResult {
@@ -134,6 +142,8 @@ interface PagesRun {
   open: OpenResult[];
   maxRss: number;
   env: NodeJS.ProcessEnv;
+  /** How the database server's CPU time was taken (PostgreSQL only). */
+  dbCpuSource?: string;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -149,6 +159,57 @@ function cpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** User + system CPU time of a process and of its children that ended and were waited for, in ms. */
+function cpuWithEndedChildrenMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * The CPU time of the PostgreSQL server that listens on the URL's port: its postmaster (found among `pgrep -f
+ * postgres` by its -p option, or the only one without -p for 5432) with its ended backends, plus its live children
+ * (backends, writer, checkpointer…), summed from /proc/<pid>/stat. Without a postmaster found: every process
+ * `pgrep -f postgres` lists (other servers on the machine included).
+ */
+function postgresCpu(databaseUrl: string): { read: () => number; source: string } {
+  const port = new URL(databaseUrl).port || '5432';
+  const list = () => spawnSync('pgrep', ['-f', 'postgres'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+  const cmdline = (pid: number) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      return [];
+    }
+  };
+  const postmaster = list().find((pid) => {
+    const args = cmdline(pid);
+    if (!/postgres$/.test(args[0] ?? '') || !args.includes('-D')) return false;
+    const i = args.indexOf('-p');
+    return i >= 0 ? args[i + 1] === port : port === '5432';
+  });
+  if (postmaster === undefined) {
+    return { read: () => list().reduce((sum, pid) => sum + (cpuMs(pid) || 0), 0), source: 'every process `pgrep -f postgres` lists' };
+  }
+  return {
+    read: () => cpuWithEndedChildrenMs(postmaster) + list().reduce((sum, pid) => sum + (parentOf(pid) === postmaster ? cpuMs(pid) || 0 : 0), 0),
+    source: `the postmaster ${postmaster} (port ${port}), its live and ended children`,
+  };
 }
 
 function rssMb(pid: number): number {
@@ -191,11 +252,19 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Closed loop: CONNECTIONS connections for DURATION s; CPU per request from the server's CPU time before/after. */
-async function measure(name: string, url: string, headers: Record<string, string>, pid: number): Promise<{ result: autocannon.Result; cpuPerRequest: number }> {
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  pid: number,
+  dbCpu?: () => number,
+): Promise<{ result: autocannon.Result; cpuPerRequest: number; dbCpuPerRequest?: number }> {
   const cpuBefore = cpuMs(pid);
+  const dbBefore = dbCpu?.();
   const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers, title: name });
   const cpu = cpuMs(pid) - cpuBefore;
-  return { result, cpuPerRequest: cpu / Math.max(1, result.requests.total) };
+  const n = Math.max(1, result.requests.total);
+  return { result, cpuPerRequest: cpu / n, dbCpuPerRequest: dbCpu && dbBefore !== undefined ? (dbCpu() - dbBefore) / n : undefined };
 }
 
 function pad(s: string, n: number): string {
@@ -238,6 +307,21 @@ async function main(): Promise<void> {
     } finally {
       if (process.env.BENCH_KEEP) console.log(`(kept ${bigDir})`);
       else fs.rmSync(bigDir, { recursive: true, force: true });
+    }
+  }
+
+  // ---- 3b. The same pages on PostgreSQL (BENCH_DATABASE_URL) ------------------------------------------------------
+  if (DATABASE_URL) {
+    const pgDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-bench-pg-'));
+    try {
+      console.log(`\nBENCH_DATABASE_URL: the same pages on PostgreSQL (${new URL(DATABASE_URL).host}${new URL(DATABASE_URL).pathname}, re-seeded)`);
+      const pgSeed = await seedAndReport(pgDir, APPLICATIONS, DATABASE_URL);
+      await markJobSlotsDone(pgDir, pgSeed.now, timeZone, DATABASE_URL);
+      const pg = await runPages(pgDir, pgSeed, timeZone, { open: false, databaseUrl: DATABASE_URL });
+      maxRss = Math.max(maxRss, pg.maxRss);
+      reportPostgres(run, pg);
+    } finally {
+      fs.rmSync(pgDir, { recursive: true, force: true });
     }
   }
   console.log(
@@ -285,13 +369,13 @@ async function main(): Promise<void> {
   else fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
-async function seedAndReport(dataDir: string, applications: number): Promise<SeedResult> {
-  const seed = await seedBenchDatabase(dataDir, { applications });
+async function seedAndReport(dataDir: string, applications: number, databaseUrl?: string): Promise<SeedResult> {
+  const seed = await seedBenchDatabase(dataDir, { applications, databaseUrl });
   const c = seed.counts;
   console.log(
     `Seeded in ${(seed.ms / 1000).toFixed(1)} s: ${c.application} applications (${c.pending_approval} pending approval, ${c.urgent} urgent), ` +
       `${c.access_key} keys, ${c.account} BCs, ${c.administrator} administrators, ${c.application_status_history} history rows, ${c.outbox} outbox rows; ` +
-      `${(fs.statSync(seed.file).size / 1e6).toFixed(0)} MB; the bench process's peak resident memory so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
+      `${databaseUrl ? 'PostgreSQL' : `${(fs.statSync(seed.file).size / 1e6).toFixed(0)} MB`}; the bench process's peak resident memory so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`,
   );
   return seed;
 }
@@ -302,10 +386,10 @@ async function seedAndReport(dataDir: string, applications: number): Promise<See
  * (CONNECTIONS connections, DURATION s) and, with `open`, in an open loop (OPEN_RATE requests/s, OPEN_DURATION s).
  * The app's resident memory is sampled every 100 ms from its start to its stop.
  */
-async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opts: { open: boolean }): Promise<PagesRun> {
+async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opts: { open: boolean; databaseUrl?: string }): Promise<PagesRun> {
   // The measured administrator: a regular one with 50 BCs (50 keys), the same for every page.
   const admin = seed.admins.find((a) => a.role === 'admin') as SeededAdmin;
-  const probe = openDb({ dataDir });
+  const probe = openDb({ dataDir, databaseUrl: opts.databaseUrl });
   const mine = () => probe('application').whereIn('account_id', admin.accountIds);
   const one = async (q: PromiseLike<unknown[]>) => ((await q) as Array<Record<string, number | string>>)[0] ?? {};
   const adminPending = Number((await one(mine().where({ status: 'pending_approval' }).count({ n: '*' }))).n);
@@ -354,7 +438,9 @@ async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opt
     ...TEST_SIGNING_CERT,
     TIME_ZONE: timeZone,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
   };
+  const dbCpu = opts.databaseUrl ? postgresCpu(opts.databaseUrl) : undefined;
   const appLog = fs.openSync(path.join(dataDir, 'app.log'), 'a');
   // The same Node options as `npm start` (e.g. the heap limit that keeps the resident memory in bounds).
   const startScript = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
@@ -482,8 +568,8 @@ async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opt
     console.log(`${bareRun.result.requests.average.toFixed(0)} req/s`);
     for (const p of defs) {
       process.stdout.write(`  measuring ${pad(p.name, 40)} `);
-      const run = await measure(p.name, base + p.path, headers, app.pid as number);
-      pages.push(toResult(p.key, p.name, p.path, run, p.status));
+      const run = await measure(p.name, base + p.path, headers, app.pid as number, dbCpu?.read);
+      pages.push({ ...toResult(p.key, p.name, p.path, run, p.status), dbCpuMs: run.dbCpuPerRequest });
       console.log(`${run.result.requests.average.toFixed(0)} req/s, app RSS so far ≤ ${maxRss.toFixed(0)} MB`);
     }
     if (opts.open) {
@@ -509,7 +595,19 @@ async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opt
     clearInterval(sampler);
     fs.closeSync(appLog);
   }
-  return { applications: seed.counts.application ?? 0, pending: adminPending, admin, oneApplication, defs, bare: bareResult, pages, open, maxRss, env };
+  return {
+    applications: seed.counts.application ?? 0,
+    pending: adminPending,
+    admin,
+    oneApplication,
+    defs,
+    bare: bareResult,
+    pages,
+    open,
+    maxRss,
+    env,
+    dbCpuSource: dbCpu?.source,
+  };
 }
 
 function toResult(key: PageResult['key'], name: string, p: string, run: { result: autocannon.Result; cpuPerRequest: number }, status = 200): PageResult {
@@ -586,6 +684,25 @@ function reportPages(run: PagesRun, failures: string[], prefix = ''): void {
       );
     }
     console.log(`Host load average (1, 5, 15 min) at the end: ${loadavg()} on ${os.cpus().length} CPU.`);
+  }
+}
+
+/** PostgreSQL: the app's and the database server's CPU per request per page, beside the app's on SQLite (for information). */
+function reportPostgres(sqlite: PagesRun, pg: PagesRun): void {
+  console.log(
+    `\nPostgreSQL (closed loop, ${CONNECTIONS} connections, ${DURATION} s each, ${pg.applications} applications; for information): the app's CPU/req, ` +
+      `the database server's CPU/req (${pg.dbCpuSource ?? '?'}), their sum against the bare page (${pg.bare.cpuMs.toFixed(2)} ms), and the app's CPU/req on SQLite\n`,
+  );
+  console.log(
+    `${pad('page', 40)} ${lpad('req/s', 7)} ${lpad('p99 ms', 7)} ${lpad('app CPU', 9)} ${lpad('DB CPU', 9)} ${lpad('sum', 9)} ${lpad('sum/bare', 9)} ${lpad('SQLite', 9)}`,
+  );
+  for (const r of pg.pages) {
+    const onSqlite = sqlite.pages.find((p) => p.key === r.key);
+    const db = r.dbCpuMs ?? NaN;
+    console.log(
+      `${pad(r.name, 40)} ${lpad(r.rps.toFixed(0), 7)} ${lpad(String(r.p99), 7)} ${lpad(`${r.cpuMs.toFixed(2)} ms`, 9)} ${lpad(`${db.toFixed(2)} ms`, 9)} ` +
+        `${lpad(`${(r.cpuMs + db).toFixed(2)} ms`, 9)} ${lpad(`${((r.cpuMs + db) / pg.bare.cpuMs).toFixed(2)}×`, 9)} ${lpad(onSqlite ? `${onSqlite.cpuMs.toFixed(2)} ms` : '', 9)}`,
+    );
   }
 }
 
