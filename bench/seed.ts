@@ -9,11 +9,14 @@
  *    employee has saved;
  *  - their status history (the invitation row, then one row per later step reached), and sent invitation e-mails in
  *    the outbox for a third of them.
+ * Inserted in transactions of SEED_BATCH applications (with their history and outbox rows), so a million applications
+ * (BENCH_APPLICATIONS=1000000) keep the seeding process's memory small (the references' bodies are kept as integers).
  * The data is consistent with the scheduled jobs having run: nothing unsubmitted is older than the 90-day expiry.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Knex } from 'knex';
 import { openDb, migrateLatest } from '../src/platform/db';
 import { luhnCheckDigit } from '../src/lib/luhn';
 import { ACCESS_KEY_ALPHABET, ACCESS_KEY_LENGTH } from '../src/lib/access-key-number';
@@ -31,6 +34,8 @@ export interface SeedOptions {
   now?: Date;
   /** Deterministic data for a given seed. */
   seed?: number;
+  /** postgres://… to seed a PostgreSQL database instead (its public schema is dropped and migrated afresh). */
+  databaseUrl?: string;
 }
 
 export interface SeededAdmin {
@@ -52,9 +57,61 @@ export interface SeedResult {
 /** The part of better-sqlite3's API used here (the package ships no types). */
 interface RawSqlite {
   prepare(sql: string): { run(...params: unknown[]): { lastInsertRowid: number | bigint } };
-  transaction(fn: () => void): () => void;
   pragma(sql: string): unknown;
   exec(sql: string): void;
+}
+
+/** Where the seed writes: prepared INSERTs (synchronous), and a commit point every SEED_BATCH applications. */
+interface SeedWriter {
+  prepare(sql: string): { run(...params: unknown[]): { lastInsertRowid: number | bigint } };
+  /** Commits what was written so far (SQLite: COMMIT then BEGIN; PostgreSQL: sends the buffered rows). */
+  commit(): Promise<void>;
+}
+
+function sqliteWriter(db: RawSqlite): SeedWriter {
+  db.exec('BEGIN');
+  return {
+    prepare: (sql) => db.prepare(sql),
+    commit: async () => {
+      db.exec('COMMIT');
+      db.exec('BEGIN');
+    },
+  };
+}
+
+/**
+ * PostgreSQL: each prepared INSERT … VALUES (…) buffers its rows and sends them as multi-row INSERTs of up to 1,000
+ * rows at each commit point, statement by statement in the order they were prepared (parents before children). The
+ * ids are counted here (a fresh schema's sequences start at 1 and number the rows in the order they are inserted).
+ */
+function postgresWriter(knex: Knex): SeedWriter {
+  const statements: Array<{ head: string; tuple: string; rows: unknown[][] }> = [];
+  const nextId = new Map<string, number>();
+  return {
+    prepare(sql) {
+      const m = /^\s*INSERT INTO (\w+)([\s\S]*?)VALUES\s*(\([\s\S]*\))\s*$/i.exec(sql);
+      if (!m) throw new Error(`unexpected seed statement: ${sql}`);
+      const table = m[1] as string;
+      const statement = { head: `INSERT INTO ${table}${m[2] as string}VALUES `, tuple: m[3] as string, rows: [] as unknown[][] };
+      statements.push(statement);
+      return {
+        run(...params: unknown[]) {
+          statement.rows.push(params);
+          const id = (nextId.get(table) ?? 0) + 1;
+          nextId.set(table, id);
+          return { lastInsertRowid: id };
+        },
+      };
+    },
+    async commit() {
+      for (const st of statements) {
+        while (st.rows.length) {
+          const chunk = st.rows.splice(0, 1000);
+          await knex.raw(st.head + chunk.map(() => st.tuple).join(', '), chunk.flat() as Knex.RawBinding[]);
+        }
+      }
+    },
+  };
 }
 
 /** Status mix: [status, weight in %]. */
@@ -198,6 +255,8 @@ function prng(seed: number): () => number {
 }
 
 const DAY = 86_400_000;
+/** Applications per transaction. */
+const SEED_BATCH = 10_000;
 
 export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {}): Promise<SeedResult> {
   const started = Date.now();
@@ -212,12 +271,15 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
 
   fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, 'sesame.sqlite');
-  const knex = openDb({ dataDir });
+  const postgres = Boolean(opts.databaseUrl?.startsWith('postgres'));
+  const knex = openDb({ dataDir, databaseUrl: opts.databaseUrl });
+  if (postgres) await knex.raw('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public');
   await migrateLatest(knex);
   // The better-sqlite3 connection under Knex (synchronous prepared statements: ~10× faster than query building).
   const client = knex.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
-  const db = (await client.acquireConnection()) as RawSqlite;
-  db.pragma('synchronous = OFF');
+  const raw = postgres ? undefined : ((await client.acquireConnection()) as RawSqlite);
+  raw?.pragma('synchronous = OFF');
+  const db = raw ? sqliteWriter(raw) : postgresWriter(knex);
   const iso = (ms: number) => new Date(ms).toISOString();
   const seededAt = iso(now.getTime() - (DAYS + 30) * DAY);
   const counts: Record<string, number> = {};
@@ -226,7 +288,8 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
   const admins: SeededAdmin[] = [];
   const keys: SeedResult['keys'] = [];
 
-  db.transaction(() => {
+  // Committed every SEED_BATCH applications: a million applications stay within a few hundred MB.
+  await (async () => {
     // ---- BCs -------------------------------------------------------------------------------------------------
     const insAccount = db.prepare(
       `INSERT INTO account (number, company_name, address_building, address_street, address_city, address_postal_code, address_country,
@@ -256,13 +319,21 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
     }
 
     // ---- Administrators: windows of 50 BCs, 10 apart (each BC managed by 5); the last one is a platform admin ---
-    const insAdmin = db.prepare(`INSERT INTO administrator (email, display_name, role, language, active, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`);
+    const insAdmin = db.prepare(`INSERT INTO administrator (email, display_name, role, language, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     const insMembership = db.prepare('INSERT INTO administrator_account (administrator_id, account_id) VALUES (?, ?)');
     const span = Math.min(50, ACCOUNTS);
     for (let i = 0; i < ADMINS; i++) {
       const platform = i === ADMINS - 1;
       const email = `gestionnaire${String(i + 1).padStart(2, '0')}@bench.example`;
-      const r = insAdmin.run(email, `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`, platform ? 'platform' : 'admin', i % 4 === 3 ? 'en' : 'fr', seededAt, seededAt);
+      const r = insAdmin.run(
+        email,
+        `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`,
+        platform ? 'platform' : 'admin',
+        i % 4 === 3 ? 'en' : 'fr',
+        1,
+        seededAt,
+        seededAt,
+      );
       const id = Number(r.lastInsertRowid);
       const mine: number[] = [];
       if (platform) {
@@ -344,10 +415,12 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       }
       return 'pending_approval';
     };
-    const references = new Set<string>();
+    /** The references' 9-digit bodies (small integers: a million of them take ~20 MB, as strings ~80 MB). */
+    const references = new Set<number>();
     const start = now.getTime() - DAYS * DAY;
     const spacing = (DAYS * DAY) / APPLICATIONS;
     for (let i = 0; i < APPLICATIONS; i++) {
+      if (i > 0 && i % SEED_BATCH === 0) await db.commit();
       const createdMs = Math.floor(start + i * spacing + rnd() * spacing);
       const ageDays = (now.getTime() - createdMs) / DAY;
       let status = pickStatus();
@@ -372,12 +445,11 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       const email = `${plainFirst}.${plainLast}.${i}@bench.example`;
       const language = rnd() < 0.8 ? 'fr' : 'en';
       const title = pick(['mr', 'mrs', 'ms'] as const);
-      let reference: string;
-      do {
-        const body = String(100_000_000 + int(900_000_000));
-        reference = body + String(luhnCheckDigit(body));
-      } while (references.has(reference));
-      references.add(reference);
+      let body: number;
+      do body = 100_000_000 + int(900_000_000);
+      while (references.has(body));
+      references.add(body);
+      const reference = String(body) + String(luhnCheckDigit(String(body)));
 
       // Steps spaced out from the initiation, never in the future.
       const steps = PATH[status];
@@ -501,18 +573,24 @@ export async function seedBenchDatabase(dataDir: string, opts: SeedOptions = {})
       }
     }
   })();
+  await db.commit();
 
-  db.exec('ANALYZE');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.pragma('synchronous = FULL');
-  await client.releaseConnection(db);
+  if (raw) {
+    raw.exec('COMMIT');
+    raw.exec('ANALYZE');
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.pragma('synchronous = FULL');
+    await client.releaseConnection(raw);
+  } else {
+    await knex.raw('ANALYZE');
+  }
   await knex.destroy();
   return { file, now, counts, admins, keys, ms: Date.now() - started };
 }
 
 /** Marks every scheduled job's slots for the next hours as done, so no job runs inside the measurements. */
-export async function markJobSlotsDone(dataDir: string, now: Date, timeZone: string): Promise<string[]> {
-  const db = openDb({ dataDir });
+export async function markJobSlotsDone(dataDir: string, now: Date, timeZone: string, databaseUrl?: string): Promise<string[]> {
+  const db = openDb({ dataDir, databaseUrl });
   const ts = now.toISOString();
   const rows = new Map<string, { job: string; slot: string }>();
   const config = loadConfig({ DATA_DIR: dataDir });
@@ -531,7 +609,7 @@ export async function markJobSlotsDone(dataDir: string, now: Date, timeZone: str
 
 if (require.main === module) {
   const dir = process.argv[2] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-bench-'));
-  seedBenchDatabase(dir).then(
+  seedBenchDatabase(dir, { applications: Number(process.env.BENCH_APPLICATIONS ?? 100_000) }).then(
     async (r) => {
       await markJobSlotsDone(dir, r.now, process.env.TIME_ZONE ?? 'Europe/Paris');
       console.log(`seeded ${r.file} in ${(r.ms / 1000).toFixed(1)} s`, r.counts);
