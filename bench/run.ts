@@ -344,7 +344,9 @@ async function main(): Promise<void> {
   }
 
   // ---- 5. The issuer's status file and the retention purge (issue 13), on their own temp database ---------------
-  console.log(`\nIssuer status file and retention purge (in this process, resident memory target < ${TARGET_RSS_MB} MB)`);
+  console.log(
+    `\nIssuer status file and retention purge (the commands, each in its own process: npm run issuer:import, retention:purge; peak resident memory target < ${TARGET_RSS_MB} MB)`,
+  );
   const issuer = formatIssuerRetention(await benchIssuerAndRetention(), TARGET_RSS_MB);
   for (const line of issuer.lines) console.log(line);
   failures.push(...issuer.failures);
