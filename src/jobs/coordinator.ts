@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import crypto from 'node:crypto';
 import os from 'node:os';
 import type { Db } from '../platform/db';
@@ -49,9 +50,10 @@ export async function runSlot<T>(deps: CoordinatorDeps, req: SlotRequest, fn: ()
   const owner = req.owner ?? INSTANCE_ID;
   const leaseMs = req.leaseMs ?? DEFAULT_LEASE_MS;
   const startedAt = req.now.toISOString();
-  const startedMs = Date.now();
-  // Without a clock, time moves on from the caller's `now` (which tests may set anywhere) by the real time elapsed.
-  const currentTime = () => deps.clock?.now() ?? new Date(req.now.getTime() + (Date.now() - startedMs));
+  const startedMs = performance.now();
+  // Without a clock, time moves on from the caller's `now` (which tests may set anywhere) by the time elapsed since,
+  // measured on the monotonic timer.
+  const currentTime = () => deps.clock?.now() ?? new Date(req.now.getTime() + (performance.now() - startedMs));
   const leaseUntil = () => new Date(currentTime().getTime() + leaseMs).toISOString();
 
   const inserted = await db('job_run')

@@ -4,11 +4,9 @@ import { createLogger, type Logger } from './logger';
 import { KnexSessionStore } from './session-store';
 import { createSecrets } from './secrets';
 
-export interface Clock {
-  now(): Date;
-}
+import { systemClock, type Clock } from './clock';
 
-const systemClock: Clock = { now: () => new Date() };
+export type { Clock } from './clock';
 
 /**
  * For tests only: points where a test makes one step fail, or waits at the worst moment, without replacing the app's
@@ -31,7 +29,7 @@ export function buildDeps(config: Config, overrides: { db?: Db; logger?: Logger;
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const clock = overrides.clock ?? systemClock;
   const sessionStore = new KnexSessionStore(db, logger, () => clock.now());
-  const secrets = createSecrets(config, logger);
+  const secrets = createSecrets(config, logger, clock);
   const faults: Faults = overrides.faults ?? {};
   return { config, db, logger, clock, sessionStore, secrets, faults };
 }

@@ -2,6 +2,7 @@ import crypto, { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Config } from './config';
+import { systemClock, type Clock } from './clock';
 import type { Logger } from './logger';
 import { createKeyring, type Keyring } from '../lib/field-crypto';
 import type { SigningKey } from '../lib/cades';
@@ -49,7 +50,7 @@ export function publicKeyId(publicKey: KeyObject): string {
     .slice(0, 16);
 }
 
-export function createSecrets(config: Config, logger: Logger): Secrets {
+export function createSecrets(config: Config, logger: Logger, clock: Clock = systemClock): Secrets {
   let issuer: PinIssuerKey | undefined;
   let keyring: Keyring | undefined;
   let otp: Buffer | undefined;
@@ -96,7 +97,7 @@ export function createSecrets(config: Config, logger: Logger): Secrets {
       crypto.randomBytes(24).toString('base64url'),
     ).trim();
     const p12 = devBytes(DEV_SECRET_FILES.signingCert, 'a self-signed certificate that signs the PDFs', 'SIGNING_CERT_FILE', () =>
-      selfSignedPkcs12({ commonName: 'Sésame development document signing', organization: 'Sésame (development)', password, now: new Date(), years: 10 }),
+      selfSignedPkcs12({ commonName: 'Sésame development document signing', organization: 'Sésame (development)', password, now: clock.now(), years: 10 }),
     );
     try {
       return readPkcs12(p12, password);

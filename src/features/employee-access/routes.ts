@@ -1,6 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
-import type { Deps } from '../../platform/deps';
+import type { Clock, Deps } from '../../platform/deps';
+import { ClockedMemoryStore } from '../../middleware/rate-limit-store';
 import { paths } from '../../platform/paths';
 import { normaliseBody, type FormErrors } from '../../lib/form-errors';
 import { destroySession, regenerateSession, saveSession } from '../../middleware/session';
@@ -24,27 +25,26 @@ const PER_IP_LIMIT = 30;
  * key and reference (everyone behind the company's proxy must still get in): the route answers 429 to a wrong pair once
  * the address is over the limit. Self-service counts every request and blocks at the limit.
  */
-function perIpCounter(kind: 'failures' | 'requests'): RequestHandler {
+function perIpCounter(kind: 'failures' | 'requests', clock: Clock): RequestHandler {
   return rateLimit({
+    store: new ClockedMemoryStore(clock),
     windowMs: FIFTEEN_MINUTES,
     limit: kind === 'failures' ? Number.MAX_SAFE_INTEGER : PER_IP_LIMIT,
     skipSuccessfulRequests: kind === 'failures',
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (req, res) => renderTooMany(req, res),
+    handler: (req, res) => renderTooMany(req, res, clock),
   });
 }
 
 /** What the limiter left on the request. */
 const limitInfo = (req: Request): RateLimitInfo | undefined => (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
 
-/**
- * The 429 page, with the real wait in the page and in Retry-After. The limiter keeps its windows on the system clock,
- * so the wait is measured on that clock too.
- */
-function renderTooMany(req: Request, res: Response): void {
-  const resetAt = limitInfo(req)?.resetTime?.getTime() ?? Date.now() + FIFTEEN_MINUTES;
-  const seconds = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
+/** The 429 page, with the real wait in the page and in Retry-After (the limiter's windows are on the same clock). */
+function renderTooMany(req: Request, res: Response, clock: Clock): void {
+  const now = clock.now().getTime();
+  const resetAt = limitInfo(req)?.resetTime?.getTime() ?? now + FIFTEEN_MINUTES;
+  const seconds = Math.max(1, Math.ceil((resetAt - now) / 1000));
   res.setHeader('Retry-After', String(seconds));
   res.status(429).render('employee/too-many-requests.njk', { minutes: Math.ceil(seconds / 60) });
 }
@@ -58,9 +58,9 @@ function overFailureLimit(req: Request): boolean {
 export function employeeAccessRoutes(deps: Deps): Router {
   const router = Router();
   const { config, db, clock } = deps;
-  const entryLimit = perIpCounter('failures');
-  const applyLimit = perIpCounter('requests');
-  const lostLimit = perIpCounter('requests');
+  const entryLimit = perIpCounter('failures', clock);
+  const applyLimit = perIpCounter('requests', clock);
+  const lostLimit = perIpCounter('requests', clock);
 
   function renderEntry(res: Response, values: { accessKey: unknown; reference: unknown }, errors: FormErrors | null) {
     res.status(errors ? 400 : 200).render('employee/entry.njk', {
@@ -80,13 +80,13 @@ export function employeeAccessRoutes(deps: Deps): Router {
     const body = normaliseBody(req.body);
     const parsed = parseEntry(body);
     if (!parsed.ok) {
-      if (overFailureLimit(req)) return renderTooMany(req, res);
+      if (overFailureLimit(req)) return renderTooMany(req, res, clock);
       return renderEntry(res, body as { accessKey: unknown; reference: unknown }, parsed.errors);
     }
     const result = await enterApplication(db, parsed.keyNumber, parsed.reference, clock.now());
     if (!result.ok) {
       req.log?.info('employee entry refused');
-      if (overFailureLimit(req)) return renderTooMany(req, res);
+      if (overFailureLimit(req)) return renderTooMany(req, res, clock);
       return renderEntry(res, body as { accessKey: unknown; reference: unknown }, GENERIC_ENTRY_ERROR);
     }
     const lang = req.lang;
