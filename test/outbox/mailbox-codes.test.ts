@@ -19,9 +19,7 @@ describe('development mailbox and signing codes', () => {
   });
   afterAll(() => ctx.close());
 
-  const tick = (ms: number) => {
-    clock.current = new Date(clock.current.getTime() + ms);
-  };
+  const tick = (ms: number) => clock.advance(ms);
   const deliver = () => createOutboxDispatcher(ctx.deps, createMailTransport(ctx.config)).runOnce();
 
   /** The code e-mails of an application, oldest first, delivered to the mailbox. */

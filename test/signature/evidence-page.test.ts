@@ -18,9 +18,7 @@ describe('the evidence page of a signed PDF', () => {
   });
   afterAll(() => ctx.close());
 
-  const tick = (ms: number) => {
-    clock.current = new Date(clock.current.getTime() + ms);
-  };
+  const tick = (ms: number) => clock.advance(ms);
 
   const cases = [
     {

@@ -29,9 +29,7 @@ describe('electronic signature', () => {
   });
   afterAll(() => ctx.close());
 
-  const tick = (ms: number) => {
-    clock.current = new Date(clock.current.getTime() + ms);
-  };
+  const tick = (ms: number) => clock.advance(ms);
   /** Differences the archive check finds for one application's files (other tests tamper with their own). */
   const archiveProblems = async (id: number) => {
     const r = await verifyArchive({ config: ctx.config, db: ctx.deps.db });

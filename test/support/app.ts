@@ -30,7 +30,10 @@ export class TestClock implements Clock {
     return new Date(this.current);
   }
   advanceDays(days: number): void {
-    this.current = new Date(this.current.getTime() + days * 86400000);
+    this.advance(days * 86400000);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
   }
 }
 

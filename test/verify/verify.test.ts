@@ -25,9 +25,7 @@ describe('verify a copy (/verify)', () => {
   });
   afterAll(() => ctx.close());
 
-  const tick = (ms: number) => {
-    clock.current = new Date(clock.current.getTime() + ms);
-  };
+  const tick = (ms: number) => clock.advance(ms);
   /** Each test its own client address, so the per-IP limit of one test does not spill into another. */
   let ipCounter = 0;
   const newIp = () => `203.0.113.${++ipCounter}`;

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db';
-import { threadMessages, threadOf, type ThreadMessage } from '../threads/threads';
+import { subjectsMessages, type ThreadMessage } from '../threads/threads';
 import { deadlineView, allowedActions, type Complaint, type DeadlineView } from './complaints';
 import { complaintsOfApplication } from './repository';
 
@@ -20,20 +20,22 @@ export interface ComplaintDetail {
 }
 
 export async function withDetails(db: Db, complaints: Complaint[], today: string): Promise<ComplaintDetail[]> {
-  return Promise.all(
-    complaints.map(async (complaint) => {
-      const thread = await threadOf(db, { type: 'complaint', id: complaint.id });
-      const messages = thread ? await threadMessages(db, thread.id) : [];
-      return {
-        complaint,
-        deadline: deadlineView(complaint, today),
-        actions: allowedActions(complaint),
-        messages,
-        statement: messages[0],
-        answer: complaint.answerMessageId === null ? undefined : messages.find((m) => m.id === complaint.answerMessageId),
-      };
-    }),
+  const threads = await subjectsMessages(
+    db,
+    'complaint',
+    complaints.map((c) => c.id),
   );
+  return complaints.map((complaint) => {
+    const messages = threads.get(complaint.id) ?? [];
+    return {
+      complaint,
+      deadline: deadlineView(complaint, today),
+      actions: allowedActions(complaint),
+      messages,
+      statement: messages[0],
+      answer: complaint.answerMessageId === null ? undefined : messages.find((m) => m.id === complaint.answerMessageId),
+    };
+  });
 }
 
 /** The complaints about an application, newest first, as the employee's status page shows them (answers included). */

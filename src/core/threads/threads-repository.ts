@@ -18,6 +18,21 @@ export async function findThread(db: Db, subjectType: string, subjectId: number)
   return row ? { id: Number(row.id), subjectType: row.subject_type, subjectId: Number(row.subject_id), applicationId: Number(row.application_id) } : undefined;
 }
 
+/** The threads of these subjects (one query). */
+export async function findThreads(db: Db, subjectType: string, subjectIds: number[]): Promise<ThreadRow[]> {
+  if (!subjectIds.length) return [];
+  const rows = await db('thread')
+    .where('subject_type', subjectType)
+    .whereIn('subject_id', subjectIds)
+    .select('id', 'subject_type', 'subject_id', 'application_id');
+  return rows.map((row: Record<string, unknown>) => ({
+    id: Number(row.id),
+    subjectType: String(row.subject_type),
+    subjectId: Number(row.subject_id),
+    applicationId: Number(row.application_id),
+  }));
+}
+
 export async function insertMessage(
   trx: Db,
   row: { threadId: number; authorType: string; administratorId: number | null; body: string; createdAt: string },
@@ -60,20 +75,22 @@ export async function insertAttachment(
 
 export interface MessageRecord {
   id: number;
+  threadId: number;
   authorType: string;
   administratorName: string | null;
   body: string;
   createdAt: string;
 }
 
-export async function messagesOf(db: Db, threadId: number): Promise<MessageRecord[]> {
+export async function messagesOf(db: Db, threadIds: number | number[]): Promise<MessageRecord[]> {
   const rows = await db('thread_message as m')
     .leftJoin('administrator as ad', 'ad.id', 'm.administrator_id')
-    .where('m.thread_id', threadId)
+    .whereIn('m.thread_id', ([] as number[]).concat(threadIds))
     .orderBy('m.id')
-    .select('m.id', 'm.author_type', 'ad.display_name', 'm.body', 'm.created_at');
+    .select('m.id', 'm.thread_id', 'm.author_type', 'ad.display_name', 'm.body', 'm.created_at');
   return rows.map((r) => ({
     id: Number(r.id),
+    threadId: Number(r.thread_id),
     authorType: r.author_type,
     administratorName: r.display_name ?? null,
     body: r.body,
@@ -107,10 +124,10 @@ function toAttachment(r: Record<string, unknown>): AttachmentRecord {
   };
 }
 
-export async function attachmentsOf(db: Db, threadId: number): Promise<AttachmentRecord[]> {
+export async function attachmentsOf(db: Db, threadIds: number | number[]): Promise<AttachmentRecord[]> {
   const rows = await db('thread_attachment as t')
     .join('archive_entry as e', 'e.id', 't.archive_entry_id')
-    .where('t.thread_id', threadId)
+    .whereIn('t.thread_id', ([] as number[]).concat(threadIds))
     .orderBy('t.id')
     .select(ATTACHMENT_COLUMNS);
   return rows.map(toAttachment);

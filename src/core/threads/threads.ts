@@ -11,6 +11,7 @@ import {
   attachmentsOf,
   findAttachment,
   findThread,
+  findThreads,
   insertAttachment,
   insertMessage,
   insertThread,
@@ -147,21 +148,43 @@ export async function postMessage(
 
 /** The thread's messages, oldest first, each with its documents. */
 export async function threadMessages(db: Db, threadId: number): Promise<ThreadMessage[]> {
-  const [messages, attachments] = await Promise.all([messagesOf(db, threadId), attachmentsOf(db, threadId)]);
+  return (await messagesOfThreads(db, [threadId])).get(threadId) ?? [];
+}
+
+/** The messages of several threads at once (two queries whatever their number), by thread id. */
+async function messagesOfThreads(db: Db, threadIds: number[]): Promise<Map<number, ThreadMessage[]>> {
+  const byThread = new Map<number, ThreadMessage[]>();
+  if (!threadIds.length) return byThread;
+  const [messages, attachments] = await Promise.all([messagesOf(db, threadIds), attachmentsOf(db, threadIds)]);
   const byMessage = new Map<number, ThreadAttachment[]>();
   for (const a of attachments) {
     const list = byMessage.get(a.messageId) ?? [];
     list.push({ id: a.id, kind: a.kind, originalName: a.originalName, mime: a.mime, size: a.size, sha256: a.sha256 });
     byMessage.set(a.messageId, list);
   }
-  return messages.map((m) => ({
-    id: m.id,
-    author: m.authorType === 'administrator' ? 'administrator' : 'employee',
-    administratorName: m.administratorName,
-    body: m.body,
-    createdAt: m.createdAt,
-    attachments: byMessage.get(m.id) ?? [],
-  }));
+  for (const m of messages) {
+    const list = byThread.get(m.threadId) ?? [];
+    list.push({
+      id: m.id,
+      author: m.authorType === 'administrator' ? 'administrator' : 'employee',
+      administratorName: m.administratorName,
+      body: m.body,
+      createdAt: m.createdAt,
+      attachments: byMessage.get(m.id) ?? [],
+    });
+    byThread.set(m.threadId, list);
+  }
+  return byThread;
+}
+
+/** The messages of the threads of several subjects of one type (three queries), by subject id; none when no thread. */
+export async function subjectsMessages(db: Db, type: ThreadSubjectType, subjectIds: number[]): Promise<Map<number, ThreadMessage[]>> {
+  const threads = await findThreads(db, type, subjectIds);
+  const byThread = await messagesOfThreads(
+    db,
+    threads.map((t) => t.id),
+  );
+  return new Map(threads.map((t) => [t.subjectId, byThread.get(t.id) ?? []]));
 }
 
 /** An archived document that no longer matches the hash recorded when it was received. */
