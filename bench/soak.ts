@@ -369,6 +369,23 @@ async function main(): Promise<void> {
   let rssMax = 0;
   const samples: Array<{ t: number; rss: number }> = [];
   const outageSnapshots: string[] = [];
+  // The V8 heap as the app's own /metrics reports it (prom-client's process metrics), every 5 s: the smallest "heap used"
+  // of each minute is close to what survives a collection, so a leak shows as a rising minimum, a settling heap does not.
+  const heapSamples: Array<{ t: number; used: number; total: number; external: number }> = [];
+  const metricValue = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+  const heapMonitor = setInterval(() => {
+    void request(base)
+      .get('/metrics')
+      .then((r) =>
+        heapSamples.push({
+          t: Date.now() - t0,
+          used: metricValue(r.text, 'nodejs_heap_size_used_bytes'),
+          total: metricValue(r.text, 'nodejs_heap_size_total_bytes'),
+          external: metricValue(r.text, 'nodejs_external_memory_bytes'),
+        }),
+      )
+      .catch(() => undefined);
+  }, 5000);
   const monitor = setInterval(() => {
     const now = Date.now();
     const rss = rssKb(child.pid as number);
@@ -410,6 +427,7 @@ async function main(): Promise<void> {
     await sleep(2000);
   }
   clearInterval(monitor);
+  clearInterval(heapMonitor);
   const rssEnd = rssKb(child.pid as number);
   const byState = (await db('outbox').select('status').count({ n: '*' }).groupBy('status')) as Array<{ status: string; n: number | string }>;
   const sentRows = (await db('outbox').where({ status: 'sent' }).select('id', 'message_id')) as Array<{ id: number; message_id: string }>;
@@ -455,6 +473,20 @@ async function main(): Promise<void> {
   const perMinute = new Map<number, number>();
   for (const s of samples) perMinute.set(Math.floor(s.t / 60_000), s.rss);
   console.log(`per minute (MB): ${[...perMinute.values()].map((kb) => (kb / 1024).toFixed(0)).join(' ')}`);
+  const heapPerMinute = new Map<number, { used: number; total: number; external: number }>();
+  for (const h of heapSamples) {
+    const minute = Math.floor(h.t / 60_000);
+    const seen = heapPerMinute.get(minute);
+    heapPerMinute.set(minute, {
+      used: Math.min(seen?.used ?? Infinity, h.used),
+      total: Math.max(seen?.total ?? 0, h.total),
+      external: Math.max(seen?.external ?? 0, h.external),
+    });
+  }
+  const mb = (bytes: number) => (bytes / 1048576).toFixed(0);
+  console.log(`V8 heap used, smallest of each minute (MB): ${[...heapPerMinute.values()].map((h) => mb(h.used)).join(' ')}`);
+  console.log(`V8 heap size, largest of each minute (MB): ${[...heapPerMinute.values()].map((h) => mb(h.total)).join(' ')}`);
+  console.log(`external memory, largest of each minute (MB): ${[...heapPerMinute.values()].map((h) => mb(h.external)).join(' ')}`);
   console.log(
     `after warm-up (${(warmupMs / 1000).toFixed(0)} s): ${(rssStart / 1024).toFixed(1)} MB; end of load: ${(rssEndOfLoad / 1024).toFixed(1)} MB; end (after drain): ${(rssEnd / 1024).toFixed(1)} MB; max ${(rssMax / 1024).toFixed(1)} MB; growth ${(growth * 100).toFixed(1)} %`,
   );
