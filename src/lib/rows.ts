@@ -2,7 +2,8 @@
  * A table's record declared once: each field names its column and how the stored value is read, so the columns a
  * repository selects and the mapper that reads them come from one list (no second list of columns to keep in step).
  *
- *   const ACCOUNT = rowMapper<Account>({ id: int('id'), companyName: text('company_name'), … });
+ *   const ACCOUNT = rowMapper<Account>({ id: int, companyName: text, createdBy: int('author_id'), … });
+ *   (a bare reader reads the field's own column in snake case: companyName → company_name)
  *   const rows = await db('account').select(ACCOUNT.columns);   // selects exactly those columns
  *   return rows.map(ACCOUNT.map);
  */
@@ -36,8 +37,15 @@ export interface RowMapper<T> {
   fromPrefixed: (row: Row, prefix: string) => T;
 }
 
-export function rowMapper<T>(fields: { [K in keyof T]-?: Column<T[K]> }): RowMapper<T> {
-  const entries = Object.entries(fields) as Array<[keyof T & string, Column<unknown>]>;
+/** A field's column named after the field (`accountId` reads `account_id`): `rowMapper({ accountId: int })`. */
+type ColumnOf<V> = (column: string) => Column<V>;
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export function rowMapper<T>(fields: { [K in keyof T]-?: Column<T[K]> | ColumnOf<T[K]> }): RowMapper<T> {
+  const entries = Object.entries(fields).map(([name, f]) => [name, typeof f === 'function' ? (f as ColumnOf<unknown>)(snakeCase(name)) : f]) as Array<
+    [keyof T & string, Column<unknown>]
+  >;
   const columns = [...new Set(entries.map(([, f]) => f.column))];
   const fromPrefixed = (row: Row, prefix: string): T => {
     const out: Record<string, unknown> = {};
@@ -54,5 +62,5 @@ export function rowMapper<T>(fields: { [K in keyof T]-?: Column<T[K]> }): RowMap
 
 /** A record's fields as columns: `accessKeyId` → `access_key_id` (the other way of rowMapper, for inserts). */
 export function snakeCaseColumns(fields: Record<string, unknown>): Row {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [snakeCase(k), v]));
 }

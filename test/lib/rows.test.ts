@@ -25,6 +25,22 @@ describe('rowMapper', () => {
     expect(twice.columns).toEqual(['x']);
   });
 
+  it('reads a field declared with a bare reader from its own name in snake case', () => {
+    const mapper = rowMapper<{ accountId: number; firstName: string | null; isActive: boolean; label: string }>({
+      accountId: int,
+      firstName: textOrNull,
+      isActive: bool,
+      label: text('display_label'),
+    });
+    expect(mapper.columns).toEqual(['account_id', 'first_name', 'is_active', 'display_label']);
+    expect(mapper.map({ account_id: '12', first_name: undefined, is_active: 1, display_label: 'X' })).toEqual({
+      accountId: 12,
+      firstName: null,
+      isActive: true,
+      label: 'X',
+    });
+  });
+
   it('reads each field from its column, converting as declared', () => {
     const row = { id: '7', display_name: 'Ana', role: 'admin', nickname: undefined, active: 1, tags: '["a","b"]', other: 'ignored' };
     expect(PERSON.map(row)).toEqual({ id: 7, name: 'Ana', role: 'admin', nickname: null, active: true, tags: ['a', 'b'] });

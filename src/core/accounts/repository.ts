@@ -37,22 +37,22 @@ export const ACCOUNT_CARD_COLUMNS = [
 ] as const;
 
 const ACCOUNT = rowMapper<Account>({
-  id: int('id'),
-  number: text('number'),
-  companyName: text('company_name'),
-  addressBuilding: text('address_building'),
-  addressStreet: text('address_street'),
-  addressCity: text('address_city'),
-  addressPostalCode: text('address_postal_code'),
-  addressCountry: text('address_country'),
-  phone: text('phone'),
-  cardProduct: text('card_product'),
+  id: int,
+  number: text,
+  companyName: text,
+  addressBuilding: text,
+  addressStreet: text,
+  addressCity: text,
+  addressPostalCode: text,
+  addressCountry: text,
+  phone: text,
+  cardProduct: text,
   plasticTypes: column('plastic_types', (v) => JSON.parse(v as string) as PlasticType[]),
-  liabilityType: text('liability_type'),
-  statementOption: text('statement_option'),
-  paymentType: text('payment_type'),
-  createdAt: text('created_at'),
-  updatedAt: text('updated_at'),
+  liabilityType: text,
+  statementOption: text,
+  paymentType: text,
+  createdAt: text,
+  updatedAt: text,
 });
 const toAccount = ACCOUNT.map;
 

@@ -21,12 +21,12 @@ export interface Actor extends Administrator {
 }
 
 const ADMINISTRATOR = rowMapper<Administrator>({
-  id: int('id'),
-  email: text('email'),
-  displayName: text('display_name'),
-  role: text('role'),
-  language: text('language'),
-  active: bool('active'),
+  id: int,
+  email: text,
+  displayName: text,
+  role: text,
+  language: text,
+  active: bool,
 });
 const toAdministrator = ADMINISTRATOR.map;
 

@@ -24,17 +24,17 @@ export interface StoredDocument {
 }
 
 const DOCUMENT = rowMapper<StoredDocument>({
-  id: int('id'),
-  applicationId: int('application_id'),
-  kind: text('kind'),
-  originalName: text('original_name'),
-  storedName: text('stored_name'),
-  mime: text('mime'),
-  size: int('size'),
-  sha256: text('sha256'),
-  uploadedAt: text('uploaded_at'),
-  removedAt: textOrNull('removed_at'),
-  archived: bool('archived'),
+  id: int,
+  applicationId: int,
+  kind: text,
+  originalName: text,
+  storedName: text,
+  mime: text,
+  size: int,
+  sha256: text,
+  uploadedAt: text,
+  removedAt: textOrNull,
+  archived: bool,
 });
 
 /** The application's status, or undefined when it does not exist. */

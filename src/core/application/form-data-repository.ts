@@ -1,21 +1,11 @@
-import { joinedApplications } from './repository';
+import { joinedApplications, toApplicationFields } from './repository';
 import type { Db } from '../../platform/db';
 import { ACCOUNT_CARD_COLUMNS, type Account } from '../accounts/repository';
-import type { Origin, Priority } from './create';
-import type { ApplicationPerson } from './repository';
-import type { Status } from './status';
+import type { ApplicationFields } from './repository';
 
 /** The application, its key's rules and its BC, and its stored form and pre-fill (JSON text, as stored). */
 export interface FormRecord {
-  application: ApplicationPerson & {
-    id: number;
-    reference: string;
-    origin: Origin;
-    priority: Priority;
-    status: Status;
-    createdAt: string;
-    version: number;
-  };
+  application: ApplicationFields & { version: number };
   key: {
     id: number;
     number: string;
@@ -70,20 +60,7 @@ export async function findFormRecord(db: Db, applicationId: number): Promise<For
     );
   if (!row) return undefined;
   return {
-    application: {
-      id: Number(row.id),
-      reference: row.reference,
-      origin: row.origin,
-      priority: row.priority,
-      status: row.status,
-      title: row.title ?? null,
-      firstName: row.first_name ?? null,
-      lastName: row.last_name ?? null,
-      email: row.email,
-      language: row.language,
-      createdAt: row.created_at,
-      version: Number(row.version),
-    },
+    application: { ...toApplicationFields(row), version: Number(row.version) },
     key: {
       id: Number(row.access_key_id),
       number: row.key_number,

@@ -4,6 +4,7 @@ import type { Origin, Priority } from './create';
 import type { Language } from '../../platform/i18n';
 import { countInStatus } from './counts-repository';
 import { lockingRead, type Db } from '../../platform/db';
+import { int, rowMapper, text, textOrNull } from '../../lib/rows';
 
 export interface KeyForApplications {
   id: number;
@@ -86,7 +87,7 @@ export async function findOpenApplicationOnKey(db: Db, keyId: number, email: str
     .first();
 }
 
-interface ApplicationRow {
+type ApplicationRow = {
   id: number;
   reference: string;
   access_key_id: number;
@@ -106,7 +107,8 @@ interface ApplicationRow {
   status_changed_at: string;
   created_at: string;
   personal_data_erased_at?: string | null;
-}
+  version?: number;
+};
 
 /** Who an application is for, as it was initiated (the form's cardholder section may refine the name). */
 export interface ApplicationPerson {
@@ -117,17 +119,21 @@ export interface ApplicationPerson {
   language: Language;
 }
 
-export interface ApplicationView extends ApplicationPerson {
+/** The application's own fields, as every reader maps them (toApplicationFields). */
+export interface ApplicationFields extends ApplicationPerson {
   id: number;
   reference: string;
-  accountId: number;
   origin: Origin;
-  batchId: number | null;
   priority: Priority;
   status: Status;
+  createdAt: string;
+}
+
+export interface ApplicationView extends ApplicationFields {
+  accountId: number;
+  batchId: number | null;
   firstOpenedAt: string | null;
   submittedAt: string | null;
-  createdAt: string;
   initiatedByName: string | null;
   /** When the retention purge erased its personal data (null until then). */
   personalDataErasedAt: string | null;
@@ -163,23 +169,29 @@ type ApplicationJoinedRow = ApplicationRow & {
   initiated_by_name: string | null;
 };
 
+/** The one mapper of the application's own columns (its readers add what they join). */
+const APPLICATION_FIELDS = rowMapper<ApplicationFields>({
+  id: int,
+  reference: text,
+  origin: text,
+  priority: text,
+  status: text,
+  title: textOrNull,
+  firstName: textOrNull,
+  lastName: textOrNull,
+  email: text,
+  language: text,
+  createdAt: text,
+});
+export const toApplicationFields = APPLICATION_FIELDS.map;
+
 function toView(r: ApplicationJoinedRow): ApplicationView {
   return {
-    id: r.id,
-    reference: r.reference,
+    ...toApplicationFields(r),
     accountId: r.account_id,
-    origin: r.origin,
     batchId: r.batch_id,
-    priority: r.priority,
-    status: r.status,
-    title: r.title,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    email: r.email,
-    language: r.language,
     firstOpenedAt: r.first_opened_at,
     submittedAt: r.submitted_at,
-    createdAt: r.created_at,
     initiatedByName: r.initiated_by_name,
     personalDataErasedAt: r.personal_data_erased_at ?? null,
     key: { id: r.access_key_id, number: r.key_number, name: r.key_name, deletedAt: r.key_deleted_at, expiresOn: r.key_expires_on },
@@ -229,6 +241,17 @@ export interface HistoryEntry {
   onBehalfOfName: string | null;
 }
 
+const HISTORY_ENTRY = rowMapper<HistoryEntry>({
+  at: text,
+  actorType: text,
+  actorName: textOrNull,
+  fromStatus: textOrNull,
+  toStatus: text,
+  comment: textOrNull,
+  event: textOrNull,
+  onBehalfOfName: textOrNull,
+});
+
 export async function historyOf(db: Db, applicationId: number): Promise<HistoryEntry[]> {
   const rows = await db('application_status_history as h')
     .leftJoin('administrator as ad', function joinAdmin() {
@@ -250,27 +273,7 @@ export async function historyOf(db: Db, applicationId: number): Promise<HistoryE
       'h.event',
       'ob.display_name as on_behalf_of_name',
     );
-  return rows.map(
-    (r: {
-      at: string;
-      actor_type: string;
-      actor_name: string | null;
-      from_status: Status | null;
-      to_status: Status;
-      comment: string | null;
-      event: string | null;
-      on_behalf_of_name: string | null;
-    }) => ({
-      at: r.at,
-      actorType: r.actor_type,
-      actorName: r.actor_name,
-      fromStatus: r.from_status,
-      toStatus: r.to_status,
-      comment: r.comment,
-      event: r.event ?? null,
-      onBehalfOfName: r.on_behalf_of_name ?? null,
-    }),
-  );
+  return rows.map(HISTORY_ENTRY.map);
 }
 
 /** "En attente d'approbation (N)": applications waiting for the actor's approval, in their BCs. */

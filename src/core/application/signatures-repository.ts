@@ -31,18 +31,18 @@ export interface Signature {
 }
 
 const SIGNATURE = rowMapper<Signature>({
-  id: int('id'),
-  applicationId: int('application_id'),
-  version: int('version'),
-  language: text('language'),
-  pdfSha256: text('pdf_sha256'),
-  shownPdfSha256: text('shown_pdf_sha256'),
-  archivePath: text('archive_path'),
-  pdfSize: int('pdf_size'),
-  signedAt: text('signed_at'),
-  signerEmail: text('signer_email'),
-  ip: text('ip'),
-  userAgent: text('user_agent'),
+  id: int,
+  applicationId: int,
+  version: int,
+  language: text,
+  pdfSha256: text,
+  shownPdfSha256: text,
+  archivePath: text,
+  pdfSize: int,
+  signedAt: text,
+  signerEmail: text,
+  ip: text,
+  userAgent: text,
   consents: column('consents', (v) => JSON.parse(v as string) as Consents),
 });
 

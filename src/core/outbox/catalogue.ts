@@ -36,36 +36,38 @@ interface DerivedVariable {
   separator: string;
 }
 
+/** A documented variable: its name, kind and sample value (a text sample in both languages where it is words). */
+function variable(name: string, kind: VariableKind, sample: Sample, options: { optional?: boolean } = {}): TemplateVariable {
+  return { name, kind, sample, ...options };
+}
+
 export const DERIVED_VARIABLES: DerivedVariable[] = [{ name: 'fullName', from: ['firstName', 'lastName'], separator: ' ' }];
 
-const reference: TemplateVariable = { name: 'reference', kind: 'code', sample: '4975300125' };
-const firstName: TemplateVariable = { name: 'firstName', kind: 'text', sample: 'Zoé' };
-const lastName: TemplateVariable = { name: 'lastName', kind: 'text', sample: 'Martin' };
-const fullName: TemplateVariable = { name: 'fullName', kind: 'text', sample: 'Zoé Martin', optional: true };
+const reference = variable('reference', 'code', '4975300125');
+const firstName = variable('firstName', 'text', 'Zoé');
+const lastName = variable('lastName', 'text', 'Martin');
+const fullName = variable('fullName', 'text', 'Zoé Martin', { optional: true });
 const employee = [firstName, lastName, fullName];
-const entryLink: TemplateVariable = { name: 'links.entry', kind: 'link', sample: '' };
-const approvalsLink: TemplateVariable = { name: 'links.approvals', kind: 'link', sample: '' };
-const comment: TemplateVariable = {
-  name: 'comment',
-  kind: 'multiline',
-  sample: { fr: 'Merci de joindre une copie lisible de votre pièce d’identité.', en: 'Please attach a legible copy of your identity document.' },
-};
-const companyName: TemplateVariable = { name: 'companyName', kind: 'text', sample: 'Exemple Industries SA' };
+const entryLink = variable('links.entry', 'link', '');
+const approvalsLink = variable('links.approvals', 'link', '');
+const comment = variable('comment', 'multiline', {
+  fr: 'Merci de joindre une copie lisible de votre pièce d’identité.',
+  en: 'Please attach a legible copy of your identity document.',
+});
+const companyName = variable('companyName', 'text', 'Exemple Industries SA');
 /** Requests for information (issue 14 part 3). */
-const requestReference: TemplateVariable = { name: 'requestReference', kind: 'code', sample: '4975300125-DI1' };
-const message: TemplateVariable = {
-  name: 'message',
-  kind: 'multiline',
-  sample: { fr: 'Merci de nous transmettre un justificatif de domicile récent.', en: 'Please send us a recent proof of address.' },
-};
-const documentsListVariable: TemplateVariable = {
-  name: 'documentsList',
-  kind: 'multiline',
-  sample: { fr: '- Justificatif de domicile\n- Bulletin de salaire', en: '- Proof of address\n- Payslip' },
-};
-const answerBy: TemplateVariable = { name: 'answerBy', kind: 'text', sample: { fr: '15 décembre 2026', en: '15 December 2026' } };
-const employeeNameVariable: TemplateVariable = { name: 'employeeName', kind: 'text', sample: 'Zoé Martin' };
-const informationRequestLink: TemplateVariable = { name: 'links.informationRequest', kind: 'link', sample: '' };
+const requestReference = variable('requestReference', 'code', '4975300125-DI1');
+const message = variable('message', 'multiline', {
+  fr: 'Merci de nous transmettre un justificatif de domicile récent.',
+  en: 'Please send us a recent proof of address.',
+});
+const documentsListVariable = variable('documentsList', 'multiline', {
+  fr: '- Justificatif de domicile\n- Bulletin de salaire',
+  en: '- Proof of address\n- Payslip',
+});
+const answerBy = variable('answerBy', 'text', { fr: '15 décembre 2026', en: '15 December 2026' });
+const employeeNameVariable = variable('employeeName', 'text', 'Zoé Martin');
+const informationRequestLink = variable('links.informationRequest', 'link', '');
 /** Stuck approvals (issue 16 item 3): an application pending approval past its key's deadline. */
 const stuckApproval: TemplateVariable[] = [
   reference,
@@ -77,9 +79,9 @@ const stuckApproval: TemplateVariable[] = [
   { name: 'dueOn', kind: 'text', sample: { fr: '8 décembre 2026', en: '8 December 2026' } },
   { name: 'links.approvals', kind: 'link', sample: '' },
 ];
-const complaintReference: TemplateVariable = { name: 'complaintReference', kind: 'code', sample: 'RC-7K2M-9QXA' };
-const applicationReference: TemplateVariable = { name: 'applicationReference', kind: 'code', sample: '4975300125' };
-const dueOn: TemplateVariable = { name: 'dueOn', kind: 'text', sample: { fr: '24 mai 2027', en: '24 May 2027' } };
+const complaintReference = variable('complaintReference', 'code', 'RC-7K2M-9QXA');
+const applicationReference = variable('applicationReference', 'code', '4975300125');
+const dueOn = variable('dueOn', 'text', { fr: '24 mai 2027', en: '24 May 2027' });
 
 export const CATALOGUE: CatalogueEntry[] = [
   { template: 'invitation-link', number: 1, recipient: 'employee', variables: [reference, ...employee, entryLink] },
@@ -95,7 +97,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     recipient: 'approver',
     variables: [
       { name: 'approverName', kind: 'text', sample: 'Claire Dubois' },
-      { name: 'employeeName', kind: 'text', sample: 'Zoé Martin' },
+      employeeNameVariable,
       companyName,
       { name: 'expiresOn', kind: 'text', sample: { fr: '3 décembre 2026', en: '3 December 2026' } },
       { name: 'links.approve', kind: 'link', sample: '' },
@@ -126,7 +128,7 @@ export const CATALOGUE: CatalogueEntry[] = [
     recipient: 'administrator',
     variables: [
       reference,
-      { name: 'employeeName', kind: 'text', sample: 'Zoé Martin' },
+      employeeNameVariable,
       companyName,
       { name: 'accountNumber', kind: 'text', sample: '12345678901' },
       { name: 'keyName', kind: 'text', sample: 'Siège' },

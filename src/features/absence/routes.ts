@@ -49,8 +49,7 @@ export function absenceRoutes(deps: Deps): Router {
     res.redirect(303, paths.admin.absence.show);
   };
 
-  router.get(paths.admin.absence.show, showAbsence);
-  router.post(paths.admin.absence.show, saveAbsence);
+  router.route(paths.admin.absence.show).get(showAbsence).post(saveAbsence);
   router.post(paths.admin.absence.cancel, cancel);
   return router;
 }

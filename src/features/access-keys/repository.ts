@@ -107,36 +107,36 @@ function parseJsonArray(text: string | null | undefined): string[] {
 }
 
 const ACCOUNT_SUMMARY = rowMapper<AccountSummary>({
-  id: int('id'),
-  number: text('number'),
-  companyName: text('company_name'),
-  cardProduct: text('card_product'),
+  id: int,
+  number: text,
+  companyName: text,
+  cardProduct: text,
   plasticTypes: column('plastic_types', (v) => parseJsonArray(v as string | null)),
-  liabilityType: text('liability_type'),
-  statementOption: text('statement_option'),
-  paymentType: text('payment_type'),
+  liabilityType: text,
+  statementOption: text,
+  paymentType: text,
 });
 const toAccountSummary = ACCOUNT_SUMMARY.map;
 
 /** An access key's record: its columns and its mapper, declared once. */
 const ACCESS_KEY = rowMapper<AccessKey>({
-  id: int('id'),
-  number: text('number'),
-  name: text('name'),
-  accountId: int('account_id'),
-  plasticType: text('plastic_type'),
-  costCentreRule: text<FieldRule>('cost_centre_rule'),
-  employeeNumberRule: text<FieldRule>('employee_number_rule'),
-  directDebitRule: text<DirectDebitRule>('direct_debit_rule'),
-  reminderEnabled: bool('reminder_enabled'),
-  additionalApproverRequired: bool('additional_approver_required'),
+  id: int,
+  number: text,
+  name: text,
+  accountId: int,
+  plasticType: text,
+  costCentreRule: text,
+  employeeNumberRule: text,
+  directDebitRule: text,
+  reminderEnabled: bool,
+  additionalApproverRequired: bool,
   notificationRecipients: column('notification_recipients', (v) => parseJsonArray(v as string | null)),
-  expiresOn: text('expires_on'),
-  approvalDeadlineDays: int('approval_deadline_days'),
-  createdBy: int('created_by'),
-  createdAt: text('created_at'),
-  updatedAt: text('updated_at'),
-  deletedAt: textOrNull('deleted_at'),
+  expiresOn: text,
+  approvalDeadlineDays: int,
+  createdBy: int,
+  createdAt: text,
+  updatedAt: text,
+  deletedAt: textOrNull,
 });
 const KEY_COLUMNS = ACCESS_KEY.columns.map((c) => `k.${c}`);
 const ACCOUNT_COLUMNS = ACCOUNT_SUMMARY.prefixed('a', 'a_');
@@ -232,17 +232,17 @@ function applySort(qb: Knex.QueryBuilder, sort: AccessKeySort, dir: 'asc' | 'des
 const LIST_COLUMNS = ['k.id', 'k.number', 'k.name', 'k.expires_on', 'k.account_id', 'k.plastic_type', ...ACCOUNT_CARD_COLUMNS];
 
 const toListRow = rowMapper<AccessKeyListRow>({
-  id: int('id'),
-  number: text('number'),
-  name: text('name'),
-  expiresOn: text('expires_on'),
-  accountId: int('account_id'),
-  accountNumber: text('account_number'),
-  companyName: text('company_name'),
-  cardProduct: text('card_product'),
-  plasticType: text('plastic_type'),
-  liabilityType: text('liability_type'),
-  statementOption: text('statement_option'),
+  id: int,
+  number: text,
+  name: text,
+  expiresOn: text,
+  accountId: int,
+  accountNumber: text,
+  companyName: text,
+  cardProduct: text,
+  plasticType: text,
+  liabilityType: text,
+  statementOption: text,
 }).map;
 
 export async function countKeys(db: Db, accountIds: number[], q: string): Promise<number> {

@@ -263,13 +263,10 @@ export function accessKeyRoutes(deps: Deps): Router {
 
   router.get(paths.admin.accessKeys.list, admin, listKeys);
   router.get(paths.admin.accessKeys.export, admin, exportKeys);
-  router.get(paths.admin.accessKeys.create, admin, showCreateForm);
-  router.post(paths.admin.accessKeys.create, admin, createKey);
+  router.route(paths.admin.accessKeys.create).get(admin, showCreateForm).post(admin, createKey);
   router.get(paths.admin.accessKeys.show(), admin, showKey);
-  router.get(paths.admin.accessKeys.edit(), admin, showEditForm);
-  router.post(paths.admin.accessKeys.edit(), admin, updateKey);
-  router.get(paths.admin.accessKeys.delete(), admin, showDeleteForm);
-  router.post(paths.admin.accessKeys.delete(), admin, deleteKey);
+  router.route(paths.admin.accessKeys.edit()).get(admin, showEditForm).post(admin, updateKey);
+  router.route(paths.admin.accessKeys.delete()).get(admin, showDeleteForm).post(admin, deleteKey);
 
   return router;
 }

@@ -160,10 +160,14 @@ export function accountRoutes(deps: Deps): Router {
   };
 
   router.get(paths.platform.accounts.list, ...platformOnly, listAll);
-  router.get(paths.platform.accounts.create, ...platformOnly, showCreateForm);
-  router.post(paths.platform.accounts.create, ...platformOnly, createOne);
-  router.get(paths.platform.accounts.edit(), ...platformOnly, showEditForm);
-  router.post(paths.platform.accounts.edit(), ...platformOnly, updateOne);
+  router
+    .route(paths.platform.accounts.create)
+    .get(...platformOnly, showCreateForm)
+    .post(...platformOnly, createOne);
+  router
+    .route(paths.platform.accounts.edit())
+    .get(...platformOnly, showEditForm)
+    .post(...platformOnly, updateOne);
   router.get(paths.platform.accounts.import, ...platformOnly, showImportForm);
   router.get(paths.platform.accounts.importSample, ...platformOnly, downloadImportSample);
   router.post(paths.platform.accounts.import, ...platformOnly, receiveFile, verifyCsrf, importFile);

@@ -114,12 +114,18 @@ export function administratorRoutes(deps: Deps): Router {
   };
 
   router.get(paths.platform.administrators.list, ...platformOnly, listAll);
-  router.get(paths.platform.administrators.create, ...platformOnly, showCreateForm);
-  router.post(paths.platform.administrators.create, ...platformOnly, createOne);
-  router.get(paths.platform.administrators.edit(), ...platformOnly, showEditForm);
-  router.post(paths.platform.administrators.edit(), ...platformOnly, updateOne);
-  router.get(paths.platform.administrators.deactivate(), ...platformOnly, showDeactivateForm);
-  router.post(paths.platform.administrators.deactivate(), ...platformOnly, deactivate);
+  router
+    .route(paths.platform.administrators.create)
+    .get(...platformOnly, showCreateForm)
+    .post(...platformOnly, createOne);
+  router
+    .route(paths.platform.administrators.edit())
+    .get(...platformOnly, showEditForm)
+    .post(...platformOnly, updateOne);
+  router
+    .route(paths.platform.administrators.deactivate())
+    .get(...platformOnly, showDeactivateForm)
+    .post(...platformOnly, deactivate);
   router.post(paths.platform.administrators.reactivate(), ...platformOnly, reactivate);
 
   return router;

@@ -592,23 +592,26 @@ export function applicationFormRoutes(deps: Deps): Router {
   router.get(paths.employee.faq, showFaq);
   router.get(paths.employee.left, showLeft);
   router.get(paths.employee.form.company, showCompany);
-  router.get(paths.employee.form.priority, showPriority);
-  router.post(paths.employee.form.priority, sectionForm(savePriority));
-  router.get(paths.employee.form.cardholder, sectionPage(showCardholder));
-  router.post(paths.employee.form.cardholder, sectionForm(saveCardholder));
-  router.get(paths.employee.form.payment, sectionPage(showPayment, paymentApplies));
-  router.post(paths.employee.form.payment, sectionForm(savePayment, { applies: paymentApplies }));
-  router.get(paths.employee.form.pin, sectionPage(showPin, inSections('pin')));
-  router.post(paths.employee.form.pin, sectionForm(savePin, { applies: inSections('pin'), rawBody: true }));
+  router.route(paths.employee.form.priority).get(showPriority).post(sectionForm(savePriority));
+  router.route(paths.employee.form.cardholder).get(sectionPage(showCardholder)).post(sectionForm(saveCardholder));
+  router
+    .route(paths.employee.form.payment)
+    .get(sectionPage(showPayment, paymentApplies))
+    .post(sectionForm(savePayment, { applies: paymentApplies }));
+  router
+    .route(paths.employee.form.pin)
+    .get(sectionPage(showPin, inSections('pin')))
+    .post(sectionForm(savePin, { applies: inSections('pin'), rawBody: true }));
   router.get(paths.employee.form.documents, sectionPage(showDocuments));
   router.post(paths.employee.form.upload, receiveFile, verifyCsrf, uploadFile);
   router.post(paths.employee.form.removeDocument(), removeDocument);
   router.get(paths.employee.form.document(), downloadDocument);
   router.post(paths.employee.form.documents, sectionForm(saveDocuments));
-  router.get(paths.employee.form.approval, sectionPage(showApproval, inSections('approval')));
-  router.post(paths.employee.form.approval, sectionForm(saveApproval, { applies: inSections('approval'), extraAction: 'send' }));
-  router.get(paths.employee.form.terms, sectionPage(showTerms));
-  router.post(paths.employee.form.terms, sectionForm(saveTerms));
+  router
+    .route(paths.employee.form.approval)
+    .get(sectionPage(showApproval, inSections('approval')))
+    .post(sectionForm(saveApproval, { applies: inSections('approval'), extraAction: 'send' }));
+  router.route(paths.employee.form.terms).get(sectionPage(showTerms)).post(sectionForm(saveTerms));
   router.get(paths.employee.review, showReview);
   router.use(backToTaskListWhenNotEditable);
 

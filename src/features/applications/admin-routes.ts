@@ -182,8 +182,7 @@ export function applicationAdminRoutes(deps: Deps): Router {
     res.redirect(303, paths.admin.applications.show(id));
   };
 
-  router.get(paths.admin.applications.initiate(), requireAdmin, showInitiateForm);
-  router.post(paths.admin.applications.initiate(), requireAdmin, initiate);
+  router.route(paths.admin.applications.initiate()).get(requireAdmin, showInitiateForm).post(requireAdmin, initiate);
   router.get(paths.admin.applications.show(), requireAdmin, showApplication);
   router.post(paths.admin.applications.resend(), requireAdmin, resendInvitationEmails);
   router.post(paths.admin.applications.fixAddress(), requireAdmin, fixAddress);

@@ -267,8 +267,7 @@ export function approvalRoutes(deps: Deps): Router {
 
   router.get(paths.admin.approvals.list, admin, showQueue);
   router.post(paths.admin.approvals.select, admin, selectApplications);
-  router.get(paths.admin.approvals.confirm(), admin, showConfirm);
-  router.post(paths.admin.approvals.confirm(), admin, confirmRun);
+  router.route(paths.admin.approvals.confirm()).get(admin, showConfirm).post(admin, confirmRun);
   router.get(paths.admin.approvals.results(), admin, showResults);
   router.post(paths.admin.applications.reactivate(), admin, reactivateApplication);
 

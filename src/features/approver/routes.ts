@@ -88,8 +88,7 @@ export function approverRoutes(deps: Deps): Router {
     res.render('approver/done.njk', { decision: req.query.decision === 'declined' ? 'declined' : 'approved' });
   };
 
-  router.get(paths.approver.decide, showDecision);
-  router.post(paths.approver.decide, submitDecision);
+  router.route(paths.approver.decide).get(showDecision).post(submitDecision);
   router.get(paths.approver.done, showDone);
 
   return router;

@@ -52,8 +52,7 @@ export function authRoutes(deps: Deps): Router {
   };
 
   if (config.auth.mode === 'dev' && !config.isProduction) {
-    router.get(paths.auth.signIn, showSignIn);
-    router.post(paths.auth.signIn, signIn);
+    router.route(paths.auth.signIn).get(showSignIn).post(signIn);
   }
   router.post(paths.auth.signOut, signOut);
 

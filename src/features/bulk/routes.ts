@@ -237,10 +237,8 @@ export function bulkRoutes(deps: Deps): Router {
   };
 
   router.get(paths.admin.bulk.template, admin, downloadTemplate);
-  router.get(paths.admin.bulk.start(), admin, showStart);
-  router.post(paths.admin.bulk.start(), admin, checkKey, receiveFile, verifyCsrf, uploadFile);
-  router.get(paths.admin.bulk.preview(), admin, showPreview);
-  router.post(paths.admin.bulk.preview(), admin, submitPreview);
+  router.route(paths.admin.bulk.start()).get(admin, showStart).post(admin, checkKey, receiveFile, verifyCsrf, uploadFile);
+  router.route(paths.admin.bulk.preview()).get(admin, showPreview).post(admin, submitPreview);
   router.get(paths.admin.bulk.rejected(), admin, downloadRejected);
   return router;
 }

@@ -409,16 +409,14 @@ export function complaintRoutes(deps: Deps): Router {
     await sendDocument(req, res, { accountIds: actorOf(req).accountIds }, page.complaint.id);
   };
 
-  router.get(paths.employee.complaints.file, showEmployeeForm);
-  router.post(paths.employee.complaints.file, fileByEmployee);
+  router.route(paths.employee.complaints.file).get(showEmployeeForm).post(fileByEmployee);
   router.get(paths.employee.complaints.show(), showEmployeeComplaint);
   router.post(paths.employee.complaints.dissatisfied(), sayDissatisfied);
   router.get(paths.employee.complaints.document(), downloadEmployeeDocument);
 
   router.get(paths.admin.complaints.list, requireAdmin, listPage);
   router.get(paths.admin.complaints.export, requireAdmin, exportRegister);
-  router.get(paths.admin.complaints.file(), requireAdmin, showAdminForm);
-  router.post(paths.admin.complaints.file(), requireAdmin, fileByAdmin);
+  router.route(paths.admin.complaints.file()).get(requireAdmin, showAdminForm).post(requireAdmin, fileByAdmin);
   router.get(paths.admin.complaints.show(), requireAdmin, showAdminComplaint);
   router.post(paths.admin.complaints.start(), requireAdmin, start);
   router.post(paths.admin.complaints.extend(), requireAdmin, extend);

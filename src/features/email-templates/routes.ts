@@ -224,8 +224,10 @@ export function emailTemplateRoutes(deps: Deps): Router {
   router.post(paths.admin.emailTemplates.preview(), ...platformOnly, previewDraft);
   router.post(paths.admin.emailTemplates.edit(), ...platformOnly, saveDraft);
   router.get(paths.admin.emailTemplates.previewHtml(), ...platformOnly, showHtmlPreview);
-  router.get(paths.admin.emailTemplates.reset(), ...platformOnly, showResetForm);
-  router.post(paths.admin.emailTemplates.reset(), ...platformOnly, resetToDefault);
+  router
+    .route(paths.admin.emailTemplates.reset())
+    .get(...platformOnly, showResetForm)
+    .post(...platformOnly, resetToDefault);
 
   return router;
 }

@@ -168,13 +168,11 @@ export function employeeAccessRoutes(deps: Deps): Router {
   };
 
   router.get(paths.employee.entry, showEntry);
-  router.get(paths.employee.lost, showLost);
-  router.post(paths.employee.lost, lostLimit, requestNewLink);
+  router.route(paths.employee.lost).get(showLost).post(lostLimit, requestNewLink);
   router.get(paths.employee.lostSent, showLostSent);
   router.post(paths.employee.entry, entryLimit, enter);
   router.post(paths.employee.signOut, signOut);
-  router.get(paths.employee.apply, showApply);
-  router.post(paths.employee.apply, applyLimit, selfService);
+  router.route(paths.employee.apply).get(showApply).post(applyLimit, selfService);
   router.get(paths.employee.applySent, showApplySent);
 
   return router;

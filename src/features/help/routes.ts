@@ -105,12 +105,18 @@ export function helpRoutes(deps: Deps): Router {
 
   router.get(paths.help, showHelp);
   router.get(paths.platform.help.list, ...platformOnly, listEntries);
-  router.get(paths.platform.help.create, ...platformOnly, showCreateForm);
-  router.post(paths.platform.help.create, ...platformOnly, createEntry);
-  router.get(paths.platform.help.edit(), ...platformOnly, showEditForm);
-  router.post(paths.platform.help.edit(), ...platformOnly, updateEntry);
-  router.get(paths.platform.help.remove(), ...platformOnly, showRemoveForm);
-  router.post(paths.platform.help.remove(), ...platformOnly, removeEntry);
+  router
+    .route(paths.platform.help.create)
+    .get(...platformOnly, showCreateForm)
+    .post(...platformOnly, createEntry);
+  router
+    .route(paths.platform.help.edit())
+    .get(...platformOnly, showEditForm)
+    .post(...platformOnly, updateEntry);
+  router
+    .route(paths.platform.help.remove())
+    .get(...platformOnly, showRemoveForm)
+    .post(...platformOnly, removeEntry);
   router.post(paths.platform.help.move(), ...platformOnly, moveEntry);
 
   return router;

@@ -95,7 +95,7 @@ export function informationRequestRoutes(deps: Deps): Router {
         errors: parsed.errors,
       });
     }
-    const created = await createRequest(db, deps, actor, id, parsed.value, { now, timeZone: tz, audit: auditRequestContext(req) });
+    const created = await createRequest(db, deps, id, { actor, input: parsed.value, ctx: { now, timeZone: tz, audit: auditRequestContext(req) } });
     req.log?.info({ applicationId: id, informationRequestId: created.id }, 'information request created');
     setFlash(req, 'information-requests:flash.created', { reference: created.reference });
     res.redirect(303, paths.admin.informationRequests.show(created.id));
@@ -143,7 +143,7 @@ export function informationRequestRoutes(deps: Deps): Router {
       const values = { message: body.message ?? '', documents: documentsOf(body.documents), answerBy: body.answerBy ?? '' };
       return renderAdminRequest(req, res, id, { values, errors: parsed.errors }, 400);
     }
-    await askAgain(db, deps, req.actor!, id, parsed.value, { now, timeZone: tz, audit: auditRequestContext(req) });
+    await askAgain(db, deps, id, { actor: req.actor!, input: parsed.value, ctx: { now, timeZone: tz, audit: auditRequestContext(req) } });
     setFlash(req, 'information-requests:flash.askedAgain');
     res.redirect(303, paths.admin.informationRequests.show(id));
   };
@@ -251,8 +251,7 @@ export function informationRequestRoutes(deps: Deps): Router {
     res.set(file.headers).send(file.content);
   };
 
-  router.get(paths.admin.informationRequests.create(), requireAdmin, showCreate);
-  router.post(paths.admin.informationRequests.create(), requireAdmin, create);
+  router.route(paths.admin.informationRequests.create()).get(requireAdmin, showCreate).post(requireAdmin, create);
   router.get(paths.admin.informationRequests.show(), requireAdmin, showAdminRequest);
   router.post(paths.admin.informationRequests.close(), requireAdmin, close);
   router.post(paths.admin.informationRequests.askAgain(), requireAdmin, ask);

@@ -40,6 +40,15 @@ interface RequestInput {
 
 type ScopedActor = Pick<Actor, 'id' | 'accountIds'>;
 
+/** What an administrator's asking carries, the first time or again: who asks, what, and when. */
+interface Asking {
+  actor: ScopedActor;
+  input: RequestInput;
+  ctx: Ctx;
+}
+
+type AskDeps = { config: Pick<Config, 'dataDir' | 'documentMaxBytes'> };
+
 /**
  * An administrator asks (the first time or again): their message on the request's thread (opened on its first
  * message; text only, so it cannot be refused), and the e-mail that tells the employee, in the same transaction.
@@ -49,9 +58,7 @@ async function askEmployee(
   trx: Parameters<typeof postMessage>[1],
   request: Pick<InformationRequestRecord, 'id' | 'reference' | 'applicationId' | 'documents' | 'answerBy'>,
   application: ApplicationView,
-  actor: ScopedActor,
-  input: RequestInput,
-  ctx: Ctx,
+  { actor, input, ctx }: Asking,
 ): Promise<void> {
   const threadId = await openThread(trx, { type: 'information_request', id: request.id }, application.id, ctx.now);
   const posted = await postMessage(deps, trx, {
@@ -106,14 +113,8 @@ function employeeOf(application: ApplicationView) {
 }
 
 /** A new request: its reference, its thread with the administrator's message, the e-mail to the employee, the audit. */
-export async function createRequest(
-  db: Db,
-  deps: { config: Pick<Config, 'dataDir' | 'documentMaxBytes'> },
-  actor: ScopedActor,
-  applicationId: number,
-  input: RequestInput,
-  ctx: Ctx,
-) {
+export async function createRequest(db: Db, deps: AskDeps, applicationId: number, asking: Asking) {
+  const { actor, input, ctx } = asking;
   return db.transaction(async (trx) => {
     const application = await applicationToAsk(trx, actor, applicationId);
     const n = (await countRequestsOfApplication(trx, application.id)) + 1;
@@ -128,7 +129,7 @@ export async function createRequest(
       now: at,
     });
     const request = { id, reference, applicationId: application.id, documents: input.documents, answerBy: input.answerBy };
-    await askEmployee(deps, trx, request, application, actor, input, ctx);
+    await askEmployee(deps, trx, request, application, asking);
     await auditRequest(trx, ctx, 'information_request.create', request, { reference, documents: input.documents, answerBy: input.answerBy });
     return { id, reference };
   });
@@ -169,14 +170,8 @@ export async function closeRequest(db: Db, actor: ScopedActor, id: number, ctx: 
 }
 
 /** Asks again in the same thread: a new message, documents and answer date; the request is open again; e-mailed. */
-export async function askAgain(
-  db: Db,
-  deps: { config: Pick<Config, 'dataDir' | 'documentMaxBytes'> },
-  actor: ScopedActor,
-  id: number,
-  input: RequestInput,
-  ctx: Ctx,
-) {
+export async function askAgain(db: Db, deps: AskDeps, id: number, asking: Asking) {
+  const { actor, input, ctx } = asking;
   return db.transaction(async (trx) => {
     const request = await requestInScope(trx, actor, id, true);
     if (request.status === 'closed') throw new ConflictError('information-requests:errors.alreadyClosed');
@@ -184,7 +179,7 @@ export async function askAgain(
     if (!application) throw new NotFoundError('application');
     const at = ctx.now.toISOString();
     await updateRequest(trx, request.id, { status: 'open', documents: input.documents, answerBy: input.answerBy, askedAt: at }, at);
-    await askEmployee(deps, trx, { ...request, documents: input.documents, answerBy: input.answerBy }, application, actor, input, ctx);
+    await askEmployee(deps, trx, { ...request, documents: input.documents, answerBy: input.answerBy }, application, asking);
     await auditRequest(trx, ctx, 'information_request.ask_again', request, { documents: input.documents, answerBy: input.answerBy });
   });
 }

@@ -113,8 +113,10 @@ export function issuerStatusRoutes(deps: Deps): Router {
     res.redirect(303, paths.platform.issuerStatus.preview(token));
   };
 
-  router.get(paths.platform.issuerStatus.start, ...platformOnly, showStart);
-  router.post(paths.platform.issuerStatus.start, ...platformOnly, receiveFile, verifyCsrf, uploadFile);
+  router
+    .route(paths.platform.issuerStatus.start)
+    .get(...platformOnly, showStart)
+    .post(...platformOnly, receiveFile, verifyCsrf, uploadFile);
   router.get(paths.platform.issuerStatus.preview(), ...platformOnly, showPreview);
   router.post(paths.platform.issuerStatus.apply(), ...platformOnly, apply);
   return router;

@@ -250,13 +250,11 @@ export function signatureRoutes(deps: Deps): Router {
     res.end(signed.pdf);
   };
 
-  router.get(paths.employee.signature, showTerms);
-  router.post(paths.employee.signature, submitTerms);
+  router.route(paths.employee.signature).get(showTerms).post(submitTerms);
   router.get(paths.employee.signing.document, showDocument);
   router.get(paths.employee.signing.documentPdf, downloadDraftPdf);
   router.post(paths.employee.signing.sendCode, sendCode);
-  router.get(paths.employee.signing.code, showCode);
-  router.post(paths.employee.signing.code, submitCode);
+  router.route(paths.employee.signing.code).get(showCode).post(submitCode);
   router.get(paths.employee.signing.signed, showSigned);
   router.get(paths.employee.signedPdf(), downloadSignedPdf);
 

@@ -46,7 +46,6 @@ export function verifyRoutes(deps: Deps): Router {
     render(res, 200, null, outcome);
   };
 
-  router.get(paths.verify, showPage);
-  router.post(paths.verify, receiveFile, verifyCsrf, check);
+  router.route(paths.verify).get(showPage).post(receiveFile, verifyCsrf, check);
   return router;
 }
