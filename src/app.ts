@@ -10,9 +10,8 @@ import { locale } from './middleware/locale';
 import { afterSigningScope } from './middleware/after-signing';
 import { flashLocal } from './middleware/flash';
 import { identifyAdministrator } from './middleware/auth';
-import { withDelegations } from './core/administrators/absence';
 import { absenceRoutes } from './features/absence/routes';
-import { findActiveActor } from './core/administrators/repository';
+import { cachedActorLookup } from './core/administrators/actor-lookup';
 import { navigation, type NavCountProvider } from './middleware/navigation';
 import { errorHandler, notFound } from './middleware/errors';
 import { healthRoutes } from './features/health/routes';
@@ -66,6 +65,9 @@ export function createApp(deps: Deps): Express {
   const navCounts: NavCountProvider[] = [];
   navCounts.push(async (accountIds) => ({ pending: await countPendingApproval(deps.db, accountIds) }));
   app.disable('x-powered-by');
+  // Pages are Cache-Control: no-store (never revalidated), so an ETag over each body would be hashed for nothing;
+  // the static files under /public keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
   configureViews(app, { watch: false });
@@ -91,12 +93,9 @@ export function createApp(deps: Deps): Express {
   app.use(flashLocal);
   app.use(afterSigningScope());
   // Out of office: the actor's BCs include those of the absent administrators who delegated to them, while absent.
-  app.use(
-    identifyAdministrator(config, async (by) => {
-      const actor = await findActiveActor(deps.db, by);
-      return actor ? withDelegations(deps.db, actor, deps.clock.now(), config.timeZone) : undefined;
-    }),
-  );
+  // Read under the `administrators` data version: a change made anywhere counts from the next request.
+  const actorLookup = cachedActorLookup(deps.db, config.timeZone);
+  app.use(identifyAdministrator(config, (by) => actorLookup(by, deps.clock.now())));
   app.use(navigation(navCounts));
   app.use((req, res, next) => {
     res.locals.currentPath = req.path;

@@ -1,0 +1,57 @@
+/**
+ * npx tsx bench/page-sql.ts PATH [DATA_DIR] — the SQL statements one request of PATH runs, in the app built in this
+ * process on a bench database (bench/profile-page.ts seeds one), as the bench's measured administrator (header mode).
+ * A development aid for issue 15.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { loadConfig } from '../src/platform/config';
+import { buildDeps } from '../src/platform/deps';
+import { createApp } from '../src/app';
+import { TEST_SIGNING_CERT } from '../test/support/app';
+import type { SeededAdmin } from './seed';
+
+async function main() {
+  const page = process.argv[2] ?? '/admin/no-such-page';
+  const dataDir = process.argv[3] ?? path.join(os.tmpdir(), 'sesame-profile-20000');
+  const seed = JSON.parse(fs.readFileSync(path.join(dataDir, 'seed.json'), 'utf8')) as { admins: SeededAdmin[] };
+  const admin = seed.admins.find((a) => a.role === 'admin') as SeededAdmin;
+  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
+    PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+    AUTH_MODE: 'header',
+    AUTH_PROXY_SECRET: 'proxy-secret-for-the-sql-listing',
+    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+    OTP_SECRET: crypto.randomBytes(32).toString('hex'),
+    ...TEST_SIGNING_CERT,
+    LOG_LEVEL: 'silent',
+    TIME_ZONE: 'Europe/Paris',
+  });
+  const deps = buildDeps(config);
+  deps.secrets.prepare();
+  const app = createApp(deps);
+  const headers = { 'x-forwarded-email': admin.email, 'x-sesame-proxy-secret': 'proxy-secret-for-the-sql-listing' };
+  let cookie = '';
+  const get = () =>
+    request(app)
+      .get(page)
+      .set(cookie ? { ...headers, cookie } : headers);
+  const first = await get();
+  // As a browser does: the session cookie of the first answer on the next request.
+  cookie = (first.headers['set-cookie'] as unknown as string[] | undefined)?.map((c) => c.split(';')[0]).join('; ') ?? '';
+  const seen: string[] = [];
+  deps.db.on('query', (q: { sql: string }) => seen.push(q.sql));
+  const res = await get();
+  console.log(`GET ${page} → ${res.status}, ${seen.length} statements:`);
+  for (const s of seen) console.log(`  ${s.length > 220 ? `${s.slice(0, 220)}…` : s}`);
+  await deps.db.destroy();
+}
+void main();

@@ -1,0 +1,103 @@
+/**
+ * npx tsx bench/profile-page.ts PATH [--seconds S] [--applications N] [--cpu-prof] — one page of the built app under
+ * closed-loop load (20 connections), as the bench's measured administrator: CPU per request, SQL statements per
+ * request (from the app's debug counter), and with --cpu-prof a V8 CPU profile of the app written to $PROFILE_DIR.
+ * A development aid for issue 15, not part of the bench's verdicts.
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort } from './support';
+import { TEST_SIGNING_CERT } from '../test/support/app';
+import { markJobSlotsDone, seedBenchDatabase, type SeededAdmin } from './seed';
+
+const ROOT = path.resolve(__dirname, '..');
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const PAGE = process.argv[2] ?? '/admin/no-such-page';
+const SECONDS = Number(arg('--seconds') ?? 15);
+const APPLICATIONS = Number(arg('--applications') ?? 20_000);
+const PROF = process.argv.includes('--cpu-prof');
+const DATA = arg('--data') ?? path.join(os.tmpdir(), `sesame-profile-${APPLICATIONS}`);
+
+function cpuTicks(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+async function main() {
+  let seed: { admins: SeededAdmin[] };
+  const seedFile = path.join(DATA, 'seed.json');
+  if (fs.existsSync(seedFile)) seed = JSON.parse(fs.readFileSync(seedFile, 'utf8'));
+  else {
+    const s = await seedBenchDatabase(DATA, { applications: APPLICATIONS });
+    await markJobSlotsDone(DATA, s.now, 'Europe/Paris');
+    seed = { admins: s.admins };
+    fs.writeFileSync(seedFile, JSON.stringify(seed));
+  }
+  const admin = seed.admins.find((a) => a.role === 'admin') as SeededAdmin;
+  const port = await freePort();
+  const proxySecret = crypto.randomBytes(24).toString('hex');
+  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const profDir = process.env.PROFILE_DIR ?? '/tmp/prof';
+  const app = spawn(
+    process.execPath,
+    ['--max-old-space-size=256', ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(ROOT, 'dist/src/cli/start.js')],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+        DATA_DIR: DATA,
+        AUTH_MODE: 'header',
+        AUTH_PROXY_SECRET: proxySecret,
+        SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
+        SMTP_URL: 'smtp://127.0.0.1:9',
+        PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
+        OTP_SECRET: crypto.randomBytes(32).toString('hex'),
+        ...TEST_SIGNING_CERT,
+        LOG_LEVEL: 'error',
+        TIME_ZONE: 'Europe/Paris',
+        ...(process.env.SQL_COUNT ? { SESAME_COUNT_SQL: '1' } : {}),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  const headers: Record<string, string> = { 'x-forwarded-email': admin.email, 'x-sesame-proxy-secret': proxySecret };
+  for (let i = 0; i < 200; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const first = await fetch(`http://127.0.0.1:${port}${PAGE}`, { headers });
+  // As a browser does: the session cookie of the first answer on every later request (unless --no-cookie).
+  const cookie = first.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  if (cookie && !process.argv.includes('--no-cookie')) headers.cookie = cookie;
+  console.log(`GET ${PAGE} → ${first.status} (${(await first.text()).length} bytes)`);
+  const run = (duration: number) => autocannon({ url: `http://127.0.0.1:${port}${PAGE}`, connections: 20, duration, headers });
+  await run(5);
+  const t0 = cpuTicks(app.pid!);
+  const r = await run(SECONDS);
+  const t1 = cpuTicks(app.pid!);
+  const tick = 1000 / 100;
+  console.log(
+    `${r.requests.total} requests, ${r.requests.average.toFixed(0)} req/s, mean ${r.latency.mean.toFixed(2)} ms, p99 ${r.latency.p99} ms; CPU ${(((t1 - t0) * tick) / r.requests.total).toFixed(3)} ms/request`,
+  );
+  app.kill('SIGINT');
+  await new Promise((res) => app.once('exit', res));
+}
+void main();
