@@ -68,6 +68,8 @@ export const paths = {
     batches: { list: '/admin/batches', show: (id: number | string = ':id') => `/admin/batches/${id}` },
     tracking: {
       summary: '/admin/tracking',
+      /** The charts of the last 26 weeks (`?key=` one key), a page of their own beside the summary. */
+      charts: '/admin/tracking/charts',
       /** The applications list (filters: key, status, priority, origin, initiation dates, text), sortable, paginated. */
       list: '/admin/tracking/applications',
       /** The filtered list as a spreadsheet (`?format=xlsx|csv` + the list's filters). */

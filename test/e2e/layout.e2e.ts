@@ -120,6 +120,7 @@ describe('list pages fit the window: tables scroll in their own box', () => {
     await check(page, 'new-access-key', '/admin/access-keys/new');
     await check(page, 'approvals', '/admin/approvals');
     await check(page, 'tracking-summary', '/admin/tracking');
+    await check(page, 'tracking-charts', '/admin/tracking/charts');
     await check(page, 'tracking-list', '/admin/tracking/applications');
     await check(page, 'batches', '/admin/batches');
     await check(page, 'email-templates', '/admin/email-templates');

@@ -131,6 +131,8 @@ describe('tracking in the browser: summary, list with filters and export, applic
     const admin = new AdminPages(e2e.page);
     await admin.signIn('Claire Martin', 'en');
     await e2e.page.getByRole('navigation').getByRole('link', { name: 'Application status', exact: true }).click();
+    await e2e.page.getByRole('link', { name: 'Charts of the last 26 weeks', exact: true }).click();
+    await admin.expectHeading('Card application charts');
     const charts = e2e.page.locator('#charts');
     await expect(charts.getByRole('heading', { level: 2 }).textContent()).resolves.toBe('Activity over the last 26 weeks');
     await expect(e2e.page.locator('#chart-statuses svg[role="img"]').count()).resolves.toBe(12);
@@ -159,7 +161,7 @@ describe('tracking in the browser: summary, list with filters and export, applic
     await expect(e2e.page.getByRole('img', { name: /^Carte reçue : \d+ demandes? en 26 semaines$/ }).count()).resolves.toBe(1);
     await e2e.page.locator('details:has(#chart-steps-table) > summary').click();
     await expectNoSeriousA11yViolations(e2e.page, { label: 'tracking charts for one key (fr)' });
-    await admin.goto('/admin/tracking');
+    await admin.goto('/admin/tracking/charts');
     await expectNoSeriousA11yViolations(e2e.page, { label: 'tracking charts, every key (fr)' });
 
     // Printed: the form is left out and each chart fits the page's width.

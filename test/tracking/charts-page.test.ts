@@ -118,7 +118,7 @@ describe('tracking: the charts of the last 26 weeks', () => {
 
   async function chartsPage(email: string, lang: 'fr' | 'en', query = '') {
     const agent = await signInAs(ctx.app, ctx.deps, email, lang);
-    const res = await agent.get(`${paths.admin.tracking.summary}${query}`);
+    const res = await agent.get(`${paths.admin.tracking.charts}${query}`);
     return { res, page: $(res.text) };
   }
   type Page = ReturnType<typeof $>;
@@ -186,6 +186,20 @@ describe('tracking: the charts of the last 26 weeks', () => {
     expect(res.text).not.toContain('Ailleurs');
   });
 
+  it('has a page of its own: the summary links to it without drawing the charts, and its key filter stays on it', async () => {
+    const agent = await signInAs(ctx.app, ctx.deps, adminA.email, 'fr');
+    const summary = $((await agent.get(paths.admin.tracking.summary)).text);
+    expect(summary('#summary').length).toBe(1);
+    expect(summary('#charts, svg[role="img"]').length).toBe(0);
+    expect(summary('#charts-link').attr('href')).toBe(paths.admin.tracking.charts);
+    expect(summary('#charts-link').text()).toBe('Graphiques des 26 dernières semaines');
+    const { res, page } = await chartsPage(adminA.email, 'en');
+    expect(res.status).toBe(200);
+    expect(page('h1').text()).toBe('Card application charts');
+    expect(page('form.chart-filter').attr('action')).toBe(paths.admin.tracking.charts);
+    expect(page('svg[role="img"]').length).toBeGreaterThan(0);
+  });
+
   it('shows the same charts in English, numbers and dates written the English way', async () => {
     const { page } = await chartsPage(adminA.email, 'en');
     expect(page('#charts h2').text()).toBe('Activity over the last 26 weeks');
@@ -242,7 +256,7 @@ describe('tracking: the charts of the last 26 weeks', () => {
     );
     try {
       const agent = await signInAs(again.app, again.deps, adminA.email, 'fr');
-      const page = $((await agent.get(paths.admin.tracking.summary)).text);
+      const page = $((await agent.get(paths.admin.tracking.charts)).text);
       expect([total(page, 'invited'), total(page, 'in_progress'), total(page, 'pending_approval')]).toEqual([5, 5, 4]);
       expect(stepCells(page, 'total')).toEqual(['2,0', '4', '2,0', '2', '5,0', '1']);
     } finally {

@@ -23,6 +23,7 @@ import {
   filterScope,
   signedPdfDownload,
   trackingCharts,
+  chartKeysOf,
   trackingSummary,
   TRACKING_SORTS,
   type ScopedBatch,
@@ -76,32 +77,24 @@ export function trackingRoutes(deps: Deps): Router {
     return { parsed, keys, batch };
   }
 
+  /** The numbers' format of a page: digits alone below 1,000, the language's grouping above (built once per value). */
+  function numberFormatter(lang: string): (n: number) => string {
+    const numberFormat = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB');
+    const formatted = new Map<number, string>();
+    return (n: number) => {
+      if (n < 1000 && Number.isInteger(n)) return String(n);
+      let text = formatted.get(n);
+      if (text === undefined) formatted.set(n, (text = numberFormat.format(n)));
+      return text;
+    };
+  }
+
   const showSummary: RequestHandler = async (req, res) => {
     const actor = actorOf(req);
     const summary = await trackingSummary(db, actor);
-    // The charts' key: one of the actor's keys, or every key; another BC's (or junk) is a 404, as on the list.
-    const chartKey = chartKeyParam(req.query.key, summary.keys);
-    if (chartKey === 'foreign') throw new NotFoundError('access key');
-    const now = clock.now();
-    const chartData = await trackingCharts(
-      db,
-      { everyBc: actor.isPlatform, accountIds: actor.accountIds, keyIds: summary.keys.map((k) => k.id), ...(chartKey ? { keyId: chartKey.id } : {}) },
-      { now, timeZone: config.timeZone },
-    );
     const t = tFor(req.lang);
     const statusLabels = Object.fromEntries(SUMMARY_STATUSES.map((s) => [s, t(`applications:statuses.${s}`)])) as Record<Status, string>;
-    const numberFormat = new Intl.NumberFormat(req.lang === 'fr' ? 'fr-FR' : 'en-GB');
-    const formatted = new Map<number, string>();
-    const fmt = {
-      // Below 1,000 both languages write the digits alone; above, the language's grouping (built once per value).
-      format: (n: number) => {
-        if (n < 1000 && Number.isInteger(n)) return String(n);
-        let text = formatted.get(n);
-        if (text === undefined) formatted.set(n, (text = numberFormat.format(n)));
-        return text;
-      },
-    };
-    const cells = summaryCells(paths.admin.tracking.list, SUMMARY_STATUSES, fmt.format);
+    const cells = summaryCells(paths.admin.tracking.list, SUMMARY_STATUSES, numberFormatter(req.lang));
     res.render('tracking/summary.njk', {
       groups: SUMMARY_GROUPS,
       statuses: SUMMARY_STATUSES,
@@ -109,7 +102,27 @@ export function trackingRoutes(deps: Deps): Router {
       rows: summary.rows.map((r) => ({ key: r.key, cellsHtml: cells.row(r.key.id, r) })),
       totalsHtml: cells.row(null, summary.totals),
       navCounts: { pending: summary.totals.counts.pending_approval },
-      chartKeys: summary.keys,
+    });
+  };
+
+  /**
+   * The charts of the last 26 weeks, a page of their own beside the summary (issue 15: drawn on every view of the
+   * summary they cost it three times its own work). The key: one of the actor's keys, or every key; another BC's (or
+   * junk) is a 404, as on the list.
+   */
+  const showCharts: RequestHandler = async (req, res) => {
+    const actor = actorOf(req);
+    const keys = await chartKeysOf(db, actor.accountIds);
+    const chartKey = chartKeyParam(req.query.key, keys);
+    if (chartKey === 'foreign') throw new NotFoundError('access key');
+    const now = clock.now();
+    const chartData = await trackingCharts(
+      db,
+      { everyBc: actor.isPlatform, accountIds: actor.accountIds, keyIds: keys.map((k) => k.id), ...(chartKey ? { keyId: chartKey.id } : {}) },
+      { now, timeZone: config.timeZone },
+    );
+    res.render('tracking/charts-page.njk', {
+      chartKeys: keys,
       chartKey: chartKey ?? null,
       chartKeyId: chartKey?.id ?? null,
       everyBc: actor.isPlatform,
@@ -199,6 +212,7 @@ export function trackingRoutes(deps: Deps): Router {
   };
 
   router.get(paths.admin.tracking.summary, admin, showSummary);
+  router.get(paths.admin.tracking.charts, admin, showCharts);
   router.get(paths.admin.tracking.list, admin, showList);
   router.get(paths.admin.tracking.export, admin, exportList);
   router.get(paths.admin.tracking.document(), admin, downloadDocument);

@@ -95,6 +95,11 @@ export async function trackingSummary(db: Db, actor: Pick<Actor, 'id' | 'account
   return { rows, totals, keys };
 }
 
+/** Every key of these BCs, deleted ones included: the keys the charts may be drawn for. */
+export async function chartKeysOf(db: Db, accountIds: number[]): Promise<SummaryKey[]> {
+  return keysOfAccounts(db, accountIds);
+}
+
 /** Stretches are counted and stored one at a time in a process (the first view after a week, a day or an hour). */
 const chartCountTurn = oneAtATime();
 
