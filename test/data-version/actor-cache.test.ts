@@ -113,6 +113,35 @@ describe('the administrator of a request, kept under the data version', () => {
   });
 });
 
+describe('the keys of a summary, kept under the keys data version', () => {
+  let ctx: TestContext;
+  let other: Db;
+  const proxySecret = 'proxy-secret-of-the-keys-cache-tests';
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUTH_MODE: 'header', AUTH_PROXY_SECRET: proxySecret });
+    other = openDb({ dataDir: ctx.dataDir, databaseUrl: ctx.config.databaseUrl });
+  });
+  afterAll(async () => {
+    await other.destroy();
+    await ctx.close();
+  });
+
+  it('a key created or renamed by another instance shows on the very next request', async () => {
+    const account = await givenAccount(ctx.deps.db);
+    const another = await givenAccount(ctx.deps.db);
+    const admin = await givenAdministrator(ctx.deps.db, {}, [account, another]);
+    const summary = () => request(ctx.app).get('/admin/tracking').set('x-forwarded-email', admin.email).set('x-sesame-proxy-secret', proxySecret);
+    await givenAccessKey(ctx.deps.db, account, admin.id, { name: 'Première clé' });
+    expect((await summary()).text).toContain('Première clé');
+    const second = await givenAccessKey(other, another, admin.id, { name: 'Deuxième clé' });
+    expect((await summary()).text).toContain('Deuxième clé');
+    await other('access_key').where({ id: second.id }).update({ name: 'Clé renommée' });
+    const next = await summary();
+    expect(next.text).toContain('Clé renommée');
+    expect(next.text).not.toContain('Deuxième clé');
+  });
+});
+
 describe('data versions', () => {
   let ctx: TestContext;
   beforeAll(async () => {

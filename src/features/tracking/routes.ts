@@ -47,6 +47,9 @@ const LIST_COLUMNS: ColumnSpec[] = [
   { key: 'statusChangedAt', labelKey: 'tracking:list.columns.statusChangedAt' },
 ];
 
+/** Built once: an Intl.NumberFormat costs more to build than a summary's numbers cost to format. */
+const NUMBER_FORMATS = { fr: new Intl.NumberFormat('fr-FR'), en: new Intl.NumberFormat('en-GB') };
+
 function actorOf(req: Request): Actor {
   if (!req.actor) throw new UnauthenticatedError();
   return req.actor;
@@ -79,7 +82,7 @@ export function trackingRoutes(deps: Deps): Router {
 
   /** The numbers' format of a page: digits alone below 1,000, the language's grouping above (built once per value). */
   function numberFormatter(lang: string): (n: number) => string {
-    const numberFormat = new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB');
+    const numberFormat = NUMBER_FORMATS[lang === 'fr' ? 'fr' : 'en'];
     const formatted = new Map<number, string>();
     return (n: number) => {
       if (n < 1000 && Number.isInteger(n)) return String(n);

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { VersionedCache } from '../../core/data-version/versioned-cache';
 import type { Db } from '../../platform/db';
 import type { Deps } from '../../platform/deps';
 import type { Actor } from '../../core/administrators/repository';
@@ -72,12 +73,25 @@ function zeroCounts(): StatusCounts {
 }
 
 /**
+ * The keys of these BCs (deleted ones included), kept per process under the `keys` data version, which the database
+ * bumps on every write to access_key or account (migrations/20261209_200_data_version.ts): a key created, renamed or
+ * deleted anywhere shows from the next request.
+ */
+const keysCaches = new WeakMap<Db, VersionedCache<SummaryKey[]>>();
+
+async function keysOf(db: Db, accountIds: number[]): Promise<SummaryKey[]> {
+  let cache = keysCaches.get(db);
+  if (!cache) keysCaches.set(db, (cache = new VersionedCache<SummaryKey[]>(db, 'keys', 500)));
+  return cache.get(accountIds.join(','), () => keysOfAccounts(db, accountIds));
+}
+
+/**
  * "Suivi du statut des demandes de cartes": one row per key of the actor's BCs (keys without applications included;
  * deleted keys only when they have some), the number of applications per status, the total and the urgent ones.
  * The numbers come from one grouped query.
  */
 export async function trackingSummary(db: Db, actor: Pick<Actor, 'id' | 'accountIds'>): Promise<Summary> {
-  const [keys, counts] = await Promise.all([keysOfAccounts(db, actor.accountIds), countsByKeyAndStatus(db, actor.accountIds)]);
+  const [keys, counts] = await Promise.all([keysOf(db, actor.accountIds), countsByKeyAndStatus(db, actor.accountIds)]);
   const byKey = new Map<number, SummaryRow>();
   for (const key of keys) byKey.set(key.id, { key, counts: zeroCounts(), total: 0, urgent: 0 });
   const totals = { counts: zeroCounts(), total: 0, urgent: 0 };
@@ -97,7 +111,7 @@ export async function trackingSummary(db: Db, actor: Pick<Actor, 'id' | 'account
 
 /** Every key of these BCs, deleted ones included: the keys the charts may be drawn for. */
 export async function chartKeysOf(db: Db, accountIds: number[]): Promise<SummaryKey[]> {
-  return keysOfAccounts(db, accountIds);
+  return keysOf(db, accountIds);
 }
 
 /** Stretches are counted and stored one at a time in a process (the first view after a week, a day or an hour). */
@@ -264,7 +278,7 @@ export type ScopedBatch = Awaited<ReturnType<typeof batchInScope>>;
 
 /** What the list's filters are checked against: the keys of the actor's BCs, and the batch named (when it is theirs). */
 export async function filterScope(db: Db, accountIds: number[], batchId: number | undefined): Promise<{ keys: SummaryKey[]; batch: ScopedBatch }> {
-  const keys = await keysOfAccounts(db, accountIds);
+  const keys = await keysOf(db, accountIds);
   const batch = batchId !== undefined ? await batchInScope(db, batchId, accountIds) : undefined;
   return { keys, batch };
 }
