@@ -186,6 +186,7 @@ describe('the approval queue’s Next / Previous links (keyset pagination)', () 
     ['another direction’s cursor', `after=${token(['createdAt', 'desc', 1, d0, 1])}`],
     ['a cursor of a page after the one asked for', `after=${token(['createdAt', 'asc', 3, d0, 1])}`],
     ['a cursor of a page too far before', `after=${token(['createdAt', 'asc', 1, d0, 1])}&far=`],
+    ['a cursor past the last application', `after=${token(['createdAt', 'asc', 1, '2099-01-01T00:00:00.000Z', 1])}`],
     ['both sides at once', `after=${token(['createdAt', 'asc', 1, d0, 1])}&before=${token(['createdAt', 'asc', 3, d0, 1])}`],
     ['a very long token', `after=${'A'.repeat(5000)}`],
   ])('ignores a malformed or forged cursor (%s): the page is read by its number', async (_what, cursor) => {

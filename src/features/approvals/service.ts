@@ -112,15 +112,20 @@ export async function queuePageData(
   const total = await countMatching(db, search, totals);
   const window = paginate(query, total);
   const pagesAway = cursor ? (cursor.side === 'after' ? window.page - cursor.page : cursor.page - window.page) : 0;
-  const usable = cursor && window.page === query.page && pagesAway >= 1 && pagesAway <= SEEK_MAX_PAGES_AWAY ? cursor : undefined;
-  const rows = usable
+  let usable = cursor && window.page === query.page && pagesAway >= 1 && pagesAway <= SEEK_MAX_PAGES_AWAY ? cursor : undefined;
+  let rows = usable
     ? await queuePage(db, search, query.sort, query.dir, window.pageSize, (pagesAway - 1) * window.pageSize, total, {
         sort: usable.sort,
         side: usable.side,
         value: usable.value,
         id: usable.id,
       })
-    : await queuePage(db, search, query.sort, query.dir, window.pageSize, window.offset, total);
+    : [];
+  // Nothing left on the cursor's side (the applications after it were processed meanwhile): the page by its number.
+  if (!rows.length) {
+    usable = undefined;
+    rows = await queuePage(db, search, query.sort, query.dir, window.pageSize, window.offset, total);
+  }
   return { totals, total, rows, cursors: pageCursors(rows, query, window.page, usable) };
 }
 
