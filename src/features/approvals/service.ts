@@ -99,8 +99,9 @@ export interface PageCursors {
  * What the queue page reads, in this order: the header totals (of the search's BCs, the actor's), how many match the
  * search, then the page's rows — the page the list view shows for that total (lib/list-query `paginate`). With a
  * cursor (a Next / Previous / nearby page link of a keyset sort) the rows are read from the cursor on (a seek),
- * `(page - cursor's page - 1)` pages skipped; a cursor that does not fit (its page more than a few pages away, or the
- * page number clamped because the queue shrank) is ignored and the page read by its number.
+ * `(page - cursor's page - 1)` pages skipped; a cursor that does not fit (its page on the wrong side of the page asked
+ * for or more than two pages from it, the page number clamped because the queue shrank, or nothing left past it) is
+ * ignored and the page read by its number.
  */
 export async function queuePageData(
   db: Db,
