@@ -58,6 +58,8 @@ import { benchIssuerAndRetention, formatIssuerRetention } from './issuer-retenti
 import { chartsWho, formatCharts, timeCharts } from './charts';
 import { parseSearch } from '../src/features/search/schema';
 import { searchApplications } from '../src/features/search/service';
+import { cursorParams } from '../src/features/approvals/schema';
+import { listHref } from '../src/lib/list-query';
 
 const ROOT = path.resolve(__dirname, '..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -410,9 +412,27 @@ async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opt
     id: number;
     reference: string;
   };
-  await probe.destroy();
   const lastPage = Math.max(1, Math.ceil(adminPending / PAGE_SIZE));
   const middlePage = Math.max(1, Math.ceil(lastPage / 2));
+  // The middle page as a user reaches it: by the Next link of the page before it, whose cursor is that page's last
+  // row (the app's own link: the same query string, built by the same functions).
+  const beforeMiddle = (await one(
+    mine()
+      .where({ status: 'pending_approval' })
+      .orderBy([{ column: 'created_at' }, { column: 'id' }])
+      .offset(Math.max(0, (middlePage - 1) * PAGE_SIZE - 1))
+      .limit(1)
+      .select('id', 'created_at'),
+  )) as { id: number; created_at: string };
+  const middlePath =
+    middlePage > 1
+      ? listHref(
+          '/admin/approvals',
+          { page: middlePage, pageSize: PAGE_SIZE, sort: 'createdAt', dir: 'asc', q: '' },
+          cursorParams({ side: 'after', sort: 'createdAt', dir: 'asc', page: middlePage - 1, value: beforeMiddle.created_at, id: Number(beforeMiddle.id) }),
+        )
+      : '/admin/approvals';
+  await probe.destroy();
   console.log(
     `Measured as ${admin.email} (administrator of ${admin.accountIds.length} BCs / keys: ${adminTotal} applications, ${adminPending} pending approval: ` +
       `${lastPage} queue pages of ${PAGE_SIZE})\n`,
@@ -476,7 +496,7 @@ async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opt
     {
       key: 'queueMiddle',
       name: `Approval queue, middle page ${middlePage}`,
-      path: `/admin/approvals?page=${middlePage}`,
+      path: middlePath,
       expect: /<table/,
       rows: PAGE_SIZE,
       cpu: { of: 'queue1', max: TARGET_DEEP_RATIO },

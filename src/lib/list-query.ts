@@ -132,6 +132,9 @@ interface ColumnView extends ColumnSpec {
   href?: string;
 }
 
+/** What a pagination link is: First, Previous, a numbered page, Next, Last. */
+export type PageLinkRel = 'first' | 'previous' | 'page' | 'next' | 'last';
+
 interface PaginationLink {
   page: number;
   href: string;
@@ -172,12 +175,17 @@ export function buildListView(input: {
   pageSizes?: readonly number[];
   /** Filters carried in every link (besides q, sort, dir, page, pageSize). */
   extra?: Record<string, string | undefined>;
+  /**
+   * Parameters of one pagination link besides the page number (e.g. a keyset cursor), by the page it leads to and
+   * its role; the sortable headers and the list state carry none.
+   */
+  pageLinkParams?: (page: number, rel: PageLinkRel) => Record<string, string | undefined>;
 }): ListView {
   const { base, query, total } = input;
   const extra = input.extra ?? {};
   const window = paginate(query, total);
   const current: ListQuery = { ...query, page: window.page };
-  const at = (page: number) => listHref(base, { ...current, page }, extra);
+  const at = (page: number, rel: PageLinkRel) => listHref(base, { ...current, page }, { ...extra, ...input.pageLinkParams?.(page, rel) });
   const columns: ColumnView[] = input.columns.map((c) => {
     const sortable = c.sortable ?? true;
     if (!sortable) return { ...c, sortable };
@@ -193,15 +201,15 @@ export function buildListView(input: {
   const lo = Math.max(1, window.page - PAGE_LINK_RADIUS);
   const hi = Math.min(window.pageCount, window.page + PAGE_LINK_RADIUS);
   const pages: PaginationLink[] = [];
-  for (let p = lo; p <= hi; p++) pages.push({ page: p, href: at(p), current: p === window.page });
+  for (let p = lo; p <= hi; p++) pages.push({ page: p, href: at(p, 'page'), current: p === window.page });
   const hasPrev = window.page > 1;
   const hasNext = window.page < window.pageCount;
   const pagination: PaginationView = {
     page: window.page,
     pageCount: window.pageCount,
     pages,
-    ...(hasPrev ? { first: at(1), previous: at(window.page - 1) } : {}),
-    ...(hasNext ? { next: at(window.page + 1), last: at(window.pageCount) } : {}),
+    ...(hasPrev ? { first: at(1, 'first'), previous: at(window.page - 1, 'previous') } : {}),
+    ...(hasNext ? { next: at(window.page + 1, 'next'), last: at(window.pageCount, 'last') } : {}),
   };
   const hidden = [
     ...Object.entries(extra)

@@ -104,6 +104,28 @@ describe('buildListView', () => {
     expect(beyond.pagination.next).toBeUndefined();
     expect(beyond.pagination.last).toBeUndefined();
   });
+
+  it('adds the parameters a pagination link asks for (e.g. a cursor), by its page and role, and none to the sort links', () => {
+    const calls: string[] = [];
+    const view = buildListView({
+      base: '/l',
+      query: parseListQuery({ page: '5' }, spec),
+      total: 100,
+      columns,
+      extra: { status: 'open' },
+      pageLinkParams: (page, rel) => {
+        calls.push(`${rel}:${page}`);
+        return rel === 'next' || rel === 'previous' ? { at: `${rel}-${page}` } : {};
+      },
+    });
+    expect(view.pagination.next).toBe('/l?status=open&at=next-6&sort=name&dir=asc&pageSize=10&page=6');
+    expect(view.pagination.previous).toBe('/l?status=open&at=previous-4&sort=name&dir=asc&pageSize=10&page=4');
+    expect(view.pagination.first).toBe('/l?status=open&sort=name&dir=asc&pageSize=10&page=1');
+    expect(view.pagination.last).toBe('/l?status=open&sort=name&dir=asc&pageSize=10&page=10');
+    expect(calls.sort()).toEqual(['first:1', 'last:10', 'next:6', 'page:3', 'page:4', 'page:5', 'page:6', 'page:7', 'previous:4'].sort());
+    expect(view.columns[0]?.href).not.toContain('at=');
+    expect(view.queryString).not.toContain('at=');
+  });
 });
 
 describe('escapeLike', () => {

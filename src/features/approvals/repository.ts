@@ -6,7 +6,7 @@ import { countsByStatusAndPriority } from '../../core/application/counts-reposit
 import { whereIdIn, type Db } from '../../platform/db';
 import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
-import type { QueueFilters, Stage } from './schema';
+import type { KeysetSort, QueueFilters, Stage } from './schema';
 
 /** The status each part of the queue shows. */
 const STAGE_STATUS: Record<Stage, Status> = {
@@ -129,9 +129,42 @@ function idsInOrder(db: Db, s: QueueSearch, sort: QueueSort, dir: SortDirection,
   return applySort(qb, sort, dir);
 }
 
+/** Where a page read with a seek starts: strictly after (`after`) or before (`before`) this key and id, in list order. */
+export interface QueueSeek {
+  side: 'after' | 'before';
+  value: string | number;
+  id: number;
+}
+
+/** The sort key of a row for a keyset sort, as `(key, ap.id)` compares it (SORT_TERMS: one NOT NULL term each). */
+export function seekValue(row: QueueRow, sort: KeysetSort): string | number {
+  if (sort === 'createdAt') return row.createdAt;
+  if (sort === 'reference') return row.reference;
+  return row.priority === 'urgent' ? 0 : 1;
+}
+
+/**
+ * Only the rows past the seek's position in the reading order `readDir`: `(key, ap.id) > (?, ?)` ascending, `<`
+ * descending (a row value comparison, SQLite and PostgreSQL alike). The redundant `key >= ?` (or `<=`) gives the
+ * planner a range on the key alone, which the (status, created_at, account_id) index serves: a row value is used as
+ * an index range only when its columns follow each other in the index, and the id does not follow created_at there.
+ */
+function whereSeek(qb: Knex.QueryBuilder, sort: KeysetSort, readDir: SortDirection, seek: QueueSeek): Knex.QueryBuilder {
+  const term = SORT_TERMS[sort][0] as SortTerm;
+  const key = typeof term === 'string' ? '??' : term.raw;
+  const keyBinding = typeof term === 'string' ? [term] : [];
+  const op = readDir === 'asc' ? '>' : '<';
+  return qb.whereRaw(`${key} ${op}= ? and (${key}, ap.id) ${op} (?, ?)`, [...keyBinding, seek.value, ...keyBinding, seek.value, seek.id]);
+}
+
 /**
  * One page of the queue. Deferred join: the page's ids are chosen on the application table alone (index on status,
- * BC and date), and only those rows are joined to their BC and key, so a far page costs no more than the first.
+ * BC and date), and only those rows are joined to their BC and key.
+ * - With a seek (the Next / Previous links of a keyset sort): the rows just past the cursor, `offset` more skipped
+ *   (the numbered links near the current page), never the rows before it: a page deep in the queue costs what the
+ *   first one costs.
+ * - Otherwise by number (OFFSET): a page in the second half is read from the end, so a page costs at most the
+ *   entries of half the queue (the last page costs what the first one costs).
  */
 export async function queuePage(
   db: Db,
@@ -142,27 +175,36 @@ export async function queuePage(
   offset: number,
   /** How many match, when known: a page in the second half is then chosen from the end (fewer entries to skip). */
   total?: number,
+  seek?: QueueSeek & { sort: KeysetSort },
 ): Promise<QueueRow[]> {
   if (!s.accountIds.length) return [];
+  const reverse = (d: SortDirection): SortDirection => (d === 'desc' ? 'asc' : 'desc');
   let pageDir = dir;
   let size = limit;
   let skip = offset;
-  if (total !== undefined && offset > total / 2 && offset < total) {
+  if (seek) {
+    // Previous: the rows before the cursor, read backwards from it (the same order reversed is exact: id breaks ties).
+    if (seek.side === 'before') pageDir = reverse(dir);
+  } else if (total !== undefined && offset > total / 2 && offset < total) {
     // The same rows, counted from the other end: the order is total (id breaks ties), so reversing it is exact.
-    pageDir = dir === 'desc' ? 'asc' : 'desc';
+    pageDir = reverse(dir);
     size = Math.min(limit, total - offset);
     skip = total - offset - size;
   }
   // In date order without filters, two plans: the BCs' entries of the (status, BC, date) index, all sorted; or the
-  // (status, date, BC) index walked in date order, skipping other BCs' entries. The second reads about
-  // (skip + size) × (all in the status / the actor's) entries: cheaper while that stays under the actor's total.
+  // (status, date, BC) index walked in date order (from the cursor, with a seek), skipping other BCs' entries. The
+  // second reads about (skip + size) × (all in the status / the actor's) entries: cheaper while that stays under the
+  // actor's total.
   let bcFromIndex = true;
   if (total !== undefined && sort === 'createdAt' && !hasFilters(s)) {
     const [row] = await db('application_count').where('status', STAGE_STATUS[s.filters.stage]).sum<{ n: number | string | null }[]>({ n: 'n' });
     const everywhere = Number(row?.n ?? 0);
     bcFromIndex = ((skip + size) * everywhere) / Math.max(total, 1) >= total;
   }
-  const page = idsInOrder(db, s, sort, pageDir, bcFromIndex).limit(size).offset(skip);
+  const ids = idsInOrder(db, s, sort, pageDir, bcFromIndex);
+  if (seek) whereSeek(ids, seek.sort, pageDir, seek);
+  const page = ids.limit(size);
+  if (skip) page.offset(skip);
   return toApplicationListRows(await applySort(applicationListQuery(db).whereIn('ap.id', page), sort, dir));
 }
 

@@ -3,14 +3,34 @@ import type { Actor } from '../../core/administrators/repository';
 import type { Deps } from '../../platform/deps';
 import { NotFoundError, UnauthenticatedError } from '../../lib/errors';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
-import { buildListView, labelledColumns, listQueryString, parseListQuery, type ColumnSpec, type ListSpec } from '../../lib/list-query';
+import {
+  buildListView,
+  labelledColumns,
+  listQueryString,
+  paginate,
+  parseListQuery,
+  type ColumnSpec,
+  type ListSpec,
+  type PageLinkRel,
+} from '../../lib/list-query';
 import { requireAdministrator } from '../../middleware/auth';
 import { setFlash } from '../../middleware/flash';
 import { paths } from '../../platform/paths';
 import { auditRequestContext } from '../../core/audit/audit';
 import type { QueueRow, QueueSort } from './repository';
 import { formatDate, tFor, type Language } from '../../platform/i18n';
-import { isAction, parseConfirmForm, parseIds, parseQueueFilters, FILTER_FIELDS, SELECT_ALL_LIMIT, type ApprovalAction, type FilterValues } from './schema';
+import {
+  cursorParams,
+  isAction,
+  parseConfirmForm,
+  parseIds,
+  parseQueueCursor,
+  parseQueueFilters,
+  FILTER_FIELDS,
+  SELECT_ALL_LIMIT,
+  type ApprovalAction,
+  type FilterValues,
+} from './schema';
 import {
   confirmationRows,
   createRun,
@@ -26,6 +46,7 @@ import {
   runOf,
   selectAllMatching,
   withOpenInformationRequest,
+  type PageCursors,
 } from './service';
 
 const LIST_SPEC: ListSpec<QueueSort> = {
@@ -103,6 +124,22 @@ function filterExtra(values: FilterValues): Record<string, string> {
   return extra;
 }
 
+/**
+ * The cursor each pagination link carries (keyset sorts; none in the others): Next and the numbered pages after the
+ * current one start after its last row, Previous and the numbered pages before it end before its first row, the
+ * current page keeps the cursor it was read with. First, Previous to page 1 and Last go by number: page 1 is read
+ * from the start and the last page from the end, each as cheap as a page read from a cursor.
+ */
+function cursorLinkParams(cursors: PageCursors, current: number): (page: number, rel: PageLinkRel) => Record<string, string> {
+  return (page, rel) => {
+    if (rel === 'first' || rel === 'last' || page === 1) return {};
+    if (page > current && cursors.after) return cursorParams(cursors.after);
+    if (page < current && cursors.before) return cursorParams(cursors.before);
+    if (page === current && cursors.used) return cursorParams(cursors.used);
+    return {};
+  };
+}
+
 /** The approval queue (SPEC §3.6): list, selection, confirmation, action per application, results; reactivation. */
 export function approvalRoutes(deps: Deps): Router {
   const router = Router();
@@ -125,14 +162,24 @@ export function approvalRoutes(deps: Deps): Router {
     const query = parseListQuery(source, LIST_SPEC);
     const now = clock.now();
     const search = queueSearch(actor.accountIds, filters, query.q, tz, { now, country: config.holidayCountry });
-    const { totals, total, rows } = await queuePageData(db, search, query);
+    const { totals, total, rows, cursors } = await queuePageData(db, search, query, parseQueueCursor(source, query.sort, query.dir));
     const overdue = filters.stage === 'ready' ? await overdueOnPage(db, rows, now, { timeZone: tz, country: config.holidayCountry }) : new Set<number>();
     const extra = filterExtra(values);
-    const list = buildListView({ base: paths.admin.approvals.list, query, total, columns: COLUMNS, pageSizes: LIST_SPEC.pageSizes, extra });
+    const list = buildListView({
+      base: paths.admin.approvals.list,
+      query,
+      total,
+      columns: COLUMNS,
+      pageSizes: LIST_SPEC.pageSizes,
+      extra,
+      pageLinkParams: cursorLinkParams(cursors, paginate(query, total).page),
+    });
     const errors = selectionErrors ?? filterErrors;
     res.status(selectionErrors || filterErrors ? 400 : 200).render('approvals/list.njk', {
       list,
       rows: shapeRows(rows, req.lang, tz, await withOpenInformationRequest(db, rows), overdue),
+      // The selection form carries the page's cursor, so that "back to the list" returns to the same rows.
+      cursorFields: Object.entries(cursors.used ? cursorParams(cursors.used) : {}).map(([name, value]) => ({ name, value })),
       keyOptions: keys.map((k) => ({ value: String(k.id), label: `${k.name} (${k.number}) – ${k.companyName}`, selected: String(k.id) === values.key })),
       totals,
       // The pending tab's count: the queue's own total, not counted again.
@@ -183,7 +230,8 @@ export function approvalRoutes(deps: Deps): Router {
     if (!ids.length) return renderQueue(req, res, body, formErrors([{ field: 'ids', key: 'approvals:select.errors.none', href: '#select-all' }]));
     // Never trust the ids: only the actor's BCs' applications go on; the others are counted, never shown.
     const inScope = await idsInScope(db, actor, ids);
-    const returnTo = listQueryString(query, filterExtra(values));
+    const cursor = parseQueueCursor(body, query.sort, query.dir);
+    const returnTo = listQueryString(query, { ...filterExtra(values), ...(cursor ? cursorParams(cursor) : {}) });
     const token = await createRun(db, actor, { action, ids: inScope, unknownCount: ids.length - inScope.length, capped, returnTo, now: clock.now() });
     res.redirect(303, paths.admin.approvals.confirm(token));
   };

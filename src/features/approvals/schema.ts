@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { parseDayRange } from '../../lib/day-range';
 import { formErrors, type FormErrors } from '../../lib/form-errors';
 import type { Priority } from '../../core/application/create';
@@ -126,4 +127,80 @@ export function parseConfirmForm(
     problems.push({ field: 'comment', key: `approvals:confirm.comment.errors.${returnToApplicant ? 'requiredForReturn' : `required.${action}`}` });
   if (comment.length > COMMENT_MAX) problems.push({ field: 'comment', key: 'approvals:confirm.comment.errors.tooLong', params: { max: COMMENT_MAX } });
   return { input: { comment, urgentTermsAccepted, returnToApplicant }, values, errors: problems.length ? formErrors(problems) : null };
+}
+
+// ---- Keyset (seek) pagination ---------------------------------------------------------------------------------------
+
+/**
+ * The sorts whose Next / Previous links carry a cursor (keyset pagination): their key is NOT NULL and on the
+ * application row itself (the initiation date, the reference, the priority's CASE value), so `(key, id) > (?, ?)`
+ * follows the list's order exactly. The other sorts (the name, whose parts may be NULL, and the BC's or key's columns,
+ * read through a join) keep numbered pages (OFFSET): none of them has an index in its order, so even their first page
+ * reads and sorts every matching application, and a deeper page costs about the same.
+ */
+export const KEYSET_SORTS = ['createdAt', 'reference', 'priority'] as const;
+export type KeysetSort = (typeof KEYSET_SORTS)[number];
+
+/**
+ * A position in the queue: just after the last row of page `page` (`after`, the Next link) or just before its first
+ * row (`before`, the Previous link), in the order `sort` / `dir`. `value` is that row's sort key, `id` its id.
+ */
+export interface QueueCursor {
+  side: 'after' | 'before';
+  sort: KeysetSort;
+  dir: 'asc' | 'desc';
+  page: number;
+  value: string | number;
+  id: number;
+}
+
+const CURSOR_MAX_LENGTH = 200;
+
+/** The sort key's value as the database stores it, per sort: anything else is a forged cursor. */
+const CURSOR_VALUE: Record<KeysetSort, z.ZodType<string | number>> = {
+  createdAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/),
+  reference: z.string().regex(/^[0-9A-Za-z]{1,10}$/),
+  // URGENT_FIRST: 0 urgent, 1 normal.
+  priority: z.union([z.literal(0), z.literal(1)]),
+};
+
+/** The decoded cursor: [sort, dir, page, value, id]. */
+const cursorSchema = z.tuple([
+  z.enum(KEYSET_SORTS),
+  z.enum(['asc', 'desc']),
+  z.number().int().min(1).max(1_000_000),
+  z.union([z.string(), z.number()]),
+  z.number().int().min(1).max(2_147_483_647),
+]);
+
+/** The query-string parameters of a link that carries this cursor (`after=…` or `before=…`, opaque base64url). */
+export function cursorParams(c: QueueCursor): Record<string, string> {
+  const token = Buffer.from(JSON.stringify([c.sort, c.dir, c.page, c.value, c.id]), 'utf8').toString('base64url');
+  return { [c.side]: token };
+}
+
+/**
+ * The cursor of a queue link, when it is well formed and made for the list's current sort and direction; undefined
+ * otherwise (none, both sides, malformed, forged, another sort): the page is then read by its number, as without one.
+ * It only positions the page: the rows are still those of the actor's BCs matching the filters.
+ */
+export function parseQueueCursor(source: unknown, sort: string, dir: string): QueueCursor | undefined {
+  const q = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
+  const after = typeof q.after === 'string' ? q.after : undefined;
+  const before = typeof q.before === 'string' ? q.before : undefined;
+  if ((after === undefined) === (before === undefined)) return undefined;
+  const side = after !== undefined ? 'after' : 'before';
+  const token = (after ?? before) as string;
+  if (token.length > CURSOR_MAX_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = cursorSchema.safeParse(decoded);
+  if (!parsed.success) return undefined;
+  const [cSort, cDir, page, value, id] = parsed.data;
+  if (cSort !== sort || cDir !== dir || !CURSOR_VALUE[cSort].safeParse(value).success) return undefined;
+  return { side, sort: cSort, dir: cDir, page, value, id };
 }

@@ -23,6 +23,7 @@ import {
   queuePage,
   queueTotals,
   rowsInScope,
+  seekValue,
   saveRunResults,
   statusBeforeCancellation,
   type ActionTarget,
@@ -37,7 +38,7 @@ import { additionalApproverApproved } from '../../core/application/approval-requ
 import { applicationsWithOpenRequest, hasOpenInformationRequest } from '../../core/information-requests/information-requests';
 import { isOwnApplication } from '../../core/application/separation';
 import { erasePin, hasPin } from '../../core/application/pin-repository';
-import { SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type QueueFilters } from './schema';
+import { KEYSET_SORTS, SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type KeysetSort, type QueueCursor, type QueueFilters } from './schema';
 import { isSqlite, type Db } from '../../platform/db';
 import { APPROVAL_DEADLINE_MAX, overdueCutoffs as cutoffsOfEveryDeadline, type DeadlineRules } from '../../core/application/approval-deadline';
 import type { HolidayCountry } from '../../lib/business-days';
@@ -81,19 +82,65 @@ export async function queueKeys(db: Db, actor: Pick<Actor, 'accountIds'>): Promi
 }
 
 /**
+ * How far from the cursor's page a link may lead: the numbered links go two pages either side of the current one
+ * (lib/list-query), so at most one page is skipped past the cursor (a bounded OFFSET); farther is read by number.
+ */
+const SEEK_MAX_PAGES_AWAY = 2;
+
+/** The cursors of the links around a page read in a keyset sort: after its last row (Next), before its first (Previous). */
+export interface PageCursors {
+  /** The cursor the page was read with, when it was (the current page's own link keeps it). */
+  used?: QueueCursor;
+  after?: QueueCursor;
+  before?: QueueCursor;
+}
+
+/**
  * What the queue page reads, in this order: the header totals (of the search's BCs, the actor's), how many match the
- * search, then the page's rows — the page the list view shows for that total (lib/list-query `paginate`).
+ * search, then the page's rows — the page the list view shows for that total (lib/list-query `paginate`). With a
+ * cursor (a Next / Previous / nearby page link of a keyset sort) the rows are read from the cursor on (a seek),
+ * `(page - cursor's page - 1)` pages skipped; a cursor that does not fit (its page on the wrong side of the page asked
+ * for or more than two pages from it, the page number clamped because the queue shrank, or nothing left past it) is
+ * ignored and the page read by its number.
  */
 export async function queuePageData(
   db: Db,
   search: QueueSearch,
   query: ListQuery<QueueSort>,
-): Promise<{ totals: QueueTotals; total: number; rows: QueueRow[] }> {
+  cursor?: QueueCursor,
+): Promise<{ totals: QueueTotals; total: number; rows: QueueRow[]; cursors: PageCursors }> {
   const totals = await queueTotals(db, search.accountIds);
   const total = await countMatching(db, search, totals);
   const window = paginate(query, total);
-  const rows = await queuePage(db, search, query.sort, query.dir, window.pageSize, window.offset, total);
-  return { totals, total, rows };
+  const pagesAway = cursor ? (cursor.side === 'after' ? window.page - cursor.page : cursor.page - window.page) : 0;
+  let usable = cursor && window.page === query.page && pagesAway >= 1 && pagesAway <= SEEK_MAX_PAGES_AWAY ? cursor : undefined;
+  let rows = usable
+    ? await queuePage(db, search, query.sort, query.dir, window.pageSize, (pagesAway - 1) * window.pageSize, total, {
+        sort: usable.sort,
+        side: usable.side,
+        value: usable.value,
+        id: usable.id,
+      })
+    : [];
+  // Nothing left on the cursor's side (the applications after it were processed meanwhile): the page by its number.
+  if (!rows.length) {
+    usable = undefined;
+    rows = await queuePage(db, search, query.sort, query.dir, window.pageSize, window.offset, total);
+  }
+  return { totals, total, rows, cursors: pageCursors(rows, query, window.page, usable) };
+}
+
+function isKeysetSort(sort: QueueSort): sort is KeysetSort {
+  return (KEYSET_SORTS as readonly string[]).includes(sort);
+}
+
+function pageCursors(rows: QueueRow[], query: ListQuery<QueueSort>, page: number, used: QueueCursor | undefined): PageCursors {
+  const sort = query.sort;
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  if (!isKeysetSort(sort) || !first || !last) return {};
+  const at = (side: 'after' | 'before', row: QueueRow): QueueCursor => ({ side, sort, dir: query.dir, page, value: seekValue(row, sort), id: row.id });
+  return { ...(used ? { used } : {}), after: at('after', last), before: at('before', first) };
 }
 
 /** Of the page's applications, those with a request for information not closed (the queue's flag). */
