@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createTestContext, TestClock, type TestContext } from '../support/app';
+import { $, createTestContext, TestClock, type TestContext } from '../support/app';
 import { givenAccessKey, givenAccount, givenAdministrator } from '../support/builders';
 import { openDb, type Db } from '../../src/platform/db';
 import { readDataVersion } from '../../src/core/data-version/repository';
@@ -139,6 +139,23 @@ describe('the keys of a summary, kept under the keys data version', () => {
     const next = await summary();
     expect(next.text).toContain('Clé renommée');
     expect(next.text).not.toContain('Deuxième clé');
+  });
+
+  it('the approval queue’s key filter offers a key created elsewhere from the very next request', async () => {
+    const account = await givenAccount(ctx.deps.db);
+    const another = await givenAccount(ctx.deps.db);
+    const admin = await givenAdministrator(ctx.deps.db, {}, [account, another]);
+    const keyOptions = async () => {
+      const res = await request(ctx.app).get('/admin/approvals').set('x-forwarded-email', admin.email).set('x-sesame-proxy-secret', proxySecret);
+      expect(res.status).toBe(200);
+      return $(res.text)('select[name="key"] option')
+        .toArray()
+        .map((o) => $(res.text)(o).text());
+    };
+    await givenAccessKey(ctx.deps.db, account, admin.id, { name: 'Clé du siège' });
+    expect((await keyOptions()).join('|')).toContain('Clé du siège');
+    await givenAccessKey(other, another, admin.id, { name: 'Clé de l’agence' });
+    expect((await keyOptions()).join('|')).toContain('Clé de l’agence');
   });
 });
 

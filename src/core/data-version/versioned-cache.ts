@@ -47,3 +47,16 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * One cache per database handle (each app of a process — the tests build many — has its own): a service declares
+ * `const keysCache = cachePerDb<Key[]>('keys')` once and reads `keysCache(db).get(…)`.
+ */
+export function cachePerDb<V>(name: DataVersionName, maxEntries = 1000): (db: Db) => VersionedCache<V> {
+  const caches = new WeakMap<Db, VersionedCache<V>>();
+  return (db) => {
+    let cache = caches.get(db);
+    if (!cache) caches.set(db, (cache = new VersionedCache<V>(db, name, maxEntries)));
+    return cache;
+  };
+}

@@ -43,6 +43,7 @@ import { isSqlite, type Db } from '../../platform/db';
 import { APPROVAL_DEADLINE_MAX, overdueCutoffs as cutoffsOfEveryDeadline, type DeadlineRules } from '../../core/application/approval-deadline';
 import type { HolidayCountry } from '../../lib/business-days';
 import type { Faults } from '../../platform/deps';
+import { cachePerDb } from '../../core/data-version/versioned-cache';
 
 /** A cancelled application can be reactivated until this many days after its initiation (SPEC §3.3), not after. */
 
@@ -76,9 +77,14 @@ export function queueSearch(
 
 export { QUEUE_SORTS } from './repository';
 
+type QueueKey = { id: number; name: string; number: string; companyName: string };
+
+/** Kept per process under the `keys` data version (bumped by every write to access_key or account, anywhere). */
+const queueKeysCache = cachePerDb<QueueKey[]>('keys', 500);
+
 /** The access keys of the actor's BCs, which the queue's key filter offers. */
-export async function queueKeys(db: Db, actor: Pick<Actor, 'accountIds'>): Promise<Array<{ id: number; name: string; number: string; companyName: string }>> {
-  return keysInScope(db, actor.accountIds);
+export async function queueKeys(db: Db, actor: Pick<Actor, 'accountIds'>): Promise<QueueKey[]> {
+  return queueKeysCache(db).get(actor.accountIds.join(','), () => keysInScope(db, actor.accountIds));
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { VersionedCache } from '../../core/data-version/versioned-cache';
+import { cachePerDb } from '../../core/data-version/versioned-cache';
 import type { Db } from '../../platform/db';
 import type { Deps } from '../../platform/deps';
 import type { Actor } from '../../core/administrators/repository';
@@ -77,12 +77,10 @@ function zeroCounts(): StatusCounts {
  * bumps on every write to access_key or account (migrations/20261209_200_data_version.ts): a key created, renamed or
  * deleted anywhere shows from the next request.
  */
-const keysCaches = new WeakMap<Db, VersionedCache<SummaryKey[]>>();
+const keysCache = cachePerDb<SummaryKey[]>('keys', 500);
 
 async function keysOf(db: Db, accountIds: number[]): Promise<SummaryKey[]> {
-  let cache = keysCaches.get(db);
-  if (!cache) keysCaches.set(db, (cache = new VersionedCache<SummaryKey[]>(db, 'keys', 500)));
-  return cache.get(accountIds.join(','), () => keysOfAccounts(db, accountIds));
+  return keysCache(db).get(accountIds.join(','), () => keysOfAccounts(db, accountIds));
 }
 
 /**
