@@ -61,4 +61,14 @@ describe('the approval deadline rule (issue 16 item 3)', () => {
         }
       }
   });
+
+  it('gives the same cut-offs all day long (starts of days), and the next day its own', () => {
+    const early = overdueCutoffs(30, new Date('2026-12-28T23:30:00.000Z'), rules); // 00:30 on the 29th in Paris
+    const late = overdueCutoffs(30, new Date('2026-12-29T22:30:00.000Z'), rules); // 23:30 on the 29th
+    expect(late).toEqual(early);
+    expect(early[0]).toBe('2026-12-27T23:00:00.000Z'); // 1 business day: overdue if pending before Monday 28, 00:00
+    const nextDay = overdueCutoffs(30, new Date('2026-12-29T23:30:00.000Z'), rules); // 00:30 on the 30th
+    expect(nextDay[0]).toBe('2026-12-28T23:00:00.000Z');
+    expect(overdueCutoffs(30, new Date('2026-12-29T22:30:00.000Z'), { ...rules, country: 'BE' })).not.toBe(late);
+  });
 });

@@ -58,6 +58,21 @@ export function overdueBefore(days: number, now: Date, rules: DeadlineRules): st
  */
 export function overdueCutoffs(maxDays: number, now: Date, rules: DeadlineRules): string[] {
   const today = localDate(now, rules.timeZone);
+  // The cut-offs are starts of days: they depend on today's date, not on the time of day, so a day's are worked out
+  // once (the queue asks on every page: 30 local midnights cost ~0.3 ms).
+  const id = `${today}|${maxDays}|${rules.timeZone}|${rules.country}`;
+  let cutoffs = cutoffsByDay.get(id);
+  if (!cutoffs) {
+    cutoffs = Object.freeze(cutoffsFrom(today, maxDays, rules)) as string[];
+    if (cutoffsByDay.size >= 64) cutoffsByDay.delete(cutoffsByDay.keys().next().value as string);
+    cutoffsByDay.set(id, cutoffs);
+  }
+  return cutoffs;
+}
+
+const cutoffsByDay = new Map<string, string[]>();
+
+function cutoffsFrom(today: string, maxDays: number, rules: DeadlineRules): string[] {
   const cutoffs: string[] = [];
   let x = addDays(today, -1);
   let count = 0; // business days in (x, today − 1]
