@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import * as XLSX from 'xlsx';
+import type * as XLSX from 'xlsx';
+import { xlsx } from './xlsx';
 import { oneAtATime } from './one-at-a-time';
 
 /**
@@ -45,7 +46,7 @@ function safeSheetName(name: string): string {
 
 /** One-sheet xlsx; every cell an explicit string cell (type 's'), never a number, date or formula. */
 export function toXlsxBuffer(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>, sheetName = 'Export'): Buffer {
-  return Buffer.from(writeBook(XLSX, neutralisedRows(headers, rows), safeSheetName(sheetName)));
+  return Buffer.from(writeBook(xlsx(), neutralisedRows(headers, rows), safeSheetName(sheetName)));
 }
 
 function neutralisedRows(headers: readonly string[], rows: ReadonlyArray<readonly CellValue[]>): string[][] {
@@ -77,7 +78,7 @@ const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const XLSX = require(workerData.xlsxPath);
 const writeBook = ${writeBook.toString()};
-const out = writeBook(XLSX, workerData.all, workerData.sheetName);
+const out = writeBook(xlsx(), workerData.all, workerData.sheetName);
 parentPort.postMessage(out);
 `;
 

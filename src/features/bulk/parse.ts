@@ -1,5 +1,5 @@
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
-import * as XLSX from 'xlsx';
+import { xlsx } from '../../lib/xlsx';
 import { COLUMN_KEYS, MANDATORY_COLUMNS, columnForHeader, type ColumnKey } from './columns';
 import { UploadRefused } from './upload-refused';
 import { inspectXlsxZip, isOleCompound, isZip, readFirstSheet, type RawCell } from './xlsx-reader';
@@ -116,8 +116,8 @@ function cellText(cell: RawCell): string {
   const [type, value, formatted, format] = cell;
   if (value === null || value === undefined || type === 'z') return '';
   if (type === 'n' && typeof value === 'number') {
-    if (format && XLSX.SSF.is_date(format)) {
-      const d = XLSX.SSF.parse_date_code(value);
+    if (format && xlsx().SSF.is_date(format)) {
+      const d = xlsx().SSF.parse_date_code(value);
       if (d) return `${pad(d.d)}/${pad(d.m)}/${d.y}`;
     }
     return Number.isInteger(value) ? value.toFixed(0) : String(value);

@@ -1,4 +1,5 @@
-import * as XLSX from 'xlsx';
+import type * as XLSX from 'xlsx';
+import { xlsx } from '../../lib/xlsx';
 import type { TFunction } from 'i18next';
 import { neutraliseCell, toXlsxBuffer } from '../../lib/spreadsheet-export';
 import { COLUMN_KEYS, MANDATORY_COLUMNS } from './columns';
@@ -23,9 +24,9 @@ function note(t: TFunction, key: (typeof COLUMN_KEYS)[number]): string {
 
 export function templateWorkbook(t: TFunction): Buffer {
   const headers = COLUMN_KEYS.map((k) => columnLabel(t, k));
-  const sheet = XLSX.utils.aoa_to_sheet([headers]);
+  const sheet = xlsx().utils.aoa_to_sheet([headers]);
   COLUMN_KEYS.forEach((key, c) => {
-    const cell = sheet[XLSX.utils.encode_cell({ r: 0, c })] as XLSX.CellObject;
+    const cell = sheet[xlsx().utils.encode_cell({ r: 0, c })] as XLSX.CellObject;
     // Author kept ASCII: SheetJS writes comment authors without encoding them.
     const comment = [{ a: 'Sesame', t: note(t, key) }] as XLSX.Comments;
     comment.hidden = true;
@@ -33,7 +34,7 @@ export function templateWorkbook(t: TFunction): Buffer {
   });
   sheet['!cols'] = headers.map((h) => ({ wch: Math.max(14, h.length + 2) }));
 
-  const instructions = XLSX.utils.aoa_to_sheet([
+  const instructions = xlsx().utils.aoa_to_sheet([
     [t('bulk:template.instructionsTitle')],
     [t('bulk:template.instructionsRows', { max: 3000 })],
     [t('bulk:template.instructionsText')],
@@ -48,10 +49,10 @@ export function templateWorkbook(t: TFunction): Buffer {
   ]);
   instructions['!cols'] = [{ wch: 34 }, { wch: 12 }, { wch: 80 }, { wch: 30 }];
 
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, sheet, t('bulk:template.sheetName'));
-  XLSX.utils.book_append_sheet(book, instructions, t('bulk:template.instructionsSheetName'));
-  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
+  const book = xlsx().utils.book_new();
+  xlsx().utils.book_append_sheet(book, sheet, t('bulk:template.sheetName'));
+  xlsx().utils.book_append_sheet(book, instructions, t('bulk:template.instructionsSheetName'));
+  return xlsx().write(book, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
 }
 
 function errorText(t: TFunction, e: RowError): string {

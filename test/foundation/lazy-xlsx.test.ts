@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+
+/**
+ * The xlsx library (about 34 MB of resident memory once loaded) is loaded only when a spreadsheet is read or written:
+ * building the whole app does not load it; the bulk template does.
+ */
+describe('the xlsx library is loaded on first use', () => {
+  const root = path.resolve(__dirname, '../..');
+  const loadedAfter = (code: string): string => {
+    const script = `${code}; process.stdout.write(String(Object.keys(require.cache).some((f) => /node_modules[\\\\/]xlsx[\\\\/]/.test(f))));`;
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    if (run.status !== 0) throw new Error(run.stderr);
+    return run.stdout.trim();
+  };
+
+  it('is not loaded by building the app', () => {
+    expect(loadedAfter("require('./src/app')")).toBe('false');
+  });
+
+  it('is loaded by the first spreadsheet written', () => {
+    expect(loadedAfter("require('./src/lib/spreadsheet-export').toXlsxBuffer(['a'], [['b']], 'Sheet')")).toBe('true');
+  });
+});
