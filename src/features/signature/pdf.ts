@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import signpdf, { Signer } from '@signpdf/signpdf';
 import { DEFAULT_BYTE_RANGE_PLACEHOLDER, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import { cadesDetachedSignature, cadesSignatureRoom, type SigningKey } from '../../lib/cades';
@@ -171,7 +171,10 @@ export async function renderApplicationPdf(model: PdfModel, seal?: PdfSeal): Pro
 
 function renderPdf(model: PdfModel, seal: PdfSeal | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({
+    // Loaded on first use (about 13 MB of memory, its fonts' metrics): only signing writes a PDF.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Pdf = require('pdfkit') as typeof PDFDocument;
+    const doc = new Pdf({
       size: 'A4',
       // PAdES signatures (ETSI.CAdES.detached) are defined on ISO 32000-1 (PDF 1.7).
       pdfVersion: seal ? '1.7' : '1.3',
