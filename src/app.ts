@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import type { Deps } from './platform/deps';
 import { PUBLIC_DIR } from './platform/root';
 import { configureViews } from './platform/views';
@@ -14,6 +14,7 @@ import { absenceRoutes } from './features/absence/routes';
 import { cachedActorLookup } from './core/administrators/actor-lookup';
 import { navigation, type NavCountProvider } from './middleware/navigation';
 import { errorHandler, notFound } from './middleware/errors';
+import { enteredOnlyForItsPaths } from './platform/feature-router';
 import { healthRoutes } from './features/health/routes';
 import { authRoutes } from './features/auth/routes';
 import { adminHomeRoutes } from './features/auth/home-routes';
@@ -104,36 +105,38 @@ export function createApp(deps: Deps): Express {
     next();
   });
 
-  app.use(authRoutes(deps));
-  app.use(adminHomeRoutes(deps));
-  app.use(accessKeyRoutes(deps));
-  app.use(accountRoutes(deps));
-  app.use(administratorRoutes(deps));
-  app.use(bulkRoutes(deps));
-  app.use(batchRoutes(deps));
-  app.use(auditRoutes(deps));
-  app.use(emailDeliveryRoutes(deps));
-  // Development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production).
-  app.use(devMailboxRoutes(deps));
-  app.use(applicationAdminRoutes(deps));
-  app.use(searchRoutes(deps));
-  app.use(absenceRoutes(deps));
-  app.use(approvalRoutes(deps));
-  app.use(employeeAccessRoutes(deps));
-  app.use(applicationFormRoutes(deps));
-  app.use(approverRoutes(deps));
-  app.use(signatureRoutes(deps));
-  app.use(statusPageRoutes(deps));
-  app.use(trackingRoutes(deps));
-
-  app.use(emailTemplateRoutes(deps));
-  app.use(publicationRoutes(deps));
-  app.use(helpRoutes(deps));
-  app.use(verifyRoutes(deps));
-  app.use(issuerStatusRoutes(deps));
-  app.use(informationRequestRoutes(deps));
-  app.use(complaintRoutes(deps));
-  app.use(transmissionRoutes(deps));
+  // The page features, in this order; each router is entered only by the paths of its own routes.
+  const features: Array<(deps: Deps) => Router> = [
+    authRoutes,
+    adminHomeRoutes,
+    accessKeyRoutes,
+    accountRoutes,
+    administratorRoutes,
+    bulkRoutes,
+    batchRoutes,
+    auditRoutes,
+    emailDeliveryRoutes,
+    devMailboxRoutes, // the development mailbox: mounts nothing unless config.mail.devMailbox (no SMTP_URL, never in production)
+    applicationAdminRoutes,
+    searchRoutes,
+    absenceRoutes,
+    approvalRoutes,
+    employeeAccessRoutes,
+    applicationFormRoutes,
+    approverRoutes,
+    signatureRoutes,
+    statusPageRoutes,
+    trackingRoutes,
+    emailTemplateRoutes,
+    publicationRoutes,
+    helpRoutes,
+    verifyRoutes,
+    issuerStatusRoutes,
+    informationRequestRoutes,
+    complaintRoutes,
+    transmissionRoutes,
+  ];
+  for (const routes of features) app.use(enteredOnlyForItsPaths(routes(deps)));
   app.use(notFound);
   app.use(errorHandler({ showStack: !config.isProduction, timeZone: config.timeZone }));
   return app;

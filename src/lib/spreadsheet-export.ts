@@ -78,7 +78,7 @@ const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const XLSX = require(workerData.xlsxPath);
 const writeBook = ${writeBook.toString()};
-const out = writeBook(xlsx(), workerData.all, workerData.sheetName);
+const out = writeBook(XLSX, workerData.all, workerData.sheetName);
 parentPort.postMessage(out);
 `;
 
