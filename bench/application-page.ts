@@ -34,6 +34,8 @@ type Ready = { ready: true; port: number; path: string; cookie: string };
 
 /** A child's side: answers the parent's questions with its CPU time (µs) or its statements since the last question. */
 function answerParent(statements: (report: boolean) => number, close: () => Promise<void> = async () => {}): void {
+  // The parent gone (it failed, or was stopped): this child goes too.
+  process.once('disconnect', () => void close().finally(() => process.exit(0)));
   process.on('message', (m: Ask) => {
     if (m.ask === 'exit') void close().finally(() => process.exit(0));
     else if (m.ask === 'cpu') {
@@ -210,7 +212,10 @@ async function measure(name: string, child: ChildProcess, ready: Ready, status =
 
 async function main(): Promise<void> {
   const bare = await start('--bare');
-  const app = await start('--app');
+  const app = await start('--app').catch((err: unknown) => {
+    bare.child.kill();
+    throw err;
+  });
   try {
     const b = await measure('bare page', bare.child, bare.ready);
     // The floor (as npm run bench): the not-found page as the same administrator, what every page of theirs costs.
