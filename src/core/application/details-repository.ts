@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db';
-import { KEY_RULE_COLUMNS } from './repository';
-import { ACCOUNT_CARD_COLUMNS } from '../accounts/repository';
+import { APPLICATION_VIEW_COLUMNS, applicationsWithInitiator, KEY_RULE_COLUMNS, toApplicationView, type ApplicationView } from './repository';
+import { FORM_RECORD_COLUMNS, toFormRecord, type FormRecord } from './form-data-repository';
 
 /** What the administrator's application page shows beside the application itself: the key's information and the e-mails sent. */
 
@@ -36,20 +36,28 @@ function parseList(json: unknown): string[] {
   }
 }
 
-/** The key an application was made with and its BC's options (deleted keys too), within the BCs. */
-export async function keyInformation(db: Db, keyId: number, accountIds: number[]): Promise<KeyInformation | undefined> {
-  const r = await db('access_key as k')
-    .join('account as a', 'a.id', 'k.account_id')
-    .where('k.id', keyId)
-    .whereIn('k.account_id', accountIds)
-    .first('k.id', 'k.name', 'k.number', 'k.deleted_at', 'k.expires_on', ...KEY_RULE_COLUMNS, ...ACCOUNT_CARD_COLUMNS, 'a.plastic_types');
+/**
+ * The application within the BCs as its administrator's page shows it, in one statement: the application itself, its
+ * form record (the form read-only) and its key's information and BC's options (deleted keys too). A key belongs to
+ * one BC for good, the application's, so the application's BC scope is the key's. Undefined outside the BCs.
+ */
+export interface ApplicationPageRecord {
+  application: ApplicationView;
+  form: FormRecord;
+  keyInfo: KeyInformation;
+}
+
+const PAGE_COLUMNS = [...new Set<string>([...APPLICATION_VIEW_COLUMNS, ...FORM_RECORD_COLUMNS, ...KEY_RULE_COLUMNS, 'a.plastic_types'])];
+
+export async function findApplicationPageRecord(db: Db, id: number, accountIds: number[]): Promise<ApplicationPageRecord | undefined> {
+  const r = await applicationsWithInitiator(db).where('ap.id', id).whereIn('ap.account_id', accountIds).first(PAGE_COLUMNS);
   if (!r) return undefined;
-  return {
-    id: Number(r.id),
-    name: r.name,
-    number: r.number,
-    deletedAt: r.deleted_at ?? null,
-    expiresOn: r.expires_on,
+  const keyInfo: KeyInformation = {
+    id: Number(r.access_key_id),
+    name: r.key_name,
+    number: r.key_number,
+    deletedAt: r.key_deleted_at ?? null,
+    expiresOn: r.key_expires_on,
     plasticType: r.plastic_type,
     costCentreRule: r.cost_centre_rule,
     employeeNumberRule: r.employee_number_rule,
@@ -66,6 +74,7 @@ export async function keyInformation(db: Db, keyId: number, accountIds: number[]
       plasticTypes: parseList(r.plastic_types),
     },
   };
+  return { application: toApplicationView(r), form: toFormRecord(r), keyInfo };
 }
 
 export interface EmailFlow {

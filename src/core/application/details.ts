@@ -2,8 +2,7 @@ import type { Db } from '../../platform/db';
 import { tFor, type Language } from '../../platform/i18n';
 import { recordApplicationAudit, type AuditContext } from '../audit/audit';
 import { listDocuments, type StoredDocument } from './documents';
-import { emailsOf, keyInformation, type EmailFlow, type KeyInformation } from './details-repository';
-import type { ApplicationView } from './repository';
+import { emailsOf, type ApplicationPageRecord, type EmailFlow, type KeyInformation } from './details-repository';
 import { buildReview, type ReviewSection } from './review';
 import { listSignatures } from './signatures-repository';
 
@@ -48,24 +47,29 @@ const camel = (code: string) => code.replace(/[-_]([a-z])/g, (_m, c: string) => 
 /**
  * What the tracking adds to the administrator's application page: the e-mails of its history, the key's
  * information, the application read-only and its documents. The caller has already found the application within
- * the actor's BCs (404 otherwise) and records the view in the audit log.
+ * the actor's BCs (404 otherwise) with its form record and key (findApplicationPageRecord), and records the view in
+ * the audit log.
  */
 export async function applicationSections(
   deps: { db: Db; logger: { warn: (obj: object, msg: string) => void } },
-  actor: { accountIds: number[] },
-  application: Pick<ApplicationView, 'id' | 'key'>,
+  page: ApplicationPageRecord,
   opts: { lang: Language; timeZone: string; now: Date },
 ): Promise<ApplicationSections> {
   const { db } = deps;
-  const [emails, keyInfo, documents, signatures] = await Promise.all([
+  const { application } = page;
+  const [emails, documents, signatures] = await Promise.all([
     emailsOf(db, application.id),
-    keyInformation(db, application.key.id, actor.accountIds),
     listDocuments(db, application.id),
     listSignatures(db, application.id),
   ]);
   let review: ReviewSection[] | null = null;
   try {
-    const built = await buildReview(db, application.id, opts.lang, tFor(opts.lang), { now: opts.now, timeZone: opts.timeZone, documents });
+    const built = await buildReview(db, application.id, opts.lang, tFor(opts.lang), {
+      now: opts.now,
+      timeZone: opts.timeZone,
+      documents,
+      record: page.form,
+    });
     review = built.sections.map((s) => ({
       id: s.id,
       title: s.title,
@@ -78,7 +82,7 @@ export async function applicationSections(
   }
   return {
     emails: emails.map(({ recipient, ...e }) => ({ ...e, templateKey: camel(e.template), recipientMasked: maskEmail(recipient) })),
-    keyInfo: keyInfo ?? null,
+    keyInfo: page.keyInfo,
     review,
     documents,
     signatures: signatures.map((sig) => ({ version: sig.version, signedAt: sig.signedAt, pdfSha256: sig.pdfSha256, pdfSize: sig.pdfSize })),

@@ -37,28 +37,36 @@ export interface FormRecord {
   prefill: unknown;
 }
 
+/** The columns of a FormRecord (toFormRecord), on joinedApplications. */
+export const FORM_RECORD_COLUMNS = [
+  'ap.*',
+  'k.number as key_number',
+  'k.name as key_name',
+  'k.plastic_type as key_plastic_type',
+  'k.cost_centre_rule',
+  'k.employee_number_rule',
+  'k.direct_debit_rule',
+  'k.additional_approver_required',
+  'a.address_building',
+  'a.address_street',
+  'a.address_city',
+  'a.address_postal_code',
+  'a.address_country',
+  'a.phone as account_phone',
+  ...ACCOUNT_CARD_COLUMNS,
+] as const;
+
 /** The application with its key and BC; undefined when it does not exist. */
 export async function findFormRecord(db: Db, applicationId: number): Promise<FormRecord | undefined> {
   const row = await joinedApplications(db)
     .where('ap.id', applicationId)
-    .first(
-      'ap.*',
-      'k.number as key_number',
-      'k.name as key_name',
-      'k.plastic_type as key_plastic_type',
-      'k.cost_centre_rule',
-      'k.employee_number_rule',
-      'k.direct_debit_rule',
-      'k.additional_approver_required',
-      'a.address_building',
-      'a.address_street',
-      'a.address_city',
-      'a.address_postal_code',
-      'a.address_country',
-      'a.phone as account_phone',
-      ...ACCOUNT_CARD_COLUMNS,
-    );
-  if (!row) return undefined;
+    .first(...FORM_RECORD_COLUMNS);
+  return row ? toFormRecord(row) : undefined;
+}
+
+/** A row read with FORM_RECORD_COLUMNS as a FormRecord. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a Knex row
+export function toFormRecord(row: any): FormRecord {
   return {
     application: { ...toApplicationFields(row), version: Number(row.version) },
     key: {

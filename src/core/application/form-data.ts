@@ -100,9 +100,12 @@ function stringsOnly(v: unknown): Record<string, string> {
   return out;
 }
 
-/** The application, its key and BC, and its stored form; undefined when the application does not exist. */
-export async function loadFormContext(db: Db, applicationId: number): Promise<FormContext | undefined> {
-  const row = await findFormRecord(db, applicationId);
+/**
+ * The application, its key and BC, and its stored form; undefined when the application does not exist. `record`: the
+ * application's form record when the caller has just read it (the administrator's page), not read again.
+ */
+export async function loadFormContext(db: Db, applicationId: number, record?: FormRecord): Promise<FormContext | undefined> {
+  const row = record ?? (await findFormRecord(db, applicationId));
   if (!row) return undefined;
   const stored = parseJson(row.formData);
   const form: FormData = {

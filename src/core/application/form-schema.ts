@@ -86,8 +86,25 @@ function refuseControlCharacters(schema: z.ZodType<string>, labelKeyOf: string):
   });
 }
 
+/**
+ * A schema built once per `key` and kept: building a zod schema costs tens of microseconds, and the review and the
+ * form state check the same fields on every page view. The keys name everything the built schema depends on.
+ */
+const built = new Map<string, z.ZodType<string>>();
+function once(key: string, build: () => z.ZodType<string>): z.ZodType<string> {
+  let schema = built.get(key);
+  if (!schema) built.set(key, (schema = build()));
+  return schema;
+}
+
 /** A collapsed text field: required or not, at most `max` characters (code points), matching `pattern`. */
-function textSchema(section: string, field: string, opts: { required: boolean; max: number; pattern: RegExp; patternKey: string }) {
+function textSchema(section: string, field: string, opts: { required: boolean; max: number; pattern: RegExp; patternKey: string }): z.ZodType<string> {
+  return once(`text|${section}|${field}|${opts.required}|${opts.max}|${opts.pattern.source}|${opts.pattern.flags}|${opts.patternKey}`, () =>
+    buildTextSchema(section, field, opts),
+  );
+}
+
+function buildTextSchema(section: string, field: string, opts: { required: boolean; max: number; pattern: RegExp; patternKey: string }) {
   const label = { labelKey: labelKey(section, field) };
   return refuseControlCharacters(
     z
@@ -158,19 +175,37 @@ const cardholderText = (field: (typeof TEXT_FIELDS)[number], isRequired: boolean
   textSchema('cardholder', field, { required: isRequired, max: CARDHOLDER_LIMITS[field], pattern, patternKey });
 
 const cardholderCountry = (field: 'birthCountry' | 'nationality' | 'homeCountry' | 'businessCountry') =>
-  z
-    .string()
-    .refine((v) => v !== '', { message: required('cardholder', field), abort: true })
-    .refine((v) => isKnownCountry(v), { message: `${NS}:errors.country`, params: { labelKey: labelKey('cardholder', field) } });
+  once(`country|${field}`, () =>
+    z
+      .string()
+      .refine((v) => v !== '', { message: required('cardholder', field), abort: true })
+      .refine((v) => isKnownCountry(v), { message: `${NS}:errors.country`, params: { labelKey: labelKey('cardholder', field) } }),
+  );
 
 /** Date of birth from its three fields: a real date, an adult on `today`. */
-const dateOfBirthSchema = (today: string) =>
+const buildDateOfBirthSchema = (today: string) =>
   z.custom<DateParts>().transform((parts, ctx) => {
     const checked = checkDateOfBirth(parts, today);
     if (checked.ok) return checked.value;
     ctx.addIssue({ code: 'custom', message: checked.key });
     return z.NEVER;
   });
+/** The last day's date-of-birth schema (it depends on `today` only). */
+let dateOfBirth: { today: string; schema: ReturnType<typeof buildDateOfBirthSchema> } | undefined;
+function dateOfBirthSchema(today: string) {
+  if (dateOfBirth?.today !== today) dateOfBirth = { today, schema: buildDateOfBirthSchema(today) };
+  return dateOfBirth.schema;
+}
+
+const TITLE_SCHEMA = choiceSchema('cardholder', 'title', (t) => (TITLES as readonly string[]).includes(t));
+const CORRESPONDENCE_LANGUAGE_SCHEMA = choiceSchema('cardholder', 'correspondenceLanguage', isLanguage);
+const EMAIL_SCHEMA = zCheck(checkEmail);
+const EMBOSS_NAME_SCHEMA = zCheck(checkEmbossName);
+/** The postal code's check for a country (undefined: none known), one schema per country. */
+const postalCodeSchema = (country: string | undefined) => once(`postalCode|${country ?? ''}`, () => zCheck((c) => checkPostalCode(c, country ?? null)));
+/** The phone number's check for a country, one schema per country and kind. */
+const phoneSchema = (country: string, mobileOnly: boolean) =>
+  once(`phone|${country}|${mobileOnly}`, () => zCheck((p) => checkPhone(p, country, mobileOnly ? { mobileOnly: true } : undefined)));
 
 /** Full check of the cardholder section; `today` is 'YYYY-MM-DD' in the service's time zone (adult check). */
 export function validateCardholder(input: CardholderValues, ctx: FormContext, today: string): { values: CardholderValues; issues: Issue[] } {
@@ -188,10 +223,7 @@ export function validateCardholder(input: CardholderValues, ctx: FormContext, to
   // Derived from the name when left empty; an edited one is checked as typed (nothing silently dropped).
   if (!v.embossName) v.embossName = deriveEmbossName(v.firstName, v.lastName);
 
-  field(
-    'title',
-    choiceSchema('cardholder', 'title', (t) => (TITLES as readonly string[]).includes(t)),
-  );
+  field('title', TITLE_SCHEMA);
   field('firstName', cardholderName('firstName', true));
   field('lastName', cardholderName('lastName', true));
   field('birthName', cardholderName('birthName', false));
@@ -203,38 +235,25 @@ export function validateCardholder(input: CardholderValues, ctx: FormContext, to
   field('homeAddressLine1', cardholderText('homeAddressLine1', true));
   field('homeAddressLine2', cardholderText('homeAddressLine2', false));
   field('homeCountry', cardholderCountry('homeCountry'));
-  field(
-    'homePostalCode',
-    zCheck((c) => checkPostalCode(c, homeCountry ?? null)),
-  );
+  field('homePostalCode', postalCodeSchema(homeCountry));
   field('homeCity', cardholderText('homeCity', true));
 
-  field(
-    'mobilePhone',
-    zCheck((p) => checkPhone(p, homeCountry ?? 'FR', { mobileOnly: true })),
-  );
-  if (v.businessPhone)
-    field(
-      'businessPhone',
-      zCheck((p) => checkPhone(p, businessCountry ?? homeCountry ?? 'FR')),
-    );
-  field('businessEmail', zCheck(checkEmail));
+  field('mobilePhone', phoneSchema(homeCountry ?? 'FR', true));
+  if (v.businessPhone) field('businessPhone', phoneSchema(businessCountry ?? homeCountry ?? 'FR', false));
+  field('businessEmail', EMAIL_SCHEMA);
 
   field('businessAddressLine1', cardholderText('businessAddressLine1', true));
   field('businessAddressLine2', cardholderText('businessAddressLine2', false));
   field('businessCountry', cardholderCountry('businessCountry'));
-  field(
-    'businessPostalCode',
-    zCheck((c) => checkPostalCode(c, businessCountry ?? null)),
-  );
+  field('businessPostalCode', postalCodeSchema(businessCountry));
   field('businessCity', cardholderText('businessCity', true));
 
   field('jobTitle', cardholderText('jobTitle', true));
   field('employeeNumber', cardholderText('employeeNumber', ctx.key.employeeNumberRule === 'required', CODE, `${NS}:errors.code`));
   field('costCentre', cardholderText('costCentre', ctx.key.costCentreRule === 'required', CODE, `${NS}:errors.code`));
 
-  field('embossName', zCheck(checkEmbossName));
-  field('correspondenceLanguage', choiceSchema('cardholder', 'correspondenceLanguage', isLanguage));
+  field('embossName', EMBOSS_NAME_SCHEMA);
+  field('correspondenceLanguage', CORRESPONDENCE_LANGUAGE_SCHEMA);
 
   return { values: v, issues };
 }
@@ -268,6 +287,11 @@ const accountHolderSchema = refuseControlCharacters(
   labelKey('payment', 'accountHolder'),
 ).refine((v) => FREE_TEXT.test(v), { message: `${NS}:errors.characters`, params: { labelKey: labelKey('payment', 'accountHolder') } });
 
+const DIRECT_DEBIT_SCHEMA = choiceSchema('payment', 'directDebit', (d) => d === 'yes' || d === 'no');
+const BIC_SCHEMA = zCheck(checkBic);
+/** The BIC's country against the IBAN's, one schema per IBAN country. */
+const bicMatchesIbanSchema = (ibanCountry: string) => once(`bicMatchesIban|${ibanCountry}`, () => zCheck((b) => checkBicMatchesIban(b, ibanCountry)));
+
 /**
  * Full check of the payment section on the stored data: the IBAN's own check was made when it was typed (it is kept
  * encrypted), so this reads its recorded result.
@@ -275,26 +299,14 @@ const accountHolderSchema = refuseControlCharacters(
 export function validatePayment(payment: PaymentData | undefined, ctx: FormContext): { values: PaymentData; issues: Issue[] } {
   const p: PaymentData = { ...(payment ?? {}) };
   const issues: Issue[] = [];
-  if (ctx.key.directDebitRule === 'optional')
-    run(
-      issues,
-      'directDebit',
-      choiceSchema('payment', 'directDebit', (d) => d === 'yes' || d === 'no'),
-      p.directDebit ?? '',
-    );
+  if (ctx.key.directDebitRule === 'optional') run(issues, 'directDebit', DIRECT_DEBIT_SCHEMA, p.directDebit ?? '');
   if (!directDebitChosen(ctx, p)) return { values: p, issues };
   run(issues, 'iban', storedIbanSchema, p);
-  const bic = run(issues, 'bic', zCheck(checkBic), p.bic ?? '');
+  const bic = run(issues, 'bic', BIC_SCHEMA, p.bic ?? '');
   if (bic !== undefined) {
     p.bic = bic;
     const ibanCountry = p.ibanCheck === 'ok' ? p.ibanCountry : undefined;
-    if (ibanCountry)
-      run(
-        issues,
-        'bic',
-        zCheck((b) => checkBicMatchesIban(b, ibanCountry)),
-        bic,
-      );
+    if (ibanCountry) run(issues, 'bic', bicMatchesIbanSchema(ibanCountry), bic);
   }
   p.accountHolder = (p.accountHolder ?? '').replace(/\s+/g, ' ').trim();
   run(issues, 'accountHolder', accountHolderSchema, p.accountHolder);
@@ -308,21 +320,13 @@ export function pickPriority(body: Record<string, unknown>) {
   return pickStrings(body, PRIORITY_LIMITS, 'priority');
 }
 
+const PRIORITY_SCHEMA = choiceSchema('priority', 'priority', (p) => (PRIORITIES as readonly string[]).includes(p));
+const URGENT_TERMS_SCHEMA = choiceSchema('priority', 'urgentTermsAccepted', (a) => a === 'yes');
+
 export function validatePriority(values: { priority?: string; urgentTermsAccepted?: string } | undefined): Issue[] {
   const issues: Issue[] = [];
-  const priority = run(
-    issues,
-    'priority',
-    choiceSchema('priority', 'priority', (p) => (PRIORITIES as readonly string[]).includes(p)),
-    values?.priority,
-  );
-  if (priority === 'urgent')
-    run(
-      issues,
-      'urgentTermsAccepted',
-      choiceSchema('priority', 'urgentTermsAccepted', (a) => a === 'yes'),
-      values?.urgentTermsAccepted,
-    );
+  const priority = run(issues, 'priority', PRIORITY_SCHEMA, values?.priority);
+  if (priority === 'urgent') run(issues, 'urgentTermsAccepted', URGENT_TERMS_SCHEMA, values?.urgentTermsAccepted);
   return issues;
 }
 
@@ -340,6 +344,8 @@ const approverNameSchema = textSchema('approval', 'approverName', {
   patternKey: `${NS}:errors.nameCharacters`,
 });
 
+const APPROVER_LANGUAGE_SCHEMA = choiceSchema('approval', 'approverLanguage', isLanguage);
+
 /** The approver's name and e-mail; the approver cannot be the applicant. */
 export function validateApprover(
   input: { approverName?: string; approverEmail?: string; approverLanguage?: string } | undefined,
@@ -349,7 +355,7 @@ export function validateApprover(
   const name = (input?.approverName ?? '').replace(/\s+/g, ' ').trim();
   run(issues, 'approverName', approverNameSchema, name);
   let email = (input?.approverEmail ?? '').trim();
-  const checked = run(issues, 'approverEmail', zCheck(checkEmail), email);
+  const checked = run(issues, 'approverEmail', EMAIL_SCHEMA, email);
   if (checked !== undefined) {
     email = checked;
     const applicants = applicantEmails.map((e) => e.trim().toLowerCase());
@@ -361,6 +367,6 @@ export function validateApprover(
     );
   }
   const language = isLanguage(input?.approverLanguage) ? input.approverLanguage : '';
-  run(issues, 'approverLanguage', choiceSchema('approval', 'approverLanguage', isLanguage), language);
+  run(issues, 'approverLanguage', APPROVER_LANGUAGE_SCHEMA, language);
   return { values: { approverName: name, approverEmail: email, approverLanguage: language }, issues };
 }

@@ -1,7 +1,7 @@
 import { readTogether, type Db } from '../../platform/db';
 import { listDocuments, missingKinds, MISSING_KIND_KEYS, type DocumentKind, type StoredDocument } from './documents';
 import { hasPin } from './pin-repository';
-import { currentTerms, latestAcceptances, termsById, type Terms } from '../terms/repository';
+import { currentTerms, latestAcceptanceOf, type Terms } from '../terms/repository';
 import { approvalState, type ApprovalState } from './approval-requests';
 import {
   applicableSections,
@@ -10,9 +10,11 @@ import {
   cardholderValues,
   isEditable,
   loadFormContext,
+  type CardholderValues,
   type FormContext,
   type SectionId,
 } from './form-data';
+import type { FormRecord } from './form-data-repository';
 import { validateApprover, validateCardholder, validatePayment, validatePriority, type Issue } from './form-schema';
 import { todayIn } from '../../lib/validators';
 
@@ -38,6 +40,8 @@ export interface FormState {
   documents: StoredDocument[];
   requiredDocumentKinds: DocumentKind[];
   approval: ApprovalState;
+  /** The cardholder section's full check on `today` (the review shows its normalised values). */
+  cardholder: { today: string; values: CardholderValues; issues: Issue[] };
   terms: { current: Terms | undefined; accepted: { version: string; sha256: string; acceptedAt: string; isCurrent: boolean } | undefined };
   isComplete: boolean;
 }
@@ -51,6 +55,8 @@ export interface StateOptions {
   language?: string;
   /** The application's documents when the caller has just read them (the administrator's page), not read again. */
   documents?: StoredDocument[];
+  /** The application's form record when the caller has just read it (the administrator's page), not read again. */
+  record?: FormRecord;
 }
 
 /**
@@ -63,15 +69,15 @@ export function requiredDocumentKinds(account: FormContext['account']): Document
 
 async function termsState(db: Db, ctx: FormContext, language: string, now: Date): Promise<FormState['terms']> {
   const current = await currentTerms(db, 'cardholder', ctx.account.cardProduct, language, now);
-  const latest = (await latestAcceptances(db, ctx.application.id)).find((a) => a.kind === 'cardholder');
+  const latest = await latestAcceptanceOf(db, ctx.application.id, 'cardholder');
   if (!latest) return { current, accepted: undefined };
-  const acceptedTerms = await termsById(db, latest.termsId);
   // Still in force = the accepted version is the current one for its own language (a newer version must be accepted).
-  const inForce = !acceptedTerms
-    ? undefined
-    : acceptedTerms.language === language
-      ? current
-      : await currentTerms(db, 'cardholder', ctx.account.cardProduct, acceptedTerms.language, now);
+  const inForce =
+    latest.termsLanguage === null
+      ? undefined
+      : latest.termsLanguage === language
+        ? current
+        : await currentTerms(db, 'cardholder', ctx.account.cardProduct, latest.termsLanguage, now);
   return {
     current,
     accepted: { version: latest.version, sha256: latest.sha256, acceptedAt: latest.acceptedAt, isCurrent: Boolean(inForce && inForce.id === latest.termsId) },
@@ -79,10 +85,11 @@ async function termsState(db: Db, ctx: FormContext, language: string, now: Date)
 }
 
 export async function loadFormState(db: Db, applicationId: number, opts: StateOptions): Promise<FormState | undefined> {
-  const ctx = await loadFormContext(db, applicationId);
+  const ctx = await loadFormContext(db, applicationId, opts.record);
   if (!ctx) return undefined;
   const now = opts.now;
   const today = todayIn(opts.timeZone ?? 'Europe/Paris', now);
+  const cardholder = { today, ...validateCardholder(cardholderValues(ctx), ctx, today) };
   const [pinChosen, documents, approval, terms] = await readTogether(db, [
     () => hasPin(db, applicationId),
     () => (opts.documents ? Promise.resolve(opts.documents) : listDocuments(db, applicationId)),
@@ -103,7 +110,7 @@ export async function loadFormState(db: Db, applicationId: number, opts: StateOp
             : [],
         );
       case 'cardholder':
-        return validateCardholder(cardholderValues(ctx), ctx, today).issues;
+        return cardholder.issues;
       case 'payment':
         return validatePayment(ctx.form.payment, ctx).issues;
       case 'pin':
@@ -136,6 +143,7 @@ export async function loadFormState(db: Db, applicationId: number, opts: StateOp
     documents,
     requiredDocumentKinds: requiredKinds,
     approval,
+    cardholder,
     terms,
     isComplete: sections.every((s) => s.status === 'completed'),
   };

@@ -146,18 +146,24 @@ export function joinedApplications(db: Db): Knex.QueryBuilder {
   return db('application as ap').join('access_key as k', 'k.id', 'ap.access_key_id').join('account as a', 'a.id', 'ap.account_id');
 }
 
+/** The columns of ApplicationView (toApplicationView), on joinedApplications with its initiator (`ad`, left join). */
+export const APPLICATION_VIEW_COLUMNS = [
+  'ap.*',
+  'k.number as key_number',
+  'k.name as key_name',
+  'k.deleted_at as key_deleted_at',
+  'k.expires_on as key_expires_on',
+  'a.company_name',
+  'ad.display_name as initiated_by_name',
+] as const;
+
+/** joinedApplications with the application's initiator (`ad`), for APPLICATION_VIEW_COLUMNS. */
+export function applicationsWithInitiator(db: Db): Knex.QueryBuilder {
+  return joinedApplications(db).leftJoin('administrator as ad', 'ad.id', 'ap.initiated_by');
+}
+
 function applicationQuery(db: Db) {
-  return joinedApplications(db)
-    .leftJoin('administrator as ad', 'ad.id', 'ap.initiated_by')
-    .select(
-      'ap.*',
-      'k.number as key_number',
-      'k.name as key_name',
-      'k.deleted_at as key_deleted_at',
-      'k.expires_on as key_expires_on',
-      'a.company_name',
-      'ad.display_name as initiated_by_name',
-    );
+  return applicationsWithInitiator(db).select(APPLICATION_VIEW_COLUMNS);
 }
 
 type ApplicationJoinedRow = ApplicationRow & {
@@ -185,7 +191,7 @@ const APPLICATION_FIELDS = rowMapper<ApplicationFields>({
 });
 export const toApplicationFields = APPLICATION_FIELDS.map;
 
-function toView(r: ApplicationJoinedRow): ApplicationView {
+export function toApplicationView(r: ApplicationJoinedRow): ApplicationView {
   return {
     ...toApplicationFields(r),
     accountId: r.account_id,
@@ -202,13 +208,13 @@ function toView(r: ApplicationJoinedRow): ApplicationView {
 /** Administrator side: only within the actor's BCs; another BC's application is simply not found. */
 export async function findApplicationInScope(db: Db, id: number, accountIds: number[]): Promise<ApplicationView | undefined> {
   const row = (await applicationQuery(db).where('ap.id', id).whereIn('ap.account_id', accountIds).first()) as ApplicationJoinedRow | undefined;
-  return row ? toView(row) : undefined;
+  return row ? toApplicationView(row) : undefined;
 }
 
 /** Employee side: the application their session is bound to (the id comes from the session, never the URL). */
 export async function findApplicationById(db: Db, id: number): Promise<ApplicationView | undefined> {
   const row = (await applicationQuery(db).where('ap.id', id).first()) as ApplicationJoinedRow | undefined;
-  return row ? toView(row) : undefined;
+  return row ? toApplicationView(row) : undefined;
 }
 
 /** Employee entry: the application a reference names, with its key number to compare. */

@@ -129,7 +129,9 @@ export function reviewFromState(state: FormState, lang: Language, t: TFunction, 
       }
       case 'cardholder': {
         const typed = cardholderValues(ctx);
-        const checked = validateCardholder(typed, ctx, todayIn(timeZone, opts.now));
+        // The state's check when it was made on the same day (the adult check depends on it), as it is on one request.
+        const today = todayIn(timeZone, opts.now);
+        const checked = state.cardholder.today === today ? state.cardholder : validateCardholder(typed, ctx, today);
         // Normalised values where the field is valid, as typed otherwise (the section then says what is wrong).
         const bad = new Set(checked.issues.map((i) => i.field));
         const v = (f: CardholderField) => (bad.has(f) ? (typed[f] ?? '') : (checked.values[f] ?? ''));

@@ -91,10 +91,21 @@ function toFailure(r: Record<string, unknown>): FailedEmailRow {
   };
 }
 
-/** The failures of the scope, newest first. */
-export async function listFailures(db: Db, scope: FailureScope, page: { limit: number; offset: number }): Promise<FailedEmailRow[]> {
-  const rows = (await scoped(db, scope).select(COLUMNS).orderBy('o.id', 'desc').limit(page.limit).offset(page.offset)) as Array<Record<string, unknown>>;
-  return rows.map(toFailure);
+/**
+ * A page of the scope's failures, newest first, and their total, in one statement (a window count beside the rows);
+ * the total is undefined when the page is empty (past the end, or no failure): the caller counts if it must.
+ */
+export async function listFailuresCounted(
+  db: Db,
+  scope: FailureScope,
+  page: { limit: number; offset: number },
+): Promise<{ rows: FailedEmailRow[]; total: number | undefined }> {
+  const rows = (await scoped(db, scope)
+    .select([...COLUMNS, db.raw('count(*) over () as failures_total')])
+    .orderBy('o.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)) as Array<Record<string, unknown>>;
+  return { rows: rows.map(toFailure), total: rows.length ? Number(rows[0]?.failures_total) : undefined };
 }
 
 /** Every failure, or the one of that id (the resend's candidates; the rule decides which may go again). */

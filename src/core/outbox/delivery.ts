@@ -5,7 +5,7 @@ import {
   countByState,
   countFailures,
   failuresFor,
-  listFailures,
+  listFailuresCounted,
   oldestWaitingQueuedAt,
   requeueFailures,
   sentSince,
@@ -70,8 +70,9 @@ export async function failedEmails(
   now: Date,
   page: { limit: number; offset: number } = { limit: 20, offset: 0 },
 ): Promise<{ total: number; items: FailedEmail[] }> {
-  const [total, rows] = await Promise.all([countFailures(db, scope), listFailures(db, scope, page)]);
-  return { total, items: rows.map(withRule(now)) };
+  const { rows, total } = await listFailuresCounted(db, scope, page);
+  // An empty page: none at all on the first page, else past the end (counted).
+  return { total: total ?? (page.offset > 0 ? await countFailures(db, scope) : 0), items: rows.map(withRule(now)) };
 }
 
 export async function countFailedEmails(db: Db, scope: FailureScope): Promise<number> {

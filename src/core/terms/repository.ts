@@ -134,6 +134,30 @@ export async function latestAcceptances(
 }
 
 /**
+ * The application's latest acceptance of one kind of terms, with the language of the version accepted (null when that
+ * version is no longer stored); undefined when it accepted none.
+ */
+export async function latestAcceptanceOf(
+  db: Db,
+  applicationId: number,
+  kind: TermsKind,
+): Promise<{ termsId: number; version: string; sha256: string; acceptedAt: string; termsLanguage: string | null } | undefined> {
+  const row = await db('terms_acceptance as ta')
+    .leftJoin('terms_version as tv', 'tv.id', 'ta.terms_version_id')
+    .where({ 'ta.application_id': applicationId, 'ta.kind': kind })
+    .orderBy('ta.id', 'desc')
+    .first('ta.terms_version_id', 'ta.version', 'ta.sha256', 'ta.accepted_at', 'tv.language as terms_language');
+  if (!row) return undefined;
+  return {
+    termsId: Number(row.terms_version_id),
+    version: row.version,
+    sha256: row.sha256,
+    acceptedAt: row.accepted_at,
+    termsLanguage: row.terms_language ?? null,
+  };
+}
+
+/**
  * Sample terms for every card product and both languages (demo and tests only; idempotent). Dated in the past so
  * they are in force whatever clock a test uses.
  */

@@ -109,7 +109,7 @@ export function applicationAdminRoutes(deps: Deps): Router {
   };
 
   async function renderApplication(req: Request, res: Response, id: number, fixErrors: FormErrors | null, fixEmail: string) {
-    const model = await applicationForAdmin(db, req.actor!, id);
+    const { record, ...model } = await applicationForAdmin(db, req.actor!, id);
     let resendNonce = '';
     if (model.canResend) {
       resendNonce = crypto.randomBytes(16).toString('hex');
@@ -123,7 +123,7 @@ export function applicationAdminRoutes(deps: Deps): Router {
     };
     // E-mails of the history, key information, the form read-only, documents, signed versions; an audited view.
     const now = clock.now();
-    const tracking = await applicationPageSections(deps, req.actor!, model.application, auditRequestContext(req), {
+    const tracking = await applicationPageSections(deps, record, auditRequestContext(req), {
       lang: req.lang,
       timeZone: config.timeZone,
       now,

@@ -1,6 +1,7 @@
 import type { Db } from '../../platform/db';
 import type { Actor } from '../../core/administrators/repository';
 import { applicationSections, recordApplicationView, type ApplicationSections } from '../../core/application/details';
+import { findApplicationPageRecord, type ApplicationPageRecord } from '../../core/application/details-repository';
 import type { Language } from '../../platform/i18n';
 import { ConflictError, NotFoundError } from '../../lib/errors';
 import { recordApplicationAudit, type AuditContext } from '../../core/audit/audit';
@@ -104,18 +105,37 @@ export async function initiateControlled(
   });
 }
 
+/**
+ * The application within the actor's BCs (404 otherwise) with its history and what its page offers; `record` is what
+ * the page's sections show of it (its form record, its key and BC), read in the same statement.
+ */
 export async function applicationForAdmin(
   db: Db,
   actor: Pick<Actor, 'id' | 'accountIds' | 'email'>,
   id: number,
-): Promise<{ application: ApplicationView; history: HistoryEntry[]; canResend: boolean; ownApplication: boolean; undeliverable: boolean }> {
-  const application = await findApplicationInScope(db, id, actor.accountIds);
-  if (!application) throw new NotFoundError('application');
+): Promise<{
+  application: ApplicationView;
+  history: HistoryEntry[];
+  canResend: boolean;
+  ownApplication: boolean;
+  undeliverable: boolean;
+  record: ApplicationPageRecord;
+}> {
+  const record = await findApplicationPageRecord(db, id, actor.accountIds);
+  if (!record) throw new NotFoundError('application');
+  const { application } = record;
   const history = await historyOf(db, id);
   // An invitation refused for good, not yet submitted: the page offers to correct the address and resend.
   const undeliverable = NOT_SUBMITTED.includes(application.status) && (await invitationUndeliverable(db, id));
   // Separation of duties: the page says why the approval actions are not offered on one's own application.
-  return { application, history, canResend: NOT_SUBMITTED.includes(application.status), ownApplication: isOwnApplication(actor, application), undeliverable };
+  return {
+    application,
+    history,
+    canResend: NOT_SUBMITTED.includes(application.status),
+    ownApplication: isOwnApplication(actor, application),
+    undeliverable,
+    record,
+  };
 }
 
 /**
@@ -158,17 +178,17 @@ export async function resendInvitation(
 
 /**
  * The sections of the administrator's application page beside the application itself (the e-mails, the key, the form
- * read-only, the documents, the signed versions). Opening the page is an access to personal data: recorded first.
+ * read-only, the documents, the signed versions), from the record applicationForAdmin read. Opening the page is an
+ * access to personal data: recorded first.
  */
 export async function applicationPageSections(
   deps: { db: Db; logger: { warn: (obj: object, msg: string) => void } },
-  actor: Pick<Actor, 'id' | 'accountIds'>,
-  application: ApplicationView,
+  record: ApplicationPageRecord,
   access: AuditContext,
   opts: { lang: Language; timeZone: string; now: Date },
 ): Promise<ApplicationSections> {
-  await recordApplicationView(deps.db, access, application.id, opts.now);
-  return applicationSections(deps, actor, application, opts);
+  await recordApplicationView(deps.db, access, record.application.id, opts.now);
+  return applicationSections(deps, record, opts);
 }
 
 /** The application's failed e-mails (failing or given up), for the notice on its page; within the actor's BCs. */
