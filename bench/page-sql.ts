@@ -47,11 +47,18 @@ async function main() {
   const first = await get();
   // As a browser does: the session cookie of the first answer on the next request.
   cookie = (first.headers['set-cookie'] as unknown as string[] | undefined)?.map((c) => c.split(';')[0]).join('; ') ?? '';
-  const seen: string[] = [];
-  deps.db.on('query', (q: { sql: string }) => seen.push(q.sql));
+  const seen: Array<{ sql: string; bindings: unknown[] }> = [];
+  const listen = (q: { sql: string; bindings?: unknown[] }) => seen.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  deps.db.on('query', listen);
   const res = await get();
-  console.log(`GET ${page} → ${res.status}, ${seen.length} statements:`);
-  for (const s of seen) console.log(`  ${s.length > 220 ? `${s.slice(0, 220)}…` : s}`);
+  deps.db.removeListener('query', listen);
+  console.log(`GET ${page} → ${res.status}, ${seen.length} statements (µs: each run 500 times on its own, through Knex's raw):`);
+  for (const s of seen) {
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < 500; i++) await deps.db.raw(s.sql, s.bindings as never);
+    const us = Number(process.hrtime.bigint() - started) / 500 / 1000;
+    console.log(`  ${us.toFixed(0).padStart(6)}  ${s.sql.length > 200 && !process.env.SQL_FULL ? `${s.sql.slice(0, 200)}…` : `${s.sql}  ${JSON.stringify(s.bindings)}`}`);
+  }
   await deps.db.destroy();
 }
 void main();
