@@ -29,10 +29,9 @@ const PG_LOCK_KEY = 74_201_101;
 export async function lockAuditChain(trx: Knex.Transaction): Promise<void> {
   if (trx.client.config.client === 'pg') {
     await trx.raw('SELECT pg_advisory_xact_lock(?)', [PG_LOCK_KEY]);
-  } else {
-    // A write that touches no row, so this transaction holds SQLite's write lock before it reads the last hash.
-    await trx.raw('UPDATE audit_log SET id = id WHERE 0');
   }
+  // SQLite: every transaction begins with BEGIN IMMEDIATE (platform/db.ts), so it already holds the database's write
+  // lock before it reads the last hash.
 }
 
 /** The hash of the chain's last entry; undefined when the log is empty. */
