@@ -57,7 +57,9 @@ async function main() {
     const started = process.hrtime.bigint();
     for (let i = 0; i < 500; i++) await deps.db.raw(s.sql, s.bindings as never);
     const us = Number(process.hrtime.bigint() - started) / 500 / 1000;
-    console.log(`  ${us.toFixed(0).padStart(6)}  ${s.sql.length > 200 && !process.env.SQL_FULL ? `${s.sql.slice(0, 200)}…` : `${s.sql}  ${JSON.stringify(s.bindings)}`}`);
+    console.log(
+      `  ${us.toFixed(0).padStart(6)}  ${s.sql.length > 200 && !process.env.SQL_FULL ? `${s.sql.slice(0, 200)}…` : `${s.sql}  ${JSON.stringify(s.bindings)}`}`,
+    );
   }
   await deps.db.destroy();
 }
