@@ -97,6 +97,20 @@ async function main() {
   console.log(
     `${r.requests.total} requests, ${r.requests.average.toFixed(0)} req/s, mean ${r.latency.mean.toFixed(2)} ms, p99 ${r.latency.p99} ms; CPU ${(((t1 - t0) * tick) / r.requests.total).toFixed(3)} ms/request`,
   );
+  if (process.argv.includes('--open')) {
+    // 50 requests/s in an open loop, two ways: autocannon's overallRate over 10 connections (their timers tick
+    // together: bursts of 10 every 200 ms), and 10 single connections of 5/s started 20 ms apart (evenly spread).
+    const url = `http://127.0.0.1:${port}${PAGE}`;
+    const burst = await autocannon({ url, connections: 10, overallRate: 50, duration: SECONDS, headers });
+    console.log(`open loop, overallRate 50 on 10 connections: p50 ${burst.latency.p50} ms, p99 ${burst.latency.p99} ms, max ${burst.latency.max} ms`);
+    const spread = await Promise.all(
+      Array.from({ length: 10 }, (_v, i) =>
+        new Promise((r) => setTimeout(r, i * 20)).then(() => autocannon({ url, connections: 1, connectionRate: 5, duration: SECONDS, headers })),
+      ),
+    );
+    const lat = spread.flatMap((r) => [r.latency.p99]);
+    console.log(`open loop, 10 × 5/s spread 20 ms apart: p50 ${Math.max(...spread.map((r) => r.latency.p50))} ms, worst p99 ${Math.max(...lat)} ms, max ${Math.max(...spread.map((r) => r.latency.max))} ms`);
+  }
   app.kill('SIGINT');
   await new Promise((res) => app.once('exit', res));
 }
