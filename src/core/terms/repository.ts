@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Db } from '../../platform/db';
+import { int, rowMapper, text, textOrNull } from '../../lib/rows';
 import { CARD_PRODUCTS } from '../accounts/options';
 import { sampleTerms, SAMPLE_TERMS_PUBLISHED_AT, type TermsDraft } from './sample-terms';
 
@@ -133,28 +134,33 @@ export async function latestAcceptances(
   return out;
 }
 
+export interface LatestAcceptance {
+  termsId: number;
+  version: string;
+  sha256: string;
+  acceptedAt: string;
+  termsLanguage: string | null;
+}
+
+const LATEST_ACCEPTANCE = rowMapper<LatestAcceptance>({
+  termsId: int('terms_version_id'),
+  version: text,
+  sha256: text,
+  acceptedAt: text,
+  termsLanguage: textOrNull,
+});
+
 /**
  * The application's latest acceptance of one kind of terms, with the language of the version accepted (null when that
  * version is no longer stored); undefined when it accepted none.
  */
-export async function latestAcceptanceOf(
-  db: Db,
-  applicationId: number,
-  kind: TermsKind,
-): Promise<{ termsId: number; version: string; sha256: string; acceptedAt: string; termsLanguage: string | null } | undefined> {
+export async function latestAcceptanceOf(db: Db, applicationId: number, kind: TermsKind): Promise<LatestAcceptance | undefined> {
   const row = await db('terms_acceptance as ta')
     .leftJoin('terms_version as tv', 'tv.id', 'ta.terms_version_id')
     .where({ 'ta.application_id': applicationId, 'ta.kind': kind })
     .orderBy('ta.id', 'desc')
     .first('ta.terms_version_id', 'ta.version', 'ta.sha256', 'ta.accepted_at', 'tv.language as terms_language');
-  if (!row) return undefined;
-  return {
-    termsId: Number(row.terms_version_id),
-    version: row.version,
-    sha256: row.sha256,
-    acceptedAt: row.accepted_at,
-    termsLanguage: row.terms_language ?? null,
-  };
+  return row ? LATEST_ACCEPTANCE.map(row) : undefined;
 }
 
 /**
