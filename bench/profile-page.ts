@@ -109,7 +109,9 @@ async function main() {
       ),
     );
     const lat = spread.flatMap((r) => [r.latency.p99]);
-    console.log(`open loop, 10 × 5/s spread 20 ms apart: p50 ${Math.max(...spread.map((r) => r.latency.p50))} ms, worst p99 ${Math.max(...lat)} ms, max ${Math.max(...spread.map((r) => r.latency.max))} ms`);
+    console.log(
+      `open loop, 10 × 5/s spread 20 ms apart: p50 ${Math.max(...spread.map((r) => r.latency.p50))} ms, worst p99 ${Math.max(...lat)} ms, max ${Math.max(...spread.map((r) => r.latency.max))} ms`,
+    );
   }
   app.kill('SIGINT');
   await new Promise((res) => app.once('exit', res));
