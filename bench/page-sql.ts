@@ -3,7 +3,6 @@
  * process on a bench database (bench/profile-page.ts seeds one), as the bench's measured administrator (header mode).
  * A development aid for issue 15.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,7 @@ import request from 'supertest';
 import { loadConfig } from '../src/platform/config';
 import { buildDeps } from '../src/platform/deps';
 import { createApp } from '../src/app';
-import { TEST_SIGNING_CERT } from '../test/support/app';
+import { productionAppEnv } from './support';
 import type { SeededAdmin } from './seed';
 
 async function main() {
@@ -19,26 +18,13 @@ async function main() {
   const dataDir = process.argv[3] ?? path.join(os.tmpdir(), 'sesame-profile-20000');
   const seed = JSON.parse(fs.readFileSync(path.join(dataDir, 'seed.json'), 'utf8')) as { admins: SeededAdmin[] };
   const admin = seed.admins.find((a) => a.role === 'admin') as SeededAdmin;
-  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATA_DIR: dataDir,
-    PUBLIC_BASE_URL: 'http://127.0.0.1:1',
-    AUTH_MODE: 'header',
-    AUTH_PROXY_SECRET: 'proxy-secret-for-the-sql-listing',
-    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
-    SMTP_URL: 'smtp://127.0.0.1:9',
-    PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-    OTP_SECRET: crypto.randomBytes(32).toString('hex'),
-    ...TEST_SIGNING_CERT,
-    LOG_LEVEL: 'silent',
-    TIME_ZONE: 'Europe/Paris',
-  });
+  const proxySecret = 'proxy-secret-for-the-sql-listing';
+  const config = loadConfig(productionAppEnv({ port: 1, dataDir, proxySecret, timeZone: 'Europe/Paris', logLevel: 'silent' }));
+
   const deps = buildDeps(config);
   deps.secrets.prepare();
   const app = createApp(deps);
-  const headers = { 'x-forwarded-email': admin.email, 'x-sesame-proxy-secret': 'proxy-secret-for-the-sql-listing' };
+  const headers = { 'x-forwarded-email': admin.email, 'x-sesame-proxy-secret': proxySecret };
   let cookie = '';
   const get = () =>
     request(app)

@@ -10,8 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from './support';
-import { TEST_SIGNING_CERT } from '../test/support/app';
+import { freePort, productionAppEnv } from './support';
 import { markJobSlotsDone, seedBenchDatabase, type SeededAdmin } from './seed';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -43,32 +42,13 @@ async function main() {
   const admin = seed.admins.find((a) => a.role === 'admin') as SeededAdmin;
   const port = await freePort();
   const proxySecret = crypto.randomBytes(24).toString('hex');
-  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const profDir = process.env.PROFILE_DIR ?? '/tmp/prof';
   const app = spawn(
     process.execPath,
     ['--max-old-space-size=256', ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(ROOT, 'dist/src/cli/start.js')],
     {
       cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        DATA_DIR: DATA,
-        AUTH_MODE: 'header',
-        AUTH_PROXY_SECRET: proxySecret,
-        SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
-        SMTP_URL: 'smtp://127.0.0.1:9',
-        PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-        DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-        OTP_SECRET: crypto.randomBytes(32).toString('hex'),
-        ...TEST_SIGNING_CERT,
-        LOG_LEVEL: 'error',
-        TIME_ZONE: 'Europe/Paris',
-        ...(process.env.SQL_COUNT ? { SESAME_COUNT_SQL: '1' } : {}),
-      },
+      env: { PATH: process.env.PATH, ...productionAppEnv({ port, dataDir: DATA, proxySecret, timeZone: 'Europe/Paris', logLevel: 'error' }) },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );

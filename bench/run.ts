@@ -46,8 +46,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from './support';
-import { TEST_SIGNING_CERT } from '../test/support/app';
+import { freePort, productionAppEnv } from './support';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/platform/config';
@@ -464,28 +463,12 @@ async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opt
 
   const port = await freePort();
   const proxySecret = crypto.randomBytes(24).toString('hex');
-  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATA_DIR: dataDir,
-    AUTH_MODE: 'header',
-    AUTH_PROXY_SECRET: proxySecret,
-    SESSION_SECRET: crypto.randomBytes(32).toString('hex'),
-    // Nothing listens on port 9: the outbox dispatcher would only retry (the seeded outbox has nothing pending).
-    SMTP_URL: 'smtp://127.0.0.1:9',
-    PIN_ISSUER_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    DATA_ENCRYPTION_KEY: crypto.randomBytes(32).toString('base64'),
-    OTP_SECRET: crypto.randomBytes(32).toString('hex'),
-    ...TEST_SIGNING_CERT,
-    TIME_ZONE: timeZone,
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+    ...productionAppEnv({ port, dataDir, proxySecret, timeZone, logLevel: process.env.BENCH_LOG_LEVEL ?? 'info', databaseUrl: opts.databaseUrl }),
   };
+
   const dbCpu = opts.databaseUrl ? postgresCpu(opts.databaseUrl) : undefined;
   const appLog = fs.openSync(path.join(dataDir, 'app.log'), 'a');
   // The same Node options as `npm start` (e.g. the heap limit that keeps the resident memory in bounds).
