@@ -1,5 +1,5 @@
 import session from 'express-session';
-import type { Db } from './db';
+import { HotRead, type Db } from './db';
 import type { Logger } from './logger';
 
 /**
@@ -10,6 +10,9 @@ import type { Logger } from './logger';
 export const TOUCH_MIN_INTERVAL_MS = 60_000;
 /** Expiries last read or written per session, so touch() knows what is stored; bounded (cleared when full). */
 const KNOWN_EXPIRIES_MAX = 10_000;
+
+/** The session of a request: on every request, so a hot read (no query building). */
+const sessionById = new HotRead<{ sess: string; expires_at: number | string }>('select sess, expires_at from session where sid = ?');
 
 /**
  * express-session store over Knex. Written here rather than taken from connect-session-knex, whose callbacks
@@ -28,10 +31,9 @@ export class KnexSessionStore extends session.Store {
   }
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
-    this.db('session')
-      .where({ sid })
-      .first('sess', 'expires_at')
-      .then((row: { sess: string; expires_at: number | string } | undefined) => {
+    sessionById
+      .rows(this.db, [sid])
+      .then(([row]) => {
         if (!row || Number(row.expires_at) <= this.now().getTime()) return cb(null, null);
         this.remember(sid, Number(row.expires_at));
         cb(null, JSON.parse(row.sess) as session.SessionData);
@@ -89,7 +91,13 @@ export class KnexSessionStore extends session.Store {
     return this.db('session').where({ user_key: userKey }).delete();
   }
 
+  /**
+   * When the session ends if left idle: one idle timeout (the cookie's max-age) from now by the app's clock, which also
+   * decides expiry on reading; the cookie's own date (express-session's, by the system time) only when it has no max-age.
+   */
   private expiry(sess: session.SessionData): number {
+    const maxAge = sess.cookie?.originalMaxAge;
+    if (typeof maxAge === 'number' && maxAge > 0) return this.now().getTime() + maxAge;
     const expires = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : NaN;
     return Number.isFinite(expires) ? expires : this.now().getTime() + 24 * 3600 * 1000;
   }

@@ -9,7 +9,11 @@ describe('session store: touch', () => {
   let store: KnexSessionStore;
 
   const cb = <T extends unknown[]>(fn: (done: (...args: T) => void) => void) => new Promise<T>((resolve) => fn((...args: T) => resolve(args)));
-  const sessionExpiring = (at: number) => ({ cookie: { expires: new Date(at), originalMaxAge: 3600_000 } }) as unknown as session.SessionData;
+  /** A session touched when the clock says `at - maxAge`: it now expires at `at`. */
+  const sessionExpiring = (at: number, maxAge = 3600_000) => {
+    clock.current = new Date(at - maxAge);
+    return { cookie: { expires: new Date(at), originalMaxAge: maxAge } } as unknown as session.SessionData;
+  };
   const storedExpiry = async (sid: string) => Number((await ctx.deps.db('session').where({ sid }).first('expires_at'))?.expires_at);
 
   beforeEach(async () => {
@@ -20,7 +24,7 @@ describe('session store: touch', () => {
   afterEach(async () => ctx.close());
 
   it('skips the write while the expiry moves by less than the interval, writes it once it moves more', async () => {
-    const t0 = clock.now().getTime();
+    const t0 = new Date('2026-11-24T10:00:00Z').getTime();
     await cb((done) => store.set('sid-1', sessionExpiring(t0 + 3600_000), done));
     expect(await storedExpiry('sid-1')).toBe(t0 + 3600_000);
 
@@ -37,7 +41,7 @@ describe('session store: touch', () => {
   });
 
   it('writes when it does not know what is stored (another instance wrote it)', async () => {
-    const t0 = clock.now().getTime();
+    const t0 = new Date('2026-11-24T10:00:00Z').getTime();
     await cb((done) => store.set('sid-2', sessionExpiring(t0 + 3600_000), done));
     const other = new KnexSessionStore(ctx.deps.db, ctx.deps.logger, () => clock.now());
     await cb((done) => other.touch('sid-2', sessionExpiring(t0 + 1000 + 3600_000), done));
@@ -45,7 +49,7 @@ describe('session store: touch', () => {
   });
 
   it('concurrent requests of one session write the new expiry once', async () => {
-    const t0 = clock.now().getTime();
+    const t0 = new Date('2026-11-24T10:00:00Z').getTime();
     await cb((done) => store.set('sid-4', sessionExpiring(t0 + 3600_000), done));
     const writes: string[] = [];
     const listener = (q: { sql: string }) => {
@@ -65,10 +69,10 @@ describe('session store: touch', () => {
   });
 
   it('a shorter expiry (the employee idle timeout) is always written', async () => {
-    const t0 = clock.now().getTime();
+    const t0 = new Date('2026-11-24T10:00:00Z').getTime();
     await cb((done) => store.set('sid-3', sessionExpiring(t0 + 3600_000), done));
     await cb((done) => store.get('sid-3', done));
-    await cb((done) => store.touch('sid-3', sessionExpiring(t0 + 1800_000), done));
+    await cb((done) => store.touch('sid-3', sessionExpiring(t0 + 1800_000, 1800_000), done));
     expect(await storedExpiry('sid-3')).toBe(t0 + 1800_000);
   });
 });

@@ -469,7 +469,8 @@ describe('electronic signature', () => {
     const journey = await signedJourney();
     const { a } = journey;
     let { agent } = journey;
-    tick(3600 * SECOND);
+    // Returned ten minutes later, while the employee's session is still open (idle timeout: 30 minutes).
+    tick(600 * SECOND);
     await ctx.deps.db.transaction((trx) =>
       transition(trx, {
         applicationId: a.id,

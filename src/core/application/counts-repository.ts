@@ -1,4 +1,4 @@
-import { isSqlite, whereIdIn, type Db } from '../../platform/db';
+import { HotRead, isSqlite, whereIdIn, type Db } from '../../platform/db';
 import type { Priority } from './create';
 import type { Status } from './status';
 
@@ -9,9 +9,19 @@ import type { Status } from './status';
  * application. Counts with other filters (dates, text, origin) still count `application` itself.
  */
 
+/** How many applications of the BCs are in one status, whatever the priority: the tab count of every page. */
+const inStatus = new HotRead<{ n: number | string | null }>({
+  sqlite: 'select sum(n) as n from application_count where status = ? and account_id in (select value from json_each(?))',
+  postgres: 'select sum(n) as n from application_count where status = ? and account_id in (select value::bigint from json_array_elements_text(?::json))',
+});
+
 /** How many applications of the BCs are in this status (optionally of this priority). */
 export async function countInStatus(db: Db, accountIds: number[], status: Status, priority?: Priority): Promise<number> {
   if (!accountIds.length) return 0;
+  if (!priority) {
+    const [row] = await inStatus.rows(db, [status, JSON.stringify(accountIds.map(Number))]);
+    return Number(row?.n ?? 0);
+  }
   const qb = whereIdIn(db('application_count').where('status', status), 'account_id', accountIds);
   if (priority) qb.where('priority', priority);
   const [row] = await qb.sum<{ n: number | string | null }[]>({ n: 'n' });

@@ -112,13 +112,22 @@ function isTransaction(db: Db): db is Knex.Transaction {
  */
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<{ id: number; hash: string }> {
   if (!isTransaction(db)) return appendAlone(db, entry);
-  const trx = db;
+  const [recorded] = await appendChained(db, [entry]);
+  return recorded as { id: number; hash: string };
+}
+
+/** Appends entries in order after the chain's last row, within `trx` (the chain locked and its end read once). */
+async function appendChained(trx: Knex.Transaction, entries: AuditEntry[]): Promise<Array<{ id: number; hash: string }>> {
   await lockAuditChain(trx);
-  const prevHash = (await lastAuditHash(trx)) ?? GENESIS_HASH;
-  const fields = toFields(entry);
-  const hash = auditHash(prevHash, fields);
-  const id = await insertAuditRow(trx, { ...fields, prev_hash: prevHash, hash });
-  return { id, hash };
+  let prevHash = (await lastAuditHash(trx)) ?? GENESIS_HASH;
+  const out: Array<{ id: number; hash: string }> = [];
+  for (const entry of entries) {
+    const fields = toFields(entry);
+    const hash = auditHash(prevHash, fields);
+    out.push({ id: await insertAuditRow(trx, { ...fields, prev_hash: prevHash, hash }), hash });
+    prevHash = hash;
+  }
+  return out;
 }
 
 interface Pending {
@@ -144,7 +153,13 @@ function appendAlone(db: Db, entry: AuditEntry): Promise<{ id: number; hash: str
     waiting.set(db, state);
   }
   const promise = new Promise<{ id: number; hash: string }>((resolve, reject) => state.queue.push({ entry, resolve, reject }));
-  if (!state.flushing) void flush(db, state);
+  if (!state.flushing) {
+    // The group starts on the next turn of the event loop, so that the other requests read from the network in this
+    // turn (under load, several at once) join it instead of each paying a transaction and a disk sync.
+    state.flushing = true;
+    const group = state;
+    setImmediate(() => void flush(db, group));
+  }
   return promise;
 }
 
@@ -154,11 +169,12 @@ async function flush(db: Db, state: { queue: Pending[]; flushing: boolean }): Pr
     while (state.queue.length) {
       const group = state.queue.splice(0, GROUP_MAX);
       try {
-        const results = await db.transaction(async (trx) => {
-          const out: Array<{ id: number; hash: string }> = [];
-          for (const p of group) out.push(await recordAudit(trx, p.entry));
-          return out;
-        });
+        const results = await db.transaction((trx) =>
+          appendChained(
+            trx,
+            group.map((p) => p.entry),
+          ),
+        );
         group.forEach((p, i) => p.resolve(results[i] as { id: number; hash: string }));
       } catch (groupError) {
         if (group.length === 1) {

@@ -1,7 +1,9 @@
-import type { Db } from '../../platform/db';
+import { HotRead, type Db } from '../../platform/db';
 
 /** The kinds of data a per-process cache may keep (migrations/20261209_200_data_version.ts lists their tables). */
 export type DataVersionName = 'administrators' | 'keys';
+
+const versionOf = new HotRead<{ version: number | string }>('select version from data_version where name = ?');
 
 /**
  * The current version of a kind of data: the database bumps it in the transaction of every write to its tables, so
@@ -9,6 +11,6 @@ export type DataVersionName = 'administrators' | 'keys';
  * nothing may be cached).
  */
 export async function readDataVersion(db: Db, name: DataVersionName): Promise<string | undefined> {
-  const row: { version: number | string } | undefined = await db('data_version').where({ name }).first('version');
+  const [row] = await versionOf.rows(db, [name]);
   return row ? String(row.version) : undefined;
 }
