@@ -1,6 +1,20 @@
 import { HotRead, isSqlite, whereIdIn, type Db } from '../../platform/db';
+import { readCountsVersion } from '../data-version/repository';
+import { cachePerDb } from '../data-version/versioned-cache';
 import type { Priority } from './create';
 import type { Status } from './status';
+
+/**
+ * The counts of a set of BCs, kept per process under the BCs' count version (readCountsVersion): a key is
+ * `<what>\n<JSON array of BC ids>`.
+ */
+function countsCache<V>() {
+  return cachePerDb<V>((db, key) => readCountsVersion(db, key.slice(key.indexOf('\n') + 1)));
+}
+const keyOf = (what: string, accountIds: number[]) => `${what}\n${JSON.stringify(accountIds.map(Number))}`;
+const inStatusCache = countsCache<number>();
+const byStatusAndPriorityCache = countsCache<Array<{ status: Status; priority: Priority; n: number }>>();
+const byKeyAndStatusCache = countsCache<Array<{ keyId: number; status: Status; n: number; urgent: number }>>();
 
 /**
  * Reads of `application_count`: applications pre-counted per BC, key, status and priority, kept by triggers on
@@ -19,8 +33,10 @@ const inStatus = new HotRead<{ n: number | string | null }>({
 export async function countInStatus(db: Db, accountIds: number[], status: Status, priority?: Priority): Promise<number> {
   if (!accountIds.length) return 0;
   if (!priority) {
-    const [row] = await inStatus.rows(db, [status, JSON.stringify(accountIds.map(Number))]);
-    return Number(row?.n ?? 0);
+    return inStatusCache(db).get(keyOf(status, accountIds), async () => {
+      const [row] = await inStatus.rows(db, [status, JSON.stringify(accountIds.map(Number))]);
+      return Number(row?.n ?? 0);
+    });
   }
   const qb = whereIdIn(db('application_count').where('status', status), 'account_id', accountIds);
   if (priority) qb.where('priority', priority);
@@ -35,6 +51,14 @@ export async function countsByStatusAndPriority(
   statuses: Status[],
 ): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
   if (!accountIds.length || !statuses.length) return [];
+  return byStatusAndPriorityCache(db).get(keyOf(statuses.join(','), accountIds), () => readCountsByStatusAndPriority(db, accountIds, statuses));
+}
+
+async function readCountsByStatusAndPriority(
+  db: Db,
+  accountIds: number[],
+  statuses: Status[],
+): Promise<Array<{ status: Status; priority: Priority; n: number }>> {
   const rows: Array<{ status: Status; priority: Priority; n: number | string | null }> = await whereIdIn(
     db('application_count').whereIn('status', statuses),
     'account_id',
@@ -53,6 +77,10 @@ export async function countsByStatusAndPriority(
  */
 export async function countsByKeyAndStatus(db: Db, accountIds: number[]): Promise<Array<{ keyId: number; status: Status; n: number; urgent: number }>> {
   if (!accountIds.length) return [];
+  return byKeyAndStatusCache(db).get(keyOf('keys', accountIds), () => readCountsByKeyAndStatus(db, accountIds));
+}
+
+async function readCountsByKeyAndStatus(db: Db, accountIds: number[]): Promise<Array<{ keyId: number; status: Status; n: number; urgent: number }>> {
   const item = "status || ':' || priority || ':' || n";
   const packed = isSqlite(db) ? `group_concat(${item}, ',')` : `string_agg(${item}, ',')`;
   const rows: Array<{ access_key_id: number | string; counts: string }> = await whereIdIn(db('application_count'), 'account_id', accountIds)

@@ -14,3 +14,17 @@ export async function readDataVersion(db: Db, name: DataVersionName): Promise<st
   const [row] = await versionOf.rows(db, [name]);
   return row ? String(row.version) : undefined;
 }
+
+const countsVersionOf = new HotRead<{ v: number | string | null }>({
+  sqlite: 'select sum(version) as v from account_count_version where account_id in (select value from json_each(?))',
+  postgres: 'select sum(version) as v from account_count_version where account_id in (select value::bigint from json_array_elements_text(?::json))',
+});
+
+/**
+ * The version of the pre-counted applications of some BCs (a JSON array of their ids): the sum of their versions, which
+ * the database raises with every change to their counts (migrations/20261210_100_count_versions.ts).
+ */
+export async function readCountsVersion(db: Db, accountIdsJson: string): Promise<string> {
+  const [row] = await countsVersionOf.rows(db, [accountIdsJson]);
+  return String(row?.v ?? 0);
+}

@@ -12,15 +12,26 @@ import type { Db } from '../../platform/db';
 export class VersionedCache<V> {
   private readonly entries = new Map<string, { version: string; value: V }>();
 
+  private readonly readVersion: (key: string) => Promise<string | undefined>;
+
+  /**
+   * `version`: a data version's name (one version for every entry), or how to read the version of one entry's data
+   * (e.g. the counts of the BCs named by the key).
+   */
   constructor(
     private readonly db: Db,
-    private readonly name: DataVersionName,
+    version: DataVersionName | ((db: Db, key: string) => Promise<string | undefined>),
     private readonly maxEntries = 1000,
-  ) {}
+  ) {
+    this.readVersion = typeof version === 'string' ? () => readDataVersion(db, version) : (key) => version(db, key);
+  }
 
   /** The value for `key` at the current version, loaded (and kept) when the kept one is older or missing. */
   async get(key: string, load: () => Promise<V>): Promise<V> {
-    const version = await readDataVersion(this.db, this.name);
+    // Inside a transaction a version may count the transaction's own writes, undone if it rolls back: the same version
+    // could then be reached again by other writes, and a copy kept under it would be served while wrong.
+    if ((this.db as { isTransaction?: boolean }).isTransaction) return load();
+    const version = await this.readVersion(key);
     const kept = this.entries.get(key);
     if (kept && version !== undefined && kept.version === version) {
       this.entries.delete(key);
@@ -52,7 +63,10 @@ function deepFreeze<T>(value: T): T {
  * One cache per database handle (each app of a process — the tests build many — has its own): a service declares
  * `const keysCache = cachePerDb<Key[]>('keys')` once and reads `keysCache(db).get(…)`.
  */
-export function cachePerDb<V>(name: DataVersionName, maxEntries = 1000): (db: Db) => VersionedCache<V> {
+export function cachePerDb<V>(
+  name: DataVersionName | ((db: Db, key: string) => Promise<string | undefined>),
+  maxEntries = 1000,
+): (db: Db) => VersionedCache<V> {
   const caches = new WeakMap<Db, VersionedCache<V>>();
   return (db) => {
     let cache = caches.get(db);
