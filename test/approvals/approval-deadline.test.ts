@@ -1,4 +1,4 @@
-import { approvalDeadline, overdueBefore, overdueCutoffs } from '../../src/core/application/approval-deadline';
+import { approvalDeadline, isOverdue, overdueBefore, overdueCutoffs } from '../../src/core/application/approval-deadline';
 import { addDays } from '../../src/lib/time-zone';
 
 const rules = { timeZone: 'Europe/Paris', country: 'FR' as const };
@@ -70,5 +70,17 @@ describe('the approval deadline rule (issue 16 item 3)', () => {
     const nextDay = overdueCutoffs(30, new Date('2026-12-29T23:30:00.000Z'), rules); // 00:30 on the 30th
     expect(nextDay[0]).toBe('2026-12-28T23:00:00.000Z');
     expect(overdueCutoffs(30, new Date('2026-12-29T22:30:00.000Z'), { ...rules, country: 'BE' })).not.toBe(late);
+  });
+});
+
+describe('isOverdue (the queue tag, from the page rows)', () => {
+  const cutoffs = ['2026-12-03T23:00:00.000Z', '2026-12-02T23:00:00.000Z'];
+  it('compares the pending instant with its deadline’s cut-off, and never tags an unknown deadline', () => {
+    expect(isOverdue('2026-12-03T22:59:59.999Z', 1, cutoffs)).toBe(true);
+    expect(isOverdue('2026-12-03T23:00:00.000Z', 1, cutoffs)).toBe(false);
+    expect(isOverdue('2026-12-02T22:00:00.000Z', 2, cutoffs)).toBe(true);
+    expect(isOverdue('2026-12-02T23:30:00.000Z', 2, cutoffs)).toBe(false);
+    expect(isOverdue('2020-01-01T00:00:00.000Z', 3, cutoffs)).toBe(false);
+    expect(isOverdue('2020-01-01T00:00:00.000Z', 0, cutoffs)).toBe(false);
   });
 });

@@ -50,6 +50,16 @@ export function overdueBefore(days: number, now: Date, rules: DeadlineRules): st
 }
 
 /**
+ * Whether an application pending approval since `pendingSince` (its submission, else its last change of status) is past
+ * a deadline of `days` business days, given the cut-offs of every deadline (`overdueCutoffs`, index d − 1): the same
+ * comparison as the queue's overdue filter in SQL, on ISO instants.
+ */
+export function isOverdue(pendingSince: string, days: number, cutoffs: readonly string[]): boolean {
+  const cutoff = cutoffs[days - 1];
+  return cutoff !== undefined && pendingSince < cutoff;
+}
+
+/**
  * `overdueBefore` for every deadline from 1 to `maxDays` business days (index d − 1), in one walk back from today.
  * An application pending since day x is not overdue today while fewer than d business days lie in (x, today − 1]
  * (its deadline's last day is then today or later); walking x back one day adds day x to that count when it is a

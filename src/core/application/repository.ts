@@ -379,6 +379,8 @@ export interface ApplicationListRow {
   createdAt: string;
   statusChangedAt: string;
   submittedAt: string | null;
+  /** The key's approval deadline (business days), for the queue's "overdue" tag. */
+  approvalDeadlineDays: number;
 }
 
 /** An application's reference and person as stored (the columns every e-mail about it needs). */
@@ -396,6 +398,7 @@ interface ApplicationListRecord extends ApplicationPersonRecord {
   key_name: string;
   key_number: string;
   plastic_type: string;
+  approval_deadline_days: number;
   account_number: string;
   company_name: string;
   card_product: string;
@@ -429,6 +432,7 @@ export function applicationListQuery(db: Db): Knex.QueryBuilder {
     'k.name as key_name',
     'k.number as key_number',
     'k.plastic_type',
+    'k.approval_deadline_days',
     'a.number as account_number',
     'a.company_name',
     'a.card_product',
@@ -447,6 +451,7 @@ export function toApplicationListRows(records: unknown[]): ApplicationListRow[] 
     keyName: r.key_name,
     keyNumber: r.key_number,
     plasticType: r.plastic_type,
+    approvalDeadlineDays: Number(r.approval_deadline_days),
     accountNumber: r.account_number,
     companyName: r.company_name,
     cardProduct: r.card_product,

@@ -163,7 +163,7 @@ export function approvalRoutes(deps: Deps): Router {
     const now = clock.now();
     const search = queueSearch(actor.accountIds, filters, query.q, tz, { now, country: config.holidayCountry });
     const { totals, total, rows, cursors } = await queuePageData(db, search, query, parseQueueCursor(source, query.sort, query.dir));
-    const overdue = filters.stage === 'ready' ? await overdueOnPage(db, rows, now, { timeZone: tz, country: config.holidayCountry }) : new Set<number>();
+    const overdue = filters.stage === 'ready' ? overdueOnPage(rows, now, { timeZone: tz, country: config.holidayCountry }) : new Set<number>();
     const extra = filterExtra(values);
     const list = buildListView({
       base: paths.admin.approvals.list,

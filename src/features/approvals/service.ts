@@ -19,7 +19,6 @@ import {
   keysInScope,
   lastHistoryId,
   matchingIds,
-  overdueAmong,
   queuePage,
   queueTotals,
   rowsInScope,
@@ -40,7 +39,7 @@ import { isOwnApplication } from '../../core/application/separation';
 import { erasePin, hasPin } from '../../core/application/pin-repository';
 import { KEYSET_SORTS, SELECT_ALL_LIMIT, type ApprovalAction, type ConfirmInput, type KeysetSort, type QueueCursor, type QueueFilters } from './schema';
 import { isSqlite, type Db } from '../../platform/db';
-import { APPROVAL_DEADLINE_MAX, overdueCutoffs as cutoffsOfEveryDeadline, type DeadlineRules } from '../../core/application/approval-deadline';
+import { APPROVAL_DEADLINE_MAX, isOverdue, overdueCutoffs as cutoffsOfEveryDeadline, type DeadlineRules } from '../../core/application/approval-deadline';
 import type { HolidayCountry } from '../../lib/business-days';
 import type { Faults } from '../../platform/deps';
 import { cachePerDb } from '../../core/data-version/versioned-cache';
@@ -157,14 +156,14 @@ export async function withOpenInformationRequest(db: Db, rows: QueueRow[]): Prom
   );
 }
 
-/** Of the page's applications, those pending approval past their key's deadline (the queue's "overdue" tag). */
-export async function overdueOnPage(db: Db, rows: QueueRow[], now: Date, rules: DeadlineRules): Promise<Set<number>> {
+/**
+ * Of the page's applications, those pending approval past their key's deadline (the queue's "overdue" tag): from the
+ * rows themselves (their key's deadline comes with them), as the overdue filter selects them in SQL.
+ */
+export function overdueOnPage(rows: QueueRow[], now: Date, rules: DeadlineRules): Set<number> {
+  const cutoffs = overdueCutoffs(now, rules);
   return new Set(
-    await overdueAmong(
-      db,
-      rows.map((r) => r.id),
-      overdueCutoffs(now, rules),
-    ),
+    rows.filter((r) => r.status === 'pending_approval' && isOverdue(r.submittedAt ?? r.statusChangedAt, r.approvalDeadlineDays, cutoffs)).map((r) => r.id),
   );
 }
 
