@@ -48,8 +48,11 @@ async function main() {
     ['--max-old-space-size=256', ...(PROF ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), path.join(ROOT, 'dist/src/cli/start.js')],
     {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, ...productionAppEnv({ port, dataDir: DATA, proxySecret, timeZone: 'Europe/Paris', logLevel: 'error' }) },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        PATH: process.env.PATH,
+        ...productionAppEnv({ port, dataDir: DATA, proxySecret, timeZone: 'Europe/Paris', logLevel: arg('--log-level') ?? 'info' }),
+      },
+      stdio: ['ignore', fs.openSync(path.join(DATA, 'app.log'), 'a'), 'inherit'],
     },
   );
   const headers: Record<string, string> = { 'x-forwarded-email': admin.email, 'x-sesame-proxy-secret': proxySecret };

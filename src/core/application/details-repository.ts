@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db';
-import { APPLICATION_VIEW_COLUMNS, applicationsWithInitiator, KEY_RULE_COLUMNS, toApplicationView, type ApplicationView } from './repository';
+import { APPLICATION_VIEW_COLUMNS, applicationsWithInitiator, inScope, KEY_RULE_COLUMNS, toApplicationView, type ApplicationView } from './repository';
 import { FORM_RECORD_COLUMNS, toFormRecord, type FormRecord } from './form-data-repository';
 
 /** What the administrator's application page shows beside the application itself: the key's information and the e-mails sent. */
@@ -50,8 +50,9 @@ export interface ApplicationPageRecord {
 const PAGE_COLUMNS = [...new Set<string>([...APPLICATION_VIEW_COLUMNS, ...FORM_RECORD_COLUMNS, ...KEY_RULE_COLUMNS, 'a.plastic_types'])];
 
 export async function findApplicationPageRecord(db: Db, id: number, accountIds: number[]): Promise<ApplicationPageRecord | undefined> {
-  const r = await applicationsWithInitiator(db).where('ap.id', id).whereIn('ap.account_id', accountIds).first(PAGE_COLUMNS);
-  if (!r) return undefined;
+  // Read by id alone, the BC checked here: an IN list of the administrator's BCs cost more than the row (~70 µs).
+  const r = await applicationsWithInitiator(db).where('ap.id', id).first(PAGE_COLUMNS);
+  if (!r || !inScope(r.account_id, accountIds)) return undefined;
   const keyInfo: KeyInformation = {
     id: Number(r.access_key_id),
     name: r.key_name,

@@ -207,8 +207,16 @@ export function toApplicationView(r: ApplicationJoinedRow): ApplicationView {
 
 /** Administrator side: only within the actor's BCs; another BC's application is simply not found. */
 export async function findApplicationInScope(db: Db, id: number, accountIds: number[]): Promise<ApplicationView | undefined> {
-  const row = (await applicationQuery(db).where('ap.id', id).whereIn('ap.account_id', accountIds).first()) as ApplicationJoinedRow | undefined;
-  return row ? toApplicationView(row) : undefined;
+  const row = (await applicationQuery(db).where('ap.id', id).first()) as ApplicationJoinedRow | undefined;
+  return row && inScope(row.account_id, accountIds) ? toApplicationView(row) : undefined;
+}
+
+/**
+ * Whether a row read by its id belongs to one of the actor's BCs: checked on the row rather than with an IN list of
+ * the BCs in the query, which costs more than reading the row by its key.
+ */
+export function inScope(accountId: number | string, accountIds: readonly number[]): boolean {
+  return accountIds.includes(Number(accountId));
 }
 
 /** Employee side: the application their session is bound to (the id comes from the session, never the URL). */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Db } from '../../platform/db';
+import { whereIdIn, type Db } from '../../platform/db';
 
 /** The SQL of delivery.ts: what the E-mail delivery page, the failure notices, /readyz and /metrics read of the outbox. */
 
@@ -30,8 +30,8 @@ export type FailureScope = { all: true } | { applicationId: number; accountIds: 
 
 function scoped(db: Db, scope: FailureScope): Knex.QueryBuilder {
   const q = failing(db('outbox as o').leftJoin('application as a', 'a.id', 'o.application_id'));
-  if ('applicationId' in scope) return q.where('o.application_id', scope.applicationId).whereIn('a.account_id', scope.accountIds);
-  if ('batchId' in scope) return q.where('a.batch_id', scope.batchId).whereIn('a.account_id', scope.accountIds);
+  if ('applicationId' in scope) return whereIdIn(q.where('o.application_id', scope.applicationId), 'a.account_id', scope.accountIds, { notFromIndex: true });
+  if ('batchId' in scope) return whereIdIn(q.where('a.batch_id', scope.batchId), 'a.account_id', scope.accountIds, { notFromIndex: true });
   return q;
 }
 
