@@ -1,5 +1,5 @@
 import { useFreshDatabase } from '../support/database';
-import { HotRead, isSqlite, type Db } from '../../src/platform/db';
+import { HotRead, isSqlite, readArrays, type Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL (there every hot read goes through Knex). */
 describe('HotRead (a prepared statement run on the idle SQLite connection, Knex otherwise)', () => {
@@ -72,5 +72,22 @@ describe('HotRead (a prepared statement run on the idle SQLite connection, Knex 
     } finally {
       db.removeListener('query', listener);
     }
+  });
+
+  it("readArrays: a builder's rows as arrays in select order, the same idle, in a transaction and on PostgreSQL", async () => {
+    const query = (db2: Db) => db2('data_version').whereIn('name', ['hot-read-a', 'hot-read-b']).orderBy('name').select('version', 'name');
+    const idle = await readArrays(query(db));
+    expect(idle.map(([version, name]) => [Number(version), name])).toEqual([
+      [7, 'hot-read-a'],
+      [8, 'hot-read-b'],
+    ]);
+    await db.transaction(async (trx) => {
+      expect((await readArrays(query(trx))).map(([version, name]) => [Number(version), name])).toEqual([
+        [7, 'hot-read-a'],
+        [8, 'hot-read-b'],
+      ]);
+    });
+    // The statement Knex shares by SQL text is left answering objects.
+    expect(await query(db)).toEqual([expect.objectContaining({ name: 'hot-read-a' }), expect.objectContaining({ name: 'hot-read-b' })]);
   });
 });

@@ -3,7 +3,7 @@ import { NOT_SUBMITTED, OPEN_STATUSES, type Status } from './status';
 import type { Origin, Priority } from './create';
 import type { Language } from '../../platform/i18n';
 import { countInStatus } from './counts-repository';
-import { lockingRead, type Db } from '../../platform/db';
+import { lockingRead, readArrays, type Db } from '../../platform/db';
 import { int, rowMapper, text, textOrNull } from '../../lib/rows';
 
 export interface KeyForApplications {
@@ -401,74 +401,61 @@ export interface ApplicationPersonRecord {
   email: string;
 }
 
-interface ApplicationListRecord extends ApplicationPersonRecord {
-  access_key_id: number;
-  key_name: string;
-  key_number: string;
-  plastic_type: string;
-  approval_deadline_days: number;
-  account_number: string;
-  company_name: string;
-  card_product: string;
-  status: Status;
-  priority: Priority;
-  origin: Origin;
-  created_at: string;
-  status_changed_at: string;
-  submitted_at: string | null;
-}
-
 /**
  * The list rows' query: `application as ap` joined to its key (`k`) and BC (`a`), the columns of ApplicationListRow.
- * Callers add their WHERE (always the actor's BCs) and order, then map with toApplicationListRows.
+ * Callers add their WHERE (always the actor's BCs) and order, then read it with readApplicationList.
  */
 export function applicationListQuery(db: Db): Knex.QueryBuilder {
-  return joinedApplications(db).select(
-    'ap.id',
-    'ap.reference',
-    'ap.title',
-    'ap.first_name',
-    'ap.last_name',
-    'ap.email',
-    'ap.access_key_id',
-    'ap.status',
-    'ap.priority',
-    'ap.origin',
-    'ap.created_at',
-    'ap.status_changed_at',
-    'ap.submitted_at',
-    'k.name as key_name',
-    'k.number as key_number',
-    'k.plastic_type',
-    'k.approval_deadline_days',
-    'a.number as account_number',
-    'a.company_name',
-    'a.card_product',
-  );
+  return joinedApplications(db).select(LIST_COLUMNS);
 }
 
-export function toApplicationListRows(records: unknown[]): ApplicationListRow[] {
-  return (records as ApplicationListRecord[]).map((r) => ({
-    id: Number(r.id),
-    reference: r.reference,
-    title: r.title,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    email: r.email,
-    keyId: Number(r.access_key_id),
-    keyName: r.key_name,
-    keyNumber: r.key_number,
-    plasticType: r.plastic_type,
-    approvalDeadlineDays: Number(r.approval_deadline_days),
-    accountNumber: r.account_number,
-    companyName: r.company_name,
-    cardProduct: r.card_product,
-    status: r.status,
-    priority: r.priority,
-    origin: r.origin,
-    createdAt: r.created_at,
-    statusChangedAt: r.status_changed_at,
-    submittedAt: r.submitted_at,
+/** The list row's columns, in the order `readApplicationList` reads them. */
+const LIST_COLUMNS = [
+  'ap.id',
+  'ap.reference',
+  'ap.title',
+  'ap.first_name',
+  'ap.last_name',
+  'ap.email',
+  'ap.access_key_id',
+  'ap.status',
+  'ap.priority',
+  'ap.origin',
+  'ap.created_at',
+  'ap.status_changed_at',
+  'ap.submitted_at',
+  'k.name as key_name',
+  'k.number as key_number',
+  'k.plastic_type',
+  'k.approval_deadline_days',
+  'a.number as account_number',
+  'a.company_name',
+  'a.card_product',
+] as const;
+
+/** The rows of an `applicationListQuery` (read as arrays: fifty objects of twenty keys cost a third more). */
+export async function readApplicationList(qb: Knex.QueryBuilder): Promise<ApplicationListRow[]> {
+  return (await readArrays(qb)).map((v) => ({
+    id: Number(v[0]),
+    reference: v[1] as string,
+    title: v[2] as string | null,
+    firstName: v[3] as string | null,
+    lastName: v[4] as string | null,
+    email: v[5] as string,
+    keyId: Number(v[6]),
+    status: v[7] as Status,
+    priority: v[8] as Priority,
+    origin: v[9] as Origin,
+    createdAt: v[10] as string,
+    statusChangedAt: v[11] as string,
+    submittedAt: v[12] as string | null,
+    keyName: v[13] as string,
+    keyNumber: v[14] as string,
+    plasticType: v[15] as string,
+    approvalDeadlineDays: Number(v[16]),
+    accountNumber: v[17] as string,
+    companyName: v[18] as string,
+    cardProduct: v[19] as string,
   }));
 }
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertRow, lockingRead, whereIdIn, type Db } from '../../platform/db';
+import { HotRead, insertRow, lockingRead, whereIdIn, type Db } from '../../platform/db';
 
 /** The SQL of information-requests.ts: table information_request (migration 20261207_750). */
 
@@ -100,12 +100,17 @@ export async function requestsOfApplication(db: Db, applicationId: number): Prom
 }
 
 /** Of these applications, those with a request not closed. */
+/** Of some applications, those with a request not closed: on every page of the queue, so a hot read. */
+const withOpenRequest = new HotRead<{ application_id: number | string }>({
+  sqlite: "select distinct application_id from information_request where status <> 'closed' and application_id in (select value from json_each(?))",
+  postgres:
+    "select distinct application_id from information_request where status <> 'closed' and application_id in (select value::bigint from json_array_elements_text(?::json))",
+});
+
 export async function applicationIdsWithOpenRequest(db: Db, applicationIds: number[]): Promise<number[]> {
   if (!applicationIds.length) return [];
-  const q = db('information_request').whereNot('status', 'closed').distinct('application_id');
-  whereIdIn(q, 'application_id', applicationIds);
-  const rows = await q;
-  return rows.map((r: { application_id: number }) => Number(r.application_id));
+  const rows = await withOpenRequest.rows(db, [JSON.stringify(applicationIds.map(Number))]);
+  return rows.map((r) => Number(r.application_id));
 }
 
 export async function updateRequest(

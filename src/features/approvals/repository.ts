@@ -3,8 +3,8 @@ import type { SortDirection } from '../../lib/list-query';
 import type { Priority } from '../../core/application/create';
 import { QUEUE_STATUSES, type Status } from '../../core/application/status';
 import { countsByKeyAndStatus, countsByStatusAndPriority } from '../../core/application/counts-repository';
-import { whereIdIn, type Db } from '../../platform/db';
-import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
+import { HotRead, whereIdIn, type Db } from '../../platform/db';
+import { applicationListQuery, readApplicationList, type ApplicationListRow } from '../../core/application/repository';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
 import type { KeysetSort, QueueFilters, Stage } from './schema';
 
@@ -160,6 +160,9 @@ function whereSeek(qb: Knex.QueryBuilder, sort: KeysetSort, readDir: SortDirecti
   return qb.whereRaw(`${key} ${op}= ? and (${key}, ap.id) ${op} (?, ?)`, [...keyBinding, seek.value, ...keyBinding, seek.value, seek.id]);
 }
 
+/** How many applications are in a status, in every BC (the queue's choice of plan, on each page: a hot read). */
+const inStatusEverywhere = new HotRead<{ n: number | string | null }>('select sum(n) as n from application_count where status = ?');
+
 /**
  * One page of the queue. Deferred join: the page's ids are chosen on the application table alone (index on status,
  * BC and date), and only those rows are joined to their BC and key.
@@ -200,7 +203,7 @@ export async function queuePage(
   // actor's total.
   let bcFromIndex = true;
   if (total !== undefined && sort === 'createdAt' && !hasFilters(s)) {
-    const [row] = await db('application_count').where('status', STAGE_STATUS[s.filters.stage]).sum<{ n: number | string | null }[]>({ n: 'n' });
+    const [row] = await inStatusEverywhere.rows(db, [STAGE_STATUS[s.filters.stage]]);
     const everywhere = Number(row?.n ?? 0);
     bcFromIndex = ((skip + size) * everywhere) / Math.max(total, 1) >= total;
   }
@@ -208,7 +211,7 @@ export async function queuePage(
   if (seek) whereSeek(ids, seek.sort, pageDir, seek);
   const page = ids.limit(size);
   if (skip) page.offset(skip);
-  return toApplicationListRows(await applySort(applicationListQuery(db).whereIn('ap.id', page), sort, dir));
+  return readApplicationList(applySort(applicationListQuery(db).whereIn('ap.id', page), sort, dir));
 }
 
 /** "Select all": every application matching the filters, in list order, up to `limit` (+1 to know it was capped). */
@@ -224,11 +227,11 @@ export async function rowsInScope(db: Db, ids: number[], accountIds: number[]): 
   const out: QueueRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     out.push(
-      ...toApplicationListRows(
-        await applicationListQuery(db)
+      ...(await readApplicationList(
+        applicationListQuery(db)
           .whereIn('ap.id', ids.slice(i, i + 500))
           .whereIn('ap.account_id', accountIds),
-      ),
+      )),
     );
   }
   const order = new Map(ids.map((id, i) => [id, i]));

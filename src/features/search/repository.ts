@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { escapeLike } from '../../lib/list-query';
 import { isSqlite, whereIdIn, type Db } from '../../platform/db';
-import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
+import { applicationListQuery, readApplicationList, type ApplicationListRow } from '../../core/application/repository';
 
 /**
  * The applications of these BCs whose reference (current or former), name or e-mail contains every term, newest
@@ -28,7 +28,7 @@ export async function searchApplicationIds(db: Db, accountIds: number[], terms: 
 /** These applications (ids) as the lists show them, in the order of the ids. */
 export async function applicationRows(db: Db, ids: number[]): Promise<ApplicationListRow[]> {
   if (!ids.length) return [];
-  const rows = toApplicationListRows(await applicationListQuery(db).whereIn('ap.id', ids));
+  const rows = await readApplicationList(applicationListQuery(db).whereIn('ap.id', ids));
   const order = new Map(ids.map((id, i) => [id, i]));
   return rows.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { whereIdIn, type Db } from '../../platform/db';
 import type { SortDirection } from '../../lib/list-query';
 import { STATUSES } from '../../core/application/status';
-import { applicationListQuery, toApplicationListRows, type ApplicationListRow } from '../../core/application/repository';
+import { applicationListQuery, readApplicationList, type ApplicationListRow } from '../../core/application/repository';
 import type { TrackingFilters } from './schema';
 import { orderApplications, URGENT_FIRST, whereApplicationText, whereCreatedBetween, type SortTerm } from '../../core/application/search';
 
@@ -114,7 +114,7 @@ export async function listPage(
   const ids = matching(db, accountIds, f).select('ap.id');
   if (page.sort === 'key') ids.join('access_key as k', 'k.id', 'ap.access_key_id');
   applySort(ids, page.sort, page.dir).limit(page.limit).offset(page.offset);
-  return toApplicationListRows(await applySort(applicationListQuery(db).whereIn('ap.id', ids), page.sort, page.dir));
+  return readApplicationList(applySort(applicationListQuery(db).whereIn('ap.id', ids), page.sort, page.dir));
 }
 
 /** The ids of every matching row in list order (at most `limit`): chosen on the application table alone, as a page's. */
@@ -136,7 +136,7 @@ export async function matchingIdsInOrder(
 /** These applications with their details, in the order of `ids`; any not in the actor's BCs is left out. */
 export async function rowsByIds(db: Db, accountIds: number[], ids: number[]): Promise<TrackingRow[]> {
   if (!accountIds.length || !ids.length) return [];
-  const rows = toApplicationListRows(await whereIdIn(whereIdIn(applicationListQuery(db), 'ap.id', ids), 'ap.account_id', accountIds, { notFromIndex: true }));
+  const rows = await readApplicationList(whereIdIn(whereIdIn(applicationListQuery(db), 'ap.id', ids), 'ap.account_id', accountIds, { notFromIndex: true }));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
