@@ -28,6 +28,7 @@ import * as mComplaintThreads from './20261208_700_complaint_threads';
 import * as mTrackingCharts from './20261209_100_tracking_charts';
 import * as mDataVersion from './20261209_200_data_version';
 import * as mCountVersions from './20261210_100_count_versions';
+import * as mQueueKeyIndexes from './20261210_200_queue_key_indexes';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -69,6 +70,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261209_100_tracking_charts': mTrackingCharts,
   '20261209_200_data_version': mDataVersion,
   '20261210_100_count_versions': mCountVersions,
+  '20261210_200_queue_key_indexes': mQueueKeyIndexes,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
