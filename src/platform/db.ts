@@ -127,16 +127,7 @@ function readOnIdleConnection(db: Db): void {
       if (Array.isArray(query) || !READ_METHODS.has(query.method) || query.timeout) return run.call(runner);
       const statement = conn.prepare(query.sql) as RawSqliteStatement & { reader: boolean };
       if (!statement.reader) return run.call(runner);
-      const announced = { __knexUid: (conn as { __knexUid?: string }).__knexUid, ...query };
-      client.emit('query', announced);
-      let response: unknown[];
-      try {
-        response = statement.all(client._formatBindings(query.bindings));
-      } catch (err) {
-        if (err instanceof Error) err.message = `${query.sql} - ${err.message}`;
-        client.emit('query-error', err, announced);
-        throw err;
-      }
+      const { response, announced } = runAnnounced(client, conn, statement, query);
       const result = client.postProcessResponse(client.processResponse({ ...query, response }, runner), b.queryContext());
       client.emit('query-response', result, announced, builder);
       return result;
@@ -160,10 +151,27 @@ export async function readArrays(qb: Knex.QueryBuilder): Promise<unknown[][]> {
   }
   const statement = (conn.prepare(query.sql) as RawSqliteStatement).raw(true);
   try {
-    client.emit('query', { __knexUid: (conn as { __knexUid?: string }).__knexUid, ...query });
-    return statement.all(client._formatBindings(query.bindings)) as unknown[][];
+    return runAnnounced(client, conn, statement, query).response as unknown[][];
   } finally {
     statement.raw(false);
+  }
+}
+
+/** Runs a compiled read on the idle connection as Knex would: announced ('query'), its bindings formatted, its failure named. */
+function runAnnounced(
+  client: KnexClientInternals,
+  conn: RawSqliteConnection,
+  statement: RawSqliteStatement,
+  query: { sql: string; bindings?: unknown[] },
+): { response: unknown[]; announced: Record<string, unknown> } {
+  const announced = { __knexUid: (conn as { __knexUid?: string }).__knexUid, ...query };
+  client.emit('query', announced);
+  try {
+    return { response: statement.all(client._formatBindings(query.bindings)), announced };
+  } catch (err) {
+    if (err instanceof Error) err.message = `${query.sql} - ${err.message}`;
+    client.emit('query-error', err, announced);
+    throw err;
   }
 }
 
@@ -180,9 +188,14 @@ export class HotRead<Row extends Record<string, unknown>> {
   private readonly sqlite: string;
   private readonly postgres: string;
 
-  constructor(sql: string | { sqlite: string; postgres: string }) {
-    this.sqlite = typeof sql === 'string' ? sql : sql.sqlite;
-    this.postgres = typeof sql === 'string' ? sql : sql.postgres;
+  /**
+   * `sql`: one text for both databases; a text around a list of ids (`in (${idList})`, bound with `idListParam`);
+   * or a text for each.
+   */
+  constructor(sql: string | ((idList: string) => string) | { sqlite: string; postgres: string }) {
+    if (typeof sql === 'string') this.sqlite = this.postgres = sql;
+    else if (typeof sql === 'function') [this.sqlite, this.postgres] = [sql(ID_LIST.sqlite), sql(ID_LIST.postgres)];
+    else [this.sqlite, this.postgres] = [sql.sqlite, sql.postgres];
   }
 
   async rows(db: Db, params: readonly HotParam[]): Promise<Row[]> {
@@ -374,12 +387,17 @@ export async function readTogether<T extends readonly unknown[] | []>(db: Knex, 
  * in nearly every query, and binding and planning fifty placeholders costs more than reading the JSON array.
  */
 export function whereIdIn(qb: Knex.QueryBuilder, column: string, ids: readonly number[], opts: { notFromIndex?: boolean } = {}): Knex.QueryBuilder {
-  const json = JSON.stringify(ids.map(Number));
   // `+column` (the same value) keeps the list out of the planner's index choice, when another index serves better.
   const col = opts.notFromIndex ? '+??' : '??';
-  return isSqlite(qb)
-    ? qb.whereRaw(`${col} in (select value from json_each(?))`, [column, json])
-    : qb.whereRaw(`${col} in (select value::bigint from json_array_elements_text(?::json))`, [column, json]);
+  return qb.whereRaw(`${col} in (${isSqlite(qb) ? ID_LIST.sqlite : ID_LIST.postgres})`, [column, idListParam(ids)]);
+}
+
+/** A list of ids as one JSON parameter, per database (whereIdIn, HotRead). */
+const ID_LIST = { sqlite: 'select value from json_each(?)', postgres: 'select value::bigint from json_array_elements_text(?::json)' };
+
+/** The parameter of a list of ids (`ID_LIST`). */
+export function idListParam(ids: readonly (number | string)[]): string {
+  return JSON.stringify(ids.map(Number));
 }
 
 /** The id of a row from `.insert(…).returning('id')`: PostgreSQL gives `{ id }`, SQLite the bare id. */

@@ -1,4 +1,4 @@
-import { HotRead, isSqlite, whereIdIn, type Db } from '../../platform/db';
+import { HotRead, idListParam, isSqlite, whereIdIn, type Db } from '../../platform/db';
 import { readCountsVersion } from '../data-version/repository';
 import { cachePerDb } from '../data-version/versioned-cache';
 import type { Priority } from './create';
@@ -11,7 +11,7 @@ import type { Status } from './status';
 function countsCache<V>() {
   return cachePerDb<V>((db, key) => readCountsVersion(db, key.slice(key.indexOf('\n') + 1)));
 }
-const keyOf = (what: string, accountIds: number[]) => `${what}\n${JSON.stringify(accountIds.map(Number))}`;
+const keyOf = (what: string, accountIds: number[]) => `${what}\n${idListParam(accountIds)}`;
 const inStatusCache = countsCache<number>();
 const byStatusAndPriorityCache = countsCache<Array<{ status: Status; priority: Priority; n: number }>>();
 const byKeyAndStatusCache = countsCache<Array<{ keyId: number; status: Status; n: number; urgent: number }>>();
@@ -24,22 +24,18 @@ const byKeyAndStatusCache = countsCache<Array<{ keyId: number; status: Status; n
  */
 
 /** How many applications of the BCs are in one status, whatever the priority: the tab count of every page. */
-const inStatus = new HotRead<{ n: number | string | null }>({
-  sqlite: 'select sum(n) as n from application_count where status = ? and account_id in (select value from json_each(?))',
-  postgres: 'select sum(n) as n from application_count where status = ? and account_id in (select value::bigint from json_array_elements_text(?::json))',
-});
+const inStatus = new HotRead<{ n: number | string | null }>((ids) => `select sum(n) as n from application_count where status = ? and account_id in (${ids})`);
 
 /** How many applications of the BCs are in this status (optionally of this priority). */
 export async function countInStatus(db: Db, accountIds: number[], status: Status, priority?: Priority): Promise<number> {
   if (!accountIds.length) return 0;
   if (!priority) {
     return inStatusCache(db).get(keyOf(status, accountIds), async () => {
-      const [row] = await inStatus.rows(db, [status, JSON.stringify(accountIds.map(Number))]);
+      const [row] = await inStatus.rows(db, [status, idListParam(accountIds)]);
       return Number(row?.n ?? 0);
     });
   }
-  const qb = whereIdIn(db('application_count').where('status', status), 'account_id', accountIds);
-  if (priority) qb.where('priority', priority);
+  const qb = whereIdIn(db('application_count').where({ status, priority }), 'account_id', accountIds);
   const [row] = await qb.sum<{ n: number | string | null }[]>({ n: 'n' });
   return Number(row?.n ?? 0);
 }

@@ -15,10 +15,7 @@ export async function readDataVersion(db: Db, name: DataVersionName): Promise<st
   return row ? String(row.version) : undefined;
 }
 
-const countsVersionOf = new HotRead<{ v: number | string | null }>({
-  sqlite: 'select sum(version) as v from account_count_version where account_id in (select value from json_each(?))',
-  postgres: 'select sum(version) as v from account_count_version where account_id in (select value::bigint from json_array_elements_text(?::json))',
-});
+const countsVersionOf = new HotRead<{ v: number | string | null }>((ids) => `select sum(version) as v from account_count_version where account_id in (${ids})`);
 
 /**
  * The version of the pre-counted applications of some BCs (a JSON array of their ids): the sum of their versions, which

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { HotRead, insertRow, lockingRead, whereIdIn, type Db } from '../../platform/db';
+import { HotRead, idListParam, insertRow, lockingRead, whereIdIn, type Db } from '../../platform/db';
 
 /** The SQL of information-requests.ts: table information_request (migration 20261207_750). */
 
@@ -99,17 +99,14 @@ export async function requestsOfApplication(db: Db, applicationId: number): Prom
   return rows.map(toRecord);
 }
 
-/** Of these applications, those with a request not closed. */
 /** Of some applications, those with a request not closed: on every page of the queue, so a hot read. */
-const withOpenRequest = new HotRead<{ application_id: number | string }>({
-  sqlite: "select distinct application_id from information_request where status <> 'closed' and application_id in (select value from json_each(?))",
-  postgres:
-    "select distinct application_id from information_request where status <> 'closed' and application_id in (select value::bigint from json_array_elements_text(?::json))",
-});
+const withOpenRequest = new HotRead<{ application_id: number | string }>(
+  (ids) => `select distinct application_id from information_request where status <> 'closed' and application_id in (${ids})`,
+);
 
 export async function applicationIdsWithOpenRequest(db: Db, applicationIds: number[]): Promise<number[]> {
   if (!applicationIds.length) return [];
-  const rows = await withOpenRequest.rows(db, [JSON.stringify(applicationIds.map(Number))]);
+  const rows = await withOpenRequest.rows(db, [idListParam(applicationIds)]);
   return rows.map((r) => Number(r.application_id));
 }
 
