@@ -71,7 +71,7 @@ export function createApp(deps: Deps): Express {
   app.set('etag', false);
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
-  configureViews(app, { watch: false });
+  configureViews(app);
 
   // Request durations (by route pattern) for /metrics, then health and metrics: no session, no logs noise.
   const metrics = metricsFor(deps);

@@ -9,14 +9,17 @@ function flatten(tree: Tree, prefix = ''): string[] {
   return Object.entries(tree).flatMap(([k, v]) => (typeof v === 'object' ? flatten(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
 
+/** The locale files, read once for this file's checks (reading them again for each of ~3,000 keys took 45 s). */
+const RESOURCES = loadResources();
+
 function keysOf(lang: 'fr' | 'en'): string[] {
-  const res = loadResources()[lang];
+  const res = RESOURCES[lang];
   return Object.entries(res).flatMap(([ns, tree]) => flatten(tree as Tree).map((k) => `${ns}:${k}`));
 }
 
 function valueOf(lang: 'fr' | 'en', fullKey: string): string | undefined {
   const [ns, key] = fullKey.split(':') as [string, string];
-  let node: unknown = loadResources()[lang][ns];
+  let node: unknown = RESOURCES[lang][ns];
   for (const part of key.split('.')) node = (node as Tree | undefined)?.[part];
   return typeof node === 'string' ? node : undefined;
 }

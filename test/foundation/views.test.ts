@@ -1,5 +1,7 @@
 import nunjucks from 'nunjucks';
-import { rememberFrameNameSplits } from '../../src/platform/views';
+import request from 'supertest';
+import { createTestContext, type TestContext } from '../support/app';
+import { configureViews, rememberFrameNameSplits } from '../../src/platform/views';
 
 type FrameClass = { prototype: { set: (...args: unknown[]) => void } };
 const Frame = (nunjucks as unknown as { runtime: { Frame: FrameClass } }).runtime.Frame;
@@ -33,5 +35,28 @@ describe('views: remembered name splits in Nunjucks frames', () => {
     // Applying it twice changes nothing.
     rememberFrameNameSplits(Frame as never);
     expect(env.renderString(TEMPLATE, ctx)).toBe(before);
+  });
+});
+
+describe('views: one environment per process', () => {
+  const contexts: TestContext[] = [];
+  afterAll(() => Promise.all(contexts.map((c) => c.close())));
+
+  it('is shared by the apps, and each renders its own pages with it', async () => {
+    contexts.push(await createTestContext(), await createTestContext({ PUBLIC_BASE_URL: 'https://autre.example.org' }));
+    const [a, b] = contexts as [TestContext, TestContext];
+    expect(a.app.get('nunjucksEnv')).toBe(b.app.get('nunjucksEnv'));
+    expect(a.app.get('nunjucksEnv')).toBe(configureViews(undefined));
+    for (const [ctx, lang, title] of [
+      [a, 'fr', 'Page introuvable'],
+      [b, 'en', 'Page not found'],
+      [a, 'en', 'Page not found'],
+      [b, 'fr', 'Page introuvable'],
+    ] as const) {
+      const res = await request(ctx.app).get(`/nowhere?lang=${lang}`);
+      expect(res.status).toBe(404);
+      expect(res.text).toContain(`<html lang="${lang}"`);
+      expect(res.text).toContain(title);
+    }
   });
 });

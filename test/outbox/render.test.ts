@@ -37,6 +37,16 @@ describe('e-mail rendering', () => {
     expect(mail.subject).not.toContain('482913');
   });
 
+  it('shares compiled templates between renderers, each still writing its own links', () => {
+    const other = createEmailRenderer({ baseUrl: 'https://autre.example.org' });
+    const mine = renderer.render('invitation-link', 'fr', { reference: '1234567897', ...person });
+    const theirs = other.render('invitation-link', 'fr', { reference: '1234567897', ...person });
+    expect(mine.html).toContain('href="https://sesame.example.com/access?ref=1234567897"');
+    expect(theirs.html).toContain('href="https://autre.example.org/access?ref=1234567897"');
+    expect(theirs.html).not.toContain('sesame.example.com');
+    expect(theirs.text.replaceAll('autre.example.org', 'sesame.example.com')).toBe(mine.text);
+  });
+
   it('escapes the data in the HTML body but keeps the subject and text as typed', () => {
     const mail = renderer.render('invitation-link', 'fr', {
       reference: '1234567897',

@@ -123,13 +123,31 @@ export interface EmailRenderer {
   linksFor(template: string, data: Data): Record<string, string>;
 }
 
-export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string; watch?: boolean }): EmailRenderer {
+/** The HTML (autoescaped) and plain-text environments over `viewsDir`; no filter or global of a renderer's own. */
+function emailEnvironments(viewsDir: string): { htmlEnv: nunjucks.Environment; plainEnv: nunjucks.Environment } {
+  const loader = () => new nunjucks.FileSystemLoader(viewsDir, { noCache: false, watch: false });
+  const common = { throwOnUndefined: true, trimBlocks: true, lstripBlocks: true };
+  return {
+    htmlEnv: new nunjucks.Environment(loader(), { ...common, autoescape: true }),
+    plainEnv: new nunjucks.Environment(loader(), { ...common, autoescape: false }),
+  };
+}
+
+/**
+ * The renderers of one process share their environments, and so the compiled default templates (read once: a deploy
+ * replaces the process). The app has several renderers, the tests one per app; each compiled every e-mail again.
+ */
+const shared = new Map<string, ReturnType<typeof emailEnvironments>>();
+function sharedEmailEnvironments(viewsDir: string): ReturnType<typeof emailEnvironments> {
+  let envs = shared.get(viewsDir);
+  if (!envs) shared.set(viewsDir, (envs = emailEnvironments(viewsDir)));
+  return envs;
+}
+
+export function createEmailRenderer(opts: { baseUrl: string; viewsDir?: string }): EmailRenderer {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const viewsDir = opts.viewsDir ?? VIEWS_DIR;
-  const loader = () => new nunjucks.FileSystemLoader(viewsDir, { noCache: false, watch: opts.watch ?? false });
-  const common = { throwOnUndefined: true, trimBlocks: true, lstripBlocks: true };
-  const htmlEnv = new nunjucks.Environment(loader(), { ...common, autoescape: true });
-  const plainEnv = new nunjucks.Environment(loader(), { ...common, autoescape: false });
+  const { htmlEnv, plainEnv } = sharedEmailEnvironments(viewsDir);
 
   const translators = new Map<Language, ReturnType<typeof tFor>>();
   const tOf = (language: Language) => {
