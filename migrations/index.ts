@@ -29,6 +29,7 @@ import * as mTrackingCharts from './20261209_100_tracking_charts';
 import * as mDataVersion from './20261209_200_data_version';
 import * as mCountVersions from './20261210_100_count_versions';
 import * as mQueueKeyIndexes from './20261210_200_queue_key_indexes';
+import * as mSqliteCountsVersion from './20261210_300_sqlite_counts_version';
 import * as mFormBlocks from './20261125_070_form_documents_terms_signature';
 import * as mJobRun from './20261124_020_job_run';
 import * as mAuditLog from './20261124_021_audit_log';
@@ -71,6 +72,7 @@ const MIGRATIONS: Record<string, Knex.Migration> = {
   '20261209_200_data_version': mDataVersion,
   '20261210_100_count_versions': mCountVersions,
   '20261210_200_queue_key_indexes': mQueueKeyIndexes,
+  '20261210_300_sqlite_counts_version': mSqliteCountsVersion,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

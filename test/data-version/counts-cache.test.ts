@@ -76,12 +76,15 @@ describe('counts kept under the BCs’ count version', () => {
     expect(await countInStatus(db, [acme], 'pending_approval')).toBe(before);
   });
 
-  it('moves the version of the BC whose counts changed, not of the others', async () => {
+  it('moves the version when a BC’s counts change: on PostgreSQL that BC’s only (writers of other BCs never wait on it)', async () => {
     const acmeBefore = await readCountsVersion(db, JSON.stringify([acme]));
     const betaBefore = await readCountsVersion(db, JSON.stringify([beta]));
     await givenApplication(other, betaKey);
-    expect(await readCountsVersion(db, JSON.stringify([acme]))).toBe(acmeBefore);
+    const acmeAfter = await readCountsVersion(db, JSON.stringify([acme]));
     expect(Number(await readCountsVersion(db, JSON.stringify([beta])))).toBeGreaterThan(Number(betaBefore));
+    // SQLite, one writer at a time: one version for every BC (one row to read on every page instead of one per BC).
+    if (fresh.isPostgres) expect(acmeAfter).toBe(acmeBefore);
+    else expect(Number(acmeAfter)).toBeGreaterThan(Number(acmeBefore));
   });
 
   it('never keeps what a transaction read of its own writes when it rolls back', async () => {
