@@ -62,7 +62,27 @@ interface RawSqliteConnection {
 /** The part of a better-sqlite3 statement used by hot reads. */
 interface RawSqliteStatement {
   all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
   raw(toggle: boolean): RawSqliteStatement;
+  pluck(toggle?: boolean): RawSqliteStatement;
+  /** False when the statement may write (SQLite's sqlite3_stmt_readonly). */
+  readonly readonly: boolean;
+}
+
+/**
+ * What a SQLite connection has written: `n` goes up with every statement run on it that may write (counted in
+ * cachePreparedStatements, before it runs), and `dataVersion` is its `PRAGMA data_version`, which changes when another
+ * connection (another process) commits. Together they change whenever the database may have changed.
+ */
+const sqliteWrites = new WeakMap<RawSqliteConnection, { n: number; dataVersion: RawSqliteStatement }>();
+
+/**
+ * A token that changes whenever anyone may have written to the database since it was last taken: this connection
+ * (any statement that may write, rolled back or not) or another one (SQLite's data_version). Undefined when unknown.
+ */
+function writeGeneration(conn: RawSqliteConnection): string | undefined {
+  const writes = sqliteWrites.get(conn);
+  return writes ? `${writes.n}:${String(writes.dataVersion.get())}` : undefined;
 }
 
 /** The one SQLite connection of each database opened by openDb (set once the pool has created it). */
@@ -86,6 +106,9 @@ function idleConnectionOf(client: object): RawSqliteConnection | undefined {
   if (!pool || pool.numUsed() > 0 || pool.numPendingAcquires() > 0) return undefined;
   return conn;
 }
+
+/** How many parameter sets a remembered hot read keeps per generation (cleared when full). */
+const REMEMBERED_MAX = 1000;
 
 /** A hot read's parameter (what both drivers bind as is). */
 export type HotParam = string | number | null;
@@ -187,12 +210,21 @@ export class HotRead<Row extends Record<string, unknown>> {
   private readonly statements = new WeakMap<RawSqliteConnection, RawSqliteStatement>();
   private readonly sqlite: string;
   private readonly postgres: string;
+  /** `untilWrite`: the rows last read per parameters, and the write generation they were read at. */
+  private readonly remembered = new WeakMap<RawSqliteConnection, { generation: string; rows: Map<string, Row[]> }>();
 
   /**
    * `sql`: one text for both databases; a text around a list of ids (`in (${idList})`, bound with `idListParam`);
    * or a text for each.
+   * `untilWrite` (SQLite): the rows are kept until anyone may have written to the database (this process or another:
+   * see writeGeneration), and served again meanwhile for a check of data_version (~2 µs) instead of a read. For the
+   * data versions themselves (read on every request, written only with the data they version); callers must not
+   * change the rows they get.
    */
-  constructor(sql: string | ((idList: string) => string) | { sqlite: string; postgres: string }) {
+  constructor(
+    sql: string | ((idList: string) => string) | { sqlite: string; postgres: string },
+    private readonly opts: { untilWrite?: boolean } = {},
+  ) {
     if (typeof sql === 'string') this.sqlite = this.postgres = sql;
     else if (typeof sql === 'function') [this.sqlite, this.postgres] = [sql(ID_LIST.sqlite), sql(ID_LIST.postgres)];
     else [this.sqlite, this.postgres] = [sql.sqlite, sql.postgres];
@@ -200,8 +232,22 @@ export class HotRead<Row extends Record<string, unknown>> {
 
   async rows(db: Db, params: readonly HotParam[]): Promise<Row[]> {
     const conn = idleSqliteConnection(db);
-    if (conn) return this.statement(conn).all(...params) as Row[];
-    return this.throughKnex(db, params) as Promise<Row[]>;
+    if (!conn) return this.throughKnex(db, params) as Promise<Row[]>;
+    if (!this.opts.untilWrite) return this.statement(conn).all(...params) as Row[];
+    const generation = writeGeneration(conn);
+    if (generation === undefined) return this.statement(conn).all(...params) as Row[];
+    let kept = this.remembered.get(conn);
+    if (kept?.generation !== generation) this.remembered.set(conn, (kept = { generation, rows: new Map() }));
+    const key = JSON.stringify(params);
+    let rows = kept.rows.get(key);
+    if (!rows) {
+      // The generation was taken just before this read, with nothing in between (both synchronous on the idle
+      // connection): the rows are those of that generation.
+      rows = this.statement(conn).all(...params) as Row[];
+      if (kept.rows.size >= REMEMBERED_MAX) kept.rows.clear();
+      kept.rows.set(key, rows);
+    }
+    return rows;
   }
 
   async arrays(db: Db, params: readonly HotParam[]): Promise<unknown[][]> {
@@ -252,6 +298,14 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 function cachePreparedStatements(conn: RawSqliteConnection): void {
   const prepare = conn.prepare.bind(conn);
+  const exec = conn.exec.bind(conn);
+  const writes = { n: 0, dataVersion: (prepare('PRAGMA data_version') as RawSqliteStatement).pluck() };
+  sqliteWrites.set(conn, writes);
+  // Every statement that may write counts as a write when it runs (before, so no read in between can miss it).
+  conn.exec = (sql: string) => {
+    writes.n++;
+    return exec(sql);
+  };
   const cache = new Map<string, unknown>();
   conn.prepare = (sql: string) => {
     let statement = cache.get(sql);
@@ -259,11 +313,23 @@ function cachePreparedStatements(conn: RawSqliteConnection): void {
       cache.delete(sql);
     } else {
       statement = prepare(sql === KNEX_BEGIN ? SQLITE_BEGIN : sql);
+      if (!(statement as RawSqliteStatement).readonly) countWrites(statement as Record<string, unknown>, writes);
       if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
     }
     cache.set(sql, statement);
     return statement;
   };
+}
+
+/** Makes each way of running `statement` (one that may write) count a write first. */
+function countWrites(statement: Record<string, unknown>, writes: { n: number }): void {
+  for (const method of ['run', 'all', 'get', 'iterate']) {
+    const original = statement[method] as (...args: unknown[]) => unknown;
+    statement[method] = function counted(this: unknown, ...args: unknown[]) {
+      writes.n++;
+      return original.apply(this, args);
+    };
+  }
 }
 
 /**

@@ -47,6 +47,28 @@ describe('request log', () => {
   });
 });
 
+describe('request log: the access line is written without redaction, everything else with it', () => {
+  it('keeps redacting the request’s own lines, on the same output and at the same level as the access lines', async () => {
+    const { lines, stream } = capture();
+    const app = express();
+    app.use(requestLog(createLogger('warn', stream)));
+    app.get('/page', (req, res) => {
+      req.log.warn({ email: 'zoe.martin@example.com', token: 'secret-token' }, 'handler warning');
+      res.send('ok');
+    });
+    app.get('/boom', (_req, res) => {
+      res.status(500).send('no');
+    });
+    await request(app).get('/page');
+    await request(app).get('/boom');
+    await new Promise((r) => setImmediate(r));
+    expect(lines.map((l) => l.msg)).toEqual(['handler warning', 'request errored']);
+    expect(lines[0]).toMatchObject({ email: '[redacted]', token: '[redacted]', app: 'sesame' });
+    expect(lines[1]).toMatchObject({ req: { method: 'GET', path: '/boom' }, res: { statusCode: 500 }, app: 'sesame', level: 50 });
+    expect(JSON.stringify(lines)).not.toContain('zoe.martin');
+  });
+});
+
 describe('security headers', () => {
   const drop = ['date', 'etag', 'content-length', 'connection', 'keep-alive', 'content-type'];
   const headersOf = (res: request.Response) => Object.fromEntries(Object.entries(res.headers).filter(([k]) => !drop.includes(k)));

@@ -9,7 +9,7 @@ import { migrationSource } from '../../migrations/index';
  * PostgreSQL stage sets it); skipped, saying so, on SQLite.
  */
 const onPostgres = process.env.TEST_DATABASE_URL?.startsWith('postgres') ?? false;
-const ROUNDS = 10;
+const ROUNDS = 6;
 const INSTANCES = 3;
 
 if (!onPostgres) {

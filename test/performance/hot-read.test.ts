@@ -1,4 +1,4 @@
-import { useFreshDatabase } from '../support/database';
+import { freshDatabase, useFreshDatabase, type FreshDatabase } from '../support/database';
 import { HotRead, isSqlite, readArrays, type Db } from '../../src/platform/db';
 
 /** Runs on PostgreSQL too with TEST_DATABASE_URL (there every hot read goes through Knex). */
@@ -89,5 +89,68 @@ describe('HotRead (a prepared statement run on the idle SQLite connection, Knex 
     });
     // The statement Knex shares by SQL text is left answering objects.
     expect(await query(db)).toEqual([expect.objectContaining({ name: 'hot-read-a' }), expect.objectContaining({ name: 'hot-read-b' })]);
+  });
+});
+
+/**
+ * A hot read kept until the next write (the data versions, read on every request): served again while nothing is
+ * written, read again after any write — this process's, committed or rolled back, or another process's.
+ */
+describe('HotRead untilWrite', () => {
+  let fresh: FreshDatabase;
+  let db: Db;
+  let other: Db;
+  const remembered = new HotRead<{ version: number | string }>('select version from data_version where name = ?', { untilWrite: true });
+  const versionNow = async (on: Db = db) => Number((await remembered.rows(on, ['until-write']))[0]?.version);
+
+  beforeAll(async () => {
+    fresh = await freshDatabase();
+    db = fresh.open();
+    other = fresh.open();
+    await db('data_version').insert({ name: 'until-write', version: 1 });
+  });
+  afterAll(async () => {
+    await other.destroy();
+    await db.destroy();
+    await fresh.drop();
+  });
+
+  it('serves the same rows again while nothing is written (SQLite; PostgreSQL reads each time)', async () => {
+    const first = await remembered.rows(db, ['until-write']);
+    const again = await remembered.rows(db, ['until-write']);
+    expect(Number(first[0]?.version)).toBe(1);
+    if (isSqlite(db)) expect(again).toBe(first);
+    else expect(again).not.toBe(first);
+  });
+
+  it('reads again after a write of this process, whatever table it touched', async () => {
+    const first = await remembered.rows(db, ['until-write']);
+    await db('data_version').where({ name: 'until-write' }).update({ version: 2 });
+    expect(await versionNow()).toBe(2);
+    await db('data_version').insert({ name: 'until-write-other', version: 0 });
+    expect(await remembered.rows(db, ['until-write'])).not.toBe(first);
+  });
+
+  it('reads again after a raw statement, a write with RETURNING, and a rolled-back transaction', async () => {
+    await db.raw("update data_version set version = 3 where name = 'until-write'");
+    expect(await versionNow()).toBe(3);
+    await db('data_version').where({ name: 'until-write' }).update({ version: 4 }, ['version']);
+    expect(await versionNow()).toBe(4);
+    await expect(
+      db.transaction(async (trx) => {
+        await trx('data_version').where({ name: 'until-write' }).update({ version: 99 });
+        expect(await versionNow(trx)).toBe(99);
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    expect(await versionNow()).toBe(4);
+  });
+
+  it('reads again after a write committed by another connection (another instance or a command-line tool)', async () => {
+    expect(await versionNow()).toBe(4);
+    await other('data_version').where({ name: 'until-write' }).update({ version: 5 });
+    expect(await versionNow()).toBe(5);
+    await other.raw("update data_version set version = 6 where name = 'until-write'");
+    expect(await versionNow()).toBe(6);
   });
 });

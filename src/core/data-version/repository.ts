@@ -6,7 +6,8 @@ import { HotRead, isSqlite, type Db } from '../../platform/db';
  */
 export type DataVersionName = 'administrators' | 'keys' | 'counts';
 
-const versionOf = new HotRead<{ version: number | string }>('select version from data_version where name = ?');
+/** Read on every request; kept until the next write anywhere (the versions move only with writes). */
+const versionOf = new HotRead<{ version: number | string }>('select version from data_version where name = ?', { untilWrite: true });
 
 /**
  * The current version of a kind of data: the database bumps it in the transaction of every write to its tables, so
