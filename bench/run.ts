@@ -42,7 +42,7 @@
  * Environment: BENCH_WARMUP (s, default 20), BENCH_ROUNDS (3), BENCH_DURATION (s per round, 4), BENCH_BARE_SAMPLE (s, 4), BENCH_CONNECTIONS (20), BENCH_OPEN_RATE
  * (requests/s, 50), BENCH_OPEN_DURATION (s, 10), BENCH_APPLICATIONS (100000; 1000000 seeds a million),
  * BENCH_COMPARE (e.g. 1000000; off by default: seeding a million applications alone took 15 minutes, 209 MB),
- * BENCH_DATABASE_URL (postgres://…, a throwaway database: it is wiped), BENCH_KEEP=1 keeps the temp DATA_DIR(s), BENCH_LOG_LEVEL (the app's LOG_LEVEL, info).
+ * BENCH_DATABASE_URL (postgres://…, a throwaway database: it is wiped), BENCH_KEEP=1 keeps the temp DATA_DIR(s), BENCH_APP_NODE_OPTIONS (more node options for the app, e.g. --trace-gc), BENCH_LOG_LEVEL (the app's LOG_LEVEL, info).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -526,7 +526,11 @@ async function runPages(dataDir: string, seed: SeedResult, timeZone: string, opt
   const appLog = fs.openSync(path.join(dataDir, 'app.log'), 'a');
   // The same Node options as `npm start` (e.g. the heap limit that keeps the resident memory in bounds).
   const startScript = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const nodeOptions = startScript.split(/\s+/).filter((arg) => arg.startsWith('--'));
+  // BENCH_APP_NODE_OPTIONS: more options for the app's node, to look into it (e.g. --trace-gc; its output goes to app.log).
+  const nodeOptions = [
+    ...startScript.split(/\s+/).filter((arg) => arg.startsWith('--')),
+    ...(process.env.BENCH_APP_NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean),
+  ];
   const dist = path.join(ROOT, 'dist/src/cli/start.js');
   console.log(`App started as: node ${[...nodeOptions, 'dist/src/cli/start.js'].join(' ')} (NODE_ENV=production, AUTH_MODE=header)`);
   const app = spawn(process.execPath, [...nodeOptions, dist], { cwd: ROOT, env, stdio: ['ignore', appLog, 'pipe'] });
