@@ -15,6 +15,7 @@
  */
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { prng } from './prng';
 
 interface Options {
   url: URL;
@@ -44,18 +45,6 @@ function parseArgs(argv: string[]): Options {
   return opts;
 }
 
-/** mulberry32: a small seeded generator of uniform numbers in [0, 1). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface OpenLoopResult {
   requests: number;
   mean: number;
@@ -71,7 +60,7 @@ export interface OpenLoopResult {
 /** Sends Poisson arrivals at opts.rate for opts.warmup s (not counted), then opts.duration s (counted). */
 export async function openLoop(opts: Options): Promise<OpenLoopResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
-  const random = seeded(opts.seed);
+  const random = prng(opts.seed);
   const latencies: number[] = [];
   let errors = 0;
   let unexpected = 0;

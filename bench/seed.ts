@@ -25,6 +25,7 @@ import { JOBS } from '../src/jobs/registry';
 import { slotFor } from '../src/jobs/schedule';
 import { scheduleOf } from '../src/jobs/job';
 import { loadConfig } from '../src/platform/config';
+import { prng } from './prng'; // so two runs seed the same data
 
 export interface SeedOptions {
   applications?: number;
@@ -241,18 +242,6 @@ const COMPANY_NAMES = [
   'Vernis',
 ];
 const PLASTICS = ['corporate', 'gold', 'platinum', 'green'];
-
-/** Small deterministic PRNG (mulberry32), so two runs seed the same data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DAY = 86_400_000;
 /** Applications per transaction. */
