@@ -10,12 +10,18 @@ import { demoDoneSlots } from './jobs/transmission';
 import { createOutboxDispatcher, STOP_GRACE_MS } from './core/outbox/dispatcher';
 import { createMailTransport } from './core/outbox/transport';
 import { metricsFor } from './platform/metrics';
+import { createWalCheckpointer } from './platform/wal-checkpointer';
 
 /** Something that runs beside the web server (outbox dispatcher, scheduled jobs) and must stop cleanly. */
 /** Background workers for this process; features add theirs here. */
 export function backgroundWorkers(deps: Deps): BackgroundWorker[] {
   const metrics = metricsFor(deps);
-  return [createScheduler(deps), createOutboxDispatcher(deps, createMailTransport(deps.config), { onResult: (r) => metrics.recordOutboxResult(r) })];
+  return [
+    // SQLite only: its checkpoints in a thread of their own, not in the request that commits (see wal-checkpointer.ts).
+    createWalCheckpointer(deps.db, deps.logger),
+    createScheduler(deps),
+    createOutboxDispatcher(deps, createMailTransport(deps.config), { onResult: (r) => metrics.recordOutboxResult(r) }),
+  ];
 }
 
 /**

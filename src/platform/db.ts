@@ -18,7 +18,7 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
   }
   const file = opts.databaseUrl?.startsWith('sqlite:') ? opts.databaseUrl.slice('sqlite:'.length) : path.join(opts.dataDir, 'sesame.sqlite');
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const connection: { current?: RawSqliteConnection } = {};
+  const connection: SqliteConnectionEntry = {};
   const db = knexFactory({
     client: 'better-sqlite3',
     connection: { filename: file },
@@ -32,6 +32,9 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
           conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
           conn.pragma('foreign_keys = ON');
           conn.pragma('synchronous = FULL');
+          // A write-ahead log that once grew (a long read held it) is cut back to this size when it next starts over.
+          conn.pragma(`journal_size_limit = ${SQLITE_JOURNAL_SIZE_LIMIT}`);
+          if (connection.autocheckpoint !== undefined) conn.pragma(`wal_autocheckpoint = ${connection.autocheckpoint}`);
           cachePreparedStatements(conn);
           connection.current = conn;
           done(null, conn);
@@ -46,6 +49,9 @@ export function openDb(opts: { dataDir: string; databaseUrl?: string }): Db {
   readOnIdleConnection(db);
   return db;
 }
+
+/** The size, in bytes, that SQLite's write-ahead log file is truncated to when it starts over (64 MB). */
+const SQLITE_JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /** How long a SQLite write waits for another process's write to finish before failing with "database is locked". */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -85,8 +91,29 @@ function writeGeneration(conn: RawSqliteConnection): string | undefined {
   return writes ? `${writes.n}:${String(writes.dataVersion.get())}` : undefined;
 }
 
-/** The one SQLite connection of each database opened by openDb (set once the pool has created it). */
-const sqliteConnections = new WeakMap<object, { current?: RawSqliteConnection }>();
+/**
+ * The one SQLite connection of each database opened by openDb (set once the pool has created it), and the automatic
+ * checkpoint threshold asked for it (setSqliteAutocheckpoint), applied to it and to any connection opened later.
+ */
+interface SqliteConnectionEntry {
+  current?: RawSqliteConnection;
+  autocheckpoint?: number;
+}
+const sqliteConnections = new WeakMap<object, SqliteConnectionEntry>();
+
+/**
+ * Sets how many pages SQLite's write-ahead log may hold before the connection that commits copies them back into the
+ * database file itself (a checkpoint, SQLite's default every 1,000 pages), now and on any connection the pool opens
+ * later. 0: never; then something else must checkpoint (see wal-checkpointer.ts). No-op on PostgreSQL.
+ */
+export function setSqliteAutocheckpoint(db: Db, pages: number): void {
+  if (!Number.isInteger(pages) || pages < 0) throw new Error(`invalid autocheckpoint: ${pages}`);
+  const entry = sqliteConnections.get(db.client as object);
+  if (!entry) return;
+  entry.autocheckpoint = pages;
+  // A pragma on the connection itself, even while a transaction holds it: it only sets the threshold for later commits.
+  if (entry.current?.open) entry.current.pragma(`wal_autocheckpoint = ${pages}`);
+}
 
 /**
  * The SQLite connection of `db` when nothing holds it: no query or transaction has it out of Knex's pool (of one), so a

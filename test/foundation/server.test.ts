@@ -29,4 +29,22 @@ describe('startServer', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('on SQLite, leaves checkpoints to its worker thread while it runs, and closes with the log emptied into the file', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-server-'));
+    const config = loadConfig({ NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const running = await startServer(config);
+    try {
+      const autocheckpoint = async () => Object.values(((await running.deps.db.raw('PRAGMA wal_autocheckpoint')) as Record<string, number>[])[0]!)[0];
+      const end = Date.now() + 10_000;
+      while ((await autocheckpoint()) !== 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(await autocheckpoint()).toBe(0);
+    } finally {
+      await running.close();
+    }
+    // The last connection's close copied the log into the database file and removed it.
+    const wal = path.join(dataDir, 'sesame.sqlite-wal');
+    expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 });
