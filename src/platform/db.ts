@@ -367,9 +367,28 @@ function countWrites(statement: Record<string, unknown>, writes: { n: number }):
 export async function migrateLatest(db: Db, afterwards?: () => Promise<unknown>): Promise<void> {
   await withStartupLock(db, async () => {
     await db.migrate.latest({ migrationSource });
+    await updatePlannerStatistics(db);
     await afterwards?.();
   });
 }
+
+/**
+ * SQLite: statistics for the query planner on every table that has an index without any (one a migration just added)
+ * or that grew 25-fold since they were taken (PRAGMA optimize, each index sampled on at most 1,000 rows: ~50 ms on the
+ * bench's 100,000 applications, ~1 ms when nothing needs it). Without them SQLite trusts a new index blindly: measured on
+ * a database migrated after its last ANALYZE, the queue's page took 43 ms instead of 0.3 ms on an index added by a
+ * later migration. Run at start-up (after migrations) and hourly by the checkpoint thread. PostgreSQL: autovacuum.
+ */
+export async function updatePlannerStatistics(db: Db): Promise<void> {
+  if (!isSqlite(db)) return;
+  await db.raw(`PRAGMA analysis_limit = ${SQLITE_ANALYSIS_LIMIT}`);
+  await db.raw(`PRAGMA optimize = ${SQLITE_OPTIMIZE_ALL_TABLES}`);
+}
+
+/** Rows sampled per index by ANALYZE (SQLite's analysis_limit). */
+export const SQLITE_ANALYSIS_LIMIT = 1000;
+/** PRAGMA optimize's mask: analyze where useful (0x02), checking every table, not only those this connection used (0x10000). */
+export const SQLITE_OPTIMIZE_ALL_TABLES = '0x10002';
 
 /** The PostgreSQL advisory lock key of migrations and seeding (any constant; advisory locks are per database). */
 const STARTUP_LOCK_KEY = 5_372_616_001;
@@ -426,7 +445,7 @@ async function withSqliteStartupLock<T>(file: string, body: () => Promise<T>): P
  */
 export async function refreshPlannerStatistics(db: Db): Promise<void> {
   if (!isSqlite(db)) return;
-  await db.raw('PRAGMA analysis_limit = 1000');
+  await db.raw(`PRAGMA analysis_limit = ${SQLITE_ANALYSIS_LIMIT}`);
   await db.raw('ANALYZE');
 }
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from './logger';
-import { isSqlite, setSqliteAutocheckpoint, sqliteFile, type Db } from './db';
+import { isSqlite, setSqliteAutocheckpoint, sqliteFile, SQLITE_ANALYSIS_LIMIT, SQLITE_OPTIMIZE_ALL_TABLES, type Db } from './db';
 
 /**
  * SQLite's checkpoints, off the event loop.
@@ -20,6 +20,9 @@ import { isSqlite, setSqliteAutocheckpoint, sqliteFile, type Db } from './db';
  * commit); the checkpoint only moves it. Should the worker stop for any reason, the connection goes back to SQLite's
  * own checkpoints (every 1,000 pages) at once, and a warning says so. Closing the database checkpoints what remains.
  * Command-line tools and tests keep SQLite's default. On PostgreSQL this does nothing.
+ *
+ * The same thread refreshes the query planner's statistics hourly (PRAGMA optimize, see updatePlannerStatistics), so
+ * that a database that grows while the server runs keeps good plans; it waits for the write lock in its own thread.
  */
 export interface WalCheckpointer {
   name: string;
@@ -40,6 +43,9 @@ export const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 /** How often the worker checkpoints. */
 export const CHECKPOINT_INTERVAL_MS = 250;
 
+/** How often the worker refreshes the planner's statistics where they are missing or stale. */
+export const OPTIMIZE_INTERVAL_MS = 60 * 60 * 1000;
+
 /**
  * The worker's code, as plain JavaScript: it runs in its own thread, loads nothing of the app (only the SQLite driver,
  * by the path resolved here) and so needs no build step. It reports each checkpoint that copied pages, and any error.
@@ -48,6 +54,9 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+// Only the statistics need the write lock: waiting for it here blocks no request.
+db.pragma('busy_timeout = 5000');
+db.pragma('analysis_limit = ' + workerData.analysisLimit);
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 let last = -1;
 function run() {
@@ -59,18 +68,28 @@ function run() {
     parentPort.postMessage({ type: 'error', message: String((err && err.message) || err) });
   }
 }
+function optimize() {
+  try {
+    db.pragma('optimize = ' + workerData.optimizeMask);
+    parentPort.postMessage({ type: 'optimized' });
+  } catch (err) {
+    parentPort.postMessage({ type: 'error', message: String((err && err.message) || err) });
+  }
+}
 const timer = setInterval(run, workerData.intervalMs);
+const optimizer = setInterval(optimize, workerData.optimizeEveryMs);
 parentPort.postMessage({ type: 'ready' });
 parentPort.on('message', (m) => {
   if (m !== 'stop') return;
   clearInterval(timer);
+  clearInterval(optimizer);
   db.close();
   parentPort.close();
 });
 `;
 
 interface WorkerMessage {
-  type: 'ready' | 'checkpoint' | 'error';
+  type: 'ready' | 'checkpoint' | 'optimized' | 'error';
   busy?: number;
   log?: number;
   checkpointed?: number;
@@ -80,7 +99,7 @@ interface WorkerMessage {
 export function createWalCheckpointer(
   db: Db,
   logger: Logger,
-  opts: { intervalMs?: number; onCheckpoint?: (r: CheckpointResult) => void; driver?: string } = {},
+  opts: { intervalMs?: number; optimizeEveryMs?: number; onCheckpoint?: (r: CheckpointResult) => void; onOptimize?: () => void; driver?: string } = {},
 ): WalCheckpointer {
   let worker: Worker | undefined;
   let stopping: Promise<void> | undefined;
@@ -98,7 +117,14 @@ export function createWalCheckpointer(
       if (!isSqlite(db) || worker) return;
       const w = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { file: sqliteFile(db), driver: opts.driver ?? require.resolve('better-sqlite3'), intervalMs: opts.intervalMs ?? CHECKPOINT_INTERVAL_MS },
+        workerData: {
+          file: sqliteFile(db),
+          driver: opts.driver ?? require.resolve('better-sqlite3'),
+          intervalMs: opts.intervalMs ?? CHECKPOINT_INTERVAL_MS,
+          optimizeEveryMs: opts.optimizeEveryMs ?? OPTIMIZE_INTERVAL_MS,
+          analysisLimit: SQLITE_ANALYSIS_LIMIT,
+          optimizeMask: SQLITE_OPTIMIZE_ALL_TABLES,
+        },
       });
       worker = w;
       // Only once the worker has its connection does the server's stop checkpointing on commit.
@@ -106,6 +132,7 @@ export function createWalCheckpointer(
         if (worker !== w) return;
         if (m.type === 'ready') setSqliteAutocheckpoint(db, 0);
         else if (m.type === 'checkpoint') opts.onCheckpoint?.({ busy: m.busy ?? 0, log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 });
+        else if (m.type === 'optimized') opts.onOptimize?.();
         else logger.warn({ reason: m.message }, 'background checkpoint failed');
       });
       w.on('error', (err) => {
