@@ -41,6 +41,27 @@ export function rememberFrameNameSplits(frameClass: { prototype: NunjucksFrame }
   proto.__splitsRemembered = true;
 }
 
+/** Nunjucks' escaping (lib.escape), as the runtime and the escape filters call it. */
+interface NunjucksLib {
+  escape: ((val: string) => string) & { __skipsPlainText?: boolean };
+}
+
+/** A character that Nunjucks' autoescape replaces (the same set as its lib.js escapeRegex). */
+const ESCAPED_CHARACTER = /[&"'<>\\]/;
+
+/**
+ * Nunjucks 3.2.4 escapes every value a template writes with `replace` and a callback, ~100 ns even when there is
+ * nothing to escape, as for nearly every value of a page (names, dates, references, links): about a thousand per queue
+ * page. The same function, which returns the text unchanged when it has none of the escaped characters (~50 ns).
+ * Behaviour unchanged (tested in test/foundation/views.test.ts against the original).
+ */
+export function skipEscapingPlainText(lib: NunjucksLib): void {
+  if (lib.escape.__skipsPlainText) return;
+  const original = lib.escape;
+  const escape = (val: string): string => (ESCAPED_CHARACTER.test(val) ? original(val) : val);
+  lib.escape = Object.assign(escape, { __skipsPlainText: true });
+}
+
 /** The environment of every app of this process (see configureViews). */
 let shared: nunjucks.Environment | undefined;
 
@@ -67,6 +88,7 @@ function newEnvironment(): nunjucks.Environment {
     lstripBlocks: true,
   });
   rememberFrameNameSplits((nunjucks as unknown as { runtime: { Frame: { prototype: NunjucksFrame } } }).runtime.Frame);
+  skipEscapingPlainText((nunjucks as unknown as { lib: NunjucksLib }).lib);
   env.addGlobal('paths', paths);
   env.addFilter('orEmpty', (v: unknown) => (v === null || v === undefined ? '' : v));
   env.addFilter('json', (v: unknown) => JSON.stringify(v));

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import request from 'supertest';
 import { createTestContext, type TestContext } from '../support/app';
-import { configureViews, rememberFrameNameSplits } from '../../src/platform/views';
+import { configureViews, rememberFrameNameSplits, skipEscapingPlainText } from '../../src/platform/views';
 
 type FrameClass = { prototype: { set: (...args: unknown[]) => void } };
 const Frame = (nunjucks as unknown as { runtime: { Frame: FrameClass } }).runtime.Frame;
@@ -35,6 +35,28 @@ describe('views: remembered name splits in Nunjucks frames', () => {
     // Applying it twice changes nothing.
     rememberFrameNameSplits(Frame as never);
     expect(env.renderString(TEMPLATE, ctx)).toBe(before);
+  });
+});
+
+describe('views: plain text written without escaping work', () => {
+  it('renders exactly as Nunjucks does without it (autoescape, the escape filters, safe strings)', () => {
+    const lib = (nunjucks as unknown as { lib: { escape: (v: string) => string } }).lib;
+    const env = new nunjucks.Environment(null, { autoescape: true });
+    const values = ['Dupont', '', 'Marie-Hélène', "L'Oréal & Fils", '<script>alert("x")</script>', 'a\\b', '>', '&amp;', 42, 0, true, '\u202e'];
+    const template = '{% for v in values %}[{{ v }}|{{ v | escape }}|{{ v | forceescape }}|{{ v | safe }}]{% endfor %}';
+    const before = env.renderString(template, { values });
+    expect(before).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(before).toContain('L&#39;Oréal &amp; Fils');
+    expect(before).toContain('a&#92;b');
+    const original = lib.escape;
+    skipEscapingPlainText(lib as never);
+    expect(lib.escape).not.toBe(original);
+    expect(env.renderString(template, { values })).toBe(before);
+    // Applying it twice changes nothing.
+    const once = lib.escape;
+    skipEscapingPlainText(lib as never);
+    expect(lib.escape).toBe(once);
+    expect(env.renderString(template, { values })).toBe(before);
   });
 });
 
