@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from './logger';
-import { isSqlite, setSqliteAutocheckpoint, sqliteFile, SQLITE_ANALYSIS_LIMIT, SQLITE_OPTIMIZE_ALL_TABLES, type Db } from './db';
+import { isSqlite, setSqliteAutocheckpoint, sqliteFile, SQLITE_ANALYSIS_LIMIT, SQLITE_HAS_STATISTICS, SQLITE_OPTIMIZE_ALL_TABLES, type Db } from './db';
 
 /**
  * SQLite's checkpoints, off the event loop.
@@ -21,8 +21,9 @@ import { isSqlite, setSqliteAutocheckpoint, sqliteFile, SQLITE_ANALYSIS_LIMIT, S
  * own checkpoints (every 1,000 pages) at once, and a warning says so. Closing the database checkpoints what remains.
  * Command-line tools and tests keep SQLite's default. On PostgreSQL this does nothing.
  *
- * The same thread refreshes the query planner's statistics hourly (PRAGMA optimize, see updatePlannerStatistics), so
- * that a database that grows while the server runs keeps good plans; it waits for the write lock in its own thread.
+ * The same thread refreshes the query planner's statistics hourly where the database has some (PRAGMA optimize, see
+ * updatePlannerStatistics), so that one that grows while the server runs keeps good plans; it waits for the write
+ * lock in its own thread.
  */
 export interface WalCheckpointer {
   name: string;
@@ -68,8 +69,10 @@ function run() {
     parentPort.postMessage({ type: 'error', message: String((err && err.message) || err) });
   }
 }
+const hasStatistics = db.prepare(workerData.hasStatistics);
 function optimize() {
   try {
+    if (!hasStatistics.get()) return;
     db.pragma('optimize = ' + workerData.optimizeMask);
     parentPort.postMessage({ type: 'optimized' });
   } catch (err) {
@@ -124,6 +127,7 @@ export function createWalCheckpointer(
           optimizeEveryMs: opts.optimizeEveryMs ?? OPTIMIZE_INTERVAL_MS,
           analysisLimit: SQLITE_ANALYSIS_LIMIT,
           optimizeMask: SQLITE_OPTIMIZE_ALL_TABLES,
+          hasStatistics: SQLITE_HAS_STATISTICS,
         },
       });
       worker = w;

@@ -8,7 +8,7 @@ import { createWalCheckpointer } from '../../src/platform/wal-checkpointer';
 /**
  * SQLite's query planner trusts an index it has no statistics for: one added by a migration after the last ANALYZE
  * made the queue's page 140 times slower (43 ms). Statistics are taken where missing at start-up, after the
- * migrations, and hourly by the checkpoint thread.
+ * migrations, and hourly by the checkpoint thread, on a database that has statistics already.
  */
 describe('query planner statistics (SQLite)', () => {
   jest.setTimeout(60000);
@@ -36,6 +36,19 @@ describe('query planner statistics (SQLite)', () => {
   it('are taken at start-up for an index that has none', async () => {
     await migrateLatest(db);
     expect(await statsOf('sample_kind_idx')).toMatch(/^3000 \d+/);
+  });
+
+  it('are not created on a database that never had any (SQLite plans it by its uniform defaults)', async () => {
+    const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sesame-stats-fresh-'));
+    const fresh = openDb({ dataDir: freshDir });
+    try {
+      await migrateLatest(fresh);
+      await migrateLatest(fresh);
+      expect(await fresh.raw("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")).toEqual([]);
+    } finally {
+      await fresh.destroy();
+      fs.rmSync(freshDir, { recursive: true, force: true });
+    }
   });
 
   it('are taken by the checkpoint thread while the server runs', async () => {
