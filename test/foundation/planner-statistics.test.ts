@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrateLatest, openDb, type Db } from '../../src/platform/db';
 import { createLogger } from '../../src/platform/logger';
 import { createWalCheckpointer } from '../../src/platform/wal-checkpointer';
+import { waitFor } from '../support/wait';
 
 /**
  * SQLite's query planner trusts an index it has no statistics for: one added by a migration after the last ANALYZE
@@ -56,8 +57,7 @@ describe('query planner statistics (SQLite)', () => {
     const checkpointer = createWalCheckpointer(db, createLogger('silent'), { optimizeEveryMs: 50, onOptimize: () => (optimized += 1) });
     checkpointer.start();
     try {
-      const end = Date.now() + 20_000;
-      while (optimized === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => optimized > 0, 20_000);
       expect(await statsOf('sample_kind_idx')).toMatch(/^3000 \d+/);
     } finally {
       await checkpointer.stop();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../../src/platform/config';
 import { startServer } from '../../src/server';
+import { waitFor } from '../support/wait';
 
 describe('startServer', () => {
   it('migrates, seeds the demo once, serves, and shuts down cleanly', async () => {
@@ -36,8 +37,7 @@ describe('startServer', () => {
     const running = await startServer(config);
     try {
       const autocheckpoint = async () => Object.values(((await running.deps.db.raw('PRAGMA wal_autocheckpoint')) as Record<string, number>[])[0]!)[0];
-      const end = Date.now() + 10_000;
-      while ((await autocheckpoint()) !== 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(async () => (await autocheckpoint()) === 0, 10_000);
       expect(await autocheckpoint()).toBe(0);
     } finally {
       await running.close();

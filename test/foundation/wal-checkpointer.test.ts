@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openDb, type Db } from '../../src/platform/db';
 import { createLogger } from '../../src/platform/logger';
+import { waitFor } from '../support/wait';
 import { createWalCheckpointer, type CheckpointResult, type WalCheckpointer } from '../../src/platform/wal-checkpointer';
 
 /**
@@ -47,13 +48,6 @@ describe('background WAL checkpoints (SQLite)', () => {
   });
 
   const autocheckpoint = async () => Number(Object.values(((await db.raw('PRAGMA wal_autocheckpoint')) as Record<string, unknown>[])[0]!)[0]);
-  const until = async (what: () => Promise<boolean> | boolean, ms = 20000) => {
-    const end = Date.now() + ms;
-    while (!(await what())) {
-      if (Date.now() > end) throw new Error('timed out');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
   /** ~3,000 pages of the log, in 100 commits: three times SQLite's default checkpoint threshold. */
   const write = async () => {
     for (let i = 0; i < 100; i += 1) {
@@ -79,10 +73,10 @@ describe('background WAL checkpoints (SQLite)', () => {
     const results: CheckpointResult[] = [];
     const checkpointer = checkpointerFor({ intervalMs: 50, onCheckpoint: (r) => results.push(r) });
     checkpointer.start();
-    await until(async () => (await autocheckpoint()) === 0);
+    await waitFor(async () => (await autocheckpoint()) === 0, 20_000);
     await write();
     // A copy taken while the worker writes into the file may be torn: it then counts as not yet.
-    await until(async () => (await rowsInMainFile().catch(() => -1)) === 1500);
+    await waitFor(async () => (await rowsInMainFile().catch(() => -1)) === 1500, 20_000);
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((r) => r.busy === 0 && r.checkpointed <= r.log)).toBe(true);
     await checkpointer.stop();
@@ -94,7 +88,7 @@ describe('background WAL checkpoints (SQLite)', () => {
     // A worker that never gets round to checkpointing: whatever reaches the file was copied by the server's connection.
     const checkpointer = checkpointerFor({ intervalMs: 3_600_000 });
     checkpointer.start();
-    await until(async () => (await autocheckpoint()) === 0);
+    await waitFor(async () => (await autocheckpoint()) === 0, 20_000);
     await write();
     expect(await rowsInMainFile()).toBe(0);
     await checkpointer.stop();
@@ -109,7 +103,7 @@ describe('background WAL checkpoints (SQLite)', () => {
   it('falls back to checkpoints on commit, with a warning, when the worker cannot run', async () => {
     const checkpointer = checkpointerFor({ intervalMs: 50, driver: path.join(dir, 'no-such-driver.js') });
     checkpointer.start();
-    await until(() => logs.join('').includes('background checkpoints stopped'));
+    await waitFor(() => logs.join('').includes('background checkpoints stopped'), 20_000);
     expect(await autocheckpoint()).toBe(1000);
     await write();
     expect(await rowsInMainFile()).toBeGreaterThan(0);
@@ -119,11 +113,11 @@ describe('background WAL checkpoints (SQLite)', () => {
   it('stops once, twice, and can start again', async () => {
     const checkpointer = checkpointerFor({ intervalMs: 50 });
     checkpointer.start();
-    await until(async () => (await autocheckpoint()) === 0);
+    await waitFor(async () => (await autocheckpoint()) === 0, 20_000);
     await Promise.all([checkpointer.stop(), checkpointer.stop()]);
     expect(await autocheckpoint()).toBe(1000);
     checkpointer.start();
-    await until(async () => (await autocheckpoint()) === 0);
+    await waitFor(async () => (await autocheckpoint()) === 0, 20_000);
     await checkpointer.stop();
     expect(await autocheckpoint()).toBe(1000);
     expect(logs.join('')).not.toContain('stopped');

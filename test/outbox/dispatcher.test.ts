@@ -15,7 +15,8 @@ import {
 import { createSmtpTransport, type MailTransport } from '../../src/core/outbox/transport';
 import { installationId, type OutboxRow } from '../../src/core/outbox/repository';
 import { freshDatabase } from '../support/database';
-import { TestSmtpServer, waitFor } from './smtp-support';
+import { TestSmtpServer } from './smtp-support';
+import { waitFor } from '../support/wait';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -5,7 +5,7 @@ import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
 import { createMailTransport } from '../../src/core/outbox/transport';
 import { paths } from '../../src/platform/paths';
 import { backgroundWorkers } from '../../src/server';
-import { waitFor } from './smtp-support';
+import { waitFor } from '../support/wait';
 
 describe('development mailbox', () => {
   let ctx: TestContext;

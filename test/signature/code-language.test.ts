@@ -4,7 +4,8 @@ import { createOutboxDispatcher } from '../../src/core/outbox/dispatcher';
 import { createSmtpTransport, type MailTransport } from '../../src/core/outbox/transport';
 import { CARDHOLDER, givenSignableApplication } from '../support/builders';
 import { acceptSignatureTerms, employeeAgent, requestCode, submit } from '../support/employee';
-import { TestSmtpServer, waitFor } from '../outbox/smtp-support';
+import { TestSmtpServer } from '../outbox/smtp-support';
+import { waitFor } from '../support/wait';
 
 /**
  * Every e-mail to the employee goes out in their correspondence language (the form's cardholder section), never in
