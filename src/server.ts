@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { BackgroundWorker } from './jobs/background-worker';
+import type { BackgroundWorker } from './platform/background-worker';
 import { loadConfig, ConfigError, type Config } from './platform/config';
 import { buildDeps, type Deps } from './platform/deps';
 import { createApp } from './app';

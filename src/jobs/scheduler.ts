@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Deps } from '../platform/deps';
-import type { BackgroundWorker } from './background-worker';
+import type { BackgroundWorker } from '../platform/background-worker';
 import { DEFAULT_LEASE_MS, runSlot, type SlotOutcome } from './coordinator';
 import { scheduleOf, type Job } from './job';
 import { JOBS } from './registry';

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { BackgroundWorker } from './background-worker';
 import type { Logger } from './logger';
 import { isSqlite, setSqliteAutocheckpoint, sqliteFile, SQLITE_ANALYSIS_LIMIT, SQLITE_HAS_STATISTICS, SQLITE_OPTIMIZE_ALL_TABLES, type Db } from './db';
 
@@ -25,12 +26,6 @@ import { isSqlite, setSqliteAutocheckpoint, sqliteFile, SQLITE_ANALYSIS_LIMIT, S
  * updatePlannerStatistics), so that one that grows while the server runs keeps good plans; it waits for the write
  * lock in its own thread.
  */
-export interface WalCheckpointer {
-  name: string;
-  start(): void;
-  stop(): Promise<void>;
-}
-
 /** What one checkpoint did: the log's size in pages and how many of them are now in the database file. */
 export interface CheckpointResult {
   busy: number;
@@ -66,7 +61,7 @@ function run() {
     if (r.log !== last || r.busy) parentPort.postMessage({ type: 'checkpoint', busy: r.busy, log: r.log, checkpointed: r.checkpointed });
     last = r.log;
   } catch (err) {
-    parentPort.postMessage({ type: 'error', message: String((err && err.message) || err) });
+    parentPort.postMessage({ type: 'error', what: 'checkpoint', message: String((err && err.message) || err) });
   }
 }
 const hasStatistics = db.prepare(workerData.hasStatistics);
@@ -76,7 +71,7 @@ function optimize() {
     db.pragma('optimize = ' + workerData.optimizeMask);
     parentPort.postMessage({ type: 'optimized' });
   } catch (err) {
-    parentPort.postMessage({ type: 'error', message: String((err && err.message) || err) });
+    parentPort.postMessage({ type: 'error', what: 'planner statistics', message: String((err && err.message) || err) });
   }
 }
 const timer = setInterval(run, workerData.intervalMs);
@@ -96,6 +91,7 @@ interface WorkerMessage {
   busy?: number;
   log?: number;
   checkpointed?: number;
+  what?: string;
   message?: string;
 }
 
@@ -103,7 +99,7 @@ export function createWalCheckpointer(
   db: Db,
   logger: Logger,
   opts: { intervalMs?: number; optimizeEveryMs?: number; onCheckpoint?: (r: CheckpointResult) => void; onOptimize?: () => void; driver?: string } = {},
-): WalCheckpointer {
+): BackgroundWorker {
   let worker: Worker | undefined;
   let stopping: Promise<void> | undefined;
 
@@ -137,7 +133,7 @@ export function createWalCheckpointer(
         if (m.type === 'ready') setSqliteAutocheckpoint(db, 0);
         else if (m.type === 'checkpoint') opts.onCheckpoint?.({ busy: m.busy ?? 0, log: m.log ?? 0, checkpointed: m.checkpointed ?? 0 });
         else if (m.type === 'optimized') opts.onOptimize?.();
-        else logger.warn({ reason: m.message }, 'background checkpoint failed');
+        else logger.warn({ reason: m.message }, `background ${m.what ?? 'checkpoint'} failed`);
       });
       w.on('error', (err) => {
         if (worker === w) fallBack(err.message);
@@ -152,18 +148,14 @@ export function createWalCheckpointer(
       const w = worker;
       if (!w) return Promise.resolve();
       return (stopping ??= new Promise<void>((resolve) => {
-        // The database's own close (db.destroy, after this) checkpoints what the log still holds.
-        const done = () => {
-          clearTimeout(force);
-          if (worker === w) {
-            worker = undefined;
-            setSqliteAutocheckpoint(db, SQLITE_DEFAULT_AUTOCHECKPOINT);
-          }
-          resolve();
-        };
+        // Its exit puts SQLite's own checkpoints back (fallBack, silent while stopping); the database's own close
+        // (db.destroy, after this) checkpoints what the log still holds.
         // A checkpoint in progress finishes first; one that hangs is not waited for beyond this.
         const force = setTimeout(() => void w.terminate(), 5_000);
-        w.once('exit', done);
+        w.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
         w.postMessage('stop');
       }).finally(() => {
         stopping = undefined;

@@ -3,7 +3,7 @@ import { createTestContext, productionEnv, signInAs, TestClock, type TestContext
 import { givenApplication, givenKey } from '../support/builders';
 import { backgroundWorkers } from '../../src/server';
 import type { OutboxDispatcher } from '../../src/core/outbox/dispatcher';
-import type { BackgroundWorker } from '../../src/jobs/background-worker';
+import type { BackgroundWorker } from '../../src/platform/background-worker';
 import { paths } from '../../src/platform/paths';
 import { TestSmtpServer } from '../outbox/smtp-support';
 

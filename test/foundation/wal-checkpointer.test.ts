@@ -5,7 +5,8 @@ import { Writable } from 'node:stream';
 import { openDb, type Db } from '../../src/platform/db';
 import { createLogger } from '../../src/platform/logger';
 import { waitFor } from '../support/wait';
-import { createWalCheckpointer, type CheckpointResult, type WalCheckpointer } from '../../src/platform/wal-checkpointer';
+import type { BackgroundWorker } from '../../src/platform/background-worker';
+import { createWalCheckpointer, type CheckpointResult } from '../../src/platform/wal-checkpointer';
 
 /**
  * SQLite's checkpoints run in a worker thread (src/platform/wal-checkpointer.ts): the server's connection never copies
@@ -35,7 +36,7 @@ describe('background WAL checkpoints (SQLite)', () => {
     logs.length = 0;
     started.length = 0;
   });
-  const started: WalCheckpointer[] = [];
+  const started: BackgroundWorker[] = [];
   const checkpointerFor = (opts: Parameters<typeof createWalCheckpointer>[2]) => {
     const checkpointer = createWalCheckpointer(db, logger, opts);
     started.push(checkpointer);
